@@ -1,0 +1,111 @@
+import "reflect-metadata";
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { Transaction } from "sequelize";
+import { Sequelize } from "sequelize-typescript";
+import type { ModelCtor } from "sequelize-typescript";
+import { createMutex } from "./mutex";
+
+export type Dialect = "mariadb" | "sqlite";
+
+export interface DatabaseConfig {
+  /** `mariadb://user:pass@host:3306/db`; unset means the embedded SQLite file. */
+  databaseUrl?: string | undefined;
+  /** Folder of the SQLite file when databaseUrl is unset. */
+  dataDir: string;
+  /** Connection pool size per process (MariaDB). */
+  poolMax?: number;
+}
+
+/** One process's handle on the platform database, whichever dialect it is. */
+export interface Database {
+  readonly sequelize: Sequelize;
+  readonly dialect: Dialect;
+  /** Runs fn in one transaction; on SQLite, write transactions of this process take turns. */
+  transaction<T>(fn: (t: Transaction) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** SQLite waits this long for another process's write lock before giving up. */
+const sqliteBusyTimeoutMs = 10_000;
+
+export function sqlitePath(dataDir: string): string {
+  return join(resolve(dataDir), "msp.sqlite");
+}
+
+export function createDatabase(config: DatabaseConfig, models: ModelCtor[] = []): Database {
+  if (config.databaseUrl) return createMariaDb(config.databaseUrl, config.poolMax ?? 20, models);
+  return createSqlite(config.dataDir, models);
+}
+
+function createMariaDb(url: string, poolMax: number, models: ModelCtor[]): Database {
+  if (!/^mariadb:\/\//.test(url)) throw new Error("DATABASE_URL must start with mariadb://");
+  const sequelize = new Sequelize(url, {
+    dialect: "mariadb",
+    logging: false,
+    timezone: "+00:00",
+    pool: { max: poolMax, min: 0, idle: 10_000, acquire: 30_000 },
+    dialectOptions: { connectTimeout: 10_000 },
+    retry: { max: 3, match: [/Deadlock/i, /WSREP/i, /lock wait timeout/i] },
+    models,
+  });
+  return {
+    sequelize,
+    dialect: "mariadb",
+    transaction: (fn) => sequelize.transaction((t) => fn(t)),
+    close: () => sequelize.close(),
+  };
+}
+
+function createSqlite(dataDir: string, models: ModelCtor[]): Database {
+  mkdirSync(resolve(dataDir), { recursive: true });
+  const sequelize = new Sequelize({
+    dialect: "sqlite",
+    storage: sqlitePath(dataDir),
+    logging: false,
+    models,
+    // IMMEDIATE takes the write lock at BEGIN, so two writers wait instead of failing on upgrade.
+    transactionType: "IMMEDIATE" as Transaction.TYPES,
+  });
+  configureSqliteConnections(sequelize);
+  // Sequelize opens one SQLite connection per transaction; running them one at a time in this
+  // process avoids busy-waiting on our own lock. Other processes wait on busy_timeout.
+  const writeTurn = createMutex();
+  return {
+    sequelize,
+    dialect: "sqlite",
+    transaction: (fn) => writeTurn(() => sequelize.transaction((t) => fn(t))),
+    close: () => sequelize.close(),
+  };
+}
+
+/**
+ * Sequelize's SQLite dialect has no connect hook, so each new connection gets its busy timeout
+ * here; WAL lets readers proceed while one process writes.
+ */
+function configureSqliteConnections(sequelize: Sequelize): void {
+  interface SqliteConnection {
+    configure(option: "busyTimeout", ms: number): void;
+    mspConfigured?: boolean;
+  }
+  const manager = sequelize.connectionManager as unknown as {
+    getConnection(options?: unknown): Promise<SqliteConnection>;
+  };
+  const getConnection = manager.getConnection.bind(manager);
+  manager.getConnection = async (options) => {
+    const connection = await getConnection(options);
+    if (!connection.mspConfigured) {
+      connection.configure("busyTimeout", sqliteBusyTimeoutMs);
+      connection.mspConfigured = true;
+    }
+    return connection;
+  };
+}
+
+/** Settings that persist in the SQLite file; run once at start-up. */
+export async function prepareDatabase(db: Database): Promise<void> {
+  if (db.dialect === "sqlite") {
+    await db.sequelize.query("PRAGMA journal_mode = WAL");
+    await db.sequelize.query("PRAGMA synchronous = NORMAL");
+  }
+}

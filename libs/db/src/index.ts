@@ -1,0 +1,5 @@
+export * from "./database";
+export * from "./migrate";
+export * from "./schema";
+export * from "./mutex";
+export { isUuid, uuidv7 } from "./uuid";

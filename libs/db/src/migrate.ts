@@ -1,0 +1,91 @@
+import { randomUUID } from "node:crypto";
+import { QueryTypes } from "sequelize";
+import { SequelizeStorage, Umzug } from "umzug";
+import type { Database } from "./database";
+import type { MigrationContext } from "./schema";
+
+/** One step of the schema history. Names are `<timestamp>-PascalName`. */
+export interface Migration {
+  name: string;
+  up(ctx: MigrationContext): Promise<void>;
+  down(ctx: MigrationContext): Promise<void>;
+}
+
+export interface MigrateOptions {
+  /** How long to wait for another process's migration run before giving up. */
+  lockTimeoutMs?: number;
+  /** A lock older than this is considered abandoned by a crashed process. */
+  staleLockMs?: number;
+  log?: (message: string) => void;
+}
+
+const lockTable = "schema_migration_lock";
+
+/**
+ * Applies pending migrations. A row in a lock table (not a table lock, which Galera does not
+ * replicate) makes sure two services starting together never migrate twice.
+ */
+export async function migrateUp(db: Database, migrations: readonly Migration[], options: MigrateOptions = {}): Promise<string[]> {
+  return withMigrationLock(db, options, async () => {
+    const applied = await umzugFor(db, migrations).up();
+    for (const m of applied) options.log?.(`migrated ${m.name}`);
+    return applied.map((m) => m.name);
+  });
+}
+
+/** Reverts the most recent migration, or all of them down to `to` (0 reverts everything). */
+export async function migrateDown(db: Database, migrations: readonly Migration[], to?: 0 | string, options: MigrateOptions = {}): Promise<string[]> {
+  return withMigrationLock(db, options, async () => {
+    const reverted = await umzugFor(db, migrations).down(to === undefined ? undefined : { to });
+    return reverted.map((m) => m.name);
+  });
+}
+
+function umzugFor(db: Database, migrations: readonly Migration[]): Umzug<MigrationContext> {
+  const context: MigrationContext = { sequelize: db.sequelize, queryInterface: db.sequelize.getQueryInterface(), dialect: db.dialect };
+  return new Umzug<MigrationContext>({
+    migrations: migrations.map((m) => ({ name: m.name, up: () => m.up(context), down: () => m.down(context) })),
+    context,
+    storage: new SequelizeStorage({ sequelize: db.sequelize, tableName: "schema_migrations" }),
+    logger: undefined,
+  });
+}
+
+async function withMigrationLock<T>(db: Database, options: MigrateOptions, fn: () => Promise<T>): Promise<T> {
+  const owner = randomUUID();
+  const deadline = Date.now() + (options.lockTimeoutMs ?? 120_000);
+  const staleMs = options.staleLockMs ?? 600_000;
+  const s = db.sequelize;
+  await s.query(
+    `CREATE TABLE IF NOT EXISTS ${lockTable} (id INTEGER NOT NULL PRIMARY KEY, owner VARCHAR(64) NOT NULL, acquired_at BIGINT NOT NULL)`,
+  );
+  for (;;) {
+    try {
+      await s.query(`INSERT INTO ${lockTable} (id, owner, acquired_at) VALUES (1, ?, ?)`, { replacements: [owner, Date.now()] });
+      break;
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+    const [holder] = await s.query<{ owner: string; acquired_at: number | string }>(`SELECT owner, acquired_at FROM ${lockTable} WHERE id = 1`, {
+      type: QueryTypes.SELECT,
+    });
+    if (holder && Date.now() - Number(holder.acquired_at) > staleMs) {
+      options.log?.(`removing a stale migration lock held by ${holder.owner}`);
+      await s.query(`DELETE FROM ${lockTable} WHERE id = 1 AND owner = ?`, { replacements: [holder.owner] });
+      continue;
+    }
+    if (Date.now() > deadline) throw new Error("timed out waiting for another process to finish migrating");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  try {
+    return await fn();
+  } finally {
+    await s.query(`DELETE FROM ${lockTable} WHERE id = 1 AND owner = ?`, { replacements: [owner] });
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const name = (error as { name?: string }).name ?? "";
+  const message = (error as { message?: string }).message ?? "";
+  return name === "SequelizeUniqueConstraintError" || /UNIQUE constraint failed|Duplicate entry/i.test(message);
+}

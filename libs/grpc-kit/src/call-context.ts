@@ -1,0 +1,33 @@
+import { randomUUID } from "node:crypto";
+import type { Metadata, ServerUnaryCall } from "@grpc/grpc-js";
+import type { Logger } from "@msp/logging";
+
+/** Per-call data every handler gets: who is calling, which method, a request id, a logger. */
+export interface CallContext {
+  requestId: string;
+  /** The service process answering, such as work-service. */
+  service: string;
+  /** The full RPC name, such as msp.work.v1.ClientService/CreateClient. */
+  method: string;
+  /** The authenticated user or machine; "anonymous" until a token names one. */
+  principal: string;
+  sourceIp?: string | undefined;
+  logger: Logger;
+}
+
+const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Takes the caller's x-request-id when it is sane, else makes one. */
+export function requestIdOf(metadata: Metadata): string {
+  const given = metadata.get("x-request-id")[0];
+  return typeof given === "string" && requestIdPattern.test(given) ? given : randomUUID();
+}
+
+/** The peer address without the port, for audit events. */
+export function sourceIpOf(call: ServerUnaryCall<unknown, unknown>, metadata: Metadata): string | undefined {
+  const forwarded = metadata.get("x-forwarded-for")[0];
+  if (typeof forwarded === "string" && forwarded.length <= 64) return forwarded.split(",")[0]?.trim();
+  const peer = call.getPeer();
+  const match = /^(?:ipv4:|ipv6:)?\[?([^\]]+?)\]?:\d+$/.exec(peer);
+  return match?.[1] ?? peer;
+}

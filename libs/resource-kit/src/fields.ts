@@ -1,0 +1,106 @@
+import type { DescEnum, DescField, DescMessage } from "@bufbuild/protobuf";
+import { ScalarType } from "@bufbuild/protobuf";
+import { invalidArgument } from "@msp/errors";
+
+/**
+ * How one proto field of a resource is stored. Derived from the message descriptor, so a
+ * resource only declares what the descriptor cannot say (decimals, dates, limits).
+ */
+export type FieldKind =
+  | { type: "string"; maxLength: number }
+  | { type: "uuid" }
+  | { type: "decimal"; scale: number }
+  | { type: "date" }
+  | { type: "bool" }
+  | { type: "int" }
+  | { type: "enum"; values: readonly string[]; prefix: string; desc: DescEnum }
+  | { type: "timestamp" }
+  | { type: "stringList"; maxItems: number; maxLength: number }
+  | { type: "object"; desc: DescMessage | undefined };
+
+export interface FieldInfo {
+  /** Proto field name, also the column name: client_type. */
+  name: string;
+  /** The property name in generated TypeScript: clientType. */
+  localName: string;
+  kind: FieldKind;
+  /** Declared `optional` in the proto: absent reads as undefined rather than a zero value. */
+  optional: boolean;
+}
+
+/** What a resource says about its fields beyond the descriptor. */
+export interface FieldOverrides {
+  /** Decimal strings and their scale, such as { default_hourly_rate: 2 }. */
+  decimals?: Readonly<Record<string, number>>;
+  /** Calendar dates, YYYY-MM-DD. */
+  dates?: readonly string[];
+  /** Ids of other rows: must be UUIDs. Fields named id or ending in _id are ids already. */
+  ids?: readonly string[];
+  /** Maximum string lengths; strings default to 255, fields named like long text to 65,535. */
+  maxLength?: Readonly<Record<string, number>>;
+}
+
+const longTextNames = /^(description|notes|summary|dense_summary|blocking_reason|.*_text|.*_notes)$/;
+
+/** Builds the field table of a resource message once, when the resource is defined. */
+export function describeFields(schema: DescMessage, overrides: FieldOverrides = {}): FieldInfo[] {
+  return schema.fields.map((field) => ({
+    name: field.name,
+    localName: field.localName,
+    kind: kindOf(field, overrides),
+    optional: field.proto.proto3Optional === true,
+  }));
+}
+
+function kindOf(field: DescField, o: FieldOverrides): FieldKind {
+  const name = field.name;
+  if (o.decimals?.[name] !== undefined) return { type: "decimal", scale: o.decimals[name] };
+  if (o.dates?.includes(name)) return { type: "date" };
+  switch (field.fieldKind) {
+    case "scalar":
+      if (field.scalar === ScalarType.STRING) {
+        if (name === "id" || name.endsWith("_id") || o.ids?.includes(name)) {
+          // external ids (Claude's session id, a ticket's id in a PSA) are free text, not our UUIDs
+          if (!name.startsWith("external_")) return { type: "uuid" };
+        }
+        return { type: "string", maxLength: o.maxLength?.[name] ?? (longTextNames.test(name) ? 65_535 : 255) };
+      }
+      if (field.scalar === ScalarType.BOOL) return { type: "bool" };
+      return { type: "int" };
+    case "enum":
+      return { type: "enum", desc: field.enum, prefix: enumPrefix(field.enum), values: field.enum.values.map((v) => v.name) };
+    case "message":
+      if (field.message.typeName === "google.protobuf.Timestamp") return { type: "timestamp" };
+      return { type: "object", desc: field.message.typeName === "google.protobuf.Struct" ? undefined : field.message };
+    case "list":
+      if (field.listKind === "scalar" && field.scalar === ScalarType.STRING) {
+        return { type: "stringList", maxItems: 500, maxLength: o.maxLength?.[name] ?? 1024 };
+      }
+      throw new Error(`resource field ${name}: only repeated string lists are supported`);
+    case "map":
+      throw new Error(`resource field ${name}: map fields are not supported`);
+  }
+}
+
+/** CLIENT_TYPE_ for enum msp.work.v1.ClientType. */
+function enumPrefix(desc: DescEnum): string {
+  return `${desc.name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase()}_`;
+}
+
+/** The stored value of an enum number: CLIENT_TYPE_MSP_CLIENT (1) -> "msp_client"; 0 -> null. */
+export function enumToStored(field: FieldInfo & { kind: { type: "enum" } }, value: number): string | null {
+  if (value === 0) return null;
+  const known = field.kind.desc.values.find((v) => v.number === value);
+  if (!known) throw invalidArgument(field.name, `unknown value ${value}; one of ${storedEnumValues(field).join(", ")}`);
+  return known.name.slice(field.kind.prefix.length).toLowerCase();
+}
+
+/** The enum number of a stored value; unknown stored values read as 0 (unspecified). */
+export function storedToEnum(field: FieldInfo & { kind: { type: "enum" } }, stored: string): number {
+  const name = field.kind.prefix + stored.toUpperCase();
+  return field.kind.desc.values.find((v) => v.name === name)?.number ?? 0;
+}
+
+export function storedEnumValues(field: FieldInfo & { kind: { type: "enum" } }): string[] {
+  return field.kind.desc.values.filter((v) => v.number !== 0).map((v) => v.name.slice(field.kind.prefix.length).toLowerCase());
+}

@@ -1,0 +1,7 @@
+export * from "./audit-outbox";
+export * from "./codec";
+export * from "./etag";
+export * from "./fields";
+export * from "./filter";
+export * from "./query";
+export * from "./resource";

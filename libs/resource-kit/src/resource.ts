@@ -1,0 +1,275 @@
+import type { DescMessage } from "@bufbuild/protobuf";
+import type { Transaction, WhereOptions } from "sequelize";
+import { ForeignKeyConstraintError, Op, UniqueConstraintError } from "sequelize";
+import type { Model, ModelCtor } from "sequelize-typescript";
+import type { Database } from "@msp/db";
+import { isUuid, uuidv7 } from "@msp/db";
+import { aborted, alreadyExists, failedPrecondition, invalidArgument, invalidArguments, notFound } from "@msp/errors";
+import type { MutationContext } from "./audit-outbox";
+import { writeAuditEvent } from "./audit-outbox";
+import type { ProtoObject, StoredRecord } from "./codec";
+import { fromStored, isPresent, normalizeRow, toStored } from "./codec";
+import { etagOf } from "./etag";
+import type { FieldInfo, FieldOverrides } from "./fields";
+import { describeFields } from "./fields";
+import type { OrderTerm } from "./query";
+import { afterCursor, compileFilter, decodePageToken, encodePageToken, pageSizeOf, parseOrderBy, toSnake } from "./query";
+
+/** Fields every resource has and no caller sets. */
+const systemFields = ["id", "etag", "created_at", "updated_at"];
+
+/** Everything a hook may need: the database, the open transaction, who is calling. */
+export interface HookContext {
+  db: Database;
+  transaction: Transaction;
+  ctx: MutationContext;
+}
+
+/**
+ * What makes one resource special. The kit derives the rest (field types, mapping, paging,
+ * filters, masks, etags, audit) from the proto message and the model.
+ */
+export interface ResourceDefinition {
+  /** Singular name for messages and audit events: "client". */
+  name: string;
+  model: ModelCtor<Model>;
+  /** The protobuf-es descriptor of the resource message. */
+  schema: DescMessage;
+  fieldOverrides?: FieldOverrides;
+  /** Fields computed by the service, never written by callers (beyond id, etag and timestamps). */
+  outputOnly?: readonly string[];
+  /** Fields a Create must carry, and that an Update may not clear. */
+  required?: readonly string[];
+  /** Fields that cannot change after creation. */
+  immutable?: readonly string[];
+  /** Indexed fields List may filter on. */
+  filterable: readonly string[];
+  /** Non-null fields List may order by. */
+  orderable: readonly string[];
+  /** Order when order_by is empty, such as "created_at desc"; id otherwise (creation order). */
+  defaultOrderBy?: string;
+  /** Unique column sets, to name the clash in ALREADY_EXISTS. */
+  unique?: readonly (readonly string[])[];
+  /** Fields holding ids of other rows: field -> [model, resource name]. Checked on write. */
+  references?: Readonly<Record<string, readonly [ModelCtor<Model>, string]>>;
+  /** Normalizes and checks the row about to be stored (merged with the existing one on update). */
+  prepare?(row: StoredRecord, existing: StoredRecord | undefined, hook: HookContext): Promise<void> | void;
+  /** Refuses a delete that would break something, with a DomainError. */
+  beforeDelete?(row: StoredRecord, hook: HookContext): Promise<void>;
+  /** Adds computed fields to messages read back (one query per page, not per row). */
+  decorate?(messages: ProtoObject[], rows: StoredRecord[], db: Database): Promise<void>;
+}
+
+export interface ListRequest {
+  pageSize: number;
+  pageToken: string;
+  filter: string;
+  orderBy: string;
+}
+
+/** The five standard methods of one resource, over one database. */
+export interface ResourceStore<M> {
+  readonly definition: ResourceDefinition;
+  readonly fields: readonly FieldInfo[];
+  get(id: string): Promise<M>;
+  list(request: ListRequest): Promise<{ items: M[]; nextPageToken: string }>;
+  create(message: M | undefined, ctx: MutationContext): Promise<M>;
+  update(message: M | undefined, updateMask: readonly string[] | undefined, ctx: MutationContext): Promise<M>;
+  delete(id: string, etag: string, ctx: MutationContext): Promise<void>;
+  /** Reads rows and turns them into messages, decorated: for custom methods. */
+  toMessages(rows: StoredRecord[]): Promise<M[]>;
+  /** Runs a custom mutation in one transaction with its audit event. */
+  mutate<T>(ctx: MutationContext, fn: (hook: HookContext) => Promise<T>): Promise<T>;
+}
+
+export function createResourceStore<M>(db: Database, definition: ResourceDefinition): ResourceStore<M> {
+  const fields = describeFields(definition.schema, definition.fieldOverrides);
+  const outputOnly = new Set([...systemFields, ...(definition.outputOnly ?? [])]);
+  const writable = fields.filter((f) => !outputOnly.has(f.name));
+  const required = new Set(definition.required ?? []);
+  const immutable = new Set(definition.immutable ?? []);
+  const model = definition.model;
+  const table = model.getTableName() as string;
+  const defaultOrder = parseOrderBy(definition.defaultOrderBy ?? "", definition.orderable);
+
+  function requireId(id: string, field = "id"): string {
+    if (id === "") throw invalidArgument(field, "is required");
+    if (!isUuid(id)) throw invalidArgument(field, "must be a UUID");
+    return id.toLowerCase();
+  }
+
+  async function findRow(id: string, transaction?: Transaction): Promise<StoredRecord> {
+    const lock = transaction && db.dialect === "mariadb" ? { transaction, lock: transaction.LOCK.UPDATE } : { transaction: transaction ?? null };
+    const row = (await model.findOne({ where: { id }, raw: true, ...lock })) as unknown as StoredRecord | null;
+    if (!row) throw notFound(definition.name, id);
+    return normalizeRow(fields, row);
+  }
+
+  async function toMessages(rows: StoredRecord[]): Promise<M[]> {
+    const messages = rows.map((row) => {
+      const message = fromStored(fields, row);
+      message["etag"] = etagOf(String(row["id"]), Number(row["revision"]));
+      return message;
+    });
+    if (definition.decorate && messages.length > 0) await definition.decorate(messages, rows, db);
+    return messages as M[];
+  }
+
+  async function checkReferences(record: StoredRecord, transaction: Transaction): Promise<void> {
+    for (const [field, [refModel, refName]] of Object.entries(definition.references ?? {})) {
+      const id = record[field];
+      if (id === null || id === undefined) continue;
+      const found = await refModel.findOne({ where: { id }, attributes: ["id"], raw: true, transaction });
+      if (!found) throw invalidArgument(field, `no ${refName} has id ${String(id)}`);
+    }
+  }
+
+  function translateWriteError(error: unknown, action: "write" | "delete"): unknown {
+    if (error instanceof UniqueConstraintError) {
+      const text = `${Object.keys(error.fields ?? {}).join(" ")} ${error.message} ${String((error.parent as { message?: string } | undefined)?.message ?? "")}`;
+      const clash = (definition.unique ?? []).find((cols) => cols.every((c) => text.includes(c))) ?? definition.unique?.[0];
+      return alreadyExists(`a ${definition.name} with the same ${clash ? clash.join(" and ") : "key"} already exists`);
+    }
+    if (error instanceof ForeignKeyConstraintError) {
+      return action === "delete"
+        ? failedPrecondition(`the ${definition.name} is still referenced by other records`)
+        : invalidArgument(definition.name, "refers to a record that does not exist");
+    }
+    return error;
+  }
+
+  async function mutate<T>(ctx: MutationContext, fn: (hook: HookContext) => Promise<T>, action: "write" | "delete" = "write"): Promise<T> {
+    try {
+      return await db.transaction((transaction) => fn({ db, transaction, ctx }));
+    } catch (error) {
+      throw translateWriteError(error, action);
+    }
+  }
+
+  function checkRequired(record: StoredRecord, prefix: string): void {
+    const missing = [...required].filter((name) => record[name] === null || record[name] === undefined);
+    if (missing.length > 0) invalidArgumentsFor(prefix, missing);
+  }
+
+  function invalidArgumentsFor(prefix: string, missing: string[]): never {
+    throw invalidArguments(missing.map((name) => ({ field: `${prefix}.${name}`, description: "is required" })));
+  }
+
+  return {
+    definition,
+    fields,
+    toMessages,
+    mutate: (ctx, fn) => mutate(ctx, fn),
+
+    async get(id) {
+      const row = await findRow(requireId(id));
+      const [message] = await toMessages([row]);
+      return message!;
+    },
+
+    async list(request) {
+      const pageSize = pageSizeOf(request.pageSize);
+      const order: OrderTerm[] = request.orderBy.trim() === "" ? defaultOrder : parseOrderBy(request.orderBy, definition.orderable);
+      const conditions: WhereOptions[] = compileFilter(db, table, request.filter, fields, definition.filterable);
+      if (request.pageToken !== "") conditions.push(afterCursor(order, decodePageToken(request.pageToken, request.filter, order, fields)));
+      const rows = (await model.findAll({
+        where: { [Op.and]: conditions },
+        order: order.map((o) => [o.column, o.desc ? "DESC" : "ASC"]),
+        limit: pageSize + 1,
+        raw: true,
+      })) as unknown as StoredRecord[];
+      const page = rows.slice(0, pageSize).map((row) => normalizeRow(fields, row));
+      const last = page[page.length - 1];
+      return {
+        items: await toMessages(page),
+        nextPageToken: rows.length > pageSize && last ? encodePageToken(request.filter, order, last, fields) : "",
+      };
+    },
+
+    async create(message, ctx) {
+      const prefix = definition.name;
+      if (!message) throw invalidArgument(prefix, "is required");
+      const given = toStored(writable, message as ProtoObject, prefix);
+      const record: StoredRecord = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== null));
+      const created = await mutate(ctx, async (hook) => {
+        await definition.prepare?.(record, undefined, hook);
+        checkRequired(record, prefix);
+        await checkReferences(record, hook.transaction);
+        const now = new Date();
+        const row = { ...record, id: uuidv7(), revision: 1, created_at: now, updated_at: now };
+        await model.create(row, { transaction: hook.transaction });
+        await writeAuditEvent(hook.transaction, ctx, { resourceType: definition.name, resourceId: row.id, action: "create", summary: record });
+        return row.id;
+      });
+      const [result] = await toMessages([await findRow(created)]);
+      return result!;
+    },
+
+    async update(message, updateMask, ctx) {
+      const prefix = definition.name;
+      if (!message) throw invalidArgument(prefix, "is required");
+      const object = message as ProtoObject;
+      const id = requireId(typeof object["id"] === "string" ? object["id"] : "", `${prefix}.id`);
+      const etag = typeof object["etag"] === "string" ? object["etag"] : "";
+      const paths = updateMask && updateMask.length > 0 ? updateMask.map(toSnake) : undefined;
+      let changing: FieldInfo[];
+      if (paths) {
+        const unknown = paths.filter((p) => !fields.some((f) => f.name === p));
+        if (unknown.length > 0) throw invalidArgument("update_mask", `unknown field ${unknown.join(", ")}`);
+        const readOnly = paths.filter((p) => outputOnly.has(p));
+        if (readOnly.length > 0) throw invalidArgument("update_mask", `${readOnly.join(", ")} cannot be changed`);
+        changing = writable.filter((f) => paths.includes(f.name));
+      } else {
+        changing = writable.filter((f) => isPresent(f, object));
+      }
+      const changes = toStored(changing, object, prefix);
+      const frozen = Object.keys(changes).filter((name) => immutable.has(name));
+      const updated = await mutate(ctx, async (hook) => {
+        const existing = await findRow(id, hook.transaction);
+        if (etag !== "" && etag !== etagOf(id, Number(existing["revision"]))) {
+          throw aborted(`the ${definition.name} was changed by someone else (stale etag); read it again and retry`);
+        }
+        for (const name of frozen) {
+          if (changes[name] !== existing[name]) throw invalidArgument(`${prefix}.${name}`, "cannot be changed after creation");
+        }
+        const merged: StoredRecord = { ...existing, ...changes };
+        const beforePrepare = { ...merged };
+        await definition.prepare?.(merged, existing, hook);
+        checkRequired(merged, prefix);
+        await checkReferences(changes, hook.transaction);
+        const revision = Number(existing["revision"]);
+        // Only what the caller changed, plus what prepare derived from it, is written back.
+        const values: StoredRecord = {};
+        for (const [key, value] of Object.entries(merged)) {
+          if (key in changes || value !== beforePrepare[key]) values[key] = value;
+        }
+        const [count] = await model.update(
+          { ...values, revision: revision + 1, updated_at: new Date() },
+          { where: { id, revision }, transaction: hook.transaction },
+        );
+        if (count !== 1) throw aborted(`the ${definition.name} was changed by someone else; read it again and retry`);
+        await writeAuditEvent(hook.transaction, ctx, { resourceType: definition.name, resourceId: id, action: "update", summary: values });
+        return id;
+      });
+      const [result] = await toMessages([await findRow(updated)]);
+      return result!;
+    },
+
+    async delete(id, etag, ctx) {
+      const key = requireId(id);
+      await mutate(
+        ctx,
+        async (hook) => {
+          const existing = await findRow(key, hook.transaction);
+          if (etag !== "" && etag !== etagOf(key, Number(existing["revision"]))) {
+            throw aborted(`the ${definition.name} was changed by someone else (stale etag); read it again and retry`);
+          }
+          await definition.beforeDelete?.(existing, hook);
+          await model.destroy({ where: { id: key }, transaction: hook.transaction });
+          await writeAuditEvent(hook.transaction, ctx, { resourceType: definition.name, resourceId: key, action: "delete" });
+        },
+        "delete",
+      );
+    },
+  };
+}

@@ -1,0 +1,6 @@
+import type { Migration } from "@msp/db";
+import { workCore } from "./20261125000000-WorkCore";
+import { auditOutbox } from "./20261125000100-AuditOutbox";
+
+/** The platform's one schema history, oldest first. Every service applies it at start-up. */
+export const migrations: readonly Migration[] = [workCore, auditOutbox];
