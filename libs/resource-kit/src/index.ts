@@ -5,3 +5,4 @@ export * from "./fields";
 export * from "./filter";
 export * from "./query";
 export * from "./resource";
+export * from "./standard-methods";

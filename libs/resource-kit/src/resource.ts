@@ -147,7 +147,7 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
   }
 
   function checkRequired(record: StoredRecord, prefix: string): void {
-    const missing = [...required].filter((name) => record[name] === null || record[name] === undefined);
+    const missing = [...required].filter((name) => record[name] === null || record[name] === undefined || record[name] === "");
     if (missing.length > 0) invalidArgumentsFor(prefix, missing);
   }
 

@@ -1,0 +1,3 @@
+export * from "./main-of";
+export * from "./run-service";
+export * from "./service-config";

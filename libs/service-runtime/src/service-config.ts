@@ -1,0 +1,35 @@
+import type { DatabaseConfig } from "@msp/db";
+import { logLevel, port, z } from "@msp/config";
+
+/** The settings every gRPC service runs with. */
+export interface ServiceConfig {
+  host: string;
+  port: number;
+  database: DatabaseConfig;
+  logLevel: string;
+  shutdownGraceMs: number;
+}
+
+const common = z.object({
+  GRPC_HOST: z.string().min(1).default("127.0.0.1"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^mariadb:\/\/[^/]+\/\w+/, "must look like mariadb://user:password@host:3306/database")
+    .optional(),
+  MSP_DATA_DIR: z.string().min(1).default("./data"),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(20),
+  LOG_LEVEL: logLevel,
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+});
+
+/** The environment schema of a service whose port variable is `portVariable` (WORK_SERVICE_PORT). */
+export function serviceConfigSchema(portVariable: string, defaultPort: number): z.ZodType<ServiceConfig, z.ZodTypeDef, unknown> {
+  const withPort = z.object({ [portVariable]: port(defaultPort) });
+  return z.intersection(common, withPort).transform((env) => ({
+    host: env.GRPC_HOST,
+    port: env[portVariable] as number,
+    database: { databaseUrl: env.DATABASE_URL, dataDir: env.MSP_DATA_DIR, poolMax: env.DB_POOL_MAX },
+    logLevel: env.LOG_LEVEL,
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+  }));
+}
