@@ -90,7 +90,7 @@ export interface ErrorInfo_MetadataEntry {
  */
 export interface RetryInfo {
   /** Clients should wait at least this long between retrying the same request. */
-  retryDelay: Duration | undefined;
+  retryDelay?: Duration | undefined;
 }
 
 /** Describes additional debugging info. */
@@ -319,7 +319,7 @@ export interface BadRequest_FieldViolation {
    * Provides a localized error message for field-level errors that is safe to
    * return to the API consumer.
    */
-  localizedMessage: LocalizedMessage | undefined;
+  localizedMessage?: LocalizedMessage | undefined;
 }
 
 /**

@@ -33,7 +33,7 @@ export interface HealthListResponse {
 
 export interface HealthListResponse_StatusesEntry {
   key: string;
-  value: HealthCheckResponse | undefined;
+  value?: HealthCheckResponse | undefined;
 }
 
 export interface HealthCheckRequest {

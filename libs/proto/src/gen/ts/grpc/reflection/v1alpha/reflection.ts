@@ -75,7 +75,7 @@ export interface ExtensionRequest {
 /** The message sent by the server to answer ServerReflectionInfo method. */
 export interface ServerReflectionResponse {
   validHost: string;
-  originalRequest:
+  originalRequest?:
     | ServerReflectionRequest
     | undefined;
   /**

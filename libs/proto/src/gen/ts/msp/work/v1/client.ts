@@ -111,11 +111,11 @@ export interface Client {
   /** Output only. Changes on every update; send it back to update or delete safely. */
   etag: string;
   /** Output only. */
-  createdAt:
+  createdAt?:
     | Date
     | undefined;
   /** Output only. */
-  updatedAt: Date | undefined;
+  updatedAt?: Date | undefined;
 }
 
 /** Request for GetClient. */
@@ -147,17 +147,17 @@ export interface ListClientsResponse {
 /** Request for CreateClient. */
 export interface CreateClientRequest {
   /** The client to create; name is required. */
-  client: Client | undefined;
+  client?: Client | undefined;
 }
 
 /** Request for UpdateClient. */
 export interface UpdateClientRequest {
   /** The client with its id and the new values. */
-  client:
+  client?:
     | Client
     | undefined;
   /** The fields to change; when omitted, every field present in client. */
-  updateMask: string[] | undefined;
+  updateMask?: string[] | undefined;
 }
 
 /** Request for DeleteClient. */

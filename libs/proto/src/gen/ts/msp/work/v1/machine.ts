@@ -189,7 +189,7 @@ export interface Machine {
     | string
     | undefined;
   /** What the machine can do. */
-  capabilities:
+  capabilities?:
     | MachineCapabilities
     | undefined;
   /** Tools installed, such as git, docker, ssh. */
@@ -207,7 +207,7 @@ export interface Machine {
     | boolean
     | undefined;
   /** When the machine last talked to the platform. */
-  lastSeenAt:
+  lastSeenAt?:
     | Date
     | undefined;
   /** Free-form notes. */
@@ -217,11 +217,11 @@ export interface Machine {
   /** Output only. Changes on every update; send it back to update or delete safely. */
   etag: string;
   /** Output only. */
-  createdAt:
+  createdAt?:
     | Date
     | undefined;
   /** Output only. */
-  updatedAt: Date | undefined;
+  updatedAt?: Date | undefined;
 }
 
 /** Request for GetMachine. */
@@ -253,17 +253,17 @@ export interface ListMachinesResponse {
 /** Request for CreateMachine. */
 export interface CreateMachineRequest {
   /** The machine to create. */
-  machine: Machine | undefined;
+  machine?: Machine | undefined;
 }
 
 /** Request for UpdateMachine. */
 export interface UpdateMachineRequest {
   /** The machine with its id and the new values. */
-  machine:
+  machine?:
     | Machine
     | undefined;
   /** The fields to change; when omitted, every field present in machine. */
-  updateMask: string[] | undefined;
+  updateMask?: string[] | undefined;
 }
 
 /** Request for DeleteMachine. */

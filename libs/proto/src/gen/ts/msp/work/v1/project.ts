@@ -262,11 +262,11 @@ export interface Project {
   /** Output only. Changes on every update; send it back to update or delete safely. */
   etag: string;
   /** Output only. */
-  createdAt:
+  createdAt?:
     | Date
     | undefined;
   /** Output only. */
-  updatedAt: Date | undefined;
+  updatedAt?: Date | undefined;
 }
 
 /** Request for GetProject. */
@@ -298,17 +298,17 @@ export interface ListProjectsResponse {
 /** Request for CreateProject. */
 export interface CreateProjectRequest {
   /** The project to create. */
-  project: Project | undefined;
+  project?: Project | undefined;
 }
 
 /** Request for UpdateProject. */
 export interface UpdateProjectRequest {
   /** The project with its id and the new values. */
-  project:
+  project?:
     | Project
     | undefined;
   /** The fields to change; when omitted, every field present in project. */
-  updateMask: string[] | undefined;
+  updateMask?: string[] | undefined;
 }
 
 /** Request for DeleteProject. */

@@ -102,11 +102,11 @@ export interface Session {
     | SessionStatus
     | undefined;
   /** When the session started. Defaults to now. */
-  startedAt:
+  startedAt?:
     | Date
     | undefined;
   /** When the session ended; must not be before started_at. */
-  endedAt:
+  endedAt?:
     | Date
     | undefined;
   /** Output only. Whole minutes from started_at to ended_at. */
@@ -126,11 +126,11 @@ export interface Session {
   /** Output only. Changes on every update; send it back to update or delete safely. */
   etag: string;
   /** Output only. */
-  createdAt:
+  createdAt?:
     | Date
     | undefined;
   /** Output only. */
-  updatedAt: Date | undefined;
+  updatedAt?: Date | undefined;
 }
 
 /** Request for GetSession. */
@@ -162,17 +162,17 @@ export interface ListSessionsResponse {
 /** Request for CreateSession. */
 export interface CreateSessionRequest {
   /** The session to create. */
-  session: Session | undefined;
+  session?: Session | undefined;
 }
 
 /** Request for UpdateSession. */
 export interface UpdateSessionRequest {
   /** The session with its id and the new values. */
-  session:
+  session?:
     | Session
     | undefined;
   /** The fields to change; when omitted, every field present in session. */
-  updateMask: string[] | undefined;
+  updateMask?: string[] | undefined;
 }
 
 /** Request for DeleteSession. */

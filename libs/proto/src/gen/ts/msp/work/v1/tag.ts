@@ -108,11 +108,11 @@ export interface Tag {
   /** Output only. Changes on every update; send it back to update or delete safely. */
   etag: string;
   /** Output only. */
-  createdAt:
+  createdAt?:
     | Date
     | undefined;
   /** Output only. */
-  updatedAt: Date | undefined;
+  updatedAt?: Date | undefined;
 }
 
 /** Request for GetTag. */
@@ -144,17 +144,17 @@ export interface ListTagsResponse {
 /** Request for CreateTag. */
 export interface CreateTagRequest {
   /** The tag to create. */
-  tag: Tag | undefined;
+  tag?: Tag | undefined;
 }
 
 /** Request for UpdateTag. */
 export interface UpdateTagRequest {
   /** The tag with its id and the new values. */
-  tag:
+  tag?:
     | Tag
     | undefined;
   /** The fields to change; when omitted, every field present in tag. */
-  updateMask: string[] | undefined;
+  updateMask?: string[] | undefined;
 }
 
 /** Request for DeleteTag. */

@@ -266,21 +266,21 @@ export interface Task {
   /** Ids of tasks that must be done first. */
   dependsOn: string[];
   /** When work started. */
-  startedAt:
+  startedAt?:
     | Date
     | undefined;
   /** When the task was completed. */
-  completedAt:
+  completedAt?:
     | Date
     | undefined;
   /** Output only. Changes on every update; send it back to update or delete safely. */
   etag: string;
   /** Output only. */
-  createdAt:
+  createdAt?:
     | Date
     | undefined;
   /** Output only. */
-  updatedAt: Date | undefined;
+  updatedAt?: Date | undefined;
 }
 
 /** Request for GetTask. */
@@ -312,17 +312,17 @@ export interface ListTasksResponse {
 /** Request for CreateTask. */
 export interface CreateTaskRequest {
   /** The task to create. */
-  task: Task | undefined;
+  task?: Task | undefined;
 }
 
 /** Request for UpdateTask. */
 export interface UpdateTaskRequest {
   /** The task with its id and the new values. */
-  task:
+  task?:
     | Task
     | undefined;
   /** The fields to change; when omitted, every field present in task. */
-  updateMask: string[] | undefined;
+  updateMask?: string[] | undefined;
 }
 
 /** Request for DeleteTask. */

@@ -1,0 +1,48 @@
+import type { ServiceError } from "@grpc/grpc-js";
+import { status } from "@grpc/grpc-js";
+import { connect, startTestService } from "@msp/testing";
+import type { TestService } from "@msp/testing";
+import { ClientServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/client";
+import { MachineServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/machine";
+import { ProjectServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/project";
+import { SessionServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/session";
+import { TagServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/tag";
+import { TaskServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/task";
+import { workModule } from "../work-module";
+
+/** A running work service on its own database, with a client for each of its services. */
+export async function startWorkStack() {
+  const service: TestService = await startTestService(workModule);
+  const at = service.address;
+  const clients = {
+    machines: connect(MachineServiceClient, at),
+    clients: connect(ClientServiceClient, at),
+    projects: connect(ProjectServiceClient, at),
+    sessions: connect(SessionServiceClient, at),
+    tags: connect(TagServiceClient, at),
+    tasks: connect(TaskServiceClient, at),
+  };
+  return {
+    ...clients,
+    service,
+    async stop() {
+      for (const client of Object.values(clients)) client.close();
+      await service.stop();
+    },
+  };
+}
+
+export type WorkStack = Awaited<ReturnType<typeof startWorkStack>>;
+
+/** Expects a call to fail with a gRPC status, and the message to mention `mentions`. */
+export async function expectStatus(promise: Promise<unknown>, code: status, mentions?: string | RegExp): Promise<ServiceError> {
+  const error = await promise.then(
+    () => {
+      throw new Error(`expected ${status[code]}, but the call succeeded`);
+    },
+    (e: unknown) => e as ServiceError,
+  );
+  if (error.code !== code) throw new Error(`expected ${status[code]}, got ${status[error.code] ?? error.code}: ${error.details}`);
+  if (mentions !== undefined) expect(error.details).toMatch(mentions);
+  return error;
+}
