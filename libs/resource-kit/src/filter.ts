@@ -34,7 +34,10 @@ export function parseFilter(text: string): Comparison[] {
     if (!op || op.type !== "op") fail("expected an operator (=, !=, <, >, <=, >=, :)");
     i++;
     const value = tokens[i];
-    if (!value || value.type === "op" || value.type === "paren") fail("expected a value");
+    // A bare AND/OR/NOT is a keyword, never a value: `a = AND` is a missing value, not a = "AND".
+    if (!value || value.type === "op" || value.type === "paren" || (value.type === "word" && /^(AND|OR|NOT)$/.test(value.text))) {
+      fail("expected a value");
+    }
     i++;
     comparisons.push({
       field: field!.text,

@@ -1,0 +1,99 @@
+import { status } from "@grpc/grpc-js";
+import { call } from "@msp/testing";
+import type { WorkStack } from "./work-test-stack";
+import { expectStatus, startWorkStack } from "./work-test-stack";
+import { Client } from "@msp/proto/src/gen/ts/msp/work/v1/client";
+import { Machine } from "@msp/proto/src/gen/ts/msp/work/v1/machine";
+import { Project } from "@msp/proto/src/gen/ts/msp/work/v1/project";
+import { Session } from "@msp/proto/src/gen/ts/msp/work/v1/session";
+import { Tag } from "@msp/proto/src/gen/ts/msp/work/v1/tag";
+import { Task } from "@msp/proto/src/gen/ts/msp/work/v1/task";
+
+let stack: WorkStack;
+beforeAll(async () => {
+  stack = await startWorkStack();
+});
+afterAll(async () => {
+  await stack.stop();
+});
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- one table drives every resource's generated client */
+interface Case {
+  singular: string;
+  plural: string;
+  client: () => any;
+  build: (partial: any) => unknown;
+  /** The resource message's field in requests: client, project... */
+  field: string;
+  required: string;
+  enumField: [local: string, proto: string];
+  longField: [local: string, proto: string, limit: number];
+  refField?: [local: string, proto: string];
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+const cases: Case[] = [
+  { singular: "Client", plural: "Clients", client: () => stack.clients, build: (p) => Client.fromPartial(p), field: "client", required: "name", enumField: ["clientType", "client_type"], longField: ["name", "name", 255] },
+  { singular: "Machine", plural: "Machines", client: () => stack.machines, build: (p) => Machine.fromPartial(p), field: "machine", required: "hostname", enumField: ["platform", "platform"], longField: ["homeDirectory", "home_directory", 1024] },
+  { singular: "Project", plural: "Projects", client: () => stack.projects, build: (p) => Project.fromPartial(p), field: "project", required: "client_id", enumField: ["status", "status"], longField: ["description", "description", 65535], refField: ["clientId", "client_id"] },
+  { singular: "Session", plural: "Sessions", client: () => stack.sessions, build: (p) => Session.fromPartial(p), field: "session", required: "", enumField: ["status", "status"], longField: ["title", "title", 255], refField: ["machineId", "machine_id"] },
+  { singular: "Tag", plural: "Tags", client: () => stack.tags, build: (p) => Tag.fromPartial(p), field: "tag", required: "name", enumField: ["category", "category"], longField: ["name", "name", 64] },
+  { singular: "Task", plural: "Tasks", client: () => stack.tasks, build: (p) => Task.fromPartial(p), field: "task", required: "title", enumField: ["status", "status"], longField: ["title", "title", 255], refField: ["parentTaskId", "parent_task_id"] },
+];
+
+const lower = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+const listRequest = (overrides: object) => ({ pageSize: 0, pageToken: "", filter: "", orderBy: "", ...overrides });
+const invalid = status.INVALID_ARGUMENT;
+
+describe.each(cases)("$singular bad input", (c) => {
+  const get = (id: string) => call(c.client(), `get${c.singular}`, { id });
+  const list = (overrides: object) => call(c.client(), `list${c.plural}`, listRequest(overrides));
+  const create = (message: unknown) => call(c.client(), `create${c.singular}`, { [c.field]: message });
+  const update = (message: unknown, updateMask: string[]) => call(c.client(), `update${c.singular}`, { [c.field]: message, updateMask });
+  const remove = (id: string) => call(c.client(), `delete${c.singular}`, { id, etag: "" });
+
+  it("Get refuses a missing or malformed id", async () => {
+    await expectStatus(get(""), invalid, /^id: is required/);
+    await expectStatus(get("not-a-uuid"), invalid, /^id: must be a UUID/);
+    await expectStatus(get("'; DROP TABLE clients; --"), invalid, /^id: must be a UUID/);
+  });
+
+  it("List refuses bad page sizes, page tokens, filters and orders", async () => {
+    await expectStatus(list({ pageSize: -1 }), invalid, /^page_size/);
+    await expectStatus(list({ pageToken: "garbage!!" }), invalid, /^page_token/);
+    await expectStatus(list({ pageToken: Buffer.from('{"q":"x","a":[1]}.abc').toString("base64url") }), invalid, /^page_token/);
+    await expectStatus(list({ pageToken: "A".repeat(10_000) }), invalid, /^page_token/);
+    await expectStatus(list({ filter: 'no_such_field = "x"' }), invalid, /^filter: cannot filter on 'no_such_field'/);
+    await expectStatus(list({ filter: `${c.enumField[1]} = ` }), invalid, /^filter: expected a value/);
+    await expectStatus(list({ filter: `${c.enumField[1]} = "x" OR ${c.enumField[1]} = "y"` }), invalid, /^filter: only AND/);
+    await expectStatus(list({ filter: `${c.enumField[1]} = "not_a_value"` }), invalid, new RegExp(`^filter: ${c.enumField[1]}: 'not_a_value' is not one of`));
+    await expectStatus(list({ orderBy: "no_such_field" }), invalid, /^order_by: cannot order by 'no_such_field'/);
+    await expectStatus(list({ orderBy: "created_at sideways" }), invalid, /^order_by/);
+    const page = await list({ pageSize: 100_000 });
+    expect(page).toBeDefined();
+  });
+
+  it("Create refuses a missing message, missing required fields, unknown enum values and oversize strings", async () => {
+    await expectStatus(create(undefined), invalid, new RegExp(`^${c.field}: is required`));
+    if (c.required) await expectStatus(create(c.build({})), invalid, new RegExp(`${c.field}\\.${c.required}: is required`));
+    await expectStatus(create(c.build({ [c.enumField[0]]: 99 })), invalid, new RegExp(`${c.field}\\.${c.enumField[1]}: unknown value 99`));
+    const long = "x".repeat(c.longField[2] + 1);
+    await expectStatus(create(c.build({ [c.longField[0]]: long })), invalid, new RegExp(`${c.field}\\.${c.longField[1]}: must be at most ${c.longField[2]} characters`));
+    if (c.refField) {
+      await expectStatus(create(c.build({ [c.refField[0]]: "not-a-uuid" })), invalid, new RegExp(`${c.field}\\.${c.refField[1]}: must be a UUID`));
+    }
+  });
+
+  it("Update refuses a missing id, unknown or read-only mask paths; Delete refuses malformed ids", async () => {
+    await expectStatus(update(undefined, []), invalid, new RegExp(`^${c.field}: is required`));
+    await expectStatus(update(c.build({}), []), invalid, new RegExp(`^${c.field}\\.id: is required`));
+    await expectStatus(update(c.build({ id: "zzz" }), []), invalid, new RegExp(`^${c.field}\\.id: must be a UUID`));
+    const id = "0190f5c8-0000-7000-8000-000000000000";
+    await expectStatus(update(c.build({ id }), ["no_such_field"]), invalid, /^update_mask: unknown field no_such_field/);
+    await expectStatus(update(c.build({ id }), ["created_at"]), invalid, /^update_mask: created_at cannot be changed/);
+    await expectStatus(update(c.build({ id }), []), status.NOT_FOUND, new RegExp(`${lower(c.singular)} ${id} not found`));
+    await expectStatus(remove(""), invalid, /^id: is required/);
+    await expectStatus(remove("12345"), invalid, /^id: must be a UUID/);
+    await expectStatus(remove(id), status.NOT_FOUND);
+  });
+});
