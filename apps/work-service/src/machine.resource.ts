@@ -10,7 +10,7 @@ export const machineResource: ResourceDefinition = {
   fieldOverrides: { maxLength: { home_directory: 1024, preferred_shell: 64, working_directories: 1024 } },
   required: ["hostname", "fingerprint"],
   unique: [["fingerprint"]],
-  filterable: ["hostname", "fingerprint", "machine_type", "platform", "is_active", "is_primary", "created_at"],
+  filterable: ["hostname", "fingerprint", "machine_type", "platform", "is_active", "is_primary", "created_at", "installed_tools"],
   orderable: ["hostname", "created_at", "updated_at"],
   prepare(row) {
     for (const key of ["hostname", "fingerprint"]) {

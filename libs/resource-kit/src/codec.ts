@@ -107,7 +107,7 @@ function storedValue(field: FieldInfo, value: unknown): unknown {
     }
     case "object":
       if (typeof value !== "object") throw violation(field.name, "must be an object");
-      return k.desc ? messageToJson(k.desc, value as ProtoObject) : value;
+      return k.desc ? messageToJson(k.desc, value as ProtoObject, field.name) : value;
   }
 }
 
@@ -243,14 +243,17 @@ function parseJson(value: unknown): unknown {
   }
 }
 
-/** A typed sub-message (ts-proto object) as a JSON object keyed by proto field names. */
-function messageToJson(desc: DescMessage, message: ProtoObject): Record<string, unknown> {
+/**
+ * A typed sub-message (ts-proto object) as a JSON object keyed by proto field names.
+ * `path` is the field holding it, so violations name the request field (capabilities.x), not the type.
+ */
+function messageToJson(desc: DescMessage, message: ProtoObject, path: string): Record<string, unknown> {
   const json: Record<string, unknown> = {};
   for (const field of desc.fields) {
     const value = message[field.localName];
     if (value === undefined || value === null) continue;
     if (field.fieldKind === "scalar" && field.scalar === ScalarType.STRING && typeof value === "string" && value.length > 1024) {
-      throw violation(`${desc.name}.${field.name}`, "must be at most 1024 characters");
+      throw violation(`${path}.${field.name}`, "must be at most 1024 characters");
     }
     json[field.name] = value;
   }

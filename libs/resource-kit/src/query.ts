@@ -55,7 +55,7 @@ export function toSnake(name: string): string {
 const opOf = { "=": Op.eq, "!=": Op.ne, "<": Op.lt, ">": Op.gt, "<=": Op.lte, ">=": Op.gte } as const;
 
 /** Turns a filter into a where clause over the filterable fields, checking each value's type. */
-export function compileFilter(db: Database, table: string, text: string, fields: readonly FieldInfo[], filterable: readonly string[]): WhereOptions[] {
+export function compileFilter(db: Database, tableAlias: string, text: string, fields: readonly FieldInfo[], filterable: readonly string[]): WhereOptions[] {
   return parseFilter(text).map((comparison) => {
     const name = toSnake(comparison.field);
     const field = fields.find((f) => f.name === name);
@@ -67,8 +67,8 @@ export function compileFilter(db: Database, table: string, text: string, fields:
       const item = db.sequelize.escape(filterText(field, comparison.value));
       return literal(
         db.dialect === "mariadb"
-          ? `JSON_CONTAINS(\`${table}\`.\`${name}\`, JSON_QUOTE(${item}))`
-          : `EXISTS (SELECT 1 FROM json_each("${table}"."${name}") WHERE value = ${item})`,
+          ? `JSON_CONTAINS(\`${tableAlias}\`.\`${name}\`, JSON_QUOTE(${item}))`
+          : `EXISTS (SELECT 1 FROM json_each("${tableAlias}"."${name}") WHERE value = ${item})`,
       ) as unknown as WhereOptions;
     }
     if (field.kind.type === "stringList") throw invalidArgument("filter", `use ':' to test membership of the list '${field.name}'`);

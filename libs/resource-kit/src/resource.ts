@@ -89,7 +89,8 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
   const required = new Set(definition.required ?? []);
   const immutable = new Set(definition.immutable ?? []);
   const model = definition.model;
-  const table = model.getTableName() as string;
+  // Sequelize aliases the table by the model's name in SELECTs; raw SQL fragments must use it.
+  const alias = model.name;
   const defaultOrder = parseOrderBy(definition.defaultOrderBy ?? "", definition.orderable);
 
   function requireId(id: string, field = "id"): string {
@@ -170,7 +171,7 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
     async list(request) {
       const pageSize = pageSizeOf(request.pageSize);
       const order: OrderTerm[] = request.orderBy.trim() === "" ? defaultOrder : parseOrderBy(request.orderBy, definition.orderable);
-      const conditions: WhereOptions[] = compileFilter(db, table, request.filter, fields, definition.filterable);
+      const conditions: WhereOptions[] = compileFilter(db, alias, request.filter, fields, definition.filterable);
       if (request.pageToken !== "") conditions.push(afterCursor(order, decodePageToken(request.pageToken, request.filter, order, fields)));
       const rows = (await model.findAll({
         where: { [Op.and]: conditions },

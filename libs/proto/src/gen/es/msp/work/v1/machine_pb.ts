@@ -281,7 +281,8 @@ export type ListMachinesRequest = Message<"msp.work.v1.ListMachinesRequest"> & {
   pageToken: string;
 
   /**
-   * Filter on hostname, fingerprint, machine_type, platform, is_active, is_primary, created_at, such as `platform = "linux" AND is_active = true`.
+   * Filter on hostname, fingerprint, machine_type, platform, is_active, is_primary, created_at, and membership in
+   * installed_tools, such as `platform = "linux" AND installed_tools:"docker"`.
    *
    * @generated from field: string filter = 3;
    */

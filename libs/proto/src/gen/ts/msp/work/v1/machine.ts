@@ -236,7 +236,10 @@ export interface ListMachinesRequest {
   pageSize: number;
   /** The next_page_token of the previous page. */
   pageToken: string;
-  /** Filter on hostname, fingerprint, machine_type, platform, is_active, is_primary, created_at, such as `platform = "linux" AND is_active = true`. */
+  /**
+   * Filter on hostname, fingerprint, machine_type, platform, is_active, is_primary, created_at, and membership in
+   * installed_tools, such as `platform = "linux" AND installed_tools:"docker"`.
+   */
   filter: string;
   /** Comma-separated fields, each optionally followed by `desc`: hostname, created_at, updated_at, last_seen_at. */
   orderBy: string;
