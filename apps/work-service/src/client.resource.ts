@@ -16,8 +16,10 @@ export const clientResource: ResourceDefinition = {
     orderable: ["name", "created_at", "updated_at"],
     prepare(row) {
       if (typeof row["name"] === "string") row["name"] = row["name"].trim();
-      if (row["network_subnet"]) checkCidr("client.network_subnet", String(row["network_subnet"]));
-      if (row["default_hourly_rate"] && String(row["default_hourly_rate"]).startsWith("-")) {
+      const subnet = row["network_subnet"];
+      if (typeof subnet === "string") checkCidr("client.network_subnet", subnet);
+      const rate = row["default_hourly_rate"];
+      if (typeof rate === "string" && rate.startsWith("-")) {
         throw invalidArgument("client.default_hourly_rate", "must not be negative");
       }
     },

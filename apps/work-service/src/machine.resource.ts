@@ -14,7 +14,8 @@ export const machineResource: ResourceDefinition = {
   orderable: ["hostname", "created_at", "updated_at"],
   prepare(row) {
     for (const key of ["hostname", "fingerprint"]) {
-      if (typeof row[key] === "string") row[key] = (row[key] as string).trim();
+      const value = row[key];
+      if (typeof value === "string") row[key] = value.trim();
     }
   },
 };

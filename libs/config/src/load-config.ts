@@ -12,9 +12,9 @@ export class ConfigError extends Error {
  * Parses the environment into a typed config once, at start-up. Libraries never read
  * process.env: apps call this and pass the result down.
  */
-export function loadConfig<S extends z.ZodTypeAny>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
+export function loadConfig<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, env: NodeJS.ProcessEnv): T {
   const result = schema.safeParse(env);
-  if (result.success) return result.data as z.infer<S>;
+  if (result.success) return result.data;
   throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join(".") || "(env)"}: ${issue.message}`));
 }
 

@@ -132,17 +132,17 @@ function protoValue(field: FieldInfo, value: unknown): unknown {
   switch (k.type) {
     case "string":
     case "uuid":
-      return String(value);
+      return textOf(value);
     case "decimal":
       return formatDecimal(value, k.scale);
     case "date":
-      return value instanceof Date ? value.toISOString().slice(0, 10) : String(value).slice(0, 10);
+      return value instanceof Date ? value.toISOString().slice(0, 10) : textOf(value).slice(0, 10);
     case "bool":
       return value === true || value === 1 || value === "1";
     case "int":
       return Number(value);
     case "enum":
-      return storedToEnum({ ...field, kind: k }, String(value));
+      return storedToEnum({ ...field, kind: k }, textOf(value));
     case "timestamp":
       return toDate(value);
     case "stringList": {
@@ -201,7 +201,7 @@ export function normalizeRow(fields: readonly FieldInfo[], row: StoredRecord): S
         out[field.name] = formatDecimal(value, field.kind.scale);
         break;
       case "date":
-        out[field.name] = value instanceof Date ? value.toISOString().slice(0, 10) : String(value).slice(0, 10);
+        out[field.name] = value instanceof Date ? value.toISOString().slice(0, 10) : textOf(value).slice(0, 10);
         break;
       case "stringList":
       case "object":
@@ -217,6 +217,14 @@ export function normalizeRow(fields: readonly FieldInfo[], row: StoredRecord): S
   if (row["created_at"] !== undefined && row["created_at"] !== null) out["created_at"] = toDate(row["created_at"]);
   if (row["updated_at"] !== undefined && row["updated_at"] !== null) out["updated_at"] = toDate(row["updated_at"]);
   return out;
+}
+
+/** A stored scalar as text; drivers hand back strings, numbers or Buffers depending on the dialect. */
+export function textOf(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
+  if (Buffer.isBuffer(value)) return value.toString("utf8");
+  return JSON.stringify(value);
 }
 
 /** Dates come back as Date (MariaDB) or as text such as "2026-11-25 10:00:00.000 +00:00" (SQLite). */

@@ -8,7 +8,7 @@ import { aborted, alreadyExists, failedPrecondition, invalidArgument, invalidArg
 import type { MutationContext } from "./audit-outbox";
 import { writeAuditEvent } from "./audit-outbox";
 import type { ProtoObject, StoredRecord } from "./codec";
-import { fromStored, isPresent, normalizeRow, toStored } from "./codec";
+import { fromStored, isPresent, normalizeRow, textOf, toStored } from "./codec";
 import { etagOf } from "./etag";
 import type { FieldInfo, FieldOverrides } from "./fields";
 import { describeFields } from "./fields";
@@ -121,7 +121,7 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
       const id = record[field];
       if (id === null || id === undefined) continue;
       const found = await refModel.findOne({ where: { id }, attributes: ["id"], raw: true, transaction });
-      if (!found) throw invalidArgument(field, `no ${refName} has id ${String(id)}`);
+      if (!found) throw invalidArgument(field, `no ${refName} has id ${textOf(id)}`);
     }
   }
 

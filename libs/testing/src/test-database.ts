@@ -20,7 +20,7 @@ export async function createTestDatabase(env: NodeJS.ProcessEnv = process.env): 
   const dataDir = mkdtempSync(join(tmpdir(), "msp-test-"));
   const base = env["MSP_TEST_DATABASE_URL"];
   if (!base) {
-    return { config: { dataDir }, dialect: "sqlite", drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+    return { config: { dataDir }, dialect: "sqlite", drop: () => Promise.resolve(rmSync(dataDir, { recursive: true, force: true })) };
   }
   const url = new URL(base);
   const name = `${url.pathname.slice(1) || "msp_test"}_${randomBytes(4).toString("hex")}`;
