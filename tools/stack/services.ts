@@ -1,0 +1,14 @@
+/** One process of the platform, as `npm start` runs it. */
+export interface StackProcess {
+  name: string;
+  entry: string;
+  /** Environment variable holding its port, and the default from ARCHITECTURE.md. */
+  portVariable: string;
+  defaultPort: number;
+  protocol: "gRPC" | "HTTP";
+}
+
+/** Every process of the platform. Later services add themselves here. */
+export const stackProcesses: readonly StackProcess[] = [
+  { name: "work-service", entry: "apps/work-service/src/main.ts", portVariable: "WORK_SERVICE_PORT", defaultPort: 50051, protocol: "gRPC" },
+];
