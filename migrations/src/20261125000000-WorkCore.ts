@@ -110,7 +110,7 @@ export const workCore: Migration = {
         description: col.text(),
         usage_count: col.int().notNull().default(0),
       },
-      { unique: ["name"], indexes: ["category", "usage_count", "created_at"], checks: ["name = LOWER(name)"] },
+      { unique: ["name"], indexes: ["category", "usage_count", "created_at"], checks: [{ sqlite: "name = LOWER(name)", mariadb: "BINARY name = BINARY LOWER(name)" }] },
     );
 
     await createTable(

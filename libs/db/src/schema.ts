@@ -66,8 +66,11 @@ export interface TableOptions {
   /** Single or composite indexes: ["client_id"] or [["session_id", "tag_id"]]. */
   indexes?: readonly (string | readonly string[])[];
   unique?: readonly (string | readonly string[])[];
-  /** Extra CHECK expressions in portable SQL, such as "ended_at IS NULL OR ended_at >= started_at". */
-  checks?: readonly string[];
+  /**
+   * Extra CHECK expressions in portable SQL, such as "ended_at IS NULL OR ended_at >= started_at",
+   * or one per dialect where they differ.
+   */
+  checks?: readonly (string | Readonly<Record<Dialect, string>>)[];
 }
 
 export async function createTable(
@@ -98,7 +101,8 @@ export async function createTable(
     const cols = typeof unique === "string" ? [unique] : unique;
     parts.push(`CONSTRAINT ${q(`uq_${table}_${cols.join("_")}`)} UNIQUE (${cols.map(q).join(", ")})`);
   }
-  [...checks, ...(options.checks ?? [])].forEach((check, i) => {
+  const extraChecks = (options.checks ?? []).map((check) => (typeof check === "string" ? check : check[ctx.dialect]));
+  [...checks, ...extraChecks].forEach((check, i) => {
     parts.push(`CONSTRAINT ${q(`ck_${table}_${i + 1}`)} CHECK (${check})`);
   });
   const suffix = ctx.dialect === "mariadb" ? " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci" : "";

@@ -70,7 +70,9 @@ function storedValue(field: FieldInfo, value: unknown): unknown {
       if (!match) throw violation(field.name, `must be a decimal number such as "120.50"`);
       const fraction = (match[3] ?? "").replace(/0+$/, "");
       if (fraction.length > k.scale) throw violation(field.name, `must have at most ${k.scale} decimal places`);
-      return `${match[1]}${match[2]}${k.scale > 0 ? `.${fraction.padEnd(k.scale, "0")}` : ""}`;
+      const whole = (match[2] ?? "0").replace(/^0+(?=\d)/, "");
+      const sign = match[1] && (whole !== "0" || fraction !== "") ? "-" : "";
+      return `${sign}${whole}${k.scale > 0 ? `.${fraction.padEnd(k.scale, "0")}` : ""}`;
     }
     case "date": {
       const s = expectString(field, value);

@@ -94,7 +94,13 @@ function filterValue(field: FieldInfo, c: Comparison): unknown {
     case "timestamp": {
       if (c.value.kind !== "string") throw bad('must be compared with a quoted RFC 3339 timestamp such as "2026-01-31T00:00:00Z"');
       const date = toDate(c.value.value);
-      if (!/^\d{4}-\d{2}-\d{2}T/.test(c.value.value) || Number.isNaN(date.getTime())) throw bad(`'${c.value.value}' is not an RFC 3339 timestamp`);
+      // The offset is required (without one the instant depends on the server's time zone), and
+      // the day must exist (Date would quietly roll 2026-02-30 over to March 2).
+      const day = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.exec(c.value.value)?.[1];
+      const midnight = new Date(`${day}T00:00:00Z`);
+      if (!day || Number.isNaN(date.getTime()) || Number.isNaN(midnight.getTime()) || midnight.toISOString().slice(0, 10) !== day) {
+        throw bad(`'${c.value.value}' is not an RFC 3339 timestamp`);
+      }
       return date;
     }
     case "date": {
