@@ -28,7 +28,10 @@ export const workCore: Migration = {
         last_seen_at: col.datetime(),
         notes: col.text(),
       },
-      { unique: ["fingerprint"], indexes: ["hostname", "machine_type", "platform", "is_active", "is_primary", "created_at", "last_seen_at"] },
+      {
+        unique: ["fingerprint"],
+        indexes: ["hostname", "machine_type", "platform", "is_active", "is_primary", "created_at", "last_seen_at"],
+      },
     );
 
     await createTable(
@@ -56,7 +59,10 @@ export const workCore: Migration = {
         client_id: col.ref("clients", "RESTRICT").notNull(),
         name: col.string().notNull(),
         slug: col.string(128).notNull(),
-        category: col.enum(["client_project", "internal_product", "dev_tool", "infrastructure", "website", "documentation"]).notNull().default("client_project"),
+        category: col
+          .enum(["client_project", "internal_product", "dev_tool", "infrastructure", "website", "documentation"])
+          .notNull()
+          .default("client_project"),
         status: col.enum(["pending", "working", "blocked", "critical", "deferred", "complete"]).notNull().default("pending"),
         priority: col.enum(["critical", "high", "medium", "low"]).notNull().default("medium"),
         description: col.text(),
@@ -95,7 +101,16 @@ export const workCore: Migration = {
       },
       {
         unique: [["machine_id", "external_session_id"]],
-        indexes: [["client_id", "id"], ["project_id", "id"], "external_session_id", "status", "is_billable", "technician", "started_at", "created_at"],
+        indexes: [
+          ["client_id", "id"],
+          ["project_id", "id"],
+          "external_session_id",
+          "status",
+          "is_billable",
+          "technician",
+          "started_at",
+          "created_at",
+        ],
         checks: ["ended_at IS NULL OR ended_at >= started_at", "duration_minutes IS NULL OR duration_minutes >= 0"],
       },
     );
@@ -110,7 +125,11 @@ export const workCore: Migration = {
         description: col.text(),
         usage_count: col.int().notNull().default(0),
       },
-      { unique: ["name"], indexes: ["category", "usage_count", "created_at"], checks: [{ sqlite: "name = LOWER(name)", mariadb: "BINARY name = BINARY LOWER(name)" }] },
+      {
+        unique: ["name"],
+        indexes: ["category", "usage_count", "created_at"],
+        checks: [{ sqlite: "name = LOWER(name)", mariadb: "BINARY name = BINARY LOWER(name)" }],
+      },
     );
 
     await createTable(
@@ -134,7 +153,10 @@ export const workCore: Migration = {
         position: col.int().notNull().default(0),
         title: col.string().notNull(),
         description: col.text(),
-        task_type: col.enum(["implementation", "research", "review", "deployment", "testing", "documentation", "bugfix", "analysis"]).notNull().default("implementation"),
+        task_type: col
+          .enum(["implementation", "research", "review", "deployment", "testing", "documentation", "bugfix", "analysis"])
+          .notNull()
+          .default("implementation"),
         status: col.enum(["pending", "in_progress", "blocked", "completed", "cancelled"]).notNull().default("pending"),
         blocking_reason: col.text(),
         session_id: col.ref("sessions", "SET NULL"),

@@ -72,10 +72,16 @@ describe("migrations", () => {
           (error: { parent?: { message?: string } }) => error.parent?.message ?? "",
         );
       expect(
-        await refusal("INSERT INTO clients (id, revision, created_at, updated_at, name, client_type) VALUES (?, 1, ?, ?, 'x', 'bogus')", "00000000-0000-7000-8000-000000000001"),
+        await refusal(
+          "INSERT INTO clients (id, revision, created_at, updated_at, name, client_type) VALUES (?, 1, ?, ?, 'x', 'bogus')",
+          "00000000-0000-7000-8000-000000000001",
+        ),
       ).toMatch(/CHECK constraint failed|CONSTRAINT `ck_clients_1` failed/);
       expect(
-        await refusal("INSERT INTO tags (id, revision, created_at, updated_at, name) VALUES (?, 1, ?, ?, 'UPPER')", "00000000-0000-7000-8000-000000000002"),
+        await refusal(
+          "INSERT INTO tags (id, revision, created_at, updated_at, name) VALUES (?, 1, ?, ?, 'UPPER')",
+          "00000000-0000-7000-8000-000000000002",
+        ),
       ).toMatch(/CHECK constraint failed|CONSTRAINT `ck_tags_\d` failed/);
     } finally {
       await db.close();

@@ -29,8 +29,8 @@ function start(proc: StackProcess): Promise<void> {
           ready();
         }
       });
-    relay(child.stdout!, process.stdout);
-    relay(child.stderr!, process.stderr);
+    relay(child.stdout, process.stdout);
+    relay(child.stderr, process.stderr);
     child.on("exit", (code, signal) => {
       clearTimeout(timer);
       children.delete(proc.name);
@@ -64,7 +64,9 @@ async function stopAll(exitCode: number): Promise<void> {
 async function main(): Promise<void> {
   process.on("SIGINT", () => void stopAll(0));
   process.on("SIGTERM", () => void stopAll(0));
-  const database = process.env["DATABASE_URL"] ? "MariaDB (DATABASE_URL)" : `SQLite file in ${resolve(process.env["MSP_DATA_DIR"] ?? "./data")}`;
+  const database = process.env["DATABASE_URL"]
+    ? "MariaDB (DATABASE_URL)"
+    : `SQLite file in ${resolve(process.env["MSP_DATA_DIR"] ?? "./data")}`;
   console.log(`Starting the MSP platform on ${database} ...`);
   await Promise.all(stackProcesses.map(start));
   const host = process.env["GRPC_HOST"] ?? "127.0.0.1";

@@ -12,7 +12,12 @@ const bump = (by: number) => ({ usage_count: literal(`usage_count + ${by}`), rev
 const touch = () => ({ revision: literal("revision + 1"), updated_at: new Date() });
 
 /** Tags a session, creating the tag on first use. Tagging twice changes nothing. */
-export async function addSessionTag(sessions: ResourceStore<Session>, sessionId: string, tag: string, ctx: MutationContext): Promise<Session> {
+export async function addSessionTag(
+  sessions: ResourceStore<Session>,
+  sessionId: string,
+  tag: string,
+  ctx: MutationContext,
+): Promise<Session> {
   const id = checkSessionId(sessionId);
   const name = normalizeTagName("tag", tag);
   await sessions.mutate(ctx, async ({ transaction }) => {
@@ -34,7 +39,12 @@ export async function addSessionTag(sessions: ResourceStore<Session>, sessionId:
 }
 
 /** Removes a tag from a session; removing a tag the session does not have changes nothing. */
-export async function removeSessionTag(sessions: ResourceStore<Session>, sessionId: string, tag: string, ctx: MutationContext): Promise<Session> {
+export async function removeSessionTag(
+  sessions: ResourceStore<Session>,
+  sessionId: string,
+  tag: string,
+  ctx: MutationContext,
+): Promise<Session> {
   const id = checkSessionId(sessionId);
   const name = normalizeTagName("tag", tag);
   await sessions.mutate(ctx, async ({ transaction }) => {

@@ -23,12 +23,16 @@ export const sessionResource: ResourceDefinition = {
       const project = await ProjectModel.findOne({ where: { id: projectId }, attributes: ["client_id"], raw: true, transaction });
       if (project) {
         if (!row["client_id"]) row["client_id"] = project.client_id;
-        else if (row["client_id"] !== project.client_id) throw invalidArgument("session.project_id", "belongs to another client than client_id");
+        else if (row["client_id"] !== project.client_id)
+          throw invalidArgument("session.project_id", "belongs to another client than client_id");
       }
     }
     if (!existing && row["is_billable"] === undefined) {
       const clientId = row["client_id"];
-      const client = typeof clientId === "string" ? await ClientModel.findOne({ where: { id: clientId }, attributes: ["client_type"], raw: true, transaction }) : null;
+      const client =
+        typeof clientId === "string"
+          ? await ClientModel.findOne({ where: { id: clientId }, attributes: ["client_type"], raw: true, transaction })
+          : null;
       row["is_billable"] = billableByDefault(client?.client_type);
     }
   },

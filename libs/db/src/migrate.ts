@@ -34,7 +34,12 @@ export async function migrateUp(db: Database, migrations: readonly Migration[], 
 }
 
 /** Reverts the most recent migration, or all of them down to `to` (0 reverts everything). */
-export async function migrateDown(db: Database, migrations: readonly Migration[], to?: 0 | string, options: MigrateOptions = {}): Promise<string[]> {
+export async function migrateDown(
+  db: Database,
+  migrations: readonly Migration[],
+  to?: 0 | string,
+  options: MigrateOptions = {},
+): Promise<string[]> {
   return withMigrationLock(db, options, async () => {
     const reverted = await umzugFor(db, migrations).down(to === undefined ? undefined : { to });
     return reverted.map((m) => m.name);
@@ -66,9 +71,12 @@ async function withMigrationLock<T>(db: Database, options: MigrateOptions, fn: (
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
     }
-    const [holder] = await s.query<{ owner: string; acquired_at: number | string }>(`SELECT owner, acquired_at FROM ${lockTable} WHERE id = 1`, {
-      type: QueryTypes.SELECT,
-    });
+    const [holder] = await s.query<{ owner: string; acquired_at: number | string }>(
+      `SELECT owner, acquired_at FROM ${lockTable} WHERE id = 1`,
+      {
+        type: QueryTypes.SELECT,
+      },
+    );
     if (holder && Date.now() - Number(holder.acquired_at) > staleMs) {
       options.log?.(`removing a stale migration lock held by ${holder.owner}`);
       await s.query(`DELETE FROM ${lockTable} WHERE id = 1 AND owner = ?`, { replacements: [holder.owner] });

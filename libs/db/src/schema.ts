@@ -89,7 +89,9 @@ export async function createTable(
     parts.push(sql);
     if (spec.values) checks.push(`${q(name)} IN (${spec.values.map(literal).join(", ")})`);
   }
-  const primary = Object.entries(columns).filter(([, c]) => c.spec.primaryKey).map(([name]) => q(name));
+  const primary = Object.entries(columns)
+    .filter(([, c]) => c.spec.primaryKey)
+    .map(([name]) => q(name));
   parts.push(`PRIMARY KEY (${primary.join(", ")})`);
   for (const [name, { spec }] of Object.entries(columns)) {
     if (!spec.references) continue;
@@ -111,10 +113,7 @@ export async function createTable(
   // Every foreign key and every filtered column gets an index; InnoDB indexes foreign keys itself.
   const indexed = new Set<string>();
   const foreignKeys = ctx.dialect === "sqlite" ? Object.entries(columns).filter(([, c]) => c.spec.references) : [];
-  const indexes = [
-    ...foreignKeys.map(([name]) => [name]),
-    ...(options.indexes ?? []).map((i) => (typeof i === "string" ? [i] : [...i])),
-  ];
+  const indexes = [...foreignKeys.map(([name]) => [name]), ...(options.indexes ?? []).map((i) => (typeof i === "string" ? [i] : [...i]))];
   for (const cols of indexes) {
     const key = cols.join(",");
     if (indexed.has(key)) continue;

@@ -9,7 +9,13 @@ import { errorDetails } from "./error-details";
 /** A generated grpc-js service definition (ts-proto `outputServices=grpc-js`). */
 export type ServiceDef = Record<
   string,
-  { path: string; requestStream: boolean; responseStream: boolean; requestDeserialize: (b: Buffer) => unknown; responseSerialize: (v: never) => Buffer }
+  {
+    path: string;
+    requestStream: boolean;
+    responseStream: boolean;
+    requestDeserialize: (b: Buffer) => unknown;
+    responseSerialize: (v: never) => Buffer;
+  }
 >;
 
 /** The async handlers of a service: request and context in, response (or a thrown error) out. */
@@ -31,7 +37,12 @@ export interface ServiceRegistration {
  * mapped: DomainErrors keep their code and message, anything else becomes INTERNAL "internal
  * error" and is logged here with its stack, never sent.
  */
-export function serviceOf<D extends ServiceDef>(definition: D, handlers: Handlers<D>, serviceName: string, logger: Logger): ServiceRegistration {
+export function serviceOf<D extends ServiceDef>(
+  definition: D,
+  handlers: Handlers<D>,
+  serviceName: string,
+  logger: Logger,
+): ServiceRegistration {
   const implementation: Record<string, handleUnaryCall<unknown, unknown>> = {};
   const fullName = Object.values(definition)[0]?.path.split("/")[1] ?? "";
   for (const [key, method] of Object.entries(definition)) {

@@ -43,9 +43,7 @@ beforeAll(async () => {
   server.addService(ClientServiceService, clientService);
   addReflection(server, loadDescriptorSet(), { serviceNames });
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) =>
-      error ? reject(error) : resolve(bound),
-    ),
+    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
   );
   address = `127.0.0.1:${port}`;
 });
@@ -90,9 +88,7 @@ function openSession(version: "v1" | "v1alpha") {
 }
 
 function fileNames(response: Response): string[] {
-  return (response.fileDescriptorResponse?.fileDescriptorProto ?? []).map(
-    (bytes) => fromBinary(FileDescriptorProtoSchema, bytes).name,
-  );
+  return (response.fileDescriptorResponse?.fileDescriptorProto ?? []).map((bytes) => fromBinary(FileDescriptorProtoSchema, bytes).name);
 }
 
 describe.each(["v1", "v1alpha"] as const)("reflection %s", (version) => {
@@ -130,11 +126,7 @@ describe.each(["v1", "v1alpha"] as const)("reflection %s", (version) => {
 
   it("answers a file name with its imports", async () => {
     const response = await session.ask({ fileByFilename: "google/api/annotations.proto" });
-    expect(fileNames(response)).toEqual([
-      "google/api/annotations.proto",
-      "google/api/http.proto",
-      "google/protobuf/descriptor.proto",
-    ]);
+    expect(fileNames(response)).toEqual(["google/api/annotations.proto", "google/api/http.proto", "google/protobuf/descriptor.proto"]);
   });
 
   it("answers extension queries", async () => {

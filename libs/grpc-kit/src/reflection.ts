@@ -1,17 +1,9 @@
 import { toBinary } from "@bufbuild/protobuf";
-import type {
-  DescriptorProto,
-  EnumDescriptorProto,
-  FieldDescriptorProto,
-  FileDescriptorSet,
-} from "@bufbuild/protobuf/wkt";
+import type { DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorSet } from "@bufbuild/protobuf/wkt";
 import { FileDescriptorProtoSchema } from "@bufbuild/protobuf/wkt";
 import type * as grpc from "@grpc/grpc-js";
 import { status } from "@grpc/grpc-js";
-import type {
-  ServerReflectionRequest,
-  ServerReflectionResponse,
-} from "@msp/proto/src/gen/ts/grpc/reflection/v1/reflection";
+import type { ServerReflectionRequest, ServerReflectionResponse } from "@msp/proto/src/gen/ts/grpc/reflection/v1/reflection";
 import { ServerReflectionService as ReflectionV1 } from "@msp/proto/src/gen/ts/grpc/reflection/v1/reflection";
 import { ServerReflectionService as ReflectionV1alpha } from "@msp/proto/src/gen/ts/grpc/reflection/v1alpha/reflection";
 
@@ -115,9 +107,7 @@ function qualify(scope: string, name: string): string {
 }
 
 /** One bidi stream per client session; each file is sent at most once per stream, as grpc-go does. */
-function createReflectionHandler(
-  index: ReflectionIndex,
-): grpc.handleBidiStreamingCall<ServerReflectionRequest, ServerReflectionResponse> {
+function createReflectionHandler(index: ReflectionIndex): grpc.handleBidiStreamingCall<ServerReflectionRequest, ServerReflectionResponse> {
   return (call) => {
     const sent = new Set<string>();
     call.on("data", (request: ServerReflectionRequest) => {
@@ -160,9 +150,7 @@ function answer(index: ReflectionIndex, request: ServerReflectionRequest, sent: 
   if (request.fileContainingExtension !== undefined) {
     const { containingType, extensionNumber } = request.fileContainingExtension;
     const fileName = index.extensions.get(containingType.replace(/^\./, ""))?.get(extensionNumber);
-    return fileName === undefined
-      ? notFound(`extension ${extensionNumber} of "${containingType}" not found`)
-      : filesFor(fileName);
+    return fileName === undefined ? notFound(`extension ${extensionNumber} of "${containingType}" not found`) : filesFor(fileName);
   }
   if (request.allExtensionNumbersOfType !== undefined) {
     const type = request.allExtensionNumbersOfType.replace(/^\./, "");

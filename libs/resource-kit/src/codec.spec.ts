@@ -59,7 +59,9 @@ describe("toStored", () => {
       isActive: true,
       notes: "Main office",
     };
-    expect(toStored(only(clientFields, "name", "client_type", "domain_name", "default_hourly_rate", "is_active", "notes"), message, "client")).toEqual({
+    expect(
+      toStored(only(clientFields, "name", "client_type", "domain_name", "default_hourly_rate", "is_active", "notes"), message, "client"),
+    ).toEqual({
       name: "Acme",
       client_type: "msp_client",
       domain_name: "acme.example",
@@ -83,9 +85,15 @@ describe("toStored", () => {
     });
 
     it("refuses unknown numbers and non-numbers, listing the allowed values", () => {
-      expect(refusalOf(clientFields, "client", "client_type", 99)).toBe("client.client_type: unknown value 99; one of msp_client, internal, project");
-      expect(refusalOf(clientFields, "client", "client_type", -1)).toBe("client.client_type: unknown value -1; one of msp_client, internal, project");
-      expect(refusalOf(clientFields, "client", "client_type", "msp_client")).toBe("client.client_type: must be one of msp_client, internal, project");
+      expect(refusalOf(clientFields, "client", "client_type", 99)).toBe(
+        "client.client_type: unknown value 99; one of msp_client, internal, project",
+      );
+      expect(refusalOf(clientFields, "client", "client_type", -1)).toBe(
+        "client.client_type: unknown value -1; one of msp_client, internal, project",
+      );
+      expect(refusalOf(clientFields, "client", "client_type", "msp_client")).toBe(
+        "client.client_type: must be one of msp_client, internal, project",
+      );
     });
   });
 
@@ -104,11 +112,15 @@ describe("toStored", () => {
     });
 
     it("refuses more decimal places than the scale", () => {
-      expect(refusalOf(clientFields, "client", "default_hourly_rate", "1.234")).toBe("client.default_hourly_rate: must have at most 2 decimal places");
+      expect(refusalOf(clientFields, "client", "default_hourly_rate", "1.234")).toBe(
+        "client.default_hourly_rate: must have at most 2 decimal places",
+      );
     });
 
     it.each(["abc", "1.", ".5", "1e3", "1,5", "+1", "12345678901234", "NaN"])("refuses %j as not a decimal number", (given) => {
-      expect(refusalOf(clientFields, "client", "default_hourly_rate", given)).toBe('client.default_hourly_rate: must be a decimal number such as "120.50"');
+      expect(refusalOf(clientFields, "client", "default_hourly_rate", given)).toBe(
+        'client.default_hourly_rate: must be a decimal number such as "120.50"',
+      );
     });
 
     it("refuses a number where the proto has a string", () => {
@@ -121,19 +133,29 @@ describe("toStored", () => {
       expect(storeOne(projectFields, "project", "target_on", date)).toBe(date);
     });
 
-    it.each(["2026-02-30", "2026-02-29", "2026-04-31", "2026-13-01", "2026-00-10", "2026-1-5", "26-01-05", "2026-01-31T00:00:00Z", "31/01/2026", "today"])(
-      "refuses %s",
-      (date) => {
-        expect(refusalOf(projectFields, "project", "target_on", date)).toBe("project.target_on: must be a date in the form YYYY-MM-DD");
-      },
-    );
+    it.each([
+      "2026-02-30",
+      "2026-02-29",
+      "2026-04-31",
+      "2026-13-01",
+      "2026-00-10",
+      "2026-1-5",
+      "26-01-05",
+      "2026-01-31T00:00:00Z",
+      "31/01/2026",
+      "today",
+    ])("refuses %s", (date) => {
+      expect(refusalOf(projectFields, "project", "target_on", date)).toBe("project.target_on: must be a date in the form YYYY-MM-DD");
+    });
   });
 
   describe("strings and ids", () => {
     it("accepts strings up to the limit and refuses longer ones, naming the request field", () => {
       expect(storeOne(clientFields, "client", "name", "x".repeat(255))).toBe("x".repeat(255));
       expect(refusalOf(clientFields, "client", "name", "x".repeat(256))).toBe("client.name: must be at most 255 characters (got 256)");
-      expect(refusalOf(clientFields, "client", "network_subnet", "1".repeat(65))).toBe("client.network_subnet: must be at most 64 characters (got 65)");
+      expect(refusalOf(clientFields, "client", "network_subnet", "1".repeat(65))).toBe(
+        "client.network_subnet: must be at most 64 characters (got 65)",
+      );
       expect(storeOne(clientFields, "client", "notes", "n".repeat(65_535))).toHaveLength(65_535);
     });
 
@@ -166,8 +188,12 @@ describe("toStored", () => {
       const at = new Date("2026-11-25T10:00:00.123Z");
       expect(storeOne(sessionFields, "session", "started_at", at)).toBe(at);
       expect(refusalOf(sessionFields, "session", "started_at", new Date("nope"))).toBe("session.started_at: must be a valid timestamp");
-      expect(refusalOf(sessionFields, "session", "started_at", "2026-11-25T10:00:00Z")).toBe("session.started_at: must be a valid timestamp");
-      expect(refusalOf(sessionFields, "session", "started_at", new Date("1969-12-31T23:59:59Z"))).toBe("session.started_at: must be between 1970 and 9999");
+      expect(refusalOf(sessionFields, "session", "started_at", "2026-11-25T10:00:00Z")).toBe(
+        "session.started_at: must be a valid timestamp",
+      );
+      expect(refusalOf(sessionFields, "session", "started_at", new Date("1969-12-31T23:59:59Z"))).toBe(
+        "session.started_at: must be between 1970 and 9999",
+      );
     });
   });
 
@@ -180,9 +206,25 @@ describe("toStored", () => {
     });
 
     it("refuses too many items, long items, non-string items and non-lists, naming the item", () => {
-      expect(storeOne(sessionFields, "session", "tags", Array.from({ length: 500 }, (_, i) => `t${i}`))).toHaveLength(500);
-      expect(refusalOf(sessionFields, "session", "tags", Array.from({ length: 501 }, (_, i) => `t${i}`))).toBe("session.tags: must have at most 500 items");
-      expect(refusalOf(sessionFields, "session", "tags", ["ok", "x".repeat(1025)])).toBe("session.tags[1]: must be at most 1024 characters");
+      expect(
+        storeOne(
+          sessionFields,
+          "session",
+          "tags",
+          Array.from({ length: 500 }, (_, i) => `t${i}`),
+        ),
+      ).toHaveLength(500);
+      expect(
+        refusalOf(
+          sessionFields,
+          "session",
+          "tags",
+          Array.from({ length: 501 }, (_, i) => `t${i}`),
+        ),
+      ).toBe("session.tags: must have at most 500 items");
+      expect(refusalOf(sessionFields, "session", "tags", ["ok", "x".repeat(1025)])).toBe(
+        "session.tags[1]: must be at most 1024 characters",
+      );
       expect(refusalOf(sessionFields, "session", "tags", [7])).toBe("session.tags[0]: must be a string");
       expect(refusalOf(sessionFields, "session", "tags", "billing")).toBe("session.tags: must be a list of strings");
     });
@@ -211,7 +253,9 @@ describe("toStored", () => {
   });
 
   it("reports every violation together, in field order", () => {
-    const error = refusal(() => toStored(clientFields, { name: "x".repeat(300), clientType: 99, defaultHourlyRate: "1.234", isActive: "yes" }, "client"));
+    const error = refusal(() =>
+      toStored(clientFields, { name: "x".repeat(300), clientType: 99, defaultHourlyRate: "1.234", isActive: "yes" }, "client"),
+    );
     expect(error.code).toBe("invalid_argument");
     expect(error.violations).toEqual([
       { field: "client.name", description: "must be at most 255 characters (got 300)" },
@@ -302,7 +346,11 @@ describe("fromStored", () => {
   });
 
   it("reads session timestamps stored by SQLite as text", () => {
-    const message = fromStored(sessionFields, { started_at: "2026-11-25 10:00:00.123 +00:00", duration_minutes: "45", billable_hours: "1.5" });
+    const message = fromStored(sessionFields, {
+      started_at: "2026-11-25 10:00:00.123 +00:00",
+      duration_minutes: "45",
+      billable_hours: "1.5",
+    });
     expect(message["startedAt"]).toEqual(new Date("2026-11-25T10:00:00.123Z"));
     expect(message["durationMinutes"]).toBe(45);
     expect(message["billableHours"]).toBe("1.50");
@@ -310,7 +358,9 @@ describe("fromStored", () => {
 
   it("reads project dates from text or Date", () => {
     const dates = only(projectFields, "started_on", "target_on", "completed_on");
-    expect(fromStored(dates, { started_on: "2026-03-01", target_on: new Date("2026-04-30T00:00:00Z"), completed_on: "2026-05-02 00:00:00" })).toEqual({
+    expect(
+      fromStored(dates, { started_on: "2026-03-01", target_on: new Date("2026-04-30T00:00:00Z"), completed_on: "2026-05-02 00:00:00" }),
+    ).toEqual({
       startedOn: "2026-03-01",
       targetOn: "2026-04-30",
       completedOn: "2026-05-02",
@@ -328,7 +378,9 @@ describe("fromStored", () => {
 
   it("reads capabilities stored as JSON text into a complete sub-message", () => {
     const capabilities = only(machineFields, "capabilities");
-    expect(fromStored(capabilities, { capabilities: '{"has_docker":true,"powershell_version":"7.4.1","vpn_profiles":["office"]}' })).toEqual({
+    expect(
+      fromStored(capabilities, { capabilities: '{"has_docker":true,"powershell_version":"7.4.1","vpn_profiles":["office"]}' }),
+    ).toEqual({
       capabilities: {
         hasDocker: true,
         hasGit: false,
@@ -357,7 +409,17 @@ describe("fromStored", () => {
     const writable = clientFields.filter((f) => f.optional);
     expect(fromStored(writable, toStored(writable, message, "client"))).toEqual(message);
 
-    const machine = { capabilities: { hasDocker: true, hasGit: true, hasSsh: false, hasPowershell: false, powershellVersion: "", hasVpnAccess: false, vpnProfiles: [] } };
+    const machine = {
+      capabilities: {
+        hasDocker: true,
+        hasGit: true,
+        hasSsh: false,
+        hasPowershell: false,
+        powershellVersion: "",
+        hasVpnAccess: false,
+        vpnProfiles: [],
+      },
+    };
     const caps = only(machineFields, "capabilities");
     const stored = JSON.stringify(toStored(caps, machine, "machine")["capabilities"]);
     expect(fromStored(caps, { capabilities: stored })).toEqual(machine);
@@ -406,7 +468,9 @@ describe("normalizeRow", () => {
   });
 
   it("reads booleans from 1/0 and '1'/'0', and unreadable JSON as null", () => {
-    expect(normalizeRow(machineFields, { is_active: 0, is_primary: "1", installed_tools: "oops", capabilities: '{"has_git":true}' })).toEqual({
+    expect(
+      normalizeRow(machineFields, { is_active: 0, is_primary: "1", installed_tools: "oops", capabilities: '{"has_git":true}' }),
+    ).toEqual({
       is_active: false,
       is_primary: true,
       installed_tools: null,

@@ -77,7 +77,11 @@ function storedValue(field: FieldInfo, value: unknown): unknown {
     case "date": {
       const s = expectString(field, value);
       if (s === "") return null;
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(s) || Number.isNaN(Date.parse(`${s}T00:00:00Z`)) || new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) !== s) {
+      if (
+        !/^\d{4}-\d{2}-\d{2}$/.test(s) ||
+        Number.isNaN(Date.parse(`${s}T00:00:00Z`)) ||
+        new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) !== s
+      ) {
         throw violation(field.name, "must be a date in the form YYYY-MM-DD");
       }
       return s;
@@ -277,7 +281,8 @@ function jsonToMessage(desc: DescMessage, json: Record<string, unknown>): ProtoO
     const value = json[field.name];
     if (field.fieldKind === "list") message[field.localName] = Array.isArray(value) ? value : [];
     else if (field.fieldKind === "scalar" && field.scalar === ScalarType.BOOL) message[field.localName] = value === true;
-    else if (field.fieldKind === "scalar" && field.scalar === ScalarType.STRING) message[field.localName] = typeof value === "string" ? value : "";
+    else if (field.fieldKind === "scalar" && field.scalar === ScalarType.STRING)
+      message[field.localName] = typeof value === "string" ? value : "";
     else if (field.fieldKind === "scalar" || field.fieldKind === "enum") message[field.localName] = typeof value === "number" ? value : 0;
   }
   return message;

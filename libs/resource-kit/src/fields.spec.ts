@@ -105,7 +105,12 @@ describe("describeFields", () => {
     const client = enumField(clientFields, "client_type");
     expect(client.kind.prefix).toBe("CLIENT_TYPE_");
     expect(client.kind.desc.typeName).toBe(ClientTypeSchema.typeName);
-    expect(client.kind.values).toEqual(["CLIENT_TYPE_UNSPECIFIED", "CLIENT_TYPE_MSP_CLIENT", "CLIENT_TYPE_INTERNAL", "CLIENT_TYPE_PROJECT"]);
+    expect(client.kind.values).toEqual([
+      "CLIENT_TYPE_UNSPECIFIED",
+      "CLIENT_TYPE_MSP_CLIENT",
+      "CLIENT_TYPE_INTERNAL",
+      "CLIENT_TYPE_PROJECT",
+    ]);
     expect(enumField(describeFields(ProjectSchema), "status").kind.prefix).toBe("PROJECT_STATUS_");
     expect(enumField(describeFields(MachineSchema), "machine_type").kind.prefix).toBe("MACHINE_TYPE_");
   });
@@ -140,7 +145,9 @@ describe("enum values", () => {
     expect(error).toBeInstanceOf(DomainError);
     expect((error as DomainError).code).toBe("invalid_argument");
     expect((error as DomainError).message).toBe("client_type: unknown value 99; one of msp_client, internal, project");
-    expect((error as DomainError).violations).toEqual([{ field: "client_type", description: "unknown value 99; one of msp_client, internal, project" }]);
+    expect((error as DomainError).violations).toEqual([
+      { field: "client_type", description: "unknown value 99; one of msp_client, internal, project" },
+    ]);
   });
 
   it("reads a stored name back as its number, in any case, and an unknown one as 0", () => {

@@ -36,7 +36,9 @@ describe("parseFilter", () => {
     expect(parseFilter('name = "Acme (EU) AND OR NOT"')).toEqual([
       { field: "name", op: "=", value: { kind: "string", value: "Acme (EU) AND OR NOT" } },
     ]);
-    expect(parseFilter("name = 'Acme \"quoted\"'")).toEqual([{ field: "name", op: "=", value: { kind: "string", value: 'Acme "quoted"' } }]);
+    expect(parseFilter("name = 'Acme \"quoted\"'")).toEqual([
+      { field: "name", op: "=", value: { kind: "string", value: 'Acme "quoted"' } },
+    ]);
     expect(parseFilter('name = ""')).toEqual([{ field: "name", op: "=", value: { kind: "string", value: "" } }]);
   });
 
@@ -122,7 +124,9 @@ describe("parseFilter", () => {
       const error = refusal(comparisons(21));
       expect(error.code).toBe("invalid_argument");
       expect(error.message).toBe("filter: at most 20 comparisons are supported at the end");
-      expect(refusal(`${comparisons(21)} AND z = 1`).message).toMatch(/^filter: at most 20 comparisons are supported at position \d+ \(near 'AND'\)$/);
+      expect(refusal(`${comparisons(21)} AND z = 1`).message).toMatch(
+        /^filter: at most 20 comparisons are supported at position \d+ \(near 'AND'\)$/,
+      );
     });
 
     it("a filter longer than 2048 characters, before reading it", () => {

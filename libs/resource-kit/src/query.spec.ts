@@ -112,7 +112,16 @@ describe("compileFilter", () => {
   const mariadb = { dialect: "mariadb", sequelize: { escape } } as unknown as Database;
 
   const sessionFields = describeFields(SessionSchema, { decimals: { billable_hours: 2 } });
-  const sessionFilterable = ["client_id", "external_session_id", "status", "is_billable", "technician", "started_at", "duration_minutes", "billable_hours"];
+  const sessionFilterable = [
+    "client_id",
+    "external_session_id",
+    "status",
+    "is_billable",
+    "technician",
+    "started_at",
+    "duration_minutes",
+    "billable_hours",
+  ];
   const projectFields = describeFields(ProjectSchema, { decimals: { estimated_hours: 2 }, dates: ["target_on"] });
   const projectFilterable = ["client_id", "slug", "status", "target_on", "created_at"];
   const machineFields = describeFields(MachineSchema);
@@ -135,7 +144,10 @@ describe("compileFilter", () => {
       where("duration_minutes", Op.lt, 90),
       where("technician", Op.ne, "Bob"),
     ]);
-    expect(sessions("duration_minutes > 1 AND duration_minutes <= 2")).toEqual([where("duration_minutes", Op.gt, 1), where("duration_minutes", Op.lte, 2)]);
+    expect(sessions("duration_minutes > 1 AND duration_minutes <= 2")).toEqual([
+      where("duration_minutes", Op.gt, 1),
+      where("duration_minutes", Op.lte, 2),
+    ]);
   });
 
   it("distinguishes operators (the comparison is not vacuous)", () => {
@@ -149,11 +161,17 @@ describe("compileFilter", () => {
   });
 
   it("accepts camelCase field names", () => {
-    expect(sessions("isBillable = true AND durationMinutes = 5")).toEqual([where("is_billable", Op.eq, true), where("duration_minutes", Op.eq, 5)]);
+    expect(sessions("isBillable = true AND durationMinutes = 5")).toEqual([
+      where("is_billable", Op.eq, true),
+      where("duration_minutes", Op.eq, 5),
+    ]);
   });
 
   it("passes parse errors through", () => {
-    refusedFilter(() => sessions("is_billable = true OR is_billable = false"), "filter: only AND is supported between comparisons at position 20 (near 'OR')");
+    refusedFilter(
+      () => sessions("is_billable = true OR is_billable = false"),
+      "filter: only AND is supported between comparisons at position 20 (near 'OR')",
+    );
   });
 
   describe("booleans", () => {
@@ -187,7 +205,10 @@ describe("compileFilter", () => {
       ["SESSION_STATUS_COMPLETED", "session_status_completed"],
       ["2", "2"],
     ])("refuse %s", (value, shown) => {
-      refusedFilter(() => projects(`status = ${value}`), `filter: status: '${shown}' is not one of pending, working, blocked, critical, deferred, complete`);
+      refusedFilter(
+        () => projects(`status = ${value}`),
+        `filter: status: '${shown}' is not one of pending, working, blocked, critical, deferred, complete`,
+      );
     });
 
     it.each(["<", ">", "<=", ">="])("refuse %s", (op) => {
@@ -212,7 +233,9 @@ describe("compileFilter", () => {
   describe("timestamps", () => {
     it("compare with quoted RFC 3339 timestamps, read as instants", () => {
       expect(sessions('started_at >= "2026-01-31T00:00:00Z"')).toEqual([where("started_at", Op.gte, new Date("2026-01-31T00:00:00Z"))]);
-      expect(sessions('started_at < "2026-01-31T02:00:00.500+02:00"')).toEqual([where("started_at", Op.lt, new Date("2026-01-31T00:00:00.500Z"))]);
+      expect(sessions('started_at < "2026-01-31T02:00:00.500+02:00"')).toEqual([
+        where("started_at", Op.lt, new Date("2026-01-31T00:00:00.500Z")),
+      ]);
     });
 
     it.each(["today", "2026"])("refuse the unquoted %s", (value) => {
@@ -317,8 +340,16 @@ describe("page tokens", () => {
 
   /** Mirrors query.ts's checksum, to reach the checks behind it with well-formed payloads. */
   const forge = (payload: string) =>
-    Buffer.from(`${payload}.${createHash("sha256").update(`msp-page-token:${payload}`).digest("base64url").slice(0, 10)}`).toString("base64url");
-  const signature = (JSON.parse(Buffer.from(token, "base64url").toString("utf8").replace(/\.[^.]*$/, "")) as { q: string }).q;
+    Buffer.from(`${payload}.${createHash("sha256").update(`msp-page-token:${payload}`).digest("base64url").slice(0, 10)}`).toString(
+      "base64url",
+    );
+  const signature = (
+    JSON.parse(
+      Buffer.from(token, "base64url")
+        .toString("utf8")
+        .replace(/\.[^.]*$/, ""),
+    ) as { q: string }
+  ).q;
 
   it("is URL-safe text", () => {
     expect(token).toMatch(/^[A-Za-z0-9_-]+$/);
@@ -377,7 +408,10 @@ describe("page tokens", () => {
 
   it("refuses random base64", () => {
     for (let i = 0; i < 200; i++) {
-      const bytes = createHash("sha512").update(String(i)).digest().subarray(0, 8 + (i % 56));
+      const bytes = createHash("sha512")
+        .update(String(i))
+        .digest()
+        .subarray(0, 8 + (i % 56));
       expectBadToken(bytes.toString("base64url"));
     }
   });
@@ -418,7 +452,9 @@ describe("page tokens", () => {
   });
 
   it("accepts a well-formed token built the same way (the forged cases above are not refused for their checksum)", () => {
-    expect(decodePageToken(forge(JSON.stringify({ q: signature, a: ["2026-11-25T10:00:00.123Z", "x", uuid] })), filter, order, fields)).toEqual({
+    expect(
+      decodePageToken(forge(JSON.stringify({ q: signature, a: ["2026-11-25T10:00:00.123Z", "x", uuid] })), filter, order, fields),
+    ).toEqual({
       after: [new Date("2026-11-25T10:00:00.123Z"), "x", uuid],
     });
   });

@@ -55,7 +55,13 @@ export function toSnake(name: string): string {
 const opOf = { "=": Op.eq, "!=": Op.ne, "<": Op.lt, ">": Op.gt, "<=": Op.lte, ">=": Op.gte } as const;
 
 /** Turns a filter into a where clause over the filterable fields, checking each value's type. */
-export function compileFilter(db: Database, tableAlias: string, text: string, fields: readonly FieldInfo[], filterable: readonly string[]): WhereOptions[] {
+export function compileFilter(
+  db: Database,
+  tableAlias: string,
+  text: string,
+  fields: readonly FieldInfo[],
+  filterable: readonly string[],
+): WhereOptions[] {
   return parseFilter(text).map((comparison) => {
     const name = toSnake(comparison.field);
     const field = fields.find((f) => f.name === name);
@@ -105,7 +111,7 @@ function filterValue(field: FieldInfo, c: Comparison): unknown {
     }
     case "date": {
       const text = filterText(field, c.value);
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) throw bad("must be compared with a date such as \"2026-01-31\"");
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) throw bad('must be compared with a date such as "2026-01-31"');
       return text;
     }
     case "enum": {
@@ -151,7 +157,12 @@ function checksum(payload: string): string {
   return createHash("sha256").update(`msp-page-token:${payload}`).digest("base64url").slice(0, 10);
 }
 
-export function encodePageToken(filter: string, order: readonly OrderTerm[], lastRow: Record<string, unknown>, fields: readonly FieldInfo[]): string {
+export function encodePageToken(
+  filter: string,
+  order: readonly OrderTerm[],
+  lastRow: Record<string, unknown>,
+  fields: readonly FieldInfo[],
+): string {
   const after = order.map((o) => {
     const value = lastRow[o.column];
     const kind = fields.find((f) => f.name === o.column)?.kind.type;

@@ -100,7 +100,8 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
   }
 
   async function findRow(id: string, transaction?: Transaction): Promise<StoredRecord> {
-    const lock = transaction && db.dialect === "mariadb" ? { transaction, lock: transaction.LOCK.UPDATE } : { transaction: transaction ?? null };
+    const lock =
+      transaction && db.dialect === "mariadb" ? { transaction, lock: transaction.LOCK.UPDATE } : { transaction: transaction ?? null };
     const row = (await model.findOne({ where: { id }, raw: true, ...lock })) as unknown as StoredRecord | null;
     if (!row) throw notFound(definition.name, id);
     return normalizeRow(fields, row);
@@ -199,7 +200,12 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
         const now = new Date();
         const row = { ...record, id: uuidv7(), revision: 1, created_at: now, updated_at: now };
         await model.create(row, { transaction: hook.transaction });
-        await writeAuditEvent(hook.transaction, ctx, { resourceType: definition.name, resourceId: row.id, action: "create", summary: record });
+        await writeAuditEvent(hook.transaction, ctx, {
+          resourceType: definition.name,
+          resourceId: row.id,
+          action: "create",
+          summary: record,
+        });
         return row.id;
       });
       const [result] = await toMessages([await findRow(created)]);

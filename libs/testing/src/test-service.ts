@@ -42,7 +42,9 @@ export function connect<C extends Client>(ctor: ClientCtor<C>, address: string):
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- inferring from generated overloads */
 type RequestOf<F> = F extends (request: infer R, ...rest: any[]) => any ? R : never;
-type ResponseOf<F> = F extends (request: any, metadata: any, options: any, callback: (error: any, response: infer Res) => void) => any ? Res : never;
+type ResponseOf<F> = F extends (request: any, metadata: any, options: any, callback: (error: any, response: infer Res) => void) => any
+  ? Res
+  : never;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** Calls a method of a generated grpc-js client and returns a promise of its response. */
@@ -54,6 +56,8 @@ export function call<C extends Client, K extends keyof C>(
 ): Promise<ResponseOf<C[K]>> {
   const fn = client[method] as unknown as (...args: unknown[]) => unknown;
   return new Promise((resolve, reject) => {
-    fn.call(client, request, metadata, {}, (error: ServiceError | null, response: ResponseOf<C[K]>) => (error ? reject(error) : resolve(response)));
+    fn.call(client, request, metadata, {}, (error: ServiceError | null, response: ResponseOf<C[K]>) =>
+      error ? reject(error) : resolve(response),
+    );
   });
 }

@@ -23,9 +23,12 @@ interface OutboxRow {
 }
 
 const outbox = () =>
-  stack.service.service.db.sequelize.query<OutboxRow>("SELECT method, resource_type, resource_id, action, principal, request_summary FROM audit_outbox ORDER BY id", {
-    type: QueryTypes.SELECT,
-  });
+  stack.service.service.db.sequelize.query<OutboxRow>(
+    "SELECT method, resource_type, resource_id, action, principal, request_summary FROM audit_outbox ORDER BY id",
+    {
+      type: QueryTypes.SELECT,
+    },
+  );
 
 describe("audit outbox", () => {
   it("records every mutation in its transaction, and nothing for a refused one", async () => {
@@ -33,7 +36,10 @@ describe("audit outbox", () => {
     const client = await call(stack.clients, "createClient", { client: Client.fromPartial({ name: "Audited" }) });
     await call(stack.clients, "updateClient", { client: Client.fromPartial({ id: client.id, notes: "note" }), updateMask: [] });
     await expectStatus(call(stack.clients, "createClient", { client: Client.fromPartial({ name: "Audited" }) }), status.ALREADY_EXISTS);
-    await expectStatus(call(stack.clients, "updateClient", { client: Client.fromPartial({ id: client.id, etag: "stale" }), updateMask: [] }), status.ABORTED);
+    await expectStatus(
+      call(stack.clients, "updateClient", { client: Client.fromPartial({ id: client.id, etag: "stale" }), updateMask: [] }),
+      status.ABORTED,
+    );
     await call(stack.clients, "deleteClient", { id: client.id, etag: "" });
 
     const events = (await outbox()).slice(before);

@@ -33,12 +33,69 @@ interface Case {
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 const cases: Case[] = [
-  { singular: "Client", plural: "Clients", client: () => stack.clients, build: (p) => Client.fromPartial(p), field: "client", required: "name", enumField: ["clientType", "client_type"], longField: ["name", "name", 255] },
-  { singular: "Machine", plural: "Machines", client: () => stack.machines, build: (p) => Machine.fromPartial(p), field: "machine", required: "hostname", enumField: ["platform", "platform"], longField: ["homeDirectory", "home_directory", 1024] },
-  { singular: "Project", plural: "Projects", client: () => stack.projects, build: (p) => Project.fromPartial(p), field: "project", required: "client_id", enumField: ["status", "status"], longField: ["description", "description", 65535], refField: ["clientId", "client_id"] },
-  { singular: "Session", plural: "Sessions", client: () => stack.sessions, build: (p) => Session.fromPartial(p), field: "session", required: "", enumField: ["status", "status"], longField: ["title", "title", 255], refField: ["machineId", "machine_id"] },
-  { singular: "Tag", plural: "Tags", client: () => stack.tags, build: (p) => Tag.fromPartial(p), field: "tag", required: "name", enumField: ["category", "category"], longField: ["name", "name", 64] },
-  { singular: "Task", plural: "Tasks", client: () => stack.tasks, build: (p) => Task.fromPartial(p), field: "task", required: "title", enumField: ["status", "status"], longField: ["title", "title", 255], refField: ["parentTaskId", "parent_task_id"] },
+  {
+    singular: "Client",
+    plural: "Clients",
+    client: () => stack.clients,
+    build: (p) => Client.fromPartial(p),
+    field: "client",
+    required: "name",
+    enumField: ["clientType", "client_type"],
+    longField: ["name", "name", 255],
+  },
+  {
+    singular: "Machine",
+    plural: "Machines",
+    client: () => stack.machines,
+    build: (p) => Machine.fromPartial(p),
+    field: "machine",
+    required: "hostname",
+    enumField: ["platform", "platform"],
+    longField: ["homeDirectory", "home_directory", 1024],
+  },
+  {
+    singular: "Project",
+    plural: "Projects",
+    client: () => stack.projects,
+    build: (p) => Project.fromPartial(p),
+    field: "project",
+    required: "client_id",
+    enumField: ["status", "status"],
+    longField: ["description", "description", 65535],
+    refField: ["clientId", "client_id"],
+  },
+  {
+    singular: "Session",
+    plural: "Sessions",
+    client: () => stack.sessions,
+    build: (p) => Session.fromPartial(p),
+    field: "session",
+    required: "",
+    enumField: ["status", "status"],
+    longField: ["title", "title", 255],
+    refField: ["machineId", "machine_id"],
+  },
+  {
+    singular: "Tag",
+    plural: "Tags",
+    client: () => stack.tags,
+    build: (p) => Tag.fromPartial(p),
+    field: "tag",
+    required: "name",
+    enumField: ["category", "category"],
+    longField: ["name", "name", 64],
+  },
+  {
+    singular: "Task",
+    plural: "Tasks",
+    client: () => stack.tasks,
+    build: (p) => Task.fromPartial(p),
+    field: "task",
+    required: "title",
+    enumField: ["status", "status"],
+    longField: ["title", "title", 255],
+    refField: ["parentTaskId", "parent_task_id"],
+  },
 ];
 
 const lower = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
@@ -66,7 +123,11 @@ describe.each(cases)("$singular bad input", (c) => {
     await expectStatus(list({ filter: 'no_such_field = "x"' }), invalid, /^filter: cannot filter on 'no_such_field'/);
     await expectStatus(list({ filter: `${c.enumField[1]} = ` }), invalid, /^filter: expected a value/);
     await expectStatus(list({ filter: `${c.enumField[1]} = "x" OR ${c.enumField[1]} = "y"` }), invalid, /^filter: only AND/);
-    await expectStatus(list({ filter: `${c.enumField[1]} = "not_a_value"` }), invalid, new RegExp(`^filter: ${c.enumField[1]}: 'not_a_value' is not one of`));
+    await expectStatus(
+      list({ filter: `${c.enumField[1]} = "not_a_value"` }),
+      invalid,
+      new RegExp(`^filter: ${c.enumField[1]}: 'not_a_value' is not one of`),
+    );
     await expectStatus(list({ orderBy: "no_such_field" }), invalid, /^order_by: cannot order by 'no_such_field'/);
     await expectStatus(list({ orderBy: "created_at sideways" }), invalid, /^order_by/);
     const page = await list({ pageSize: 100_000 });
@@ -78,9 +139,17 @@ describe.each(cases)("$singular bad input", (c) => {
     if (c.required) await expectStatus(create(c.build({})), invalid, new RegExp(`${c.field}\\.${c.required}: is required`));
     await expectStatus(create(c.build({ [c.enumField[0]]: 99 })), invalid, new RegExp(`${c.field}\\.${c.enumField[1]}: unknown value 99`));
     const long = "x".repeat(c.longField[2] + 1);
-    await expectStatus(create(c.build({ [c.longField[0]]: long })), invalid, new RegExp(`${c.field}\\.${c.longField[1]}: must be at most ${c.longField[2]} characters`));
+    await expectStatus(
+      create(c.build({ [c.longField[0]]: long })),
+      invalid,
+      new RegExp(`${c.field}\\.${c.longField[1]}: must be at most ${c.longField[2]} characters`),
+    );
     if (c.refField) {
-      await expectStatus(create(c.build({ [c.refField[0]]: "not-a-uuid" })), invalid, new RegExp(`${c.field}\\.${c.refField[1]}: must be a UUID`));
+      await expectStatus(
+        create(c.build({ [c.refField[0]]: "not-a-uuid" })),
+        invalid,
+        new RegExp(`${c.field}\\.${c.refField[1]}: must be a UUID`),
+      );
     }
   });
 

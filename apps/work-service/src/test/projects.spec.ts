@@ -20,7 +20,8 @@ describe("ProjectService", () => {
     const mine = await newClient("Paging Co");
     const other = await newClient("Other Co");
     const slugs = ["p-one", "p-two", "p-three", "p-four", "p-five"];
-    for (const slug of slugs) await call(stack.projects, "createProject", { project: Project.fromPartial({ clientId: mine.id, name: slug, slug }) });
+    for (const slug of slugs)
+      await call(stack.projects, "createProject", { project: Project.fromPartial({ clientId: mine.id, name: slug, slug }) });
     await call(stack.projects, "createProject", { project: Project.fromPartial({ clientId: other.id, name: "x", slug: "other-x" }) });
 
     const seen: string[] = [];
@@ -36,8 +37,18 @@ describe("ProjectService", () => {
     expect(pageToken).toBe("");
     expect(seen).toEqual(slugs);
 
-    const byName = await call(stack.projects, "listProjects", { pageSize: 2, pageToken: "", filter: `client_id = "${mine.id}"`, orderBy: "name desc" });
-    const second = await call(stack.projects, "listProjects", { pageSize: 2, pageToken: byName.nextPageToken, filter: `client_id = "${mine.id}"`, orderBy: "name desc" });
+    const byName = await call(stack.projects, "listProjects", {
+      pageSize: 2,
+      pageToken: "",
+      filter: `client_id = "${mine.id}"`,
+      orderBy: "name desc",
+    });
+    const second = await call(stack.projects, "listProjects", {
+      pageSize: 2,
+      pageToken: byName.nextPageToken,
+      filter: `client_id = "${mine.id}"`,
+      orderBy: "name desc",
+    });
     expect([...byName.projects, ...second.projects].map((p) => p.name)).toEqual(["p-two", "p-three", "p-one", "p-four"]);
 
     // A token is bound to its filter and order.
@@ -57,24 +68,53 @@ describe("ProjectService", () => {
     expect(project.startedOn).toBe("2026-01-10");
     expect(project.estimatedHours).toBe("12.50");
 
-    await call(stack.projects, "updateProject", { project: Project.fromPartial({ id: project.id, etag: "", status: ProjectStatus.PROJECT_STATUS_WORKING }), updateMask: [] });
-    const working = await call(stack.projects, "listProjects", { pageSize: 10, pageToken: "", filter: `client_id = "${client.id}" AND status = "working"`, orderBy: "" });
+    await call(stack.projects, "updateProject", {
+      project: Project.fromPartial({ id: project.id, etag: "", status: ProjectStatus.PROJECT_STATUS_WORKING }),
+      updateMask: [],
+    });
+    const working = await call(stack.projects, "listProjects", {
+      pageSize: 10,
+      pageToken: "",
+      filter: `client_id = "${client.id}" AND status = "working"`,
+      orderBy: "",
+    });
     expect(working.projects.map((p) => p.id)).toEqual([project.id]);
-    const pending = await call(stack.projects, "listProjects", { pageSize: 10, pageToken: "", filter: `client_id = "${client.id}" AND status = PROJECT_STATUS_PENDING`, orderBy: "" });
+    const pending = await call(stack.projects, "listProjects", {
+      pageSize: 10,
+      pageToken: "",
+      filter: `client_id = "${client.id}" AND status = PROJECT_STATUS_PENDING`,
+      orderBy: "",
+    });
     expect(pending.projects).toEqual([]);
 
-    await expectStatus(call(stack.projects, "createProject", { project: Project.fromPartial({ clientId: client.id, name: "x", slug: "Not A Slug" }) }), status.INVALID_ARGUMENT, /project\.slug/);
-    await expectStatus(call(stack.projects, "createProject", { project: Project.fromPartial({ clientId: client.id, name: "x", slug: "rules" }) }), status.ALREADY_EXISTS, /slug/);
     await expectStatus(
-      call(stack.projects, "createProject", { project: Project.fromPartial({ clientId: client.id, name: "x", slug: "dates", startedOn: "2026-02-01", targetOn: "2026-01-01" }) }),
+      call(stack.projects, "createProject", { project: Project.fromPartial({ clientId: client.id, name: "x", slug: "Not A Slug" }) }),
+      status.INVALID_ARGUMENT,
+      /project\.slug/,
+    );
+    await expectStatus(
+      call(stack.projects, "createProject", { project: Project.fromPartial({ clientId: client.id, name: "x", slug: "rules" }) }),
+      status.ALREADY_EXISTS,
+      /slug/,
+    );
+    await expectStatus(
+      call(stack.projects, "createProject", {
+        project: Project.fromPartial({ clientId: client.id, name: "x", slug: "dates", startedOn: "2026-02-01", targetOn: "2026-01-01" }),
+      }),
       status.INVALID_ARGUMENT,
       /project\.target_on/,
     );
     await expectStatus(
-      call(stack.projects, "createProject", { project: Project.fromPartial({ clientId: "0190f5c8-0000-7000-8000-000000000000", name: "x", slug: "orphan" }) }),
+      call(stack.projects, "createProject", {
+        project: Project.fromPartial({ clientId: "0190f5c8-0000-7000-8000-000000000000", name: "x", slug: "orphan" }),
+      }),
       status.INVALID_ARGUMENT,
       /client_id: no client/,
     );
-    await expectStatus(call(stack.projects, "updateProject", { project: Project.fromPartial({ id: project.id, etag: "" }), updateMask: ["slug"] }), status.INVALID_ARGUMENT, /project\.slug: is required/);
+    await expectStatus(
+      call(stack.projects, "updateProject", { project: Project.fromPartial({ id: project.id, etag: "" }), updateMask: ["slug"] }),
+      status.INVALID_ARGUMENT,
+      /project\.slug: is required/,
+    );
   });
 });

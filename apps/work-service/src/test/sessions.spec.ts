@@ -19,18 +19,33 @@ const at = (time: string) => new Date(`2026-03-02T${time}:00Z`);
 
 describe("SessionService", () => {
   it("derives the duration from the times and keeps it in step on update", async () => {
-    const session = await call(stack.sessions, "createSession", { session: Session.fromPartial({ title: "Fix DNS", startedAt: at("10:00"), endedAt: at("11:25") }) });
+    const session = await call(stack.sessions, "createSession", {
+      session: Session.fromPartial({ title: "Fix DNS", startedAt: at("10:00"), endedAt: at("11:25") }),
+    });
     expect(session.durationMinutes).toBe(85);
     expect(session.status).toBe(SessionStatus.SESSION_STATUS_IN_PROGRESS);
-    const longer = await call(stack.sessions, "updateSession", { session: Session.fromPartial({ id: session.id, etag: session.etag, endedAt: at("12:00") }), updateMask: [] });
+    const longer = await call(stack.sessions, "updateSession", {
+      session: Session.fromPartial({ id: session.id, etag: session.etag, endedAt: at("12:00") }),
+      updateMask: [],
+    });
     expect(longer.durationMinutes).toBe(120);
     await expectStatus(
-      call(stack.sessions, "updateSession", { session: Session.fromPartial({ id: session.id, etag: "", endedAt: at("09:00") }), updateMask: [] }),
+      call(stack.sessions, "updateSession", {
+        session: Session.fromPartial({ id: session.id, etag: "", endedAt: at("09:00") }),
+        updateMask: [],
+      }),
       status.INVALID_ARGUMENT,
       /session\.ended_at/,
     );
     // duration is output only: naming it in a mask is refused
-    await expectStatus(call(stack.sessions, "updateSession", { session: Session.fromPartial({ id: session.id, etag: "" }), updateMask: ["duration_minutes"] }), status.INVALID_ARGUMENT, /update_mask/);
+    await expectStatus(
+      call(stack.sessions, "updateSession", {
+        session: Session.fromPartial({ id: session.id, etag: "" }),
+        updateMask: ["duration_minutes"],
+      }),
+      status.INVALID_ARGUMENT,
+      /update_mask/,
+    );
   });
 
   it("starts now when no start is given and ends when completed", async () => {
@@ -38,26 +53,42 @@ describe("SessionService", () => {
     const session = await call(stack.sessions, "createSession", { session: Session.fromPartial({}) });
     expect(session.startedAt!.getTime()).toBeGreaterThanOrEqual(before - 1000);
     expect(session.endedAt).toBeUndefined();
-    const done = await call(stack.sessions, "updateSession", { session: Session.fromPartial({ id: session.id, etag: "", status: SessionStatus.SESSION_STATUS_COMPLETED }), updateMask: [] });
+    const done = await call(stack.sessions, "updateSession", {
+      session: Session.fromPartial({ id: session.id, etag: "", status: SessionStatus.SESSION_STATUS_COMPLETED }),
+      updateMask: [],
+    });
     expect(done.endedAt).toBeInstanceOf(Date);
     expect(done.durationMinutes).toBe(0);
   });
 
   it("is billable by default for paying clients only, and an explicit value wins", async () => {
     const paying = await call(stack.clients, "createClient", { client: Client.fromPartial({ name: "Paying" }) });
-    const internal = await call(stack.clients, "createClient", { client: Client.fromPartial({ name: "Shop", clientType: ClientType.CLIENT_TYPE_INTERNAL }) });
+    const internal = await call(stack.clients, "createClient", {
+      client: Client.fromPartial({ name: "Shop", clientType: ClientType.CLIENT_TYPE_INTERNAL }),
+    });
     expect((await call(stack.sessions, "createSession", { session: Session.fromPartial({ clientId: paying.id }) })).isBillable).toBe(true);
-    expect((await call(stack.sessions, "createSession", { session: Session.fromPartial({ clientId: internal.id }) })).isBillable).toBe(false);
-    expect((await call(stack.sessions, "createSession", { session: Session.fromPartial({ clientId: paying.id, isBillable: false }) })).isBillable).toBe(false);
+    expect((await call(stack.sessions, "createSession", { session: Session.fromPartial({ clientId: internal.id }) })).isBillable).toBe(
+      false,
+    );
+    expect(
+      (await call(stack.sessions, "createSession", { session: Session.fromPartial({ clientId: paying.id, isBillable: false }) }))
+        .isBillable,
+    ).toBe(false);
   });
 
   it("takes the client from the project and refuses a project of another client", async () => {
     const a = await call(stack.clients, "createClient", { client: Client.fromPartial({ name: "Client A" }) });
     const b = await call(stack.clients, "createClient", { client: Client.fromPartial({ name: "Client B" }) });
-    const project = await call(stack.projects, "createProject", { project: Project.fromPartial({ clientId: a.id, name: "A site", slug: "a-site" }) });
+    const project = await call(stack.projects, "createProject", {
+      project: Project.fromPartial({ clientId: a.id, name: "A site", slug: "a-site" }),
+    });
     const session = await call(stack.sessions, "createSession", { session: Session.fromPartial({ projectId: project.id }) });
     expect(session.clientId).toBe(a.id);
-    await expectStatus(call(stack.sessions, "createSession", { session: Session.fromPartial({ projectId: project.id, clientId: b.id }) }), status.INVALID_ARGUMENT, /project_id/);
+    await expectStatus(
+      call(stack.sessions, "createSession", { session: Session.fromPartial({ projectId: project.id, clientId: b.id }) }),
+      status.INVALID_ARGUMENT,
+      /project_id/,
+    );
   });
 
   it("tags sessions with lower-cased names, counts usage, and removes tags", async () => {
@@ -78,9 +109,16 @@ describe("SessionService", () => {
     const after = await call(stack.tags, "listTags", { pageSize: 10, pageToken: "", filter: 'name = "docker"', orderBy: "" });
     expect(after.tags[0]?.usageCount).toBe(0);
 
-    await expectStatus(call(stack.sessions, "addSessionTag", { sessionId: session.id, tag: "no spaces allowed" }), status.INVALID_ARGUMENT, /tag/);
+    await expectStatus(
+      call(stack.sessions, "addSessionTag", { sessionId: session.id, tag: "no spaces allowed" }),
+      status.INVALID_ARGUMENT,
+      /tag/,
+    );
     await expectStatus(call(stack.sessions, "addSessionTag", { sessionId: "nope", tag: "x" }), status.INVALID_ARGUMENT, /session_id/);
-    await expectStatus(call(stack.sessions, "addSessionTag", { sessionId: "0190f5c8-0000-7000-8000-000000000000", tag: "x" }), status.NOT_FOUND);
+    await expectStatus(
+      call(stack.sessions, "addSessionTag", { sessionId: "0190f5c8-0000-7000-8000-000000000000", tag: "x" }),
+      status.NOT_FOUND,
+    );
 
     // Deleting the session removes its tag links and lowers the counts.
     await call(stack.sessions, "deleteSession", { id: session.id, etag: "" });
@@ -89,13 +127,20 @@ describe("SessionService", () => {
   });
 
   it("keeps Claude's session id unique per machine", async () => {
-    const machine = await call(stack.machines, "createMachine", { machine: Machine.fromPartial({ hostname: "laptop", fingerprint: "fp-sessions" }) });
+    const machine = await call(stack.machines, "createMachine", {
+      machine: Machine.fromPartial({ hostname: "laptop", fingerprint: "fp-sessions" }),
+    });
     await call(stack.sessions, "createSession", { session: Session.fromPartial({ machineId: machine.id, externalSessionId: "claude-1" }) });
     await expectStatus(
       call(stack.sessions, "createSession", { session: Session.fromPartial({ machineId: machine.id, externalSessionId: "claude-1" }) }),
       status.ALREADY_EXISTS,
     );
-    const found = await call(stack.sessions, "listSessions", { pageSize: 5, pageToken: "", filter: `machine_id = "${machine.id}" AND external_session_id = "claude-1"`, orderBy: "" });
+    const found = await call(stack.sessions, "listSessions", {
+      pageSize: 5,
+      pageToken: "",
+      filter: `machine_id = "${machine.id}" AND external_session_id = "claude-1"`,
+      orderBy: "",
+    });
     expect(found.sessions).toHaveLength(1);
   });
 });
