@@ -98,6 +98,8 @@ export const workCore: Migration = {
         is_billable: col.bool().notNull().default(false),
         billable_hours: col.decimal(10, 2).notNull().default(0),
         technician: col.string(),
+        // Names of the session's tags, kept in step with session_tags so reads need no join.
+        tags: col.json(),
       },
       {
         unique: [["machine_id", "external_session_id"]],

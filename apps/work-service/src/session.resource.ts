@@ -1,11 +1,10 @@
-import { QueryTypes } from "sequelize";
 import { invalidArgument } from "@msp/errors";
 import type { ResourceDefinition } from "@msp/resource-kit";
 import { SessionSchema } from "@msp/proto/src/gen/es/msp/work/v1/session_pb";
 import { ClientModel, MachineModel, ProjectModel, SessionModel } from "./models";
 import { billableByDefault, settleSessionTimes } from "./session-rules";
 
-/** Sessions: times and duration kept consistent, billable by default for paying clients, tags attached. */
+/** Sessions: times and duration kept consistent, billable by default for paying clients, tags listed on the row. */
 export const sessionResource: ResourceDefinition = {
   name: "session",
   model: SessionModel,
@@ -14,7 +13,7 @@ export const sessionResource: ResourceDefinition = {
   outputOnly: ["duration_minutes", "billable_hours", "tags"],
   unique: [["machine_id", "external_session_id"]],
   references: { client_id: [ClientModel, "client"], project_id: [ProjectModel, "project"], machine_id: [MachineModel, "machine"] },
-  filterable: ["client_id", "project_id", "machine_id", "external_session_id", "status", "is_billable", "technician", "started_at"],
+  filterable: ["client_id", "project_id", "machine_id", "external_session_id", "status", "is_billable", "technician", "started_at", "tags"],
   orderable: ["started_at", "created_at", "updated_at"],
   async prepare(row, existing, { transaction }) {
     settleSessionTimes(row, new Date());
@@ -42,17 +41,5 @@ export const sessionResource: ResourceDefinition = {
       "UPDATE tags SET usage_count = usage_count - 1, revision = revision + 1 WHERE usage_count > 0 AND id IN (SELECT tag_id FROM session_tags WHERE session_id = ?)",
       { replacements: [row["id"]], transaction },
     );
-  },
-  async decorate(messages, rows, db) {
-    const ids = rows.map((r) => r["id"] as string);
-    const tagged = await db.sequelize.query<{ session_id: string; name: string }>(
-      "SELECT st.session_id, t.name FROM session_tags st JOIN tags t ON t.id = st.tag_id WHERE st.session_id IN (?) ORDER BY t.name",
-      { replacements: [ids], type: QueryTypes.SELECT },
-    );
-    const bySession = new Map<string, string[]>();
-    for (const { session_id, name } of tagged) bySession.set(session_id, [...(bySession.get(session_id) ?? []), name]);
-    messages.forEach((message, i) => {
-      message["tags"] = bySession.get(ids[i]!) ?? [];
-    });
   },
 };

@@ -1,9 +1,10 @@
 import type { ResourceDefinition } from "@msp/resource-kit";
 import { TagSchema } from "@msp/proto/src/gen/es/msp/work/v1/tag_pb";
-import { TagModel } from "./models";
+import { SessionTagModel, TagModel } from "./models";
+import { refreshSessionTags } from "./session-tags";
 import { normalizeTagName } from "./tag-rules";
 
-/** Tags: unique lower-case names; usage_count follows AddSessionTag / RemoveSessionTag. */
+/** Tags: unique lower-case names that never change; usage_count follows AddSessionTag / RemoveSessionTag. */
 export const tagResource: ResourceDefinition = {
   name: "tag",
   model: TagModel,
@@ -11,10 +12,17 @@ export const tagResource: ResourceDefinition = {
   fieldOverrides: { maxLength: { name: 64 } },
   outputOnly: ["usage_count"],
   required: ["name"],
+  // Sessions list their tags by name, so a name is for life; create a new tag instead.
+  immutable: ["name"],
   unique: [["name"]],
   filterable: ["name", "category", "usage_count", "created_at"],
   orderable: ["name", "usage_count", "created_at", "updated_at"],
   prepare(row) {
     if (typeof row["name"] === "string") row["name"] = normalizeTagName("tag.name", row["name"]);
+  },
+  async beforeDelete(row, { db, transaction }) {
+    const tagId = row["id"] as string;
+    const links = await SessionTagModel.findAll({ where: { tag_id: tagId }, attributes: ["session_id"], raw: true, transaction });
+    for (const { session_id } of links) await refreshSessionTags(db, session_id, transaction, tagId);
   },
 };

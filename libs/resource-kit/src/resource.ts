@@ -1,6 +1,6 @@
 import type { DescMessage } from "@bufbuild/protobuf";
 import type { Transaction, WhereOptions } from "sequelize";
-import { ForeignKeyConstraintError, Op, UniqueConstraintError } from "sequelize";
+import { ForeignKeyConstraintError, Op, QueryTypes, UniqueConstraintError } from "sequelize";
 import type { Model, ModelCtor } from "sequelize-typescript";
 import type { Database } from "@msp/db";
 import { isUuid, uuidv7 } from "@msp/db";
@@ -56,8 +56,6 @@ export interface ResourceDefinition {
   prepare?(row: StoredRecord, existing: StoredRecord | undefined, hook: HookContext): Promise<void> | void;
   /** Refuses a delete that would break something, with a DomainError. */
   beforeDelete?(row: StoredRecord, hook: HookContext): Promise<void>;
-  /** Adds computed fields to messages read back (one query per page, not per row). */
-  decorate?(messages: ProtoObject[], rows: StoredRecord[], db: Database): Promise<void>;
 }
 
 export interface ListRequest {
@@ -76,8 +74,8 @@ export interface ResourceStore<M> {
   create(message: M | undefined, ctx: MutationContext): Promise<M>;
   update(message: M | undefined, updateMask: readonly string[] | undefined, ctx: MutationContext): Promise<M>;
   delete(id: string, etag: string, ctx: MutationContext): Promise<void>;
-  /** Reads rows and turns them into messages, decorated: for custom methods. */
-  toMessages(rows: StoredRecord[]): Promise<M[]>;
+  /** Turns a normalized row into its message, etag included: for custom methods. */
+  toMessage(row: StoredRecord): M;
   /** Runs a custom mutation in one transaction with its audit event. */
   mutate<T>(ctx: MutationContext, fn: (hook: HookContext) => Promise<T>): Promise<T>;
 }
@@ -99,22 +97,26 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
     return id.toLowerCase();
   }
 
+  const table = model.getTableName() as string;
+  const queryGenerator = db.sequelize.getQueryInterface().queryGenerator as {
+    selectQuery(table: string, options: object, model: ModelCtor<Model>): string;
+  };
+  // Reads by primary key are the hottest path: plain SQL, no query building per call.
+  const selectById = `SELECT * FROM ${db.sequelize.getQueryInterface().quoteIdentifier(table)} WHERE id = ?`;
+  const selectByIdForUpdate = db.dialect === "mariadb" ? `${selectById} FOR UPDATE` : selectById;
+
   async function findRow(id: string, transaction?: Transaction): Promise<StoredRecord> {
-    const lock =
-      transaction && db.dialect === "mariadb" ? { transaction, lock: transaction.LOCK.UPDATE } : { transaction: transaction ?? null };
-    const row = (await model.findOne({ where: { id }, raw: true, ...lock })) as unknown as StoredRecord | null;
+    const [row] = transaction
+      ? await db.sequelize.query<StoredRecord>(selectByIdForUpdate, { replacements: [id], type: QueryTypes.SELECT, transaction })
+      : await db.select<StoredRecord>(selectById, [id]);
     if (!row) throw notFound(definition.name, id);
     return normalizeRow(fields, row);
   }
 
-  async function toMessages(rows: StoredRecord[]): Promise<M[]> {
-    const messages = rows.map((row) => {
-      const message = fromStored(fields, row);
-      message["etag"] = etagOf(String(row["id"]), Number(row["revision"]));
-      return message;
-    });
-    if (definition.decorate && messages.length > 0) await definition.decorate(messages, rows, db);
-    return messages as M[];
+  function toMessage(row: StoredRecord): M {
+    const message = fromStored(fields, row);
+    message["etag"] = etagOf(textOf(row["id"]), Number(row["revision"]));
+    return message as M;
   }
 
   async function checkReferences(record: StoredRecord, transaction: Transaction): Promise<void> {
@@ -160,13 +162,11 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
   return {
     definition,
     fields,
-    toMessages,
+    toMessage,
     mutate: (ctx, fn) => mutate(ctx, fn),
 
     async get(id) {
-      const row = await findRow(requireId(id));
-      const [message] = await toMessages([row]);
-      return message!;
+      return toMessage(await findRow(requireId(id)));
     },
 
     async list(request) {
@@ -174,16 +174,17 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
       const order: OrderTerm[] = request.orderBy.trim() === "" ? defaultOrder : parseOrderBy(request.orderBy, definition.orderable);
       const conditions: WhereOptions[] = compileFilter(db, alias, request.filter, fields, definition.filterable);
       if (request.pageToken !== "") conditions.push(afterCursor(order, decodePageToken(request.pageToken, request.filter, order, fields)));
-      const rows = (await model.findAll({
-        where: { [Op.and]: conditions },
-        order: order.map((o) => [o.column, o.desc ? "DESC" : "ASC"]),
-        limit: pageSize + 1,
-        raw: true,
-      })) as unknown as StoredRecord[];
+      // Sequelize writes the SQL (values escaped); the driver runs it on the fast read path.
+      const sql = queryGenerator.selectQuery(
+        table,
+        { where: { [Op.and]: conditions }, order: order.map((o) => [o.column, o.desc ? "DESC" : "ASC"]), limit: pageSize + 1 },
+        model,
+      );
+      const rows = await db.select<StoredRecord>(sql, []);
       const page = rows.slice(0, pageSize).map((row) => normalizeRow(fields, row));
       const last = page[page.length - 1];
       return {
-        items: await toMessages(page),
+        items: page.map(toMessage),
         nextPageToken: rows.length > pageSize && last ? encodePageToken(request.filter, order, last, fields) : "",
       };
     },
@@ -208,8 +209,7 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
         });
         return row.id;
       });
-      const [result] = await toMessages([await findRow(created)]);
-      return result!;
+      return toMessage(await findRow(created));
     },
 
     async update(message, updateMask, ctx) {
@@ -258,8 +258,7 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
         await writeAuditEvent(hook.transaction, ctx, { resourceType: definition.name, resourceId: id, action: "update", summary: values });
         return id;
       });
-      const [result] = await toMessages([await findRow(updated)]);
-      return result!;
+      return toMessage(await findRow(updated));
     },
 
     async delete(id, etag, ctx) {

@@ -16,4 +16,5 @@ export class SessionModel extends EntityModel {
   @Column(DataType.BOOLEAN) declare is_billable: boolean;
   @Column(DataType.DECIMAL(10, 2)) declare billable_hours: string;
   @Column(DataType.STRING(255)) declare technician: string | null;
+  @Column(DataType.JSON) declare tags: string[] | null;
 }

@@ -4,6 +4,7 @@ import { Client, ClientType } from "@msp/proto/src/gen/ts/msp/work/v1/client";
 import { Session, SessionStatus } from "@msp/proto/src/gen/ts/msp/work/v1/session";
 import { Machine } from "@msp/proto/src/gen/ts/msp/work/v1/machine";
 import { Project } from "@msp/proto/src/gen/ts/msp/work/v1/project";
+import { Tag } from "@msp/proto/src/gen/ts/msp/work/v1/tag";
 import type { WorkStack } from "./work-test-stack";
 import { expectStatus, startWorkStack } from "./work-test-stack";
 
@@ -119,6 +120,21 @@ describe("SessionService", () => {
       call(stack.sessions, "addSessionTag", { sessionId: "0190f5c8-0000-7000-8000-000000000000", tag: "x" }),
       status.NOT_FOUND,
     );
+
+    const byTag = await call(stack.sessions, "listSessions", { pageSize: 10, pageToken: "", filter: 'tags:"dns"', orderBy: "" });
+    expect(byTag.sessions.map((s) => s.id)).toEqual([session.id]);
+
+    // A tag's name is for life; deleting a tag takes it off its sessions.
+    const dnsTag = (await call(stack.tags, "listTags", { pageSize: 1, pageToken: "", filter: 'name = "dns"', orderBy: "" })).tags[0]!;
+    await expectStatus(
+      call(stack.tags, "updateTag", { tag: Tag.fromPartial({ id: dnsTag.id, name: "domains" }), updateMask: [] }),
+      status.INVALID_ARGUMENT,
+      /tag\.name: cannot be changed/,
+    );
+    await call(stack.sessions, "addSessionTag", { sessionId: session.id, tag: "doomed" });
+    const doomed = (await call(stack.tags, "listTags", { pageSize: 1, pageToken: "", filter: 'name = "doomed"', orderBy: "" })).tags[0]!;
+    await call(stack.tags, "deleteTag", { id: doomed.id, etag: "" });
+    expect((await call(stack.sessions, "getSession", { id: session.id })).tags).toEqual(["dns"]);
 
     // Deleting the session removes its tag links and lowers the counts.
     await call(stack.sessions, "deleteSession", { id: session.id, etag: "" });
