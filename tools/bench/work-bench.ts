@@ -14,7 +14,8 @@ import type { DatabaseConfig } from "@msp/db";
 import { createDatabase, migrateUp } from "@msp/db";
 import { migrations } from "@msp/migrations";
 import { call } from "@msp/testing";
-import { SessionServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/session";
+import { GetSessionRequest, SessionServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/session";
+import { h2loadUnary, hasH2load } from "./h2load";
 import type { LoadResult } from "./load";
 import { runLoad } from "./load";
 import { seedSessions } from "./seed";
@@ -107,6 +108,14 @@ async function bench(dialect: "sqlite" | "mariadb"): Promise<string[]> {
   };
   try {
     for (const concurrency of [1, 32]) report("Get by id", concurrency, await runLoad(get, concurrency, seconds));
+    if (await hasH2load()) {
+      // The same Get from a C client: what the service costs without grpc-js's client on the same cores.
+      const id = pick(sessionIds);
+      await call(client, "getSession", { id }); // h2load does not read gRPC statuses: make sure this one succeeds
+      const message = GetSessionRequest.encode({ id }).finish();
+      const url = `http://127.0.0.1:${port}/msp.work.v1.SessionService/GetSession`;
+      for (const concurrency of [1, 32]) report("Get by id (h2load)", concurrency, await h2loadUnary(url, message, concurrency, seconds));
+    }
     for (const concurrency of [1, 32]) report("List 50, filtered", concurrency, await runLoad(list, concurrency, seconds));
   } finally {
     client.close();
