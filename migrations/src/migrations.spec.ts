@@ -5,7 +5,19 @@ import type { TestDatabase } from "@msp/testing";
 import { createTestDatabase } from "@msp/testing";
 import { migrations } from "./index";
 
-const ownTables = ["machines", "clients", "projects", "sessions", "tags", "session_tags", "tasks", "audit_outbox"];
+const ownTables = [
+  "machines",
+  "clients",
+  "projects",
+  "sessions",
+  "tags",
+  "session_tags",
+  "tasks",
+  "audit_outbox",
+  "users",
+  "api_keys",
+  "revoked_tokens",
+];
 
 async function tables(db: Database): Promise<string[]> {
   const sql =

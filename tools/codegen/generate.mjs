@@ -1,6 +1,7 @@
-// Regenerates everything derived from proto/: ts-proto and protobuf-es code, and the compiled
-// descriptor set served by reflection and read by the gateway. With --check, generates into a
-// temporary folder and fails when the committed files differ (CI runs this).
+// Regenerates everything derived from proto/: ts-proto and protobuf-es code, the compiled
+// descriptor set served by reflection and read by the gateway, and the OpenAPI document built
+// from it (tools/openapi). With --check, generates into a temporary folder and fails when the
+// committed files differ (CI runs this).
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,6 +18,12 @@ function run(args, cwd = root) {
   execFileSync(buf, args, { cwd, stdio: "inherit" });
 }
 
+// The OpenAPI document, generated from the descriptor set just built under `out`.
+function openApi(out) {
+  const tool = join(root, "tools/openapi/main.ts");
+  execFileSync(process.execPath, ["--import", "tsx", tool, join(out, genDir, "openapi.json")], { cwd: root, stdio: "inherit" });
+}
+
 function listFiles(dir) {
   if (!existsSync(dir)) return [];
   return readdirSync(dir).flatMap((name) => {
@@ -31,12 +38,14 @@ run(["lint"]);
 if (!check) {
   run(["generate"]);
   run(["build", "-o", descriptorSet]);
+  openApi(root);
   console.log(`codegen: wrote ${genDir}`);
 } else {
   const out = mkdtempSync(join(tmpdir(), "msp-codegen-"));
   try {
     run(["generate", "-o", out]);
     run(["build", "-o", join(out, descriptorSet)]);
+    openApi(out);
     const fresh = new Set(listFiles(join(out, genDir)).map((f) => relative(out, f)));
     const committed = new Set(listFiles(join(root, genDir)).map((f) => relative(root, f)));
     const problems = [];

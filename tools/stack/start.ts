@@ -5,9 +5,12 @@ import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { StackProcess } from "./services";
+import { jwtSecretFor } from "./jwt-secret";
 import { stackProcesses } from "./services";
 
 const root = resolve(__dirname, "..", "..");
+const dataDir = resolve(process.env["MSP_DATA_DIR"] ?? "./data");
+const jwtSecret = jwtSecretFor(dataDir, process.env["MSP_JWT_SECRET"]);
 const readyTimeoutMs = 120_000;
 const children = new Map<string, ChildProcess>();
 let stopping = false;
@@ -15,7 +18,7 @@ let stopping = false;
 function start(proc: StackProcess): Promise<void> {
   const child = spawn(process.execPath, ["--import", "tsx", proc.entry], {
     cwd: root,
-    env: { ...process.env, MSP_DATA_DIR: resolve(process.env["MSP_DATA_DIR"] ?? "./data") },
+    env: { ...process.env, MSP_DATA_DIR: dataDir, MSP_JWT_SECRET: jwtSecret },
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.set(proc.name, child);
@@ -68,16 +71,29 @@ async function main(): Promise<void> {
     ? "MariaDB (DATABASE_URL)"
     : `SQLite file in ${resolve(process.env["MSP_DATA_DIR"] ?? "./data")}`;
   console.log(`Starting the MSP platform on ${database} ...`);
-  await Promise.all(stackProcesses.map(start));
+  // Services first (they migrate the database), then the gateway in front of them.
+  const [services, edge] = [stackProcesses.filter((p) => p.protocol === "gRPC"), stackProcesses.filter((p) => p.protocol === "HTTP")];
+  await Promise.all(services.map(start));
+  await Promise.all(edge.map(start));
   const host = process.env["GRPC_HOST"] ?? "127.0.0.1";
   console.log("\nThe MSP platform is running:");
   for (const proc of stackProcesses) {
     const port = process.env[proc.portVariable] ?? String(proc.defaultPort);
     console.log(`  ${proc.name.padEnd(16)} ${proc.protocol} ${host}:${port}`);
   }
+  const gateway = `http://${process.env["GATEWAY_HOST"] ?? "127.0.0.1"}:${process.env["GATEWAY_PORT"] ?? "8080"}`;
   const work = process.env["WORK_SERVICE_PORT"] ?? "50051";
-  console.log(`\nTry: npx buf curl --protocol grpc --http2-prior-knowledge --list-services http://${host}:${work}`);
-  console.log("Press Ctrl-C to stop.");
+  console.log(`\n  REST API   ${gateway}/api/v1   (OpenAPI: ${gateway}/api/openapi.json)`);
+  console.log(`  API docs   ${gateway}/api/docs`);
+  console.log("\nLog in (the admin password was printed above on the first start, or is MSP_BOOTSTRAP_ADMIN_PASSWORD):");
+  console.log(
+    `  curl -s -X POST ${gateway}/api/v1/auth/token -H 'content-type: application/json' -d '{"username":"admin","password":"..."}'`,
+  );
+  console.log("then send the accessToken as 'Authorization: Bearer <token>'; gRPC services take the same header:");
+  console.log(
+    `  npx buf curl --protocol grpc --http2-prior-knowledge -H "Authorization: Bearer $TOKEN" --list-methods http://${host}:${work}`,
+  );
+  console.log("\nPress Ctrl-C to stop.");
 }
 
 main().catch((error: unknown) => {

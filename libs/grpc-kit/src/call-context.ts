@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Metadata, ServerUnaryCall } from "@grpc/grpc-js";
+import type { Principal } from "@msp/auth";
 import type { Logger } from "@msp/logging";
 
 /** Per-call data every handler gets: who is calling, which method, a request id, a logger. */
@@ -9,8 +10,10 @@ export interface CallContext {
   service: string;
   /** The full RPC name, such as msp.work.v1.ClientService/CreateClient. */
   method: string;
-  /** The authenticated user or machine; "anonymous" until a token names one. */
+  /** Who is calling, for audit rows: the username (and key id for an API key); "anonymous" on public methods. */
   principal: string;
+  /** The verified caller; absent only on the public methods (CreateToken, RefreshToken). */
+  auth?: Principal | undefined;
   sourceIp?: string | undefined;
   logger: Logger;
 }

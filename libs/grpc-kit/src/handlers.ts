@@ -1,5 +1,7 @@
 import type { handleUnaryCall, sendUnaryData, ServerUnaryCall, ServiceDefinition } from "@grpc/grpc-js";
 import { Metadata } from "@grpc/grpc-js";
+import type { Authenticator, Principal } from "@msp/auth";
+import { isPublicMethod, methodAccess, principalName } from "@msp/auth";
 import type { Logger } from "@msp/logging";
 import { toPublicError } from "@msp/errors";
 import type { CallContext } from "./call-context";
@@ -29,13 +31,19 @@ export type Handlers<D extends ServiceDef> = {
 export interface ServiceRegistration {
   name: string;
   definition: ServiceDefinition;
-  implementation: Record<string, handleUnaryCall<unknown, unknown>>;
+  /**
+   * The grpc-js handlers, each checking its caller with `authenticator` before the handler
+   * runs. The server binds them, so no service can be registered without authentication.
+   */
+  bind(authenticator: Authenticator): Record<string, handleUnaryCall<unknown, unknown>>;
 }
 
 /**
- * Wraps async handlers into grpc-js unary handlers. This is the one boundary where errors are
- * mapped: DomainErrors keep their code and message, anything else becomes INTERNAL "internal
- * error" and is logged here with its stack, never sent.
+ * Wraps async handlers into grpc-js unary handlers. Every call is authenticated first (token,
+ * revocation, role, scope; see @msp/auth) except the public login methods, and the principal
+ * travels in the CallContext. This is the one boundary where errors are mapped: DomainErrors
+ * keep their code and message, anything else becomes INTERNAL "internal error" and is logged
+ * here with its stack, never sent.
  */
 export function serviceOf<D extends ServiceDef>(
   definition: D,
@@ -43,41 +51,57 @@ export function serviceOf<D extends ServiceDef>(
   serviceName: string,
   logger: Logger,
 ): ServiceRegistration {
-  const implementation: Record<string, handleUnaryCall<unknown, unknown>> = {};
   const fullName = Object.values(definition)[0]?.path.split("/")[1] ?? "";
-  for (const [key, method] of Object.entries(definition)) {
-    const handler = handlers[key] as (request: unknown, ctx: CallContext) => Promise<unknown>;
-    const methodName = method.path.slice(1);
-    implementation[key] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
-      const requestId = requestIdOf(call.metadata);
-      const ctx: CallContext = {
-        requestId,
-        service: serviceName,
-        method: methodName,
-        principal: "anonymous",
-        sourceIp: sourceIpOf(call, call.metadata),
-        logger,
+  const bind = (authenticator: Authenticator) => {
+    const implementation: Record<string, handleUnaryCall<unknown, unknown>> = {};
+    for (const [key, method] of Object.entries(definition)) {
+      const handler = handlers[key] as (request: unknown, ctx: CallContext) => Promise<unknown>;
+      const methodName = method.path.slice(1);
+      const access = methodAccess(method.path);
+      const open = isPublicMethod(access);
+      implementation[key] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
+        const requestId = requestIdOf(call.metadata);
+        const trailer = new Metadata();
+        trailer.set("x-request-id", requestId);
+        const started = performance.now();
+        const contextFor = (auth: Principal | undefined): CallContext => ({
+          requestId,
+          service: serviceName,
+          method: methodName,
+          principal: auth === undefined ? "anonymous" : principalName(auth),
+          auth,
+          sourceIp: sourceIpOf(call, call.metadata),
+          logger,
+        });
+        const answer = open
+          ? handler(call.request, contextFor(undefined))
+          : authenticator.authenticate(authorizationOf(call.metadata), access).then((auth) => handler(call.request, contextFor(auth)));
+        answer.then(
+          (response) => {
+            callback(null, response, trailer);
+          },
+          (error: unknown) => {
+            const publicError = toPublicError(error);
+            const ms = Math.round((performance.now() - started) * 10) / 10;
+            if (publicError.unexpected) {
+              logger.error({ err: error, requestId, method: methodName, ms }, "unexpected error");
+            } else {
+              logger.info({ requestId, method: methodName, code: publicError.code, message: publicError.message, ms }, "request refused");
+            }
+            if (publicError.violations.length > 0) trailer.set("grpc-status-details-bin", errorDetails(publicError));
+            callback({ code: publicError.code, details: publicError.message, metadata: trailer }, null);
+          },
+        );
       };
-      const trailer = new Metadata();
-      trailer.set("x-request-id", requestId);
-      const started = performance.now();
-      handler(call.request, ctx).then(
-        (response) => {
-          callback(null, response, trailer);
-        },
-        (error: unknown) => {
-          const publicError = toPublicError(error);
-          const ms = Math.round((performance.now() - started) * 10) / 10;
-          if (publicError.unexpected) {
-            logger.error({ err: error, requestId, method: methodName, ms }, "unexpected error");
-          } else {
-            logger.info({ requestId, method: methodName, code: publicError.code, message: publicError.message, ms }, "request refused");
-          }
-          if (publicError.violations.length > 0) trailer.set("grpc-status-details-bin", errorDetails(publicError));
-          callback({ code: publicError.code, details: publicError.message, metadata: trailer }, null);
-        },
-      );
-    };
-  }
-  return { name: fullName, definition: definition as unknown as ServiceDefinition, implementation };
+    }
+    return implementation;
+  };
+  return { name: fullName, definition: definition as unknown as ServiceDefinition, bind };
+}
+
+/** The caller's `authorization` metadata, if it sent exactly one as text. */
+function authorizationOf(metadata: Metadata): string | undefined {
+  const values = metadata.get("authorization");
+  const first = values[0];
+  return values.length === 1 && typeof first === "string" ? first : undefined;
 }

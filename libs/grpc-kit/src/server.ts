@@ -1,5 +1,6 @@
 import { Server, ServerCredentials } from "@grpc/grpc-js";
 import { HealthImplementation } from "grpc-health-check";
+import type { Authenticator } from "@msp/auth";
 import type { Logger } from "@msp/logging";
 import { loadDescriptorSet } from "@msp/proto";
 import type { ServiceRegistration } from "./handlers";
@@ -10,6 +11,8 @@ export interface GrpcServerOptions {
   /** 0 picks a free port (tests). */
   port: number;
   services: readonly ServiceRegistration[];
+  /** Checks the caller of every call to `services` (health and reflection stay open). */
+  authenticator: Authenticator;
   logger: Logger;
   /** How long shutdown waits for in-flight calls before cancelling them. */
   shutdownGraceMs?: number;
@@ -24,15 +27,15 @@ export interface RunningGrpcServer {
 const healthServiceName = "grpc.health.v1.Health";
 
 /**
- * Starts a gRPC server with the given services plus health and reflection (both open, no
- * auth), and returns once it listens.
+ * Starts a gRPC server with the given services, each call authenticated, plus health and
+ * reflection (both open, no auth), and returns once it listens.
  */
 export async function startGrpcServer(options: GrpcServerOptions): Promise<RunningGrpcServer> {
   const server = new Server({
     "grpc.max_receive_message_length": 16 * 1024 * 1024,
     "grpc.keepalive_permit_without_calls": 1,
   });
-  for (const service of options.services) server.addService(service.definition, service.implementation);
+  for (const service of options.services) server.addService(service.definition, service.bind(options.authenticator));
 
   const health = new HealthImplementation({ "": "SERVING" });
   for (const service of options.services) health.setStatus(service.name, "SERVING");

@@ -7,6 +7,9 @@ import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 /** Where `npm run codegen` writes the compiled descriptor set (every proto plus its imports). */
 export const descriptorSetPath = join(__dirname, "gen", "descriptors.binpb");
 
+/** The OpenAPI document generated from the descriptors by tools/openapi (part of `npm run codegen`). */
+export const openApiPath = join(__dirname, "gen", "openapi.json");
+
 let cached: FileDescriptorSet | undefined;
 
 /** The compiled descriptor set, read once: reflection serves it, the gateway routes from it. */

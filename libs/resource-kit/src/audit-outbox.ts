@@ -31,7 +31,7 @@ export class AuditOutboxModel extends Model {
   @Column({ type: DataType.STRING(64) }) declare source_ip: string | null;
 }
 
-const secretField = /pass(word)?|secret|token|api_?key|private|credential/i;
+const secretField = /pass(word)?|secret|token|api_?key|_hash$|private|credential/i;
 
 /** Copies a change for the audit log with every secret-looking field replaced. */
 export function redactSummary(summary: Record<string, unknown>): Record<string, unknown> {
@@ -47,7 +47,13 @@ export function redactSummary(summary: Record<string, unknown>): Record<string, 
 export async function writeAuditEvent(
   transaction: Transaction,
   ctx: MutationContext,
-  event: { resourceType: string; resourceId: string | null; action: AuditAction; summary?: Record<string, unknown> },
+  event: {
+    resourceType: string;
+    resourceId: string | null;
+    action: AuditAction;
+    outcome?: "ok" | "denied" | "failed";
+    summary?: Record<string, unknown>;
+  },
 ): Promise<void> {
   await AuditOutboxModel.create(
     {
@@ -59,7 +65,7 @@ export async function writeAuditEvent(
       resource_type: event.resourceType,
       resource_id: event.resourceId,
       action: event.action,
-      outcome: "ok",
+      outcome: event.outcome ?? "ok",
       request_summary: event.summary ? redactSummary(event.summary) : null,
       source_ip: ctx.sourceIp ?? null,
     },

@@ -71,7 +71,8 @@ export interface ResourceStore<M> {
   readonly fields: readonly FieldInfo[];
   get(id: string): Promise<M>;
   list(request: ListRequest): Promise<{ items: M[]; nextPageToken: string }>;
-  create(message: M | undefined, ctx: MutationContext): Promise<M>;
+  /** `internal` adds columns no caller can set, such as a password hash. */
+  create(message: M | undefined, ctx: MutationContext, internal?: StoredRecord): Promise<M>;
   update(message: M | undefined, updateMask: readonly string[] | undefined, ctx: MutationContext): Promise<M>;
   delete(id: string, etag: string, ctx: MutationContext): Promise<void>;
   /** Turns a normalized row into its message, etag included: for custom methods. */
@@ -189,11 +190,11 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
       };
     },
 
-    async create(message, ctx) {
+    async create(message, ctx, internal = {}) {
       const prefix = definition.name;
       if (!message) throw invalidArgument(prefix, "is required");
       const given = toStored(writable, message as ProtoObject, prefix);
-      const record: StoredRecord = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== null));
+      const record: StoredRecord = { ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== null)), ...internal };
       const created = await mutate(ctx, async (hook) => {
         await definition.prepare?.(record, undefined, hook);
         checkRequired(record, prefix);

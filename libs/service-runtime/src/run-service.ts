@@ -1,4 +1,6 @@
 import type { ModelCtor } from "sequelize-typescript";
+import type { RevocationChecker } from "@msp/auth";
+import { createAuthenticator, createRevocationClient } from "@msp/auth";
 import type { Database } from "@msp/db";
 import { createDatabase, migrateUp, prepareDatabase } from "@msp/db";
 import type { RunningGrpcServer, ServiceRegistration } from "@msp/grpc-kit";
@@ -22,25 +24,42 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
+export interface StartServiceOptions {
+  /**
+   * Answers revocation instead of asking the identity service at config.identityAddress:
+   * tests, and the process that hosts the identity services itself (it must not ask itself).
+   */
+  revocation?: RevocationChecker;
+}
+
 /**
  * Start-up shared by every service: database, migrations (under the migration lock), gRPC
- * server with health and reflection. Tests call this with port 0.
+ * server with health and reflection, every call authenticated. Tests call this with port 0.
  */
-export async function startService(module: ServiceModule, config: ServiceConfig, logger?: Logger): Promise<RunningService> {
+export async function startService(
+  module: ServiceModule,
+  config: ServiceConfig,
+  logger?: Logger,
+  options: StartServiceOptions = {},
+): Promise<RunningService> {
   const log = logger ?? createLogger({ service: module.name, level: config.logLevel });
+  const revocation = revocationOf(config, options);
   const db = createDatabase(config.database, module.models);
   let server: RunningGrpcServer | undefined;
   try {
+    const authenticator = createAuthenticator({ secret: config.jwtSecret, revocation: revocation.checker });
     await prepareDatabase(db);
     await migrateUp(db, migrations, { log: (message) => log.info(message) });
     server = await startGrpcServer({
       host: config.host,
       port: config.port,
       services: module.services(db, log),
+      authenticator,
       logger: log,
       shutdownGraceMs: config.shutdownGraceMs,
     });
   } catch (error) {
+    revocation.close();
     await db.close().catch(() => undefined);
     throw error;
   }
@@ -51,7 +70,15 @@ export async function startService(module: ServiceModule, config: ServiceConfig,
     db,
     async stop() {
       await running.shutdown();
+      revocation.close();
       await db.close();
     },
   };
+}
+
+/** The given revocation checker, or a client of the identity service that stop() closes. */
+function revocationOf(config: ServiceConfig, options: StartServiceOptions): { checker: RevocationChecker; close(): void } {
+  if (options.revocation !== undefined) return { checker: options.revocation, close: () => undefined };
+  const client = createRevocationClient({ address: config.identityAddress });
+  return { checker: client, close: () => client.close() };
 }

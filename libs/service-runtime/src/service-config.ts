@@ -8,7 +8,13 @@ export interface ServiceConfig {
   database: DatabaseConfig;
   logLevel: string;
   shutdownGraceMs: number;
+  /** MSP_JWT_SECRET: verifies every caller's token; the same in every process of the platform. */
+  jwtSecret: string;
+  /** Where the identity services answer CheckRevocation (the gateway process). */
+  identityAddress: string;
 }
+
+const makeSecret = "make one with `openssl rand -hex 32` and give every process the same";
 
 const common = z.object({
   GRPC_HOST: z.string().min(1).default("127.0.0.1"),
@@ -20,6 +26,8 @@ const common = z.object({
   DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(20),
   LOG_LEVEL: logLevel,
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  MSP_JWT_SECRET: z.string({ required_error: `is required; ${makeSecret}` }).min(32, `must be at least 32 characters; ${makeSecret}`),
+  IDENTITY_ADDRESS: z.string().min(1).default("127.0.0.1:50050"),
 });
 
 /** The environment schema of a service whose port variable is `portVariable` (WORK_SERVICE_PORT). */
@@ -31,5 +39,7 @@ export function serviceConfigSchema(portVariable: string, defaultPort: number): 
     database: { databaseUrl: env.DATABASE_URL, dataDir: env.MSP_DATA_DIR, poolMax: env.DB_POOL_MAX },
     logLevel: env.LOG_LEVEL,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    jwtSecret: env.MSP_JWT_SECRET,
+    identityAddress: env.IDENTITY_ADDRESS,
   }));
 }

@@ -13,14 +13,13 @@ import { workModule } from "../work-module";
 /** A running work service on its own database, with a client for each of its services. */
 export async function startWorkStack() {
   const service: TestService = await startTestService(workModule);
-  const at = service.address;
   const clients = {
-    machines: connect(MachineServiceClient, at),
-    clients: connect(ClientServiceClient, at),
-    projects: connect(ProjectServiceClient, at),
-    sessions: connect(SessionServiceClient, at),
-    tags: connect(TagServiceClient, at),
-    tasks: connect(TaskServiceClient, at),
+    machines: connect(MachineServiceClient, service),
+    clients: connect(ClientServiceClient, service),
+    projects: connect(ProjectServiceClient, service),
+    sessions: connect(SessionServiceClient, service),
+    tags: connect(TagServiceClient, service),
+    tasks: connect(TaskServiceClient, service),
   };
   return {
     ...clients,

@@ -1,0 +1,89 @@
+import { createHash } from "node:crypto";
+import type { Principal, TokenSigner } from "@msp/auth";
+import { authorize, bearerToken, methodAccess, verifyAccessToken } from "@msp/auth";
+import { DomainError } from "@msp/errors";
+import { looksLikeApiKey } from "./identity/api-key-secrets";
+import type { AuthLogic } from "./identity/auth-service";
+
+/** Methods anyone may call: logging in and refreshing. */
+const publicMethods = new Set(["/msp.identity.v1.AuthService/CreateToken", "/msp.identity.v1.AuthService/RefreshToken"]);
+
+/** What the gateway forwards for a caller: the principal, and the JWT backends will check again. */
+export interface Forwarding {
+  principal?: Principal;
+  authorization?: string;
+}
+
+export interface AuthGate {
+  /** Checks the caller of `path` (/pkg.Service/Method) from its Authorization header. */
+  check(path: string, authorization: string | undefined): Promise<Forwarding>;
+  /** Forgets every cached "not revoked" answer: called after a revocation through this gateway. */
+  forgetRevocations(): void;
+}
+
+interface Cached<T> {
+  value: T;
+  until: number;
+}
+
+/**
+ * The gateway's token check: JWT signature, expiry, revocation, role and scope, before any
+ * backend is called. API keys sent as bearer tokens are exchanged here for a short-lived JWT,
+ * which is what the backends see.
+ */
+export function createAuthGate(options: {
+  secret: string;
+  signer: TokenSigner;
+  auth: () => AuthLogic;
+  revocationCacheMs: number;
+  accessTokenTtlSeconds: number;
+}): AuthGate {
+  const notRevoked = new Map<string, number>();
+  const keyTokens = new Map<string, Cached<{ principal: Principal; token: string }>>();
+
+  async function principalOfJwt(token: string): Promise<Principal> {
+    const principal = await verifyAccessToken(token, options.secret);
+    const now = Date.now();
+    if ((notRevoked.get(principal.tokenId) ?? 0) < now) {
+      if (await options.auth().isRevoked(principal.tokenId)) throw new DomainError("unauthenticated", "token revoked");
+      if (notRevoked.size > 100_000) notRevoked.clear();
+      notRevoked.set(principal.tokenId, now + options.revocationCacheMs);
+    }
+    return principal;
+  }
+
+  async function exchangeKey(key: string): Promise<{ principal: Principal; token: string }> {
+    const cacheKey = createHash("sha256").update(key).digest("base64url");
+    const cached = keyTokens.get(cacheKey);
+    if (cached && cached.until > Date.now()) return cached.value;
+    const identity = await options.auth().principalOfApiKey(key);
+    const issued = await options.signer.issueAccessToken(identity, options.accessTokenTtlSeconds);
+    const value = { principal: { ...identity, tokenId: issued.tokenId, expiresAt: issued.expiresAt }, token: issued.token };
+    if (keyTokens.size > 10_000) keyTokens.clear();
+    // Revoking a key must take effect soon: re-check it at least every 30 seconds.
+    keyTokens.set(cacheKey, { value, until: Math.min(Date.now() + 30_000, issued.expiresAt.getTime() - 60_000) });
+    return value;
+  }
+
+  return {
+    forgetRevocations() {
+      notRevoked.clear();
+    },
+    async check(path, authorization) {
+      const token = bearerToken(authorization);
+      if (publicMethods.has(path)) return token ? { authorization: `Bearer ${token}` } : {};
+      if (!token) throw new DomainError("unauthenticated", "missing bearer token: send Authorization: Bearer <token>");
+      let principal: Principal;
+      let forward = token;
+      if (looksLikeApiKey(token)) {
+        const exchanged = await exchangeKey(token);
+        principal = exchanged.principal;
+        forward = exchanged.token;
+      } else {
+        principal = await principalOfJwt(token);
+      }
+      authorize(principal, methodAccess(path));
+      return { principal, authorization: `Bearer ${forward}` };
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import { Code, ConnectError } from "@connectrpc/connect";
+import type { ErrorCode } from "@msp/errors";
+import { isDomainError } from "@msp/errors";
+
+const codeOf: Record<ErrorCode, Code> = {
+  invalid_argument: Code.InvalidArgument,
+  not_found: Code.NotFound,
+  already_exists: Code.AlreadyExists,
+  failed_precondition: Code.FailedPrecondition,
+  aborted: Code.Aborted,
+  unauthenticated: Code.Unauthenticated,
+  permission_denied: Code.PermissionDenied,
+  resource_exhausted: Code.ResourceExhausted,
+  unavailable: Code.Unavailable,
+  internal: Code.Internal,
+};
+
+/**
+ * The gateway's own error boundary for Connect: DomainErrors and ConnectErrors pass with their
+ * code and message; anything else becomes "internal error" (the original stays in the logs).
+ */
+export function asConnectError(error: unknown): ConnectError {
+  if (error instanceof ConnectError) return error;
+  if (isDomainError(error)) return new ConnectError(error.message, codeOf[error.code]);
+  return new ConnectError("internal error", Code.Internal, undefined, undefined, error);
+}

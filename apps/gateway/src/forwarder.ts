@@ -1,0 +1,37 @@
+import { randomUUID } from "node:crypto";
+import type { DescMessage, DescMethodUnary, MessageInitShape, MessageShape } from "@bufbuild/protobuf";
+import type { AuthGate } from "./auth-gate";
+import type { Backends } from "./backends";
+
+const revokePath = "/msp.identity.v1.AuthService/RevokeToken";
+
+/** What the HTTP side knows about a call before forwarding it. */
+export interface IncomingCall {
+  authorization: string | undefined;
+  requestId: string | undefined;
+  clientIp: string | undefined;
+  signal?: AbortSignal;
+}
+
+/** Checks the caller, then calls the owning service over gRPC: the one path REST and Connect share. */
+export type Forwarder = <I extends DescMessage, O extends DescMessage>(
+  method: DescMethodUnary<I, O>,
+  input: MessageInitShape<I>,
+  call: IncomingCall,
+) => Promise<MessageShape<O>>;
+
+const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function createForwarder(gate: AuthGate, backends: Backends): Forwarder {
+  return async (method, input, call) => {
+    const path = `/${method.parent.typeName}/${method.name}`;
+    const forwarding = await gate.check(path, call.authorization);
+    const headers = new Headers();
+    if (forwarding.authorization) headers.set("authorization", forwarding.authorization);
+    headers.set("x-request-id", call.requestId && requestIdPattern.test(call.requestId) ? call.requestId : randomUUID());
+    if (call.clientIp) headers.set("x-forwarded-for", call.clientIp);
+    const response = await backends.unary(method, input, headers, call.signal);
+    if (path === revokePath) gate.forgetRevocations();
+    return response.message;
+  };
+}

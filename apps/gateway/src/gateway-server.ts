@@ -1,0 +1,83 @@
+import { readFileSync } from "node:fs";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { createServer } from "node:http";
+import { createFileRegistry } from "@bufbuild/protobuf";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import type { Logger } from "@msp/logging";
+import { loadDescriptorSet, openApiPath } from "@msp/proto";
+import type { AuthGate } from "./auth-gate";
+import type { Backends } from "./backends";
+import { connectRoutes, mspServices } from "./connect-routes";
+import { createDocsHandler } from "./docs-page";
+import { createForwarder } from "./forwarder";
+import { createRestHandler } from "./rest-handler";
+import { buildRestRoutes } from "./rest-routes";
+
+export interface GatewayServerOptions {
+  host: string;
+  port: number;
+  maxBodyBytes: number;
+  gate: AuthGate;
+  backends: Backends;
+  logger: Logger;
+}
+
+/** A listening gateway and how to stop it (stop accepting, let in-flight calls finish). */
+export interface RunningGateway {
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/**
+ * The one HTTP door: /api/openapi.json, /api/docs, REST routes from google.api.http, and
+ * Connect / gRPC-web at /<package>.<Service>/<Method>; everything built from the descriptors.
+ */
+export async function startGatewayServer(options: GatewayServerOptions): Promise<RunningGateway> {
+  const registry = createFileRegistry(loadDescriptorSet());
+  const forward = createForwarder(options.gate, options.backends);
+  const rest = createRestHandler({
+    routes: buildRestRoutes(registry),
+    forward,
+    maxBodyBytes: options.maxBodyBytes,
+    logger: options.logger,
+  });
+  const openApi = readFileSync(openApiPath);
+  const docs = createDocsHandler({ openApiPath: "/api/openapi.json" });
+  const connect = connectNodeAdapter({
+    routes: connectRoutes(mspServices(registry), forward),
+    readMaxBytes: options.maxBodyBytes,
+    fallback: (req, res) => rest(req as IncomingMessage, res as ServerResponse),
+  });
+
+  const server = createServer((req, res) => {
+    const path = req.url?.split("?")[0];
+    if (req.method === "GET" && path === "/api/openapi.json") {
+      res.writeHead(200, { "content-type": "application/json; charset=utf-8", "cache-control": "no-cache" });
+      res.end(openApi);
+      return;
+    }
+    if (docs(req, res)) return;
+    connect(req, res);
+  });
+  server.keepAliveTimeout = 65_000;
+  server.requestTimeout = 60_000;
+  server.headersTimeout = 30_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : options.port;
+  return {
+    port,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 10_000).unref();
+      }),
+  };
+}

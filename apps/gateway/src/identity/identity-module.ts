@@ -1,0 +1,101 @@
+import type { Principal } from "@msp/auth";
+import { createTokenSigner } from "@msp/auth";
+import type { Database } from "@msp/db";
+import { DomainError } from "@msp/errors";
+import type { CallContext, Handlers, ServiceRegistration } from "@msp/grpc-kit";
+import { serviceOf } from "@msp/grpc-kit";
+import type { Logger } from "@msp/logging";
+import { createResourceStore, standardMethods } from "@msp/resource-kit";
+import type { ServiceModule } from "@msp/service-runtime";
+import type { ApiKey } from "@msp/proto/src/gen/ts/msp/identity/v1/api_key";
+import { ApiKeyServiceService } from "@msp/proto/src/gen/ts/msp/identity/v1/api_key";
+import { AuthServiceService } from "@msp/proto/src/gen/ts/msp/identity/v1/auth";
+import type { User } from "@msp/proto/src/gen/ts/msp/identity/v1/user";
+import { UserServiceService } from "@msp/proto/src/gen/ts/msp/identity/v1/user";
+import { apiKeyResource } from "./api-key.resource";
+import { checkKeyOwner, createApiKey, revokeApiKey } from "./api-keys";
+import type { AuthLogic } from "./auth-service";
+import { createAuthLogic } from "./auth-service";
+import type { IdentityConfig } from "./identity-config";
+import { identityModels } from "./models";
+import { checkPasswordRules, hashPassword } from "./passwords";
+import { userResource } from "./user.resource";
+import { setUserPassword } from "./user-passwords";
+
+/** The authenticated caller; public methods (CreateToken, RefreshToken) have none. */
+function caller(ctx: CallContext): Principal {
+  if (!ctx.auth) throw new DomainError("unauthenticated", "a token is required");
+  return ctx.auth;
+}
+
+/** The identity services, served by the gateway process over gRPC like any other service. */
+export function identityModule(config: IdentityConfig, onReady?: (auth: AuthLogic) => void): ServiceModule {
+  return {
+    name: "identity",
+    models: identityModels,
+    services(db: Database, logger: Logger): ServiceRegistration[] {
+      const auth = createAuthLogic(db, createTokenSigner(config.jwtSecret), config);
+      onReady?.(auth);
+      const users = createResourceStore<User>(db, userResource);
+      const keys = createResourceStore<ApiKey>(db, apiKeyResource);
+      const name = "gateway";
+
+      const authHandlers: Handlers<typeof AuthServiceService> = {
+        createToken: (request, ctx) =>
+          request.apiKey !== "" ? auth.exchangeApiKey(request.apiKey, ctx) : auth.login(request.username, request.password, ctx),
+        refreshToken: (request, ctx) => auth.refresh(request.refreshToken, ctx),
+        revokeToken: async (request, ctx) => {
+          await auth.revoke(request.token, caller(ctx), ctx);
+          return {};
+        },
+        checkRevocation: async (request, ctx) => {
+          // Services ask about the token of the call they are serving, with that same token.
+          const me = caller(ctx);
+          if (request.tokenId !== me.tokenId && me.role !== "admin") {
+            throw new DomainError("permission_denied", "a token can only ask about itself");
+          }
+          return { revoked: await auth.isRevoked(request.tokenId) };
+        },
+      };
+
+      const userHandlers: Handlers<typeof UserServiceService> = {
+        ...(standardMethods(users, { singular: "User", plural: "Users" }) as unknown as Handlers<typeof UserServiceService>),
+        createUser: async (request, ctx) => {
+          checkPasswordRules("password", request.password);
+          return users.create(request.user, ctx, { password_hash: await hashPassword(request.password) });
+        },
+        setUserPassword: (request, ctx) => setUserPassword(users, request.id, request.password, ctx),
+      };
+
+      const standardKeys = standardMethods(keys, { singular: "ApiKey", plural: "ApiKeys" }) as unknown as Handlers<
+        typeof ApiKeyServiceService
+      >;
+      const keyHandlers: Handlers<typeof ApiKeyServiceService> = {
+        getApiKey: async (request, ctx) => {
+          const key = await keys.get(request.id);
+          checkKeyOwner(key, caller(ctx));
+          return key;
+        },
+        listApiKeys: (request, ctx) => {
+          const me = caller(ctx);
+          if (me.role === "admin") return standardKeys.listApiKeys(request, ctx);
+          // Everyone else sees their own keys: their user id is ANDed in front of the filter.
+          const own = `user_id = "${me.userId}"`;
+          return standardKeys.listApiKeys({ ...request, filter: request.filter.trim() ? `${own} AND ${request.filter}` : own }, ctx);
+        },
+        createApiKey: (request, ctx) => createApiKey(keys, request, caller(ctx), ctx),
+        revokeApiKey: (request, ctx) => revokeApiKey(keys, request.id, caller(ctx), ctx),
+        deleteApiKey: async (request, ctx) => {
+          checkKeyOwner(await keys.get(request.id), caller(ctx));
+          return standardKeys.deleteApiKey(request, ctx);
+        },
+      };
+
+      return [
+        serviceOf(AuthServiceService, authHandlers, name, logger),
+        serviceOf(UserServiceService, userHandlers, name, logger),
+        serviceOf(ApiKeyServiceService, keyHandlers, name, logger),
+      ];
+    },
+  };
+}

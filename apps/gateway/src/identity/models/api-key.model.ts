@@ -1,0 +1,18 @@
+import { Column, DataType, Model, Table } from "sequelize-typescript";
+
+@Table({ tableName: "api_keys", timestamps: false })
+export class ApiKeyModel extends Model {
+  @Column({ type: DataType.CHAR(36), primaryKey: true }) declare id: string;
+  @Column(DataType.INTEGER) declare revision: number;
+  @Column(DataType.DATE(3)) declare created_at: Date;
+  @Column(DataType.DATE(3)) declare updated_at: Date;
+  @Column(DataType.CHAR(36)) declare user_id: string;
+  @Column(DataType.CHAR(36)) declare machine_id: string | null;
+  @Column(DataType.STRING(255)) declare name: string;
+  @Column(DataType.STRING(32)) declare prefix: string;
+  @Column(DataType.STRING(128)) declare key_hash: string;
+  @Column(DataType.JSON) declare scopes: string[] | null;
+  @Column(DataType.DATE(3)) declare expires_at: Date | null;
+  @Column(DataType.DATE(3)) declare last_used_at: Date | null;
+  @Column(DataType.DATE(3)) declare revoked_at: Date | null;
+}

@@ -1,0 +1,43 @@
+import { DomainError } from "@msp/errors";
+import { bearerToken } from "./bearer-token";
+import type { MethodAccess } from "./policy";
+import { authorize } from "./policy";
+import type { Principal } from "./principal";
+import type { RevocationChecker } from "./revocation-client";
+import { minSecretLength, verifyAccessToken } from "./tokens";
+
+/** Turns a call's Authorization header into the principal allowed to make it, or refuses the call. */
+export interface Authenticator {
+  /**
+   * Throws DomainError unauthenticated (no, bad, expired or revoked token), permission_denied
+   * (role or scope) or unavailable (revocation could not be checked).
+   */
+  authenticate(authorizationHeader: string | undefined, access: MethodAccess): Promise<Principal>;
+}
+
+export interface AuthenticatorOptions {
+  /** MSP_JWT_SECRET, the same in every process. */
+  secret: string;
+  revocation: RevocationChecker;
+}
+
+/** The check every service (and the gateway) runs on every call: token, revocation, role and scope. */
+export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
+  const { secret, revocation } = options;
+  if (secret.length < minSecretLength) throw new Error(`the JWT secret must be at least ${minSecretLength} characters`);
+  return {
+    async authenticate(authorizationHeader, access) {
+      const token = bearerToken(authorizationHeader);
+      if (token === undefined) {
+        const problem = authorizationHeader === undefined ? "missing" : "not a bearer token";
+        throw new DomainError("unauthenticated", `authorization ${problem}: send "authorization: Bearer <token>"`);
+      }
+      const principal = await verifyAccessToken(token, secret);
+      if (await revocation.isRevoked(principal.tokenId, principal.expiresAt, token)) {
+        throw new DomainError("unauthenticated", "invalid token: revoked");
+      }
+      authorize(principal, access);
+      return principal;
+    },
+  };
+}

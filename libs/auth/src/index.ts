@@ -1,0 +1,6 @@
+export * from "./authenticator";
+export * from "./bearer-token";
+export * from "./policy";
+export * from "./principal";
+export * from "./revocation-client";
+export * from "./tokens";

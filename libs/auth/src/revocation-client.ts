@@ -1,0 +1,101 @@
+import type { ServiceError } from "@grpc/grpc-js";
+import { Metadata, credentials, status } from "@grpc/grpc-js";
+import { DomainError } from "@msp/errors";
+import { AuthServiceClient } from "@msp/proto/src/gen/ts/msp/identity/v1/auth";
+
+/** Says whether a token was revoked before it expired; `bearer` is the token itself, sent as credentials. */
+export interface RevocationChecker {
+  isRevoked(tokenId: string, expiresAt: Date, bearer: string): Promise<boolean>;
+}
+
+export interface RevocationClientOptions {
+  /** Where the identity service listens (IDENTITY_ADDRESS), host:port. */
+  address: string;
+  /** How long a "not revoked" answer is trusted; a revocation takes effect within it. */
+  cacheTtlMs?: number;
+  /** How long one CheckRevocation may take before the caller is refused. */
+  deadlineMs?: number;
+  /** At most this many answers are kept; the oldest go first. */
+  maxEntries?: number;
+}
+
+interface Answer {
+  revoked: boolean;
+  /** Epoch milliseconds after which the answer is asked again. */
+  until: number;
+}
+
+const roundRobin = JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] });
+
+/**
+ * Asks the identity service's AuthService/CheckRevocation, caching each answer per token id
+ * (a revoked token stays revoked until it expires) and sharing one call among concurrent
+ * lookups of the same token. Fails closed: no answer means the call is refused.
+ */
+export function createRevocationClient(options: RevocationClientOptions): RevocationChecker & { close(): void } {
+  const cacheTtlMs = options.cacheTtlMs ?? 5000;
+  const deadlineMs = options.deadlineMs ?? 2000;
+  const maxEntries = options.maxEntries ?? 100_000;
+  const client = new AuthServiceClient(options.address, credentials.createInsecure(), { "grpc.service_config": roundRobin });
+  const answers = new Map<string, Answer>();
+  const pending = new Map<string, Promise<boolean>>();
+  let closed = false;
+
+  const ask = (tokenId: string, bearer: string) =>
+    new Promise<boolean>((resolve, reject) => {
+      const metadata = new Metadata();
+      metadata.set("authorization", `Bearer ${bearer}`);
+      client.checkRevocation({ tokenId }, metadata, { deadline: Date.now() + deadlineMs }, (error, response) =>
+        error ? reject(refusalOf(error)) : resolve(response.revoked),
+      );
+    });
+
+  const remember = (tokenId: string, answer: Answer) => {
+    if (answers.size >= maxEntries) {
+      const oldest = answers.keys().next();
+      if (oldest.done !== true) answers.delete(oldest.value);
+    }
+    answers.set(tokenId, answer);
+  };
+
+  return {
+    isRevoked(tokenId, expiresAt, bearer) {
+      const known = answers.get(tokenId);
+      if (known !== undefined) {
+        if (known.until > Date.now()) return Promise.resolve(known.revoked);
+        answers.delete(tokenId);
+      }
+      const inFlight = pending.get(tokenId);
+      if (inFlight !== undefined) return inFlight;
+      if (closed) return Promise.reject(unreachable());
+      const lookup = ask(tokenId, bearer)
+        .then((revoked) => {
+          const expires = expiresAt.getTime();
+          remember(tokenId, { revoked, until: revoked ? expires : Math.min(Date.now() + cacheTtlMs, expires) });
+          return revoked;
+        })
+        .finally(() => pending.delete(tokenId));
+      pending.set(tokenId, lookup);
+      return lookup;
+    },
+    close() {
+      closed = true;
+      client.close();
+    },
+  };
+}
+
+function unreachable(cause?: unknown): DomainError {
+  return new DomainError("unavailable", "cannot check token revocation: identity service unreachable", [], { cause });
+}
+
+function refusalOf(error: ServiceError): DomainError {
+  if (error.code === status.UNAUTHENTICATED) {
+    return new DomainError("unauthenticated", "invalid token: refused by the identity service", [], { cause: error });
+  }
+  if (error.code === status.UNAVAILABLE || error.code === status.DEADLINE_EXCEEDED || error.code === status.CANCELLED) {
+    return unreachable(error);
+  }
+  const answered = `cannot check token revocation: identity service answered ${status[error.code]}`;
+  return new DomainError("unavailable", answered, [], { cause: error });
+}
