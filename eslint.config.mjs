@@ -64,6 +64,8 @@ export default defineConfig(
             { sourceTag: "type:app", onlyDependOnLibsWithTags: ["type:lib"] },
             { sourceTag: "type:lib", onlyDependOnLibsWithTags: ["type:lib"] },
             { sourceTag: "type:tool", onlyDependOnLibsWithTags: ["type:lib"] },
+            // End-to-end suites start several apps together, as `npm start` does.
+            { sourceTag: "type:e2e", onlyDependOnLibsWithTags: ["type:app", "type:lib"] },
           ],
         },
       ],
@@ -71,8 +73,9 @@ export default defineConfig(
   },
 
   {
-    // jest's asymmetric matchers (expect.any, expect.objectContaining) are typed `any`.
-    files: ["**/*.spec.ts"],
+    // jest's asymmetric matchers (expect.any, expect.objectContaining) are typed `any`, and the
+    // end-to-end suites read JSON responses field by field.
+    files: ["**/*.spec.ts", "apps/platform-e2e/src/**/*.ts"],
     rules: {
       "@typescript-eslint/no-unsafe-argument": "off",
       "@typescript-eslint/no-unsafe-assignment": "off",
