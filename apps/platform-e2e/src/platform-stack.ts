@@ -1,25 +1,23 @@
+import type { ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
-import { loadConfig } from "@msp/config";
-import { createLogger } from "@msp/logging";
-import type { RunningService } from "@msp/service-runtime";
-import { startService } from "@msp/service-runtime";
+import { resolve } from "node:path";
+import { createInterface } from "node:readline";
 import type { TestDatabase } from "@msp/testing";
 import { createTestDatabase } from "@msp/testing";
-import { workModule } from "@msp/work-service/src/work-module";
-import { gatewayConfigSchema } from "@msp/gateway/src/config";
-import type { RunningGatewayProcess } from "@msp/gateway/src/start-gateway";
-import { startGateway } from "@msp/gateway/src/start-gateway";
+
+const root = resolve(__dirname, "..", "..", "..");
 
 /** A free TCP port on loopback, for a service the gateway must know before it starts. */
 export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  return new Promise((done, fail) => {
     const server = createServer();
-    server.once("error", reject);
+    server.once("error", fail);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
       const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
+      server.close(() => done(port));
     });
   });
 }
@@ -28,59 +26,115 @@ export function freePort(): Promise<number> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test code reads arbitrary JSON
 export type Json = any;
 
-/** The platform as `npm start` runs it (work service, gateway with identity) on one fresh database. */
-export interface GatewayStack {
+/** One app of the platform running as its own process, as `npm start` runs it. */
+interface AppProcess {
+  child: ChildProcess;
+  /** The first line matching `ready`, once it is printed. */
+  line: string;
+  output: string[];
+}
+
+function startApp(entry: string, env: NodeJS.ProcessEnv, ready: RegExp): Promise<AppProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const output: string[] = [];
+  return new Promise((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`${entry} did not start in 60 s:\n${output.slice(-20).join("\n")}`)), 60_000);
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream }).on("line", (line) => {
+        output.push(line);
+        if (ready.test(line)) {
+          clearTimeout(timer);
+          done({ child, line, output });
+        }
+      });
+    }
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      fail(new Error(`${entry} exited with ${code}:\n${output.slice(-20).join("\n")}`));
+    });
+  });
+}
+
+function stopApp(app: AppProcess): Promise<void> {
+  if (app.child.exitCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    app.child.once("exit", () => done());
+    app.child.kill("SIGTERM");
+    setTimeout(() => app.child.kill("SIGKILL"), 15_000).unref();
+  });
+}
+
+/** The platform as `npm start` runs it (work service, gateway with identity), on one fresh database. */
+export interface PlatformStack {
   baseUrl: string;
   workAddress: string;
   identityAddress: string;
   adminPassword: string;
   secret: string;
-  gateway: RunningGatewayProcess;
-  work: RunningService;
-  /** A fresh admin access token. */
+  /** A fresh access token (admin by default). */
   login(username?: string, password?: string): Promise<string>;
-  /** fetch against the gateway with a bearer token (JSON body when given). */
-  api(method: string, path: string, options?: { token?: string | undefined; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; json: Json }>;
+  /** Calls the gateway with an optional bearer token and JSON body (or a raw body). */
+  api(
+    method: string,
+    path: string,
+    options?: { token?: string | undefined; body?: unknown; raw?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; json: Json }>;
+  /** Stops the work service only, to see how the gateway answers without it. */
+  stopWork(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startGatewayStack(env: Record<string, string> = {}): Promise<GatewayStack> {
+export async function startPlatform(env: Record<string, string> = {}): Promise<PlatformStack> {
   const database: TestDatabase = await createTestDatabase();
   const secret = randomBytes(32).toString("hex");
   const adminPassword = `Admin-${randomBytes(9).toString("base64url")}`;
   const workPort = await freePort();
-  const logger = createLogger({ service: "test", level: "silent" });
-  const config = loadConfig(gatewayConfigSchema(), {
-    GATEWAY_PORT: "0",
-    IDENTITY_PORT: "0",
-    WORK_SERVICE_ADDRESSES: `127.0.0.1:${workPort}`,
+  const common: NodeJS.ProcessEnv = {
     MSP_DATA_DIR: database.config.dataDir,
-    ...(database.config.databaseUrl ? { DATABASE_URL: database.config.databaseUrl } : {}),
     MSP_JWT_SECRET: secret,
-    MSP_BOOTSTRAP_ADMIN_PASSWORD: adminPassword,
-    LOG_LEVEL: "silent",
-    ...env,
-  });
-  const gateway = await startGateway(config, logger);
-  const identityAddress = `127.0.0.1:${gateway.identity.port}`;
-  const work = await startService(
-    workModule,
-    { host: "127.0.0.1", port: workPort, database: database.config, logLevel: "silent", shutdownGraceMs: 2000, jwtSecret: secret, identityAddress },
-    logger,
+    LOG_LEVEL: "warn",
+    ...(database.config.databaseUrl ? { DATABASE_URL: database.config.databaseUrl } : {}),
+  };
+  const gateway = await startApp(
+    "apps/gateway/src/main.ts",
+    {
+      ...common,
+      GATEWAY_PORT: "0",
+      IDENTITY_PORT: "0",
+      WORK_SERVICE_ADDRESSES: `127.0.0.1:${workPort}`,
+      MSP_BOOTSTRAP_ADMIN_PASSWORD: adminPassword,
+      ...env,
+    },
+    /^gateway listening on/,
   );
-  const baseUrl = `http://127.0.0.1:${gateway.http.port}`;
+  const baseUrl = /listening on (http:\/\/[\d.]+:\d+)/.exec(gateway.line)![1]!;
+  const identityAddress = /identity gRPC on ([\d.]+:\d+)/.exec(gateway.line)![1]!;
+  let work: AppProcess;
+  try {
+    work = await startApp(
+      "apps/work-service/src/main.ts",
+      { ...common, WORK_SERVICE_PORT: String(workPort), IDENTITY_ADDRESS: identityAddress },
+      /^work-service listening on/,
+    );
+  } catch (error) {
+    await stopApp(gateway);
+    throw error;
+  }
 
-  const api: GatewayStack["api"] = async (method, path, options = {}) => {
+  const api: PlatformStack["api"] = async (method, path, options = {}) => {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers["authorization"] = `Bearer ${options.token}`;
-    let body: string | undefined = options.raw;
-    if (options.body !== undefined) body = JSON.stringify(options.body);
+    const body = options.body !== undefined ? JSON.stringify(options.body) : options.raw;
     if (body !== undefined) headers["content-type"] ??= "application/json";
     const response = await fetch(`${baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
     const text = await response.text();
     let json: Json;
     try {
-      json = text ? (JSON.parse(text)) : undefined;
+      json = text ? JSON.parse(text) : undefined;
     } catch {
       json = text;
     }
@@ -93,17 +147,15 @@ export async function startGatewayStack(env: Record<string, string> = {}): Promi
     identityAddress,
     adminPassword,
     secret,
-    gateway,
-    work,
     api,
     async login(username = "admin", password = adminPassword) {
       const { status, json } = await api("POST", "/api/v1/auth/token", { body: { username, password } });
       if (status !== 200) throw new Error(`login as ${username} failed: ${status} ${JSON.stringify(json)}`);
-      return (json as { accessToken: string }).accessToken;
+      return json.accessToken as string;
     },
+    stopWork: () => stopApp(work),
     async stop() {
-      await gateway.stop();
-      await work.stop();
+      await Promise.all([stopApp(gateway), stopApp(work)]);
       await database.drop();
     },
   };
