@@ -75,7 +75,7 @@ export default defineConfig(
   {
     // jest's asymmetric matchers (expect.any, expect.objectContaining) are typed `any`, and the
     // end-to-end suites read JSON responses field by field.
-    files: ["**/*.spec.ts", "apps/platform-e2e/src/**/*.ts"],
+    files: ["**/*.spec.ts", "apps/platform-e2e/src/**/*.ts", "libs/testing/src/platform-stack.ts"],
     rules: {
       "@typescript-eslint/no-unsafe-argument": "off",
       "@typescript-eslint/no-unsafe-assignment": "off",
