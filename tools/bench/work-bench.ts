@@ -1,33 +1,33 @@
-// Benchmark of the work service (not a test): Get by id and a filtered List of 50 over 100,000
-// stored sessions, at 1 and 32 concurrent callers, on SQLite and MariaDB. The service runs in
-// its own process, as in production; this process is the load generator.
+// Benchmarks (not tests) of the platform as `npm start` runs it, over 100,000 stored sessions:
+//  - the work service over gRPC: Get by id and a filtered List of 50, at 1 and 32 callers;
+//  - the gateway: REST GET by id versus the same Get straight to the service over gRPC;
+//  - token login (Argon2id).
+// Every app runs as its own process; this process seeds the database and generates the load.
 //   npm run bench -- [--db sqlite|mariadb|both] [--sessions 100000] [--seconds 10]
 //   MariaDB: MSP_BENCH_MARIADB_URL (default mariadb://root@127.0.0.1:3306/msp_bench, recreated).
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { credentials } from "@grpc/grpc-js";
+import { credentials, Metadata } from "@grpc/grpc-js";
 import * as mariadb from "mariadb";
 import type { DatabaseConfig } from "@msp/db";
 import { createDatabase, migrateUp } from "@msp/db";
 import { migrations } from "@msp/migrations";
-import { call } from "@msp/testing";
+import { call, startPlatform } from "@msp/testing";
 import { GetSessionRequest, SessionServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/session";
-import { h2loadUnary, hasH2load } from "./h2load";
+import { h2loadGet, h2loadUnary, hasH2load } from "./h2load";
 import type { LoadResult } from "./load";
 import { runLoad } from "./load";
 import { seedSessions } from "./seed";
 
-const root = resolve(__dirname, "..", "..");
 const { values: args } = parseArgs({
   options: {
     db: { type: "string", default: "both" },
     sessions: { type: "string", default: "100000" },
     clients: { type: "string", default: "100" },
     seconds: { type: "string", default: "10" },
-    port: { type: "string", default: "50151" },
+    logins: { type: "string", default: "40" },
   },
 });
 
@@ -45,32 +45,8 @@ async function freshMariaDb(url: string): Promise<void> {
   await c.end();
 }
 
-function startWorkService(config: DatabaseConfig, port: number): Promise<() => Promise<void>> {
-  const env: NodeJS.ProcessEnv = { ...process.env, WORK_SERVICE_PORT: String(port), MSP_DATA_DIR: config.dataDir, LOG_LEVEL: "warn" };
-  if (config.databaseUrl) env["DATABASE_URL"] = config.databaseUrl;
-  else delete env["DATABASE_URL"];
-  const child = spawn(process.execPath, ["--import", "tsx", "apps/work-service/src/main.ts"], {
-    cwd: root,
-    env,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((ready, failed) => {
-    child.stdout.on("data", (chunk: Buffer) => {
-      if (chunk.toString().includes("listening on")) {
-        ready(
-          () =>
-            new Promise<void>((done) => {
-              child.once("exit", () => done());
-              child.kill("SIGTERM");
-            }),
-        );
-      }
-    });
-    child.once("exit", (code) => failed(new Error(`work-service exited with ${code}`)));
-  });
-}
-
 const ms = (n: number) => n.toFixed(2);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 async function bench(dialect: "sqlite" | "mariadb"): Promise<string[]> {
   const sessions = Number(args.sessions);
@@ -88,18 +64,21 @@ async function bench(dialect: "sqlite" | "mariadb"): Promise<string[]> {
   console.error(`${dialect}: seeded ${sessions} sessions in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
   await db.close();
 
-  const port = Number(args.port);
-  const stop = await startWorkService(config, port);
-  const client = new SessionServiceClient(`127.0.0.1:${port}`, credentials.createInsecure());
+  const platform = await startPlatform({ database: config });
+  const token = await platform.login();
+  const auth = `authorization: Bearer ${token}`;
+  const metadata = new Metadata();
+  metadata.set("authorization", `Bearer ${token}`);
+  const client = new SessionServiceClient(platform.workAddress, credentials.createInsecure());
   const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)]!;
-  const get = () => call(client, "getSession", { id: pick(sessionIds) });
+  const get = () => call(client, "getSession", { id: pick(sessionIds) }, metadata);
   const list = () =>
-    call(client, "listSessions", {
-      pageSize: 50,
-      pageToken: "",
-      filter: `client_id = "${pick(clientIds)}" AND status = "completed"`,
-      orderBy: "",
-    });
+    call(
+      client,
+      "listSessions",
+      { pageSize: 50, pageToken: "", filter: `client_id = "${pick(clientIds)}" AND status = "completed"`, orderBy: "" },
+      metadata,
+    );
   const lines: string[] = [];
   const report = (name: string, concurrency: number, r: LoadResult) => {
     const line = `| ${dialect} | ${name} | ${concurrency} | ${Math.round(r.perSecond)} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.errors} |`;
@@ -107,19 +86,33 @@ async function bench(dialect: "sqlite" | "mariadb"): Promise<string[]> {
     lines.push(line);
   };
   try {
-    for (const concurrency of [1, 32]) report("Get by id", concurrency, await runLoad(get, concurrency, seconds));
+    for (const concurrency of [1, 32]) report("gRPC Get by id (grpc-js)", concurrency, await runLoad(get, concurrency, seconds));
+    for (const concurrency of [1, 32]) report("gRPC List 50, filtered (grpc-js)", concurrency, await runLoad(list, concurrency, seconds));
     if (await hasH2load()) {
-      // The same Get from a C client: what the service costs without grpc-js's client on the same cores.
+      // The same Get from a C client (h2load), straight to the service and through the gateway's
+      // REST route: the difference is what the gateway adds. Every call asks for the same row.
       const id = pick(sessionIds);
-      await call(client, "getSession", { id }); // h2load does not read gRPC statuses: make sure this one succeeds
+      await call(client, "getSession", { id }, metadata); // h2load does not read gRPC statuses: make sure this one succeeds
       const message = GetSessionRequest.encode({ id }).finish();
-      const url = `http://127.0.0.1:${port}/msp.work.v1.SessionService/GetSession`;
-      for (const concurrency of [1, 32]) report("Get by id (h2load)", concurrency, await h2loadUnary(url, message, concurrency, seconds));
+      const grpcUrl = `http://${platform.workAddress}/msp.work.v1.SessionService/GetSession`;
+      const restUrl = `${platform.baseUrl}/api/v1/sessions/${id}`;
+      for (const concurrency of [1, 32]) {
+        report("gRPC Get by id (h2load)", concurrency, await h2loadUnary(grpcUrl, message, concurrency, seconds, [auth]));
+        report("REST GET by id via gateway (h2load)", concurrency, await h2loadGet(restUrl, concurrency, seconds, [auth]));
+      }
     }
-    for (const concurrency of [1, 32]) report("List 50, filtered", concurrency, await runLoad(list, concurrency, seconds));
+    const logins: number[] = [];
+    for (let i = 0; i < Number(args.logins); i++) {
+      const started = performance.now();
+      await platform.login();
+      logins.push(performance.now() - started);
+    }
+    const line = `| ${dialect} | POST /api/v1/auth/token (Argon2id), sequential | 1 | ${Math.round(1000 / median(logins))} | ${ms(median(logins))} | ${ms(Math.max(...logins))} (max of ${logins.length}) | 0 |`;
+    console.error(line);
+    lines.push(line);
   } finally {
     client.close();
-    await stop();
+    await platform.stop();
     if (dialect === "mariadb") await freshMariaDb(config.databaseUrl!);
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -17,7 +17,7 @@ export interface Forwarding {
 export interface AuthGate {
   /** Checks the caller of `path` (/pkg.Service/Method) from its Authorization header. */
   check(path: string, authorization: string | undefined): Promise<Forwarding>;
-  /** Forgets every cached "not revoked" answer: called after a revocation through this gateway. */
+  /** Forgets every cached "not revoked" answer and API key: called after a revocation through this gateway. */
   forgetRevocations(): void;
 }
 
@@ -60,14 +60,16 @@ export function createAuthGate(options: {
     const issued = await options.signer.issueAccessToken(identity, options.accessTokenTtlSeconds);
     const value = { principal: { ...identity, tokenId: issued.tokenId, expiresAt: issued.expiresAt }, token: issued.token };
     if (keyTokens.size > 10_000) keyTokens.clear();
-    // Revoking a key must take effect soon: re-check it at least every 30 seconds.
-    keyTokens.set(cacheKey, { value, until: Math.min(Date.now() + 30_000, issued.expiresAt.getTime() - 60_000) });
+    // Revoking a key must take effect as soon as revoking a token does (at once through this
+    // gateway, which forgets its caches, and within revocationCacheMs through any other).
+    keyTokens.set(cacheKey, { value, until: Math.min(Date.now() + options.revocationCacheMs, issued.expiresAt.getTime() - 60_000) });
     return value;
   }
 
   return {
     forgetRevocations() {
       notRevoked.clear();
+      keyTokens.clear();
     },
     async check(path, authorization) {
       const token = bearerToken(authorization);

@@ -1,7 +1,10 @@
-import type { DescMessage, DescMethodUnary, MessageInitShape } from "@bufbuild/protobuf";
-import type { Transport, UnaryResponse } from "@connectrpc/connect";
+import type { DescMessage, DescMethodUnary, MessageInitShape, MessageShape } from "@bufbuild/protobuf";
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import type { ServiceError } from "@grpc/grpc-js";
+import { Client, credentials, Metadata } from "@grpc/grpc-js";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
+import { BadRequestSchema } from "@msp/proto/src/gen/es/google/rpc/error_details_pb";
+import { StatusSchema } from "@msp/proto/src/gen/es/google/rpc/status_pb";
 
 /** Where the services of one proto package run: several addresses are used in turn. */
 export interface BackendConfig {
@@ -10,42 +13,74 @@ export interface BackendConfig {
   addresses: readonly string[];
 }
 
-/** Calls an RPC on whichever process owns its package, spreading calls round-robin. */
+/**
+ * Calls an RPC on whichever process owns its package, spreading calls round-robin. Forwarding
+ * uses grpc-js's client: measured against connect-node's gRPC transport, it gave the gateway
+ * about a quarter more throughput at 32 callers (BENCHMARKS.md).
+ */
 export interface Backends {
   unary<I extends DescMessage, O extends DescMessage>(
     method: DescMethodUnary<I, O>,
     input: MessageInitShape<I>,
     headers: Headers,
     signal?: AbortSignal,
-  ): Promise<UnaryResponse<I, O>>;
+  ): Promise<{ message: MessageShape<O> }>;
   close(): void;
 }
 
+/** A grpc-js error as a ConnectError, keeping its code, message and field violations. */
+function toConnectError(error: ServiceError): ConnectError {
+  const trailer = error.metadata?.get("grpc-status-details-bin")[0];
+  const details: NonNullable<ConstructorParameters<typeof ConnectError>[3]> = [];
+  if (Buffer.isBuffer(trailer)) {
+    try {
+      for (const detail of fromBinary(StatusSchema, trailer).details) {
+        if (detail.typeUrl.endsWith("/google.rpc.BadRequest"))
+          details.push({ desc: BadRequestSchema, value: fromBinary(BadRequestSchema, detail.value) });
+      }
+    } catch {
+      // Unreadable details: the code and message still say what went wrong.
+    }
+  }
+  return new ConnectError(error.details, error.code as number as Code, undefined, details);
+}
+
 export function createBackends(configs: readonly BackendConfig[], deadlineMs: number): Backends {
-  const pools = new Map<string, { transports: Transport[]; next: number }>();
+  const pools = new Map<string, { clients: Client[]; next: number }>();
   for (const config of configs) {
     pools.set(config.protoPackage, {
       next: 0,
-      transports: config.addresses.map((address) =>
-        createGrpcTransport({
-          baseUrl: `http://${address}`,
-          defaultTimeoutMs: deadlineMs,
-          // A dead backend should fail the call at once, not after the deadline.
-          idleConnectionTimeoutMs: 60_000,
-        }),
-      ),
+      clients: config.addresses.map((address) => new Client(address, credentials.createInsecure())),
     });
   }
   return {
     unary(method, input, headers, signal) {
       const pool = pools.get(method.parent.file.proto.package);
-      if (!pool || pool.transports.length === 0) {
+      if (!pool || pool.clients.length === 0) {
         return Promise.reject(new ConnectError(`no backend serves ${method.parent.typeName}`, Code.Unimplemented));
       }
-      const transport = pool.transports[pool.next++ % pool.transports.length]!;
-      return transport.unary(method, signal, deadlineMs, headers, input);
+      const client = pool.clients[pool.next++ % pool.clients.length]!;
+      const metadata = new Metadata();
+      headers.forEach((value, key) => metadata.set(key, value));
+      const request = create(method.input, input);
+      return new Promise((resolve, reject) => {
+        const call = client.makeUnaryRequest(
+          `/${method.parent.typeName}/${method.name}`,
+          (message: MessageShape<typeof method.input>) => Buffer.from(toBinary(method.input, message)),
+          (bytes: Buffer) => fromBinary(method.output, bytes),
+          request,
+          metadata,
+          { deadline: Date.now() + deadlineMs },
+          (error: ServiceError | null, response?: MessageShape<typeof method.output>) => {
+            if (error) reject(toConnectError(error));
+            else resolve({ message: response! });
+          },
+        );
+        signal?.addEventListener("abort", () => call.cancel(), { once: true });
+      });
     },
     close() {
+      for (const pool of pools.values()) for (const client of pool.clients) client.close();
       pools.clear();
     },
   };

@@ -3,7 +3,14 @@ import type { DescMessage, DescMethodUnary, MessageInitShape, MessageShape } fro
 import type { AuthGate } from "./auth-gate";
 import type { Backends } from "./backends";
 
-const revokePath = "/msp.identity.v1.AuthService/RevokeToken";
+/** Calls after which cached token and API key answers may be wrong: revocations, and changes to keys and users. */
+const revokingPaths = new Set([
+  "/msp.identity.v1.AuthService/RevokeToken",
+  "/msp.identity.v1.ApiKeyService/RevokeApiKey",
+  "/msp.identity.v1.ApiKeyService/DeleteApiKey",
+  "/msp.identity.v1.UserService/UpdateUser",
+  "/msp.identity.v1.UserService/DeleteUser",
+]);
 
 /** What the HTTP side knows about a call before forwarding it. */
 export interface IncomingCall {
@@ -31,7 +38,7 @@ export function createForwarder(gate: AuthGate, backends: Backends): Forwarder {
     headers.set("x-request-id", call.requestId && requestIdPattern.test(call.requestId) ? call.requestId : randomUUID());
     if (call.clientIp) headers.set("x-forwarded-for", call.clientIp);
     const response = await backends.unary(method, input, headers, call.signal);
-    if (path === revokePath) gate.forgetRevocations();
+    if (revokingPaths.has(path)) gate.forgetRevocations();
     return response.message;
   };
 }

@@ -35,8 +35,8 @@ interface AppProcess {
   output: string[];
 }
 
-function startApp(entry: string, env: NodeJS.ProcessEnv, ready: RegExp): Promise<AppProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+function startApp(entry: string, env: NodeJS.ProcessEnv, ready: RegExp, nodeArgs: readonly string[] = []): Promise<AppProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", entry], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -96,6 +96,8 @@ export interface PlatformOptions {
   database?: DatabaseConfig;
   /** Log level of the apps; warnings only by default. */
   logLevel?: string;
+  /** Extra node options for the gateway process, such as --cpu-prof when profiling. */
+  gatewayNodeArgs?: string[];
 }
 
 export async function startPlatform(options: PlatformOptions = {}): Promise<PlatformStack> {
@@ -123,6 +125,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       ...env,
     },
     /^gateway listening on/,
+    options.gatewayNodeArgs,
   );
   const baseUrl = /listening on (http:\/\/[\d.]+:\d+)/.exec(gateway.line)![1]!;
   const identityAddress = /identity gRPC on ([\d.]+:\d+)/.exec(gateway.line)![1]!;
