@@ -1,4 +1,5 @@
-import { logLevel, port, z } from "@msp/config";
+import { port, z } from "@msp/config";
+import { databaseConfigOf, platformEnv } from "@msp/service-runtime";
 import type { BackendConfig } from "./backends";
 
 /** host:port[,host:port...]; several addresses of one service are used round-robin. */
@@ -13,21 +14,13 @@ const addresses = z
   .pipe(z.array(z.string().regex(/^[\w.-]+:\d{1,5}$/, "must be host:port, comma-separated")).min(1))
   .optional();
 
-const schema = z.object({
+const schema = platformEnv.extend({
   GATEWAY_PORT: port(8080),
   GATEWAY_HOST: z.string().min(1).default("127.0.0.1"),
   IDENTITY_PORT: port(50050),
   GRPC_HOST: z.string().min(1).default("127.0.0.1"),
   WORK_SERVICE_PORT: port(50051),
   WORK_SERVICE_ADDRESSES: addresses,
-  DATABASE_URL: z
-    .string()
-    .regex(/^mariadb:\/\/[^/]+\/\w+/, "must look like mariadb://user:password@host:3306/database")
-    .optional(),
-  MSP_DATA_DIR: z.string().min(1).default("./data"),
-  DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(20),
-  LOG_LEVEL: logLevel,
-  MSP_JWT_SECRET: z.string().min(32, "must be at least 32 characters (make one with: openssl rand -hex 32)"),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
   REFRESH_TOKEN_TTL_SECONDS: z.coerce
     .number()
@@ -61,7 +54,7 @@ export function gatewayConfigSchema() {
       revocationCacheMs: env.REVOCATION_CACHE_MS,
       bootstrapAdminPassword: env.MSP_BOOTSTRAP_ADMIN_PASSWORD,
     },
-    database: { databaseUrl: env.DATABASE_URL, dataDir: env.MSP_DATA_DIR, poolMax: env.DB_POOL_MAX },
+    database: databaseConfigOf(env),
     logLevel: env.LOG_LEVEL,
     /** Backends by proto package; the identity services run in this process. */
     backends: [

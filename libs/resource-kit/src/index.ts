@@ -6,3 +6,4 @@ export * from "./filter";
 export * from "./query";
 export * from "./resource";
 export * from "./standard-methods";
+export * from "./entity-model";

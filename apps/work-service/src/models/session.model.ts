@@ -1,5 +1,5 @@
 import { Column, DataType, Table } from "sequelize-typescript";
-import { EntityModel } from "./entity-columns";
+import { EntityModel } from "@msp/resource-kit";
 
 @Table({ tableName: "sessions", timestamps: false })
 export class SessionModel extends EntityModel {

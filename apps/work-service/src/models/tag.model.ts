@@ -1,5 +1,5 @@
 import { Column, DataType, Model, Table } from "sequelize-typescript";
-import { EntityModel } from "./entity-columns";
+import { EntityModel } from "@msp/resource-kit";
 
 @Table({ tableName: "tags", timestamps: false })
 export class TagModel extends EntityModel {

@@ -1,11 +1,8 @@
-import { Column, DataType, Model, Table } from "sequelize-typescript";
+import { Column, DataType, Table } from "sequelize-typescript";
+import { EntityModel } from "@msp/resource-kit";
 
 @Table({ tableName: "api_keys", timestamps: false })
-export class ApiKeyModel extends Model {
-  @Column({ type: DataType.CHAR(36), primaryKey: true }) declare id: string;
-  @Column(DataType.INTEGER) declare revision: number;
-  @Column(DataType.DATE(3)) declare created_at: Date;
-  @Column(DataType.DATE(3)) declare updated_at: Date;
+export class ApiKeyModel extends EntityModel {
   @Column(DataType.CHAR(36)) declare user_id: string;
   @Column(DataType.CHAR(36)) declare machine_id: string | null;
   @Column(DataType.STRING(255)) declare name: string;

@@ -1,11 +1,8 @@
-import { Column, DataType, Model, Table } from "sequelize-typescript";
+import { Column, DataType, Table } from "sequelize-typescript";
+import { EntityModel } from "@msp/resource-kit";
 
 @Table({ tableName: "users", timestamps: false })
-export class UserModel extends Model {
-  @Column({ type: DataType.CHAR(36), primaryKey: true }) declare id: string;
-  @Column(DataType.INTEGER) declare revision: number;
-  @Column(DataType.DATE(3)) declare created_at: Date;
-  @Column(DataType.DATE(3)) declare updated_at: Date;
+export class UserModel extends EntityModel {
   @Column(DataType.STRING(64)) declare username: string;
   @Column(DataType.STRING(255)) declare email: string | null;
   @Column(DataType.STRING(255)) declare password_hash: string;

@@ -1,6 +1,6 @@
 import { Column, DataType, Model } from "sequelize-typescript";
 
-/** The columns every entity table has (see entityColumns() in the migrations). */
+/** The columns every entity table has (entityColumns() in the migrations): id, revision, timestamps. */
 export abstract class EntityModel extends Model {
   @Column({ type: DataType.CHAR(36), primaryKey: true }) declare id: string;
   @Column({ type: DataType.INTEGER, allowNull: false }) declare revision: number;
