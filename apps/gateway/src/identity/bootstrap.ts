@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { UniqueConstraintError } from "sequelize";
 import type { Database } from "@msp/db";
 import { uuidv7 } from "@msp/db";
 import { writeAuditEvent } from "@msp/resource-kit";
@@ -16,30 +17,36 @@ export async function bootstrapAdmin(db: Database, password: string | undefined)
   if ((await UserModel.count()) > 0) return { created: false };
   const chosen = password ?? randomBytes(18).toString("base64url");
   const hash = await hashPassword(chosen);
-  const created = await db.transaction(async (transaction) => {
-    if ((await UserModel.count({ transaction })) > 0) return false;
-    const now = new Date();
-    const id = uuidv7();
-    await UserModel.create(
-      {
-        id,
-        revision: 1,
-        created_at: now,
-        updated_at: now,
-        username: "admin",
-        password_hash: hash,
-        role: "admin",
-        is_active: true,
-        failed_logins: 0,
-      },
-      { transaction },
-    );
-    await writeAuditEvent(
-      transaction,
-      { service: "gateway", method: "bootstrap", principal: "system" },
-      { resourceType: "user", resourceId: id, action: "create", summary: { username: "admin", role: "admin" } },
-    );
-    return true;
-  });
+  // Two gateways starting together: the unique username lets exactly one of them create admin.
+  const created = await db
+    .transaction(async (transaction) => {
+      if ((await UserModel.count({ transaction })) > 0) return false;
+      const now = new Date();
+      const id = uuidv7();
+      await UserModel.create(
+        {
+          id,
+          revision: 1,
+          created_at: now,
+          updated_at: now,
+          username: "admin",
+          password_hash: hash,
+          role: "admin",
+          is_active: true,
+          failed_logins: 0,
+        },
+        { transaction },
+      );
+      await writeAuditEvent(
+        transaction,
+        { service: "gateway", method: "bootstrap", principal: "system" },
+        { resourceType: "user", resourceId: id, action: "create", summary: { username: "admin", role: "admin" } },
+      );
+      return true;
+    })
+    .catch((error: unknown) => {
+      if (error instanceof UniqueConstraintError) return false;
+      throw error;
+    });
   return created ? { created: true, password: chosen, generated: password === undefined } : { created: false };
 }
