@@ -1,5 +1,7 @@
 import type { DescService, FileRegistry } from "@bufbuild/protobuf";
 import type { ConnectRouter, HandlerContext } from "@connectrpc/connect";
+import type { UniversalHandler, UniversalServerResponse } from "@connectrpc/connect/protocol";
+import { createAsyncIterable } from "@connectrpc/connect/protocol";
 import { asConnectError } from "./domain-to-connect";
 import type { Forwarder } from "./forwarder";
 import { isUnary } from "./rest-routes";
@@ -32,5 +34,35 @@ export function connectRoutes(services: readonly DescService[], forward: Forward
         });
       }
     }
+    router.handlers.forEach((handler, i) => (router.handlers[i] = undecodableIsInvalidArgument(handler)));
   };
+}
+
+/**
+ * connect-es answers a Connect request whose body is not valid protobuf binary with INTERNAL
+ * (HTTP 500, "parse binary: ..."), although the caller is at fault, as its JSON decoding says
+ * (INVALID_ARGUMENT). The gateway answers such a request 400 invalid_argument instead.
+ */
+function undecodableIsInvalidArgument(handler: UniversalHandler): UniversalHandler {
+  const wrapped = async (...args: Parameters<UniversalHandler>): Promise<UniversalServerResponse> => {
+    const response = await handler(...args);
+    if (response.status !== 500 || response.body === undefined || response.header?.has("content-encoding")) return response;
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of response.body) chunks.push(chunk);
+    const bytes = Buffer.concat(chunks);
+    let error: { code?: unknown; message?: unknown } | undefined;
+    try {
+      error = JSON.parse(bytes.toString("utf8")) as typeof error;
+    } catch {
+      error = undefined;
+    }
+    if (error?.code !== "internal" || typeof error.message !== "string" || !error.message.startsWith("parse binary:")) {
+      return { ...response, body: createAsyncIterable([bytes]) };
+    }
+    const body = Buffer.from(JSON.stringify({ ...error, code: "invalid_argument" }));
+    const header = new Headers(response.header);
+    header.set("content-length", String(body.byteLength));
+    return { ...response, status: 400, header, body: createAsyncIterable([body]) };
+  };
+  return Object.assign(wrapped, handler);
 }

@@ -47,6 +47,9 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
   const connect = connectNodeAdapter({
     routes: connectRoutes(mspServices(registry), forward),
     readMaxBytes: options.maxBodyBytes,
+    // As over REST: an unknown field or enum value is refused, not silently dropped (a typo in
+    // "taskType" would otherwise create a task of the default type).
+    jsonOptions: { ignoreUnknownFields: false },
     fallback: (req, res) => rest(req as IncomingMessage, res as ServerResponse),
   });
 

@@ -19,8 +19,10 @@ export interface Operation {
   service: string;
   /** Names of the path parameters, in order. */
   pathParams: string[];
-  /** The name of the schema the request body refers to, such as msp.work.v1.Client. */
-  bodySchema: string | undefined;
+  /** The name of the schema the request body refers to, such as msp.work.v1.Client (unset for inline schemas). */
+  bodySchemaName: string | undefined;
+  /** The request body's schema, resolved. */
+  bodySchema: Json;
   hasBody: boolean;
 }
 
@@ -36,19 +38,26 @@ export function openApiOperations(doc: Json = openApiDocument()): Operation[] {
     for (const method of httpMethods) {
       const op = item[method];
       if (!op) continue;
-      const ref: unknown = op.requestBody?.content?.["application/json"]?.schema?.$ref;
+      const schema: Json = op.requestBody?.content?.["application/json"]?.schema;
+      const ref: unknown = schema?.$ref;
       operations.push({
         method,
         template,
         operationId: String(op.operationId),
         service: String(op.tags?.[0] ?? ""),
         pathParams: [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!),
-        bodySchema: typeof ref === "string" ? ref.replace("#/components/schemas/", "") : undefined,
+        bodySchemaName: typeof ref === "string" ? ref.replace("#/components/schemas/", "") : undefined,
+        bodySchema: typeof ref === "string" ? schemaAt(doc, ref) : schema,
         hasBody: op.requestBody !== undefined,
       });
     }
   }
   return operations;
+}
+
+/** The schema a `#/components/schemas/...` reference points to. */
+export function schemaAt(doc: Json, ref: string): Json {
+  return doc.components?.schemas?.[ref.replace("#/components/schemas/", "")];
 }
 
 /** `/api/v1/clients/{id}` with every parameter replaced by `valueOf(name)`, percent-encoded. */
@@ -169,6 +178,11 @@ export class Random {
     const out = Buffer.alloc(length);
     for (let i = 0; i < length; i++) out[i] = Math.floor(this.next() * 256);
     return out;
+  }
+  /** A random (version 4) UUID, from this generator. */
+  uuid(): string {
+    const hex = this.bytes(16).toString("hex");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${"89ab"[this.int(0, 3)]}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
   }
   /** A string of `length` characters: ASCII, control characters, quotes, non-Latin letters, emoji and lone surrogates. */
   string(length: number): string {

@@ -76,27 +76,39 @@ export function serviceOf<D extends ServiceDef>(
         const answer = open
           ? handler(call.request, contextFor(undefined))
           : authenticator.authenticate(authorizationOf(call.metadata), access).then((auth) => handler(call.request, contextFor(auth)));
-        answer.then(
-          (response) => {
-            callback(null, response, trailer);
-          },
-          (error: unknown) => {
-            const publicError = toPublicError(error);
-            const ms = Math.round((performance.now() - started) * 10) / 10;
-            if (publicError.unexpected) {
-              logger.error({ err: error, requestId, method: methodName, ms }, "unexpected error");
-            } else {
-              logger.info({ requestId, method: methodName, code: publicError.code, message: publicError.message, ms }, "request refused");
-            }
-            if (publicError.violations.length > 0) trailer.set("grpc-status-details-bin", errorDetails(publicError));
-            callback({ code: publicError.code, details: publicError.message, metadata: trailer }, null);
-          },
-        );
+        answer
+          .then(
+            (response) => {
+              callback(null, response, trailer);
+            },
+            (error: unknown) => {
+              const publicError = toPublicError(error);
+              const ms = Math.round((performance.now() - started) * 10) / 10;
+              if (publicError.unexpected) {
+                logger.error({ err: error, requestId, method: methodName, ms }, "unexpected error");
+              } else {
+                logger.info({ requestId, method: methodName, code: publicError.code, message: publicError.message, ms }, "request refused");
+              }
+              if (publicError.violations.length > 0) trailer.set("grpc-status-details-bin", errorDetails(publicError));
+              callback({ code: publicError.code, details: wellFormed(publicError.message), metadata: trailer }, null);
+            },
+          )
+          // Nothing a caller sends may stop the process: an answer that cannot be sent is logged.
+          .catch((error: unknown) => logger.error({ err: error, requestId, method: methodName }, "could not send the answer"));
       };
     }
     return implementation;
   };
   return { name: fullName, definition: definition as unknown as ServiceDefinition, bind };
+}
+
+/**
+ * The message with every lone UTF-16 surrogate replaced by U+FFFD. grpc-js percent-encodes the
+ * status message with encodeURI, which throws on a lone surrogate, and messages quote what the
+ * caller sent (a filter's "unexpected character" can be half of an emoji).
+ */
+function wellFormed(text: string): string {
+  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
 }
 
 /** The caller's `authorization` metadata, if it sent exactly one as text. */

@@ -80,6 +80,10 @@ function tokenize(text: string): Token[] {
       for (;;) {
         if (i >= text.length) throw invalidArgument("filter", `unterminated string starting at position ${start + 1}`);
         const d = text[i]!;
+        // SQLite cannot take a NUL inside an SQL string literal (it ends the statement there).
+        if (d === "\u0000" || (d === "\\" && text[i + 1] === "\u0000")) {
+          throw invalidArgument("filter", `NUL characters are not allowed in strings (position ${i + 1})`);
+        }
         if (d === "\\" && i + 1 < text.length) {
           value += text[i + 1];
           i += 2;

@@ -11,6 +11,7 @@ import { apiKeyMatches, apiKeyPrefix } from "./api-key-secrets";
 import type { IdentityConfig } from "./identity-config";
 import { ApiKeyModel, RevokedTokenModel, UserModel } from "./models";
 import { verifyDecoy, verifyPassword } from "./passwords";
+import { usernamePattern } from "./user.resource";
 
 const refused = (message = "invalid username or password") => new DomainError("unauthenticated", message);
 
@@ -96,7 +97,10 @@ export function createAuthLogic(db: Database, signer: TokenSigner, config: Ident
     async login(username, password, ctx) {
       if (username === "") throw invalidArgument("username", "is required");
       if (password === "") throw invalidArgument("password", "is required");
-      const user = await UserModel.findOne({ where: { username: username.trim().toLowerCase() } });
+      const name = username.trim().toLowerCase();
+      // A name no user can have is an unknown user without asking the database (a NUL in it would
+      // even break SQLite's SQL).
+      const user = usernamePattern.test(name) ? await UserModel.findOne({ where: { username: name } }) : null;
       if (!user) {
         await verifyDecoy(password);
         await audit(ctx, "login", "denied", null, { username, reason: "unknown user" });

@@ -4,7 +4,8 @@ import { UserSchema } from "@msp/proto/src/gen/es/msp/identity/v1/user_pb";
 import type { Transaction } from "sequelize";
 import { UserModel } from "./models";
 
-const usernamePattern = /^[a-z0-9][a-z0-9._-]{2,63}$/;
+/** Every stored username matches this (after trimming and lower-casing). */
+export const usernamePattern = /^[a-z0-9][a-z0-9._-]{2,63}$/;
 
 /** Refuses a change that would leave the platform without an active administrator. */
 async function keepOneAdmin(userId: string, transaction: Transaction): Promise<void> {

@@ -1,0 +1,360 @@
+// Issue 3: logins, lockout, refresh rotation, revocation, API keys (shown once, stored hashed,
+// usable as bearer keys or exchanged, limited by scopes, revocable at once), what technicians
+// may see, the bootstrap admin's password, and a 503 when a backend is down.
+import { createHash } from "node:crypto";
+import { status } from "@grpc/grpc-js";
+import type { Database } from "@msp/db";
+import { createDatabase } from "@msp/db";
+import type { TestDatabase } from "@msp/testing";
+import { bearerMetadata, call, connect, createTestDatabase } from "@msp/testing";
+import { ClientServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/client";
+import { isUuid, jwtClaims } from "./e2e-support";
+import type { Json, PlatformStack } from "./platform-stack";
+import { startPlatform } from "./platform-stack";
+
+jest.setTimeout(60_000);
+
+const lockoutSeconds = 3;
+const password = "identity-password-123";
+const keyPattern = /^msp_([0-9a-f]{16})_[A-Za-z0-9_-]{43}$/;
+
+let platform: PlatformStack;
+let database: TestDatabase;
+let adminToken: string;
+let adminId: string;
+
+const api = (method: string, path: string, token: string | undefined, body?: unknown) =>
+  platform.api(method, path, { token, ...(body !== undefined ? { body } : {}) });
+const login = (username: string, pass: string) => api("POST", "/api/v1/auth/token", undefined, { username, password: pass });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function createUser(username: string, role: string): Promise<Json> {
+  const { status: code, json } = await api("POST", "/api/v1/users", adminToken, { user: { username, role }, password });
+  if (code !== 200) throw new Error(`creating ${username}: ${code} ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function createKey(token: string, body: Json): Promise<{ key: string; apiKey: Json }> {
+  const { status: code, json } = await api("POST", "/api/v1/apiKeys", token, body);
+  if (code !== 200) throw new Error(`creating a key: ${code} ${JSON.stringify(json)}`);
+  return json;
+}
+
+beforeAll(async () => {
+  // A database of our own, to look at what is stored.
+  database = await createTestDatabase();
+  platform = await startPlatform({ database: database.config, env: { LOCKOUT_SECONDS: String(lockoutSeconds) } });
+  adminToken = await platform.login();
+  adminId = String(jwtClaims(adminToken)["uid"]);
+}, 120_000);
+
+afterAll(async () => {
+  await platform?.stop();
+  await database?.drop();
+}, 60_000);
+
+describe("logging in", () => {
+  it("gives an access token, a refresh token and expiresIn for the bootstrap admin's password (MSP_BOOTSTRAP_ADMIN_PASSWORD)", async () => {
+    const { status: code, json } = await login("admin", platform.adminPassword);
+    expect(code).toBe(200);
+    expect(json).toMatchObject({ tokenType: "Bearer", expiresIn: 900, role: "admin" });
+    expect(json.accessToken.split(".")).toHaveLength(3);
+    expect(json.refreshToken.split(".")).toHaveLength(3);
+    const claims = jwtClaims(json.accessToken);
+    expect(claims).toMatchObject({ typ: "access", role: "admin", name: "admin", iss: "msp-platform" });
+    expect(Number(claims["exp"]) - Number(claims["iat"])).toBe(900);
+    expect(Date.parse(json.expiresAt)).toBe(Number(claims["exp"]) * 1000);
+    expect((await api("GET", "/api/v1/clients", json.accessToken)).status).toBe(200);
+    // Usernames are case-insensitive.
+    expect((await login("ADMIN", platform.adminPassword)).status).toBe(200);
+  });
+
+  it("refuses a wrong password with 401 and the same answer as for an unknown or disabled user", async () => {
+    const disabled = await createUser("disabled-tech", "USER_ROLE_TECHNICIAN");
+    const off = await api("PATCH", `/api/v1/users/${disabled.id}?updateMask=isActive`, adminToken, { isActive: false });
+    expect(off.status).toBe(200);
+
+    const wrongPassword = await login("admin", "not-the-admin-password");
+    const unknownUser = await login("nobody-at-all", "not-the-admin-password");
+    const disabledUser = await login("disabled-tech", password);
+    expect(wrongPassword).toEqual({ status: 401, json: { code: "unauthenticated", message: "invalid username or password", details: [] } });
+    expect(unknownUser).toEqual(wrongPassword);
+    expect(disabledUser).toEqual(wrongPassword);
+  });
+
+  it("refuses an empty username or password with 400 naming the field", async () => {
+    const noPassword = await login("admin", "");
+    expect([noPassword.status, noPassword.json.message]).toEqual([400, "password: is required"]);
+    const noUser = await login("", "whatever-password");
+    expect([noUser.status, noUser.json.message]).toEqual([400, "username: is required"]);
+  });
+
+  it(`locks an account after 5 failed logins, refusing even the right password until the lock ends (${lockoutSeconds} s here)`, async () => {
+    const user = await createUser("lockout-tech", "USER_ROLE_TECHNICIAN");
+    for (let i = 0; i < 5; i++) {
+      const failed = await login("lockout-tech", `wrong-password-${i}`);
+      expect([failed.status, failed.json.message]).toEqual([401, "invalid username or password"]);
+    }
+    const refused = await login("lockout-tech", password);
+    expect(refused.status).toBe(401);
+    expect(refused.json.message).toMatch(/^account locked after repeated failed logins; try again after \d{4}-\d\d-\d\dT[\d:.]+Z$/);
+    const until = Date.parse(/after (\S+)$/.exec(refused.json.message)![1]!);
+    expect(until - Date.now()).toBeLessThanOrEqual(lockoutSeconds * 1000);
+    const shown = (await api("GET", `/api/v1/users/${user.id}`, adminToken)).json;
+    expect(Date.parse(shown.lockedUntil)).toBe(until);
+
+    await sleep(until - Date.now() + 200);
+    expect((await login("lockout-tech", password)).status).toBe(200);
+  });
+
+  it("counts failed logins in a row only: a success starts the count again", async () => {
+    await createUser("resets-tech", "USER_ROLE_TECHNICIAN");
+    for (let i = 0; i < 4; i++) expect((await login("resets-tech", "wrong-password-x")).status).toBe(401);
+    expect((await login("resets-tech", password)).status).toBe(200);
+    for (let i = 0; i < 4; i++) expect((await login("resets-tech", "wrong-password-x")).status).toBe(401);
+    expect((await login("resets-tech", password)).status).toBe(200);
+  });
+
+  it("lets an admin lift a lockout by setting a new password", async () => {
+    const user = await createUser("unlock-tech", "USER_ROLE_TECHNICIAN");
+    for (let i = 0; i < 5; i++) await login("unlock-tech", "wrong-password-x");
+    expect((await login("unlock-tech", password)).json.message).toMatch(/^account locked/);
+    const set = await api("POST", `/api/v1/users/${user.id}:setPassword`, adminToken, { password: `${password}-2` });
+    expect(set.status).toBe(200);
+    expect((await login("unlock-tech", `${password}-2`)).status).toBe(200);
+  });
+});
+
+describe("refresh and revoke", () => {
+  it("refreshes once: the old refresh token is refused the second time", async () => {
+    const first = (await login("admin", platform.adminPassword)).json;
+    const refreshed = await api("POST", "/api/v1/auth/refresh", undefined, { refreshToken: first.refreshToken });
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.json).toMatchObject({ tokenType: "Bearer", expiresIn: 900, role: "admin" });
+    expect(refreshed.json.refreshToken).not.toBe(first.refreshToken);
+    expect((await api("GET", "/api/v1/clients", refreshed.json.accessToken)).status).toBe(200);
+
+    const replayed = await api("POST", "/api/v1/auth/refresh", undefined, { refreshToken: first.refreshToken });
+    expect([replayed.status, replayed.json.message]).toEqual([401, "refresh token revoked"]);
+    const next = await api("POST", "/api/v1/auth/refresh", undefined, { refreshToken: refreshed.json.refreshToken });
+    expect(next.status).toBe(200);
+  });
+
+  it("refuses an access token as a refresh token", async () => {
+    const { status: code, json } = await api("POST", "/api/v1/auth/refresh", undefined, { refreshToken: adminToken });
+    expect([code, json.code]).toEqual([401, "unauthenticated"]);
+  });
+
+  it("revokes the caller's own token: the gateway refuses it at once, the work service within its cache time", async () => {
+    const token = await platform.login();
+    expect((await api("GET", "/api/v1/clients", token)).status).toBe(200);
+    const grpc = connect(ClientServiceClient, platform.workAddress);
+    try {
+      // The work service now has this token's "not revoked" answer cached.
+      await call(grpc, "listClients", { pageSize: 1, pageToken: "", filter: "", orderBy: "" }, bearerMetadata(token));
+      expect((await api("POST", "/api/v1/auth/revoke", token, {})).status).toBe(200);
+      const after = await api("GET", "/api/v1/clients", token);
+      expect([after.status, after.json.code]).toEqual([401, "unauthenticated"]);
+
+      const started = Date.now();
+      let code: number | undefined;
+      while (Date.now() - started < 10_000) {
+        code = await call(grpc, "listClients", { pageSize: 1, pageToken: "", filter: "", orderBy: "" }, bearerMetadata(token)).then(
+          () => undefined,
+          (error: { code: number }) => error.code,
+        );
+        if (code !== undefined) break;
+        await sleep(250);
+      }
+      expect(code).toBe(status.UNAUTHENTICATED);
+    } finally {
+      grpc.close();
+    }
+  });
+
+  it("revokes another of the caller's tokens by value, and a refresh token", async () => {
+    const other = (await login("admin", platform.adminPassword)).json;
+    expect((await api("POST", "/api/v1/auth/revoke", adminToken, { token: other.accessToken })).status).toBe(200);
+    expect((await api("POST", "/api/v1/auth/revoke", adminToken, { token: other.refreshToken })).status).toBe(200);
+    expect((await api("GET", "/api/v1/clients", other.accessToken)).status).toBe(401);
+    expect((await api("POST", "/api/v1/auth/refresh", undefined, { refreshToken: other.refreshToken })).status).toBe(401);
+    expect((await api("GET", "/api/v1/clients", adminToken)).status).toBe(200);
+  });
+
+  it("does not let a technician revoke someone else's token", async () => {
+    await createUser("revoker-tech", "USER_ROLE_TECHNICIAN");
+    const tech = await platform.login("revoker-tech", password);
+    const victim = await platform.login();
+    const tried = await api("POST", "/api/v1/auth/revoke", tech, { token: victim });
+    expect([tried.status, tried.json.code]).toEqual([403, "permission_denied"]);
+    expect((await api("GET", "/api/v1/clients", victim)).status).toBe(200);
+  });
+});
+
+describe("API keys", () => {
+  let db: Database;
+  beforeAll(() => {
+    db = createDatabase(database.config);
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it("shows a new key once and stores only its hash", async () => {
+    const { key, apiKey } = await createKey(adminToken, { name: "laptop hooks", scopes: ["work:write", "context:write"] });
+    expect(key).toMatch(keyPattern);
+    expect(apiKey).toMatchObject({
+      name: "laptop hooks",
+      userId: adminId,
+      scopes: ["work:write", "context:write"],
+      prefix: keyPattern.exec(key)![1],
+    });
+    expect(isUuid(apiKey.id)).toBe(true);
+
+    const secret = key.slice(key.lastIndexOf("_") + 1);
+    const got = await api("GET", `/api/v1/apiKeys/${apiKey.id}`, adminToken);
+    const listed = await api("GET", "/api/v1/apiKeys", adminToken);
+    expect(got.status).toBe(200);
+    expect(listed.status).toBe(200);
+    expect(listed.json.apiKeys.map((k: Json) => k.id)).toContain(apiKey.id);
+    for (const shown of [got.json, ...listed.json.apiKeys]) {
+      expect(Object.keys(shown)).not.toContain("key");
+      expect(JSON.stringify(shown)).not.toContain(secret);
+    }
+
+    const rows = await db.select<Record<string, unknown>>("SELECT * FROM api_keys WHERE id = ?", [apiKey.id]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!["key_hash"]).toBe(createHash("sha256").update(key).digest("hex"));
+    expect(JSON.stringify(rows[0])).not.toContain(secret);
+  });
+
+  it("works as a bearer key and when exchanged for a token", async () => {
+    const { key, apiKey } = await createKey(adminToken, { name: "all of the user's rights" });
+    expect((await api("GET", "/api/v1/clients", key)).status).toBe(200);
+    expect((await api("POST", "/api/v1/clients", key, { name: "Made with a key" })).status).toBe(200);
+
+    const exchanged = await api("POST", "/api/v1/auth/token", undefined, { apiKey: key });
+    expect(exchanged.status).toBe(200);
+    expect(exchanged.json).toMatchObject({ tokenType: "Bearer", refreshToken: "", role: "admin", scopes: [] });
+    expect(jwtClaims(exchanged.json.accessToken)).toMatchObject({ kind: "api_key", sub: apiKey.id, uid: adminId });
+    expect((await api("GET", "/api/v1/clients", exchanged.json.accessToken)).status).toBe(200);
+
+    const used = (await api("GET", `/api/v1/apiKeys/${apiKey.id}`, adminToken)).json;
+    expect(Number.isNaN(Date.parse(used.lastUsedAt))).toBe(false);
+  });
+
+  it("refuses a malformed or unknown key", async () => {
+    const { key } = await createKey(adminToken, { name: "to be mangled" });
+    for (const bad of [`${key.slice(0, -1)}${key.endsWith("A") ? "B" : "A"}`, "msp_0123456789abcdef_" + "A".repeat(43), "msp_short"]) {
+      expect((await api("GET", "/api/v1/clients", bad)).status).toBe(401);
+      expect((await api("POST", "/api/v1/auth/token", undefined, { apiKey: bad })).status).toBe(401);
+    }
+  });
+
+  it("is limited by its scopes: work:read reads clients but cannot create one", async () => {
+    const { key } = await createKey(adminToken, { name: "reader", scopes: ["work:read"] });
+    const exchanged = (await api("POST", "/api/v1/auth/token", undefined, { apiKey: key })).json;
+    expect(exchanged.scopes).toEqual(["work:read"]);
+    for (const bearer of [key, exchanged.accessToken]) {
+      expect((await api("GET", "/api/v1/clients", bearer)).status).toBe(200);
+      const post = await api("POST", "/api/v1/clients", bearer, { name: `Not allowed ${bearer.length}` });
+      expect([post.status, post.json.message]).toEqual([403, "API key lacks scope work:write"]);
+      expect((await api("GET", "/api/v1/users", bearer)).status).toBe(403);
+    }
+    // A key never makes keys, whatever its scopes.
+    const unscoped = await createKey(adminToken, { name: "unscoped" });
+    const made = await api("POST", "/api/v1/apiKeys", unscoped.key, { name: "child key" });
+    expect([made.status, made.json.code]).toEqual([403, "permission_denied"]);
+  });
+
+  it("stops working within a few seconds of being revoked, as a bearer key and for exchange", async () => {
+    const { key, apiKey } = await createKey(adminToken, { name: "soon revoked" });
+    expect((await api("GET", "/api/v1/clients", key)).status).toBe(200); // the gateway has it cached now
+    const revoked = await api("POST", `/api/v1/apiKeys/${apiKey.id}:revoke`, adminToken, {});
+    expect(revoked.status).toBe(200);
+    expect(Number.isNaN(Date.parse(revoked.json.revokedAt))).toBe(false);
+
+    const started = Date.now();
+    let answer = 200;
+    while (answer === 200 && Date.now() - started < 5_000) {
+      answer = (await api("GET", "/api/v1/clients", key)).status;
+      if (answer === 200) await sleep(200);
+    }
+    console.log(`API key refused ${Date.now() - started} ms after its revocation`);
+    expect(answer).toBe(401);
+    const exchange = await api("POST", "/api/v1/auth/token", undefined, { apiKey: key });
+    expect([exchange.status, exchange.json.message]).toEqual([401, "API key revoked"]);
+  });
+
+  it("stops working once deleted", async () => {
+    const { key, apiKey } = await createKey(adminToken, { name: "soon deleted" });
+    expect((await api("GET", "/api/v1/clients", key)).status).toBe(200);
+    expect((await api("DELETE", `/api/v1/apiKeys/${apiKey.id}`, adminToken)).status).toBe(200);
+    expect((await api("GET", "/api/v1/clients", key)).status).toBe(401);
+  });
+});
+
+describe("a technician", () => {
+  let tech: string;
+  let techId: string;
+  let adminKeyId: string;
+
+  beforeAll(async () => {
+    techId = (await createUser("keys-tech", "USER_ROLE_TECHNICIAN")).id;
+    tech = await platform.login("keys-tech", password);
+    adminKeyId = (await createKey(adminToken, { name: "the admin's own" })).apiKey.id;
+  });
+
+  it("cannot list or read users (403)", async () => {
+    const list = await api("GET", "/api/v1/users", tech);
+    expect([list.status, list.json.code]).toEqual([403, "permission_denied"]);
+    expect((await api("GET", `/api/v1/users/${adminId}`, tech)).status).toBe(403);
+  });
+
+  it("sees and manages only their own keys", async () => {
+    const own = await createKey(tech, { name: "tech laptop" });
+    expect(own.apiKey.userId).toBe(techId);
+    const forAdmin = await api("POST", "/api/v1/apiKeys", tech, { name: "for the admin", userId: adminId });
+    expect([forAdmin.status, forAdmin.json.code]).toEqual([403, "permission_denied"]);
+
+    const listed = await api("GET", "/api/v1/apiKeys", tech);
+    expect(listed.status).toBe(200);
+    expect(listed.json.apiKeys.map((k: Json) => k.id)).toEqual([own.apiKey.id]);
+    const asking = await api("GET", `/api/v1/apiKeys?filter=${encodeURIComponent(`user_id = "${adminId}"`)}`, tech);
+    expect([asking.status, asking.json.apiKeys]).toEqual([200, []]);
+
+    // Someone else's key does not exist for them.
+    expect((await api("GET", `/api/v1/apiKeys/${adminKeyId}`, tech)).status).toBe(404);
+    expect((await api("POST", `/api/v1/apiKeys/${adminKeyId}:revoke`, tech, {})).status).toBe(404);
+    expect((await api("DELETE", `/api/v1/apiKeys/${adminKeyId}`, tech)).status).toBe(404);
+    expect((await api("GET", `/api/v1/apiKeys/${adminKeyId}`, adminToken)).json.revokedAt).toBeUndefined();
+
+    // The admin sees both.
+    const all = (await api("GET", "/api/v1/apiKeys?pageSize=500", adminToken)).json.apiKeys.map((k: Json) => k.id);
+    expect(all).toEqual(expect.arrayContaining([own.apiKey.id, adminKeyId]));
+  });
+});
+
+// Last: it stops the work service.
+describe("a backend that is down", () => {
+  it("gives 503 quickly, while the gateway's own identity services keep working", async () => {
+    await platform.stopWork();
+    for (let i = 0; i < 3; i++) {
+      const started = Date.now();
+      const { status: code, json } = await api("GET", "/api/v1/clients", adminToken);
+      const ms = Date.now() - started;
+      expect([code, json.code]).toEqual([503, "unavailable"]);
+      expect(ms).toBeLessThan(2_000);
+    }
+    const connectCall = await fetch(`${platform.baseUrl}/msp.work.v1.ClientService/ListClients`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${adminToken}` },
+      body: "{}",
+    });
+    expect(connectCall.status).toBe(503);
+    expect(((await connectCall.json()) as Json).code).toBe("unavailable");
+
+    expect((await api("GET", "/api/v1/users", adminToken)).status).toBe(200);
+    expect((await login("admin", platform.adminPassword)).status).toBe(200);
+  });
+});

@@ -1,0 +1,200 @@
+// Issue 3: a client's whole life through the gateway's REST routes (create, get, filtered paging,
+// masked update, stale etag, delete), and the same data over Connect (JSON and binary) and over
+// plain gRPC straight to the work service.
+import { status } from "@grpc/grpc-js";
+import type { ServiceError } from "@grpc/grpc-js";
+import { bearerMetadata, call, connect } from "@msp/testing";
+import type { ClientServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/client";
+import { Client, ClientServiceClient as ClientServiceClientCtor, GetClientRequest } from "@msp/proto/src/gen/ts/msp/work/v1/client";
+import type { Json, PlatformStack } from "./platform-stack";
+import { startPlatform } from "./platform-stack";
+
+jest.setTimeout(60_000);
+
+let platform: PlatformStack;
+let token: string;
+let grpc: ClientServiceClient;
+
+beforeAll(async () => {
+  platform = await startPlatform();
+  token = await platform.login();
+  grpc = connect(ClientServiceClientCtor, platform.workAddress);
+}, 120_000);
+
+afterAll(async () => {
+  grpc?.close();
+  await platform?.stop();
+}, 60_000);
+
+/** REST and Connect JSON and the converted gRPC message compare equal once timestamps are in one RFC 3339 form. */
+function canonical(json: Json): Json {
+  const out: Json = {};
+  for (const [key, value] of Object.entries<unknown>(json)) {
+    out[key] = typeof value === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(value) ? new Date(value).toISOString() : value;
+  }
+  return out;
+}
+
+/** A grpc-js (ts-proto) Client in the JSON form: lowerCamel names, enums by name, timestamps as RFC 3339. */
+const asJson = (client: Client): Json => canonical(Client.toJSON(client));
+
+const rest = (method: string, path: string, body?: unknown) =>
+  platform.api(method, path, { token, ...(body !== undefined ? { body } : {}) });
+
+async function connectJson(method: string, body: unknown): Promise<{ status: number; json: Json }> {
+  const response = await fetch(`${platform.baseUrl}/msp.work.v1.ClientService/${method}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, json: await response.json() };
+}
+
+async function connectBinaryGet(id: string): Promise<{ status: number; bytes: Uint8Array; contentType: string | null }> {
+  const response = await fetch(`${platform.baseUrl}/msp.work.v1.ClientService/GetClient`, {
+    method: "POST",
+    headers: { "content-type": "application/proto", authorization: `Bearer ${token}` },
+    body: GetClientRequest.encode({ id }).finish(),
+  });
+  return {
+    status: response.status,
+    bytes: new Uint8Array(await response.arrayBuffer()),
+    contentType: response.headers.get("content-type"),
+  };
+}
+
+const grpcGet = (id: string) => call(grpc, "getClient", { id }, bearerMetadata(token));
+
+describe("a client through REST, Connect and gRPC", () => {
+  let created: Json;
+
+  it("creates a client with POST and reads it back with GET", async () => {
+    const post = await rest("POST", "/api/v1/clients", {
+      name: "Round Trip Ltd",
+      domainName: "roundtrip.example",
+      defaultHourlyRate: "95",
+    });
+    expect(post.status).toBe(200);
+    created = post.json;
+    expect(created).toMatchObject({
+      name: "Round Trip Ltd",
+      domainName: "roundtrip.example",
+      defaultHourlyRate: "95.00",
+      clientType: "CLIENT_TYPE_MSP_CLIENT",
+      isActive: true,
+    });
+    expect(created.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(Number.isNaN(Date.parse(created.createdAt))).toBe(false);
+
+    const got = await rest("GET", `/api/v1/clients/${created.id}`);
+    expect(got.status).toBe(200);
+    expect(got.json).toEqual(created);
+  });
+
+  it("lists with a filter one item per page, following pageToken to the end", async () => {
+    for (const name of ["RT Internal C", "RT Internal A", "RT Internal B"]) {
+      expect((await rest("POST", "/api/v1/clients", { name, clientType: "CLIENT_TYPE_INTERNAL" })).status).toBe(200);
+    }
+    expect((await rest("POST", "/api/v1/clients", { name: "RT Paying", clientType: "CLIENT_TYPE_MSP_CLIENT" })).status).toBe(200);
+
+    const filter = encodeURIComponent('client_type = "internal" AND is_active = true');
+    const names: string[] = [];
+    let pageToken = "";
+    let pages = 0;
+    do {
+      const query = `filter=${filter}&orderBy=${encodeURIComponent("name desc")}&pageSize=1${pageToken ? `&pageToken=${encodeURIComponent(pageToken)}` : ""}`;
+      const page = await rest("GET", `/api/v1/clients?${query}`);
+      expect(page.status).toBe(200);
+      expect(page.json.clients.length).toBeLessThanOrEqual(1);
+      names.push(...page.json.clients.map((c: Json) => c.name));
+      pageToken = page.json.nextPageToken;
+      pages++;
+    } while (pageToken !== "" && pages < 10);
+    expect(names).toEqual(["RT Internal C", "RT Internal B", "RT Internal A"]);
+    expect(pages).toBeGreaterThanOrEqual(3);
+
+    // The enum's proto name filters the same, and a token is only good for the list it came from.
+    const byName = await rest("GET", `/api/v1/clients?filter=${encodeURIComponent('client_type = "CLIENT_TYPE_INTERNAL"')}&pageSize=1`);
+    expect(byName.json.clients).toHaveLength(1);
+    const otherFilter = await rest("GET", `/api/v1/clients?pageSize=1&pageToken=${encodeURIComponent(byName.json.nextPageToken)}`);
+    expect([otherFilter.status, otherFilter.json.code]).toEqual([400, "invalid_argument"]);
+  });
+
+  it("updates only the fields named by updateMask", async () => {
+    const patch = await rest("PATCH", `/api/v1/clients/${created.id}?updateMask=notes,primaryContact`, {
+      notes: "VIP customer",
+      primaryContact: "Jo at the front desk",
+      name: "Not Renamed",
+      etag: created.etag,
+    });
+    expect(patch.status).toBe(200);
+    expect(patch.json).toMatchObject({ name: "Round Trip Ltd", notes: "VIP customer", primaryContact: "Jo at the front desk" });
+    expect(patch.json.etag).not.toBe(created.etag);
+
+    // A field named in the mask but absent is cleared.
+    const cleared = await rest("PATCH", `/api/v1/clients/${created.id}?updateMask=domainName`, {});
+    expect(cleared.status).toBe(200);
+    expect(cleared.json.domainName).toBeUndefined();
+    expect(cleared.json.notes).toBe("VIP customer");
+  });
+
+  it("refuses a PATCH or DELETE with a stale etag (409) and changes nothing", async () => {
+    const before = (await rest("GET", `/api/v1/clients/${created.id}`)).json;
+    const stalePatch = await rest("PATCH", `/api/v1/clients/${created.id}?updateMask=notes`, { notes: "lost update", etag: created.etag });
+    expect([stalePatch.status, stalePatch.json.code]).toEqual([409, "aborted"]);
+    const staleDelete = await rest("DELETE", `/api/v1/clients/${created.id}?etag=${encodeURIComponent(created.etag)}`);
+    expect([staleDelete.status, staleDelete.json.code]).toEqual([409, "aborted"]);
+    expect((await rest("GET", `/api/v1/clients/${created.id}`)).json).toEqual(before);
+  });
+
+  it("gives the same fields over REST, Connect JSON, Connect binary and gRPC", async () => {
+    const viaRest = await rest("GET", `/api/v1/clients/${created.id}`);
+    expect(viaRest.status).toBe(200);
+    expect(viaRest.json.notes).toBe("VIP customer");
+    const expected = canonical(viaRest.json);
+
+    const viaConnect = await connectJson("GetClient", { id: created.id });
+    expect(viaConnect.status).toBe(200);
+    expect(canonical(viaConnect.json)).toEqual(expected);
+
+    const binary = await connectBinaryGet(created.id);
+    expect(binary.status).toBe(200);
+    expect(binary.contentType).toMatch(/^application\/proto/);
+    expect(asJson(Client.decode(binary.bytes))).toEqual(expected);
+
+    const viaGrpc = await grpcGet(created.id);
+    expect(viaGrpc.clientType).toBe(1); // CLIENT_TYPE_MSP_CLIENT, as a number in the generated message
+    expect(viaGrpc.createdAt).toBeInstanceOf(Date);
+    expect(asJson(viaGrpc)).toEqual(expected);
+  });
+
+  it("lists the same page over REST and Connect JSON", async () => {
+    const viaRest = await rest("GET", "/api/v1/clients?orderBy=name&pageSize=3");
+    const viaConnect = await connectJson("ListClients", { orderBy: "name", pageSize: 3 });
+    expect(viaRest.status).toBe(200);
+    expect(viaConnect.status).toBe(200);
+    expect(viaConnect.json.clients.map(canonical)).toEqual(viaRest.json.clients.map(canonical));
+    expect(viaConnect.json.nextPageToken).toBe(viaRest.json.nextPageToken);
+  });
+
+  it("deletes it; then REST, Connect and gRPC all say not found", async () => {
+    const current = (await rest("GET", `/api/v1/clients/${created.id}`)).json;
+    const deleted = await rest("DELETE", `/api/v1/clients/${created.id}?etag=${encodeURIComponent(current.etag)}`);
+    expect(deleted.status).toBe(200);
+    expect(deleted.json).toEqual({});
+
+    const viaRest = await rest("GET", `/api/v1/clients/${created.id}`);
+    expect([viaRest.status, viaRest.json.code]).toEqual([404, "not_found"]);
+    const viaConnect = await connectJson("GetClient", { id: created.id });
+    expect([viaConnect.status, viaConnect.json.code]).toEqual([404, "not_found"]);
+    const binary = await connectBinaryGet(created.id);
+    expect(binary.status).toBe(404);
+    await expect(grpcGet(created.id)).rejects.toMatchObject({ code: status.NOT_FOUND } satisfies Partial<ServiceError>);
+    const again = await rest("DELETE", `/api/v1/clients/${created.id}`);
+    expect(again.status).toBe(404);
+  });
+
+  it("refuses gRPC straight to the work service without a token", async () => {
+    await expect(call(grpc, "getClient", { id: created.id })).rejects.toMatchObject({ code: status.UNAUTHENTICATED });
+  });
+});
