@@ -17,6 +17,13 @@ const ownTables = [
   "users",
   "api_keys",
   "revoked_tokens",
+  "work_items",
+  "work_item_tags",
+  "file_changes",
+  "commands_run",
+  "problem_solutions",
+  "deployments",
+  "database_changes",
 ];
 
 async function tables(db: Database): Promise<string[]> {
@@ -95,6 +102,57 @@ describe("migrations", () => {
           "00000000-0000-7000-8000-000000000002",
         ),
       ).toMatch(/CHECK constraint failed|CONSTRAINT `ck_tags_\d` failed/);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("check work details and delete them with their work item and session", async () => {
+    const db = createDatabase(testDb.config);
+    try {
+      await migrateUp(db, migrations);
+      const now = new Date().toISOString().slice(0, 23).replace("T", " ");
+      const run = (sql: string, values: unknown[]) =>
+        db.sequelize.query(sql, { replacements: values }).then(
+          () => "accepted",
+          (error: { parent?: { message?: string } }) => error.parent?.message ?? "",
+        );
+      const session = "00000000-0000-7000-8000-0000000000a1";
+      const item = "00000000-0000-7000-8000-0000000000a2";
+      const entity = "id, revision, created_at, updated_at";
+      expect(await run(`INSERT INTO sessions (${entity}, started_at) VALUES (?, 1, ?, ?, ?)`, [session, now, now, now])).toBe("accepted");
+      const workItem = (id: string, category: string) =>
+        run(`INSERT INTO work_items (${entity}, session_id, category, title) VALUES (?, 1, ?, ?, ?, ?, 't')`, [
+          id,
+          now,
+          now,
+          session,
+          category,
+        ]);
+      expect(await workItem("00000000-0000-7000-8000-0000000000a3", "bogus")).toMatch(
+        /CHECK constraint failed|CONSTRAINT `ck_work_items_\d+` failed/,
+      );
+      expect(await workItem(item, "security")).toBe("accepted");
+      const fileChange = (id: string, changeType: string, size: number) =>
+        run(
+          `INSERT INTO file_changes (${entity}, session_id, work_item_id, file_path, change_type, size_bytes) VALUES (?, 1, ?, ?, ?, ?, '/x', ?, ?)`,
+          [id, now, now, session, item, changeType, size],
+        );
+      expect(await fileChange("00000000-0000-7000-8000-0000000000a4", "copied", 1)).toMatch(
+        /CHECK constraint failed|CONSTRAINT `ck_file_changes_\d+` failed/,
+      );
+      expect(await fileChange("00000000-0000-7000-8000-0000000000a5", "created", -1)).toMatch(
+        /CHECK constraint failed|CONSTRAINT `ck_file_changes_\d+` failed/,
+      );
+      expect(await fileChange("00000000-0000-7000-8000-0000000000a6", "created", 5_000_000_000)).toBe("accepted");
+      const count = async (table: string) =>
+        Number((await db.sequelize.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${table}`, { type: QueryTypes.SELECT }))[0]?.n);
+      expect(await run("DELETE FROM work_items WHERE id = ?", [item])).toBe("accepted");
+      expect(await count("file_changes")).toBe(0);
+      expect(await workItem(item, "security")).toBe("accepted");
+      expect(await fileChange("00000000-0000-7000-8000-0000000000a7", "deleted", 0)).toBe("accepted");
+      expect(await run("DELETE FROM sessions WHERE id = ?", [session])).toBe("accepted");
+      expect([await count("work_items"), await count("file_changes")]).toEqual([0, 0]);
     } finally {
       await db.close();
     }

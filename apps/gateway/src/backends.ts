@@ -28,8 +28,14 @@ export interface Backends {
   close(): void;
 }
 
-/** A grpc-js error as a ConnectError, keeping its code, message and field violations. */
-function toConnectError(error: ServiceError): ConnectError {
+/**
+ * A grpc-js error as a ConnectError, keeping its code, message and field violations. Transport
+ * failures get a message of their own: grpc-js's would name internal addresses.
+ */
+function toConnectError(error: ServiceError, service: string): ConnectError {
+  const code = error.code as number as Code;
+  if (code === Code.Unavailable) return new ConnectError(`${service} is unavailable; try again shortly`, code);
+  if (code === Code.DeadlineExceeded) return new ConnectError(`${service} did not answer in time`, code);
   const trailer = error.metadata?.get("grpc-status-details-bin")[0];
   const details: NonNullable<ConstructorParameters<typeof ConnectError>[3]> = [];
   if (Buffer.isBuffer(trailer)) {
@@ -42,7 +48,7 @@ function toConnectError(error: ServiceError): ConnectError {
       // Unreadable details: the code and message still say what went wrong.
     }
   }
-  return new ConnectError(error.details, error.code as number as Code, undefined, details);
+  return new ConnectError(error.details, code, undefined, details);
 }
 
 export function createBackends(configs: readonly BackendConfig[], deadlineMs: number): Backends {
@@ -72,7 +78,7 @@ export function createBackends(configs: readonly BackendConfig[], deadlineMs: nu
           metadata,
           { deadline: Date.now() + deadlineMs },
           (error: ServiceError | null, response?: MessageShape<typeof method.output>) => {
-            if (error) reject(toConnectError(error));
+            if (error) reject(toConnectError(error, method.parent.typeName));
             else resolve({ message: response! });
           },
         );

@@ -3,8 +3,12 @@ import type { ResourceDefinition } from "@msp/resource-kit";
 import { SessionSchema } from "@msp/proto/src/gen/es/msp/work/v1/session_pb";
 import { ClientModel, MachineModel, ProjectModel, SessionModel } from "./models";
 import { billableByDefault, settleSessionTimes } from "./session-rules";
+import { releaseTags, sessionTagLinks, workItemTagLinks } from "./tag-links";
 
-/** Sessions: times and duration kept consistent, billable by default for paying clients, tags listed on the row. */
+/**
+ * Sessions: times and duration kept consistent, billable by default for paying clients, tags listed
+ * on the row. Deleting one deletes its work items and their details.
+ */
 export const sessionResource: ResourceDefinition = {
   name: "session",
   model: SessionModel,
@@ -36,10 +40,10 @@ export const sessionResource: ResourceDefinition = {
     }
   },
   async beforeDelete(row, { db, transaction }) {
-    // session_tags rows go with the session (ON DELETE CASCADE); the tags' counts follow.
-    await db.sequelize.query(
-      "UPDATE tags SET usage_count = usage_count - 1, revision = revision + 1 WHERE usage_count > 0 AND id IN (SELECT tag_id FROM session_tags WHERE session_id = ?)",
-      { replacements: [row["id"]], transaction },
-    );
+    // The session's tag links, work items (with their tag links) and details go with it
+    // (ON DELETE CASCADE); the tags' counts follow.
+    const id = row["id"] as string;
+    await releaseTags(db, sessionTagLinks, "?", id, transaction);
+    await releaseTags(db, workItemTagLinks, "SELECT id FROM work_items WHERE session_id = ?", id, transaction);
   },
 };

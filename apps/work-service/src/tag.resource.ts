@@ -1,10 +1,10 @@
 import type { ResourceDefinition } from "@msp/resource-kit";
 import { TagSchema } from "@msp/proto/src/gen/es/msp/work/v1/tag_pb";
-import { SessionTagModel, TagModel } from "./models";
-import { refreshSessionTags } from "./session-tags";
+import { TagModel } from "./models";
+import { detachTag, sessionTagLinks, workItemTagLinks } from "./tag-links";
 import { normalizeTagName } from "./tag-rules";
 
-/** Tags: unique lower-case names that never change; usage_count follows AddSessionTag / RemoveSessionTag. */
+/** Tags: unique lower-case names that never change; usage_count follows the Add/Remove tag methods of sessions and work items. */
 export const tagResource: ResourceDefinition = {
   name: "tag",
   model: TagModel,
@@ -22,7 +22,7 @@ export const tagResource: ResourceDefinition = {
   },
   async beforeDelete(row, { db, transaction }) {
     const tagId = row["id"] as string;
-    const links = await SessionTagModel.findAll({ where: { tag_id: tagId }, attributes: ["session_id"], raw: true, transaction });
-    for (const { session_id } of links) await refreshSessionTags(db, session_id, transaction, tagId);
+    await detachTag(db, sessionTagLinks, tagId, transaction);
+    await detachTag(db, workItemTagLinks, tagId, transaction);
   },
 };

@@ -1,5 +1,7 @@
 import { DomainError } from "@msp/errors";
 import { ClientSchema } from "@msp/proto/src/gen/es/msp/work/v1/client_pb";
+import { CommandRunSchema } from "@msp/proto/src/gen/es/msp/work/v1/command_run_pb";
+import { FileChangeSchema } from "@msp/proto/src/gen/es/msp/work/v1/file_change_pb";
 import { MachineSchema } from "@msp/proto/src/gen/es/msp/work/v1/machine_pb";
 import { ProjectSchema } from "@msp/proto/src/gen/es/msp/work/v1/project_pb";
 import { SessionSchema } from "@msp/proto/src/gen/es/msp/work/v1/session_pb";
@@ -181,7 +183,24 @@ describe("toStored", () => {
       expect(storeOne(sessionFields, "session", "duration_minutes", 90)).toBe(90);
       expect(refusalOf(sessionFields, "session", "duration_minutes", -1)).toBe("session.duration_minutes: must not be negative");
       expect(refusalOf(sessionFields, "session", "duration_minutes", 1.5)).toBe("session.duration_minutes: must be an integer");
-      expect(refusalOf(sessionFields, "session", "duration_minutes", 2 ** 53)).toBe("session.duration_minutes: must be an integer");
+      expect(refusalOf(sessionFields, "session", "duration_minutes", 2 ** 53)).toBe(
+        "session.duration_minutes: must be at most 9007199254740991",
+      );
+    });
+
+    it("accepts negative integers where the resource says so, and 64-bit fields as bigint", () => {
+      const fields = describeFields(FileChangeSchema);
+      const signed = describeFields(CommandRunSchema, { signed: ["exit_code"] });
+      expect(storeOne(signed, "command_run", "exit_code", -1073741819)).toBe(-1073741819);
+      expect(refusalOf(signed, "command_run", "position", -1)).toBe("command_run.position: must not be negative");
+      expect(storeOne(fields, "file_change", "size_bytes", 6_000_000_000n)).toBe(6_000_000_000);
+      expect(refusalOf(fields, "file_change", "size_bytes", -1n)).toBe("file_change.size_bytes: must not be negative");
+      expect(refusalOf(fields, "file_change", "size_bytes", 2n ** 60n)).toBe("file_change.size_bytes: must be at most 9007199254740991");
+      // Read back as bigint, whichever way the driver returned the column; absent reads as unset.
+      for (const stored of [6_000_000_000, "6000000000", 6_000_000_000n]) {
+        expect(fromStored(only(fields, "size_bytes"), { size_bytes: stored })).toEqual({ sizeBytes: 6_000_000_000n });
+      }
+      expect(fromStored(only(fields, "size_bytes"), {})).toEqual({});
     });
 
     it("accepts valid Dates between 1970 and 9999", () => {

@@ -89,10 +89,17 @@ function storedValue(field: FieldInfo, value: unknown): unknown {
     case "bool":
       if (typeof value !== "boolean") throw violation(field.name, "must be true or false");
       return value;
-    case "int":
-      if (typeof value !== "number" || !Number.isSafeInteger(value)) throw violation(field.name, "must be an integer");
-      if (value < 0) throw violation(field.name, "must not be negative");
-      return value;
+    case "int": {
+      // 64-bit fields arrive as bigint; the database and JavaScript numbers hold safe integers.
+      const number = typeof value === "bigint" ? Number(value) : value;
+      if (typeof number !== "number" || !Number.isInteger(number)) throw violation(field.name, "must be an integer");
+      if (number < 0 && !k.signed) throw violation(field.name, "must not be negative");
+      if (!Number.isSafeInteger(number)) {
+        const max = Number.MAX_SAFE_INTEGER;
+        throw violation(field.name, k.signed ? `must be between -${max} and ${max}` : `must be at most ${max}`);
+      }
+      return number;
+    }
     case "enum":
       if (typeof value !== "number") throw violation(field.name, `must be one of ${storedEnumValues({ ...field, kind: k }).join(", ")}`);
       return enumToStored({ ...field, kind: k }, value);
@@ -146,7 +153,7 @@ function protoValue(field: FieldInfo, value: unknown): unknown {
     case "bool":
       return value === true || value === 1 || value === "1";
     case "int":
-      return Number(value);
+      return k.long ? BigInt(textOf(value)) : Number(value);
     case "enum":
       return storedToEnum({ ...field, kind: k }, textOf(value));
     case "timestamp":
@@ -174,6 +181,7 @@ function zeroValue(field: FieldInfo): unknown {
     case "bool":
       return false;
     case "int":
+      return field.kind.long ? 0n : 0;
     case "enum":
       return 0;
     case "stringList":

@@ -1,6 +1,8 @@
 import { StructSchema } from "@bufbuild/protobuf/wkt";
 import { DomainError } from "@msp/errors";
 import { ClientSchema, ClientTypeSchema, ListClientsResponseSchema } from "@msp/proto/src/gen/es/msp/work/v1/client_pb";
+import { CommandRunSchema } from "@msp/proto/src/gen/es/msp/work/v1/command_run_pb";
+import { FileChangeSchema } from "@msp/proto/src/gen/es/msp/work/v1/file_change_pb";
 import { MachineCapabilitiesSchema, MachineSchema } from "@msp/proto/src/gen/es/msp/work/v1/machine_pb";
 import { ProjectSchema, ProjectStatusSchema } from "@msp/proto/src/gen/es/msp/work/v1/project_pb";
 import { SessionSchema } from "@msp/proto/src/gen/es/msp/work/v1/session_pb";
@@ -77,12 +79,20 @@ describe("describeFields", () => {
 
   it("reads session scalars, timestamps and string lists", () => {
     const sessionFields = describeFields(SessionSchema, { decimals: { billable_hours: 2 } });
-    expect(field(sessionFields, "duration_minutes").kind).toEqual({ type: "int" });
+    expect(field(sessionFields, "duration_minutes").kind).toStrictEqual({ type: "int" });
     expect(field(sessionFields, "is_billable").kind).toEqual({ type: "bool" });
     expect(field(sessionFields, "billable_hours").kind).toEqual({ type: "decimal", scale: 2 });
     expect(field(sessionFields, "started_at").kind).toEqual({ type: "timestamp" });
     expect(field(sessionFields, "tags").kind).toEqual({ type: "stringList", maxItems: 500, maxLength: 1024 });
     expect(field(sessionFields, "tags").optional).toBe(false);
+  });
+
+  it("marks 64-bit integers as long and the signed override as signed", () => {
+    expect(field(describeFields(FileChangeSchema), "size_bytes").kind).toStrictEqual({ type: "int", long: true });
+    expect(field(describeFields(CommandRunSchema, { signed: ["exit_code"] }), "exit_code").kind).toStrictEqual({
+      type: "int",
+      signed: true,
+    });
   });
 
   it("turns the dates override into calendar dates", () => {

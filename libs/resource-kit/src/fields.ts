@@ -12,7 +12,8 @@ export type FieldKind =
   | { type: "decimal"; scale: number }
   | { type: "date" }
   | { type: "bool" }
-  | { type: "int" }
+  /** `signed` allows negative values; `long` is a 64-bit field, a bigint in generated messages. */
+  | { type: "int"; signed?: true; long?: true }
   | { type: "enum"; values: readonly string[]; prefix: string; desc: DescEnum }
   | { type: "timestamp" }
   | { type: "stringList"; maxItems: number; maxLength: number }
@@ -38,7 +39,11 @@ export interface FieldOverrides {
   ids?: readonly string[];
   /** Maximum string lengths; strings default to 255, fields named like long text to 65,535. */
   maxLength?: Readonly<Record<string, number>>;
+  /** Integers that may be negative, such as an exit code; integers are non-negative otherwise. */
+  signed?: readonly string[];
 }
+
+const longScalars = new Set([ScalarType.INT64, ScalarType.UINT64, ScalarType.SINT64, ScalarType.FIXED64, ScalarType.SFIXED64]);
 
 const longTextNames = /^(description|notes|summary|dense_summary|blocking_reason|.*_text|.*_notes)$/;
 
@@ -66,7 +71,11 @@ function kindOf(field: DescField, o: FieldOverrides): FieldKind {
         return { type: "string", maxLength: o.maxLength?.[name] ?? (longTextNames.test(name) ? 65_535 : 255) };
       }
       if (field.scalar === ScalarType.BOOL) return { type: "bool" };
-      return { type: "int" };
+      return {
+        type: "int",
+        ...(o.signed?.includes(name) ? { signed: true as const } : {}),
+        ...(longScalars.has(field.scalar) ? { long: true as const } : {}),
+      };
     case "enum":
       return { type: "enum", desc: field.enum, prefix: enumPrefix(field.enum), values: field.enum.values.map((v) => v.name) };
     case "message":

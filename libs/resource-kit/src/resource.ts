@@ -15,6 +15,9 @@ import { describeFields } from "./fields";
 import type { OrderTerm } from "./query";
 import { afterCursor, compileFilter, decodePageToken, encodePageToken, pageSizeOf, parseOrderBy, toSnake } from "./query";
 
+/** HookContext.given outside a create or update. */
+const noFields: ReadonlySet<string> = new Set();
+
 /** Fields every resource has and no caller sets. */
 const systemFields = ["id", "etag", "created_at", "updated_at"];
 
@@ -23,6 +26,11 @@ export interface HookContext {
   db: Database;
   transaction: Transaction;
   ctx: MutationContext;
+  /**
+   * The fields the caller set in this create or update (an update's mask paths, cleared ones
+   * included); empty elsewhere. Rules such as "derived unless given" read it instead of diffing rows.
+   */
+  given: ReadonlySet<string>;
 }
 
 /**
@@ -145,7 +153,7 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
 
   async function mutate<T>(ctx: MutationContext, fn: (hook: HookContext) => Promise<T>, action: "write" | "delete" = "write"): Promise<T> {
     try {
-      return await db.transaction((transaction) => fn({ db, transaction, ctx }));
+      return await db.transaction((transaction) => fn({ db, transaction, ctx, given: noFields }));
     } catch (error) {
       throw translateWriteError(error, action);
     }
@@ -196,7 +204,7 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
       const given = toStored(writable, message as ProtoObject, prefix);
       const record: StoredRecord = { ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== null)), ...internal };
       const created = await mutate(ctx, async (hook) => {
-        await definition.prepare?.(record, undefined, hook);
+        await definition.prepare?.(record, undefined, { ...hook, given: new Set(Object.keys(given).filter((k) => given[k] !== null)) });
         checkRequired(record, prefix);
         await checkReferences(record, hook.transaction);
         const now = new Date();
@@ -242,7 +250,7 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
         }
         const merged: StoredRecord = { ...existing, ...changes };
         const beforePrepare = { ...merged };
-        await definition.prepare?.(merged, existing, hook);
+        await definition.prepare?.(merged, existing, { ...hook, given: new Set(Object.keys(changes)) });
         checkRequired(merged, prefix);
         await checkReferences(changes, hook.transaction);
         const revision = Number(existing["revision"]);

@@ -1,12 +1,49 @@
 import { AuditOutboxModel } from "@msp/resource-kit";
 import { ClientModel } from "./client.model";
+import { CommandRunModel } from "./command-run.model";
+import { DatabaseChangeModel } from "./database-change.model";
+import { DeploymentModel } from "./deployment.model";
+import { FileChangeModel } from "./file-change.model";
 import { MachineModel } from "./machine.model";
+import { ProblemSolutionModel } from "./problem-solution.model";
 import { ProjectModel } from "./project.model";
 import { SessionModel } from "./session.model";
 import { SessionTagModel, TagModel } from "./tag.model";
 import { TaskModel } from "./task.model";
+import { WorkItemModel, WorkItemTagModel } from "./work-item.model";
 
-export { ClientModel, MachineModel, ProjectModel, SessionModel, SessionTagModel, TagModel, TaskModel };
+export {
+  ClientModel,
+  CommandRunModel,
+  DatabaseChangeModel,
+  DeploymentModel,
+  FileChangeModel,
+  MachineModel,
+  ProblemSolutionModel,
+  ProjectModel,
+  SessionModel,
+  SessionTagModel,
+  TagModel,
+  TaskModel,
+  WorkItemModel,
+  WorkItemTagModel,
+};
 
 /** Every model the work service registers with its database. */
-export const workModels = [MachineModel, ClientModel, ProjectModel, SessionModel, TagModel, SessionTagModel, TaskModel, AuditOutboxModel];
+export const workModels = [
+  MachineModel,
+  ClientModel,
+  ProjectModel,
+  SessionModel,
+  TagModel,
+  SessionTagModel,
+  TaskModel,
+  WorkItemModel,
+  WorkItemTagModel,
+  FileChangeModel,
+  CommandRunModel,
+  ProblemSolutionModel,
+  DeploymentModel,
+  DatabaseChangeModel,
+  AuditOutboxModel,
+];

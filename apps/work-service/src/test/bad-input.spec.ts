@@ -3,11 +3,17 @@ import { call } from "@msp/testing";
 import type { WorkStack } from "./work-test-stack";
 import { expectStatus, startWorkStack } from "./work-test-stack";
 import { Client } from "@msp/proto/src/gen/ts/msp/work/v1/client";
+import { CommandRun } from "@msp/proto/src/gen/ts/msp/work/v1/command_run";
+import { DatabaseChange } from "@msp/proto/src/gen/ts/msp/work/v1/database_change";
+import { Deployment } from "@msp/proto/src/gen/ts/msp/work/v1/deployment";
+import { FileChange } from "@msp/proto/src/gen/ts/msp/work/v1/file_change";
 import { Machine } from "@msp/proto/src/gen/ts/msp/work/v1/machine";
+import { ProblemSolution } from "@msp/proto/src/gen/ts/msp/work/v1/problem_solution";
 import { Project } from "@msp/proto/src/gen/ts/msp/work/v1/project";
 import { Session } from "@msp/proto/src/gen/ts/msp/work/v1/session";
 import { Tag } from "@msp/proto/src/gen/ts/msp/work/v1/tag";
 import { Task } from "@msp/proto/src/gen/ts/msp/work/v1/task";
+import { WorkItem } from "@msp/proto/src/gen/ts/msp/work/v1/work_item";
 
 let stack: WorkStack;
 beforeAll(async () => {
@@ -23,10 +29,13 @@ interface Case {
   plural: string;
   client: () => any;
   build: (partial: any) => unknown;
-  /** The resource message's field in requests: client, project... */
+  /** The resource message's field in requests as the generated client names it: client, workItem... */
   field: string;
+  /** The resource's name in error messages, when not `field`: work_item. */
+  name?: string;
   required: string;
-  enumField: [local: string, proto: string];
+  /** An enum field, for the enum checks; resources without one skip them. */
+  enumField?: [local: string, proto: string];
   longField: [local: string, proto: string, limit: number];
   refField?: [local: string, proto: string];
 }
@@ -96,13 +105,85 @@ const cases: Case[] = [
     longField: ["title", "title", 255],
     refField: ["parentTaskId", "parent_task_id"],
   },
+  {
+    singular: "WorkItem",
+    plural: "WorkItems",
+    client: () => stack.workItems,
+    build: (p) => WorkItem.fromPartial(p),
+    field: "workItem",
+    name: "work_item",
+    required: "title",
+    enumField: ["category", "category"],
+    longField: ["title", "title", 255],
+    refField: ["sessionId", "session_id"],
+  },
+  {
+    singular: "FileChange",
+    plural: "FileChanges",
+    client: () => stack.fileChanges,
+    build: (p) => FileChange.fromPartial(p),
+    field: "fileChange",
+    name: "file_change",
+    required: "file_path",
+    enumField: ["changeType", "change_type"],
+    longField: ["filePath", "file_path", 1024],
+    refField: ["workItemId", "work_item_id"],
+  },
+  {
+    singular: "CommandRun",
+    plural: "CommandRuns",
+    client: () => stack.commandRuns,
+    build: (p) => CommandRun.fromPartial(p),
+    field: "commandRun",
+    name: "command_run",
+    required: "command_text",
+    enumField: ["failureCategory", "failure_category"],
+    longField: ["host", "host", 255],
+    refField: ["sessionId", "session_id"],
+  },
+  {
+    singular: "ProblemSolution",
+    plural: "ProblemSolutions",
+    client: () => stack.problemSolutions,
+    build: (p) => ProblemSolution.fromPartial(p),
+    field: "problemSolution",
+    name: "problem_solution",
+    required: "solution",
+    longField: ["solution", "solution", 65535],
+    refField: ["workItemId", "work_item_id"],
+  },
+  {
+    singular: "Deployment",
+    plural: "Deployments",
+    client: () => stack.deployments,
+    build: (p) => Deployment.fromPartial(p),
+    field: "deployment",
+    required: "deployment_type",
+    enumField: ["deploymentType", "deployment_type"],
+    longField: ["deployedTo", "deployed_to", 1024],
+    refField: ["infrastructureId", "infrastructure_id"],
+  },
+  {
+    singular: "DatabaseChange",
+    plural: "DatabaseChanges",
+    client: () => stack.databaseChanges,
+    build: (p) => DatabaseChange.fromPartial(p),
+    field: "databaseChange",
+    name: "database_change",
+    required: "database_name",
+    enumField: ["changeType", "change_type"],
+    longField: ["sqlExecuted", "sql_executed", 65535],
+    refField: ["workItemId", "work_item_id"],
+  },
 ];
 
-const lower = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 const listRequest = (overrides: object) => ({ pageSize: 0, pageToken: "", filter: "", orderBy: "", ...overrides });
 const invalid = status.INVALID_ARGUMENT;
 
 describe.each(cases)("$singular bad input", (c) => {
+  const name = c.name ?? c.field;
+  // A field to write malformed filters on: the enum, or the id every resource has.
+  const filterField = c.enumField?.[1] ?? "id";
   const get = (id: string) => call(c.client(), `get${c.singular}`, { id });
   const list = (overrides: object) => call(c.client(), `list${c.plural}`, listRequest(overrides));
   const create = (message: unknown) => call(c.client(), `create${c.singular}`, { [c.field]: message });
@@ -121,13 +202,15 @@ describe.each(cases)("$singular bad input", (c) => {
     await expectStatus(list({ pageToken: Buffer.from('{"q":"x","a":[1]}.abc').toString("base64url") }), invalid, /^page_token/);
     await expectStatus(list({ pageToken: "A".repeat(10_000) }), invalid, /^page_token/);
     await expectStatus(list({ filter: 'no_such_field = "x"' }), invalid, /^filter: cannot filter on 'no_such_field'/);
-    await expectStatus(list({ filter: `${c.enumField[1]} = ` }), invalid, /^filter: expected a value/);
-    await expectStatus(list({ filter: `${c.enumField[1]} = "x" OR ${c.enumField[1]} = "y"` }), invalid, /^filter: only AND/);
-    await expectStatus(
-      list({ filter: `${c.enumField[1]} = "not_a_value"` }),
-      invalid,
-      new RegExp(`^filter: ${c.enumField[1]}: 'not_a_value' is not one of`),
-    );
+    await expectStatus(list({ filter: `${filterField} = ` }), invalid, /^filter: expected a value/);
+    await expectStatus(list({ filter: `${filterField} = "x" OR ${filterField} = "y"` }), invalid, /^filter: only AND/);
+    if (c.enumField) {
+      await expectStatus(
+        list({ filter: `${c.enumField[1]} = "not_a_value"` }),
+        invalid,
+        new RegExp(`^filter: ${c.enumField[1]}: 'not_a_value' is not one of`),
+      );
+    }
     await expectStatus(list({ orderBy: "no_such_field" }), invalid, /^order_by: cannot order by 'no_such_field'/);
     await expectStatus(list({ orderBy: "created_at sideways" }), invalid, /^order_by/);
     const page = await list({ pageSize: 100_000 });
@@ -135,32 +218,34 @@ describe.each(cases)("$singular bad input", (c) => {
   });
 
   it("Create refuses a missing message, missing required fields, unknown enum values and oversize strings", async () => {
-    await expectStatus(create(undefined), invalid, new RegExp(`^${c.field}: is required`));
-    if (c.required) await expectStatus(create(c.build({})), invalid, new RegExp(`${c.field}\\.${c.required}: is required`));
-    await expectStatus(create(c.build({ [c.enumField[0]]: 99 })), invalid, new RegExp(`${c.field}\\.${c.enumField[1]}: unknown value 99`));
+    await expectStatus(create(undefined), invalid, new RegExp(`^${name}: is required`));
+    if (c.required) await expectStatus(create(c.build({})), invalid, new RegExp(`${name}\\.${c.required}: is required`));
+    if (c.enumField) {
+      await expectStatus(create(c.build({ [c.enumField[0]]: 99 })), invalid, new RegExp(`${name}\\.${c.enumField[1]}: unknown value 99`));
+    }
     const long = "x".repeat(c.longField[2] + 1);
     await expectStatus(
       create(c.build({ [c.longField[0]]: long })),
       invalid,
-      new RegExp(`${c.field}\\.${c.longField[1]}: must be at most ${c.longField[2]} characters`),
+      new RegExp(`${name}\\.${c.longField[1]}: must be at most ${c.longField[2]} characters`),
     );
     if (c.refField) {
       await expectStatus(
         create(c.build({ [c.refField[0]]: "not-a-uuid" })),
         invalid,
-        new RegExp(`${c.field}\\.${c.refField[1]}: must be a UUID`),
+        new RegExp(`${name}\\.${c.refField[1]}: must be a UUID`),
       );
     }
   });
 
   it("Update refuses a missing id, unknown or read-only mask paths; Delete refuses malformed ids", async () => {
-    await expectStatus(update(undefined, []), invalid, new RegExp(`^${c.field}: is required`));
-    await expectStatus(update(c.build({}), []), invalid, new RegExp(`^${c.field}\\.id: is required`));
-    await expectStatus(update(c.build({ id: "zzz" }), []), invalid, new RegExp(`^${c.field}\\.id: must be a UUID`));
+    await expectStatus(update(undefined, []), invalid, new RegExp(`^${name}: is required`));
+    await expectStatus(update(c.build({}), []), invalid, new RegExp(`^${name}\\.id: is required`));
+    await expectStatus(update(c.build({ id: "zzz" }), []), invalid, new RegExp(`^${name}\\.id: must be a UUID`));
     const id = "0190f5c8-0000-7000-8000-000000000000";
     await expectStatus(update(c.build({ id }), ["no_such_field"]), invalid, /^update_mask: unknown field no_such_field/);
     await expectStatus(update(c.build({ id }), ["created_at"]), invalid, /^update_mask: created_at cannot be changed/);
-    await expectStatus(update(c.build({ id }), []), status.NOT_FOUND, new RegExp(`${lower(c.singular)} ${id} not found`));
+    await expectStatus(update(c.build({ id }), []), status.NOT_FOUND, new RegExp(`${name} ${id} not found`));
     await expectStatus(remove(""), invalid, /^id: is required/);
     await expectStatus(remove("12345"), invalid, /^id: must be a UUID/);
     await expectStatus(remove(id), status.NOT_FOUND);

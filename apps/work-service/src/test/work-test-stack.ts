@@ -3,11 +3,17 @@ import { status } from "@grpc/grpc-js";
 import { connect, startTestService } from "@msp/testing";
 import type { TestService } from "@msp/testing";
 import { ClientServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/client";
+import { CommandRunServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/command_run";
+import { DatabaseChangeServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/database_change";
+import { DeploymentServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/deployment";
+import { FileChangeServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/file_change";
 import { MachineServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/machine";
+import { ProblemSolutionServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/problem_solution";
 import { ProjectServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/project";
 import { SessionServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/session";
 import { TagServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/tag";
 import { TaskServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/task";
+import { WorkItemServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/work_item";
 import { workModule } from "../work-module";
 
 /** A running work service on its own database, with a client for each of its services. */
@@ -20,6 +26,12 @@ export async function startWorkStack() {
     sessions: connect(SessionServiceClient, service),
     tags: connect(TagServiceClient, service),
     tasks: connect(TaskServiceClient, service),
+    workItems: connect(WorkItemServiceClient, service),
+    fileChanges: connect(FileChangeServiceClient, service),
+    commandRuns: connect(CommandRunServiceClient, service),
+    problemSolutions: connect(ProblemSolutionServiceClient, service),
+    deployments: connect(DeploymentServiceClient, service),
+    databaseChanges: connect(DatabaseChangeServiceClient, service),
   };
   return {
     ...clients,
