@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Principal, TokenSigner } from "@msp/auth";
-import { authorize, bearerToken, methodAccess, verifyAccessToken } from "@msp/auth";
+import { authorize, bearerToken, createCachedVerifier, methodAccess } from "@msp/auth";
 import { DomainError } from "@msp/errors";
 import { looksLikeApiKey } from "./identity/api-key-secrets";
 import type { AuthLogic } from "./identity/auth-service";
@@ -38,11 +38,12 @@ export function createAuthGate(options: {
   revocationCacheMs: number;
   accessTokenTtlSeconds: number;
 }): AuthGate {
+  const verifyToken = createCachedVerifier(options.secret);
   const notRevoked = new Map<string, number>();
   const keyTokens = new Map<string, Cached<{ principal: Principal; token: string }>>();
 
   async function principalOfJwt(token: string): Promise<Principal> {
-    const principal = await verifyAccessToken(token, options.secret);
+    const principal = await verifyToken(token);
     const now = Date.now();
     if ((notRevoked.get(principal.tokenId) ?? 0) < now) {
       if (await options.auth().isRevoked(principal.tokenId)) throw new DomainError("unauthenticated", "token revoked");

@@ -4,7 +4,8 @@ import type { MethodAccess } from "./policy";
 import { authorize } from "./policy";
 import type { Principal } from "./principal";
 import type { RevocationChecker } from "./revocation-client";
-import { minSecretLength, verifyAccessToken } from "./tokens";
+import { createCachedVerifier } from "./cached-verifier";
+import { minSecretLength } from "./tokens";
 
 /** Turns a call's Authorization header into the principal allowed to make it, or refuses the call. */
 export interface Authenticator {
@@ -25,6 +26,7 @@ export interface AuthenticatorOptions {
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
   const { secret, revocation } = options;
   if (secret.length < minSecretLength) throw new Error(`the JWT secret must be at least ${minSecretLength} characters`);
+  const verify = createCachedVerifier(secret);
   return {
     async authenticate(authorizationHeader, access) {
       const token = bearerToken(authorizationHeader);
@@ -32,7 +34,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
         const problem = authorizationHeader === undefined ? "missing" : "not a bearer token";
         throw new DomainError("unauthenticated", `authorization ${problem}: send "authorization: Bearer <token>"`);
       }
-      const principal = await verifyAccessToken(token, secret);
+      const principal = await verify(token);
       if (await revocation.isRevoked(principal.tokenId, principal.expiresAt, token)) {
         throw new DomainError("unauthenticated", "invalid token: revoked");
       }
