@@ -24,6 +24,9 @@ const ownTables = [
   "problem_solutions",
   "deployments",
   "database_changes",
+  "billable_time",
+  "ticket_links",
+  "external_integrations",
 ];
 
 async function tables(db: Database): Promise<string[]> {
@@ -153,6 +156,106 @@ describe("migrations", () => {
       expect(await fileChange("00000000-0000-7000-8000-0000000000a7", "deleted", 0)).toBe("accepted");
       expect(await run("DELETE FROM sessions WHERE id = ?", [session])).toBe("accepted");
       expect([await count("work_items"), await count("file_changes")]).toEqual([0, 0]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("give clients a rounding policy and check billable time, ticket links and integrations, with their cascades", async () => {
+    const db = createDatabase(testDb.config);
+    try {
+      await migrateUp(db, migrations);
+      const now = new Date().toISOString().slice(0, 23).replace("T", " ");
+      const run = (sql: string, values: unknown[]) =>
+        db.sequelize.query(sql, { replacements: values }).then(
+          () => "accepted",
+          (error: { parent?: { message?: string } }) => error.parent?.message ?? "",
+        );
+      const rows = (sql: string, values: unknown[]) =>
+        db.sequelize.query<Record<string, unknown>>(sql, { replacements: values, type: QueryTypes.SELECT });
+      const entity = "id, revision, created_at, updated_at";
+      const client = "00000000-0000-7000-8000-0000000000b1";
+      const session = "00000000-0000-7000-8000-0000000000b2";
+      const item = "00000000-0000-7000-8000-0000000000b3";
+      expect(await run(`INSERT INTO clients (${entity}, name) VALUES (?, 1, ?, ?, 'Billing')`, [client, now, now])).toBe("accepted");
+      expect((await rows("SELECT * FROM clients WHERE id = ?", [client]))[0]).toMatchObject({
+        billing_increment_minutes: 15,
+        billing_rounding_direction: "up",
+        billing_minimum_minutes: 15,
+        billing_rounding_scope: "per_entry",
+      });
+      expect(await run("UPDATE clients SET billing_increment_minutes = 0 WHERE id = ?", [client])).toMatch(
+        /CHECK constraint failed|CONSTRAINT `(clients\.)?billing_increment_minutes` failed/,
+      );
+      expect(await run("UPDATE clients SET billing_rounding_direction = 'side' WHERE id = ?", [client])).toMatch(
+        /CHECK constraint failed|CONSTRAINT `(clients\.)?billing_rounding_direction` failed/,
+      );
+      expect(
+        await run(`INSERT INTO sessions (${entity}, client_id, started_at) VALUES (?, 1, ?, ?, ?, ?)`, [session, now, now, client, now]),
+      ).toBe("accepted");
+      expect(
+        await run(`INSERT INTO work_items (${entity}, session_id, category, title) VALUES (?, 1, ?, ?, ?, 'security', 't')`, [
+          item,
+          now,
+          now,
+          session,
+        ]),
+      ).toBe("accepted");
+
+      const entry = (id: string, values: Record<string, unknown>) => {
+        const row = {
+          session_id: session,
+          work_item_id: item,
+          client_id: client,
+          started_at: now,
+          duration_minutes: 5,
+          is_billable: 1,
+          ...values,
+        };
+        return run(
+          `INSERT INTO billable_time (${entity}, ${Object.keys(row).join(", ")}) VALUES (?, 1, ?, ?${", ?".repeat(Object.keys(row).length)})`,
+          [id, now, now, ...Object.values(row)],
+        );
+      };
+      const refused = /CHECK constraint failed|CONSTRAINT `ck_billable_time_\d+` failed/;
+      expect(await entry("00000000-0000-7000-8000-0000000000c1", { duration_minutes: -1 })).toMatch(refused);
+      expect(await entry("00000000-0000-7000-8000-0000000000c2", { category: "lunch" })).toMatch(refused);
+      expect(await entry("00000000-0000-7000-8000-0000000000c3", { is_billable: 0, rounded_minutes: 15, amount: "30.00" })).toMatch(
+        refused,
+      );
+      expect(await entry("00000000-0000-7000-8000-0000000000c4", { is_invoiced: 1 })).toMatch(refused);
+      expect(await entry("00000000-0000-7000-8000-0000000000c5", { rounded_minutes: 15, amount: "30.00", category: "onsite" })).toBe(
+        "accepted",
+      );
+
+      const link = (id: string) =>
+        run(`INSERT INTO ticket_links (${entity}, session_id, system, ticket_id) VALUES (?, 1, ?, ?, ?, 'syncro', '4711')`, [
+          id,
+          now,
+          now,
+          session,
+        ]);
+      expect(await link("00000000-0000-7000-8000-0000000000d1")).toBe("accepted");
+      expect(await link("00000000-0000-7000-8000-0000000000d2")).toMatch(/UNIQUE constraint failed|Duplicate entry/);
+      expect(
+        await run(
+          `INSERT INTO external_integrations (${entity}, session_id, work_item_id, integration_type, action) VALUES (?, 1, ?, ?, ?, ?, 'syncro', 'created')`,
+          ["00000000-0000-7000-8000-0000000000e1", now, now, session, item],
+        ),
+      ).toBe("accepted");
+
+      // A client with billable time stays; a work item's deletion keeps the time with no work item.
+      expect(await run("DELETE FROM clients WHERE id = ?", [client])).toMatch(/FOREIGN KEY constraint failed|foreign key constraint fails/);
+      expect(await run("DELETE FROM work_items WHERE id = ?", [item])).toBe("accepted");
+      expect((await rows("SELECT work_item_id FROM billable_time", []))[0]).toEqual({ work_item_id: null });
+      // A session's time and ticket links go with it; the integration log stays.
+      expect(await run("DELETE FROM sessions WHERE id = ?", [session])).toBe("accepted");
+      const count = async (table: string) => Number((await rows(`SELECT COUNT(*) AS n FROM ${table}`, []))[0]?.["n"]);
+      expect([await count("billable_time"), await count("ticket_links"), await count("external_integrations")]).toEqual([0, 0, 1]);
+      expect((await rows("SELECT session_id, work_item_id FROM external_integrations", []))[0]).toEqual({
+        session_id: null,
+        work_item_id: null,
+      });
     } finally {
       await db.close();
     }

@@ -61,6 +61,7 @@ async function h2load(url: string, options: string[], seconds: number, body?: Bu
       seconds,
       perSecond: latencies.length / seconds,
       p50: at(0.5),
+      p95: at(0.95),
       p99: at(0.99),
     };
   } finally {

@@ -126,6 +126,32 @@ const wellFormed: Record<string, (caller: Caller) => Promise<Planned> | Planned>
     query: "updateMask=sqlExecuted",
     body: { sqlExecuted: "CREATE INDEX swept ON t (c)" },
   }),
+  BillableTimeService_CreateBillableTime: () => ({
+    body: { sessionId: fixtures.keep["sessions"], startedAt: "2026-01-05T10:00:00Z", endedAt: "2026-01-05T10:05:00Z" },
+  }),
+  BillableTimeService_UpdateBillableTime: () => ({ query: "updateMask=description", body: { description: "swept" } }),
+  // A fresh entry each time: an entry is invoiced once.
+  BillableTimeService_MarkInvoiced: async () => {
+    const entry = await created("/api/v1/billableTime", {
+      clientId: fixtures.keep["clients"],
+      startedAt: "2026-01-06T09:00:00Z",
+      durationMinutes: 30,
+    });
+    return { body: { billableTimeIds: [entry.id], invoiceReference: "SWEEP" } };
+  },
+  TicketLinkService_CreateTicketLink: () => ({
+    body: { sessionId: fixtures.keep["sessions"], system: "TICKET_SYSTEM_SYNCRO", ticketId: `sweep-${unique()}` },
+  }),
+  TicketLinkService_UpdateTicketLink: () => ({ query: "updateMask=ticketStatus", body: { ticketStatus: "swept" } }),
+  ExternalIntegrationService_CreateExternalIntegration: () => ({
+    body: {
+      sessionId: fixtures.keep["sessions"],
+      integrationType: "syncro",
+      action: "EXTERNAL_INTEGRATION_ACTION_CREATED",
+      requestData: { api_key: "sweep" },
+    },
+  }),
+  ExternalIntegrationService_UpdateExternalIntegration: () => ({ query: "updateMask=externalId", body: { externalId: "swept" } }),
 };
 
 /** Whether every path parameter of `op` gets the id of a resource made for the sweep. */
@@ -193,6 +219,19 @@ beforeAll(async () => {
     ).id;
     fixtures[slot]["databaseChanges"] = (
       await created("/api/v1/databaseChanges", { sessionId: session, databaseName: "crm", changeType: "DATABASE_CHANGE_TYPE_DATA" })
+    ).id;
+    fixtures[slot]["billableTime"] = (
+      await created("/api/v1/billableTime", { sessionId: session, startedAt: "2026-01-05T10:00:00Z", durationMinutes: 20 })
+    ).id;
+    fixtures[slot]["ticketLinks"] = (
+      await created("/api/v1/ticketLinks", { sessionId: session, system: "TICKET_SYSTEM_AUTOTASK", ticketId: `T-${u}` })
+    ).id;
+    fixtures[slot]["externalIntegrations"] = (
+      await created("/api/v1/externalIntegrations", {
+        sessionId: session,
+        integrationType: "syncro",
+        action: "EXTERNAL_INTEGRATION_ACTION_LINKED",
+      })
     ).id;
     fixtures[slot]["tasks"] = (await created("/api/v1/tasks", { title: `Task ${u}` })).id;
     fixtures[slot]["users"] = (await created("/api/v1/users", { user: { username: `sweep-${u}` }, password })).id;

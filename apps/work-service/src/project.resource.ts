@@ -1,17 +1,22 @@
-import { invalidArgument } from "@msp/errors";
+import { QueryTypes } from "sequelize";
+import { failedPrecondition, invalidArgument } from "@msp/errors";
 import type { ResourceDefinition } from "@msp/resource-kit";
 import { ProjectSchema } from "@msp/proto/src/gen/es/msp/work/v1/project_pb";
-import { ClientModel, ProjectModel } from "./models";
+import { checkRate, rebill } from "./billable-time-rules";
+import { BillableTimeModel, ClientModel, ProjectModel } from "./models";
 
 const slugPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-/** Projects: belong to a client (which cannot be deleted under them), unique slugs. */
+/**
+ * Projects: belong to a client (which cannot be deleted under them), unique slugs. A project's rate
+ * prices its billable time that has no rate of its own.
+ */
 export const projectResource: ResourceDefinition = {
   name: "project",
   model: ProjectModel,
   schema: ProjectSchema,
   fieldOverrides: {
-    decimals: { estimated_hours: 2, actual_hours: 2 },
+    decimals: { estimated_hours: 2, actual_hours: 2, hourly_rate: 2 },
     dates: ["started_on", "target_on", "completed_on"],
     maxLength: { slug: 128, repo_url: 1024 },
   },
@@ -20,11 +25,17 @@ export const projectResource: ResourceDefinition = {
   references: { client_id: [ClientModel, "client"] },
   filterable: ["client_id", "slug", "category", "status", "priority", "repo_url", "created_at"],
   orderable: ["name", "slug", "created_at", "updated_at"],
-  prepare(row) {
+  async prepare(row, existing, { transaction }) {
+    if (existing && row["client_id"] !== existing["client_id"]) {
+      const billed = await BillableTimeModel.count({ where: { project_id: existing["id"] as string }, transaction });
+      if (billed > 0)
+        throw failedPrecondition(`the project has ${billed} billable time entries for its client; it cannot move to another client`);
+    }
     if (typeof row["name"] === "string") row["name"] = row["name"].trim();
     if (typeof row["slug"] === "string" && !slugPattern.test(row["slug"])) {
       throw invalidArgument("project.slug", "must be lower-case letters, digits and single dashes, such as acme-website");
     }
+    checkRate("project.hourly_rate", row["hourly_rate"]);
     for (const field of ["estimated_hours", "actual_hours"]) {
       if (typeof row[field] === "string" && row[field].startsWith("-")) throw invalidArgument(`project.${field}`, "must not be negative");
     }
@@ -35,5 +46,25 @@ export const projectResource: ResourceDefinition = {
         throw invalidArgument(`project.${field}`, "must not be before started_on");
       }
     }
+  },
+  async afterWrite(row, existing, { db, transaction }) {
+    if (existing && row["hourly_rate"] !== existing["hourly_rate"]) await rebill(db, transaction, { projectId: row["id"] as string });
+  },
+  async beforeDelete(row, { db, transaction }) {
+    // Invoiced time keeps its project; the rest loses it (ON DELETE SET NULL) and its project rate.
+    const id = row["id"] as string;
+    const invoiced = await BillableTimeModel.count({ where: { project_id: id, is_invoiced: true }, transaction });
+    if (invoiced > 0)
+      throw failedPrecondition(`the project has ${invoiced} invoiced billable time entries; invoiced time keeps its project`);
+    const entries = await db.sequelize.query<{ id: string; session_id: string | null }>(
+      "SELECT id, session_id FROM billable_time WHERE project_id = ?",
+      { replacements: [id], type: QueryTypes.SELECT, transaction },
+    );
+    if (entries.length === 0) return;
+    await db.sequelize.query("UPDATE billable_time SET project_id = NULL, revision = revision + 1, updated_at = ? WHERE project_id = ?", {
+      replacements: [new Date(), id],
+      transaction,
+    });
+    await rebill(db, transaction, { entryIds: entries.map((e) => e.id), sessionIds: entries.map((e) => e.session_id) });
   },
 };

@@ -2,6 +2,7 @@ import { invalidArgument } from "@msp/errors";
 import type { ResourceDefinition } from "@msp/resource-kit";
 import { WorkItemSchema } from "@msp/proto/src/gen/es/msp/work/v1/work_item_pb";
 import { WorkItemModel } from "./models";
+import { detachFrom } from "./detach-rules";
 import { releaseTags, workItemTagLinks } from "./tag-links";
 import { lockSession, nextPosition } from "./work-detail-rules";
 import { maxDescriptionLength, settleDescription } from "./work-item-description";
@@ -42,6 +43,8 @@ export const workItemResource: ResourceDefinition = {
   },
   async beforeDelete(row, { db, transaction }) {
     // work_item_tags rows and the details go with the item (ON DELETE CASCADE); tag counts follow.
+    // Billable time and the integration log stay, with no work item.
     await releaseTags(db, workItemTagLinks, "?", row["id"] as string, transaction);
+    await detachFrom(db, transaction, "work_item_id", row["id"] as string, ["billable_time", "external_integrations"]);
   },
 };

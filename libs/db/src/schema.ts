@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { QueryInterface, Sequelize } from "sequelize";
 import type { Dialect } from "./database";
 
@@ -79,15 +80,12 @@ export async function createTable(
   columns: Record<string, Column>,
   options: TableOptions = {},
 ): Promise<void> {
-  const q = (name: string) => (ctx.dialect === "mariadb" ? `\`${name}\`` : `"${name}"`);
+  const q = quoter(ctx.dialect);
   const parts: string[] = [];
   const checks: string[] = [];
   for (const [name, { spec }] of Object.entries(columns)) {
-    let sql = `${q(name)} ${columnType(spec, ctx.dialect)}`;
-    if (spec.notNull) sql += " NOT NULL";
-    if (spec.defaultValue !== undefined) sql += ` DEFAULT ${literal(spec.defaultValue)}`;
-    parts.push(sql);
-    if (spec.values) checks.push(`${q(name)} IN (${spec.values.map(literal).join(", ")})`);
+    parts.push(columnDefinition(q, name, spec, ctx.dialect));
+    if (spec.values) checks.push(enumCheck(q, name, spec.values));
   }
   const primary = Object.entries(columns)
     .filter(([, c]) => c.spec.primaryKey)
@@ -118,8 +116,52 @@ export async function createTable(
     const key = cols.join(",");
     if (indexed.has(key)) continue;
     indexed.add(key);
-    await ctx.sequelize.query(`CREATE INDEX ${q(`ix_${table}_${cols.join("_")}`)} ON ${q(table)} (${cols.map(q).join(", ")})`);
+    await ctx.sequelize.query(
+      `CREATE INDEX ${q(constraintName(`ix_${table}_${cols.join("_")}`))} ON ${q(table)} (${cols.map(q).join(", ")})`,
+    );
   }
+}
+
+/**
+ * Adds a column to an existing table, with its own CHECK (enumerations are checked too). The
+ * check is a column constraint, so dropColumn takes it along on both dialects. A NOT NULL
+ * column needs a default, which existing rows get.
+ */
+export async function addColumn(ctx: MigrationContext, table: string, name: string, column: Column, check?: string): Promise<void> {
+  const q = quoter(ctx.dialect);
+  const { spec } = column;
+  if (spec.references || spec.primaryKey) throw new Error(`addColumn ${table}.${name}: keys and references need createTable`);
+  if (spec.notNull && spec.defaultValue === undefined) throw new Error(`addColumn ${table}.${name}: a NOT NULL column needs a default`);
+  const checks = [...(spec.values ? [enumCheck(q, name, spec.values)] : []), ...(check ? [check] : [])];
+  const constraint = checks.length > 0 ? ` CHECK (${checks.map((c) => `(${c})`).join(" AND ")})` : "";
+  await ctx.sequelize.query(`ALTER TABLE ${q(table)} ADD COLUMN ${columnDefinition(q, name, spec, ctx.dialect)}${constraint}`);
+}
+
+/** Removes a column added by addColumn (and its check). */
+export async function dropColumn(ctx: MigrationContext, table: string, name: string): Promise<void> {
+  const q = quoter(ctx.dialect);
+  await ctx.sequelize.query(`ALTER TABLE ${q(table)} DROP COLUMN ${q(name)}`);
+}
+
+/** MariaDB allows 64 characters in a name: longer ones keep their start and get a hash of the whole. */
+function constraintName(name: string): string {
+  if (name.length <= 64) return name;
+  return `${name.slice(0, 55)}_${createHash("sha256").update(name).digest("hex").slice(0, 8)}`;
+}
+
+function quoter(dialect: Dialect): (name: string) => string {
+  return (name) => (dialect === "mariadb" ? `\`${name}\`` : `"${name}"`);
+}
+
+function columnDefinition(q: (name: string) => string, name: string, spec: ColumnSpec, dialect: Dialect): string {
+  let sql = `${q(name)} ${columnType(spec, dialect)}`;
+  if (spec.notNull) sql += " NOT NULL";
+  if (spec.defaultValue !== undefined) sql += ` DEFAULT ${literal(spec.defaultValue)}`;
+  return sql;
+}
+
+function enumCheck(q: (name: string) => string, name: string, values: readonly string[]): string {
+  return `${q(name)} IN (${values.map(literal).join(", ")})`;
 }
 
 export async function dropTable(ctx: MigrationContext, table: string): Promise<void> {

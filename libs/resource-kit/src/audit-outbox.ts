@@ -1,6 +1,7 @@
 import type { Transaction } from "sequelize";
 import { Column, DataType, Model, Table } from "sequelize-typescript";
 import { uuidv7 } from "@msp/db";
+import { isSecretKey, redactSecrets, redacted } from "./redact";
 
 /** Who is changing what, carried from the RPC boundary into every mutation. */
 export interface MutationContext {
@@ -31,15 +32,16 @@ export class AuditOutboxModel extends Model {
   @Column({ type: DataType.STRING(64) }) declare source_ip: string | null;
 }
 
-const secretField = /pass(word)?|secret|token|api_?key|_hash$|private|credential/i;
-
-/** Copies a change for the audit log with every secret-looking field replaced. */
+/**
+ * Copies a change for the audit log with every secret replaced (secret-looking fields at the top,
+ * and anything redactSecrets finds in nested JSON) and long text cut short.
+ */
 export function redactSummary(summary: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(summary)) {
-    if (secretField.test(key)) out[key] = "[redacted]";
+    if (isSecretKey(key)) out[key] = redacted;
     else if (typeof value === "string" && value.length > 2000) out[key] = `${value.slice(0, 2000)}... (${value.length} characters)`;
-    else out[key] = value;
+    else out[key] = redactSecrets(value);
   }
   return out;
 }

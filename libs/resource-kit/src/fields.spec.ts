@@ -38,6 +38,10 @@ describe("describeFields", () => {
       default_hourly_rate: "decimal",
       is_active: "bool",
       notes: "string",
+      billing_increment_minutes: "int",
+      billing_rounding_direction: "enum",
+      billing_minimum_minutes: "int",
+      billing_rounding_scope: "enum",
       etag: "string",
       created_at: "timestamp",
       updated_at: "timestamp",
@@ -56,6 +60,10 @@ describe("describeFields", () => {
       "default_hourly_rate",
       "is_active",
       "notes",
+      "billing_increment_minutes",
+      "billing_rounding_direction",
+      "billing_minimum_minutes",
+      "billing_rounding_scope",
     ]);
   });
 
@@ -75,6 +83,11 @@ describe("describeFields", () => {
     expect(field(sessionFields, "machine_id").kind).toEqual({ type: "uuid" });
     expect(field(sessionFields, "external_session_id").kind).toEqual({ type: "string", maxLength: 255 });
     expect(field(describeFields(SessionSchema, { ids: ["technician"] }), "technician").kind).toEqual({ type: "uuid" });
+    // Another system's id (a PSA ticket's) is free text.
+    expect(field(describeFields(SessionSchema, { foreignIds: ["machine_id"] }), "machine_id").kind).toEqual({
+      type: "string",
+      maxLength: 255,
+    });
   });
 
   it("reads session scalars, timestamps and string lists", () => {

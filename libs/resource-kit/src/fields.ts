@@ -37,6 +37,8 @@ export interface FieldOverrides {
   dates?: readonly string[];
   /** Ids of other rows: must be UUIDs. Fields named id or ending in _id are ids already. */
   ids?: readonly string[];
+  /** Fields ending in _id that hold another system's id (a PSA ticket's): free text, not UUIDs. */
+  foreignIds?: readonly string[];
   /** Maximum string lengths; strings default to 255, fields named like long text to 65,535. */
   maxLength?: Readonly<Record<string, number>>;
   /** Integers that may be negative, such as an exit code; integers are non-negative otherwise. */
@@ -66,7 +68,7 @@ function kindOf(field: DescField, o: FieldOverrides): FieldKind {
       if (field.scalar === ScalarType.STRING) {
         if (name === "id" || name.endsWith("_id") || o.ids?.includes(name)) {
           // external ids (Claude's session id, a ticket's id in a PSA) are free text, not our UUIDs
-          if (!name.startsWith("external_")) return { type: "uuid" };
+          if (!name.startsWith("external_") && !o.foreignIds?.includes(name)) return { type: "uuid" };
         }
         return { type: "string", maxLength: o.maxLength?.[name] ?? (longTextNames.test(name) ? 65_535 : 255) };
       }

@@ -4,6 +4,7 @@ export * from "./etag";
 export * from "./fields";
 export * from "./filter";
 export * from "./query";
+export * from "./redact";
 export * from "./resource";
 export * from "./standard-methods";
 export * from "./entity-model";

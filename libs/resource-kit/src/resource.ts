@@ -1,6 +1,6 @@
 import type { DescMessage } from "@bufbuild/protobuf";
 import type { Transaction, WhereOptions } from "sequelize";
-import { ForeignKeyConstraintError, Op, QueryTypes, UniqueConstraintError } from "sequelize";
+import { DatabaseError, ForeignKeyConstraintError, Op, QueryTypes, UniqueConstraintError } from "sequelize";
 import type { Model, ModelCtor } from "sequelize-typescript";
 import type { Database } from "@msp/db";
 import { isUuid, uuidv7 } from "@msp/db";
@@ -17,6 +17,9 @@ import { afterCursor, compileFilter, decodePageToken, encodePageToken, pageSizeO
 
 /** HookContext.given outside a create or update. */
 const noFields: ReadonlySet<string> = new Set();
+
+/** Driver codes of a transaction that lost a lock race (deadlock, lock wait timeout, busy SQLite file): retrying succeeds. */
+const lockConflict = /^(ER_LOCK_DEADLOCK|ER_LOCK_WAIT_TIMEOUT|SQLITE_BUSY)$/;
 
 /** Fields every resource has and no caller sets. */
 const systemFields = ["id", "etag", "created_at", "updated_at"];
@@ -60,10 +63,23 @@ export interface ResourceDefinition {
   unique?: readonly (readonly string[])[];
   /** Fields holding ids of other rows: field -> [model, resource name]. Checked on write. */
   references?: Readonly<Record<string, readonly [ModelCtor<Model>, string]>>;
+  /**
+   * Takes, before an update or delete locks the row itself, the locks that must come first: a
+   * parent row that every writer of its children locks, so all of them lock in one order.
+   */
+  lockFirst?(id: string, hook: HookContext): Promise<void>;
   /** Normalizes and checks the row about to be stored (merged with the existing one on update). */
   prepare?(row: StoredRecord, existing: StoredRecord | undefined, hook: HookContext): Promise<void> | void;
   /** Refuses a delete that would break something, with a DomainError. */
   beforeDelete?(row: StoredRecord, hook: HookContext): Promise<void>;
+  /**
+   * Runs after a create or update is written, in the same transaction, with the row as stored
+   * and the row before (undefined on create): for records derived from this one (totals kept on
+   * another table, figures of sibling rows).
+   */
+  afterWrite?(row: StoredRecord, existing: StoredRecord | undefined, hook: HookContext): Promise<void>;
+  /** Runs after a delete, in the same transaction, with the row that was deleted. */
+  afterDelete?(row: StoredRecord, hook: HookContext): Promise<void>;
 }
 
 export interface ListRequest {
@@ -143,6 +159,10 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
       const clash = (definition.unique ?? []).find((cols) => cols.every((c) => text.includes(c))) ?? definition.unique?.[0];
       return alreadyExists(`a ${definition.name} with the same ${clash ? clash.join(" and ") : "key"} already exists`);
     }
+    const code = (error instanceof DatabaseError ? (error.parent as { code?: unknown } | undefined)?.code : undefined) ?? "";
+    if (typeof code === "string" && lockConflict.test(code)) {
+      return aborted(`the ${definition.name} could not be written for a concurrent change; retry`);
+    }
     if (error instanceof ForeignKeyConstraintError) {
       return action === "delete"
         ? failedPrecondition(`the ${definition.name} is still referenced by other records`)
@@ -210,6 +230,7 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
         const now = new Date();
         const row = { ...record, id: uuidv7(), revision: 1, created_at: now, updated_at: now };
         await model.create(row, { transaction: hook.transaction });
+        await definition.afterWrite?.(row, undefined, hook);
         await writeAuditEvent(hook.transaction, ctx, {
           resourceType: definition.name,
           resourceId: row.id,
@@ -241,6 +262,7 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
       const changes = toStored(changing, object, prefix);
       const frozen = Object.keys(changes).filter((name) => immutable.has(name));
       const updated = await mutate(ctx, async (hook) => {
+        await definition.lockFirst?.(id, hook);
         const existing = await findRow(id, hook.transaction);
         if (etag !== "" && etag !== etagOf(id, Number(existing["revision"]))) {
           throw aborted(`the ${definition.name} was changed by someone else (stale etag); read it again and retry`);
@@ -264,6 +286,7 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
           { where: { id, revision }, transaction: hook.transaction },
         );
         if (count !== 1) throw aborted(`the ${definition.name} was changed by someone else; read it again and retry`);
+        await definition.afterWrite?.({ ...merged, revision: revision + 1 }, existing, hook);
         await writeAuditEvent(hook.transaction, ctx, { resourceType: definition.name, resourceId: id, action: "update", summary: values });
         return id;
       });
@@ -275,12 +298,14 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
       await mutate(
         ctx,
         async (hook) => {
+          await definition.lockFirst?.(key, hook);
           const existing = await findRow(key, hook.transaction);
           if (etag !== "" && etag !== etagOf(key, Number(existing["revision"]))) {
             throw aborted(`the ${definition.name} was changed by someone else (stale etag); read it again and retry`);
           }
           await definition.beforeDelete?.(existing, hook);
           await model.destroy({ where: { id: key }, transaction: hook.transaction });
+          await definition.afterDelete?.(existing, hook);
           await writeAuditEvent(hook.transaction, ctx, { resourceType: definition.name, resourceId: key, action: "delete" });
         },
         "delete",

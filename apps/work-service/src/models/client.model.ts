@@ -11,4 +11,8 @@ export class ClientModel extends EntityModel {
   @Column(DataType.DECIMAL(10, 2)) declare default_hourly_rate: string | null;
   @Column(DataType.BOOLEAN) declare is_active: boolean;
   @Column(DataType.TEXT) declare notes: string | null;
+  @Column(DataType.INTEGER) declare billing_increment_minutes: number;
+  @Column(DataType.STRING(7)) declare billing_rounding_direction: string;
+  @Column(DataType.INTEGER) declare billing_minimum_minutes: number;
+  @Column(DataType.STRING(11)) declare billing_rounding_scope: string;
 }

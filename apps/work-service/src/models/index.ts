@@ -1,8 +1,10 @@
 import { AuditOutboxModel } from "@msp/resource-kit";
+import { BillableTimeModel } from "./billable-time.model";
 import { ClientModel } from "./client.model";
 import { CommandRunModel } from "./command-run.model";
 import { DatabaseChangeModel } from "./database-change.model";
 import { DeploymentModel } from "./deployment.model";
+import { ExternalIntegrationModel } from "./external-integration.model";
 import { FileChangeModel } from "./file-change.model";
 import { MachineModel } from "./machine.model";
 import { ProblemSolutionModel } from "./problem-solution.model";
@@ -10,13 +12,16 @@ import { ProjectModel } from "./project.model";
 import { SessionModel } from "./session.model";
 import { SessionTagModel, TagModel } from "./tag.model";
 import { TaskModel } from "./task.model";
+import { TicketLinkModel } from "./ticket-link.model";
 import { WorkItemModel, WorkItemTagModel } from "./work-item.model";
 
 export {
+  BillableTimeModel,
   ClientModel,
   CommandRunModel,
   DatabaseChangeModel,
   DeploymentModel,
+  ExternalIntegrationModel,
   FileChangeModel,
   MachineModel,
   ProblemSolutionModel,
@@ -25,6 +30,7 @@ export {
   SessionTagModel,
   TagModel,
   TaskModel,
+  TicketLinkModel,
   WorkItemModel,
   WorkItemTagModel,
 };
@@ -45,5 +51,8 @@ export const workModels = [
   ProblemSolutionModel,
   DeploymentModel,
   DatabaseChangeModel,
+  BillableTimeModel,
+  TicketLinkModel,
+  ExternalIntegrationModel,
   AuditOutboxModel,
 ];

@@ -16,4 +16,5 @@ export class ProjectModel extends EntityModel {
   @Column(DataType.DATEONLY) declare completed_on: string | null;
   @Column(DataType.DECIMAL(10, 2)) declare estimated_hours: string | null;
   @Column(DataType.DECIMAL(10, 2)) declare actual_hours: string | null;
+  @Column(DataType.DECIMAL(10, 2)) declare hourly_rate: string | null;
 }

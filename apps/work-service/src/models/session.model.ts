@@ -17,4 +17,6 @@ export class SessionModel extends EntityModel {
   @Column(DataType.DECIMAL(10, 2)) declare billable_hours: string;
   @Column(DataType.STRING(255)) declare technician: string | null;
   @Column(DataType.JSON) declare tags: string[] | null;
+  @Column(DataType.INTEGER) declare billable_minutes: number;
+  @Column(DataType.DECIMAL(14, 2)) declare billable_amount: string;
 }

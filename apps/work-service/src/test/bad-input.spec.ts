@@ -2,10 +2,12 @@ import { status } from "@grpc/grpc-js";
 import { call } from "@msp/testing";
 import type { WorkStack } from "./work-test-stack";
 import { expectStatus, startWorkStack } from "./work-test-stack";
+import { BillableTime } from "@msp/proto/src/gen/ts/msp/work/v1/billable_time";
 import { Client } from "@msp/proto/src/gen/ts/msp/work/v1/client";
 import { CommandRun } from "@msp/proto/src/gen/ts/msp/work/v1/command_run";
 import { DatabaseChange } from "@msp/proto/src/gen/ts/msp/work/v1/database_change";
 import { Deployment } from "@msp/proto/src/gen/ts/msp/work/v1/deployment";
+import { ExternalIntegration } from "@msp/proto/src/gen/ts/msp/work/v1/external_integration";
 import { FileChange } from "@msp/proto/src/gen/ts/msp/work/v1/file_change";
 import { Machine } from "@msp/proto/src/gen/ts/msp/work/v1/machine";
 import { ProblemSolution } from "@msp/proto/src/gen/ts/msp/work/v1/problem_solution";
@@ -13,6 +15,7 @@ import { Project } from "@msp/proto/src/gen/ts/msp/work/v1/project";
 import { Session } from "@msp/proto/src/gen/ts/msp/work/v1/session";
 import { Tag } from "@msp/proto/src/gen/ts/msp/work/v1/tag";
 import { Task } from "@msp/proto/src/gen/ts/msp/work/v1/task";
+import { TicketLink } from "@msp/proto/src/gen/ts/msp/work/v1/ticket_link";
 import { WorkItem } from "@msp/proto/src/gen/ts/msp/work/v1/work_item";
 
 let stack: WorkStack;
@@ -175,6 +178,42 @@ const cases: Case[] = [
     longField: ["sqlExecuted", "sql_executed", 65535],
     refField: ["workItemId", "work_item_id"],
   },
+  {
+    singular: "BillableTime",
+    plural: "BillableTime",
+    client: () => stack.billableTime,
+    build: (p) => BillableTime.fromPartial(p),
+    field: "billableTime",
+    name: "billable_time",
+    required: "client_id",
+    enumField: ["category", "category"],
+    longField: ["description", "description", 65535],
+    refField: ["sessionId", "session_id"],
+  },
+  {
+    singular: "TicketLink",
+    plural: "TicketLinks",
+    client: () => stack.ticketLinks,
+    build: (p) => TicketLink.fromPartial(p),
+    field: "ticketLink",
+    name: "ticket_link",
+    required: "session_id",
+    enumField: ["system", "system"],
+    longField: ["ticketId", "ticket_id", 128],
+    refField: ["clientId", "client_id"],
+  },
+  {
+    singular: "ExternalIntegration",
+    plural: "ExternalIntegrations",
+    client: () => stack.externalIntegrations,
+    build: (p) => ExternalIntegration.fromPartial(p),
+    field: "externalIntegration",
+    name: "external_integration",
+    required: "integration_type",
+    enumField: ["action", "action"],
+    longField: ["externalUrl", "external_url", 1024],
+    refField: ["workItemId", "work_item_id"],
+  },
 ];
 
 const listRequest = (overrides: object) => ({ pageSize: 0, pageToken: "", filter: "", orderBy: "", ...overrides });
@@ -249,5 +288,36 @@ describe.each(cases)("$singular bad input", (c) => {
     await expectStatus(remove(""), invalid, /^id: is required/);
     await expectStatus(remove("12345"), invalid, /^id: must be a UUID/);
     await expectStatus(remove(id), status.NOT_FOUND);
+  });
+});
+
+describe("billing and timeline custom methods bad input", () => {
+  const ghost = "0190f5c8-0000-7000-8000-000000000000";
+
+  it("MarkInvoiced refuses no ids, malformed ids, too many ids and a long reference", async () => {
+    const mark = (billableTimeIds: string[], invoiceReference = "") =>
+      call(stack.billableTime, "markInvoiced", { billableTimeIds, invoiceReference });
+    await expectStatus(mark([]), invalid, /^billable_time_ids: is required/);
+    await expectStatus(mark([ghost, "'; DROP TABLE billable_time; --"]), invalid, /^billable_time_ids\[1\]: must be a UUID/);
+    const many = Array.from({ length: 1001 }, (_, i) => `0190f5c8-0000-7000-8000-${String(i).padStart(12, "0")}`);
+    await expectStatus(mark(many), invalid, /^billable_time_ids: must name at most 1000/);
+    await expectStatus(mark([ghost], "r".repeat(65)), invalid, /^invoice_reference/);
+    await expectStatus(mark([ghost]), status.FAILED_PRECONDITION, new RegExp(`not found: ${ghost}`));
+  });
+
+  it.each(["getBillingSummary", "exportBillableTime"] as const)("%s refuses bad client ids and periods", async (method) => {
+    const report = (request: object) => call(stack.billableTime, method, { clientId: "", uninvoicedOnly: false, ...request } as never);
+    await expectStatus(report({}), invalid, /^client_id: is required/);
+    await expectStatus(report({ clientId: "1 OR 1=1" }), invalid, /^client_id: must be a UUID/);
+    await expectStatus(report({ clientId: ghost }), status.NOT_FOUND);
+    const client = await call(stack.clients, "createClient", { client: Client.fromPartial({ name: `Bad input ${method}` }) });
+    const start = new Date("2026-02-01T00:00:00Z");
+    await expectStatus(report({ clientId: client.id, start, end: start }), invalid, /^end: must be after start/);
+  });
+
+  it("GetSessionTimeline refuses missing and malformed ids", async () => {
+    await expectStatus(call(stack.sessions, "getSessionTimeline", { id: "" }), invalid, /^id: is required/);
+    await expectStatus(call(stack.sessions, "getSessionTimeline", { id: "../etc" }), invalid, /^id: must be a UUID/);
+    await expectStatus(call(stack.sessions, "getSessionTimeline", { id: ghost }), status.NOT_FOUND);
   });
 });

@@ -2,10 +2,12 @@ import type { ServiceError } from "@grpc/grpc-js";
 import { status } from "@grpc/grpc-js";
 import { connect, startTestService } from "@msp/testing";
 import type { TestService } from "@msp/testing";
+import { BillableTimeServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/billable_time";
 import { ClientServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/client";
 import { CommandRunServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/command_run";
 import { DatabaseChangeServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/database_change";
 import { DeploymentServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/deployment";
+import { ExternalIntegrationServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/external_integration";
 import { FileChangeServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/file_change";
 import { MachineServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/machine";
 import { ProblemSolutionServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/problem_solution";
@@ -13,6 +15,7 @@ import { ProjectServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/project"
 import { SessionServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/session";
 import { TagServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/tag";
 import { TaskServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/task";
+import { TicketLinkServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/ticket_link";
 import { WorkItemServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/work_item";
 import { workModule } from "../work-module";
 
@@ -32,6 +35,9 @@ export async function startWorkStack() {
     problemSolutions: connect(ProblemSolutionServiceClient, service),
     deployments: connect(DeploymentServiceClient, service),
     databaseChanges: connect(DatabaseChangeServiceClient, service),
+    billableTime: connect(BillableTimeServiceClient, service),
+    ticketLinks: connect(TicketLinkServiceClient, service),
+    externalIntegrations: connect(ExternalIntegrationServiceClient, service),
   };
   return {
     ...clients,

@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file msp/work/v1/client.proto.
  */
 export const file_msp_work_v1_client: GenFile = /*@__PURE__*/
-  fileDesc("Chhtc3Avd29yay92MS9jbGllbnQucHJvdG8SC21zcC53b3JrLnYxIusDCgZDbGllbnQSCgoCaWQYASABKAkSEQoEbmFtZRgCIAEoCUgAiAEBEjEKC2NsaWVudF90eXBlGAMgASgOMhcubXNwLndvcmsudjEuQ2xpZW50VHlwZUgBiAEBEhgKC2RvbWFpbl9uYW1lGAQgASgJSAKIAQESGwoObmV0d29ya19zdWJuZXQYBSABKAlIA4gBARIcCg9wcmltYXJ5X2NvbnRhY3QYBiABKAlIBIgBARIgChNkZWZhdWx0X2hvdXJseV9yYXRlGAcgASgJSAWIAQESFgoJaXNfYWN0aXZlGAggASgISAaIAQESEgoFbm90ZXMYCSABKAlIB4gBARIMCgRldGFnGGQgASgJEi4KCmNyZWF0ZWRfYXQYZSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnVwZGF0ZWRfYXQYZiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgcKBV9uYW1lQg4KDF9jbGllbnRfdHlwZUIOCgxfZG9tYWluX25hbWVCEQoPX25ldHdvcmtfc3VibmV0QhIKEF9wcmltYXJ5X2NvbnRhY3RCFgoUX2RlZmF1bHRfaG91cmx5X3JhdGVCDAoKX2lzX2FjdGl2ZUIICgZfbm90ZXMiHgoQR2V0Q2xpZW50UmVxdWVzdBIKCgJpZBgBIAEoCSJdChJMaXN0Q2xpZW50c1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkSDgoGZmlsdGVyGAMgASgJEhAKCG9yZGVyX2J5GAQgASgJIlQKE0xpc3RDbGllbnRzUmVzcG9uc2USJAoHY2xpZW50cxgBIAMoCzITLm1zcC53b3JrLnYxLkNsaWVudBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiOgoTQ3JlYXRlQ2xpZW50UmVxdWVzdBIjCgZjbGllbnQYASABKAsyEy5tc3Aud29yay52MS5DbGllbnQiawoTVXBkYXRlQ2xpZW50UmVxdWVzdBIjCgZjbGllbnQYASABKAsyEy5tc3Aud29yay52MS5DbGllbnQSLwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIi8KE0RlbGV0ZUNsaWVudFJlcXVlc3QSCgoCaWQYASABKAkSDAoEZXRhZxgCIAEoCSIWChREZWxldGVDbGllbnRSZXNwb25zZSp4CgpDbGllbnRUeXBlEhsKF0NMSUVOVF9UWVBFX1VOU1BFQ0lGSUVEEAASGgoWQ0xJRU5UX1RZUEVfTVNQX0NMSUVOVBABEhgKFENMSUVOVF9UWVBFX0lOVEVSTkFMEAISFwoTQ0xJRU5UX1RZUEVfUFJPSkVDVBADMqgECg1DbGllbnRTZXJ2aWNlEl0KCUdldENsaWVudBIdLm1zcC53b3JrLnYxLkdldENsaWVudFJlcXVlc3QaEy5tc3Aud29yay52MS5DbGllbnQiHILT5JMCFhIUL2FwaS92MS9jbGllbnRzL3tpZH0SaQoLTGlzdENsaWVudHMSHy5tc3Aud29yay52MS5MaXN0Q2xpZW50c1JlcXVlc3QaIC5tc3Aud29yay52MS5MaXN0Q2xpZW50c1Jlc3BvbnNlIheC0+STAhESDy9hcGkvdjEvY2xpZW50cxJmCgxDcmVhdGVDbGllbnQSIC5tc3Aud29yay52MS5DcmVhdGVDbGllbnRSZXF1ZXN0GhMubXNwLndvcmsudjEuQ2xpZW50Ih+C0+STAhk6BmNsaWVudCIPL2FwaS92MS9jbGllbnRzEnIKDFVwZGF0ZUNsaWVudBIgLm1zcC53b3JrLnYxLlVwZGF0ZUNsaWVudFJlcXVlc3QaEy5tc3Aud29yay52MS5DbGllbnQiK4LT5JMCJToGY2xpZW50MhsvYXBpL3YxL2NsaWVudHMve2NsaWVudC5pZH0ScQoMRGVsZXRlQ2xpZW50EiAubXNwLndvcmsudjEuRGVsZXRlQ2xpZW50UmVxdWVzdBohLm1zcC53b3JrLnYxLkRlbGV0ZUNsaWVudFJlc3BvbnNlIhyC0+STAhYqFC9hcGkvdjEvY2xpZW50cy97aWR9YgZwcm90bzM", [file_google_api_annotations, file_google_protobuf_field_mask, file_google_protobuf_timestamp]);
+  fileDesc("Chhtc3Avd29yay92MS9jbGllbnQucHJvdG8SC21zcC53b3JrLnYxIsUGCgZDbGllbnQSCgoCaWQYASABKAkSEQoEbmFtZRgCIAEoCUgAiAEBEjEKC2NsaWVudF90eXBlGAMgASgOMhcubXNwLndvcmsudjEuQ2xpZW50VHlwZUgBiAEBEhgKC2RvbWFpbl9uYW1lGAQgASgJSAKIAQESGwoObmV0d29ya19zdWJuZXQYBSABKAlIA4gBARIcCg9wcmltYXJ5X2NvbnRhY3QYBiABKAlIBIgBARIgChNkZWZhdWx0X2hvdXJseV9yYXRlGAcgASgJSAWIAQESFgoJaXNfYWN0aXZlGAggASgISAaIAQESEgoFbm90ZXMYCSABKAlIB4gBARImChliaWxsaW5nX2luY3JlbWVudF9taW51dGVzGAogASgFSAiIAQESTgoaYmlsbGluZ19yb3VuZGluZ19kaXJlY3Rpb24YCyABKA4yJS5tc3Aud29yay52MS5CaWxsaW5nUm91bmRpbmdEaXJlY3Rpb25ICYgBARIkChdiaWxsaW5nX21pbmltdW1fbWludXRlcxgMIAEoBUgKiAEBEkYKFmJpbGxpbmdfcm91bmRpbmdfc2NvcGUYDSABKA4yIS5tc3Aud29yay52MS5CaWxsaW5nUm91bmRpbmdTY29wZUgLiAEBEgwKBGV0YWcYZCABKAkSLgoKY3JlYXRlZF9hdBhlIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKdXBkYXRlZF9hdBhmIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBwoFX25hbWVCDgoMX2NsaWVudF90eXBlQg4KDF9kb21haW5fbmFtZUIRCg9fbmV0d29ya19zdWJuZXRCEgoQX3ByaW1hcnlfY29udGFjdEIWChRfZGVmYXVsdF9ob3VybHlfcmF0ZUIMCgpfaXNfYWN0aXZlQggKBl9ub3Rlc0IcChpfYmlsbGluZ19pbmNyZW1lbnRfbWludXRlc0IdChtfYmlsbGluZ19yb3VuZGluZ19kaXJlY3Rpb25CGgoYX2JpbGxpbmdfbWluaW11bV9taW51dGVzQhkKF19iaWxsaW5nX3JvdW5kaW5nX3Njb3BlIh4KEEdldENsaWVudFJlcXVlc3QSCgoCaWQYASABKAkiXQoSTGlzdENsaWVudHNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEg4KBmZpbHRlchgDIAEoCRIQCghvcmRlcl9ieRgEIAEoCSJUChNMaXN0Q2xpZW50c1Jlc3BvbnNlEiQKB2NsaWVudHMYASADKAsyEy5tc3Aud29yay52MS5DbGllbnQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIjoKE0NyZWF0ZUNsaWVudFJlcXVlc3QSIwoGY2xpZW50GAEgASgLMhMubXNwLndvcmsudjEuQ2xpZW50ImsKE1VwZGF0ZUNsaWVudFJlcXVlc3QSIwoGY2xpZW50GAEgASgLMhMubXNwLndvcmsudjEuQ2xpZW50Ei8KC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzayIvChNEZWxldGVDbGllbnRSZXF1ZXN0EgoKAmlkGAEgASgJEgwKBGV0YWcYAiABKAkiFgoURGVsZXRlQ2xpZW50UmVzcG9uc2UqeAoKQ2xpZW50VHlwZRIbChdDTElFTlRfVFlQRV9VTlNQRUNJRklFRBAAEhoKFkNMSUVOVF9UWVBFX01TUF9DTElFTlQQARIYChRDTElFTlRfVFlQRV9JTlRFUk5BTBACEhcKE0NMSUVOVF9UWVBFX1BST0pFQ1QQAyq2AQoYQmlsbGluZ1JvdW5kaW5nRGlyZWN0aW9uEioKJkJJTExJTkdfUk9VTkRJTkdfRElSRUNUSU9OX1VOU1BFQ0lGSUVEEAASIQodQklMTElOR19ST1VORElOR19ESVJFQ1RJT05fVVAQARImCiJCSUxMSU5HX1JPVU5ESU5HX0RJUkVDVElPTl9ORUFSRVNUEAISIwofQklMTElOR19ST1VORElOR19ESVJFQ1RJT05fRE9XThADKowBChRCaWxsaW5nUm91bmRpbmdTY29wZRImCiJCSUxMSU5HX1JPVU5ESU5HX1NDT1BFX1VOU1BFQ0lGSUVEEAASJAogQklMTElOR19ST1VORElOR19TQ09QRV9QRVJfRU5UUlkQARImCiJCSUxMSU5HX1JPVU5ESU5HX1NDT1BFX1BFUl9TRVNTSU9OEAIyqAQKDUNsaWVudFNlcnZpY2USXQoJR2V0Q2xpZW50Eh0ubXNwLndvcmsudjEuR2V0Q2xpZW50UmVxdWVzdBoTLm1zcC53b3JrLnYxLkNsaWVudCIcgtPkkwIWEhQvYXBpL3YxL2NsaWVudHMve2lkfRJpCgtMaXN0Q2xpZW50cxIfLm1zcC53b3JrLnYxLkxpc3RDbGllbnRzUmVxdWVzdBogLm1zcC53b3JrLnYxLkxpc3RDbGllbnRzUmVzcG9uc2UiF4LT5JMCERIPL2FwaS92MS9jbGllbnRzEmYKDENyZWF0ZUNsaWVudBIgLm1zcC53b3JrLnYxLkNyZWF0ZUNsaWVudFJlcXVlc3QaEy5tc3Aud29yay52MS5DbGllbnQiH4LT5JMCGToGY2xpZW50Ig8vYXBpL3YxL2NsaWVudHMScgoMVXBkYXRlQ2xpZW50EiAubXNwLndvcmsudjEuVXBkYXRlQ2xpZW50UmVxdWVzdBoTLm1zcC53b3JrLnYxLkNsaWVudCIrgtPkkwIlOgZjbGllbnQyGy9hcGkvdjEvY2xpZW50cy97Y2xpZW50LmlkfRJxCgxEZWxldGVDbGllbnQSIC5tc3Aud29yay52MS5EZWxldGVDbGllbnRSZXF1ZXN0GiEubXNwLndvcmsudjEuRGVsZXRlQ2xpZW50UmVzcG9uc2UiHILT5JMCFioUL2FwaS92MS9jbGllbnRzL3tpZH1iBnByb3RvMw", [file_google_api_annotations, file_google_protobuf_field_mask, file_google_protobuf_timestamp]);
 
 /**
  * An MSP customer, or the shop itself.
@@ -83,6 +83,37 @@ export type Client = Message<"msp.work.v1.Client"> & {
    * @generated from field: optional string notes = 9;
    */
   notes?: string | undefined;
+
+  /**
+   * Billing: raw minutes are billed in steps of this many minutes, 1-1440 (1 bills exact minutes). Defaults to 15.
+   * Changing it re-prices the client's billable time that is not invoiced yet.
+   *
+   * @generated from field: optional int32 billing_increment_minutes = 10;
+   */
+  billingIncrementMinutes?: number | undefined;
+
+  /**
+   * Billing: which way raw minutes go to a step. Defaults to BILLING_ROUNDING_DIRECTION_UP.
+   *
+   * @generated from field: optional msp.work.v1.BillingRoundingDirection billing_rounding_direction = 11;
+   */
+  billingRoundingDirection?: BillingRoundingDirection | undefined;
+
+  /**
+   * Billing: the least a billable stretch of work bills, in minutes, 0-1440 (0 for none); applied after rounding to
+   * work of at least one raw minute. Defaults to 15.
+   *
+   * @generated from field: optional int32 billing_minimum_minutes = 12;
+   */
+  billingMinimumMinutes?: number | undefined;
+
+  /**
+   * Billing: whether each entry is rounded on its own or a session's entries are rounded as one total. Defaults to
+   * BILLING_ROUNDING_SCOPE_PER_ENTRY.
+   *
+   * @generated from field: optional msp.work.v1.BillingRoundingScope billing_rounding_scope = 13;
+   */
+  billingRoundingScope?: BillingRoundingScope | undefined;
 
   /**
    * Output only. Changes on every update; send it back to update or delete safely.
@@ -336,6 +367,79 @@ export const ClientTypeSchema: GenEnum<ClientType> = /*@__PURE__*/
   enumDesc(file_msp_work_v1_client, 0);
 
 /**
+ * Which way a stretch of work's raw minutes go to a whole number of billing increments.
+ *
+ * @generated from enum msp.work.v1.BillingRoundingDirection
+ */
+export enum BillingRoundingDirection {
+  /**
+   * @generated from enum value: BILLING_ROUNDING_DIRECTION_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Up to the next increment: 16 minutes bill 30 with an increment of 15. The default.
+   *
+   * @generated from enum value: BILLING_ROUNDING_DIRECTION_UP = 1;
+   */
+  UP = 1,
+
+  /**
+   * To the nearest increment, halves up: 22 minutes bill 15, 23 bill 30 with an increment of 15.
+   *
+   * @generated from enum value: BILLING_ROUNDING_DIRECTION_NEAREST = 2;
+   */
+  NEAREST = 2,
+
+  /**
+   * Down to the increment below: 29 minutes bill 15 with an increment of 15.
+   *
+   * @generated from enum value: BILLING_ROUNDING_DIRECTION_DOWN = 3;
+   */
+  DOWN = 3,
+}
+
+/**
+ * Describes the enum msp.work.v1.BillingRoundingDirection.
+ */
+export const BillingRoundingDirectionSchema: GenEnum<BillingRoundingDirection> = /*@__PURE__*/
+  enumDesc(file_msp_work_v1_client, 1);
+
+/**
+ * What a client's rounding is applied to.
+ *
+ * @generated from enum msp.work.v1.BillingRoundingScope
+ */
+export enum BillingRoundingScope {
+  /**
+   * @generated from enum value: BILLING_ROUNDING_SCOPE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Each billable time entry is rounded (and gets the minimum) on its own. The default.
+   *
+   * @generated from enum value: BILLING_ROUNDING_SCOPE_PER_ENTRY = 1;
+   */
+  PER_ENTRY = 1,
+
+  /**
+   * The billable entries of a session are added up and the total is rounded once (minimum included); the
+   * difference between the rounded total and the raw minutes is put on the session's last entries, so entries
+   * still add up to the session's billed minutes. An entry with no session is rounded on its own.
+   *
+   * @generated from enum value: BILLING_ROUNDING_SCOPE_PER_SESSION = 2;
+   */
+  PER_SESSION = 2,
+}
+
+/**
+ * Describes the enum msp.work.v1.BillingRoundingScope.
+ */
+export const BillingRoundingScopeSchema: GenEnum<BillingRoundingScope> = /*@__PURE__*/
+  enumDesc(file_msp_work_v1_client, 2);
+
+/**
  * Clients: the MSP's customers, and the shop itself.
  *
  * @generated from service msp.work.v1.ClientService
@@ -382,7 +486,7 @@ export const ClientService: GenService<{
     output: typeof ClientSchema;
   },
   /**
-   * Delete a client. Refused while it still has projects or sessions: archive it instead (is_active = false).
+   * Delete a client. Refused while it still has projects, sessions or billable time: archive it instead (is_active = false).
    *
    * @generated from rpc msp.work.v1.ClientService.DeleteClient
    */

@@ -7,13 +7,29 @@ import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf
 import { file_google_api_annotations } from "../../../google/api/annotations_pb";
 import type { FieldMask, Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_field_mask, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { BillableTime } from "./billable_time_pb";
+import { file_msp_work_v1_billable_time } from "./billable_time_pb";
+import type { CommandRun } from "./command_run_pb";
+import { file_msp_work_v1_command_run } from "./command_run_pb";
+import type { DatabaseChange } from "./database_change_pb";
+import { file_msp_work_v1_database_change } from "./database_change_pb";
+import type { Deployment } from "./deployment_pb";
+import { file_msp_work_v1_deployment } from "./deployment_pb";
+import type { FileChange } from "./file_change_pb";
+import { file_msp_work_v1_file_change } from "./file_change_pb";
+import type { ProblemSolution } from "./problem_solution_pb";
+import { file_msp_work_v1_problem_solution } from "./problem_solution_pb";
+import type { TicketLink } from "./ticket_link_pb";
+import { file_msp_work_v1_ticket_link } from "./ticket_link_pb";
+import type { WorkItem } from "./work_item_pb";
+import { file_msp_work_v1_work_item } from "./work_item_pb";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file msp/work/v1/session.proto.
  */
 export const file_msp_work_v1_session: GenFile = /*@__PURE__*/
-  fileDesc("Chltc3Avd29yay92MS9zZXNzaW9uLnByb3RvEgttc3Aud29yay52MSKfBQoHU2Vzc2lvbhIKCgJpZBgBIAEoCRIWCgljbGllbnRfaWQYAiABKAlIAIgBARIXCgpwcm9qZWN0X2lkGAMgASgJSAGIAQESFwoKbWFjaGluZV9pZBgEIAEoCUgCiAEBEiAKE2V4dGVybmFsX3Nlc3Npb25faWQYBSABKAlIA4gBARISCgV0aXRsZRgGIAEoCUgEiAEBEhQKB3N1bW1hcnkYByABKAlIBYgBARIvCgZzdGF0dXMYCCABKA4yGi5tc3Aud29yay52MS5TZXNzaW9uU3RhdHVzSAaIAQESLgoKc3RhcnRlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kZWRfYXQYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhgKEGR1cmF0aW9uX21pbnV0ZXMYCyABKAUSGAoLaXNfYmlsbGFibGUYDCABKAhIB4gBARIWCg5iaWxsYWJsZV9ob3VycxgNIAEoCRIXCgp0ZWNobmljaWFuGA4gASgJSAiIAQESDAoEdGFncxgPIAMoCRIMCgRldGFnGGQgASgJEi4KCmNyZWF0ZWRfYXQYZSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnVwZGF0ZWRfYXQYZiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgwKCl9jbGllbnRfaWRCDQoLX3Byb2plY3RfaWRCDQoLX21hY2hpbmVfaWRCFgoUX2V4dGVybmFsX3Nlc3Npb25faWRCCAoGX3RpdGxlQgoKCF9zdW1tYXJ5QgkKB19zdGF0dXNCDgoMX2lzX2JpbGxhYmxlQg0KC190ZWNobmljaWFuIh8KEUdldFNlc3Npb25SZXF1ZXN0EgoKAmlkGAEgASgJIl4KE0xpc3RTZXNzaW9uc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkSDgoGZmlsdGVyGAMgASgJEhAKCG9yZGVyX2J5GAQgASgJIlcKFExpc3RTZXNzaW9uc1Jlc3BvbnNlEiYKCHNlc3Npb25zGAEgAygLMhQubXNwLndvcmsudjEuU2Vzc2lvbhIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiPQoUQ3JlYXRlU2Vzc2lvblJlcXVlc3QSJQoHc2Vzc2lvbhgBIAEoCzIULm1zcC53b3JrLnYxLlNlc3Npb24ibgoUVXBkYXRlU2Vzc2lvblJlcXVlc3QSJQoHc2Vzc2lvbhgBIAEoCzIULm1zcC53b3JrLnYxLlNlc3Npb24SLwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIjAKFERlbGV0ZVNlc3Npb25SZXF1ZXN0EgoKAmlkGAEgASgJEgwKBGV0YWcYAiABKAkiFwoVRGVsZXRlU2Vzc2lvblJlc3BvbnNlIjcKFEFkZFNlc3Npb25UYWdSZXF1ZXN0EhIKCnNlc3Npb25faWQYASABKAkSCwoDdGFnGAIgASgJIjoKF1JlbW92ZVNlc3Npb25UYWdSZXF1ZXN0EhIKCnNlc3Npb25faWQYASABKAkSCwoDdGFnGAIgASgJKosBCg1TZXNzaW9uU3RhdHVzEh4KGlNFU1NJT05fU1RBVFVTX1VOU1BFQ0lGSUVEEAASHgoaU0VTU0lPTl9TVEFUVVNfSU5fUFJPR1JFU1MQARIcChhTRVNTSU9OX1NUQVRVU19DT01QTEVURUQQAhIcChhTRVNTSU9OX1NUQVRVU19BQkFORE9ORUQQAzLABgoOU2Vzc2lvblNlcnZpY2USYQoKR2V0U2Vzc2lvbhIeLm1zcC53b3JrLnYxLkdldFNlc3Npb25SZXF1ZXN0GhQubXNwLndvcmsudjEuU2Vzc2lvbiIdgtPkkwIXEhUvYXBpL3YxL3Nlc3Npb25zL3tpZH0SbQoMTGlzdFNlc3Npb25zEiAubXNwLndvcmsudjEuTGlzdFNlc3Npb25zUmVxdWVzdBohLm1zcC53b3JrLnYxLkxpc3RTZXNzaW9uc1Jlc3BvbnNlIhiC0+STAhISEC9hcGkvdjEvc2Vzc2lvbnMSawoNQ3JlYXRlU2Vzc2lvbhIhLm1zcC53b3JrLnYxLkNyZWF0ZVNlc3Npb25SZXF1ZXN0GhQubXNwLndvcmsudjEuU2Vzc2lvbiIhgtPkkwIbOgdzZXNzaW9uIhAvYXBpL3YxL3Nlc3Npb25zEngKDVVwZGF0ZVNlc3Npb24SIS5tc3Aud29yay52MS5VcGRhdGVTZXNzaW9uUmVxdWVzdBoULm1zcC53b3JrLnYxLlNlc3Npb24iLoLT5JMCKDoHc2Vzc2lvbjIdL2FwaS92MS9zZXNzaW9ucy97c2Vzc2lvbi5pZH0SdQoNRGVsZXRlU2Vzc2lvbhIhLm1zcC53b3JrLnYxLkRlbGV0ZVNlc3Npb25SZXF1ZXN0GiIubXNwLndvcmsudjEuRGVsZXRlU2Vzc2lvblJlc3BvbnNlIh2C0+STAhcqFS9hcGkvdjEvc2Vzc2lvbnMve2lkfRJ5Cg1BZGRTZXNzaW9uVGFnEiEubXNwLndvcmsudjEuQWRkU2Vzc2lvblRhZ1JlcXVlc3QaFC5tc3Aud29yay52MS5TZXNzaW9uIi+C0+STAik6ASoiJC9hcGkvdjEvc2Vzc2lvbnMve3Nlc3Npb25faWR9OmFkZFRhZxKCAQoQUmVtb3ZlU2Vzc2lvblRhZxIkLm1zcC53b3JrLnYxLlJlbW92ZVNlc3Npb25UYWdSZXF1ZXN0GhQubXNwLndvcmsudjEuU2Vzc2lvbiIygtPkkwIsOgEqIicvYXBpL3YxL3Nlc3Npb25zL3tzZXNzaW9uX2lkfTpyZW1vdmVUYWdiBnByb3RvMw", [file_google_api_annotations, file_google_protobuf_field_mask, file_google_protobuf_timestamp]);
+  fileDesc("Chltc3Avd29yay92MS9zZXNzaW9uLnByb3RvEgttc3Aud29yay52MSLSBQoHU2Vzc2lvbhIKCgJpZBgBIAEoCRIWCgljbGllbnRfaWQYAiABKAlIAIgBARIXCgpwcm9qZWN0X2lkGAMgASgJSAGIAQESFwoKbWFjaGluZV9pZBgEIAEoCUgCiAEBEiAKE2V4dGVybmFsX3Nlc3Npb25faWQYBSABKAlIA4gBARISCgV0aXRsZRgGIAEoCUgEiAEBEhQKB3N1bW1hcnkYByABKAlIBYgBARIvCgZzdGF0dXMYCCABKA4yGi5tc3Aud29yay52MS5TZXNzaW9uU3RhdHVzSAaIAQESLgoKc3RhcnRlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kZWRfYXQYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhgKEGR1cmF0aW9uX21pbnV0ZXMYCyABKAUSGAoLaXNfYmlsbGFibGUYDCABKAhIB4gBARIWCg5iaWxsYWJsZV9ob3VycxgNIAEoCRIXCgp0ZWNobmljaWFuGA4gASgJSAiIAQESDAoEdGFncxgPIAMoCRIYChBiaWxsYWJsZV9taW51dGVzGBAgASgFEhcKD2JpbGxhYmxlX2Ftb3VudBgRIAEoCRIMCgRldGFnGGQgASgJEi4KCmNyZWF0ZWRfYXQYZSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnVwZGF0ZWRfYXQYZiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgwKCl9jbGllbnRfaWRCDQoLX3Byb2plY3RfaWRCDQoLX21hY2hpbmVfaWRCFgoUX2V4dGVybmFsX3Nlc3Npb25faWRCCAoGX3RpdGxlQgoKCF9zdW1tYXJ5QgkKB19zdGF0dXNCDgoMX2lzX2JpbGxhYmxlQg0KC190ZWNobmljaWFuIh8KEUdldFNlc3Npb25SZXF1ZXN0EgoKAmlkGAEgASgJIl4KE0xpc3RTZXNzaW9uc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkSDgoGZmlsdGVyGAMgASgJEhAKCG9yZGVyX2J5GAQgASgJIlcKFExpc3RTZXNzaW9uc1Jlc3BvbnNlEiYKCHNlc3Npb25zGAEgAygLMhQubXNwLndvcmsudjEuU2Vzc2lvbhIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiPQoUQ3JlYXRlU2Vzc2lvblJlcXVlc3QSJQoHc2Vzc2lvbhgBIAEoCzIULm1zcC53b3JrLnYxLlNlc3Npb24ibgoUVXBkYXRlU2Vzc2lvblJlcXVlc3QSJQoHc2Vzc2lvbhgBIAEoCzIULm1zcC53b3JrLnYxLlNlc3Npb24SLwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIjAKFERlbGV0ZVNlc3Npb25SZXF1ZXN0EgoKAmlkGAEgASgJEgwKBGV0YWcYAiABKAkiFwoVRGVsZXRlU2Vzc2lvblJlc3BvbnNlIjcKFEFkZFNlc3Npb25UYWdSZXF1ZXN0EhIKCnNlc3Npb25faWQYASABKAkSCwoDdGFnGAIgASgJIjoKF1JlbW92ZVNlc3Npb25UYWdSZXF1ZXN0EhIKCnNlc3Npb25faWQYASABKAkSCwoDdGFnGAIgASgJIicKGUdldFNlc3Npb25UaW1lbGluZVJlcXVlc3QSCgoCaWQYASABKAkilAIKFlNlc3Npb25UaW1lbGluZURldGFpbHMSLQoMZmlsZV9jaGFuZ2VzGAEgAygLMhcubXNwLndvcmsudjEuRmlsZUNoYW5nZRItCgxjb21tYW5kX3J1bnMYAiADKAsyFy5tc3Aud29yay52MS5Db21tYW5kUnVuEjcKEXByb2JsZW1fc29sdXRpb25zGAMgAygLMhwubXNwLndvcmsudjEuUHJvYmxlbVNvbHV0aW9uEiwKC2RlcGxveW1lbnRzGAQgAygLMhcubXNwLndvcmsudjEuRGVwbG95bWVudBI1ChBkYXRhYmFzZV9jaGFuZ2VzGAUgAygLMhsubXNwLndvcmsudjEuRGF0YWJhc2VDaGFuZ2UieQoXU2Vzc2lvblRpbWVsaW5lV29ya0l0ZW0SKAoJd29ya19pdGVtGAEgASgLMhUubXNwLndvcmsudjEuV29ya0l0ZW0SNAoHZGV0YWlscxgCIAEoCzIjLm1zcC53b3JrLnYxLlNlc3Npb25UaW1lbGluZURldGFpbHMikQIKD1Nlc3Npb25UaW1lbGluZRIlCgdzZXNzaW9uGAEgASgLMhQubXNwLndvcmsudjEuU2Vzc2lvbhI4Cgp3b3JrX2l0ZW1zGAIgAygLMiQubXNwLndvcmsudjEuU2Vzc2lvblRpbWVsaW5lV29ya0l0ZW0SPAoPc2Vzc2lvbl9kZXRhaWxzGAMgASgLMiMubXNwLndvcmsudjEuU2Vzc2lvblRpbWVsaW5lRGV0YWlscxItCgx0aWNrZXRfbGlua3MYBCADKAsyFy5tc3Aud29yay52MS5UaWNrZXRMaW5rEjAKDWJpbGxhYmxlX3RpbWUYBSADKAsyGS5tc3Aud29yay52MS5CaWxsYWJsZVRpbWUqiwEKDVNlc3Npb25TdGF0dXMSHgoaU0VTU0lPTl9TVEFUVVNfVU5TUEVDSUZJRUQQABIeChpTRVNTSU9OX1NUQVRVU19JTl9QUk9HUkVTUxABEhwKGFNFU1NJT05fU1RBVFVTX0NPTVBMRVRFRBACEhwKGFNFU1NJT05fU1RBVFVTX0FCQU5ET05FRBADMsUHCg5TZXNzaW9uU2VydmljZRJhCgpHZXRTZXNzaW9uEh4ubXNwLndvcmsudjEuR2V0U2Vzc2lvblJlcXVlc3QaFC5tc3Aud29yay52MS5TZXNzaW9uIh2C0+STAhcSFS9hcGkvdjEvc2Vzc2lvbnMve2lkfRJtCgxMaXN0U2Vzc2lvbnMSIC5tc3Aud29yay52MS5MaXN0U2Vzc2lvbnNSZXF1ZXN0GiEubXNwLndvcmsudjEuTGlzdFNlc3Npb25zUmVzcG9uc2UiGILT5JMCEhIQL2FwaS92MS9zZXNzaW9ucxJrCg1DcmVhdGVTZXNzaW9uEiEubXNwLndvcmsudjEuQ3JlYXRlU2Vzc2lvblJlcXVlc3QaFC5tc3Aud29yay52MS5TZXNzaW9uIiGC0+STAhs6B3Nlc3Npb24iEC9hcGkvdjEvc2Vzc2lvbnMSeAoNVXBkYXRlU2Vzc2lvbhIhLm1zcC53b3JrLnYxLlVwZGF0ZVNlc3Npb25SZXF1ZXN0GhQubXNwLndvcmsudjEuU2Vzc2lvbiIugtPkkwIoOgdzZXNzaW9uMh0vYXBpL3YxL3Nlc3Npb25zL3tzZXNzaW9uLmlkfRJ1Cg1EZWxldGVTZXNzaW9uEiEubXNwLndvcmsudjEuRGVsZXRlU2Vzc2lvblJlcXVlc3QaIi5tc3Aud29yay52MS5EZWxldGVTZXNzaW9uUmVzcG9uc2UiHYLT5JMCFyoVL2FwaS92MS9zZXNzaW9ucy97aWR9EnkKDUFkZFNlc3Npb25UYWcSIS5tc3Aud29yay52MS5BZGRTZXNzaW9uVGFnUmVxdWVzdBoULm1zcC53b3JrLnYxLlNlc3Npb24iL4LT5JMCKToBKiIkL2FwaS92MS9zZXNzaW9ucy97c2Vzc2lvbl9pZH06YWRkVGFnEoIBChBSZW1vdmVTZXNzaW9uVGFnEiQubXNwLndvcmsudjEuUmVtb3ZlU2Vzc2lvblRhZ1JlcXVlc3QaFC5tc3Aud29yay52MS5TZXNzaW9uIjKC0+STAiw6ASoiJy9hcGkvdjEvc2Vzc2lvbnMve3Nlc3Npb25faWR9OnJlbW92ZVRhZxKCAQoSR2V0U2Vzc2lvblRpbWVsaW5lEiYubXNwLndvcmsudjEuR2V0U2Vzc2lvblRpbWVsaW5lUmVxdWVzdBocLm1zcC53b3JrLnYxLlNlc3Npb25UaW1lbGluZSImgtPkkwIgEh4vYXBpL3YxL3Nlc3Npb25zL3tpZH06dGltZWxpbmViBnByb3RvMw", [file_google_api_annotations, file_google_protobuf_field_mask, file_google_protobuf_timestamp, file_msp_work_v1_billable_time, file_msp_work_v1_command_run, file_msp_work_v1_database_change, file_msp_work_v1_deployment, file_msp_work_v1_file_change, file_msp_work_v1_problem_solution, file_msp_work_v1_ticket_link, file_msp_work_v1_work_item]);
 
 /**
  * One sitting of work, usually one Claude Code session.
@@ -106,7 +122,7 @@ export type Session = Message<"msp.work.v1.Session"> & {
   isBillable?: boolean | undefined;
 
   /**
-   * Output only. Sum of the session's billable time, in hours, a decimal string.
+   * Output only. The session's billed time in hours, a decimal string with two decimals: billable_minutes / 60.
    *
    * @generated from field: string billable_hours = 13;
    */
@@ -125,6 +141,22 @@ export type Session = Message<"msp.work.v1.Session"> & {
    * @generated from field: repeated string tags = 15;
    */
   tags: string[];
+
+  /**
+   * Output only. The session's billed minutes: the sum of its billable time's rounded_minutes. Under the client's
+   * per-session rounding that is the session's raw total rounded once, not the sum of separately rounded entries.
+   * Kept in step with every change of the session's billable time.
+   *
+   * @generated from field: int32 billable_minutes = 16;
+   */
+  billableMinutes: number;
+
+  /**
+   * Output only. The session's billed amount, a decimal string: the sum of its billable time's amounts.
+   *
+   * @generated from field: string billable_amount = 17;
+   */
+  billableAmount: string;
 
   /**
    * Output only. Changes on every update; send it back to update or delete safely.
@@ -395,6 +427,153 @@ export const RemoveSessionTagRequestSchema: GenMessage<RemoveSessionTagRequest> 
   messageDesc(file_msp_work_v1_session, 9);
 
 /**
+ * Request for GetSessionTimeline.
+ *
+ * @generated from message msp.work.v1.GetSessionTimelineRequest
+ */
+export type GetSessionTimelineRequest = Message<"msp.work.v1.GetSessionTimelineRequest"> & {
+  /**
+   * The session's id.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+};
+
+/**
+ * Describes the message msp.work.v1.GetSessionTimelineRequest.
+ * Use `create(GetSessionTimelineRequestSchema)` to create a new message.
+ */
+export const GetSessionTimelineRequestSchema: GenMessage<GetSessionTimelineRequest> = /*@__PURE__*/
+  messageDesc(file_msp_work_v1_session, 10);
+
+/**
+ * The details recorded under one work item, or under the session but no work item.
+ *
+ * @generated from message msp.work.v1.SessionTimelineDetails
+ */
+export type SessionTimelineDetails = Message<"msp.work.v1.SessionTimelineDetails"> & {
+  /**
+   * Files created, changed, deleted, renamed or backed up, in the order recorded.
+   *
+   * @generated from field: repeated msp.work.v1.FileChange file_changes = 1;
+   */
+  fileChanges: FileChange[];
+
+  /**
+   * Commands run, in position order.
+   *
+   * @generated from field: repeated msp.work.v1.CommandRun command_runs = 2;
+   */
+  commandRuns: CommandRun[];
+
+  /**
+   * Problems met and how they were solved, in the order recorded.
+   *
+   * @generated from field: repeated msp.work.v1.ProblemSolution problem_solutions = 3;
+   */
+  problemSolutions: ProblemSolution[];
+
+  /**
+   * Deployments, in the order recorded.
+   *
+   * @generated from field: repeated msp.work.v1.Deployment deployments = 4;
+   */
+  deployments: Deployment[];
+
+  /**
+   * Database changes, in the order recorded.
+   *
+   * @generated from field: repeated msp.work.v1.DatabaseChange database_changes = 5;
+   */
+  databaseChanges: DatabaseChange[];
+};
+
+/**
+ * Describes the message msp.work.v1.SessionTimelineDetails.
+ * Use `create(SessionTimelineDetailsSchema)` to create a new message.
+ */
+export const SessionTimelineDetailsSchema: GenMessage<SessionTimelineDetails> = /*@__PURE__*/
+  messageDesc(file_msp_work_v1_session, 11);
+
+/**
+ * A work item with its details.
+ *
+ * @generated from message msp.work.v1.SessionTimelineWorkItem
+ */
+export type SessionTimelineWorkItem = Message<"msp.work.v1.SessionTimelineWorkItem"> & {
+  /**
+   * The work item.
+   *
+   * @generated from field: msp.work.v1.WorkItem work_item = 1;
+   */
+  workItem?: WorkItem | undefined;
+
+  /**
+   * What was recorded under it.
+   *
+   * @generated from field: msp.work.v1.SessionTimelineDetails details = 2;
+   */
+  details?: SessionTimelineDetails | undefined;
+};
+
+/**
+ * Describes the message msp.work.v1.SessionTimelineWorkItem.
+ * Use `create(SessionTimelineWorkItemSchema)` to create a new message.
+ */
+export const SessionTimelineWorkItemSchema: GenMessage<SessionTimelineWorkItem> = /*@__PURE__*/
+  messageDesc(file_msp_work_v1_session, 12);
+
+/**
+ * A session with everything recorded in it.
+ *
+ * @generated from message msp.work.v1.SessionTimeline
+ */
+export type SessionTimeline = Message<"msp.work.v1.SessionTimeline"> & {
+  /**
+   * The session, with its billed totals.
+   *
+   * @generated from field: msp.work.v1.Session session = 1;
+   */
+  session?: Session | undefined;
+
+  /**
+   * Its work items in position order, each with its details.
+   *
+   * @generated from field: repeated msp.work.v1.SessionTimelineWorkItem work_items = 2;
+   */
+  workItems: SessionTimelineWorkItem[];
+
+  /**
+   * Details recorded under the session but no work item.
+   *
+   * @generated from field: msp.work.v1.SessionTimelineDetails session_details = 3;
+   */
+  sessionDetails?: SessionTimelineDetails | undefined;
+
+  /**
+   * Tickets tied to the session, in the order linked.
+   *
+   * @generated from field: repeated msp.work.v1.TicketLink ticket_links = 4;
+   */
+  ticketLinks: TicketLink[];
+
+  /**
+   * Its billable time in started_at order (each entry names its work item, if any).
+   *
+   * @generated from field: repeated msp.work.v1.BillableTime billable_time = 5;
+   */
+  billableTime: BillableTime[];
+};
+
+/**
+ * Describes the message msp.work.v1.SessionTimeline.
+ * Use `create(SessionTimelineSchema)` to create a new message.
+ */
+export const SessionTimelineSchema: GenMessage<SessionTimeline> = /*@__PURE__*/
+  messageDesc(file_msp_work_v1_session, 13);
+
+/**
  * Whether a session is still going.
  *
  * @generated from enum msp.work.v1.SessionStatus
@@ -474,7 +653,8 @@ export const SessionService: GenService<{
     output: typeof SessionSchema;
   },
   /**
-   * Delete a session and its tags.
+   * Delete a session with its tags, work items, their details, ticket links and billable time. Refused with
+   * FAILED_PRECONDITION while any of its billable time is invoiced.
    *
    * @generated from rpc msp.work.v1.SessionService.DeleteSession
    */
@@ -502,6 +682,18 @@ export const SessionService: GenService<{
     methodKind: "unary";
     input: typeof RemoveSessionTagRequestSchema;
     output: typeof SessionSchema;
+  },
+  /**
+   * Everything recorded in a session, in one call: the session, its work items in order with each one's details
+   * (file changes, commands, problem solutions, deployments, database changes), the details attached to the session
+   * but to no work item, its ticket links and its billable time.
+   *
+   * @generated from rpc msp.work.v1.SessionService.GetSessionTimeline
+   */
+  getSessionTimeline: {
+    methodKind: "unary";
+    input: typeof GetSessionTimelineRequestSchema;
+    output: typeof SessionTimelineSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_msp_work_v1_session, 0);

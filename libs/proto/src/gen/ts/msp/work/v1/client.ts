@@ -72,6 +72,101 @@ export function clientTypeToJSON(object: ClientType): string {
   }
 }
 
+/** Which way a stretch of work's raw minutes go to a whole number of billing increments. */
+export enum BillingRoundingDirection {
+  BILLING_ROUNDING_DIRECTION_UNSPECIFIED = 0,
+  /** BILLING_ROUNDING_DIRECTION_UP - Up to the next increment: 16 minutes bill 30 with an increment of 15. The default. */
+  BILLING_ROUNDING_DIRECTION_UP = 1,
+  /** BILLING_ROUNDING_DIRECTION_NEAREST - To the nearest increment, halves up: 22 minutes bill 15, 23 bill 30 with an increment of 15. */
+  BILLING_ROUNDING_DIRECTION_NEAREST = 2,
+  /** BILLING_ROUNDING_DIRECTION_DOWN - Down to the increment below: 29 minutes bill 15 with an increment of 15. */
+  BILLING_ROUNDING_DIRECTION_DOWN = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function billingRoundingDirectionFromJSON(object: any): BillingRoundingDirection {
+  switch (object) {
+    case 0:
+    case "BILLING_ROUNDING_DIRECTION_UNSPECIFIED":
+      return BillingRoundingDirection.BILLING_ROUNDING_DIRECTION_UNSPECIFIED;
+    case 1:
+    case "BILLING_ROUNDING_DIRECTION_UP":
+      return BillingRoundingDirection.BILLING_ROUNDING_DIRECTION_UP;
+    case 2:
+    case "BILLING_ROUNDING_DIRECTION_NEAREST":
+      return BillingRoundingDirection.BILLING_ROUNDING_DIRECTION_NEAREST;
+    case 3:
+    case "BILLING_ROUNDING_DIRECTION_DOWN":
+      return BillingRoundingDirection.BILLING_ROUNDING_DIRECTION_DOWN;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return BillingRoundingDirection.UNRECOGNIZED;
+  }
+}
+
+export function billingRoundingDirectionToJSON(object: BillingRoundingDirection): string {
+  switch (object) {
+    case BillingRoundingDirection.BILLING_ROUNDING_DIRECTION_UNSPECIFIED:
+      return "BILLING_ROUNDING_DIRECTION_UNSPECIFIED";
+    case BillingRoundingDirection.BILLING_ROUNDING_DIRECTION_UP:
+      return "BILLING_ROUNDING_DIRECTION_UP";
+    case BillingRoundingDirection.BILLING_ROUNDING_DIRECTION_NEAREST:
+      return "BILLING_ROUNDING_DIRECTION_NEAREST";
+    case BillingRoundingDirection.BILLING_ROUNDING_DIRECTION_DOWN:
+      return "BILLING_ROUNDING_DIRECTION_DOWN";
+    case BillingRoundingDirection.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** What a client's rounding is applied to. */
+export enum BillingRoundingScope {
+  BILLING_ROUNDING_SCOPE_UNSPECIFIED = 0,
+  /** BILLING_ROUNDING_SCOPE_PER_ENTRY - Each billable time entry is rounded (and gets the minimum) on its own. The default. */
+  BILLING_ROUNDING_SCOPE_PER_ENTRY = 1,
+  /**
+   * BILLING_ROUNDING_SCOPE_PER_SESSION - The billable entries of a session are added up and the total is rounded once (minimum included); the
+   * difference between the rounded total and the raw minutes is put on the session's last entries, so entries
+   * still add up to the session's billed minutes. An entry with no session is rounded on its own.
+   */
+  BILLING_ROUNDING_SCOPE_PER_SESSION = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function billingRoundingScopeFromJSON(object: any): BillingRoundingScope {
+  switch (object) {
+    case 0:
+    case "BILLING_ROUNDING_SCOPE_UNSPECIFIED":
+      return BillingRoundingScope.BILLING_ROUNDING_SCOPE_UNSPECIFIED;
+    case 1:
+    case "BILLING_ROUNDING_SCOPE_PER_ENTRY":
+      return BillingRoundingScope.BILLING_ROUNDING_SCOPE_PER_ENTRY;
+    case 2:
+    case "BILLING_ROUNDING_SCOPE_PER_SESSION":
+      return BillingRoundingScope.BILLING_ROUNDING_SCOPE_PER_SESSION;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return BillingRoundingScope.UNRECOGNIZED;
+  }
+}
+
+export function billingRoundingScopeToJSON(object: BillingRoundingScope): string {
+  switch (object) {
+    case BillingRoundingScope.BILLING_ROUNDING_SCOPE_UNSPECIFIED:
+      return "BILLING_ROUNDING_SCOPE_UNSPECIFIED";
+    case BillingRoundingScope.BILLING_ROUNDING_SCOPE_PER_ENTRY:
+      return "BILLING_ROUNDING_SCOPE_PER_ENTRY";
+    case BillingRoundingScope.BILLING_ROUNDING_SCOPE_PER_SESSION:
+      return "BILLING_ROUNDING_SCOPE_PER_SESSION";
+    case BillingRoundingScope.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** An MSP customer, or the shop itself. */
 export interface Client {
   /** Output only. UUIDv7. */
@@ -107,6 +202,31 @@ export interface Client {
   /** Free-form notes. */
   notes?:
     | string
+    | undefined;
+  /**
+   * Billing: raw minutes are billed in steps of this many minutes, 1-1440 (1 bills exact minutes). Defaults to 15.
+   * Changing it re-prices the client's billable time that is not invoiced yet.
+   */
+  billingIncrementMinutes?:
+    | number
+    | undefined;
+  /** Billing: which way raw minutes go to a step. Defaults to BILLING_ROUNDING_DIRECTION_UP. */
+  billingRoundingDirection?:
+    | BillingRoundingDirection
+    | undefined;
+  /**
+   * Billing: the least a billable stretch of work bills, in minutes, 0-1440 (0 for none); applied after rounding to
+   * work of at least one raw minute. Defaults to 15.
+   */
+  billingMinimumMinutes?:
+    | number
+    | undefined;
+  /**
+   * Billing: whether each entry is rounded on its own or a session's entries are rounded as one total. Defaults to
+   * BILLING_ROUNDING_SCOPE_PER_ENTRY.
+   */
+  billingRoundingScope?:
+    | BillingRoundingScope
     | undefined;
   /** Output only. Changes on every update; send it back to update or delete safely. */
   etag: string;
@@ -183,6 +303,10 @@ function createBaseClient(): Client {
     defaultHourlyRate: undefined,
     isActive: undefined,
     notes: undefined,
+    billingIncrementMinutes: undefined,
+    billingRoundingDirection: undefined,
+    billingMinimumMinutes: undefined,
+    billingRoundingScope: undefined,
     etag: "",
     createdAt: undefined,
     updatedAt: undefined,
@@ -217,6 +341,18 @@ export const Client: MessageFns<Client> = {
     }
     if (message.notes !== undefined) {
       writer.uint32(74).string(message.notes);
+    }
+    if (message.billingIncrementMinutes !== undefined) {
+      writer.uint32(80).int32(message.billingIncrementMinutes);
+    }
+    if (message.billingRoundingDirection !== undefined) {
+      writer.uint32(88).int32(message.billingRoundingDirection);
+    }
+    if (message.billingMinimumMinutes !== undefined) {
+      writer.uint32(96).int32(message.billingMinimumMinutes);
+    }
+    if (message.billingRoundingScope !== undefined) {
+      writer.uint32(104).int32(message.billingRoundingScope);
     }
     if (message.etag !== "") {
       writer.uint32(802).string(message.etag);
@@ -309,6 +445,38 @@ export const Client: MessageFns<Client> = {
           message.notes = reader.string();
           continue;
         }
+        case 10: {
+          if (tag !== 80) {
+            break;
+          }
+
+          message.billingIncrementMinutes = reader.int32();
+          continue;
+        }
+        case 11: {
+          if (tag !== 88) {
+            break;
+          }
+
+          message.billingRoundingDirection = reader.int32() as any;
+          continue;
+        }
+        case 12: {
+          if (tag !== 96) {
+            break;
+          }
+
+          message.billingMinimumMinutes = reader.int32();
+          continue;
+        }
+        case 13: {
+          if (tag !== 104) {
+            break;
+          }
+
+          message.billingRoundingScope = reader.int32() as any;
+          continue;
+        }
         case 100: {
           if (tag !== 802) {
             break;
@@ -353,6 +521,18 @@ export const Client: MessageFns<Client> = {
       defaultHourlyRate: isSet(object.defaultHourlyRate) ? globalThis.String(object.defaultHourlyRate) : undefined,
       isActive: isSet(object.isActive) ? globalThis.Boolean(object.isActive) : undefined,
       notes: isSet(object.notes) ? globalThis.String(object.notes) : undefined,
+      billingIncrementMinutes: isSet(object.billingIncrementMinutes)
+        ? globalThis.Number(object.billingIncrementMinutes)
+        : undefined,
+      billingRoundingDirection: isSet(object.billingRoundingDirection)
+        ? billingRoundingDirectionFromJSON(object.billingRoundingDirection)
+        : undefined,
+      billingMinimumMinutes: isSet(object.billingMinimumMinutes)
+        ? globalThis.Number(object.billingMinimumMinutes)
+        : undefined,
+      billingRoundingScope: isSet(object.billingRoundingScope)
+        ? billingRoundingScopeFromJSON(object.billingRoundingScope)
+        : undefined,
       etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
       createdAt: isSet(object.createdAt) ? fromJsonTimestamp(object.createdAt) : undefined,
       updatedAt: isSet(object.updatedAt) ? fromJsonTimestamp(object.updatedAt) : undefined,
@@ -388,6 +568,18 @@ export const Client: MessageFns<Client> = {
     if (message.notes !== undefined) {
       obj.notes = message.notes;
     }
+    if (message.billingIncrementMinutes !== undefined) {
+      obj.billingIncrementMinutes = Math.round(message.billingIncrementMinutes);
+    }
+    if (message.billingRoundingDirection !== undefined) {
+      obj.billingRoundingDirection = billingRoundingDirectionToJSON(message.billingRoundingDirection);
+    }
+    if (message.billingMinimumMinutes !== undefined) {
+      obj.billingMinimumMinutes = Math.round(message.billingMinimumMinutes);
+    }
+    if (message.billingRoundingScope !== undefined) {
+      obj.billingRoundingScope = billingRoundingScopeToJSON(message.billingRoundingScope);
+    }
     if (message.etag !== "") {
       obj.etag = message.etag;
     }
@@ -414,6 +606,10 @@ export const Client: MessageFns<Client> = {
     message.defaultHourlyRate = object.defaultHourlyRate ?? undefined;
     message.isActive = object.isActive ?? undefined;
     message.notes = object.notes ?? undefined;
+    message.billingIncrementMinutes = object.billingIncrementMinutes ?? undefined;
+    message.billingRoundingDirection = object.billingRoundingDirection ?? undefined;
+    message.billingMinimumMinutes = object.billingMinimumMinutes ?? undefined;
+    message.billingRoundingScope = object.billingRoundingScope ?? undefined;
     message.etag = object.etag ?? "";
     message.createdAt = object.createdAt ?? undefined;
     message.updatedAt = object.updatedAt ?? undefined;
@@ -963,7 +1159,7 @@ export const ClientServiceService = {
     responseSerialize: (value: Client): Buffer => Buffer.from(Client.encode(value).finish()),
     responseDeserialize: (value: Buffer): Client => Client.decode(value),
   },
-  /** Delete a client. Refused while it still has projects or sessions: archive it instead (is_active = false). */
+  /** Delete a client. Refused while it still has projects, sessions or billable time: archive it instead (is_active = false). */
   deleteClient: {
     path: "/msp.work.v1.ClientService/DeleteClient",
     requestStream: false,
@@ -985,7 +1181,7 @@ export interface ClientServiceServer extends UntypedServiceImplementation {
   createClient: handleUnaryCall<CreateClientRequest, Client>;
   /** Update the fields named by update_mask (or, without a mask, the fields present). */
   updateClient: handleUnaryCall<UpdateClientRequest, Client>;
-  /** Delete a client. Refused while it still has projects or sessions: archive it instead (is_active = false). */
+  /** Delete a client. Refused while it still has projects, sessions or billable time: archive it instead (is_active = false). */
   deleteClient: handleUnaryCall<DeleteClientRequest, DeleteClientResponse>;
 }
 
@@ -1054,7 +1250,7 @@ export interface ClientServiceClient extends Client1 {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Client) => void,
   ): ClientUnaryCall;
-  /** Delete a client. Refused while it still has projects or sessions: archive it instead (is_active = false). */
+  /** Delete a client. Refused while it still has projects, sessions or billable time: archive it instead (is_active = false). */
   deleteClient(
     request: DeleteClientRequest,
     callback: (error: ServiceError | null, response: DeleteClientResponse) => void,

@@ -259,6 +259,14 @@ export interface Project {
   actualHours?:
     | string
     | undefined;
+  /**
+   * Hourly rate for work on this project, a decimal string such as "135.00". Billable time without a rate of its own
+   * uses it, before the client's default_hourly_rate. Changing it re-prices the project's billable time that is not
+   * invoiced yet.
+   */
+  hourlyRate?:
+    | string
+    | undefined;
   /** Output only. Changes on every update; send it back to update or delete safely. */
   etag: string;
   /** Output only. */
@@ -339,6 +347,7 @@ function createBaseProject(): Project {
     completedOn: undefined,
     estimatedHours: undefined,
     actualHours: undefined,
+    hourlyRate: undefined,
     etag: "",
     createdAt: undefined,
     updatedAt: undefined,
@@ -388,6 +397,9 @@ export const Project: MessageFns<Project> = {
     }
     if (message.actualHours !== undefined) {
       writer.uint32(114).string(message.actualHours);
+    }
+    if (message.hourlyRate !== undefined) {
+      writer.uint32(122).string(message.hourlyRate);
     }
     if (message.etag !== "") {
       writer.uint32(802).string(message.etag);
@@ -520,6 +532,14 @@ export const Project: MessageFns<Project> = {
           message.actualHours = reader.string();
           continue;
         }
+        case 15: {
+          if (tag !== 122) {
+            break;
+          }
+
+          message.hourlyRate = reader.string();
+          continue;
+        }
         case 100: {
           if (tag !== 802) {
             break;
@@ -569,6 +589,7 @@ export const Project: MessageFns<Project> = {
       completedOn: isSet(object.completedOn) ? globalThis.String(object.completedOn) : undefined,
       estimatedHours: isSet(object.estimatedHours) ? globalThis.String(object.estimatedHours) : undefined,
       actualHours: isSet(object.actualHours) ? globalThis.String(object.actualHours) : undefined,
+      hourlyRate: isSet(object.hourlyRate) ? globalThis.String(object.hourlyRate) : undefined,
       etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
       createdAt: isSet(object.createdAt) ? fromJsonTimestamp(object.createdAt) : undefined,
       updatedAt: isSet(object.updatedAt) ? fromJsonTimestamp(object.updatedAt) : undefined,
@@ -619,6 +640,9 @@ export const Project: MessageFns<Project> = {
     if (message.actualHours !== undefined) {
       obj.actualHours = message.actualHours;
     }
+    if (message.hourlyRate !== undefined) {
+      obj.hourlyRate = message.hourlyRate;
+    }
     if (message.etag !== "") {
       obj.etag = message.etag;
     }
@@ -650,6 +674,7 @@ export const Project: MessageFns<Project> = {
     message.completedOn = object.completedOn ?? undefined;
     message.estimatedHours = object.estimatedHours ?? undefined;
     message.actualHours = object.actualHours ?? undefined;
+    message.hourlyRate = object.hourlyRate ?? undefined;
     message.etag = object.etag ?? "";
     message.createdAt = object.createdAt ?? undefined;
     message.updatedAt = object.updatedAt ?? undefined;
@@ -1200,7 +1225,10 @@ export const ProjectServiceService = {
     responseSerialize: (value: Project): Buffer => Buffer.from(Project.encode(value).finish()),
     responseDeserialize: (value: Buffer): Project => Project.decode(value),
   },
-  /** Delete a project. Its sessions and tasks keep their history with no project. */
+  /**
+   * Delete a project. Its sessions, tasks and billable time keep their history with no project (billable time not
+   * invoiced yet is re-priced without the project's rate). Refused while invoiced billable time refers to it.
+   */
   deleteProject: {
     path: "/msp.work.v1.ProjectService/DeleteProject",
     requestStream: false,
@@ -1222,7 +1250,10 @@ export interface ProjectServiceServer extends UntypedServiceImplementation {
   createProject: handleUnaryCall<CreateProjectRequest, Project>;
   /** Update the fields named by update_mask (or, without a mask, the fields present). */
   updateProject: handleUnaryCall<UpdateProjectRequest, Project>;
-  /** Delete a project. Its sessions and tasks keep their history with no project. */
+  /**
+   * Delete a project. Its sessions, tasks and billable time keep their history with no project (billable time not
+   * invoiced yet is re-priced without the project's rate). Refused while invoiced billable time refers to it.
+   */
   deleteProject: handleUnaryCall<DeleteProjectRequest, DeleteProjectResponse>;
 }
 
@@ -1291,7 +1322,10 @@ export interface ProjectServiceClient extends Client1 {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Project) => void,
   ): ClientUnaryCall;
-  /** Delete a project. Its sessions and tasks keep their history with no project. */
+  /**
+   * Delete a project. Its sessions, tasks and billable time keep their history with no project (billable time not
+   * invoiced yet is re-priced without the project's rate). Refused while invoiced billable time refers to it.
+   */
   deleteProject(
     request: DeleteProjectRequest,
     callback: (error: ServiceError | null, response: DeleteProjectResponse) => void,

@@ -20,6 +20,14 @@ import {
 } from "@grpc/grpc-js";
 import { FieldMask } from "../../../google/protobuf/field_mask";
 import { Timestamp } from "../../../google/protobuf/timestamp";
+import { BillableTime } from "./billable_time";
+import { CommandRun } from "./command_run";
+import { DatabaseChange } from "./database_change";
+import { Deployment } from "./deployment";
+import { FileChange } from "./file_change";
+import { ProblemSolution } from "./problem_solution";
+import { TicketLink } from "./ticket_link";
+import { WorkItem } from "./work_item";
 
 export const protobufPackage = "msp.work.v1";
 
@@ -115,7 +123,7 @@ export interface Session {
   isBillable?:
     | boolean
     | undefined;
-  /** Output only. Sum of the session's billable time, in hours, a decimal string. */
+  /** Output only. The session's billed time in hours, a decimal string with two decimals: billable_minutes / 60. */
   billableHours: string;
   /** Who did the work. */
   technician?:
@@ -123,6 +131,14 @@ export interface Session {
     | undefined;
   /** Output only. Tag names on the session; change them with AddSessionTag and RemoveSessionTag. */
   tags: string[];
+  /**
+   * Output only. The session's billed minutes: the sum of its billable time's rounded_minutes. Under the client's
+   * per-session rounding that is the session's raw total rounded once, not the sum of separately rounded entries.
+   * Kept in step with every change of the session's billable time.
+   */
+  billableMinutes: number;
+  /** Output only. The session's billed amount, a decimal string: the sum of its billable time's amounts. */
+  billableAmount: string;
   /** Output only. Changes on every update; send it back to update or delete safely. */
   etag: string;
   /** Output only. */
@@ -203,6 +219,54 @@ export interface RemoveSessionTagRequest {
   tag: string;
 }
 
+/** Request for GetSessionTimeline. */
+export interface GetSessionTimelineRequest {
+  /** The session's id. */
+  id: string;
+}
+
+/** The details recorded under one work item, or under the session but no work item. */
+export interface SessionTimelineDetails {
+  /** Files created, changed, deleted, renamed or backed up, in the order recorded. */
+  fileChanges: FileChange[];
+  /** Commands run, in position order. */
+  commandRuns: CommandRun[];
+  /** Problems met and how they were solved, in the order recorded. */
+  problemSolutions: ProblemSolution[];
+  /** Deployments, in the order recorded. */
+  deployments: Deployment[];
+  /** Database changes, in the order recorded. */
+  databaseChanges: DatabaseChange[];
+}
+
+/** A work item with its details. */
+export interface SessionTimelineWorkItem {
+  /** The work item. */
+  workItem?:
+    | WorkItem
+    | undefined;
+  /** What was recorded under it. */
+  details?: SessionTimelineDetails | undefined;
+}
+
+/** A session with everything recorded in it. */
+export interface SessionTimeline {
+  /** The session, with its billed totals. */
+  session?:
+    | Session
+    | undefined;
+  /** Its work items in position order, each with its details. */
+  workItems: SessionTimelineWorkItem[];
+  /** Details recorded under the session but no work item. */
+  sessionDetails?:
+    | SessionTimelineDetails
+    | undefined;
+  /** Tickets tied to the session, in the order linked. */
+  ticketLinks: TicketLink[];
+  /** Its billable time in started_at order (each entry names its work item, if any). */
+  billableTime: BillableTime[];
+}
+
 function createBaseSession(): Session {
   return {
     id: "",
@@ -220,6 +284,8 @@ function createBaseSession(): Session {
     billableHours: "",
     technician: undefined,
     tags: [],
+    billableMinutes: 0,
+    billableAmount: "",
     etag: "",
     createdAt: undefined,
     updatedAt: undefined,
@@ -272,6 +338,12 @@ export const Session: MessageFns<Session> = {
     }
     for (const v of message.tags) {
       writer.uint32(122).string(v!);
+    }
+    if (message.billableMinutes !== 0) {
+      writer.uint32(128).int32(message.billableMinutes);
+    }
+    if (message.billableAmount !== "") {
+      writer.uint32(138).string(message.billableAmount);
     }
     if (message.etag !== "") {
       writer.uint32(802).string(message.etag);
@@ -412,6 +484,22 @@ export const Session: MessageFns<Session> = {
           message.tags.push(reader.string());
           continue;
         }
+        case 16: {
+          if (tag !== 128) {
+            break;
+          }
+
+          message.billableMinutes = reader.int32();
+          continue;
+        }
+        case 17: {
+          if (tag !== 138) {
+            break;
+          }
+
+          message.billableAmount = reader.string();
+          continue;
+        }
         case 100: {
           if (tag !== 802) {
             break;
@@ -462,6 +550,8 @@ export const Session: MessageFns<Session> = {
       billableHours: isSet(object.billableHours) ? globalThis.String(object.billableHours) : "",
       technician: isSet(object.technician) ? globalThis.String(object.technician) : undefined,
       tags: globalThis.Array.isArray(object?.tags) ? object.tags.map((e: any) => globalThis.String(e)) : [],
+      billableMinutes: isSet(object.billableMinutes) ? globalThis.Number(object.billableMinutes) : 0,
+      billableAmount: isSet(object.billableAmount) ? globalThis.String(object.billableAmount) : "",
       etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
       createdAt: isSet(object.createdAt) ? fromJsonTimestamp(object.createdAt) : undefined,
       updatedAt: isSet(object.updatedAt) ? fromJsonTimestamp(object.updatedAt) : undefined,
@@ -515,6 +605,12 @@ export const Session: MessageFns<Session> = {
     if (message.tags?.length) {
       obj.tags = message.tags;
     }
+    if (message.billableMinutes !== 0) {
+      obj.billableMinutes = Math.round(message.billableMinutes);
+    }
+    if (message.billableAmount !== "") {
+      obj.billableAmount = message.billableAmount;
+    }
     if (message.etag !== "") {
       obj.etag = message.etag;
     }
@@ -547,6 +643,8 @@ export const Session: MessageFns<Session> = {
     message.billableHours = object.billableHours ?? "";
     message.technician = object.technician ?? undefined;
     message.tags = object.tags?.map((e) => e) || [];
+    message.billableMinutes = object.billableMinutes ?? 0;
+    message.billableAmount = object.billableAmount ?? "";
     message.etag = object.etag ?? "";
     message.createdAt = object.createdAt ?? undefined;
     message.updatedAt = object.updatedAt ?? undefined;
@@ -1205,6 +1303,412 @@ export const RemoveSessionTagRequest: MessageFns<RemoveSessionTagRequest> = {
   },
 };
 
+function createBaseGetSessionTimelineRequest(): GetSessionTimelineRequest {
+  return { id: "" };
+}
+
+export const GetSessionTimelineRequest: MessageFns<GetSessionTimelineRequest> = {
+  encode(message: GetSessionTimelineRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetSessionTimelineRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const end = length === undefined ? reader.len : reader.pos + length;
+    const message = createBaseGetSessionTimelineRequest();
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          if (tag !== 10) {
+            break;
+          }
+
+          message.id = reader.string();
+          continue;
+        }
+      }
+      if ((tag & 7) === 4 || tag === 0) {
+        break;
+      }
+      reader.skip(tag & 7);
+    }
+    return message;
+  },
+
+  fromJSON(object: any): GetSessionTimelineRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: GetSessionTimelineRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetSessionTimelineRequest>, I>>(base?: I): GetSessionTimelineRequest {
+    return GetSessionTimelineRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetSessionTimelineRequest>, I>>(object: I): GetSessionTimelineRequest {
+    const message = createBaseGetSessionTimelineRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseSessionTimelineDetails(): SessionTimelineDetails {
+  return { fileChanges: [], commandRuns: [], problemSolutions: [], deployments: [], databaseChanges: [] };
+}
+
+export const SessionTimelineDetails: MessageFns<SessionTimelineDetails> = {
+  encode(message: SessionTimelineDetails, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.fileChanges) {
+      FileChange.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.commandRuns) {
+      CommandRun.encode(v!, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.problemSolutions) {
+      ProblemSolution.encode(v!, writer.uint32(26).fork()).join();
+    }
+    for (const v of message.deployments) {
+      Deployment.encode(v!, writer.uint32(34).fork()).join();
+    }
+    for (const v of message.databaseChanges) {
+      DatabaseChange.encode(v!, writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SessionTimelineDetails {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const end = length === undefined ? reader.len : reader.pos + length;
+    const message = createBaseSessionTimelineDetails();
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          if (tag !== 10) {
+            break;
+          }
+
+          message.fileChanges.push(FileChange.decode(reader, reader.uint32()));
+          continue;
+        }
+        case 2: {
+          if (tag !== 18) {
+            break;
+          }
+
+          message.commandRuns.push(CommandRun.decode(reader, reader.uint32()));
+          continue;
+        }
+        case 3: {
+          if (tag !== 26) {
+            break;
+          }
+
+          message.problemSolutions.push(ProblemSolution.decode(reader, reader.uint32()));
+          continue;
+        }
+        case 4: {
+          if (tag !== 34) {
+            break;
+          }
+
+          message.deployments.push(Deployment.decode(reader, reader.uint32()));
+          continue;
+        }
+        case 5: {
+          if (tag !== 42) {
+            break;
+          }
+
+          message.databaseChanges.push(DatabaseChange.decode(reader, reader.uint32()));
+          continue;
+        }
+      }
+      if ((tag & 7) === 4 || tag === 0) {
+        break;
+      }
+      reader.skip(tag & 7);
+    }
+    return message;
+  },
+
+  fromJSON(object: any): SessionTimelineDetails {
+    return {
+      fileChanges: globalThis.Array.isArray(object?.fileChanges)
+        ? object.fileChanges.map((e: any) => FileChange.fromJSON(e))
+        : [],
+      commandRuns: globalThis.Array.isArray(object?.commandRuns)
+        ? object.commandRuns.map((e: any) => CommandRun.fromJSON(e))
+        : [],
+      problemSolutions: globalThis.Array.isArray(object?.problemSolutions)
+        ? object.problemSolutions.map((e: any) => ProblemSolution.fromJSON(e))
+        : [],
+      deployments: globalThis.Array.isArray(object?.deployments)
+        ? object.deployments.map((e: any) => Deployment.fromJSON(e))
+        : [],
+      databaseChanges: globalThis.Array.isArray(object?.databaseChanges)
+        ? object.databaseChanges.map((e: any) => DatabaseChange.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: SessionTimelineDetails): unknown {
+    const obj: any = {};
+    if (message.fileChanges?.length) {
+      obj.fileChanges = message.fileChanges.map((e) => FileChange.toJSON(e));
+    }
+    if (message.commandRuns?.length) {
+      obj.commandRuns = message.commandRuns.map((e) => CommandRun.toJSON(e));
+    }
+    if (message.problemSolutions?.length) {
+      obj.problemSolutions = message.problemSolutions.map((e) => ProblemSolution.toJSON(e));
+    }
+    if (message.deployments?.length) {
+      obj.deployments = message.deployments.map((e) => Deployment.toJSON(e));
+    }
+    if (message.databaseChanges?.length) {
+      obj.databaseChanges = message.databaseChanges.map((e) => DatabaseChange.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SessionTimelineDetails>, I>>(base?: I): SessionTimelineDetails {
+    return SessionTimelineDetails.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SessionTimelineDetails>, I>>(object: I): SessionTimelineDetails {
+    const message = createBaseSessionTimelineDetails();
+    message.fileChanges = object.fileChanges?.map((e) => FileChange.fromPartial(e)) || [];
+    message.commandRuns = object.commandRuns?.map((e) => CommandRun.fromPartial(e)) || [];
+    message.problemSolutions = object.problemSolutions?.map((e) => ProblemSolution.fromPartial(e)) || [];
+    message.deployments = object.deployments?.map((e) => Deployment.fromPartial(e)) || [];
+    message.databaseChanges = object.databaseChanges?.map((e) => DatabaseChange.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseSessionTimelineWorkItem(): SessionTimelineWorkItem {
+  return { workItem: undefined, details: undefined };
+}
+
+export const SessionTimelineWorkItem: MessageFns<SessionTimelineWorkItem> = {
+  encode(message: SessionTimelineWorkItem, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workItem !== undefined) {
+      WorkItem.encode(message.workItem, writer.uint32(10).fork()).join();
+    }
+    if (message.details !== undefined) {
+      SessionTimelineDetails.encode(message.details, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SessionTimelineWorkItem {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const end = length === undefined ? reader.len : reader.pos + length;
+    const message = createBaseSessionTimelineWorkItem();
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          if (tag !== 10) {
+            break;
+          }
+
+          message.workItem = WorkItem.decode(reader, reader.uint32());
+          continue;
+        }
+        case 2: {
+          if (tag !== 18) {
+            break;
+          }
+
+          message.details = SessionTimelineDetails.decode(reader, reader.uint32());
+          continue;
+        }
+      }
+      if ((tag & 7) === 4 || tag === 0) {
+        break;
+      }
+      reader.skip(tag & 7);
+    }
+    return message;
+  },
+
+  fromJSON(object: any): SessionTimelineWorkItem {
+    return {
+      workItem: isSet(object.workItem) ? WorkItem.fromJSON(object.workItem) : undefined,
+      details: isSet(object.details) ? SessionTimelineDetails.fromJSON(object.details) : undefined,
+    };
+  },
+
+  toJSON(message: SessionTimelineWorkItem): unknown {
+    const obj: any = {};
+    if (message.workItem !== undefined) {
+      obj.workItem = WorkItem.toJSON(message.workItem);
+    }
+    if (message.details !== undefined) {
+      obj.details = SessionTimelineDetails.toJSON(message.details);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SessionTimelineWorkItem>, I>>(base?: I): SessionTimelineWorkItem {
+    return SessionTimelineWorkItem.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SessionTimelineWorkItem>, I>>(object: I): SessionTimelineWorkItem {
+    const message = createBaseSessionTimelineWorkItem();
+    message.workItem = (object.workItem !== undefined && object.workItem !== null)
+      ? WorkItem.fromPartial(object.workItem)
+      : undefined;
+    message.details = (object.details !== undefined && object.details !== null)
+      ? SessionTimelineDetails.fromPartial(object.details)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSessionTimeline(): SessionTimeline {
+  return { session: undefined, workItems: [], sessionDetails: undefined, ticketLinks: [], billableTime: [] };
+}
+
+export const SessionTimeline: MessageFns<SessionTimeline> = {
+  encode(message: SessionTimeline, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.session !== undefined) {
+      Session.encode(message.session, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.workItems) {
+      SessionTimelineWorkItem.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.sessionDetails !== undefined) {
+      SessionTimelineDetails.encode(message.sessionDetails, writer.uint32(26).fork()).join();
+    }
+    for (const v of message.ticketLinks) {
+      TicketLink.encode(v!, writer.uint32(34).fork()).join();
+    }
+    for (const v of message.billableTime) {
+      BillableTime.encode(v!, writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SessionTimeline {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const end = length === undefined ? reader.len : reader.pos + length;
+    const message = createBaseSessionTimeline();
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          if (tag !== 10) {
+            break;
+          }
+
+          message.session = Session.decode(reader, reader.uint32());
+          continue;
+        }
+        case 2: {
+          if (tag !== 18) {
+            break;
+          }
+
+          message.workItems.push(SessionTimelineWorkItem.decode(reader, reader.uint32()));
+          continue;
+        }
+        case 3: {
+          if (tag !== 26) {
+            break;
+          }
+
+          message.sessionDetails = SessionTimelineDetails.decode(reader, reader.uint32());
+          continue;
+        }
+        case 4: {
+          if (tag !== 34) {
+            break;
+          }
+
+          message.ticketLinks.push(TicketLink.decode(reader, reader.uint32()));
+          continue;
+        }
+        case 5: {
+          if (tag !== 42) {
+            break;
+          }
+
+          message.billableTime.push(BillableTime.decode(reader, reader.uint32()));
+          continue;
+        }
+      }
+      if ((tag & 7) === 4 || tag === 0) {
+        break;
+      }
+      reader.skip(tag & 7);
+    }
+    return message;
+  },
+
+  fromJSON(object: any): SessionTimeline {
+    return {
+      session: isSet(object.session) ? Session.fromJSON(object.session) : undefined,
+      workItems: globalThis.Array.isArray(object?.workItems)
+        ? object.workItems.map((e: any) => SessionTimelineWorkItem.fromJSON(e))
+        : [],
+      sessionDetails: isSet(object.sessionDetails) ? SessionTimelineDetails.fromJSON(object.sessionDetails) : undefined,
+      ticketLinks: globalThis.Array.isArray(object?.ticketLinks)
+        ? object.ticketLinks.map((e: any) => TicketLink.fromJSON(e))
+        : [],
+      billableTime: globalThis.Array.isArray(object?.billableTime)
+        ? object.billableTime.map((e: any) => BillableTime.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: SessionTimeline): unknown {
+    const obj: any = {};
+    if (message.session !== undefined) {
+      obj.session = Session.toJSON(message.session);
+    }
+    if (message.workItems?.length) {
+      obj.workItems = message.workItems.map((e) => SessionTimelineWorkItem.toJSON(e));
+    }
+    if (message.sessionDetails !== undefined) {
+      obj.sessionDetails = SessionTimelineDetails.toJSON(message.sessionDetails);
+    }
+    if (message.ticketLinks?.length) {
+      obj.ticketLinks = message.ticketLinks.map((e) => TicketLink.toJSON(e));
+    }
+    if (message.billableTime?.length) {
+      obj.billableTime = message.billableTime.map((e) => BillableTime.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SessionTimeline>, I>>(base?: I): SessionTimeline {
+    return SessionTimeline.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SessionTimeline>, I>>(object: I): SessionTimeline {
+    const message = createBaseSessionTimeline();
+    message.session = (object.session !== undefined && object.session !== null)
+      ? Session.fromPartial(object.session)
+      : undefined;
+    message.workItems = object.workItems?.map((e) => SessionTimelineWorkItem.fromPartial(e)) || [];
+    message.sessionDetails = (object.sessionDetails !== undefined && object.sessionDetails !== null)
+      ? SessionTimelineDetails.fromPartial(object.sessionDetails)
+      : undefined;
+    message.ticketLinks = object.ticketLinks?.map((e) => TicketLink.fromPartial(e)) || [];
+    message.billableTime = object.billableTime?.map((e) => BillableTime.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 /** Sessions: sittings of work, usually one Claude Code session each. */
 export type SessionServiceService = typeof SessionServiceService;
 export const SessionServiceService = {
@@ -1249,7 +1753,10 @@ export const SessionServiceService = {
     responseSerialize: (value: Session): Buffer => Buffer.from(Session.encode(value).finish()),
     responseDeserialize: (value: Buffer): Session => Session.decode(value),
   },
-  /** Delete a session and its tags. */
+  /**
+   * Delete a session with its tags, work items, their details, ticket links and billable time. Refused with
+   * FAILED_PRECONDITION while any of its billable time is invoiced.
+   */
   deleteSession: {
     path: "/msp.work.v1.SessionService/DeleteSession",
     requestStream: false,
@@ -1281,6 +1788,21 @@ export const SessionServiceService = {
     responseSerialize: (value: Session): Buffer => Buffer.from(Session.encode(value).finish()),
     responseDeserialize: (value: Buffer): Session => Session.decode(value),
   },
+  /**
+   * Everything recorded in a session, in one call: the session, its work items in order with each one's details
+   * (file changes, commands, problem solutions, deployments, database changes), the details attached to the session
+   * but to no work item, its ticket links and its billable time.
+   */
+  getSessionTimeline: {
+    path: "/msp.work.v1.SessionService/GetSessionTimeline",
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: (value: GetSessionTimelineRequest): Buffer =>
+      Buffer.from(GetSessionTimelineRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetSessionTimelineRequest => GetSessionTimelineRequest.decode(value),
+    responseSerialize: (value: SessionTimeline): Buffer => Buffer.from(SessionTimeline.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SessionTimeline => SessionTimeline.decode(value),
+  },
 } as const;
 
 export interface SessionServiceServer extends UntypedServiceImplementation {
@@ -1292,12 +1814,21 @@ export interface SessionServiceServer extends UntypedServiceImplementation {
   createSession: handleUnaryCall<CreateSessionRequest, Session>;
   /** Update the fields named by update_mask (or, without a mask, the fields present). */
   updateSession: handleUnaryCall<UpdateSessionRequest, Session>;
-  /** Delete a session and its tags. */
+  /**
+   * Delete a session with its tags, work items, their details, ticket links and billable time. Refused with
+   * FAILED_PRECONDITION while any of its billable time is invoiced.
+   */
   deleteSession: handleUnaryCall<DeleteSessionRequest, DeleteSessionResponse>;
   /** Tag a session; the tag is created when no tag has that name yet. */
   addSessionTag: handleUnaryCall<AddSessionTagRequest, Session>;
   /** Remove a tag from a session. */
   removeSessionTag: handleUnaryCall<RemoveSessionTagRequest, Session>;
+  /**
+   * Everything recorded in a session, in one call: the session, its work items in order with each one's details
+   * (file changes, commands, problem solutions, deployments, database changes), the details attached to the session
+   * but to no work item, its ticket links and its billable time.
+   */
+  getSessionTimeline: handleUnaryCall<GetSessionTimelineRequest, SessionTimeline>;
 }
 
 export interface SessionServiceClient extends Client1 {
@@ -1365,7 +1896,10 @@ export interface SessionServiceClient extends Client1 {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Session) => void,
   ): ClientUnaryCall;
-  /** Delete a session and its tags. */
+  /**
+   * Delete a session with its tags, work items, their details, ticket links and billable time. Refused with
+   * FAILED_PRECONDITION while any of its billable time is invoiced.
+   */
   deleteSession(
     request: DeleteSessionRequest,
     callback: (error: ServiceError | null, response: DeleteSessionResponse) => void,
@@ -1412,6 +1946,26 @@ export interface SessionServiceClient extends Client1 {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Session) => void,
+  ): ClientUnaryCall;
+  /**
+   * Everything recorded in a session, in one call: the session, its work items in order with each one's details
+   * (file changes, commands, problem solutions, deployments, database changes), the details attached to the session
+   * but to no work item, its ticket links and its billable time.
+   */
+  getSessionTimeline(
+    request: GetSessionTimelineRequest,
+    callback: (error: ServiceError | null, response: SessionTimeline) => void,
+  ): ClientUnaryCall;
+  getSessionTimeline(
+    request: GetSessionTimelineRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SessionTimeline) => void,
+  ): ClientUnaryCall;
+  getSessionTimeline(
+    request: GetSessionTimelineRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SessionTimeline) => void,
   ): ClientUnaryCall;
 }
 

@@ -1,0 +1,57 @@
+import type { ResourceDefinition } from "@msp/resource-kit";
+import { BillableTimeSchema } from "@msp/proto/src/gen/es/msp/work/v1/billable_time_pb";
+import {
+  billableTimeOverrides,
+  derivedFields,
+  lockEntrySession,
+  rebill,
+  refuseIfInvoiced,
+  settleBillableTime,
+} from "./billable-time-rules";
+import { BillableTimeModel, ClientModel, ProjectModel, SessionModel, WorkItemModel } from "./models";
+
+/**
+ * Billable time (collection `billableTime`): raw minutes stored, billed minutes, rate and amount
+ * derived from the client's rounding policy and the rates; the session's totals and, with
+ * per-session rounding, its other entries follow in the same transaction. Invoiced entries are frozen.
+ */
+export const billableTimeResource: ResourceDefinition = {
+  name: "billable_time",
+  model: BillableTimeModel,
+  schema: BillableTimeSchema,
+  fieldOverrides: billableTimeOverrides,
+  outputOnly: [...derivedFields, "is_invoiced", "invoiced_at", "invoice_reference"],
+  required: ["client_id", "started_at"],
+  references: {
+    session_id: [SessionModel, "session"],
+    work_item_id: [WorkItemModel, "work item"],
+    client_id: [ClientModel, "client"],
+    project_id: [ProjectModel, "project"],
+  },
+  filterable: [
+    "session_id",
+    "work_item_id",
+    "client_id",
+    "project_id",
+    "category",
+    "is_billable",
+    "is_invoiced",
+    "started_at",
+    "invoiced_at",
+    "created_at",
+  ],
+  orderable: ["started_at", "created_at", "updated_at"],
+  defaultOrderBy: "started_at",
+  lockFirst: lockEntrySession,
+  prepare: settleBillableTime,
+  async afterWrite(row, existing, { db, transaction }) {
+    await rebill(db, transaction, { entryIds: [row["id"] as string], sessionIds: [row["session_id"], existing?.["session_id"]] });
+  },
+  beforeDelete(row) {
+    refuseIfInvoiced(row, "deleted");
+    return Promise.resolve();
+  },
+  async afterDelete(row, { db, transaction }) {
+    await rebill(db, transaction, { sessionIds: [row["session_id"]] });
+  },
+};
