@@ -10,7 +10,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { credentials, Metadata } from "@grpc/grpc-js";
-import * as mariadb from "mariadb";
 import type { DatabaseConfig } from "@msp/db";
 import { createDatabase, migrateUp } from "@msp/db";
 import { migrations } from "@msp/migrations";
@@ -19,6 +18,7 @@ import { GetSessionRequest, SessionServiceClient } from "@msp/proto/src/gen/ts/m
 import { h2loadGet, h2loadUnary, hasH2load } from "./h2load";
 import type { LoadResult } from "./load";
 import { runLoad } from "./load";
+import { resetMariaDb } from "./bench-database";
 import { seedSessions } from "./seed";
 
 const { values: args } = parseArgs({
@@ -31,20 +31,6 @@ const { values: args } = parseArgs({
   },
 });
 
-async function freshMariaDb(url: string): Promise<void> {
-  const u = new URL(url);
-  const c = await mariadb.createConnection({
-    host: u.hostname,
-    port: Number(u.port || 3306),
-    user: decodeURIComponent(u.username),
-    password: decodeURIComponent(u.password),
-  });
-  const name = u.pathname.slice(1);
-  await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
-  await c.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  await c.end();
-}
-
 const ms = (n: number) => n.toFixed(2);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
@@ -55,7 +41,7 @@ async function bench(dialect: "sqlite" | "mariadb"): Promise<string[]> {
   const config: DatabaseConfig = { dataDir };
   if (dialect === "mariadb") {
     config.databaseUrl = process.env["MSP_BENCH_MARIADB_URL"] ?? "mariadb://root@127.0.0.1:3306/msp_bench";
-    await freshMariaDb(config.databaseUrl);
+    await resetMariaDb(config.databaseUrl);
   }
   const db = createDatabase(config);
   await migrateUp(db, migrations);
@@ -113,7 +99,7 @@ async function bench(dialect: "sqlite" | "mariadb"): Promise<string[]> {
   } finally {
     client.close();
     await platform.stop();
-    if (dialect === "mariadb") await freshMariaDb(config.databaseUrl!);
+    if (dialect === "mariadb") await resetMariaDb(config.databaseUrl!, false);
     rmSync(dataDir, { recursive: true, force: true });
   }
   return lines;

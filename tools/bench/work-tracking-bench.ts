@@ -13,7 +13,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import * as mariadb from "mariadb";
 import type { DatabaseConfig } from "@msp/db";
 import { createDatabase, migrateUp } from "@msp/db";
 import { migrations } from "@msp/migrations";
@@ -21,6 +20,7 @@ import { startPlatform } from "@msp/testing";
 import { h2loadGet, hasH2load } from "./h2load";
 import type { LoadResult } from "./load";
 import { runLoad } from "./load";
+import { resetMariaDb } from "./bench-database";
 import { seedWorkTracking } from "./work-tracking-seed";
 
 const { values: args } = parseArgs({
@@ -36,20 +36,6 @@ const { values: args } = parseArgs({
 
 const targets = { timeline: 50, summary: 200 };
 
-async function freshMariaDb(url: string): Promise<void> {
-  const u = new URL(url);
-  const c = await mariadb.createConnection({
-    host: u.hostname,
-    port: Number(u.port || 3306),
-    user: decodeURIComponent(u.username),
-    password: decodeURIComponent(u.password),
-  });
-  const name = u.pathname.slice(1);
-  await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
-  await c.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  await c.end();
-}
-
 interface Line {
   dialect: string;
   call: string;
@@ -64,7 +50,7 @@ async function bench(dialect: "sqlite" | "mariadb"): Promise<Line[]> {
   const config: DatabaseConfig = { dataDir };
   if (dialect === "mariadb") {
     config.databaseUrl = process.env["MSP_BENCH_MARIADB_URL"] ?? "mariadb://root@127.0.0.1:3306/msp_bench_tracking";
-    await freshMariaDb(config.databaseUrl);
+    await resetMariaDb(config.databaseUrl);
   }
   const db = createDatabase(config);
   await migrateUp(db, migrations);
@@ -135,22 +121,10 @@ async function bench(dialect: "sqlite" | "mariadb"): Promise<Line[]> {
     console.error(`load from ${h2load ? "h2load (HTTP/1.1 keep-alive)" : "Node fetch"}`);
   } finally {
     await platform.stop();
-    if (dialect === "mariadb") await dropMariaDb(config.databaseUrl!);
+    if (dialect === "mariadb") await resetMariaDb(config.databaseUrl!, false);
     rmSync(dataDir, { recursive: true, force: true });
   }
   return lines;
-}
-
-async function dropMariaDb(url: string): Promise<void> {
-  const u = new URL(url);
-  const c = await mariadb.createConnection({
-    host: u.hostname,
-    port: Number(u.port || 3306),
-    user: decodeURIComponent(u.username),
-    password: decodeURIComponent(u.password),
-  });
-  await c.query(`DROP DATABASE IF EXISTS \`${u.pathname.slice(1)}\``);
-  await c.end();
 }
 
 const ms = (n: number) => n.toFixed(1);
