@@ -2,7 +2,7 @@ import type { Database } from "@msp/db";
 import type { Handlers, ServiceRegistration } from "@msp/grpc-kit";
 import { serviceOf } from "@msp/grpc-kit";
 import type { Logger } from "@msp/logging";
-import type { ResourceDefinition } from "@msp/resource-kit";
+import type { ResourceStore } from "@msp/resource-kit";
 import { createResourceStore, standardMethods } from "@msp/resource-kit";
 import type { ServiceModule } from "@msp/service-runtime";
 import type { BillableTime } from "@msp/proto/src/gen/ts/msp/work/v1/billable_time";
@@ -70,8 +70,7 @@ export const workModule: ServiceModule = {
   name: "work-service",
   models: workModels,
   services(db: Database, logger: Logger): ServiceRegistration[] {
-    const standard = <D>(definition: D, resource: ResourceDefinition, singular: string, plural: string) =>
-      standardMethods(createResourceStore(db, resource), { singular, plural }) as unknown as Handlers<D & Parameters<typeof serviceOf>[0]>;
+    // One store per resource, shared by its standard methods, custom methods and the timeline.
     const sessions = createResourceStore<Session>(db, sessionResource);
     const workItems = createResourceStore<WorkItem>(db, workItemResource);
     const clients = createResourceStore<Client>(db, clientResource);
@@ -87,81 +86,56 @@ export const workModule: ServiceModule = {
       ticketLinks: createResourceStore<TicketLink>(db, ticketLinkResource),
       billableTime,
     };
+    /** The five standard handlers of a store, typed as the service `definition` expects them. */
+    const standard = <D>(_definition: D, store: ResourceStore<unknown>, singular: string, plural: string) =>
+      standardMethods(store, { singular, plural }) as unknown as Handlers<D & Parameters<typeof serviceOf>[0]>;
+    const serve = <D extends Parameters<typeof serviceOf>[0]>(definition: D, handlers: Handlers<D>) =>
+      serviceOf(definition, handlers, "work-service", logger);
+
     const sessionHandlers: Handlers<typeof SessionServiceService> = {
-      ...(standardMethods(sessions, { singular: "Session", plural: "Sessions" }) as unknown as Handlers<typeof SessionServiceService>),
+      ...standard(SessionServiceService, sessions, "Session", "Sessions"),
       addSessionTag: (request, ctx) => addTag(sessions, sessionTagLinks, request.sessionId, request.tag, ctx),
       removeSessionTag: (request, ctx) => removeTag(sessions, sessionTagLinks, request.sessionId, request.tag, ctx),
       getSessionTimeline: (request) => sessionTimeline(db, timelineStores, request.id),
     };
     const billableTimeHandlers: Handlers<typeof BillableTimeServiceService> = {
-      ...(standardMethods(billableTime, { singular: "BillableTime", plural: "BillableTime" }) as unknown as Handlers<
-        typeof BillableTimeServiceService
-      >),
+      ...standard(BillableTimeServiceService, billableTime, "BillableTime", "BillableTime"),
       markInvoiced: (request, ctx) => markInvoiced(db, billableTime, request, ctx),
       getBillingSummary: (request) => billingSummary(db, clients, request),
       exportBillableTime: (request) => exportBillableTime(db, clients, request),
     };
     const workItemHandlers: Handlers<typeof WorkItemServiceService> = {
-      ...(standardMethods(workItems, { singular: "WorkItem", plural: "WorkItems" }) as unknown as Handlers<typeof WorkItemServiceService>),
+      ...standard(WorkItemServiceService, workItems, "WorkItem", "WorkItems"),
       addWorkItemTag: (request, ctx) => addTag(workItems, workItemTagLinks, request.workItemId, request.tag, ctx),
       removeWorkItemTag: (request, ctx) => removeTag(workItems, workItemTagLinks, request.workItemId, request.tag, ctx),
     };
-    const name = "work-service";
+    const t = timelineStores;
     return [
-      serviceOf(MachineServiceService, standard(MachineServiceService, machineResource, "Machine", "Machines"), name, logger),
-      serviceOf(
-        ClientServiceService,
-        standardMethods(clients, { singular: "Client", plural: "Clients" }) as unknown as Handlers<typeof ClientServiceService>,
-        name,
-        logger,
-      ),
-      serviceOf(ProjectServiceService, standard(ProjectServiceService, projectResource, "Project", "Projects"), name, logger),
-      serviceOf(withFastTimeline(SessionServiceService), sessionHandlers, name, logger),
-      serviceOf(TagServiceService, standard(TagServiceService, tagResource, "Tag", "Tags"), name, logger),
-      serviceOf(TaskServiceService, standard(TaskServiceService, taskResource, "Task", "Tasks"), name, logger),
-      serviceOf(WorkItemServiceService, workItemHandlers, name, logger),
-      serviceOf(
-        FileChangeServiceService,
-        standard(FileChangeServiceService, fileChangeResource, "FileChange", "FileChanges"),
-        name,
-        logger,
-      ),
-      serviceOf(
-        CommandRunServiceService,
-        standard(CommandRunServiceService, commandRunResource, "CommandRun", "CommandRuns"),
-        name,
-        logger,
-      ),
-      serviceOf(
+      serve(MachineServiceService, standard(MachineServiceService, createResourceStore(db, machineResource), "Machine", "Machines")),
+      serve(ClientServiceService, standard(ClientServiceService, clients, "Client", "Clients")),
+      serve(ProjectServiceService, standard(ProjectServiceService, createResourceStore(db, projectResource), "Project", "Projects")),
+      serve(withFastTimeline(SessionServiceService), sessionHandlers),
+      serve(TagServiceService, standard(TagServiceService, createResourceStore(db, tagResource), "Tag", "Tags")),
+      serve(TaskServiceService, standard(TaskServiceService, createResourceStore(db, taskResource), "Task", "Tasks")),
+      serve(WorkItemServiceService, workItemHandlers),
+      serve(FileChangeServiceService, standard(FileChangeServiceService, t.fileChanges, "FileChange", "FileChanges")),
+      serve(CommandRunServiceService, standard(CommandRunServiceService, t.commandRuns, "CommandRun", "CommandRuns")),
+      serve(
         ProblemSolutionServiceService,
-        standard(ProblemSolutionServiceService, problemSolutionResource, "ProblemSolution", "ProblemSolutions"),
-        name,
-        logger,
+        standard(ProblemSolutionServiceService, t.problemSolutions, "ProblemSolution", "ProblemSolutions"),
       ),
-      serviceOf(
-        DeploymentServiceService,
-        standard(DeploymentServiceService, deploymentResource, "Deployment", "Deployments"),
-        name,
-        logger,
-      ),
-      serviceOf(
-        DatabaseChangeServiceService,
-        standard(DatabaseChangeServiceService, databaseChangeResource, "DatabaseChange", "DatabaseChanges"),
-        name,
-        logger,
-      ),
-      serviceOf(BillableTimeServiceService, billableTimeHandlers, name, logger),
-      serviceOf(
-        TicketLinkServiceService,
-        standard(TicketLinkServiceService, ticketLinkResource, "TicketLink", "TicketLinks"),
-        name,
-        logger,
-      ),
-      serviceOf(
+      serve(DeploymentServiceService, standard(DeploymentServiceService, t.deployments, "Deployment", "Deployments")),
+      serve(DatabaseChangeServiceService, standard(DatabaseChangeServiceService, t.databaseChanges, "DatabaseChange", "DatabaseChanges")),
+      serve(BillableTimeServiceService, billableTimeHandlers),
+      serve(TicketLinkServiceService, standard(TicketLinkServiceService, t.ticketLinks, "TicketLink", "TicketLinks")),
+      serve(
         ExternalIntegrationServiceService,
-        standard(ExternalIntegrationServiceService, externalIntegrationResource, "ExternalIntegration", "ExternalIntegrations"),
-        name,
-        logger,
+        standard(
+          ExternalIntegrationServiceService,
+          createResourceStore(db, externalIntegrationResource),
+          "ExternalIntegration",
+          "ExternalIntegrations",
+        ),
       ),
     ];
   },
