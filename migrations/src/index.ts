@@ -4,6 +4,7 @@ import { auditOutbox } from "./20261125000100-AuditOutbox";
 import { identity } from "./20261125000200-Identity";
 import { workDetails } from "./20261125000300-WorkDetails";
 import { billing } from "./20261125000400-Billing";
+import { recall } from "./20261126000000-Recall";
 
 /** The platform's one schema history, oldest first. Every service applies it at start-up. */
-export const migrations: readonly Migration[] = [workCore, auditOutbox, identity, workDetails, billing];
+export const migrations: readonly Migration[] = [workCore, auditOutbox, identity, workDetails, billing, recall];

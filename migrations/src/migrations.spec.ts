@@ -27,6 +27,16 @@ const ownTables = [
   "billable_time",
   "ticket_links",
   "external_integrations",
+  "conversation_contexts",
+  "context_snippets",
+  "context_tags",
+  "project_states",
+  "decision_logs",
+  "environmental_insights",
+  "failure_patterns",
+  "operation_failures",
+  "ingest_parts",
+  "ingest_receipts",
 ];
 
 async function tables(db: Database): Promise<string[]> {
@@ -256,6 +266,81 @@ describe("migrations", () => {
         session_id: null,
         work_item_id: null,
       });
+    } finally {
+      await db.close();
+    }
+  });
+  it("key the recall tables so NULLs do not open doubles, and cascade a context to what was derived from it", async () => {
+    const db = createDatabase(testDb.config);
+    try {
+      await migrateUp(db, migrations);
+      const now = new Date().toISOString().slice(0, 23).replace("T", " ");
+      const run = (sql: string, values: unknown[]) =>
+        db.sequelize.query(sql, { replacements: values }).then(
+          () => "accepted",
+          (error: { parent?: { message?: string } }) => error.parent?.message ?? "",
+        );
+      const entity = "id, revision, created_at, updated_at";
+      const context = (id: string, claudeSessionId: string | null) =>
+        run(
+          `INSERT INTO conversation_contexts (${entity}, claude_session_id, title, dense_summary, content_hash) VALUES (?, 1, ?, ?, ?, 't', 's', 'h')`,
+          [id, now, now, claudeSessionId],
+        );
+      // Contexts without a Claude session may repeat; one with a session id is unique.
+      expect(await context("00000000-0000-7000-8000-0000000000f1", null)).toBe("accepted");
+      expect(await context("00000000-0000-7000-8000-0000000000f2", null)).toBe("accepted");
+      expect(await context("00000000-0000-7000-8000-0000000000f3", "claude-1")).toBe("accepted");
+      expect(await context("00000000-0000-7000-8000-0000000000f4", "claude-1")).toMatch(/UNIQUE constraint failed|Duplicate entry/);
+      expect(
+        await run(
+          `INSERT INTO conversation_contexts (${entity}, title, dense_summary, content_hash, importance) VALUES (?, 1, ?, ?, 't', 's', 'h', 11)`,
+          ["00000000-0000-7000-8000-0000000000f5", now, now],
+        ),
+      ).toMatch(/CHECK constraint failed|CONSTRAINT `ck_conversation_contexts_\d+` failed/);
+
+      // A failure pattern with no client is unique through its scope key.
+      const pattern = (id: string, scopeKey: string) =>
+        run(
+          `INSERT INTO failure_patterns (${entity}, scope_key, pattern_type, signature, error_pattern, first_seen_at, last_seen_at) VALUES (?, 1, ?, ?, ?, 'permission_denied', 'sig', 'e', ?, ?)`,
+          [id, now, now, scopeKey, now, now],
+        );
+      expect(await pattern("00000000-0000-7000-8000-0000000000f6", "-:-")).toBe("accepted");
+      expect(await pattern("00000000-0000-7000-8000-0000000000f7", "-:-")).toMatch(/UNIQUE constraint failed|Duplicate entry/);
+
+      const snippet = "00000000-0000-7000-8000-0000000000f8";
+      expect(
+        await run(
+          `INSERT INTO context_snippets (${entity}, context_id, category, title, dense_content, content_hash) VALUES (?, 1, ?, ?, ?, 'command', 't', 'c', 'h')`,
+          [snippet, now, now, "00000000-0000-7000-8000-0000000000f3"],
+        ),
+      ).toBe("accepted");
+      const tag = (id: string, name: string) =>
+        run(`INSERT INTO context_tags (${entity}, owner_type, owner_id, tag) VALUES (?, 1, ?, ?, 'snippet', ?, ?)`, [
+          id,
+          now,
+          now,
+          snippet,
+          name,
+        ]);
+      expect(await tag("00000000-0000-7000-8000-0000000000f9", "nginx")).toBe("accepted");
+      expect(await tag("00000000-0000-7000-8000-0000000000fa", "nginx")).toMatch(/UNIQUE constraint failed|Duplicate entry/);
+      expect(await tag("00000000-0000-7000-8000-0000000000fb", "Nginx")).toMatch(
+        /CHECK constraint failed|CONSTRAINT `ck_context_tags_\d+` failed/,
+      );
+
+      const part = (index: number, count: number) =>
+        run("INSERT INTO ingest_parts (id, idempotency_key, part_index, part_count, content, received_at) VALUES (?, 'k', ?, ?, 'x', ?)", [
+          `00000000-0000-7000-8000-00000000010${index}`,
+          index,
+          count,
+          now,
+        ]);
+      expect(await part(2, 2)).toMatch(/CHECK constraint failed|CONSTRAINT `ck_ingest_parts_\d+` failed/);
+      expect(await part(1, 2)).toBe("accepted");
+
+      expect(await run("DELETE FROM conversation_contexts WHERE id = ?", ["00000000-0000-7000-8000-0000000000f3"])).toBe("accepted");
+      const [row] = await db.sequelize.query<{ n: unknown }>("SELECT COUNT(*) AS n FROM context_snippets", { type: QueryTypes.SELECT });
+      expect(Number(row?.n)).toBe(0);
     } finally {
       await db.close();
     }
