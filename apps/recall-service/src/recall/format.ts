@@ -1,0 +1,101 @@
+import type { Candidate } from "./candidate";
+import { isKnownIssue } from "./supersede";
+
+/** The longest line of one item: room for several items even in a small budget. */
+export const maxItemLineChars = 480;
+/** Project state, its next actions and blockers may say more: they come first and matter most. */
+export const maxStateLineChars = 900;
+/** Below this, a trimmed line says too little to be worth its place. */
+export const minUsefulLineChars = 48;
+
+const ellipsis = "…";
+
+/** A date as the lines show it: YYYY-MM-DD in UTC. */
+export function formatDate(time: Date): string {
+  return Number.isNaN(time.getTime()) ? "0000-00-00" : time.toISOString().slice(0, 10);
+}
+
+/** Text on one line: control characters and runs of whitespace become one space. */
+export function oneLine(text: string): string {
+  return text.replace(/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ").trim();
+}
+
+/**
+ * Cuts text to at most `max` characters (UTF-16 code units, as JavaScript and Claude Code count
+ * them), ending with "…" when cut, never splitting a surrogate pair.
+ */
+export function trimTo(text: string, max: number): string {
+  if (text.length <= max) return text;
+  if (max <= 0) return "";
+  let end = max - ellipsis.length;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return end > 0 ? `${text.slice(0, end).trimEnd()}${ellipsis}` : "";
+}
+
+/** `[<kind> <short_id> <YYYY-MM-DD> <machine_name>]`, the machine left out when unknown. */
+export function itemTag(candidate: Candidate, shortId: string): string {
+  const machine = oneLine(candidate.machineName ?? "").replace(/[\]\s]+/g, "_");
+  return `[${candidate.kind} ${shortId} ${formatDate(candidate.time)}${machine ? ` ${machine}` : ""}]`;
+}
+
+/** The words after the tag: `<title>: <summary>`, or `known issue: <error> -> fix: <solution>`. */
+export function itemText(candidate: Candidate): string {
+  if (isKnownIssue(candidate)) {
+    const error = oneLine(candidate.errorPattern || candidate.title);
+    return `known issue: ${error} -> fix: ${oneLine(candidate.recommendedSolution ?? "")}`;
+  }
+  const title = oneLine(candidate.title);
+  const body = oneLine(candidate.body);
+  if (!body || body === title) return title;
+  return title ? `${title}: ${body}` : body;
+}
+
+/** The one dense line of an item, at most `max` characters. */
+export function itemLine(candidate: Candidate, shortId: string, max: number): string {
+  return trimTo(`- ${itemTag(candidate, shortId)} ${itemText(candidate)}`, max);
+}
+
+/** The lines under a project state: its open next actions, then its blockers. */
+export function stateDetailLines(candidate: Candidate): string[] {
+  const lines: string[] = [];
+  const actions = (candidate.nextActions ?? []).map(oneLine).filter((a) => a.length > 0);
+  if (actions.length > 0) lines.push(`  next actions: ${actions.map((a, i) => `${i + 1}) ${a}`).join("; ")}`);
+  const blockers = (candidate.blockers ?? []).map(oneLine).filter((b) => b.length > 0);
+  if (blockers.length > 0) lines.push(`  blockers: ${blockers.join("; ")}`);
+  return lines;
+}
+
+/** What the header names: the project and client the memory is about, in words where known. */
+export interface HeaderLabels {
+  project?: string;
+  client?: string;
+}
+
+/** The first line of the injected text. */
+export function headerLine(labels: HeaderLabels): string {
+  const about = [labels.project ? `project ${oneLine(labels.project)}` : "", labels.client ? `client ${oneLine(labels.client)}` : ""]
+    .filter((part) => part.length > 0)
+    .join(", ");
+  return trimTo(`# Memory from earlier sessions${about ? ` (${about})` : ""}; each line: [kind short_id date machine]`, 300);
+}
+
+/** The last line: how to read an item in full. */
+export function footerLine(shortId: string): string {
+  return `Full item: msp recall --id ${shortId}`;
+}
+
+/** Everything known about an item, for GetMemoryItem: several lines, nothing trimmed. */
+export function fullText(candidate: Candidate, shortId: string): string {
+  const lines = [`${itemTag(candidate, shortId)} ${oneLine(candidate.title)}`];
+  if (isKnownIssue(candidate) || candidate.kind === "failure_pattern") {
+    if (candidate.errorPattern) lines.push(`error: ${candidate.errorPattern}`);
+    if (candidate.recommendedSolution) lines.push(`fix: ${candidate.recommendedSolution}`);
+    if (candidate.occurrenceCount !== undefined) lines.push(`seen ${candidate.occurrenceCount} times`);
+  }
+  if (candidate.body.trim()) lines.push("", candidate.body.trim());
+  const details = stateDetailLines(candidate).map((line) => line.trim());
+  if (details.length > 0) lines.push("", ...details);
+  if (candidate.tags.length > 0) lines.push("", `tags: ${candidate.tags.join(", ")}`);
+  return lines.join("\n");
+}

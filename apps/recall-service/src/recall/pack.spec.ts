@@ -1,0 +1,128 @@
+import type { Candidate, MemoryKind } from "./candidate";
+import { headerLine } from "./format";
+import { defaultBudgetChars, maxBudgetChars, pack } from "./pack";
+import { rankCandidates } from "./rank";
+import { scoringContext } from "./score";
+import { daysAgo, makeCandidate, seededRandom, testNow } from "./testing";
+
+const scope = { projectId: "project-1", clientId: "client-1" };
+const header = headerLine({ project: "github.com/acme/app", client: "Acme" });
+const kinds: MemoryKind[] = ["context", "snippet", "decision", "insight", "failure_pattern", "project_state"];
+
+function randomCandidates(random: () => number, count: number): Candidate[] {
+  const text = (max: number) => {
+    const words = ["nginx", "dns", "restart", "backup", "😀", "ünïcode", "x".repeat(60), "\n", "fix", "proxy"];
+    return Array.from({ length: Math.floor(random() * max) }, () => words[Math.floor(random() * words.length)]).join(" ");
+  };
+  return Array.from({ length: count }, (_, i) => {
+    const kind = kinds[Math.floor(random() * kinds.length)]!;
+    return makeCandidate({
+      kind,
+      title: `${text(12)} ${i}`,
+      body: text(300),
+      time: daysAgo(random() * 200),
+      importance: Math.floor(random() * 11),
+      textRelevance: random(),
+      pinned: random() < 0.1,
+      machineName: random() < 0.2 ? null : `MACHINE-${Math.floor(random() * 4)}`,
+      contentHash: random() < 0.3 ? `h${Math.floor(random() * 10)}` : null,
+      nextActions: kind === "project_state" ? Array.from({ length: Math.floor(random() * 6) }, () => text(20)) : [],
+      blockers: kind === "project_state" && random() < 0.5 ? [text(10)] : [],
+      occurrenceCount: Math.floor(random() * 6),
+      errorPattern: text(10),
+      recommendedSolution: text(10),
+    });
+  });
+}
+
+/** A tokenizer stand-in that is not additive over lines (the real one is close to, not exactly, additive). */
+const fakeTokens = (text: string) => Math.ceil(text.length / 3) + (text.match(/\n/g)?.length ?? 0);
+
+describe("pack", () => {
+  it("the formatted text is never over budget, for random candidate sets and budgets", () => {
+    const random = seededRandom(42);
+    for (let round = 0; round < 400; round++) {
+      const candidates = randomCandidates(random, Math.floor(random() * 60));
+      const ranked = rankCandidates(candidates, scoringContext(scope, "nginx", testNow));
+      const chars = Math.floor(random() * 13_000);
+      const tokens = random() < 0.3 ? { limit: Math.floor(random() * 4000), count: fakeTokens } : undefined;
+      const packed = pack(ranked, { budget: { chars, ...(tokens ? { tokens } : {}) }, header, maxItems: 1 + Math.floor(random() * 80) });
+
+      expect(packed.text.length).toBeLessThanOrEqual(Math.min(chars, maxBudgetChars));
+      if (tokens) expect(fakeTokens(packed.text)).toBeLessThanOrEqual(tokens.limit);
+      const ids = packed.items.map((i) => `${i.candidate.kind}:${i.candidate.id}`);
+      expect(new Set(ids).size).toBe(ids.length);
+      if (packed.items.length === 0) expect(packed.text).toBe("");
+      else {
+        expect(packed.text.startsWith(`${header}\n`)).toBe(true);
+        expect(packed.text).toMatch(/\nFull item: msp recall --id [a-z2-7]{8}$/);
+        for (const item of packed.items) expect(packed.text).toContain(item.line);
+      }
+    }
+  });
+
+  it("keeps project state and next actions first, then the rest by score", () => {
+    const state = makeCandidate({
+      kind: "project_state",
+      title: "Phase: cut-over (80%)",
+      body: "Mail moved, DNS pending",
+      importance: 0,
+      time: daysAgo(60),
+      nextActions: ["switch MX records", "remove old connector"],
+      blockers: ["client approval"],
+    });
+    const strong = makeCandidate({ title: "Strong item", importance: 10, textRelevance: 1 });
+    const weak = makeCandidate({ title: "Weak item", importance: 1, time: daysAgo(40) });
+    const ranked = rankCandidates([weak, strong, state], scoringContext(scope, "", testNow));
+    const packed = pack(ranked, { budget: { chars: defaultBudgetChars }, header, maxItems: 10 });
+    const lines = packed.text.split("\n");
+
+    expect(packed.items.map((i) => i.candidate.title)).toEqual(["Phase: cut-over (80%)", "Strong item", "Weak item"]);
+    expect(lines[1]).toMatch(/^- \[project_state [a-z2-7]{8} [\d-]+ LAPTOP-3\] Phase: cut-over \(80%\): Mail moved, DNS pending$/);
+    expect(lines[2]).toBe("  next actions: 1) switch MX records; 2) remove old connector");
+    expect(lines[3]).toBe("  blockers: client approval");
+    expect(lines[4]).toContain("Strong item");
+  });
+
+  it("keeps project state and its next actions even when the budget is tight", () => {
+    const state = makeCandidate({ kind: "project_state", title: "State", body: "s".repeat(300), nextActions: ["next one"] });
+    const others = Array.from({ length: 30 }, (_, i) => makeCandidate({ title: `Other ${i}`, importance: 10, textRelevance: 1 }));
+    const ranked = rankCandidates([...others, state], scoringContext(scope, "", testNow));
+    const packed = pack(ranked, { budget: { chars: 400 }, header, maxItems: 50 });
+    expect(packed.text.length).toBeLessThanOrEqual(400);
+    expect(packed.items[0]?.candidate.kind).toBe("project_state");
+    expect(packed.text.split("\n")[2]).toBe("  next actions: 1) next one");
+  });
+
+  it("trims long items to fit instead of dropping the budget's remainder", () => {
+    const items = Array.from({ length: 5 }, (_, i) => makeCandidate({ title: `Item ${i}`, body: "z".repeat(5000) }));
+    const packed = pack(rankCandidates(items, scoringContext(scope, "", testNow)), { budget: { chars: 2000 }, header, maxItems: 10 });
+    expect(packed.items.length).toBeGreaterThanOrEqual(3);
+    for (const item of packed.items) expect(item.line.endsWith("…")).toBe(true);
+  });
+
+  it("returns no text when nothing is known or nothing fits, and honours max_items", () => {
+    expect(pack([], { budget: { chars: 8000 }, header, maxItems: 10 })).toEqual({ text: "", items: [] });
+    const ranked = rankCandidates([makeCandidate(), makeCandidate(), makeCandidate()], scoringContext(scope, "", testNow));
+    expect(pack(ranked, { budget: { chars: 50 }, header, maxItems: 10 })).toEqual({ text: "", items: [] });
+    expect(pack(ranked, { budget: { chars: 8000 }, header, maxItems: 2 }).items).toHaveLength(2);
+  });
+
+  it("caps any character budget at 10,000", () => {
+    const many = Array.from({ length: 200 }, (_, i) => makeCandidate({ title: `Item ${i} ${"w".repeat(30)}`, body: "b".repeat(600) }));
+    const packed = pack(rankCandidates(many, scoringContext(scope, "", testNow)), { budget: { chars: 50_000 }, header, maxItems: 500 });
+    expect(packed.text.length).toBeLessThanOrEqual(maxBudgetChars);
+    expect(packed.text.length).toBeGreaterThan(maxBudgetChars - 500);
+  });
+});
+
+describe("rankCandidates", () => {
+  it("leaves out items already injected, by short id", () => {
+    const a = makeCandidate();
+    const b = makeCandidate();
+    const context = scoringContext(scope, "", testNow);
+    const first = pack(rankCandidates([a, b], context), { budget: { chars: 8000 }, header, maxItems: 10 });
+    const excluded = new Set(first.items.filter((i) => i.candidate.id === a.id).map((i) => i.shortId));
+    expect(rankCandidates([a, b], context, excluded).map((s) => s.candidate.id)).toEqual([b.id]);
+  });
+});

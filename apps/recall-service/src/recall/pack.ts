@@ -1,0 +1,162 @@
+import { footerLine, itemLine, maxItemLineChars, maxStateLineChars, minUsefulLineChars, stateDetailLines, trimTo } from "./format";
+import type { ScoredCandidate } from "./score";
+import { byScore } from "./score";
+import { shortIdLength, shortIdOf } from "./short-id";
+
+/** What a hook injects when the caller names no budget. */
+export const defaultBudgetChars = 8_000;
+/** Claude Code keeps at most 10,000 characters of injected text: never more, whatever was asked. */
+export const maxBudgetChars = 10_000;
+
+/** Counts a text in some unit (tokens of a tokenizer). */
+export type TextMeasure = (text: string) => number;
+
+export interface PackBudget {
+  /** Characters (UTF-16 code units); capped at maxBudgetChars. */
+  chars: number;
+  /** Optionally also a number of tokens, as `count` measures them. */
+  tokens?: { limit: number; count: TextMeasure };
+}
+
+export interface PackOptions {
+  budget: PackBudget;
+  /** The first line, naming the project and client. */
+  header: string;
+  maxItems: number;
+}
+
+/** A recalled item as packed: its score, short id and the dense line that represents it. */
+export interface PackedItem extends ScoredCandidate {
+  shortId: string;
+  line: string;
+}
+
+export interface PackedRecall {
+  /** The injection text: header, item lines, footer; "" when no item fits or none is known. */
+  text: string;
+  items: PackedItem[];
+}
+
+interface Entry {
+  item: PackedItem;
+  lines: string[];
+}
+
+/**
+ * Packs ranked items into the budget: project states and their next actions and blockers first,
+ * then the rest by score, each one dense line trimmed to fit, between a header and a footer. The
+ * text never exceeds the character budget (nor the token budget, checked with the real counter).
+ */
+export function pack(ranked: readonly ScoredCandidate[], options: PackOptions): PackedRecall {
+  const charLimit = Math.max(0, Math.min(Math.floor(options.budget.chars), maxBudgetChars));
+  const tokens = options.budget.tokens;
+  const ordered = [
+    ...ranked.filter((s) => s.candidate.kind === "project_state").sort(byScore),
+    ...ranked.filter((s) => s.candidate.kind !== "project_state").sort(byScore),
+  ];
+  const footerSample = footerLine("x".repeat(shortIdLength));
+  const room = new Room(charLimit, tokens, [options.header, footerSample]);
+  const entries: Entry[] = [];
+  for (const scored of ordered) {
+    if (entries.length >= options.maxItems) break;
+    const entry = fitEntry(scored, room);
+    if (entry) entries.push(entry);
+    if (room.exhausted()) break;
+  }
+  // Token counts of joined lines may differ slightly from the sum of their parts: measure the
+  // real text and give up trailing items until it fits.
+  for (;;) {
+    const text = render(options.header, entries);
+    if (room.accepts(text)) return { text, items: entries.map((e) => e.item) };
+    entries.pop();
+  }
+}
+
+function render(header: string, entries: readonly Entry[]): string {
+  const first = entries[0];
+  if (!first) return "";
+  return [header, ...entries.flatMap((e) => e.lines), footerLine(first.item.shortId)].join("\n");
+}
+
+/** The item's lines as they fit in what is left of the budget, or null when it does not fit usefully. */
+function fitEntry(scored: ScoredCandidate, room: Room): Entry | null {
+  const { candidate } = scored;
+  const shortId = shortIdOf(candidate.kind, candidate.id);
+  if (candidate.kind !== "project_state") {
+    const line = room.take(itemLine(candidate, shortId, maxItemLineChars));
+    return line === null ? null : { item: { ...scored, shortId, line }, lines: [line] };
+  }
+  // The state's line leaves room for its next actions and blockers (up to half of what is left).
+  const details = stateDetailLines(candidate).map((detail) => trimTo(detail, maxStateLineChars));
+  const line = room.take(itemLine(candidate, shortId, maxStateLineChars), details);
+  if (line === null) return null;
+  const lines = [line];
+  for (const detail of details) {
+    const fitted = room.take(detail);
+    if (fitted !== null) lines.push(fitted);
+  }
+  return { item: { ...scored, shortId, line }, lines };
+}
+
+/** What is left of the budget once the header and footer are reserved. */
+class Room {
+  private chars: number;
+  private tokens: number;
+
+  constructor(
+    private readonly charLimit: number,
+    private readonly tokenBudget: PackBudget["tokens"],
+    reserved: readonly string[],
+  ) {
+    // Every line but the first is preceded by a newline.
+    this.chars = charLimit - reserved.reduce((sum, line) => sum + line.length, 0) - (reserved.length - 1);
+    this.tokens = tokenBudget ? tokenBudget.limit - reserved.reduce((sum, line) => sum + this.count(line) + 1, 0) : Infinity;
+  }
+
+  exhausted(): boolean {
+    return this.chars <= 1 || this.tokens <= 1;
+  }
+
+  accepts(text: string): boolean {
+    return text.length <= this.charLimit && (!this.tokenBudget || this.tokenBudget.count(text) <= this.tokenBudget.limit);
+  }
+
+  /**
+   * The line, trimmed to what is left, counted as used; null when too little of it would fit.
+   * Room for the lines `after` it is kept free, up to half of what is left.
+   */
+  take(line: string, after: readonly string[] = []): string | null {
+    const keepChars = Math.min(
+      after.reduce((sum, next) => sum + next.length + 1, 0),
+      Math.floor(this.chars / 2),
+    );
+    const keepTokens = Math.min(
+      after.reduce((sum, next) => sum + this.count(next) + 1, 0),
+      Math.floor(this.tokens / 2),
+    );
+    let fitted = trimTo(line, this.chars - 1 - keepChars);
+    if (this.tokenBudget) fitted = this.trimToTokens(fitted, this.tokens - 1 - keepTokens);
+    if (fitted.length === 0 || (fitted !== line && fitted.length < minUsefulLineChars)) return null;
+    this.chars -= fitted.length + 1;
+    this.tokens -= this.count(fitted) + 1;
+    return fitted;
+  }
+
+  private count(text: string): number {
+    return this.tokenBudget ? this.tokenBudget.count(text) : 0;
+  }
+
+  /** The longest trim of line within `limit` tokens (binary search over its length). */
+  private trimToTokens(line: string, limit: number): string {
+    if (limit <= 0) return "";
+    if (this.count(line) <= limit) return line;
+    let low = 0;
+    let high = line.length;
+    while (low < high) {
+      const middle = Math.ceil((low + high) / 2);
+      if (this.count(trimTo(line, middle)) <= limit) low = middle;
+      else high = middle - 1;
+    }
+    return trimTo(line, low);
+  }
+}

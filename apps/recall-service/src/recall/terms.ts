@@ -1,0 +1,47 @@
+/** English words too common to tell items apart; left out of terms, subjects and title comparison. */
+const stopwords = new Set(
+  (
+    "a an and are as at be been but by can could did do does for from had has have how i if in into is it its " +
+    "me my no not of on or our please so that the their them then there these they this to was we were what when " +
+    "where which who why will with would you your"
+  ).split(" "),
+);
+
+/** Letters and digits (any script) make a word; everything else separates words. */
+const wordPattern = /[\p{L}\p{N}_]+/gu;
+
+/**
+ * The distinct words of a text that matter for matching: lower-cased, diacritics removed, words
+ * shorter than `minLength` and stopwords dropped, in order of first appearance.
+ */
+export function termsOf(text: string, minLength = 2): string[] {
+  const folded = text
+    .normalize("NFKD")
+    .replace(/\p{M}+/gu, "")
+    .toLowerCase();
+  const seen = new Set<string>();
+  for (const match of folded.matchAll(wordPattern)) {
+    const word = match[0];
+    if (word.length < minLength || stopwords.has(word)) continue;
+    seen.add(word);
+  }
+  return [...seen];
+}
+
+/** A decision's subject in the form two wordings of the same subject share. */
+export function normalizeSubject(subject: string): string {
+  return termsOf(subject).join(" ");
+}
+
+/**
+ * Jaccard similarity of two titles' word sets: 1 for the same words, 0 for none in common. Single
+ * characters count here: "Server 1" and "Server 2" are different things.
+ */
+export function titleSimilarity(a: string, b: string): number {
+  const left = new Set(termsOf(a, 1));
+  const right = new Set(termsOf(b, 1));
+  if (left.size === 0 || right.size === 0) return 0;
+  let common = 0;
+  for (const word of left) if (right.has(word)) common += 1;
+  return common / (left.size + right.size - common);
+}
