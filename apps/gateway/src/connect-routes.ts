@@ -22,7 +22,7 @@ export function connectRoutes(services: readonly DescService[], forward: Forward
         if (!isUnary(method)) continue;
         router.rpc(method, async (request, context: HandlerContext) => {
           try {
-            return await forward(method, request, {
+            return await forward.message(method, request, {
               authorization: context.requestHeader.get("authorization") ?? undefined,
               requestId: context.requestHeader.get("x-request-id") ?? undefined,
               clientIp: undefined,

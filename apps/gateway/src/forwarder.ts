@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { DescMessage, DescMethodUnary, MessageInitShape, MessageShape } from "@bufbuild/protobuf";
+import { fromBinary } from "@bufbuild/protobuf";
 import type { AuthGate } from "./auth-gate";
 import type { Backends } from "./backends";
+import { jsonWriterOf } from "./json-writer";
 
 /** Calls after which cached token and API key answers may be wrong: revocations, and changes to keys and users. */
 const revokingPaths = new Set([
@@ -20,25 +22,41 @@ export interface IncomingCall {
   signal?: AbortSignal;
 }
 
-/** Checks the caller, then calls the owning service over gRPC: the one path REST and Connect share. */
-export type Forwarder = <I extends DescMessage, O extends DescMessage>(
+type Forward<R> = <I extends DescMessage, O extends DescMessage>(
   method: DescMethodUnary<I, O>,
   input: MessageInitShape<I>,
   call: IncomingCall,
-) => Promise<MessageShape<O>>;
+) => Promise<R extends "message" ? MessageShape<O> : string>;
+
+/** Checks the caller, then calls the owning service over gRPC: the one path REST and Connect share. */
+export interface Forwarder {
+  /** The answer as a message, for Connect and gRPC-web. */
+  message: Forward<"message">;
+  /** The answer as proto3 JSON text, written straight from its encoding (json-writer.ts), for REST. */
+  json: Forward<"json">;
+}
 
 const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
 
 export function createForwarder(gate: AuthGate, backends: Backends): Forwarder {
-  return async (method, input, call) => {
+  const forward = async <I extends DescMessage, O extends DescMessage, R>(
+    method: DescMethodUnary<I, O>,
+    input: MessageInitShape<I>,
+    call: IncomingCall,
+    decode: (bytes: Buffer) => R,
+  ): Promise<R> => {
     const path = `/${method.parent.typeName}/${method.name}`;
     const forwarding = await gate.check(path, call.authorization);
     const headers = new Headers();
     if (forwarding.authorization) headers.set("authorization", forwarding.authorization);
     headers.set("x-request-id", call.requestId && requestIdPattern.test(call.requestId) ? call.requestId : randomUUID());
     if (call.clientIp) headers.set("x-forwarded-for", call.clientIp);
-    const response = await backends.unary(method, input, headers, call.signal);
+    const response = await backends.unary(method, input, headers, decode, call.signal);
     if (revokingPaths.has(path)) gate.forgetRevocations();
-    return response.message;
+    return response;
+  };
+  return {
+    message: (method, input, call) => forward(method, input, call, (bytes) => fromBinary(method.output, bytes)),
+    json: (method, input, call) => forward(method, input, call, jsonWriterOf(method.output)),
   };
 }

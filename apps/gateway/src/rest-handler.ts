@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { DescMessage } from "@bufbuild/protobuf";
-import { fromJson, toJson } from "@bufbuild/protobuf";
+import { fromJson } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { Logger } from "@msp/logging";
 import type { Forwarder } from "./forwarder";
@@ -22,7 +22,7 @@ export function createRestHandler(options: RestHandlerOptions): (req: IncomingMe
   return (req, res) => {
     const requestId = typeof req.headers["x-request-id"] === "string" ? req.headers["x-request-id"] : undefined;
     handle(req, options).then(
-      (json) => send(res, 200, json),
+      (json) => sendText(res, 200, json),
       (error: unknown) => {
         const { status, body, unexpected, headers } = toHttpError(error);
         if (unexpected) options.logger.error({ err: error, requestId, path: req.url }, "unexpected error in the REST handler");
@@ -33,7 +33,8 @@ export function createRestHandler(options: RestHandlerOptions): (req: IncomingMe
   };
 }
 
-async function handle(req: IncomingMessage, options: RestHandlerOptions): Promise<unknown> {
+/** Answers a request with the JSON text of the service's response. */
+async function handle(req: IncomingMessage, options: RestHandlerOptions): Promise<string> {
   const url = new URL(req.url ?? "/", "http://gateway");
   let found;
   try {
@@ -75,12 +76,11 @@ async function handle(req: IncomingMessage, options: RestHandlerOptions): Promis
   } catch (error) {
     throw badRequest(`invalid request: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const response = await options.forward(route.method, message, {
+  return options.forward.json(route.method, message, {
     authorization: req.headers.authorization,
     requestId: typeof req.headers["x-request-id"] === "string" ? req.headers["x-request-id"] : undefined,
     clientIp: req.socket.remoteAddress,
   });
-  return toJson(route.method.output, response, { alwaysEmitImplicit: true });
 }
 
 function parseJson(text: string): unknown {
@@ -93,8 +93,11 @@ function parseJson(text: string): unknown {
 }
 
 function send(res: ServerResponse, status: number, json: unknown): void {
+  sendText(res, status, JSON.stringify(json));
+}
+
+function sendText(res: ServerResponse, status: number, body: string): void {
   if (res.headersSent) return;
-  const body = JSON.stringify(json);
   res.writeHead(status, {
     "content-type": "application/json; charset=utf-8",
     "cache-control": "no-store",
