@@ -361,7 +361,8 @@ export const recall: Migration = {
         idempotency_key: col.string(200).notNull(),
         claude_session_id: col.string(128).notNull(),
         context_id: col.ref("conversation_contexts", "SET NULL"),
-        status: col.enum(["stored", "updated"]).notNull(),
+        // stale: a shorter save of a session already stored further; nothing was written.
+        status: col.enum(["stored", "updated", "stale"]).notNull(),
         created_at: col.datetime().notNull(),
       },
       { unique: ["idempotency_key"], indexes: ["claude_session_id", "created_at"] },

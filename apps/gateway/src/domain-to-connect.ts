@@ -12,6 +12,7 @@ const codeOf: Record<ErrorCode, Code> = {
   permission_denied: Code.PermissionDenied,
   resource_exhausted: Code.ResourceExhausted,
   unavailable: Code.Unavailable,
+  unimplemented: Code.Unimplemented,
   internal: Code.Internal,
 };
 

@@ -9,6 +9,7 @@ export type ErrorCode =
   | "permission_denied"
   | "resource_exhausted"
   | "unavailable"
+  | "unimplemented"
   | "internal";
 
 /** One broken rule on one request field, as google.rpc.BadRequest.FieldViolation names it. */
@@ -60,6 +61,11 @@ export function failedPrecondition(message: string): DomainError {
 /** An optimistic-concurrency conflict: the caller's etag is stale. */
 export function aborted(message: string): DomainError {
   return new DomainError("aborted", message);
+}
+
+/** A method the service declares but does not answer (yet). */
+export function unimplemented(message: string): DomainError {
+  return new DomainError("unimplemented", message);
 }
 
 export function isDomainError(error: unknown): error is DomainError {

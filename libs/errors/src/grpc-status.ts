@@ -12,6 +12,7 @@ const statusOf: Record<ErrorCode, GrpcStatus> = {
   permission_denied: GrpcStatus.PERMISSION_DENIED,
   resource_exhausted: GrpcStatus.RESOURCE_EXHAUSTED,
   unavailable: GrpcStatus.UNAVAILABLE,
+  unimplemented: GrpcStatus.UNIMPLEMENTED,
   internal: GrpcStatus.INTERNAL,
 };
 

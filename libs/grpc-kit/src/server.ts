@@ -16,6 +16,8 @@ export interface GrpcServerOptions {
   logger: Logger;
   /** How long shutdown waits for in-flight calls before cancelling them. */
   shutdownGraceMs?: number;
+  /** The largest request message taken (default 16 MiB). */
+  maxReceiveMessageBytes?: number;
 }
 
 /** A started server: where it listens and how to stop it. */
@@ -32,7 +34,7 @@ const healthServiceName = "grpc.health.v1.Health";
  */
 export async function startGrpcServer(options: GrpcServerOptions): Promise<RunningGrpcServer> {
   const server = new Server({
-    "grpc.max_receive_message_length": 16 * 1024 * 1024,
+    "grpc.max_receive_message_length": options.maxReceiveMessageBytes ?? 16 * 1024 * 1024,
     "grpc.keepalive_permit_without_calls": 1,
   });
   for (const service of options.services) server.addService(service.definition, service.bind(options.authenticator));

@@ -14,6 +14,8 @@ import type { ServiceConfig } from "./service-config";
 export interface ServiceModule {
   name: string;
   models: ModelCtor[];
+  /** The largest request message the service takes, when it needs more than the server's default (16 MiB). */
+  maxReceiveMessageBytes?: number;
   services(db: Database, logger: Logger): ServiceRegistration[];
 }
 
@@ -57,6 +59,7 @@ export async function startService(
       authenticator,
       logger: log,
       shutdownGraceMs: config.shutdownGraceMs,
+      ...(module.maxReceiveMessageBytes === undefined ? {} : { maxReceiveMessageBytes: module.maxReceiveMessageBytes }),
     });
   } catch (error) {
     revocation.close();

@@ -1,0 +1,69 @@
+import type { CallContext } from "@msp/grpc-kit";
+import type { IngestRequest, IngestResponse, IngestStats } from "@msp/proto/src/gen/ts/msp/recall/v1/memory";
+import type { MemoryDeps } from "../memory-service";
+import { checkIngestRequest } from "./ingest-request";
+import { findReceipt, storeIngest } from "./ingest-repository";
+import { stagePart } from "./part-staging";
+import { digestTranscript } from "./transcript-digest";
+
+/**
+ * Ingest: check the request; a spent idempotency key is a duplicate; a part of an upload is
+ * staged until all arrived; then the transcript is read (parse, compress, redact) outside any
+ * transaction and stored in one.
+ */
+export async function ingest(deps: MemoryDeps, request: IngestRequest, ctx: CallContext): Promise<IngestResponse> {
+  const command = checkIngestRequest(request);
+  const parts = { partsReceived: 1, partsExpected: command.partCount };
+  const receipt = await findReceipt(deps.db, command.idempotencyKey);
+  if (receipt) return answer(deps, "duplicate", receipt.contextId, stats(parts));
+
+  let transcript = command.transcript;
+  if (command.partCount > 1) {
+    const staged = await stagePart(deps.db, command);
+    if (!staged.complete)
+      return { status: "part_received", context: undefined, stats: stats({ ...parts, partsReceived: staged.received }) };
+    transcript = staged.transcript;
+    parts.partsReceived = command.partCount;
+  }
+  const digest = digestTranscript([transcript], command.claudeSessionId);
+  const stored = await storeIngest(deps.db, command, digest.plan, ctx);
+  const figures = stats({
+    ...parts,
+    lines: digest.lines,
+    records: digest.records,
+    malformedLines: digest.malformedLines,
+    sourceTokens: BigInt(digest.plan.context.sourceTokens),
+    summaryTokens: BigInt(digest.plan.context.summaryTokens),
+    redactions: digest.redactions,
+    decisions: stored.decisions,
+    problems: stored.status === "duplicate" ? 0 : digest.problems,
+    snippets: stored.snippets,
+  });
+  ctx.logger.info(
+    { claudeSessionId: command.claudeSessionId, status: stored.status, lines: digest.lines, redactions: digest.redactions },
+    "transcript ingested",
+  );
+  return answer(deps, stored.status, stored.contextId, figures);
+}
+
+async function answer(deps: MemoryDeps, status: string, contextId: string | null, figures: IngestStats): Promise<IngestResponse> {
+  const context = contextId === null ? undefined : await deps.contexts.get(contextId).catch(() => undefined);
+  return { status, context, stats: figures };
+}
+
+function stats(partial: Partial<IngestStats>): IngestStats {
+  return {
+    lines: 0,
+    records: 0,
+    malformedLines: 0,
+    sourceTokens: 0n,
+    summaryTokens: 0n,
+    redactions: 0,
+    decisions: 0,
+    problems: 0,
+    snippets: 0,
+    partsReceived: 0,
+    partsExpected: 0,
+    ...partial,
+  };
+}

@@ -1,0 +1,58 @@
+import { Op, UniqueConstraintError } from "sequelize";
+import type { Database } from "@msp/db";
+import { uuidv7 } from "@msp/db";
+import { invalidArgument } from "@msp/errors";
+import { IngestPartModel } from "../models";
+import type { IngestCommand } from "./ingest-request";
+import { assembleParts, partRetentionMs } from "./part-assembly";
+
+/** Where an upload stands after one of its parts arrived. */
+export type StagedUpload = { complete: false; received: number } | { complete: true; transcript: string };
+
+/**
+ * Keeps one part of a multi-part upload until the others arrive (a part sent twice is kept
+ * once), and hands back the whole transcript once every part is there. Parts older than 24
+ * hours, from uploads that never finished, are purged on the way.
+ */
+export async function stagePart(db: Database, command: IngestCommand): Promise<StagedUpload> {
+  const key = command.idempotencyKey;
+  await db.transaction(async (transaction) => {
+    await IngestPartModel.destroy({ where: { received_at: { [Op.lt]: new Date(Date.now() - partRetentionMs) } }, transaction });
+    const other = await IngestPartModel.findOne({
+      where: { idempotency_key: key, part_count: { [Op.ne]: command.partCount } },
+      attributes: ["part_count"],
+      raw: true,
+      transaction,
+    });
+    if (other) throw invalidArgument("part_count", `must be the same in every part of an upload (earlier parts said ${other.part_count})`);
+    try {
+      await IngestPartModel.create(
+        {
+          id: uuidv7(),
+          idempotency_key: key,
+          part_index: command.partIndex,
+          part_count: command.partCount,
+          content: command.transcript,
+          received_at: new Date(),
+        },
+        { transaction },
+      );
+    } catch (error) {
+      // The same part again (a retry): the first copy stands.
+      if (!(error instanceof UniqueConstraintError)) throw error;
+    }
+  });
+  const received = await IngestPartModel.count({ where: { idempotency_key: key } });
+  if (received < command.partCount) return { complete: false, received };
+  const parts = await IngestPartModel.findAll({
+    where: { idempotency_key: key },
+    attributes: ["part_index", "content"],
+    order: [["part_index", "ASC"]],
+    raw: true,
+  });
+  const transcript = assembleParts(
+    parts.map((p) => ({ index: Number(p.part_index), content: String(p.content) })),
+    command.partCount,
+  );
+  return transcript === undefined ? { complete: false, received } : { complete: true, transcript };
+}
