@@ -37,6 +37,7 @@ const ownTables = [
   "operation_failures",
   "ingest_parts",
   "ingest_receipts",
+  "recall_short_ids",
 ];
 
 async function tables(db: Database): Promise<string[]> {
