@@ -1,6 +1,6 @@
 import type { Database } from "@msp/db";
 import type { ResourceStore, StoredRecord } from "@msp/resource-kit";
-import { normalizeRow, textOf } from "@msp/resource-kit";
+import { textOf } from "@msp/resource-kit";
 import type { BillableTime } from "@msp/proto/src/gen/ts/msp/work/v1/billable_time";
 import type { CommandRun } from "@msp/proto/src/gen/ts/msp/work/v1/command_run";
 import type { DatabaseChange } from "@msp/proto/src/gen/ts/msp/work/v1/database_change";
@@ -34,10 +34,8 @@ export async function sessionTimeline(db: Database, stores: TimelineStores, id: 
   const rowsOf = async <M>(store: ResourceStore<M>, order: string): Promise<{ row: StoredRecord; message: M }[]> => {
     const table = store.definition.model.getTableName() as string;
     const rows = await db.select<StoredRecord>(`SELECT * FROM ${table} WHERE session_id = ? ORDER BY ${order}`, [session.id]);
-    return rows.map((raw) => {
-      const row = normalizeRow(store.fields, raw);
-      return { row, message: store.toMessage(row) };
-    });
+    // toMessage reads stored values as the driver gives them: no normalized copy of each row.
+    return rows.map((row) => ({ row, message: store.toMessage(row) }));
   };
   const [workItems, fileChanges, commandRuns, problemSolutions, deployments, databaseChanges, ticketLinks, billableTime] =
     await Promise.all([
@@ -53,7 +51,7 @@ export async function sessionTimeline(db: Database, stores: TimelineStores, id: 
 
   const details = new Map<string, SessionTimelineDetails>();
   const detailsOf = (workItemId: unknown): SessionTimelineDetails => {
-    const key = typeof workItemId === "string" ? workItemId : "";
+    const key = workItemId === null || workItemId === undefined ? "" : textOf(workItemId);
     let found = details.get(key);
     if (!found) {
       found = { fileChanges: [], commandRuns: [], problemSolutions: [], deployments: [], databaseChanges: [] };

@@ -99,7 +99,7 @@ export interface ResourceStore<M> {
   create(message: M | undefined, ctx: MutationContext, internal?: StoredRecord): Promise<M>;
   update(message: M | undefined, updateMask: readonly string[] | undefined, ctx: MutationContext): Promise<M>;
   delete(id: string, etag: string, ctx: MutationContext): Promise<void>;
-  /** Turns a normalized row into its message, etag included: for custom methods. */
+  /** Turns a stored row (as the driver gives it, or normalized) into its message, etag included: for custom methods. */
   toMessage(row: StoredRecord): M;
   /** Runs a custom mutation in one transaction with its audit event. */
   mutate<T>(ctx: MutationContext, fn: (hook: HookContext) => Promise<T>): Promise<T>;
