@@ -1,0 +1,52 @@
+import type { CliConfig } from "../local/cli-config";
+import { readLinks } from "../local/folder-links";
+import type { MspPaths } from "../local/msp-home";
+import { catalogIsFresh, readCatalog, refreshCatalog } from "../local/project-catalog";
+import { resolveWorkScope } from "../local/work-scope";
+import type { PlatformClient } from "../platform/platform-client";
+import type { RecallResponse } from "../platform/platform-types";
+import type { WorkScope } from "../spool/spool-event";
+import { memoryScopeOf } from "../spool/spool-event";
+
+/** The scope of a folder, with the project catalog refreshed when it is stale (commands have time for that). */
+export async function folderScope(paths: MspPaths, platform: PlatformClient, cwd: string, forceRefresh = false): Promise<WorkScope> {
+  let catalog = readCatalog(paths.cache);
+  if (forceRefresh || !catalogIsFresh(catalog)) catalog = await refreshCatalog(paths.cache, platform, 15_000);
+  return resolveWorkScope(cwd, readLinks(paths.links), catalog);
+}
+
+export interface FolderRecallOptions {
+  query?: string;
+  explain?: boolean;
+  budgetChars?: number;
+  maxItems?: number;
+}
+
+/** What a session in `cwd` would be recalled with (or what a query finds there). */
+export async function recallForFolder(
+  config: CliConfig,
+  paths: MspPaths,
+  platform: PlatformClient,
+  cwd: string,
+  options: FolderRecallOptions = {},
+): Promise<{ scope: WorkScope; answer: RecallResponse }> {
+  const scope = await folderScope(paths, platform, cwd);
+  const answer = await platform.recall(
+    {
+      scope: memoryScopeOf(scope, config),
+      ...(options.query ? { query: options.query } : {}),
+      ...(options.explain ? { explain: true } : {}),
+      ...(options.maxItems ? { maxItems: options.maxItems } : {}),
+      budgetChars: options.budgetChars ?? 8_000,
+    },
+    30_000,
+  );
+  return { scope, answer };
+}
+
+/** One line naming where a folder's work goes, for people. */
+export function describeScope(scope: WorkScope): string {
+  const where = scope.repository ? `repository ${scope.repository}` : `folder ${scope.cwd}`;
+  if (scope.projectId) return `${where}, project ${scope.projectName ?? scope.projectId}`;
+  return `${where} (no project on the platform has this repository yet; memory is kept by repository)`;
+}

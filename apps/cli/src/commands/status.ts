@@ -1,0 +1,85 @@
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { readConfig } from "../local/cli-config";
+import { readLog } from "../local/error-log";
+import { readLinks } from "../local/folder-links";
+import { readCatalog } from "../local/project-catalog";
+import { resolveWorkScope } from "../local/work-scope";
+import { createPlatformClient } from "../platform/platform-client";
+import { countMspHooks } from "../settings/claude-settings";
+import { claudeSettingsPath, readSettings } from "../settings/settings-file";
+import { senderRunning } from "../spool/sender-lock";
+import { pendingEvents } from "../spool/spool-flush";
+import type { CommonOptions } from "./command-support";
+import { emit, pathsOf } from "./command-support";
+import { describeScope } from "./folder-recall";
+
+/** `msp status`: is the platform reachable, what waits in the spool, what failed lately, this machine, this folder. */
+export async function statusCommand(options: CommonOptions): Promise<void> {
+  const paths = pathsOf(options);
+  const config = readConfig(paths.config);
+  const settingsPath = claudeSettingsPath(process.env["HOME"] || homedir());
+  let hooks = 0;
+  try {
+    hooks = countMspHooks(readSettings(settingsPath).settings);
+  } catch {
+    hooks = -1;
+  }
+  const pending = pendingEvents(paths.spool);
+  const failed = countLines(join(paths.spool, "failed.jsonl"));
+  const errors = readLog(paths.log, 5);
+  const scope = resolveWorkScope(process.cwd(), readLinks(paths.links), readCatalog(paths.cache));
+
+  let server: { reachable: boolean; ms?: number; error?: string } = { reachable: false, error: "not set up" };
+  if (config) {
+    const started = Date.now();
+    try {
+      await createPlatformClient(config.server, config.apiKey).getMachine(config.machineId, 5_000);
+      server = { reachable: true, ms: Date.now() - started };
+    } catch (error) {
+      server = { reachable: false, error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+  const byKind: Record<string, number> = {};
+  for (const event of pending) byKind[event.kind] = (byKind[event.kind] ?? 0) + 1;
+  const data = {
+    configured: config !== undefined,
+    home: paths.home,
+    server: config ? { url: config.server, ...server } : undefined,
+    machine: config ? { id: config.machineId, name: config.machineName } : undefined,
+    hooksInstalled: hooks,
+    settings: settingsPath,
+    spool: { pending: pending.length, byKind, oldest: pending[0]?.at, failed, senderRunning: senderRunning(paths.spool) },
+    folder: scope,
+    recentErrors: errors,
+  };
+  if (!config) {
+    emit(options, data, [`Not set up (no ${paths.config}). Run: msp setup --server URL --user NAME`]);
+    process.exitCode = 1;
+    return;
+  }
+  emit(options, data, [
+    `Server   ${config.server}: ${server.reachable ? `reachable (${server.ms} ms)` : `NOT reachable: ${server.error}`}`,
+    `Machine  ${config.machineName} (${config.machineId})`,
+    `Hooks    ${hooks < 0 ? `${settingsPath} is not valid JSON` : hooks > 0 ? `${hooks} installed in ${settingsPath}` : `none in ${settingsPath}; run msp setup`}`,
+    `Spool    ${
+      pending.length === 0
+        ? "empty"
+        : `${pending.length} waiting (${Object.entries(byKind)
+            .map(([kind, n]) => `${n} ${kind}`)
+            .join(", ")}), oldest ${pending[0]!.at}`
+    }${failed ? `; ${failed} refused, see ${join(paths.spool, "failed.jsonl")}` : ""}${data.spool.senderRunning ? "; a sender is at work" : ""}`,
+    `Folder   ${describeScope(scope)}`,
+    errors.length === 0 ? "Errors   none lately" : `Errors   last ${errors.length} (from ${paths.log}):`,
+    ...errors.map((entry) => `  ${entry.at} ${entry.source}: ${entry.message}`),
+  ]);
+  if (!server.reachable) process.exitCode = 1;
+}
+
+function countLines(path: string): number {
+  if (!existsSync(path)) return 0;
+  return readFileSync(path, "utf8")
+    .split("\n")
+    .filter((line) => line.trim() !== "").length;
+}

@@ -1,0 +1,14 @@
+import type { CliConfig } from "../local/cli-config";
+import type { MspPaths } from "../local/msp-home";
+import type { PlatformClient } from "../platform/platform-client";
+
+/** What delivering an event needs: the platform, this machine, its files, and a time limit per call. */
+export interface DeliveryContext {
+  platform: PlatformClient;
+  config: CliConfig;
+  paths: MspPaths;
+  /** Milliseconds the next call may take (a hook's remaining budget, or a fixed limit in the background). */
+  timeoutMs: () => number;
+  redact: (text: string) => string;
+  log: (message: string) => void;
+}

@@ -1,0 +1,88 @@
+import type { CommandRun, FileChange } from "../platform/platform-types";
+import { quoteFilter } from "../platform/platform-client";
+import type { SpoolEvent } from "../spool/spool-event";
+import type { DeliveryContext } from "./delivery-context";
+import { ensureWorkSession } from "./work-session";
+
+type CommandEvent = Extract<SpoolEvent, { kind: "command" }>;
+type FileChangeEvent = Extract<SpoolEvent, { kind: "file-change" }>;
+
+/** How far around an uncertain first attempt to look for the record it may have created. */
+const uncertainWindowMs = 120_000;
+
+/** Records a Bash command as a commands_run row of the Claude session's work session. */
+export async function deliverCommand(ctx: DeliveryContext, event: CommandEvent): Promise<void> {
+  const sessionId = await ensureWorkSession(ctx, event.claudeSessionId, { scope: event.data.scope, startedAt: event.at });
+  const { data } = event;
+  const record: Omit<CommandRun, "id"> & { shellType: string; errorMessage?: string } = {
+    sessionId,
+    commandText: data.commandText,
+    shellType: data.shellType,
+    ...(data.exitCode !== undefined ? { exitCode: data.exitCode } : {}),
+    ...(data.success !== undefined ? { success: data.success } : {}),
+    ...(data.outputSummary ? { outputSummary: data.outputSummary } : {}),
+    ...(data.errorMessage ? { errorMessage: data.errorMessage } : {}),
+  };
+  if (
+    event.uncertain &&
+    (await alreadyRecorded(
+      ctx,
+      "/api/v1/commands",
+      "commandRuns",
+      sessionId,
+      event.at,
+      (row: CommandRun) => row.commandText === data.commandText,
+    ))
+  )
+    return;
+  await ctx.platform.createCommandRun(record, ctx.timeoutMs());
+}
+
+/** Records a file edit or write as a file_changes row of the Claude session's work session. */
+export async function deliverFileChange(ctx: DeliveryContext, event: FileChangeEvent): Promise<void> {
+  const sessionId = await ensureWorkSession(ctx, event.claudeSessionId, { scope: event.data.scope, startedAt: event.at });
+  const { data } = event;
+  if (
+    event.uncertain &&
+    (await alreadyRecorded(
+      ctx,
+      "/api/v1/fileChanges",
+      "fileChanges",
+      sessionId,
+      event.at,
+      (row: FileChange) => row.filePath === data.filePath,
+    ))
+  )
+    return;
+  await ctx.platform.createFileChange(
+    {
+      sessionId,
+      filePath: data.filePath,
+      changeType: data.changeType,
+      description: data.description,
+      ...(data.sizeBytes !== undefined ? { sizeBytes: data.sizeBytes } : {}),
+    } as Omit<FileChange, "id">,
+    ctx.timeoutMs(),
+  );
+}
+
+/**
+ * After a first attempt that may have reached the server (it sent the request but got no answer
+ * in time), looks for the row it would have created: same session, same text, created around
+ * that moment. Commands and file changes carry no idempotency key of their own.
+ */
+async function alreadyRecorded<T>(
+  ctx: DeliveryContext,
+  path: string,
+  field: string,
+  sessionId: string,
+  at: string,
+  same: (row: T) => boolean,
+): Promise<boolean> {
+  const time = Date.parse(at);
+  const from = new Date(time - uncertainWindowMs).toISOString();
+  const to = new Date(time + uncertainWindowMs).toISOString();
+  const filter = `session_id = ${quoteFilter(sessionId)} AND created_at >= ${quoteFilter(from)} AND created_at <= ${quoteFilter(to)}`;
+  const rows = await ctx.platform.listRaw<T>(path, field, filter, ctx.timeoutMs());
+  return rows.some(same);
+}

@@ -1,0 +1,48 @@
+// The hot path: `msp hook <event>`, run by Claude Code for every hook event. It loads only what
+// a hook needs (fs, node:http, the redactor; no commander, no database, no gRPC), answers within
+// the event's budget, prints nothing on failure, and always exits 0 (exit 2 would block Claude).
+import { writeSync } from "node:fs";
+import { writeLog } from "./local/error-log";
+import { mspHome, mspPaths } from "./local/msp-home";
+import { closeConnections } from "./platform/http-json";
+import { hookBudgetsMs } from "./hooks/deadline";
+import { hookEventOf, hookEvents } from "./hooks/hook-input";
+import { readStdin } from "./hooks/read-stdin";
+import { runHook } from "./hooks/run-hook";
+
+/** `hook <event> [--home DIR]`: the event and the config folder. */
+export function parseHookArgs(args: readonly string[]): { event: string; home?: string } {
+  const rest = args[0] === "hook" ? args.slice(1) : [...args];
+  const homeAt = rest.indexOf("--home");
+  const home = homeAt === -1 ? undefined : rest[homeAt + 1];
+  const positional = rest.filter((arg, i) => (homeAt === -1 || (i !== homeAt && i !== homeAt + 1)) && !arg.startsWith("--"));
+  return { event: positional[0] ?? "", ...(home ? { home } : {}) };
+}
+
+export async function hookMain(args: readonly string[]): Promise<void> {
+  const parsed = parseHookArgs(args);
+  const paths = mspPaths(mspHome(process.env, parsed.home));
+  const event = hookEventOf(parsed.event);
+  if (!event) {
+    writeLog(paths.log, "error", "hook", `unknown hook event "${parsed.event}"`);
+    process.stderr.write(`msp hook: unknown event "${parsed.event}"; one of ${hookEvents.join(", ")}\n`);
+    process.exit(0);
+  }
+  // The hard stop: past the budget, exit 0 with whatever was printed (nothing, usually).
+  const hardStop = setTimeout(() => {
+    writeLog(paths.log, "warn", event, `stopped at its ${hookBudgetsMs[event]} ms budget`);
+    process.exit(0);
+  }, hookBudgetsMs[event] + 100);
+  hardStop.unref();
+  let output = "";
+  try {
+    output = await runHook(event, await readStdin(), paths, process.cwd());
+  } catch (error) {
+    writeLog(paths.log, "error", event, String(error));
+  }
+  if (output) writeSync(1, output.endsWith("\n") ? output : `${output}\n`);
+  closeConnections();
+  process.exit(0);
+}
+
+if (require.main === module) void hookMain(process.argv.slice(2));

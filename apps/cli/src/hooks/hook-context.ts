@@ -1,0 +1,49 @@
+import { redact } from "@msp/redaction";
+import type { CliConfig } from "../local/cli-config";
+import { writeLog } from "../local/error-log";
+import type { MspPaths } from "../local/msp-home";
+import { createPlatformClient } from "../platform/platform-client";
+import type { PlatformClient } from "../platform/platform-client";
+import type { DeliveryContext } from "../delivery/delivery-context";
+import type { SpoolEvent } from "../spool/spool-event";
+import { appendSpoolEvent } from "../spool/spool-file";
+import { startBackgroundSender } from "./background-sender";
+import { Deadline } from "./deadline";
+import type { HookEvent, HookInput } from "./hook-input";
+
+/** Everything one hook run needs, built once per process. */
+export interface HookContext extends DeliveryContext {
+  event: HookEvent;
+  input: HookInput;
+  deadline: Deadline;
+  /** Keeps an event for later delivery (the platform is down or slow). */
+  spool(event: SpoolEvent): void;
+  /** Starts the detached sender when the spool has work (or always, with force). */
+  startSender(force?: boolean): void;
+}
+
+export function createHookContext(event: HookEvent, input: HookInput, config: CliConfig, paths: MspPaths, budgetMs: number): HookContext {
+  const deadline = new Deadline(budgetMs);
+  const platform: PlatformClient = createPlatformClient(config.server, config.apiKey);
+  // Leave a little of the budget for writing the spool and exiting.
+  const timeoutMs = () => Math.max(1, deadline.remaining() - 40);
+  return {
+    event,
+    input,
+    config,
+    paths,
+    platform,
+    deadline,
+    timeoutMs,
+    redact,
+    log: (message) => writeLog(paths.log, "error", event, message),
+    spool: (spooled) => appendSpoolEvent(paths.spool, spooled),
+    startSender: (force = false) => {
+      try {
+        startBackgroundSender(paths.home, paths.spool, force);
+      } catch (error) {
+        writeLog(paths.log, "error", event, `could not start the background sender: ${String(error)}`);
+      }
+    },
+  };
+}

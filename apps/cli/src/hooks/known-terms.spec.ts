@@ -1,0 +1,31 @@
+import { knownTermsOf, promptNamesSomethingKnown } from "./known-terms";
+
+const catalog = {
+  fetchedAt: new Date().toISOString(),
+  clients: [{ id: "c1", name: "Acme Dental" }],
+  projects: [{ id: "p1", name: "Portal", slug: "acme-portal" }],
+};
+const items = [
+  {
+    shortId: "ab12cd34",
+    title: "Restarted nginx on web01.acme.local",
+    line: "- [context ab12cd34 2026-11-25 LAPTOP-3] backup to 10.0.4.12 failed",
+  },
+];
+
+describe("known terms", () => {
+  const terms = knownTermsOf(catalog, items);
+
+  it("collects clients, projects and the hosts recalled lines mention", () => {
+    expect(terms).toEqual(expect.arrayContaining(["acme dental", "portal", "acme-portal", "web01.acme.local", "10.0.4.12"]));
+  });
+
+  it("says yes only when the prompt names one of them, or pastes an error", () => {
+    expect(promptNamesSomethingKnown("can you check web01.acme.local again?", terms)).toBe(true);
+    expect(promptNamesSomethingKnown("Acme Dental called about email", terms)).toBe(true);
+    expect(promptNamesSomethingKnown("got ECONNREFUSED from the API", terms)).toBe(true);
+    expect(promptNamesSomethingKnown("nginx: [emerg] bind() failed", terms)).toBe(true);
+    expect(promptNamesSomethingKnown("rename this variable please", terms)).toBe(false);
+    expect(promptNamesSomethingKnown("the portalized view", terms)).toBe(false); // whole words only
+  });
+});

@@ -1,0 +1,126 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import type { AddressInfo, Server, Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { writeConfig } from "../local/cli-config";
+import { mspPaths } from "../local/msp-home";
+import { readLog } from "../local/error-log";
+import { readSpoolFile, activeSpoolFile } from "../spool/spool-file";
+import { runHook } from "./run-hook";
+
+/** A server that accepts connections and never answers: the slowest platform there is. */
+async function blackHole(): Promise<{ server: Server; url: string; close: () => void }> {
+  const sockets: Socket[] = [];
+  const server = createServer((socket) => void sockets.push(socket));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    server,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
+  };
+}
+
+/** A port nothing listens on: the platform is down. */
+async function closedPort(): Promise<string> {
+  const { server, url } = await blackHole();
+  await new Promise((resolve) => server.close(resolve));
+  return url;
+}
+
+function machine(server: string) {
+  const home = mkdtempSync(join(tmpdir(), "msp-home-"));
+  const paths = mspPaths(home);
+  writeConfig(paths.config, {
+    server,
+    machineId: "m1",
+    machineName: "LAPTOP-3",
+    fingerprint: "f",
+    apiKey: "msp_x_y",
+    setupAt: new Date().toISOString(),
+  });
+  return paths;
+}
+
+const input = (event: Record<string, unknown>) => JSON.stringify({ session_id: "claude-1", cwd: tmpdir(), ...event });
+
+describe("hook budgets", () => {
+  it("SessionStart against a platform that never answers gives up within its 2 s budget, prints nothing, spools the session", async () => {
+    const hole = await blackHole();
+    try {
+      const paths = machine(hole.url);
+      const started = Date.now();
+      const output = await runHook("session-start", input({ hook_event_name: "SessionStart", source: "startup" }), paths, tmpdir());
+      const took = Date.now() - started;
+      expect(output).toBe("");
+      expect(took).toBeLessThan(2_100);
+      expect(took).toBeGreaterThan(1_000); // it did wait for the platform, up to its budget
+      const spooled = readSpoolFile(join(paths.spool, activeSpoolFile)).events;
+      expect(spooled).toMatchObject([{ kind: "session-open", claudeSessionId: "claude-1", uncertain: true }]);
+      expect(
+        readLog(paths.log)
+          .map((entry) => entry.message)
+          .join("\n"),
+      ).toMatch(/recall failed: .*no answer within/);
+    } finally {
+      hole.close();
+    }
+  });
+
+  it("UserPromptSubmit with an error in the prompt gives up within its 1 s budget", async () => {
+    const hole = await blackHole();
+    try {
+      const paths = machine(hole.url);
+      const started = Date.now();
+      const output = await runHook("user-prompt-submit", input({ prompt: "why do I get ECONNREFUSED on web01?" }), paths, tmpdir());
+      expect(output).toBe("");
+      expect(Date.now() - started).toBeLessThan(1_100);
+      expect(readLog(paths.log)[0]?.message).toMatch(/no answer within/);
+    } finally {
+      hole.close();
+    }
+  });
+
+  it("with the platform down every hook returns at once and spools what it must", async () => {
+    const paths = machine(await closedPort());
+    const transcript = join(paths.home, "t.jsonl");
+    writeFileSync(transcript, '{"type":"user"}\n');
+    const events: Array<[Parameters<typeof runHook>[0], Record<string, unknown>]> = [
+      ["session-start", { source: "startup" }],
+      ["user-prompt-submit", { prompt: "deploy failed with error 500" }],
+      [
+        "post-tool-use",
+        { tool_name: "Bash", tool_use_id: "toolu_1", tool_input: { command: "ls" }, tool_response: { stdout: "a", stderr: "" } },
+      ],
+      [
+        "post-tool-use",
+        {
+          tool_name: "Write",
+          tool_use_id: "toolu_2",
+          tool_input: { file_path: transcript, content: "x" },
+          tool_response: { type: "create" },
+        },
+      ],
+      ["stop", { transcript_path: transcript }],
+    ];
+    for (const [event, extra] of events) {
+      const started = Date.now();
+      expect(await runHook(event, input(extra), paths, tmpdir())).toBe("");
+      expect(Date.now() - started).toBeLessThan(500);
+    }
+    const kinds = readSpoolFile(join(paths.spool, activeSpoolFile)).events.map((event) => event.kind);
+    expect(kinds).toEqual(["session-open", "command", "file-change", "transcript"]);
+  });
+
+  it("a hook without setup, or with input that is not Claude's, prints nothing and fails quietly", async () => {
+    const home = mkdtempSync(join(tmpdir(), "msp-home-"));
+    mkdirSync(home, { recursive: true });
+    expect(await runHook("session-start", input({}), mspPaths(home), tmpdir())).toBe("");
+    const paths = machine(await closedPort());
+    expect(await runHook("stop", "not json", paths, tmpdir())).toBe("");
+    expect(readFileSync(paths.log, "utf8")).toContain("hook input is not JSON");
+  });
+});

@@ -1,0 +1,51 @@
+import { readConfig } from "../local/cli-config";
+import { writeLog } from "../local/error-log";
+import type { MspPaths } from "../local/msp-home";
+import { createHookContext } from "./hook-context";
+import type { HookEvent } from "./hook-input";
+import { parseHookInput } from "./hook-input";
+import { hookBudgetsMs } from "./deadline";
+import { postToolUse } from "./post-tool-use";
+import { sessionStart } from "./session-start";
+import { transcriptEvent } from "./transcript-events";
+import { userPromptSubmit } from "./user-prompt-submit";
+
+/**
+ * Runs one hook and returns what Claude should read on stdout ("" for nothing). Never throws:
+ * a failure is written to the log and the hook prints nothing, so the session goes on as if
+ * the platform did not exist.
+ */
+export async function runHook(event: HookEvent, stdinText: string, paths: MspPaths, cwd: string): Promise<string> {
+  try {
+    const config = readConfig(paths.config);
+    if (!config) return ""; // not set up on this machine: stay out of the way
+    const input = parseHookInput(stdinText, cwd);
+    const ctx = createHookContext(event, input, config, paths, hookBudgetsMs[event]);
+    let output = "";
+    try {
+      switch (event) {
+        case "session-start":
+          output = await sessionStart(ctx);
+          break;
+        case "user-prompt-submit":
+          output = await userPromptSubmit(ctx);
+          break;
+        case "post-tool-use":
+          await postToolUse(ctx);
+          break;
+        case "pre-compact":
+        case "stop":
+        case "session-end":
+          transcriptEvent(ctx);
+          break;
+      }
+    } finally {
+      // Earlier events still waiting (the platform was down): deliver them in the background.
+      if (event !== "stop" && event !== "pre-compact" && event !== "session-end") ctx.startSender();
+    }
+    return output;
+  } catch (error) {
+    writeLog(paths.log, "error", event, error instanceof Error ? error.message : String(error));
+    return "";
+  }
+}

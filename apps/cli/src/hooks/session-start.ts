@@ -1,0 +1,74 @@
+import { loadSessionState, saveSessionState } from "../local/session-state";
+import { ensureWorkSession } from "../delivery/work-session";
+import { isRetryable, UnreachableError } from "../platform/http-json";
+import { eventKey } from "../spool/event-key";
+import type { WorkScope } from "../spool/spool-event";
+import { memoryScopeOf } from "../spool/spool-event";
+import type { HookContext } from "./hook-context";
+import { hookScope } from "./hook-scope";
+import { knownTermsOf } from "./known-terms";
+
+/** Claude Code caps injected text at 10,000 characters; recall packs into this many. */
+export const sessionStartBudgetChars = 8_000;
+
+/**
+ * SessionStart: resolve the folder's project, open (or resume) the work session and print what
+ * the platform remembers for this project, from any machine. Returns the text for Claude.
+ */
+export async function sessionStart(ctx: HookContext): Promise<string> {
+  const { input, paths } = ctx;
+  const state = loadSessionState(paths.sessions, input.sessionId);
+  const { scope, catalog } = await hookScope(ctx, true);
+  const startedAt = state.startedAt ?? new Date().toISOString();
+  const [recalled] = await Promise.all([
+    ctx.platform
+      .recall({ scope: memoryScopeOf(scope, ctx.config), budgetChars: sessionStartBudgetChars }, ctx.timeoutMs())
+      .catch((error: unknown) => {
+        ctx.log(`recall failed: ${messageOf(error)}`);
+        return undefined;
+      }),
+    state.workSessionId ? Promise.resolve() : openWorkSession(ctx, scope, startedAt),
+  ]);
+  const text = clipText(recalled?.text ?? "", sessionStartBudgetChars);
+  const items = recalled?.items ?? [];
+  const latest = loadSessionState(paths.sessions, input.sessionId);
+  // After a compaction the earlier injections are gone from Claude's context: start the list afresh.
+  const injected = input.source === "compact" || input.source === "clear" ? [] : latest.injectedShortIds;
+  saveSessionState(paths.sessions, {
+    ...latest,
+    scope,
+    startedAt,
+    injectedShortIds: [...new Set([...injected, ...items.map((item) => item.shortId)])],
+    knownTerms: knownTermsOf(catalog, items),
+  });
+  return text;
+}
+
+/** Opens the work session; when the platform cannot be reached, spools the opening for later. */
+async function openWorkSession(ctx: HookContext, scope: WorkScope, startedAt: string): Promise<void> {
+  const { input } = ctx;
+  try {
+    await ensureWorkSession(ctx, input.sessionId, { scope, startedAt, createFirst: input.source === "startup" });
+  } catch (error) {
+    if (!isRetryable(error)) {
+      ctx.log(`could not open the work session: ${messageOf(error)}`);
+      return;
+    }
+    ctx.spool({
+      id: eventKey(ctx.config.machineId, input.sessionId, "session-open", ""),
+      kind: "session-open",
+      at: startedAt,
+      claudeSessionId: input.sessionId,
+      ...(error instanceof UnreachableError && error.maybeDelivered ? { uncertain: true } : {}),
+      data: { scope, source: input.source ?? "startup" },
+    });
+  }
+}
+
+function clipText(text: string, max: number): string {
+  return text.length <= max ? text : text.slice(0, max);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

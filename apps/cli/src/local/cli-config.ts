@@ -1,0 +1,57 @@
+import { chmodSync, readFileSync } from "node:fs";
+import { writeFileAtomic } from "./atomic-file";
+
+/** What `msp setup` stores in config.json (mode 0600): where the platform is and how this machine signs in. */
+export interface CliConfig {
+  /** The gateway's base URL, such as http://127.0.0.1:8080. */
+  server: string;
+  /** The machine's id in the work service. */
+  machineId: string;
+  /** The machine's host name, shown next to what it remembered ("done on LAPTOP-3"). */
+  machineName: string;
+  fingerprint: string;
+  /** The machine API key (scopes work:write, context:write) the hooks send as bearer token. */
+  apiKey: string;
+  /** The key's id, so a later setup can revoke it. */
+  apiKeyId?: string;
+  /** Who ran setup. */
+  userName?: string;
+  /** The command Claude Code runs for the hooks, without the event name. */
+  hookCommand?: string;
+  setupAt: string;
+}
+
+/** A config.json that exists but cannot be used. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const required = ["server", "machineId", "machineName", "fingerprint", "apiKey"] as const;
+
+/** Reads config.json; undefined when setup has not run. */
+export function readConfig(path: string): CliConfig | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ConfigError(`${path} is not valid JSON; run msp setup again`);
+  }
+  if (typeof value !== "object" || value === null) throw new ConfigError(`${path} must hold a JSON object; run msp setup again`);
+  const record = value as Record<string, unknown>;
+  const missing = required.filter((key) => typeof record[key] !== "string" || record[key] === "");
+  if (missing.length > 0) throw new ConfigError(`${path} lacks ${missing.join(", ")}; run msp setup again`);
+  return record as unknown as CliConfig;
+}
+
+/** Writes config.json with mode 0600 (it holds an API key), also when it existed with a wider mode. */
+export function writeConfig(path: string, config: CliConfig): void {
+  writeFileAtomic(path, `${JSON.stringify(config, null, 2)}\n`, 0o600);
+  chmodSync(path, 0o600);
+}

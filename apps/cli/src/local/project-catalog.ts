@@ -1,0 +1,77 @@
+import { join } from "node:path";
+import { normalizeRemoteUrl } from "./git-remote";
+import { writeFileAtomic } from "./atomic-file";
+import { readJsonFile } from "./json-file";
+import type { Client, Project } from "../platform/platform-types";
+import type { PlatformClient } from "../platform/platform-client";
+import { allPages } from "../platform/platform-client";
+
+/** A project as the hooks need it: found by its normalized repository. */
+export interface CatalogProject {
+  id: string;
+  clientId?: string;
+  name?: string;
+  slug?: string;
+  repository?: string;
+}
+
+/**
+ * The platform's projects and clients, cached on disk so SessionStart resolves a folder to a
+ * project without a round trip; refreshed when older than `catalogMaxAgeMs`.
+ */
+export interface ProjectCatalog {
+  fetchedAt: string;
+  projects: CatalogProject[];
+  clients: Array<{ id: string; name: string }>;
+}
+
+export const catalogMaxAgeMs = 10 * 60_000;
+
+export function catalogPath(cacheDir: string): string {
+  return join(cacheDir, "projects.json");
+}
+
+export function readCatalog(cacheDir: string): ProjectCatalog | undefined {
+  const catalog = readJsonFile<Partial<ProjectCatalog>>(catalogPath(cacheDir), {});
+  if (typeof catalog.fetchedAt !== "string" || !Array.isArray(catalog.projects) || !Array.isArray(catalog.clients)) return undefined;
+  return catalog as ProjectCatalog;
+}
+
+export function catalogIsFresh(catalog: ProjectCatalog | undefined, now = Date.now()): catalog is ProjectCatalog {
+  return catalog !== undefined && now - Date.parse(catalog.fetchedAt) < catalogMaxAgeMs;
+}
+
+/** Fetches every project and client (a few pages at most for a shop) and stores the catalog. */
+export async function refreshCatalog(cacheDir: string, platform: PlatformClient, timeoutMs: number): Promise<ProjectCatalog> {
+  const [projects, clients] = await Promise.all([
+    allPages<Project>((token) => platform.listProjects(token, timeoutMs)),
+    allPages<Client>((token) => platform.listClients(token, timeoutMs)),
+  ]);
+  const catalog = catalogOf(projects, clients);
+  writeFileAtomic(catalogPath(cacheDir), JSON.stringify(catalog));
+  return catalog;
+}
+
+/** The catalog of API projects and clients, with each repo_url normalized. */
+export function catalogOf(projects: readonly Project[], clients: readonly Client[], now = new Date()): ProjectCatalog {
+  return {
+    fetchedAt: now.toISOString(),
+    projects: projects.map((project) => {
+      const repository = project.repoUrl ? normalizeRemoteUrl(project.repoUrl) : undefined;
+      return {
+        id: project.id,
+        ...(project.clientId ? { clientId: project.clientId } : {}),
+        ...(project.name ? { name: project.name } : {}),
+        ...(project.slug ? { slug: project.slug } : {}),
+        ...(repository ? { repository } : {}),
+      };
+    }),
+    clients: clients.filter((client) => client.name).map((client) => ({ id: client.id, name: client.name! })),
+  };
+}
+
+/** The project whose repo_url is this repository (the oldest, when several are). */
+export function projectForRepository(catalog: ProjectCatalog | undefined, repository: string | undefined): CatalogProject | undefined {
+  if (!catalog || !repository) return undefined;
+  return catalog.projects.find((project) => project.repository === repository);
+}

@@ -1,0 +1,69 @@
+import { createHash } from "node:crypto";
+import { readdirSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { WorkScope } from "../spool/spool-event";
+import { writeFileAtomic } from "./atomic-file";
+import { readJsonFile } from "./json-file";
+
+/** What the hooks of one Claude session remember between their processes. */
+export interface SessionState {
+  claudeSessionId: string;
+  /** The work service's session, once opened. */
+  workSessionId?: string;
+  scope?: WorkScope;
+  /** When SessionStart first saw the session. */
+  startedAt?: string;
+  /** Short ids of memory items already injected, so UserPromptSubmit never repeats them. */
+  injectedShortIds: string[];
+  /** Names the last recall mentioned (clients, hosts, projects), for UserPromptSubmit's cheap local check. */
+  knownTerms: string[];
+  /** Transcript bytes already handed to the spool, so a Stop without new turns sends nothing. */
+  queuedOffset?: number;
+}
+
+/** The state file of a Claude session (its id made safe as a file name). */
+export function sessionStatePath(sessionsDir: string, claudeSessionId: string): string {
+  const safe = /^[A-Za-z0-9._-]{1,100}$/.test(claudeSessionId)
+    ? claudeSessionId
+    : createHash("sha256").update(claudeSessionId).digest("hex");
+  return join(sessionsDir, `${safe}.json`);
+}
+
+/** The state of a Claude session; a fresh one when none is stored. */
+export function loadSessionState(sessionsDir: string, claudeSessionId: string): SessionState {
+  const stored = readJsonFile<Partial<SessionState>>(sessionStatePath(sessionsDir, claudeSessionId), {});
+  return {
+    ...stored,
+    claudeSessionId,
+    injectedShortIds: Array.isArray(stored.injectedShortIds) ? stored.injectedShortIds : [],
+    knownTerms: Array.isArray(stored.knownTerms) ? stored.knownTerms : [],
+  };
+}
+
+export function saveSessionState(sessionsDir: string, state: SessionState): void {
+  writeFileAtomic(sessionStatePath(sessionsDir, state.claudeSessionId), JSON.stringify(state));
+}
+
+/** Deletes state files untouched for `maxAgeDays` (run by the background sender, not by hooks). */
+export function pruneSessionStates(sessionsDir: string, maxAgeDays = 30): number {
+  let removed = 0;
+  let files: string[];
+  try {
+    files = readdirSync(sessionsDir);
+  } catch {
+    return 0;
+  }
+  const cutoff = Date.now() - maxAgeDays * 86_400_000;
+  for (const file of files) {
+    const path = join(sessionsDir, file);
+    try {
+      if (statSync(path).mtimeMs < cutoff) {
+        rmSync(path, { force: true });
+        removed++;
+      }
+    } catch {
+      // gone already
+    }
+  }
+  return removed;
+}

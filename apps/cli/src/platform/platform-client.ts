@@ -1,0 +1,140 @@
+import { requestJson } from "./http-json";
+import type {
+  BillableTime,
+  Client,
+  CommandRun,
+  FileChange,
+  IngestRequest,
+  IngestResponse,
+  Machine,
+  MemoryItem,
+  Project,
+  RecallRequest,
+  RecallResponse,
+  TokenResponse,
+  WorkItem,
+  WorkSession,
+} from "./platform-types";
+
+/** A filter value as AIP-160 wants it: double-quoted, with quotes and backslashes escaped. */
+export function quoteFilter(value: string): string {
+  return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+}
+
+/** A page of a List call. */
+export interface Page<T> {
+  items: T[];
+  nextPageToken: string;
+}
+
+/**
+ * The REST calls the CLI makes, each with its own time limit. One object per server and token;
+ * everything goes through the gateway, as ARCHITECTURE.md wants for outside clients.
+ */
+export function createPlatformClient(server: string, token?: string) {
+  const base = server.replace(/\/+$/, "");
+  const call = <T>(method: "GET" | "POST" | "PATCH" | "DELETE", path: string, timeoutMs: number, body?: unknown) =>
+    requestJson<T>({ method, url: `${base}${path}`, token, body, timeoutMs });
+  const list = async <T>(path: string, field: string, filter: string, timeoutMs: number, pageToken = "", pageSize = 500) => {
+    const query = new URLSearchParams({ pageSize: String(pageSize), filter });
+    if (pageToken) query.set("pageToken", pageToken);
+    const json = await call<Record<string, unknown>>("GET", `${path}?${query.toString()}`, timeoutMs);
+    return { items: (json[field] as T[] | undefined) ?? [], nextPageToken: (json["nextPageToken"] as string | undefined) ?? "" } as Page<T>;
+  };
+  const patch = <T>(path: string, fields: Record<string, unknown>, timeoutMs: number) =>
+    call<T>("PATCH", `${path}?updateMask=${Object.keys(fields).map(snakeCase).join(",")}`, timeoutMs, fields);
+
+  return {
+    server: base,
+    /** Every row of a List call with this filter, page after page. */
+    listRaw: <T>(path: string, field: string, filter: string, timeoutMs: number) =>
+      allPages<T>((token) => list<T>(path, field, filter, timeoutMs, token)),
+    login: (username: string, password: string, timeoutMs = 15_000) =>
+      call<TokenResponse>("POST", "/api/v1/auth/token", timeoutMs, { username, password }),
+    exchangeApiKey: (apiKey: string, timeoutMs = 15_000) => call<TokenResponse>("POST", "/api/v1/auth/token", timeoutMs, { apiKey }),
+
+    listProjects: (pageToken: string, timeoutMs: number) => list<Project>("/api/v1/projects", "projects", "", timeoutMs, pageToken),
+    getProject: (id: string, timeoutMs = 10_000) => call<Project>("GET", `/api/v1/projects/${encodeURIComponent(id)}`, timeoutMs),
+    findProjectsBySlug: (slug: string, timeoutMs = 10_000) =>
+      list<Project>("/api/v1/projects", "projects", `slug = ${quoteFilter(slug)}`, timeoutMs),
+    updateProject: (id: string, fields: Partial<Project>, timeoutMs = 10_000) =>
+      patch<Project>(`/api/v1/projects/${encodeURIComponent(id)}`, fields, timeoutMs),
+    listClients: (pageToken: string, timeoutMs: number) => list<Client>("/api/v1/clients", "clients", "", timeoutMs, pageToken),
+    getClient: (id: string, timeoutMs = 10_000) => call<Client>("GET", `/api/v1/clients/${encodeURIComponent(id)}`, timeoutMs),
+
+    getMachine: (id: string, timeoutMs = 10_000) => call<Machine>("GET", `/api/v1/machines/${encodeURIComponent(id)}`, timeoutMs),
+    findMachinesByFingerprint: (fingerprint: string, timeoutMs = 10_000) =>
+      list<Machine>("/api/v1/machines", "machines", `fingerprint = ${quoteFilter(fingerprint)}`, timeoutMs),
+    createMachine: (machine: Record<string, unknown>, timeoutMs = 10_000) =>
+      call<Machine>("POST", "/api/v1/machines", timeoutMs, { machine }),
+    updateMachine: (id: string, fields: Record<string, unknown>, timeoutMs = 10_000) =>
+      patch<Machine>(`/api/v1/machines/${encodeURIComponent(id)}`, fields, timeoutMs),
+
+    createApiKey: (request: { name: string; scopes: string[]; machineId: string }, timeoutMs = 10_000) =>
+      call<{ apiKey: { id: string }; key: string }>("POST", "/api/v1/apiKeys", timeoutMs, request),
+    revokeApiKey: (id: string, timeoutMs = 10_000) =>
+      call<unknown>("POST", `/api/v1/apiKeys/${encodeURIComponent(id)}:revoke`, timeoutMs, {}),
+
+    findWorkSessions: (machineId: string, externalSessionId: string, timeoutMs: number) =>
+      list<WorkSession>(
+        "/api/v1/sessions",
+        "sessions",
+        `machine_id = ${quoteFilter(machineId)} AND external_session_id = ${quoteFilter(externalSessionId)}`,
+        timeoutMs,
+      ),
+    getWorkSession: (id: string, timeoutMs: number) => call<WorkSession>("GET", `/api/v1/sessions/${encodeURIComponent(id)}`, timeoutMs),
+    createWorkSession: (session: Partial<WorkSession>, timeoutMs: number) =>
+      call<WorkSession>("POST", "/api/v1/sessions", timeoutMs, { session }),
+    updateWorkSession: (id: string, fields: Partial<WorkSession>, timeoutMs: number) =>
+      patch<WorkSession>(`/api/v1/sessions/${encodeURIComponent(id)}`, fields, timeoutMs),
+
+    createCommandRun: (commandRun: Omit<CommandRun, "id">, timeoutMs: number) =>
+      call<CommandRun>("POST", "/api/v1/commands", timeoutMs, { commandRun }),
+    listCommandRuns: (sessionId: string, pageToken: string, timeoutMs: number) =>
+      list<CommandRun>("/api/v1/commands", "commandRuns", `session_id = ${quoteFilter(sessionId)}`, timeoutMs, pageToken),
+    createFileChange: (fileChange: Omit<FileChange, "id">, timeoutMs: number) =>
+      call<FileChange>("POST", "/api/v1/fileChanges", timeoutMs, { fileChange }),
+    listFileChanges: (sessionId: string, pageToken: string, timeoutMs: number) =>
+      list<FileChange>("/api/v1/fileChanges", "fileChanges", `session_id = ${quoteFilter(sessionId)}`, timeoutMs, pageToken),
+
+    createWorkItem: (workItem: Record<string, unknown>, timeoutMs: number) =>
+      call<WorkItem>("POST", "/api/v1/workItems", timeoutMs, { workItem }),
+    updateWorkItem: (id: string, fields: Record<string, unknown>, timeoutMs: number) =>
+      patch<WorkItem>(`/api/v1/workItems/${encodeURIComponent(id)}`, fields, timeoutMs),
+    listWorkItems: (sessionId: string, pageToken: string, timeoutMs: number) =>
+      list<WorkItem>("/api/v1/workItems", "workItems", `session_id = ${quoteFilter(sessionId)}`, timeoutMs, pageToken),
+
+    createBillableTime: (billableTime: Record<string, unknown>, timeoutMs: number) =>
+      call<BillableTime>("POST", "/api/v1/billableTime", timeoutMs, { billableTime }),
+    updateBillableTime: (id: string, fields: Record<string, unknown>, timeoutMs: number) =>
+      patch<BillableTime>(`/api/v1/billableTime/${encodeURIComponent(id)}`, fields, timeoutMs),
+    listBillableTime: (sessionId: string, timeoutMs: number) =>
+      list<BillableTime>("/api/v1/billableTime", "billableTime", `session_id = ${quoteFilter(sessionId)}`, timeoutMs),
+
+    recall: (request: RecallRequest, timeoutMs: number) => call<RecallResponse>("POST", "/api/v1/memory:recall", timeoutMs, request),
+    getMemoryItem: (shortId: string, timeoutMs = 10_000) =>
+      call<MemoryItem>("GET", `/api/v1/memory/items/${encodeURIComponent(shortId)}`, timeoutMs),
+    ingest: (request: IngestRequest, timeoutMs: number) => call<IngestResponse>("POST", "/api/v1/memory:ingest", timeoutMs, request),
+  };
+}
+
+/** The client's type, for functions that take it as a dependency (and fakes in tests). */
+export type PlatformClient = ReturnType<typeof createPlatformClient>;
+
+/** updateMask paths are the proto field names: machineId -> machine_id. */
+export function snakeCase(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+}
+
+/** Every item of a paged List, following next_page_token. */
+export async function allPages<T>(fetchPage: (pageToken: string) => Promise<Page<T>>, maxPages = 50): Promise<T[]> {
+  const items: T[] = [];
+  let pageToken = "";
+  for (let page = 0; page < maxPages; page++) {
+    const result = await fetchPage(pageToken);
+    items.push(...result.items);
+    if (!result.nextPageToken) break;
+    pageToken = result.nextPageToken;
+  }
+  return items;
+}
