@@ -1,0 +1,128 @@
+import { redactionMarker, type RedactionKind } from "./redaction-kinds";
+import { candidateOf } from "./secret-rule";
+import { isPlaceholder } from "./secret-shape";
+import { RangeSet, type TextRange } from "./span-set";
+import { secretRules } from "./rules";
+
+/** Where a secret of some kind lies in a text. */
+export interface SecretSpan extends TextRange {
+  kind: RedactionKind;
+}
+
+/** Secrets already found elsewhere (in the same text or value), by their exact text. */
+export type KnownSecrets = Map<string, RedactionKind>;
+
+/**
+ * Text never redacted: markers of an earlier pass (so redacting twice changes nothing), the base64
+ * `signature` of thinking blocks, and base64 `data` (images), in plain or escaped JSON.
+ */
+const markerPattern = /\[REDACTED:[a-z_]+\]/g;
+const contentValuePattern = /(?:signature|data)\\?"[ \t]*:[ \t]*\\?"[A-Za-z0-9+/=_-]{40,}/g;
+
+function protectedRanges(text: string): RangeSet<TextRange> {
+  const ranges = new RangeSet<TextRange>();
+  for (const match of text.matchAll(markerPattern)) ranges.add({ start: match.index, end: match.index + match[0].length });
+  for (const match of text.matchAll(contentValuePattern)) {
+    // Only a JSON key (a quote before it): the pattern starts on the word, which is faster to find.
+    if (text.charAt(match.index - 1) === '"') ranges.add({ start: match.index, end: match.index + match[0].length });
+  }
+  return ranges;
+}
+
+let patternsWarmed = false;
+
+/**
+ * V8 first interprets a regular expression and compiles it to machine code on its next use; a
+ * first use on a whole transcript would run interpreted end to end. One use on a short text
+ * first makes the first real redaction (a hook's only one) as fast as the later ones.
+ */
+function warmPatterns(): void {
+  for (const rule of secretRules) {
+    rule.pattern.lastIndex = 0;
+    rule.pattern.exec("warm-up");
+    rule.pattern.lastIndex = 0;
+  }
+  patternsWarmed = true;
+}
+
+/** Secrets found by the rules, most specific rule first; overlaps go to the earlier rule. */
+function findByRules(text: string, blocked: RangeSet<TextRange>): RangeSet<SecretSpan> {
+  if (!patternsWarmed && text.length > 10_000) warmPatterns();
+  const found = new RangeSet<SecretSpan>();
+  for (const rule of secretRules) {
+    for (const match of text.matchAll(rule.pattern)) {
+      const candidate = candidateOf(text, match);
+      if (candidate === undefined || blocked.overlaps(candidate.start, candidate.end) || found.overlaps(candidate.start, candidate.end))
+        continue;
+      if (rule.accept !== undefined && !rule.accept(candidate)) continue;
+      const kind = typeof rule.kind === "function" ? rule.kind(candidate) : rule.kind;
+      if (kind !== undefined) found.add({ start: candidate.start, end: candidate.end, kind });
+    }
+  }
+  return found;
+}
+
+/**
+ * A secret worth looking for elsewhere in the text: long and specific enough that each other
+ * occurrence is that secret (`secure2025`), not a word that happens to be someone's password.
+ */
+function isDistinctive(secret: string): boolean {
+  if (secret.length < 8 || secret.length > 512 || isPlaceholder(secret)) return false;
+  if (!/[A-Za-z]/.test(secret) || /^[a-z]+$/.test(secret) || /^[A-Z]+$/.test(secret)) return false;
+  return !/\s/.test(secret);
+}
+
+/** The distinctive secrets among `spans`, to be redacted wherever else they appear. */
+export function learnSecrets(text: string, spans: readonly SecretSpan[], into: KnownSecrets = new Map()): KnownSecrets {
+  for (const span of spans) {
+    const secret = text.slice(span.start, span.end);
+    if (isDistinctive(secret) && !into.has(secret)) into.set(secret, span.kind);
+  }
+  return into;
+}
+
+const wordChar = /[A-Za-z0-9]/;
+
+/** Other occurrences of known secrets, as whole tokens (not inside a longer word). */
+function findKnown(text: string, known: KnownSecrets, found: RangeSet<SecretSpan>, blocked: RangeSet<TextRange>): void {
+  for (const [secret, kind] of known) {
+    for (let start = text.indexOf(secret); start !== -1; start = text.indexOf(secret, start + 1)) {
+      const end = start + secret.length;
+      if (wordChar.test(text.charAt(start - 1)) || wordChar.test(text.charAt(end))) continue;
+      if (blocked.overlaps(start, end) || found.overlaps(start, end)) continue;
+      found.add({ start, end, kind });
+    }
+  }
+}
+
+/**
+ * Every secret in `text`, sorted by position: what the rules find, then every other occurrence
+ * of a distinctive secret they found (a password set by `htpasswd` and repeated in prose).
+ */
+export function findSecrets(text: string): SecretSpan[] {
+  const blocked = protectedRanges(text);
+  const found = findByRules(text, blocked);
+  const learned = learnSecrets(text, found.toArray());
+  if (learned.size > 0) findKnown(text, learned, found, blocked);
+  return [...found.toArray()];
+}
+
+/** `spans` (from findSecrets) plus the occurrences in `text` of secrets found elsewhere. */
+export function withKnownSecrets(text: string, spans: readonly SecretSpan[], known: KnownSecrets): SecretSpan[] {
+  if (known.size === 0) return [...spans];
+  const found = new RangeSet<SecretSpan>();
+  for (const span of spans) found.add(span);
+  findKnown(text, known, found, protectedRanges(text));
+  return [...found.toArray()];
+}
+
+/** `text` with each span replaced by its marker. */
+export function replaceSpans(text: string, spans: readonly SecretSpan[]): string {
+  let result = "";
+  let position = 0;
+  for (const span of spans) {
+    result += text.slice(position, span.start) + redactionMarker(span.kind);
+    position = span.end;
+  }
+  return result + text.slice(position);
+}

@@ -1,0 +1,3 @@
+export { REDACTION_KINDS, type Redaction, type RedactionKind } from "./redaction-kinds";
+export { redact, redactText, type RedactionResult } from "./redact-text";
+export { redactValue } from "./redact-value";
