@@ -44,15 +44,28 @@ export async function findReceipt(db: Database, idempotencyKey: string): Promise
  * and writes the audit event (which never holds transcript text).
  */
 export async function storeIngest(db: Database, command: IngestCommand, plan: IngestPlan, ctx: MutationContext): Promise<StoredIngest> {
-  try {
-    return await db.transaction((transaction) => storeIn(transaction, command, plan, ctx));
-  } catch (error) {
-    if (error instanceof UniqueConstraintError && isReceiptClash(error)) {
-      const receipt = await findReceipt(db, command.idempotencyKey);
-      return { status: "duplicate", contextId: receipt?.contextId ?? null, decisions: 0, snippets: 0 };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction((transaction) => storeIn(transaction, command, plan, ctx));
+    } catch (error) {
+      if (error instanceof UniqueConstraintError && isReceiptClash(error)) {
+        const receipt = await findReceipt(db, command.idempotencyKey);
+        return { status: "duplicate", contextId: receipt?.contextId ?? null, decisions: 0, snippets: 0 };
+      }
+      // Two saves of one new session at once: the loser finds the winner's context on its next try.
+      if (attempt < maxAttempts && (error instanceof UniqueConstraintError || isLockConflict(error))) continue;
+      throw error;
     }
-    throw error;
   }
+}
+
+/** How many times an ingest that lost a race is tried. */
+const maxAttempts = 3;
+
+/** A transaction that lost a lock race (deadlock, lock wait timeout, busy SQLite file). */
+function isLockConflict(error: unknown): boolean {
+  const code = (error as { parent?: { code?: unknown } } | undefined)?.parent?.code;
+  return typeof code === "string" && /^(ER_LOCK_DEADLOCK|ER_LOCK_WAIT_TIMEOUT|SQLITE_BUSY)$/.test(code);
 }
 
 function isReceiptClash(error: UniqueConstraintError): boolean {
@@ -74,21 +87,6 @@ async function storeIn(transaction: Transaction, command: IngestCommand, plan: I
     },
     { transaction },
   );
-  const existing = await ConversationContextModel.findOne({
-    where: { claude_session_id: command.claudeSessionId },
-    attributes: ["id", "revision", "source_tokens"],
-    raw: true,
-    transaction,
-    lock: transaction.LOCK.UPDATE,
-  });
-  if (existing && !replacesStoredContext(plan.context.sourceTokens, Number(existing.source_tokens))) {
-    // An earlier, shorter save of a session already stored further: nothing to add.
-    await IngestReceiptModel.update({ context_id: existing.id, status: "stale" }, { where: { id: receiptId }, transaction });
-    await dropParts(command, transaction);
-    return { status: "duplicate", contextId: existing.id, decisions: 0, snippets: 0 };
-  }
-
-  const contextId = existing?.id ?? uuidv7();
   const scope = command.scope;
   const scopeColumns = {
     project_id: scope.projectId,
@@ -119,14 +117,21 @@ async function storeIn(transaction: Transaction, command: IngestCommand, plan: I
     ended_at: c.endedAt,
     updated_at: now,
   };
+  const claim = await claimContext(command.claudeSessionId, contextColumns, transaction);
+  const existing = claim.existing;
+  const contextId = claim.id;
+  if (existing && !replacesStoredContext(c.sourceTokens, existing.sourceTokens)) {
+    // An earlier, shorter save of a session already stored further: nothing to add.
+    await IngestReceiptModel.update({ context_id: existing.id, status: "stale" }, { where: { id: receiptId }, transaction });
+    await dropParts(command, transaction);
+    return { status: "duplicate", contextId: existing.id, decisions: 0, snippets: 0 };
+  }
   if (existing) {
     await removeDerivedRows(contextId, transaction);
     await ConversationContextModel.update(
-      { ...contextColumns, revision: Number(existing.revision) + 1 },
+      { ...contextColumns, revision: existing.revision + 1 },
       { where: { id: contextId }, transaction },
     );
-  } else {
-    await ConversationContextModel.create({ ...contextColumns, id: contextId, revision: 1, created_at: now }, { transaction });
   }
 
   const decisions = await insertDecisions(contextId, command, plan, transaction);
@@ -154,6 +159,46 @@ async function storeIn(transaction: Transaction, command: IngestCommand, plan: I
     },
   });
   return { status, contextId, decisions, snippets: snippetOwners.length };
+}
+
+/** The context of a Claude session as it was before this ingest. */
+interface StoredContext {
+  id: string;
+  revision: number;
+  sourceTokens: number;
+}
+
+/**
+ * Writes the Claude session's context when it has none yet, else locks the one it has and hands
+ * it back for replacement. The insert comes first because locking a row that does not exist yet
+ * (SELECT ... FOR UPDATE) takes gap locks on MariaDB, and two new saves of one session would
+ * deadlock on them; a second insert simply waits for the first and then finds its row.
+ */
+async function claimContext(
+  claudeSessionId: string,
+  columns: Record<string, unknown>,
+  transaction: Transaction,
+): Promise<{ id: string; existing: StoredContext | undefined }> {
+  const find = (lock: boolean) =>
+    ConversationContextModel.findOne({
+      where: { claude_session_id: claudeSessionId },
+      attributes: ["id", "revision", "source_tokens"],
+      raw: true,
+      transaction,
+      ...(lock ? { lock: transaction.LOCK.UPDATE } : {}),
+    });
+  if (!(await find(false))) {
+    const id = uuidv7();
+    try {
+      await ConversationContextModel.create({ ...columns, id, revision: 1, created_at: columns["updated_at"] }, { transaction });
+      return { id, existing: undefined };
+    } catch (error) {
+      if (!(error instanceof UniqueConstraintError)) throw error;
+    }
+  }
+  const row = await find(true);
+  if (!row) throw new Error(`the context of Claude session ${claudeSessionId} disappeared during the ingest`);
+  return { id: row.id, existing: { id: row.id, revision: Number(row.revision), sourceTokens: Number(row.source_tokens) } };
 }
 
 /** The snippets, decisions and tags written from a context, before its replacement is written. */

@@ -1,0 +1,334 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { status } from "@grpc/grpc-js";
+import { call } from "@msp/testing";
+import { SnippetCategory } from "@msp/proto/src/gen/ts/msp/recall/v1/context_snippet";
+import { IngestRequest } from "@msp/proto/src/gen/ts/msp/recall/v1/memory";
+import type { RecallStack } from "./recall-test-stack";
+import { page, startRecallStack } from "./recall-test-stack";
+import { TranscriptWriter } from "./transcript-records";
+
+const fixture = readFileSync(join(__dirname, "fixtures", "nginx-proxy-session.jsonl"), "utf8");
+const fixtureSession = "5b0c2a4e-1f7d-4c55-9a51-000000000001";
+const project = "0190f5c8-0000-7000-8000-00000000a001";
+const client = "0190f5c8-0000-7000-8000-00000000c001";
+const machine = "0190f5c8-0000-7000-8000-00000000d001";
+const scope = {
+  projectId: project,
+  clientId: client,
+  machineId: machine,
+  machineName: "LAPTOP-3",
+  repository: "git@github.com:Acme/Web.git",
+};
+
+let stack: RecallStack;
+beforeAll(async () => {
+  stack = await startRecallStack();
+});
+afterAll(async () => {
+  await stack.stop();
+});
+
+const ingest = (partial: Partial<IngestRequest>) => call(stack.memory, "ingest", IngestRequest.fromPartial(partial));
+let keys = 0;
+const key = () => `machine-1:test:${++keys}`;
+const contextsOf = async (claudeSessionId: string) =>
+  (await call(stack.contexts, "listConversationContexts", { ...page, filter: `claude_session_id = "${claudeSessionId}"` }))
+    .conversationContexts;
+const snippetsOf = async (contextId: string) =>
+  (await call(stack.snippets, "listContextSnippets", { ...page, filter: `context_id = "${contextId}"` })).contextSnippets;
+const decisionsOf = async (contextId: string) =>
+  (await call(stack.decisions, "listDecisionLogs", { ...page, filter: `context_id = "${contextId}"` })).decisionLogs;
+
+/** A synthetic session of this project's own: a docker upgrade on a client server, `steps` long (1-3). */
+function dockerSession(sessionId: string, steps: number): string {
+  const w = new TranscriptWriter({ sessionId, cwd: "/home/tech/acme-ops" });
+  w.prompt("Upgrade docker on backup01 to the current release; we will use the docker apt repository only.")
+    .bash("ssh backup01 'docker --version'", "Docker version 20.10.5, build 55c4c88")
+    .bash("ssh backup01 'sudo apt-get install -y docker-ce'", "E: Unable to locate package docker-ce", true)
+    .say("The docker apt repository is missing because only the Debian package was installed. I'll add the docker repository first.");
+  if (steps >= 2) {
+    w.bash("ssh backup01 'sudo install -m 0755 -d /etc/apt/keyrings && sudo apt-get update'", "Reading package lists... Done")
+      .bash("ssh backup01 'sudo apt-get install -y docker-ce'", "Setting up docker-ce (5:27.3.1-1~debian.12~bookworm) ...")
+      .bash("ssh backup01 'docker --version'", "Docker version 27.3.1, build ce12230");
+  }
+  if (steps >= 3) {
+    w.say(
+      "Docker 27.3.1 runs on backup01. I decided to use the compose plugin instead of docker-compose v1 because v1 is unmaintained.",
+    ).prompt("Good. Next: move the backup containers to the compose plugin tomorrow.");
+  }
+  return w.jsonl();
+}
+
+describe("Ingest", () => {
+  it("stores a transcript as one context with its decisions, snippets, tags and project state", async () => {
+    const answer = await ingest({ scope, claudeSessionId: fixtureSession, idempotencyKey: key(), transcript: fixture, trigger: "stop" });
+    expect(answer.status).toBe("stored");
+    expect(answer.stats).toMatchObject({
+      lines: 21,
+      records: 21,
+      malformedLines: 0,
+      decisions: 2,
+      problems: 2,
+      partsReceived: 1,
+      partsExpected: 1,
+    });
+    expect(answer.stats!.snippets).toBeGreaterThan(3);
+    expect(Number(answer.stats!.sourceTokens)).toBeGreaterThan(0);
+    expect(Number(answer.stats!.summaryTokens)).toBeGreaterThan(0);
+    const context = answer.context!;
+    expect(context).toMatchObject({
+      claudeSessionId: fixtureSession,
+      projectId: project,
+      clientId: client,
+      machineId: machine,
+      machineName: "LAPTOP-3",
+      repository: "github.com/Acme/Web",
+      cwd: "/home/tech/acme-web",
+      gitBranch: "main",
+      contextType: 1,
+      title: "Set up nginx as a reverse proxy for the acme-web app on web01.",
+      sourceTokens: answer.stats!.sourceTokens,
+      summaryTokens: answer.stats!.summaryTokens,
+    });
+    expect(context.startedAt).toEqual(new Date("2026-11-20T09:00:00Z"));
+    expect(context.tags).toEqual(expect.arrayContaining(["nginx", "ssh"]));
+    expect(context.contentHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(context.denseSummary).toContain("proxy_pass");
+    expect(context.keyDecisions.some((d) => d.includes("certbot"))).toBe(true);
+    expect(context.currentState?.phase).toBe("deploying");
+
+    const snippets = await snippetsOf(context.id);
+    const lessons = snippets.filter((s) => s.category === SnippetCategory.SNIPPET_CATEGORY_LESSON_LEARNED);
+    expect(lessons).toHaveLength(2);
+    expect(lessons[0]!.denseContent).toMatch(/^Problem: .*\nCause: .*\nFix: .*\nVerify: /s);
+    expect(lessons[0]!.structuredData).toMatchObject({ problem: expect.stringContaining("nginx.service could not be found") });
+    expect(
+      snippets.some((s) => s.category === SnippetCategory.SNIPPET_CATEGORY_COMMAND && s.denseContent.includes("apt-get install -y nginx")),
+    ).toBe(true);
+    const hashes = snippets.map((s) => s.contentHash);
+    expect(new Set(hashes).size).toBe(hashes.length);
+    expect(snippets.every((s) => s.projectId === project && s.machineName === "LAPTOP-3")).toBe(true);
+
+    const decisions = await decisionsOf(context.id);
+    expect(decisions.map((d) => d.subject).sort()).toEqual(["nginx", "ssl"]);
+
+    const tags = await call(stack.tags, "listContextTags", { ...page, filter: `owner_id = "${context.id}"` });
+    expect(tags.contextTags.map((t) => t.tag).sort()).toEqual([...context.tags].sort());
+
+    const states = await call(stack.projectStates, "listProjectStates", { ...page, filter: `project_id = "${project}"` });
+    expect(states.projectStates).toHaveLength(1);
+    expect(states.projectStates[0]).toMatchObject({
+      currentPhase: "deploying",
+      lastContextId: context.id,
+      repository: "github.com/Acme/Web",
+    });
+  });
+
+  it("stores nothing the second time it sees an idempotency key", async () => {
+    const sessionId = "idem-0001";
+    const request = { scope, claudeSessionId: sessionId, idempotencyKey: key(), transcript: dockerSession(sessionId, 2) };
+    const first = await ingest(request);
+    const second = await ingest(request);
+    expect(first.status).toBe("stored");
+    expect(second.status).toBe("duplicate");
+    expect(second.context?.id).toBe(first.context?.id);
+    expect(second.stats).toMatchObject({ decisions: 0, snippets: 0 });
+    expect(await contextsOf(sessionId)).toHaveLength(1);
+    expect(await snippetsOf(first.context!.id)).toHaveLength(first.stats!.snippets);
+  });
+
+  it("stores once when the same save arrives twice at the same time", async () => {
+    const sessionId = "idem-0002";
+    const request = { scope, claudeSessionId: sessionId, idempotencyKey: key(), transcript: dockerSession(sessionId, 3) };
+    const answers = await Promise.all([ingest(request), ingest(request), ingest(request)]);
+    expect(answers.map((a) => a.status).sort()).toEqual(["duplicate", "duplicate", "stored"]);
+    expect(await contextsOf(sessionId)).toHaveLength(1);
+  });
+
+  it("keeps one context when two saves of a new session arrive at the same time", async () => {
+    const sessionId = "race-0001";
+    const answers = await Promise.all([
+      ingest({ scope, claudeSessionId: sessionId, idempotencyKey: key(), transcript: dockerSession(sessionId, 3) }),
+      ingest({ scope, claudeSessionId: sessionId, idempotencyKey: key(), transcript: dockerSession(sessionId, 3) }),
+    ]);
+    expect(answers.map((a) => a.status).sort()).toEqual(["stored", "updated"]);
+    const contexts = await contextsOf(sessionId);
+    expect(contexts).toHaveLength(1);
+    expect(new Set((await snippetsOf(contexts[0]!.id)).map((s) => s.contentHash)).size).toBe(answers[0].stats!.snippets);
+  });
+
+  it("replaces a session's context when the session went on (longer transcript, new key), never adding a second", async () => {
+    const sessionId = "continued-0001";
+    const first = await ingest({ scope, claudeSessionId: sessionId, idempotencyKey: key(), transcript: dockerSession(sessionId, 2) });
+    const firstSnippets = await snippetsOf(first.context!.id);
+    const later = await ingest({ scope, claudeSessionId: sessionId, idempotencyKey: key(), transcript: dockerSession(sessionId, 3) });
+    expect(later.status).toBe("updated");
+    expect(later.context!.id).toBe(first.context!.id);
+    expect(later.context!.etag).not.toBe(first.context!.etag);
+    expect(Number(later.context!.sourceTokens)).toBeGreaterThan(Number(first.context!.sourceTokens));
+    expect(later.context!.denseSummary).toContain("compose plugin");
+    expect(await contextsOf(sessionId)).toHaveLength(1);
+    // Derived rows were replaced, not added to.
+    const snippets = await snippetsOf(first.context!.id);
+    expect(new Set(snippets.map((s) => s.contentHash)).size).toBe(snippets.length);
+    expect(snippets.length).toBeGreaterThanOrEqual(firstSnippets.length);
+    const decisions = await decisionsOf(first.context!.id);
+    expect(decisions.length).toBe(later.stats!.decisions);
+    const tags = await call(stack.tags, "listContextTags", { ...page, filter: `owner_id = "${first.context!.id}"` });
+    expect(tags.contextTags).toHaveLength(later.context!.tags.length);
+
+    // An earlier, shorter save delivered late (from a spool) changes nothing.
+    const late = await ingest({ scope, claudeSessionId: sessionId, idempotencyKey: key(), transcript: dockerSession(sessionId, 1) });
+    expect(late.status).toBe("duplicate");
+    expect(late.context!.etag).toBe(later.context!.etag);
+    expect(await contextsOf(sessionId)).toHaveLength(1);
+  });
+
+  it("assembles a multi-part upload sent in random order, each part once", async () => {
+    const sessionId = "parts-0001";
+    const transcript = dockerSession(sessionId, 3);
+    const count = 7;
+    const size = Math.ceil(transcript.length / count);
+    const parts = Array.from({ length: count }, (_, i) => transcript.slice(i * size, (i + 1) * size));
+    const order = [4, 0, 6, 2, 5, 1, 3];
+    const uploadKey = key();
+    const answers = [];
+    for (const [n, index] of order.entries()) {
+      answers.push(
+        await ingest({
+          scope,
+          claudeSessionId: sessionId,
+          idempotencyKey: uploadKey,
+          transcript: parts[index]!,
+          partIndex: index,
+          partCount: count,
+        }),
+      );
+      if (n === 2) {
+        // A part sent again (a retry) counts once.
+        const again = await ingest({
+          scope,
+          claudeSessionId: sessionId,
+          idempotencyKey: uploadKey,
+          transcript: parts[index]!,
+          partIndex: index,
+          partCount: count,
+        });
+        expect(again.stats).toMatchObject({ partsReceived: 3, partsExpected: count });
+      }
+    }
+    expect(answers.slice(0, -1).map((a) => a.status)).toEqual(Array(count - 1).fill("part_received"));
+    expect(answers.slice(0, -1).map((a) => a.stats!.partsReceived)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(answers[2]!.context).toBeUndefined();
+    const last = answers[count - 1]!;
+    expect(last.status).toBe("stored");
+    expect(last.stats).toMatchObject({ partsReceived: count, partsExpected: count, malformedLines: 0 });
+    const whole = await ingest({ claudeSessionId: "parts-whole", idempotencyKey: key(), transcript });
+    expect(last.stats!.records).toBe(whole.stats!.records);
+    expect(last.context!.contentHash).not.toBe("");
+    // The parts are gone once assembled; a part sent after that is a duplicate.
+    const [row] = await stack.service.service.db.select<{ n: unknown }>("SELECT COUNT(*) AS n FROM ingest_parts", []);
+    expect(Number(row?.n)).toBe(0);
+    const straggler = await ingest({
+      scope,
+      claudeSessionId: sessionId,
+      idempotencyKey: uploadKey,
+      transcript: parts[0]!,
+      partIndex: 0,
+      partCount: count,
+    });
+    expect(straggler.status).toBe("duplicate");
+  });
+
+  it("counts lines that are not records and skips them", async () => {
+    const sessionId = "malformed-0001";
+    const transcript = `${dockerSession(sessionId, 1)}this is not json\n{"no_type": true}\n[1, 2]\n\n{"type": "user", "message": {"role": "user", "content": "torn`;
+    const answer = await ingest({ claudeSessionId: sessionId, idempotencyKey: key(), transcript });
+    expect(answer.status).toBe("stored");
+    expect(answer.stats).toMatchObject({ records: 6, malformedLines: 4, lines: 10 });
+  });
+
+  it("lets a newer decision on the same subject in the same project supersede the older one", async () => {
+    const older = (await decisionsOf((await contextsOf(fixtureSession))[0]!.id)).find((d) => d.subject === "ssl")!;
+    expect(older.supersededById).toBe("");
+    const w = new TranscriptWriter({ sessionId: "supersede-0001" });
+    w.prompt("Renew the TLS certificates of acme-web on web01.").say(
+      "I decided to use the DNS challenge of acme.sh for SSL instead of certbot because port 80 is closed on web01.",
+    );
+    const answer = await ingest({ scope, claudeSessionId: "supersede-0001", idempotencyKey: key(), transcript: w.jsonl() });
+    const newer = (await decisionsOf(answer.context!.id)).find((d) => d.subject === "ssl")!;
+    expect(newer).toBeDefined();
+    const reread = await call(stack.decisions, "getDecisionLog", { id: older.id });
+    expect(reread.supersededById).toBe(newer.id);
+    expect(newer.supersededById).toBe("");
+  });
+
+  it("keeps a project state by repository until the project is known, then gives it to the project", async () => {
+    const repository = "https://github.com/acme/new-tool";
+    const first = new TranscriptWriter({ sessionId: "repo-0001" })
+      .prompt("Start the new-tool CLI; next: write the README.")
+      .say("Next steps: write the README.");
+    await ingest({ scope: { repository }, claudeSessionId: "repo-0001", idempotencyKey: key(), transcript: first.jsonl() });
+    const byRepository = await call(stack.projectStates, "listProjectStates", {
+      ...page,
+      filter: 'repository = "github.com/acme/new-tool"',
+    });
+    expect(byRepository.projectStates).toHaveLength(1);
+    expect(byRepository.projectStates[0]!.projectId).toBeUndefined();
+
+    const newProject = "0190f5c8-0000-7000-8000-00000000a777";
+    await ingest({
+      scope: { repository, projectId: newProject },
+      claudeSessionId: "repo-0002",
+      idempotencyKey: key(),
+      transcript: dockerSession("repo-0002", 1),
+    });
+    const states = await call(stack.projectStates, "listProjectStates", { ...page, filter: 'repository = "github.com/acme/new-tool"' });
+    expect(states.projectStates).toHaveLength(1);
+    expect(states.projectStates[0]).toMatchObject({ id: byRepository.projectStates[0]!.id, projectId: newProject });
+  });
+});
+
+describe("Ingest refuses bad requests, naming the field", () => {
+  const good = { claudeSessionId: "bad-0001", idempotencyKey: "bad-key", transcript: fixture };
+  const refused = async (partial: Partial<IngestRequest>, field: string) => {
+    const error = await ingest({ ...good, ...partial }).then(
+      () => undefined,
+      (e: { code: number; details: string }) => e,
+    );
+    expect(error?.code).toBe(status.INVALID_ARGUMENT);
+    expect(error?.details).toContain(field);
+  };
+
+  it("without a Claude session id or an idempotency key", async () => {
+    await refused({ claudeSessionId: "" }, "claude_session_id: is required");
+    await refused({ idempotencyKey: "  " }, "idempotency_key: is required");
+    await refused({ idempotencyKey: "k".repeat(201) }, "idempotency_key: must be at most 200 characters");
+    await refused({ claudeSessionId: "a b" }, "claude_session_id");
+  });
+
+  it("with a part index out of range or a part count that changes", async () => {
+    await refused({ partIndex: 1 }, "part_index: must be 0 for a single part");
+    await refused({ partIndex: 3, partCount: 3 }, "part_index: must be between 0 and 2");
+    await refused({ partIndex: -1, partCount: 3 }, "part_index");
+    await refused({ partCount: 100_000 }, "part_count: must be at most");
+    await ingest({ ...good, idempotencyKey: "changing-count", transcript: "{}", partIndex: 0, partCount: 3 });
+    await refused(
+      { idempotencyKey: "changing-count", transcript: "{}", partIndex: 1, partCount: 4 },
+      "part_count: must be the same in every part",
+    );
+  });
+
+  it("with a huge part, an empty or record-less transcript, a bad scope or trigger", async () => {
+    await refused(
+      { transcript: "x".repeat(4 * 1024 * 1024 + 1), partIndex: 0, partCount: 2 },
+      "transcript: a part must be at most 4194304 characters",
+    );
+    await refused({ transcript: "" }, "transcript: is required");
+    await refused({ transcript: "not json\nstill not\n" }, "transcript: holds no transcript record (2 lines, 2 not JSON records)");
+    await refused({ scope: { projectId: "project-7" } as IngestRequest["scope"] }, "scope.project_id: must be a UUID");
+    await refused({ workSessionId: "yesterday" }, "work_session_id: must be a UUID");
+    await refused({ trigger: "whenever" }, "trigger: must be one of stop, session_end, pre_compact, manual");
+  });
+});
