@@ -1,0 +1,268 @@
+// Transcript events to the memory of a session: deterministic, no network, no model. Every text
+// taken from the transcript passes through the caller's redactor before it is used.
+import { collectCommands, collectCommits, toCommandRun } from "./compress/commands";
+import type { CompressContext } from "./compress/compress-context";
+import { findWorkDir } from "./compress/compress-context";
+import { parseCompactSummary } from "./compress/compact-summary";
+import { collectDeadEnds } from "./compress/dead-ends";
+import { collectDecisions, toDecision } from "./compress/decisions";
+import type { SummaryLine } from "./compress/dense-summary";
+import { fitSummary } from "./compress/dense-summary";
+import { collectFiles } from "./compress/files";
+import { collectGoals, titleFrom } from "./compress/goals";
+import { collectProblems, toProblem } from "./compress/problems";
+import { collectState } from "./compress/session-state";
+import { delegatedWork, lastReport, recaps } from "./compress/session-notes";
+import { collectSnippets } from "./compress/snippets";
+import { collectHosts, collectServices, collectTags } from "./compress/tags";
+import { shorten } from "./compress/text-tools";
+import { bashCommand, buildTimeline, filePathOf } from "./compress/timeline";
+import type { CompressOptions, CompressedSession } from "./compressed-session";
+import { countTokens } from "./count-tokens";
+import { sourceText } from "./source-text";
+import type { TranscriptEvent } from "./transcript-event";
+
+export const DEFAULT_MAX_SUMMARY_CHARS = 6_000;
+/** The summary may use at most this share of the source tokens ... */
+export const SUMMARY_TOKEN_RATIO = 0.1;
+/** ... but a short session still gets a useful summary of this many tokens. */
+export const MIN_SUMMARY_TOKENS = 400;
+
+interface SessionMetadata {
+  claudeSessionId?: string;
+  cwd?: string;
+  gitBranch?: string;
+  startedAt?: string;
+  endedAt?: string;
+  fallbackTitle?: string;
+}
+
+function metadataOf(events: readonly TranscriptEvent[]): SessionMetadata {
+  const meta: SessionMetadata = {};
+  const main = events.filter((event) => !event.isSidechain && event.kind !== "bookkeeping");
+  const pool = main.length > 0 ? main : events;
+  const first = (pick: (event: TranscriptEvent) => string | undefined) =>
+    pool.map(pick).find((value) => value !== undefined && value !== "");
+  const sessionId = first((event) => event.sessionId);
+  if (sessionId) meta.claudeSessionId = sessionId;
+  const cwd = first((event) => event.cwd);
+  if (cwd) meta.cwd = cwd;
+  const branch = [...pool].reverse().find((event) => event.gitBranch && event.gitBranch !== "HEAD")?.gitBranch;
+  if (branch) meta.gitBranch = branch;
+  const times = events
+    .map((event) => event.timestamp)
+    .filter((time): time is string => typeof time === "string" && !Number.isNaN(Date.parse(time)));
+  times.sort();
+  if (times[0]) meta.startedAt = times[0];
+  const last = times[times.length - 1];
+  if (last) meta.endedAt = last;
+  const title =
+    events.find((event) => event.type === "ai-title" && event.text)?.text ??
+    events.find((event) => event.kind === "summary" && event.text)?.text;
+  if (title) meta.fallbackTitle = title;
+  return meta;
+}
+
+function validate(events: unknown, options: CompressOptions): void {
+  if (!Array.isArray(events)) throw new TypeError("compressTranscript() expects the events returned by parseTranscript()");
+  if (options.redact !== undefined && typeof options.redact !== "function") throw new TypeError("options.redact must be a function");
+  for (const [name, value] of [
+    ["maxSummaryChars", options.maxSummaryChars],
+    ["maxSummaryTokens", options.maxSummaryTokens],
+  ] as const) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 100))
+      throw new RangeError(`options.${name} must be an integer of at least 100`);
+  }
+}
+
+/** Compresses parsed transcript events into the structured memory of the session. */
+export function compressTranscript(events: TranscriptEvent[], options: CompressOptions = {}): CompressedSession {
+  validate(events, options);
+  const redact = options.redact ?? ((text: string) => text);
+  const meta = metadataOf(events);
+  const timeline = buildTimeline(events);
+  const context: CompressContext = { timeline, redact };
+  if (meta.cwd) context.cwd = meta.cwd;
+  const workDir = findWorkDir(
+    timeline.actions.map(filePathOf).filter((path): path is string => path?.startsWith("/") === true),
+    timeline.actions
+      .map((action) => /^cd\s+(\/[^\s;&|]+)\s*&&/.exec(bashCommand(action) ?? "")?.[1])
+      .filter((dir): dir is string => dir !== undefined),
+    meta.cwd,
+  );
+  if (workDir) context.workDir = workDir;
+
+  const goals = collectGoals(context);
+  const commandGroups = collectCommands(context);
+  const commits = collectCommits(context);
+  const files = collectFiles(context);
+  const foundProblems = collectProblems(context);
+  const foundDecisions = collectDecisions(context);
+  const deadEnds = collectDeadEnds(context, foundProblems);
+  const state = collectState(context, foundProblems);
+  const hosts = collectHosts(context);
+  const services = collectServices(context);
+  const tags = collectTags(context, hosts);
+  const snippets = collectSnippets(context, foundProblems, foundDecisions);
+  const title = redact(titleFrom(goals, meta.fallbackTitle));
+
+  const sourceTokens = countTokens(sourceText(events));
+  const maxTokens = options.maxSummaryTokens ?? Math.max(MIN_SUMMARY_TOKENS, Math.floor(sourceTokens * SUMMARY_TOKEN_RATIO));
+  const lines = summaryLines({
+    title,
+    ...(workDir ? { workDir } : {}),
+    meta,
+    redact,
+    goals,
+    state,
+    problems: foundProblems,
+    decisions: foundDecisions,
+    deadEnds,
+    files,
+    commands: commandGroups,
+    commits,
+    report: lastReport(context),
+    recaps: recaps(context),
+    delegated: delegatedWork(context),
+    earlier: earlierContext(context),
+    hosts,
+    services,
+    tags,
+  });
+  const denseSummary = fitSummary(lines, options.maxSummaryChars ?? DEFAULT_MAX_SUMMARY_CHARS, maxTokens, countTokens);
+
+  const session: CompressedSession = {
+    title,
+    goals,
+    commands: commandGroups.map(toCommandRun),
+    filesCreated: files.created,
+    filesChanged: files.changed,
+    hosts,
+    services,
+    problems: foundProblems.map(toProblem),
+    decisions: foundDecisions.map(toDecision),
+    deadEnds,
+    state,
+    snippets,
+    tags,
+    denseSummary,
+    sourceTokens,
+    summaryTokens: countTokens(denseSummary),
+  };
+  for (const key of ["claudeSessionId", "cwd", "gitBranch", "startedAt", "endedAt"] as const) {
+    const value = meta[key];
+    if (value !== undefined) session[key] = redact(value);
+  }
+  return session;
+}
+
+/** Items of the compaction summaries, for work that happened before the transcript's start. */
+function earlierContext(context: CompressContext): { items: string[]; only: boolean } {
+  const { steps } = context.timeline;
+  const compactAt = steps.findIndex((step) => step.kind === "compact_summary");
+  if (compactAt === -1) return { items: [], only: false };
+  const only = !steps.slice(0, compactAt).some((step) => step.kind === "prompt" || step.kind === "action");
+  const items: string[] = [];
+  for (const step of steps) {
+    if (step.kind !== "compact_summary") continue;
+    const sections = parseCompactSummary(context.redact(step.text));
+    items.push(...sections.errorsAndFixes.map((item) => `fixed earlier: ${item}`));
+    items.push(...sections.problemSolving);
+    items.push(...sections.decisions.map((item) => `decided: ${item}`));
+    if (only) items.push(...sections.intent.map((item) => `intent: ${item}`));
+  }
+  return { items: items.map((item) => shorten(item, 260)), only };
+}
+
+interface SummaryInput {
+  title: string;
+  workDir?: string;
+  meta: SessionMetadata;
+  redact: (text: string) => string;
+  goals: string[];
+  state: CompressedSession["state"];
+  problems: ReturnType<typeof collectProblems>;
+  decisions: ReturnType<typeof collectDecisions>;
+  deadEnds: string[];
+  files: { created: string[]; changed: string[] };
+  commands: ReturnType<typeof collectCommands>;
+  commits: string[];
+  report: string[];
+  recaps: string[];
+  delegated: string[];
+  earlier: { items: string[]; only: boolean };
+  hosts: string[];
+  services: string[];
+  tags: string[];
+}
+
+function summaryLines(input: SummaryInput): SummaryLine[] {
+  const lines: SummaryLine[] = [];
+  const add = (section: SummaryLine["section"], text: string, tier: number, group?: string) => {
+    if (text.trim() === "") return;
+    lines.push(group === undefined ? { section, text, tier } : { section, text, tier, group });
+  };
+  const { meta, redact } = input;
+  add("head", `# ${input.title}`, 0);
+  const where = [
+    meta.claudeSessionId ? `session ${redact(meta.claudeSessionId).slice(0, 8)}` : "",
+    meta.cwd ? `cwd ${redact(meta.cwd)}` : "",
+    input.workDir ? `work dir ${redact(input.workDir)}` : "",
+    meta.gitBranch ? `branch ${redact(meta.gitBranch)}` : "",
+    meta.startedAt
+      ? `${meta.startedAt.slice(0, 16).replace("T", " ")} -> ${(meta.endedAt ?? meta.startedAt).slice(0, 16).replace("T", " ")} UTC`
+      : "",
+  ].filter(Boolean);
+  if (where.length > 0) add("head", where.join(" | "), 0);
+
+  input.goals.forEach((goal, index) => add("goals", goal, index === 0 ? 0 : index === input.goals.length - 1 ? 2 : index < 4 ? 3 : 4));
+
+  const { state } = input;
+  if (state.phase) add("state", `phase: ${state.phase}`, 0);
+  state.blockers.forEach((blocker) => add("state", `BLOCKER: ${blocker}`, 0));
+  state.nextActions.forEach((next, index) => add("state", `next: ${next}`, index < 4 ? 1 : 3));
+  state.open.forEach((item, index) => add("state", `open: ${item}`, index < 4 ? 1 : 3));
+  state.done.forEach((item, index, all) => add("state", item, index >= all.length - 6 ? 2 : 3, "done"));
+  input.commits.forEach((subject, index, all) => add("state", subject, index >= all.length - 4 ? 2 : 4, "commits"));
+
+  input.report.forEach((item, index) => add("report", item, index < 6 ? 2 : 3));
+  input.recaps.forEach((recap, index, all) => add("earlier", `recap: ${recap}`, index === all.length - 1 ? 1 : 3));
+  input.delegated.forEach((item, index) => add("delegated", item, index < 4 ? 3 : 4));
+
+  const ranked = [...input.problems].sort(
+    (a, b) => Number(b.resolved) - Number(a.resolved) || Number(!!b.cause) - Number(!!a.cause) || a.step - b.step,
+  );
+  ranked.forEach((problem, index) => {
+    const parts = [shorten(problem.problem, 170) + (problem.occurrences > 1 ? ` (x${problem.occurrences})` : "")];
+    if (problem.cause) parts.push(`cause: ${shorten(problem.cause, 130)}`);
+    if (problem.fix) parts.push(`${problem.resolved ? "fix" : "tried"}: ${shorten(problem.fix, 130)}`);
+    if (problem.verify) parts.push(`verified: ${shorten(problem.verify, 90)}`);
+    if (!problem.resolved) parts.push("(unresolved)");
+    add("problems", parts.join(" -> "), problem.resolved ? (index < 4 ? 1 : index < 8 ? 2 : 4) : index < 8 ? 3 : 5);
+  });
+
+  input.decisions.forEach((decision, index) => {
+    const text = `${decision.byUser ? "user: " : ""}${decision.decision}${decision.rationale && !decision.decision.includes(decision.rationale) ? ` (why: ${decision.rationale})` : ""}`;
+    add("decisions", text, decision.byUser ? 2 : index < 4 ? 3 : 4);
+  });
+  input.deadEnds.forEach((deadEnd, index) => add("deadEnds", deadEnd, index < 3 ? 3 : 4));
+
+  input.files.created.forEach((file, index) => add("files", file, index < 15 ? 2 : 4, "created"));
+  input.files.changed.forEach((file, index) => add("files", file, index < 10 ? 2 : 4, "changed"));
+
+  const byWeight = [...input.commands].sort((a, b) => b.weight - a.weight || a.firstStep - b.firstStep);
+  const topCommands = new Set(byWeight.slice(0, 8));
+  const nextCommands = new Set(byWeight.slice(8, 20));
+  for (const group of input.commands) {
+    const outcome = group.ok === true ? "ok" : group.ok === false ? "FAILED" : "no result";
+    const text = `\`${group.command}\`${group.count > 1 ? ` x${group.count}` : ""} ${outcome}${group.note ? ` (${group.note})` : ""}`;
+    add("commands", text, topCommands.has(group) ? 2 : nextCommands.has(group) ? 3 : 5);
+  }
+
+  input.earlier.items.forEach((item, index) => add("earlier", item, input.earlier.only ? (index < 6 ? 1 : 3) : index < 4 ? 3 : 5));
+
+  input.hosts.forEach((host, index) => add("where", host, index < 4 ? 2 : 4, "hosts"));
+  input.services.forEach((service, index) => add("where", service, index < 6 ? 3 : 4, "services"));
+  input.tags.forEach((tag, index) => add("where", tag, index < 10 ? 3 : 5, "tags"));
+  return lines;
+}

@@ -1,0 +1,114 @@
+// Shell commands that mattered: grouped by what they do, counted, with the outcome of the last
+// run. Pure look-arounds (ls, cat, status) are dropped unless they failed.
+import type { CommandRun } from "../compressed-session";
+import type { CompressContext } from "./compress-context";
+import { relativize } from "./compress-context";
+import { errorLine } from "./error-line";
+import { commandKey, displayCommand, isInspection, isRoutine, simpleCommands } from "./shell-command";
+import { shorten } from "./text-tools";
+import type { Action } from "./timeline";
+import { bashCommand } from "./timeline";
+
+/** A command group with what ranking needs. */
+export interface CommandGroup extends CommandRun {
+  key: string;
+  firstStep: number;
+  lastStep: number;
+  failures: number;
+  inspection: boolean;
+  /** higher means more worth keeping in the summary */
+  weight: number;
+}
+
+/** Why a failed action failed, in one redacted line. */
+export function failureNote(action: Action, context: CompressContext): string | undefined {
+  const text = action.result?.text ?? "";
+  const line = errorLine(text);
+  const exit = action.result?.exitCode;
+  const parts: string[] = [];
+  if (exit !== undefined && exit !== 0) parts.push(`exit ${exit}`);
+  if (line && !/^exit code \d+$/i.test(line)) parts.push(shorten(relativize(context.redact(line), context), 150));
+  return parts.length > 0 ? parts.join(": ") : undefined;
+}
+
+export function collectCommands(context: CompressContext): CommandGroup[] {
+  const groups = new Map<string, CommandGroup>();
+  for (const action of context.timeline.actions) {
+    const command = bashCommand(action);
+    if (command === undefined || action.outcome === "rejected") continue;
+    const key = commandKey(command);
+    const ok = action.outcome === "ok" ? true : action.outcome === "unknown" ? undefined : false;
+    const shown = shorten(relativize(displayCommand(context.redact(command), 400), context), 180);
+    let group = groups.get(key);
+    if (!group) {
+      group = {
+        key,
+        command: shown,
+        count: 0,
+        ok,
+        firstStep: action.step,
+        lastStep: action.step,
+        failures: 0,
+        inspection: isInspection(command),
+        weight: 0,
+      };
+      groups.set(key, group);
+    }
+    group.count += 1;
+    group.command = shown;
+    group.ok = ok;
+    group.lastStep = action.step;
+    if (ok === false) {
+      group.failures += 1;
+      const note = failureNote(action, context);
+      if (note) group.note = note;
+      else delete group.note;
+    } else if (ok === true) {
+      if (group.failures > 0) group.note = `ok after ${group.failures} failed run${group.failures > 1 ? "s" : ""}`;
+      else delete group.note;
+    }
+  }
+  const result: CommandGroup[] = [];
+  for (const group of groups.values()) {
+    group.weight = weigh(group);
+    if (group.weight > 0) result.push(group);
+  }
+  return result.sort((a, b) => a.firstStep - b.firstStep);
+}
+
+const INSTALL =
+  /\b(apt(-get)? install|pip3? install|npm (i|install|ci)|yarn add|pnpm add|cargo install|brew install|sdkmanager --install|go install|gem install|snap install|dnf install|yum install|apk add)\b/;
+const CONFIGURE =
+  /^(htpasswd|chown|chmod (?!\+x)|useradd|usermod|passwd|ufw|iptables|nft|openssl|ssh-keygen|ssh-copy-id|certbot|git config|git remote|systemctl (enable|disable|mask)|ln -s|crontab|update-alternatives|sysctl|mkfs|zfs create|zpool create|avdmanager create|docker (network|volume) create|kubectl (apply|create)|helm (install|upgrade)|terraform apply|export)\b/;
+const DELIVER = /^(git push|docker push|scp|rsync|kubectl apply|npm publish|cargo publish|gh release)\b/;
+
+function weigh(group: CommandGroup): number {
+  if (group.inspection) return group.failures > 0 ? 1 : 0;
+  let weight = 3;
+  const parts = simpleCommands(group.key);
+  if (parts.some((part) => INSTALL.test(part))) weight += 2;
+  if (parts.some((part) => CONFIGURE.test(part))) weight += 2;
+  if (parts.some((part) => DELIVER.test(part))) weight += 2;
+  if (isRoutine(group.key)) weight -= 2;
+  if (group.failures > 0) weight += group.ok === true ? 2 : 1;
+  return weight;
+}
+
+/** The public form of a group. */
+export function toCommandRun(group: CommandGroup): CommandRun {
+  const run: CommandRun = { command: group.command, count: group.count, ok: group.ok };
+  if (group.note) run.note = group.note;
+  return run;
+}
+
+/** Subjects of the commits the session made, oldest first: a compact log of what was done. */
+export function collectCommits(context: CompressContext): string[] {
+  const subjects: string[] = [];
+  for (const action of context.timeline.actions) {
+    const command = bashCommand(action);
+    if (command === undefined || action.outcome !== "ok" || !/\bgit commit\b[^\n]*\s-m/.test(command)) continue;
+    const subject = /-m "([^"]*)"/.exec(displayCommand(context.redact(command), 400))?.[1];
+    if (subject && !subjects.includes(subject)) subjects.push(subject);
+  }
+  return subjects.map((subject) => shorten(subject, 120));
+}

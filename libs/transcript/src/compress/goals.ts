@@ -1,0 +1,66 @@
+// The user's goals in their own words: real prompts, without "continue"/"yes" turns, pasted
+// documents cut to their first line, and the "think harder" suffixes removed.
+import { parseCompactSummary } from "./compact-summary";
+import type { CompressContext } from "./compress-context";
+import { relativize } from "./compress-context";
+import { errorLine, looksLikeErrorLog } from "./error-line";
+import { dedupeKey, oneLine, shorten, uniqueBy } from "./text-tools";
+
+const FILLER = /\s*[,.]?\s*\b(ultrathink|think (harder|hard|deeply|step by step))\b\s*\\?/gi;
+const CONTINUATION =
+  /^(please\s+)?(continue|go on|go ahead|proceed|keep going|carry on|resume|retry|try again|yes|yep|yeah|y|ok|okay|sure|next|done|thanks?( you)?|good|great|perfect|nice|fine|correct|right|do it|\d{1,2}|是的?|好的?|继续|可以|嗯|对|行)\b[\s\S]{0,60}$/i;
+
+const CONTEXT_LOADING = /^(please\s+)?(load|read|open|check|look at|see|review)\s+(the\s+)?[\w./~-]+\.(md|txt)\s*$/i;
+
+/** A prompt reduced to what it asks: first line (or two short ones), no filler, a pasted document's title kept. */
+function gist(prompt: string): string {
+  const lines = prompt
+    .split("\n")
+    .map((line) => line.replace(FILLER, " ").trim())
+    .filter((line) => line !== "" && !/^[>`|-]/.test(line) && !/^@@? -\d/.test(line));
+  const first = lines[0] ?? "";
+  // "continue from there # Minimal Deployment: Ubuntu on Blockchain": keep the pasted title.
+  const inline = /^(.*?\S)\s+#{1,3}\s+(\S.*)$/.exec(first);
+  let text = inline ? `${inline[1]} (${inline[2]})` : first.replace(/^#+\s*/, "");
+  if (text.length < 40 && lines[1] && lines[1].length < 120) text = `${text} ${lines[1].replace(/^#+\s*/, "")}`;
+  return oneLine(text.replace(/\s*@@? -\d+,\d+ \+\d+,\d+ @@?.*$/, "").replace(FILLER, " "));
+}
+
+export function isContinuation(prompt: string): boolean {
+  const text = oneLine(prompt.replace(FILLER, " "));
+  return text.length < 3 || (CONTINUATION.test(text) && !/\b(but|fix|add|use|create|deploy|install|remove|why|how)\b/i.test(text));
+}
+
+export function collectGoals(context: CompressContext): string[] {
+  const goals: string[] = [];
+  for (const step of context.timeline.steps) {
+    if (step.kind !== "prompt" || isContinuation(step.text) || CONTEXT_LOADING.test(step.text.trim())) continue;
+    const redacted = context.redact(step.text);
+    if (looksLikeErrorLog(redacted)) {
+      const line = errorLine(redacted);
+      if (line) goals.push(`fix reported error: ${shorten(relativize(line, context), 170)}`);
+      continue;
+    }
+    const text = gist(redacted);
+    if (text.length >= 3) goals.push(shorten(relativize(text, context), 220));
+  }
+  if (goals.length === 0) {
+    const compact = context.timeline.steps.find((step) => step.kind === "compact_summary");
+    if (compact?.kind === "compact_summary") {
+      goals.push(
+        ...parseCompactSummary(context.redact(compact.text))
+          .intent.slice(0, 3)
+          .map((item) => shorten(item, 220)),
+      );
+    }
+  }
+  return uniqueBy(goals, (goal) => dedupeKey(goal).slice(0, 60));
+}
+
+/** A short title: the first goal's first clause, or the title of the document it pasted. */
+export function titleFrom(goals: readonly string[], fallback: string | undefined): string {
+  const first = goals.find((goal) => !goal.startsWith("fix reported error")) ?? goals[0] ?? fallback ?? "Claude Code session";
+  const pasted = /\(([^()]{8,})\)$/.exec(first)?.[1];
+  const clause = pasted ?? first.split(/(?<=[.!?。！？])\s/)[0] ?? first;
+  return shorten(clause, 90);
+}

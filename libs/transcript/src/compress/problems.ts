@@ -1,0 +1,268 @@
+// Problems met in the session in the Problem / Cause / Fix / Verify form. A problem is a failed
+// tool run or an error log the user pasted. Its cause is what the assistant said about it before
+// acting; its fix is the change made before the same thing worked again (or, without a rerun,
+// the next change); it counts as resolved only when something verified it: the successful rerun
+// or a check that passed after the fix.
+import type { Problem } from "../compressed-session";
+import { failureNote } from "./commands";
+import type { CompressContext } from "./compress-context";
+import { relativize, showPath } from "./compress-context";
+import { errorLine, looksLikeErrorLog } from "./error-line";
+import { fileTouch } from "./files";
+import { commandHead, commandKey, displayCommand, isCheck, isInspection, isRoutine, simpleCommands } from "./shell-command";
+import { dedupeKey, sentences, shorten } from "./text-tools";
+import type { Action, Step } from "./timeline";
+import { bashCommand, filePathOf } from "./timeline";
+
+/** A problem with the positions the state and dead-end rules need. */
+export interface FoundProblem extends Problem {
+  step: number;
+  resolved: boolean;
+  /** what failed: a command key, a tool and file, or a reported error */
+  subject: string;
+  occurrences: number;
+  /** step of the rerun or check that verified the fix */
+  resolvedAt?: number;
+  action?: Action;
+  fixAction?: Action;
+  /** failure of a look-around command (curl, ls): weaker evidence */
+  weak: boolean;
+}
+
+const CAUSE_STRONG =
+  /\b(because|caused by|due to|the (real |root |actual |main )?(issue|problem|error|cause|reason|culprit) (is|was|here is)|root cause|this means|which means|means (that|the)|turns out|is missing|are missing|not installed|doesn't exist|does not exist|isn't (running|installed|available)|only supports?|is not supported|production build)\b|原因|因为|由于|问题是|问题在于|导致|不支持/i;
+const CAUSE_WEAK = /\b(requires?|expects?|needs? to|cannot|can't|won't|isn't|aren't|doesn't|conflict|already|wrong|instead)\b/i;
+const ANNOUNCEMENT =
+  /^(i (found|see|understand)( the| what)?( issue| problem| error)?|found (it|the (issue|problem))|perfect|got it|ah|aha|excellent|now i see)[^a-z]*$/i;
+const HARNESS_ERROR =
+  /<tool_use_error>|^File has not been read yet|^File does not exist|^InputValidationError|is temporarily unavailable, so auto mode/;
+const TOOLS_WITH_PROBLEMS = new Set(["Bash", "BashOutput", "Write", "Edit", "MultiEdit", "NotebookEdit", "Task", "Workflow"]);
+
+function isChange(action: Action): boolean {
+  if (action.outcome !== "ok") return false;
+  if (fileTouch(action)) return true;
+  const command = bashCommand(action);
+  return command !== undefined && !isInspection(command);
+}
+
+function headOf(action: Action): string {
+  const command = bashCommand(action);
+  if (command === undefined) return action.call.name;
+  return (
+    simpleCommands(command)
+      .filter((part) => !/^(cd|sleep|echo)\b/.test(part))
+      .map(commandHead)[0] ?? ""
+  );
+}
+
+function subjectOf(action: Action): string {
+  const command = bashCommand(action);
+  if (command !== undefined) return commandKey(command);
+  return `${action.call.name}:${filePathOf(action) ?? ""}`;
+}
+
+/** Two runs are the same attempt when their key, or their last multi-word head, matches. */
+function sameAttempt(a: Action, b: Action): boolean {
+  const first = bashCommand(a);
+  const second = bashCommand(b);
+  if (first === undefined || second === undefined) return subjectOf(a) === subjectOf(b);
+  if (commandKey(first) === commandKey(second)) return true;
+  const lastHead = (command: string) =>
+    simpleCommands(command)
+      .filter((part) => !/^(cd|sleep|echo)\b/.test(part) && !isInspection(part))
+      .map(commandHead)
+      .pop();
+  const headA = lastHead(first);
+  return headA !== undefined && headA === lastHead(second) && headA.includes(" ");
+}
+
+/** An action in a few words: the command, or what a file tool did and the line an edit added. */
+export function describeAction(action: Action, context: CompressContext): string {
+  const command = bashCommand(action);
+  if (command !== undefined) return `\`${shorten(relativize(displayCommand(context.redact(command), 400), context), 150)}\``;
+  const path = filePathOf(action);
+  const name = action.call.name;
+  if (path) {
+    const shown = context.redact(showPath(path, context));
+    if (name === "Write") return action.outcome === "unknown" ? `Write ${shown}` : `wrote ${shown}`;
+    const change = editedLine(action);
+    return change ? `edited ${shown}: \`${shorten(context.redact(change), 110)}\`` : `edited ${shown}`;
+  }
+  return name;
+}
+
+/** The first line an Edit added, which usually shows the fix itself. */
+function editedLine(action: Action): string | undefined {
+  const input = action.call.input;
+  const edits = Array.isArray(input["edits"]) ? (input["edits"] as unknown[]) : [input];
+  for (const edit of edits) {
+    if (typeof edit !== "object" || edit === null) continue;
+    const record = edit as Record<string, unknown>;
+    const before = typeof record["old_string"] === "string" ? record["old_string"] : "";
+    const after = typeof record["new_string"] === "string" ? record["new_string"] : "";
+    const old = new Set(before.split("\n").map((line) => line.trim()));
+    const added = after.split("\n").find((line) => line.trim() !== "" && !old.has(line.trim()) && !/^\s*(#|\/\/)/.test(line));
+    if (added) return added.trim();
+  }
+  return undefined;
+}
+
+/** What the assistant said about the failure before acting on it (up to `until`). */
+function causeAfter(steps: readonly Step[], from: number, until: number, context: CompressContext): string | undefined {
+  let weak: string | undefined;
+  for (let index = from + 1; index < steps.length && index <= until; index += 1) {
+    const step = steps[index];
+    if (!step || step.kind === "prompt") break;
+    if (step.kind !== "say" || (step.event.isSidechain && !context.timeline.sidechainOnly)) continue;
+    const list = sentences(step.text);
+    for (let position = 0; position < list.length; position += 1) {
+      let sentence = list[position] ?? "";
+      if (sentence.length > 400) continue;
+      const strong = CAUSE_STRONG.test(sentence);
+      if (!strong && !(weak === undefined && CAUSE_WEAK.test(sentence))) continue;
+      // "I see the issue!" announces the cause; the next sentence states it.
+      if (ANNOUNCEMENT.test(sentence.replace(/[!.:]+$/, "")) || sentence.length < 25) {
+        const next = list[position + 1];
+        if (!next) continue;
+        sentence = next;
+      }
+      const text = shorten(relativize(context.redact(sentence), context), 220);
+      if (strong || CAUSE_STRONG.test(sentence)) return text;
+      weak ??= text;
+    }
+  }
+  return weak;
+}
+
+interface Failure {
+  step: number;
+  problem: string;
+  subject: string;
+  weak: boolean;
+  action?: Action;
+}
+
+function failures(context: CompressContext): Failure[] {
+  const found: Failure[] = [];
+  context.timeline.steps.forEach((step, index) => {
+    if (step.kind === "prompt" && looksLikeErrorLog(step.text)) {
+      const line = errorLine(context.redact(step.text));
+      if (line)
+        found.push({
+          step: index,
+          problem: `reported: ${shorten(relativize(line, context), 170)}`,
+          subject: `report:${dedupeKey(line)}`,
+          weak: false,
+        });
+    }
+    if (step.kind !== "action") return;
+    const { action } = step;
+    if (action.outcome !== "error" || !TOOLS_WITH_PROBLEMS.has(action.call.name)) return;
+    const text = action.result?.text ?? "";
+    if (HARNESS_ERROR.test(text.trim())) return;
+    const note = failureNote(action, context);
+    const command = bashCommand(action);
+    const weak = command !== undefined && isInspection(command);
+    // A look-around that "failed" without an error message (grep found nothing) is no problem.
+    if (weak && !/[a-z]{3}.*(error|fail|denied|refused|not found|no such|cannot|unable|timed out|invalid|missing)/i.test(note ?? ""))
+      return;
+    found.push({
+      step: index,
+      problem: `${describeAction(action, context)} failed${note ? `: ${note}` : ""}`,
+      subject: subjectOf(action),
+      weak,
+      action,
+    });
+  });
+  return found;
+}
+
+/** The best fix among the changes made before the rerun: an edit, else a non-routine command. */
+function bestFix(changes: readonly Action[]): Action | undefined {
+  const edits = changes.filter((action) => fileTouch(action) && bashCommand(action) === undefined);
+  const commands = changes.filter((action) => bashCommand(action) !== undefined && !isRoutine(bashCommand(action) ?? ""));
+  return edits[edits.length - 1] ?? commands[commands.length - 1] ?? changes[changes.length - 1];
+}
+
+/** Finds the fix and verification of a failure. */
+function resolve(failure: Failure, context: CompressContext): { fix?: Action; verify?: Action; resolved: boolean } {
+  const { steps } = context.timeline;
+  const later: Action[] = [];
+  let promptAt = Number.POSITIVE_INFINITY;
+  for (let index = failure.step + 1; index < steps.length && later.length < 30; index += 1) {
+    const step = steps[index];
+    if (step?.kind === "prompt" && promptAt === Number.POSITIVE_INFINITY) promptAt = later.length;
+    if (step?.kind === "action" && step.action.outcome !== "rejected") later.push(step.action);
+  }
+  const failed = failure.action;
+  if (failed) {
+    const rerun = later.findIndex((action) => action.outcome === "ok" && sameAttempt(failed, action));
+    const verify = later[rerun];
+    if (verify) {
+      const fix = bestFix(later.slice(0, rerun).filter(isChange)) ?? (isInspection(bashCommand(verify) ?? "x") ? undefined : verify);
+      // The rerun worked: it verifies the fix, or is itself the fix when nothing changed before it.
+      return fix && fix !== verify ? { fix, verify, resolved: true } : fix ? { fix, resolved: true } : { verify, resolved: true };
+    }
+  }
+  // Without a rerun, only what was done before the user spoke again counts as the fix.
+  const window = later.slice(0, Math.min(12, promptAt));
+  const fixIndex = window.findIndex(isChange);
+  const fix = window[fixIndex];
+  if (!fix) return { resolved: false };
+  const verify = later.slice(fixIndex + 1, fixIndex + 8).find((action) => action.outcome === "ok" && isCheck(bashCommand(action) ?? ""));
+  return verify ? { fix, verify, resolved: true } : { fix, resolved: false };
+}
+
+export function collectProblems(context: CompressContext): FoundProblem[] {
+  const { steps } = context.timeline;
+  const problems: FoundProblem[] = [];
+  const bySubject = new Map<string, FoundProblem>();
+  const byError = new Map<string, FoundProblem>();
+  for (const failure of failures(context)) {
+    // The same thing failing again before it was fixed is the same problem.
+    const same = bySubject.get(failure.subject);
+    if (same && (!same.resolved || failure.step < (same.resolvedAt ?? 0))) {
+      same.occurrences += 1;
+      continue;
+    }
+    // A burst of failures with one error (four curls to one dead service) is one problem.
+    const errorKey = `${failure.action ? headOf(failure.action) : "report"}|${dedupeKey(failure.problem.replace(/^.*?failed:?/, ""))}`;
+    const similar = byError.get(errorKey);
+    if (similar && (!similar.resolved || failure.step < (similar.resolvedAt ?? 0)) && failure.step - similar.step < 15) {
+      similar.occurrences += 1;
+      continue;
+    }
+    const { fix, verify, resolved } = resolve(failure, context);
+    const problem: FoundProblem = {
+      problem: failure.problem,
+      step: failure.step,
+      resolved,
+      subject: failure.subject,
+      occurrences: 1,
+      weak: failure.weak,
+    };
+    if (failure.action) problem.action = failure.action;
+    const actedAt = fix?.step ?? verify?.step ?? failure.step + 14;
+    const cause = causeAfter(steps, failure.step, actedAt, context);
+    if (cause) problem.cause = cause;
+    if (fix) {
+      problem.fix = describeAction(fix, context);
+      problem.fixAction = fix;
+    }
+    if (verify) problem.verify = describeAction(verify, context);
+    if (resolved) problem.resolvedAt = (verify ?? fix)?.step ?? failure.step;
+    bySubject.set(failure.subject, problem);
+    byError.set(errorKey, problem);
+    problems.push(problem);
+  }
+  return problems;
+}
+
+/** The public form of a problem. */
+export function toProblem(found: FoundProblem): Problem {
+  const problem: Problem = { problem: found.occurrences > 1 ? `${found.problem} (x${found.occurrences})` : found.problem };
+  if (found.cause) problem.cause = found.cause;
+  if (found.fix) problem.fix = found.resolved ? found.fix : `tried: ${found.fix}`;
+  if (found.verify) problem.verify = found.verify;
+  return problem;
+}

@@ -1,0 +1,51 @@
+// Texts the session already condensed itself: the assistant's last status report, Claude Code's
+// recaps (away_summary), and work handed to subagents and workflows.
+import type { CompressContext } from "./compress-context";
+import { relativize } from "./compress-context";
+import { plainText, sentences, shorten } from "./text-tools";
+
+const LIST_ITEM = /^\s*(?:[-*•]|\d+[.)]|#{1,4})\s+(.+)$/;
+
+/** Items of the last assistant message that reads as a report (headings and list items). */
+export function lastReport(context: CompressContext): string[] {
+  const { steps, sidechainOnly } = context.timeline;
+  for (let index = steps.length - 1; index >= 0; index -= 1) {
+    const step = steps[index];
+    if (step?.kind !== "say" || (step.event.isSidechain && !sidechainOnly) || step.text.length < 300) continue;
+    const lines = step.text.replace(/```[\s\S]*?```/g, "").split("\n");
+    const items = lines.map((line) => LIST_ITEM.exec(line)?.[1]).filter((item): item is string => item !== undefined);
+    if (items.length < 3) continue;
+    return items
+      .map((item) => shorten(relativize(context.redact(plainText(item)), context), 150))
+      .filter((item) => item.length > 3 && !/^[:\-–]+$/.test(item))
+      .slice(0, 14);
+  }
+  return [];
+}
+
+/** Claude Code's own recaps of the session, oldest first. */
+export function recaps(context: CompressContext): string[] {
+  return context.timeline.steps.flatMap((step) =>
+    step.kind === "recap" ? [shorten(relativize(context.redact(step.text), context), 300)] : [],
+  );
+}
+
+const DELEGATING_TOOLS = new Set(["Task", "Agent", "Workflow"]);
+
+/** Work handed to subagents and workflows: what was asked and, when it came back, the first sentence of the answer. */
+export function delegatedWork(context: CompressContext): string[] {
+  const items: string[] = [];
+  for (const action of context.timeline.actions) {
+    if (!DELEGATING_TOOLS.has(action.call.name) || action.outcome === "rejected") continue;
+    const input = action.call.input;
+    const what = [input["description"], input["name"], input["subagent_type"]].find(
+      (value): value is string => typeof value === "string" && value !== "",
+    );
+    if (!what) continue;
+    const agent = typeof input["subagent_type"] === "string" && input["subagent_type"] !== what ? ` (${input["subagent_type"]})` : "";
+    const answer = action.result && !/launched in background/i.test(action.result.text) ? sentences(action.result.text)[0] : undefined;
+    const outcome = action.outcome === "error" ? " FAILED" : "";
+    items.push(shorten(context.redact(`${action.call.name}${agent}: ${what}${outcome}${answer ? ` -> ${answer}` : ""}`), 200));
+  }
+  return items;
+}
