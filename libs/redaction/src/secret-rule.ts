@@ -50,12 +50,22 @@ export function candidateOf(text: string, match: RegExpExecArray): Candidate | u
 const tokenChar = /[A-Za-z0-9_-]/;
 
 /**
+ * The character before `index` as the decoded text would have it: in raw JSONL the letter of an
+ * escaped newline or tab (`\n`, `\t`, `\r`) is not a letter but a line break, so `\nPASSWORD=x`
+ * starts a key just as a real new line does.
+ */
+export function charBefore(text: string, index: number): string {
+  const before = text.charAt(index - 1);
+  return (before === "n" || before === "r" || before === "t") && text.charAt(index - 2) === "\\" ? "\n" : before;
+}
+
+/**
  * Whether `index` starts a token (the character before is not part of one). Patterns start on
  * a literal and leave this check to code: a look-behind at the start of a pattern stops V8 from
  * skipping quickly through text that cannot match, and made redaction several times slower.
  */
 export function startsToken(text: string, index: number): boolean {
-  return index === 0 || !tokenChar.test(text.charAt(index - 1));
+  return index === 0 || !tokenChar.test(charBefore(text, index));
 }
 
 /**
@@ -65,7 +75,7 @@ export function startsToken(text: string, index: number): boolean {
  */
 export function isKeyWordAt(text: string, index: number, word: string, anyPrefix = false): boolean {
   if (anyPrefix || index === 0) return true;
-  const before = text.charAt(index - 1);
+  const before = charBefore(text, index);
   if (!/[A-Za-z]/.test(before)) return true;
   if (/^[A-Z][a-z]+$/.test(word)) return /[a-z0-9]/.test(before);
   return /^[A-Z]+$/.test(word) && /[A-Z]/.test(before);
@@ -74,7 +84,7 @@ export function isKeyWordAt(text: string, index: number, word: string, anyPrefix
 /** A run of key characters ending at `end` (`DB_` before `PASSWORD`), so code can see the whole key. */
 export function keyStart(text: string, end: number, keyChars = /[A-Za-z0-9_.-]/): number {
   let start = end;
-  while (start > 0 && end - start < 80 && keyChars.test(text.charAt(start - 1))) start--;
+  while (start > 0 && end - start < 80 && keyChars.test(charBefore(text, start))) start--;
   return start;
 }
 

@@ -1,5 +1,5 @@
 import { looksRandom } from "../secret-shape";
-import { isKeyWordAt, keyStart, secretRule, startsToken, type Candidate, type SecretRule } from "../secret-rule";
+import { charBefore, isKeyWordAt, keyStart, secretRule, startsToken, type Candidate, type SecretRule } from "../secret-rule";
 import { assignmentSeparator, flagSeparator, secretValue } from "../pattern-parts";
 import { isTokenLike, isTypedSecret } from "./value-checks";
 import type { RedactionKind } from "../redaction-kinds";
@@ -88,7 +88,12 @@ function isStrongSecretKey(candidate: Candidate): boolean {
   return strongKeyEnding.test(words);
 }
 
-const weakKeyWords = "key|secret|token|pass|pwd|auth|cred|private|salt|seed|cookie|session|signing|hmac|otp|license|access";
+/**
+ * Words that make a key's value possibly secret: key, secret, token, pass, pwd, auth, cred,
+ * private, salt, seed, cookie, session, signing, hmac, otp, license, access. Grouped by first
+ * letter, which V8 scans much faster than a flat list of alternatives.
+ */
+const weakKeyWords = "key|s(?:ecret|alt|eed|ession|igning)|token|p(?:ass|wd|rivate)|a(?:uth|ccess)|c(?:red|ookie)|hmac|otp|license";
 
 const strongFlag = /(?:token|secret|api-?key|access-?key|secret-?key|private-?key|client-?secret|credentials?)$/i;
 
@@ -96,7 +101,7 @@ const strongFlag = /(?:token|secret|api-?key|access-?key|secret-?key|private-?ke
 function envName(candidate: Candidate): string {
   const { text, match } = candidate;
   const start = keyStart(text, match.index, /[A-Z0-9_]/);
-  if (/[A-Za-z0-9_.-]/.test(text.charAt(start - 1))) return "";
+  if (/[A-Za-z0-9_.-]/.test(charBefore(text, start))) return "";
   return text.slice(start, match.index + (match.groups?.["word"]?.length ?? 0) + (match.groups?.["tail"]?.length ?? 0));
 }
 

@@ -1,5 +1,5 @@
 import { isPlaceholder } from "../secret-shape";
-import { secretRule, type Candidate, type SecretRule } from "../secret-rule";
+import { charBefore, secretRule, type Candidate, type SecretRule } from "../secret-rule";
 import { bareSecret, optionalQuote, quotedSecret, tokenEnd } from "../pattern-parts";
 import { isTypedSecret } from "./value-checks";
 
@@ -72,6 +72,6 @@ export const configFileRules: readonly SecretRule[] = [
     name: "password-hash",
     kind: "password_hash",
     pattern: new RegExp(String.raw`(?<s_1>${crypt})(?![./A-Za-z0-9])`, "gd"),
-    accept: (candidate) => !/[\w$]/.test(candidate.text.charAt(candidate.start - 1)),
+    accept: (candidate) => !/[\w$]/.test(charBefore(candidate.text, candidate.start)),
   }),
 ];

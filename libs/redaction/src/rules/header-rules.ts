@@ -1,5 +1,5 @@
 import { isPlaceholder, looksRandom } from "../secret-shape";
-import { commandBefore, keyStart, secretRule, startsToken, type SecretRule } from "../secret-rule";
+import { charBefore, commandBefore, keyStart, secretRule, startsToken, type SecretRule } from "../secret-rule";
 import { bareSecret, flagSeparator, optionalQuote } from "../pattern-parts";
 import { isTokenLike, isTypedSecret } from "./value-checks";
 
@@ -24,7 +24,7 @@ export const headerRules: readonly SecretRule[] = [
       "gdi",
     ),
     accept: (candidate) =>
-      /[^\w]|^$/.test(candidate.text.charAt(candidate.match.index - 1)) &&
+      /[^\w]|^$/.test(charBefore(candidate.text, candidate.match.index)) &&
       !isPlaceholder(candidate.secret) &&
       (candidate.match.indices?.groups?.["s_1"] !== undefined || isTokenLike(candidate)),
   }),

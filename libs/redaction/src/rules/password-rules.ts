@@ -1,4 +1,4 @@
-import { commandBefore, isKeyWordAt, keyStart, secretRule, startsToken, type Candidate, type SecretRule } from "../secret-rule";
+import { charBefore, commandBefore, isKeyWordAt, keyStart, secretRule, startsToken, type Candidate, type SecretRule } from "../secret-rule";
 import { assignmentSeparator, bareSecret, flagSeparator, optionalQuote, quotedSecret, secretValue } from "../pattern-parts";
 import { isTypedSecret, isVariableNamedLikeSecret } from "./value-checks";
 
@@ -131,7 +131,7 @@ export const passwordRules: readonly SecretRule[] = [
     "password-quoted",
     String.raw`pass(?:word|wd|phrase)(?:[ \t]+(?:is|was|to|of|=)[ \t]*|[ \t]*\([ \t]*|[ \t]+)(?:\\"(?<q_1>[^\s"'\\]{3,64})\\"|"(?<q_2>[^\s"'\\]{3,64})"|'(?<q_3>[^\s"'\\]{3,64})'|${"`"}(?<q_4>[^\s"'${"`"}\\]{3,64})${"`"})`,
     "i",
-    (candidate) => !/[A-Za-z]/.test(candidate.text.charAt(candidate.match.index - 1)) && isTypedSecret(candidate),
+    (candidate) => !/[A-Za-z]/.test(charBefore(candidate.text, candidate.match.index)) && isTypedSecret(candidate),
   ),
   passwordRule(
     // password: x, PASSWORD=x, "password": "x", \"db_password\": \"x\", **Password:** `x`

@@ -52,10 +52,11 @@ export const providerTokenRules: readonly SecretRule[] = [
   token("huggingface-token", "huggingface_token", "hf_[A-Za-z0-9]{34,40}", mixesClasses),
   token("digitalocean-token", "digitalocean_token", "do[por]_v1_[a-f0-9]{64}"),
   secretRule({
-    // The pattern starts on the rare ":AA" and looks back for the bot id, which is part of the secret.
+    // The pattern starts on the rare ":AA" and looks back for the bot id, which is part of the
+    // secret; in API URLs the token follows "/bot".
     name: "telegram-bot-token",
     kind: "telegram_bot_token",
-    pattern: /:AA[A-Za-z0-9_-]{33}(?![\w-])(?<=(?<![\w-])(?<s_1>\d{8,10}:AA[A-Za-z0-9_-]{33}))/dg,
+    pattern: /:AA[A-Za-z0-9_-]{33}(?![\w-])(?<=(?:^|[^\w-]|\/bot)(?<s_1>\d{8,10}:AA[A-Za-z0-9_-]{33}))/dg,
   }),
   token("jwt", "jwt", "eyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]*"),
 ];
