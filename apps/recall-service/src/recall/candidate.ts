@@ -19,6 +19,8 @@ export interface Candidate {
   tags: readonly string[];
   projectId: string | null;
   clientId: string | null;
+  /** The normalized git remote the item was saved under, standing in for a project not yet known. */
+  repository?: string | null;
   machineId: string | null;
   machineName: string | null;
   /** When the item was saved or last confirmed; what decay and the line's date are based on. */
@@ -28,6 +30,8 @@ export interface Candidate {
   pinned: boolean;
   usefulCount: number;
   recallCount: number;
+  /** When a recall last returned the item (null if never, or for kinds that do not count). */
+  lastRecalledAt?: Date | null;
   /** 0..1, normalized per query from the full-text score; 0 without a query or a hit. */
   textRelevance: number;
   contentHash: string | null;

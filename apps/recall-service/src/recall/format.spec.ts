@@ -15,6 +15,14 @@ describe("itemLine", () => {
     );
   });
 
+  it("says a title once when the body repeats it, and does not put a colon after a full stop", () => {
+    const repeat = makeCandidate({ title: "ssh web01 'sudo nginx -t'", body: "ssh web01 'sudo nginx -t' # ok after 1 failed run" });
+    expect(itemLine(repeat, "abcdefgh", 500)).toMatch(/\] ssh web01 'sudo nginx -t': ok after 1 failed run$/);
+    const sentence = makeCandidate({ title: "Unit nginx.service could not be found.", body: "Cause: not installed" });
+    expect(itemLine(sentence, "abcdefgh", 500)).toMatch(/\] Unit nginx\.service could not be found\. Cause: not installed$/);
+    expect(itemLine(makeCandidate({ title: "Same", body: "same" }), "abcdefgh", 500)).toMatch(/\] Same$/);
+  });
+
   it("leaves out an unknown machine and keeps the tag parseable when the name has spaces or brackets", () => {
     expect(itemLine(makeCandidate({ machineName: null, title: "T", body: "" }), "abcdefgh", 500)).toMatch(
       /^- \[context abcdefgh \d{4}-\d\d-\d\d\] T$/,

@@ -46,9 +46,12 @@ export function itemText(candidate: Candidate): string {
     return `known issue: ${error} -> fix: ${oneLine(candidate.recommendedSolution ?? "")}`;
   }
   const title = oneLine(candidate.title);
-  const body = oneLine(candidate.body);
-  if (!body || body === title) return title;
-  return title ? `${title}: ${body}` : body;
+  let body = oneLine(candidate.body);
+  // Many snippets repeat their title at the start of their content: say it once.
+  if (title && body.toLowerCase().startsWith(title.toLowerCase())) body = body.slice(title.length).replace(/^[\s:;,.#–—-]+/, "");
+  if (!body) return title;
+  if (!title) return body;
+  return /[.:;!?…]$/.test(title) ? `${title} ${body}` : `${title}: ${body}`;
 }
 
 /** The one dense line of an item, at most `max` characters. */

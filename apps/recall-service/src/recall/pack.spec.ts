@@ -117,6 +117,17 @@ describe("pack", () => {
 });
 
 describe("rankCandidates", () => {
+  it("with a query keeps only items the query matches, by full text or by tag", () => {
+    const hit = makeCandidate({ title: "Redis cache", textRelevance: 0.7 });
+    const tagged = makeCandidate({ title: "Cache eviction", tags: ["redis"] });
+    const unrelated = makeCandidate({ title: "Invoice numbering", importance: 10 });
+    const state = makeCandidate({ kind: "project_state", title: "State" });
+    const targeted = rankCandidates([hit, tagged, unrelated, state], scoringContext(scope, "why is redis slow", testNow));
+    expect(targeted.map((s) => s.candidate.id).sort()).toEqual([hit.id, tagged.id].sort());
+    expect(rankCandidates([hit, unrelated, state], scoringContext(scope, "", testNow))).toHaveLength(3);
+    expect(rankCandidates([unrelated, state], scoringContext(scope, "kubernetes", testNow))).toEqual([]);
+  });
+
   it("leaves out items already injected, by short id", () => {
     const a = makeCandidate();
     const b = makeCandidate();

@@ -76,6 +76,9 @@ describe("scopeMatchOf", () => {
     expect(scopeMatchOf({ projectId: null, clientId: null, pinned: false }, scope)).toBe(scopeMatchValues.none);
     expect(scopeMatchOf({ projectId: "other", clientId: "other", pinned: true }, scope)).toBe(scopeMatchValues.none);
     expect(scopeMatchOf({ projectId: null, clientId: null, pinned: false }, {})).toBe(scopeMatchValues.none);
+    const repository = "github.com/acme/app";
+    expect(scopeMatchOf({ projectId: null, clientId: null, pinned: false, repository }, { repository })).toBe(scopeMatchValues.project);
+    expect(scopeMatchOf({ projectId: null, clientId: null, pinned: true, repository }, {})).toBe(scopeMatchValues.none);
   });
 });
 

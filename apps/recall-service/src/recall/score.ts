@@ -43,6 +43,8 @@ export interface ScoringContext {
   scope: RecallScope;
   /** The words the caller cares about: query terms plus the scope's host and repository. */
   terms: ReadonlySet<string>;
+  /** The query's own terms: with any, a recall is targeted and keeps only items matching them. */
+  queryTerms: ReadonlySet<string>;
   now: Date;
   halfLifeDays: number;
   weights: ScoreWeights;
@@ -55,7 +57,8 @@ export function scoringContext(
   now: Date,
   options: { halfLifeDays?: number; weights?: ScoreWeights } = {},
 ): ScoringContext {
-  const terms = new Set(termsOf(query));
+  const queryTerms = new Set(termsOf(query));
+  const terms = new Set(queryTerms);
   if (scope.host) for (const term of termsOf(scope.host)) terms.add(term);
   if (scope.host) terms.add(scope.host.trim().toLowerCase());
   const repositoryName = scope.repository?.split("/").pop();
@@ -63,17 +66,22 @@ export function scoringContext(
   return {
     scope,
     terms,
+    queryTerms,
     now,
     halfLifeDays: options.halfLifeDays ?? defaultHalfLifeDays,
     weights: options.weights ?? defaultWeights,
   };
 }
 
-/** Same project > same client > pinned global item; anything else is out of scope. */
-export function scopeMatchOf(candidate: Pick<Candidate, "projectId" | "clientId" | "pinned">, scope: RecallScope): number {
+/**
+ * Same project (or the same repository, which stands in for it) > same client > pinned global
+ * item; anything else is out of scope.
+ */
+export function scopeMatchOf(candidate: Pick<Candidate, "projectId" | "clientId" | "pinned" | "repository">, scope: RecallScope): number {
   if (scope.projectId && candidate.projectId === scope.projectId) return scopeMatchValues.project;
+  if (scope.repository && candidate.repository === scope.repository) return scopeMatchValues.project;
   if (scope.clientId && candidate.clientId === scope.clientId) return scopeMatchValues.client;
-  if (candidate.pinned && !candidate.projectId && !candidate.clientId) return scopeMatchValues.global;
+  if (candidate.pinned && !candidate.projectId && !candidate.clientId && !candidate.repository) return scopeMatchValues.global;
   return scopeMatchValues.none;
 }
 

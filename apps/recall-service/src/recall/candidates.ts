@@ -1,0 +1,207 @@
+import type { Database } from "@msp/db";
+import type { Candidate, MemoryKind, RecallScope } from "./candidate";
+import type { FullTextHit, FullTextIndex, SearchableKind } from "./fulltext";
+import type { MemoryTable, StoredRow } from "./memory-rows";
+import { memoryTables } from "./memory-rows";
+import { knownIssueMinOccurrences } from "./supersede";
+
+/** How many rows each source adds at most: enough to fill a budget, few enough to stay fast. */
+export interface GatherLimits {
+  /** Recent items of the project (or repository), per table. */
+  project: number;
+  /** Recent items of the client's other projects, per table. */
+  client: number;
+  /** Pinned items of the scope or global, per table. */
+  pinned: number;
+  /** Insights and known issues of the client or host, per table. */
+  environment: number;
+  /** Full-text hits for the query, over all tables. */
+  fullText: number;
+}
+
+export const defaultGatherLimits: Readonly<GatherLimits> = { project: 25, client: 10, pinned: 20, environment: 15, fullText: 40 };
+
+/** One SELECT of a UNION: a condition, its parameters, an order and a limit (on an index). */
+interface Branch {
+  where: string;
+  params: unknown[];
+  order: string;
+  limit: number;
+}
+
+/**
+ * The rows of one table matched by any branch, in one statement: each branch is a subquery
+ * with its own ORDER BY and LIMIT, so each walks an index and stops early; never a table scan.
+ */
+async function selectBranches(db: Database, table: MemoryTable, branches: readonly Branch[]): Promise<StoredRow[]> {
+  const wanted = branches.filter((b) => b.limit > 0);
+  if (wanted.length === 0) return [];
+  const columns = table.columns.join(", ");
+  const sql = wanted
+    .map(
+      (b, i) =>
+        `SELECT * FROM (SELECT ${columns} FROM ${table.table} WHERE ${b.where}${b.order ? ` ORDER BY ${b.order}` : ""} LIMIT ${Math.floor(b.limit)}) AS b${i}`,
+    )
+    .join(" UNION ALL ");
+  return db.select<StoredRow>(
+    sql,
+    wanted.flatMap((b) => b.params),
+  );
+}
+
+const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(", ");
+
+/** Rows of a table by id (full-text hits, short id lookups), as a branch. */
+function byIds(ids: readonly string[]): Branch[] {
+  return ids.length === 0 ? [] : [{ where: `id IN (${placeholders(ids.length)})`, params: [...ids], order: "", limit: ids.length }];
+}
+
+/** Items of the scope's project, repository and client, and pinned ones, for the tables that have all three. */
+function scopedBranches(scope: RecallScope, limits: GatherLimits, extra = ""): Branch[] {
+  const and = extra ? ` AND ${extra}` : "";
+  const branches: Branch[] = [];
+  if (scope.projectId)
+    branches.push({ where: `project_id = ?${and}`, params: [scope.projectId], order: "created_at DESC", limit: limits.project });
+  if (scope.repository) {
+    branches.push({ where: `repository = ?${and}`, params: [scope.repository], order: "created_at DESC", limit: limits.project });
+  }
+  if (scope.clientId)
+    branches.push({ where: `client_id = ?${and}`, params: [scope.clientId], order: "created_at DESC", limit: limits.client });
+  const pinnedScope = ["(project_id IS NULL AND client_id IS NULL AND repository IS NULL)"];
+  const pinnedParams: unknown[] = [];
+  for (const [column, value] of [
+    ["project_id", scope.projectId],
+    ["repository", scope.repository],
+    ["client_id", scope.clientId],
+  ] as const) {
+    if (!value) continue;
+    pinnedScope.push(`${column} = ?`);
+    pinnedParams.push(value);
+  }
+  branches.push({
+    where: `pinned = 1 AND (${pinnedScope.join(" OR ")})${and}`,
+    params: pinnedParams,
+    order: "created_at DESC",
+    limit: limits.pinned,
+  });
+  return branches;
+}
+
+/** Failure patterns that are known issues: active, seen often enough, with a fix. */
+const knownIssue = `is_active = 1 AND occurrence_count >= ${knownIssueMinOccurrences} AND recommended_solution IS NOT NULL AND recommended_solution <> ''`;
+
+/** The branches of each table for a scope, plus the rows full-text search found. */
+function branchesOf(kind: MemoryKind, scope: RecallScope, limits: GatherLimits, hitIds: readonly string[]): Branch[] {
+  switch (kind) {
+    case "project_state": {
+      // One row per project; by repository while the project is not known to the work service
+      // ("project:..." sorts before "repository:...", so the project's own row comes first).
+      const keys = [scope.projectId ? `project:${scope.projectId}` : null, scope.repository ? `repository:${scope.repository}` : null];
+      const wanted = keys.filter((key): key is string => key !== null);
+      return wanted.length === 0
+        ? []
+        : [{ where: `scope_key IN (${placeholders(wanted.length)})`, params: wanted, order: "scope_key", limit: 2 }];
+    }
+    case "context":
+    case "snippet":
+      return [...scopedBranches(scope, limits), ...byIds(hitIds)];
+    case "decision":
+      return [...scopedBranches(scope, limits, "superseded_by_id IS NULL"), ...byIds(hitIds)];
+    case "insight": {
+      const branches = byIds(hitIds);
+      if (scope.clientId)
+        branches.push({ where: "client_id = ?", params: [scope.clientId], order: "created_at DESC", limit: limits.environment });
+      if (scope.host) branches.push({ where: "host = ?", params: [scope.host], order: "created_at DESC", limit: limits.environment });
+      return branches;
+    }
+    case "failure_pattern": {
+      const branches = byIds(hitIds);
+      for (const [column, value] of [
+        ["client_id", scope.clientId],
+        ["host", scope.host],
+      ] as const) {
+        if (!value) continue;
+        branches.push({ where: `${column} = ? AND ${knownIssue}`, params: [value], order: "last_seen_at DESC", limit: limits.environment });
+      }
+      if (isEmptyScope(scope)) {
+        branches.push({ where: `pinned = 1 AND client_id IS NULL AND ${knownIssue}`, params: [], order: "", limit: limits.pinned });
+      }
+      return branches;
+    }
+  }
+}
+
+/** A scope naming no project, repository, client or host: only pinned global items are recalled. */
+export function isEmptyScope(scope: RecallScope): boolean {
+  return !scope.projectId && !scope.repository && !scope.clientId && !scope.host;
+}
+
+/** Whether a row belongs to no project, repository or client. */
+const isGlobal = (c: Candidate) => !c.projectId && !c.clientId && !c.repository;
+
+/**
+ * The candidates of a recall: the project's state, recent contexts, snippets and decisions of the
+ * project (or repository) and client, the client's and host's insights and known issues, pinned
+ * items of the scope and pinned global ones, and what full-text search finds for the query.
+ * Global items come only pinned (or, with a scope, as known issues the query names).
+ */
+export async function gatherCandidates(
+  db: Database,
+  fullText: FullTextIndex,
+  request: { scope: RecallScope; query: string; limits?: GatherLimits },
+): Promise<Candidate[]> {
+  const { scope, query } = request;
+  const limits = request.limits ?? defaultGatherLimits;
+  const hits: FullTextHit[] = query.trim()
+    ? await fullText.search(
+        query,
+        {
+          ...(scope.projectId ? { projectId: scope.projectId } : {}),
+          ...(scope.clientId ? { clientId: scope.clientId } : {}),
+          ...(scope.repository ? { repository: scope.repository } : {}),
+          includeGlobal: true,
+        },
+        limits.fullText,
+      )
+    : [];
+  const relevance = new Map(hits.map((hit) => [`${hit.kind}:${hit.id}`, hit.relevance]));
+  const idsOf = (kind: SearchableKind) => hits.filter((hit) => hit.kind === kind).map((hit) => hit.id);
+
+  const kinds = Object.keys(memoryTables) as MemoryKind[];
+  const rows = await Promise.all(
+    kinds.map((kind) =>
+      selectBranches(db, memoryTables[kind], branchesOf(kind, scope, limits, kind === "project_state" ? [] : idsOf(kind))),
+    ),
+  );
+
+  const seen = new Set<string>();
+  const candidates: Candidate[] = [];
+  const emptyScope = isEmptyScope(scope);
+  kinds.forEach((kind, i) => {
+    let states = 0;
+    for (const row of rows[i] ?? []) {
+      const candidate = memoryTables[kind].toCandidate(row);
+      const key = `${kind}:${candidate.id}`;
+      if (seen.has(key)) continue;
+      if (isGlobal(candidate) && !candidate.pinned && (emptyScope || kind !== "failure_pattern")) continue;
+      // A project known by id wins over the state kept under its repository before.
+      if (kind === "project_state" && (states += 1) > 1) continue;
+      seen.add(key);
+      candidate.textRelevance = relevance.get(key) ?? 0;
+      candidates.push(candidate);
+    }
+  });
+  return candidates;
+}
+
+/** Items by kind and id, as candidates (for GetMemoryItem and MarkUseful). */
+export async function candidatesById(db: Database, items: readonly { kind: MemoryKind; id: string }[]): Promise<Candidate[]> {
+  const kinds = [...new Set(items.map((item) => item.kind))];
+  const rows = await Promise.all(
+    kinds.map(async (kind) => {
+      const ids = items.filter((item) => item.kind === kind).map((item) => item.id);
+      return (await selectBranches(db, memoryTables[kind], byIds(ids))).map((row) => memoryTables[kind].toCandidate(row));
+    }),
+  );
+  return rows.flat();
+}

@@ -1,0 +1,43 @@
+import type { Database } from "@msp/db";
+import type { Handlers } from "@msp/grpc-kit";
+import type { Logger } from "@msp/logging";
+import type { MemoryServiceService } from "@msp/proto/src/gen/ts/msp/recall/v1/memory";
+import { countTokens } from "@msp/transcript";
+import { BackgroundWrites } from "./bookkeeping";
+import type { FullTextIndex } from "./fulltext";
+import { createFullTextIndex } from "./fulltext";
+import { getMemoryItem, markUseful } from "./memory-item";
+import type { RecallEngine } from "./recall";
+import { recall } from "./recall";
+import type { RecallSettings } from "./settings";
+import { recallSettingsFromEnv } from "./settings";
+
+export { recallSettingsFromEnv } from "./settings";
+export type { RecallSettings } from "./settings";
+
+/** What the recall handlers are built from; everything but the database has a default. */
+export interface RecallDeps {
+  db: Database;
+  logger: Logger;
+  settings?: RecallSettings;
+  fullText?: FullTextIndex;
+  now?: () => Date;
+}
+
+/** MemoryService's Recall, GetMemoryItem and MarkUseful, over one engine. */
+export function recallMethods(deps: RecallDeps): Pick<Handlers<typeof MemoryServiceService>, "recall" | "getMemoryItem" | "markUseful"> {
+  const engine: RecallEngine = {
+    db: deps.db,
+    logger: deps.logger,
+    settings: deps.settings ?? recallSettingsFromEnv({}),
+    fullText: deps.fullText ?? createFullTextIndex(deps.db),
+    now: deps.now ?? (() => new Date()),
+    countTokens,
+    background: new BackgroundWrites(),
+  };
+  return {
+    recall: (request) => recall(engine, request),
+    getMemoryItem: (request) => getMemoryItem(engine, request),
+    markUseful: (request, ctx) => markUseful(engine, request, ctx),
+  };
+}

@@ -1,0 +1,237 @@
+import { toDate } from "@msp/resource-kit";
+import type { Candidate, MemoryKind } from "./candidate";
+
+/** A row as either dialect hands it back from a raw SELECT. */
+export type StoredRow = Record<string, unknown>;
+
+/** How one memory table is read into candidates: its columns and the mapping of a row. */
+export interface MemoryTable {
+  kind: MemoryKind;
+  table: string;
+  /** The resource's name in audit events, as its resource service writes it. */
+  resourceName: string;
+  /** Whether the table counts recalls and useful marks (project states are always recalled). */
+  counted: boolean;
+  /** The columns read, the same for every query of the table. */
+  columns: readonly string[];
+  toCandidate(row: StoredRow): Candidate;
+}
+
+const text = (value: unknown): string => (typeof value === "string" ? value : Buffer.isBuffer(value) ? value.toString("utf8") : "");
+const textOrNull = (value: unknown): string | null => {
+  const t = text(value);
+  return t === "" ? null : t;
+};
+const numberOf = (value: unknown, fallback = 0): number => {
+  const n = typeof value === "number" ? value : typeof value === "string" || typeof value === "bigint" ? Number(value) : NaN;
+  return Number.isFinite(n) ? n : fallback;
+};
+const truthy = (value: unknown): boolean => value === true || value === 1 || value === "1" || value === "true";
+const timeOf = (...values: unknown[]): Date => {
+  for (const value of values) if (value !== null && value !== undefined && value !== "") return toDate(value);
+  return new Date(0);
+};
+
+/** A JSON column (text on SQLite, and from MariaDB's raw driver) as a value; null when unreadable. */
+export function jsonValue(value: unknown): unknown {
+  if (typeof value !== "string" && !Buffer.isBuffer(value)) return value ?? null;
+  try {
+    return JSON.parse(text(value)) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+/** A JSON list column's strings. */
+export function jsonStrings(value: unknown): string[] {
+  const parsed = jsonValue(value);
+  return Array.isArray(parsed) ? parsed.filter((x): x is string => typeof x === "string") : [];
+}
+
+/** Impact and severity as importance 0..10. */
+const levelImportance: Record<string, number> = { low: 3, medium: 5, high: 7, critical: 9 };
+
+/** The columns every memory row shares. */
+const common = ["id", "created_at", "updated_at"] as const;
+
+function base(kind: MemoryKind, row: StoredRow): Omit<Candidate, "title" | "body" | "time" | "importance" | "tags"> {
+  return {
+    kind,
+    id: text(row["id"]),
+    projectId: textOrNull(row["project_id"]),
+    clientId: textOrNull(row["client_id"]),
+    repository: textOrNull(row["repository"]),
+    machineId: textOrNull(row["machine_id"]),
+    machineName: textOrNull(row["machine_name"]),
+    pinned: truthy(row["pinned"]),
+    usefulCount: numberOf(row["useful_count"]),
+    recallCount: numberOf(row["recall_count"]),
+    lastRecalledAt: row["last_recalled_at"] ? timeOf(row["last_recalled_at"]) : null,
+    textRelevance: 0,
+    contentHash: textOrNull(row["content_hash"]),
+    subject: null,
+    supersededById: null,
+    fixKnownWrong: false,
+  };
+}
+
+const recallColumns = ["pinned", "recall_count", "useful_count", "last_recalled_at"] as const;
+
+export const contextTable: MemoryTable = {
+  kind: "context",
+  table: "conversation_contexts",
+  resourceName: "conversation_context",
+  counted: true,
+  columns: [...common, ...recallColumns, "project_id", "client_id", "machine_id", "machine_name", "repository", "title"].concat([
+    "dense_summary",
+    "tags",
+    "importance",
+    "content_hash",
+    "ended_at",
+  ]),
+  toCandidate: (row) => ({
+    ...base("context", row),
+    title: text(row["title"]),
+    body: text(row["dense_summary"]),
+    tags: jsonStrings(row["tags"]),
+    importance: numberOf(row["importance"], 5),
+    // When the session's work was done; the row's own time when the transcript had none.
+    time: timeOf(row["ended_at"], row["updated_at"]),
+  }),
+};
+
+export const snippetTable: MemoryTable = {
+  kind: "snippet",
+  table: "context_snippets",
+  resourceName: "context_snippet",
+  counted: true,
+  columns: [...common, ...recallColumns, "project_id", "client_id", "machine_id", "machine_name", "repository", "title"].concat([
+    "dense_content",
+    "tags",
+    "importance",
+    "content_hash",
+    "category",
+    "structured_data",
+  ]),
+  toCandidate: (row) => {
+    const data = jsonValue(row["structured_data"]);
+    const marks = typeof data === "object" && data !== null ? (data as Record<string, unknown>) : {};
+    return {
+      ...base("snippet", row),
+      title: text(row["title"]),
+      body: text(row["dense_content"]),
+      tags: jsonStrings(row["tags"]),
+      importance: numberOf(row["importance"], 5),
+      time: timeOf(row["updated_at"], row["created_at"]),
+      // Set on a problem snippet (structured_data) when its fix turned out wrong.
+      fixKnownWrong: truthy(marks["fix_known_wrong"]) || truthy(marks["fixKnownWrong"]),
+    };
+  },
+};
+
+export const decisionTable: MemoryTable = {
+  kind: "decision",
+  table: "decision_logs",
+  resourceName: "decision_log",
+  counted: true,
+  columns: [...common, ...recallColumns, "project_id", "client_id", "machine_id", "machine_name", "repository", "decision"].concat([
+    "rationale",
+    "tags",
+    "impact",
+    "subject",
+    "superseded_by_id",
+  ]),
+  toCandidate: (row) => ({
+    ...base("decision", row),
+    title: text(row["decision"]),
+    body: text(row["rationale"]),
+    tags: jsonStrings(row["tags"]),
+    importance: levelImportance[text(row["impact"])] ?? 5,
+    time: timeOf(row["created_at"]),
+    subject: textOrNull(row["subject"]),
+    supersededById: textOrNull(row["superseded_by_id"]),
+  }),
+};
+
+export const insightTable: MemoryTable = {
+  kind: "insight",
+  table: "environmental_insights",
+  resourceName: "environmental_insight",
+  counted: true,
+  columns: [...common, ...recallColumns, "client_id", "host", "category", "title", "description", "priority", "last_verified_at"],
+  toCandidate: (row) => ({
+    ...base("insight", row),
+    title: text(row["title"]),
+    body: text(row["description"]),
+    tags: [text(row["host"]), text(row["category"])].filter((t) => t !== ""),
+    importance: numberOf(row["priority"], 5),
+    time: timeOf(row["last_verified_at"], row["updated_at"]),
+  }),
+};
+
+export const failurePatternTable: MemoryTable = {
+  kind: "failure_pattern",
+  table: "failure_patterns",
+  resourceName: "failure_pattern",
+  counted: true,
+  columns: [...common, ...recallColumns, "client_id", "host", "pattern_type", "error_pattern", "description"].concat([
+    "recommended_solution",
+    "occurrence_count",
+    "severity",
+    "last_seen_at",
+  ]),
+  toCandidate: (row) => {
+    const errorPattern = text(row["error_pattern"]);
+    return {
+      ...base("failure_pattern", row),
+      title: errorPattern.length > 200 ? `${errorPattern.slice(0, 199)}…` : errorPattern,
+      body: text(row["description"]),
+      tags: [text(row["host"]), text(row["pattern_type"])].filter((t) => t !== ""),
+      importance: levelImportance[text(row["severity"])] ?? 5,
+      time: timeOf(row["last_seen_at"], row["updated_at"]),
+      errorPattern,
+      recommendedSolution: text(row["recommended_solution"]),
+      occurrenceCount: numberOf(row["occurrence_count"], 1),
+    };
+  },
+};
+
+export const projectStateTable: MemoryTable = {
+  kind: "project_state",
+  table: "project_states",
+  resourceName: "project_state",
+  counted: false,
+  columns: [...common, "project_id", "client_id", "repository", "scope_key", "machine_id", "machine_name", "current_phase"].concat([
+    "progress_percent",
+    "summary",
+    "next_actions",
+    "blockers",
+    "key_files",
+  ]),
+  toCandidate: (row) => {
+    const phase = text(row["current_phase"]);
+    const progress = row["progress_percent"] === null || row["progress_percent"] === undefined ? null : numberOf(row["progress_percent"]);
+    const keyFiles = jsonStrings(row["key_files"]);
+    const title = `Project state${phase ? `: ${phase}` : ""}${progress === null ? "" : ` (${progress}%)`}`;
+    return {
+      ...base("project_state", row),
+      title,
+      body: [text(row["summary"]), keyFiles.length > 0 ? `key files: ${keyFiles.join(", ")}` : ""].filter((t) => t !== "").join(" | "),
+      tags: [],
+      importance: 10,
+      time: timeOf(row["updated_at"]),
+      nextActions: jsonStrings(row["next_actions"]),
+      blockers: jsonStrings(row["blockers"]),
+    };
+  },
+};
+
+/** Every memory table by kind. */
+export const memoryTables: Readonly<Record<MemoryKind, MemoryTable>> = {
+  project_state: projectStateTable,
+  context: contextTable,
+  snippet: snippetTable,
+  decision: decisionTable,
+  insight: insightTable,
+  failure_pattern: failurePatternTable,
+};

@@ -1,0 +1,85 @@
+import type { Database } from "@msp/db";
+import type { Logger } from "@msp/logging";
+import type { RecalledItem, RecallRequest, RecallResponse } from "@msp/proto/src/gen/ts/msp/recall/v1/memory";
+import type { BackgroundWrites } from "./bookkeeping";
+import { recordRecalled } from "./bookkeeping";
+import type { RecallScope } from "./candidate";
+import { gatherCandidates } from "./candidates";
+import type { HeaderLabels } from "./format";
+import { headerLine } from "./format";
+import type { FullTextIndex } from "./fulltext";
+import type { PackedItem, TextMeasure } from "./pack";
+import { pack } from "./pack";
+import { rankCandidates } from "./rank";
+import { parseRecallRequest } from "./recall-request";
+import { scoringContext } from "./score";
+import type { RecallSettings } from "./settings";
+
+/** What a recall needs: the database, its full-text index, the settings, a clock and a tokenizer. */
+export interface RecallEngine {
+  db: Database;
+  fullText: FullTextIndex;
+  settings: RecallSettings;
+  logger: Logger;
+  now: () => Date;
+  countTokens: TextMeasure;
+  background: BackgroundWrites;
+}
+
+/**
+ * Recall: gather the scope's candidates (and full-text hits for the query), score them, drop
+ * what is superseded or already injected, keep one of each duplicate, pack the best into the
+ * budget. Recall counts and short ids are written after the answer, off its path.
+ */
+export async function recall(engine: RecallEngine, request: RecallRequest): Promise<RecallResponse> {
+  const plan = parseRecallRequest(request);
+  const now = engine.now();
+  const candidates = await gatherCandidates(engine.db, engine.fullText, { scope: plan.scope, query: plan.query });
+  const context = scoringContext(plan.scope, plan.query, now, { halfLifeDays: engine.settings.halfLifeDays });
+  const ranked = rankCandidates(candidates, context, plan.excludeShortIds);
+  const packed = pack(ranked, {
+    budget: {
+      chars: plan.budgetChars,
+      ...(plan.budgetTokens === null ? {} : { tokens: { limit: plan.budgetTokens, count: engine.countTokens } }),
+    },
+    header: headerLine(headerLabels(plan.scope)),
+    maxItems: plan.maxItems,
+  });
+
+  const shown = packed.items.map((item) => ({ kind: item.candidate.kind, id: item.candidate.id, shortId: item.shortId }));
+  engine.background.run(
+    () => recordRecalled(engine.db, shown, now),
+    (error) => engine.logger.warn({ err: error }, "recall: could not record recalled items"),
+  );
+  return {
+    items: packed.items.map((item) => recalledItem(item, plan.explain)),
+    text: packed.text,
+    textChars: packed.text.length,
+    textTokens: packed.text === "" ? 0 : engine.countTokens(packed.text),
+  };
+}
+
+/** The header names the project by its repository when known (ids mean little to Claude). */
+function headerLabels(scope: RecallScope): HeaderLabels {
+  const labels: HeaderLabels = {};
+  const project = scope.repository ?? scope.projectId;
+  if (project) labels.project = project;
+  if (scope.clientId) labels.client = scope.clientId;
+  return labels;
+}
+
+function recalledItem(item: PackedItem, explain: boolean): RecalledItem {
+  const { candidate } = item;
+  return {
+    shortId: item.shortId,
+    kind: candidate.kind,
+    id: candidate.id,
+    title: candidate.title,
+    line: item.line,
+    time: candidate.time,
+    machineId: candidate.machineId ?? "",
+    machineName: candidate.machineName ?? "",
+    score: item.score,
+    ...(explain ? { scoreParts: item.parts } : {}),
+  };
+}
