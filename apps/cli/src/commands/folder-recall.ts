@@ -22,16 +22,14 @@ export interface FolderRecallOptions {
   maxItems?: number;
 }
 
-/** What a session in `cwd` would be recalled with (or what a query finds there). */
-export async function recallForFolder(
+/** What a session in a folder of this scope would be recalled with (or what a query finds there). */
+export function recallForScope(
   config: CliConfig,
-  paths: MspPaths,
   platform: PlatformClient,
-  cwd: string,
+  scope: WorkScope,
   options: FolderRecallOptions = {},
-): Promise<{ scope: WorkScope; answer: RecallResponse }> {
-  const scope = await folderScope(paths, platform, cwd);
-  const answer = await platform.recall(
+): Promise<RecallResponse> {
+  return platform.recall(
     {
       scope: memoryScopeOf(scope, config),
       ...(options.query ? { query: options.query } : {}),
@@ -41,7 +39,6 @@ export async function recallForFolder(
     },
     30_000,
   );
-  return { scope, answer };
 }
 
 /** One line naming where a folder's work goes, for people. */

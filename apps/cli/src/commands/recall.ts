@@ -3,7 +3,7 @@ import { ApiError } from "../platform/http-json";
 import type { RecalledItem } from "../platform/platform-types";
 import type { CommonOptions } from "./command-support";
 import { CommandError, emit, pathsOf, requireConfig } from "./command-support";
-import { describeScope, recallForFolder } from "./folder-recall";
+import { describeScope, folderScope, recallForScope } from "./folder-recall";
 
 export interface RecallOptions extends CommonOptions {
   id?: string;
@@ -44,7 +44,8 @@ export async function recallCommand(queryWords: string[], options: RecallOptions
   if (budget !== undefined && (!Number.isInteger(budget) || budget < 200 || budget > 10_000))
     throw new CommandError("--budget: a whole number of characters from 200 to 10000");
   const query = queryWords.join(" ").trim();
-  const { scope, answer } = await recallForFolder(config, paths, platform, options.cwd ?? process.cwd(), {
+  const scope = await folderScope(paths, platform, options.cwd ?? process.cwd());
+  const answer = await recallForScope(config, platform, scope, {
     ...(query ? { query } : {}),
     ...(options.explain ? { explain: true } : {}),
     ...(budget ? { budgetChars: budget } : {}),

@@ -12,7 +12,7 @@ import { claudeSettingsPath } from "../settings/settings-file";
 import { pendingEvents } from "../spool/spool-flush";
 import type { CommonOptions } from "./command-support";
 import { CommandError, emit, normalizeServerUrl, pathsOf } from "./command-support";
-import { describeScope, recallForFolder } from "./folder-recall";
+import { describeScope, folderScope, recallForScope } from "./folder-recall";
 import { installClaudeHooks, uninstallClaudeHooks, wantedHooks } from "./setup-hooks";
 import type { LoginOptions } from "./setup-login";
 import { machineKeyScopes, signIn } from "./setup-login";
@@ -75,12 +75,13 @@ export async function setupCommand(options: SetupOptions): Promise<void> {
   const install = options.hooks === false ? undefined : installClaudeHooks(settingsPath, wantedHooks(config.hookCommand!, homeFlag));
 
   const cwd = process.cwd();
+  const scope = await folderScope(paths, hooks, cwd, true);
   let preview: { scope: string; text: string; items: number; error?: string };
   try {
-    const { scope, answer } = await recallForFolder(config, paths, hooks, cwd);
+    const answer = await recallForScope(config, hooks, scope);
     preview = { scope: describeScope(scope), text: answer.text ?? "", items: answer.items?.length ?? 0 };
   } catch (error) {
-    preview = { scope: cwd, text: "", items: 0, error: error instanceof Error ? error.message : String(error) };
+    preview = { scope: describeScope(scope), text: "", items: 0, error: error instanceof Error ? error.message : String(error) };
   }
 
   emit(

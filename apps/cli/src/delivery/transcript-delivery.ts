@@ -25,17 +25,34 @@ export function ingestKeyOf(machineId: string, claudeSessionId: string, offset: 
 }
 
 /**
- * PreCompact, Stop and SessionEnd, delivered in the background: the redacted transcript to
- * recall's Ingest (in parts), then the work session's title, summary and times, its work items,
- * and on SessionEnd its status and billable time.
+ * PreCompact, Stop and SessionEnd, delivered in the background: the work session's title,
+ * summary and times, its work items, and on SessionEnd its status and billable time, from the
+ * transcript compressed here; then the redacted transcript to recall's Ingest, in parts. Every
+ * step is idempotent, so an event retried after the platform was down repeats nothing.
  */
 export async function deliverTranscript(ctx: DeliveryContext, event: TranscriptEvent): Promise<void> {
-  const { data } = event;
-  const sessionId = await ensureWorkSession(ctx, event.claudeSessionId, { scope: data.scope, startedAt: event.at });
-  const ended = data.trigger === "session_end";
   const slice = loadSlice(ctx, event);
-  if (slice.offset > 0) await ingest(ctx, event, sessionId, slice);
+  try {
+    const sessionId = await ensureWorkSession(ctx, event.claudeSessionId, { scope: event.data.scope, startedAt: event.at });
+    await recordWork(ctx, event, sessionId, slice, event.data.trigger === "session_end");
+    if (slice.offset > 0) await ingest(ctx, event, sessionId, slice);
+  } catch (error) {
+    // Kept redacted in the spool: the retry no longer needs Claude's transcript file.
+    if (isRetryable(error)) saveTranscriptBlob(ctx.paths.spool, event.id, slice);
+    throw error;
+  }
+  deleteTranscriptBlob(ctx.paths.spool, event.id);
+}
 
+/** The work service's side of a transcript event. */
+async function recordWork(
+  ctx: DeliveryContext,
+  event: TranscriptEvent,
+  sessionId: string,
+  slice: TranscriptSlice,
+  ended: boolean,
+): Promise<void> {
+  const { data } = event;
   const parsed = parseTranscript(slice.text);
   const compressed = compressTranscript(parsed.events, { redact: ctx.redact });
   const active = activeTimeOf(parsed.events.map((record) => record.timestamp));
@@ -59,29 +76,23 @@ async function ingest(ctx: DeliveryContext, event: TranscriptEvent, workSessionI
   const parts = splitTranscriptParts(slice.text);
   const idempotencyKey = ingestKeyOf(ctx.config.machineId, event.claudeSessionId, slice.offset);
   const scope = memoryScopeOf(event.data.scope, ctx.config);
-  try {
-    for (let index = 0; index < parts.length; index++) {
-      const answer = await ctx.platform.ingest(
-        {
-          scope,
-          claudeSessionId: event.claudeSessionId,
-          workSessionId,
-          idempotencyKey,
-          transcript: parts[index]!,
-          partIndex: index,
-          partCount: parts.length,
-          trigger: event.data.trigger,
-        },
-        ctx.timeoutMs(),
-      );
-      // An upload the server already completed answers "duplicate" to any part: nothing more to send.
-      if (answer.status === "duplicate") break;
-    }
-  } catch (error) {
-    if (isRetryable(error)) saveTranscriptBlob(ctx.paths.spool, event.id, slice);
-    throw error;
+  for (let index = 0; index < parts.length; index++) {
+    const answer = await ctx.platform.ingest(
+      {
+        scope,
+        claudeSessionId: event.claudeSessionId,
+        workSessionId,
+        idempotencyKey,
+        transcript: parts[index]!,
+        partIndex: index,
+        partCount: parts.length,
+        trigger: event.data.trigger,
+      },
+      ctx.timeoutMs(),
+    );
+    // An upload the server already completed answers "duplicate" to any part: nothing more to send.
+    if (answer.status === "duplicate") break;
   }
-  deleteTranscriptBlob(ctx.paths.spool, event.id);
 }
 
 /** Title, summary and times from the transcript; completed on SessionEnd. */

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { basename } from "node:path";
 import { spoolHasWork } from "../spool/spool-flush";
 import { senderRunning } from "../spool/sender-lock";
@@ -14,6 +13,9 @@ export function startBackgroundSender(home: string, spoolDir: string, force = fa
   const launcher = process.argv[1];
   // Only the msp launcher or its bundles are started again (never whatever script embeds this code, such as a test runner).
   if (!launcher || !/^(?:msp(?:\.js)?|hook\.js|cli\.js|hook-main\.ts|cli-main\.ts)$/.test(basename(launcher))) return false;
+  // child_process is loaded only here: most hooks start no sender.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { spawn } = require("node:child_process") as typeof import("node:child_process");
   const child = spawn(process.execPath, [...process.execArgv, launcher, "sync", "--background", "--home", home], {
     detached: true,
     stdio: "ignore",

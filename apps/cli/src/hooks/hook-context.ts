@@ -1,6 +1,6 @@
-import { redact } from "@msp/redaction";
 import type { CliConfig } from "../local/cli-config";
 import { writeLog } from "../local/error-log";
+import { redactLazily } from "../local/lazy-redact";
 import type { MspPaths } from "../local/msp-home";
 import { createPlatformClient } from "../platform/platform-client";
 import type { PlatformClient } from "../platform/platform-client";
@@ -35,7 +35,7 @@ export function createHookContext(event: HookEvent, input: HookInput, config: Cl
     platform,
     deadline,
     timeoutMs,
-    redact,
+    redact: redactLazily,
     log: (message) => writeLog(paths.log, "error", event, message),
     spool: (spooled) => appendSpoolEvent(paths.spool, spooled),
     startSender: (force = false) => {

@@ -1,6 +1,5 @@
 import type { IncomingMessage } from "node:http";
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 
 // node:http rather than fetch: measured on Node 20, the first fetch() loads undici and adds about
 // 15 ms to every hook process; node:http is already half loaded by Node itself.
@@ -48,7 +47,18 @@ export interface JsonRequest {
   timeoutMs: number;
 }
 
-const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+const httpAgent = new HttpAgent({ keepAlive: true });
+let https: { agent: import("node:https").Agent; request: typeof import("node:https").request } | undefined;
+
+/** node:https (and TLS) load only for an https server: a few milliseconds a hook on http does not need. */
+function httpsModule(): NonNullable<typeof https> {
+  if (!https) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const module = require("node:https") as typeof import("node:https");
+    https = { agent: new module.Agent({ keepAlive: true }), request: module.request };
+  }
+  return https;
+}
 
 /** Sends one JSON request and returns the decoded answer; throws ApiError or UnreachableError. */
 export function requestJson<T>(req: JsonRequest): Promise<T> {
@@ -70,8 +80,8 @@ export function requestJson<T>(req: JsonRequest): Promise<T> {
       clearTimeout(timer);
       reject(error);
     };
-    const send = secure ? httpsRequest : httpRequest;
-    const outgoing = send(url, { method: req.method, headers, agent: secure ? agents.https : agents.http }, (res: IncomingMessage) => {
+    const transport = secure ? httpsModule() : { request: httpRequest, agent: httpAgent };
+    const outgoing = transport.request(url, { method: req.method, headers, agent: transport.agent }, (res: IncomingMessage) => {
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
       res.on("error", (error) => fail(new UnreachableError(`${req.method} ${url.pathname}: ${error.message}`, true)));
@@ -112,6 +122,6 @@ function apiErrorOf(status: number, json: unknown, text: string, what: string): 
 
 /** Closes kept-alive connections so a short process can exit at once. */
 export function closeConnections(): void {
-  agents.http.destroy();
-  agents.https.destroy();
+  httpAgent.destroy();
+  https?.agent.destroy();
 }

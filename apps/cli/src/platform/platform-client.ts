@@ -28,7 +28,8 @@ export interface Page<T> {
 }
 
 /**
- * The REST calls the CLI makes, each with its own time limit. One object per server and token;
+ * The REST calls the CLI makes, each with its own time limit. Create calls send the resource
+ * itself as the body (the protos' `body: "<resource>"`), updates the changed fields with an updateMask (in JSON, a FieldMask lists lowerCamelCase names). One object per server and token;
  * everything goes through the gateway, as ARCHITECTURE.md wants for outside clients.
  */
 export function createPlatformClient(server: string, token?: string) {
@@ -42,7 +43,7 @@ export function createPlatformClient(server: string, token?: string) {
     return { items: (json[field] as T[] | undefined) ?? [], nextPageToken: (json["nextPageToken"] as string | undefined) ?? "" } as Page<T>;
   };
   const patch = <T>(path: string, fields: Record<string, unknown>, timeoutMs: number) =>
-    call<T>("PATCH", `${path}?updateMask=${Object.keys(fields).map(snakeCase).join(",")}`, timeoutMs, fields);
+    call<T>("PATCH", `${path}?updateMask=${Object.keys(fields).join(",")}`, timeoutMs, fields);
 
   return {
     server: base,
@@ -65,8 +66,7 @@ export function createPlatformClient(server: string, token?: string) {
     getMachine: (id: string, timeoutMs = 10_000) => call<Machine>("GET", `/api/v1/machines/${encodeURIComponent(id)}`, timeoutMs),
     findMachinesByFingerprint: (fingerprint: string, timeoutMs = 10_000) =>
       list<Machine>("/api/v1/machines", "machines", `fingerprint = ${quoteFilter(fingerprint)}`, timeoutMs),
-    createMachine: (machine: Record<string, unknown>, timeoutMs = 10_000) =>
-      call<Machine>("POST", "/api/v1/machines", timeoutMs, { machine }),
+    createMachine: (machine: Record<string, unknown>, timeoutMs = 10_000) => call<Machine>("POST", "/api/v1/machines", timeoutMs, machine),
     updateMachine: (id: string, fields: Record<string, unknown>, timeoutMs = 10_000) =>
       patch<Machine>(`/api/v1/machines/${encodeURIComponent(id)}`, fields, timeoutMs),
 
@@ -84,28 +84,28 @@ export function createPlatformClient(server: string, token?: string) {
       ),
     getWorkSession: (id: string, timeoutMs: number) => call<WorkSession>("GET", `/api/v1/sessions/${encodeURIComponent(id)}`, timeoutMs),
     createWorkSession: (session: Partial<WorkSession>, timeoutMs: number) =>
-      call<WorkSession>("POST", "/api/v1/sessions", timeoutMs, { session }),
+      call<WorkSession>("POST", "/api/v1/sessions", timeoutMs, session),
     updateWorkSession: (id: string, fields: Partial<WorkSession>, timeoutMs: number) =>
       patch<WorkSession>(`/api/v1/sessions/${encodeURIComponent(id)}`, fields, timeoutMs),
 
     createCommandRun: (commandRun: Omit<CommandRun, "id">, timeoutMs: number) =>
-      call<CommandRun>("POST", "/api/v1/commands", timeoutMs, { commandRun }),
+      call<CommandRun>("POST", "/api/v1/commands", timeoutMs, commandRun),
     listCommandRuns: (sessionId: string, pageToken: string, timeoutMs: number) =>
       list<CommandRun>("/api/v1/commands", "commandRuns", `session_id = ${quoteFilter(sessionId)}`, timeoutMs, pageToken),
     createFileChange: (fileChange: Omit<FileChange, "id">, timeoutMs: number) =>
-      call<FileChange>("POST", "/api/v1/fileChanges", timeoutMs, { fileChange }),
+      call<FileChange>("POST", "/api/v1/fileChanges", timeoutMs, fileChange),
     listFileChanges: (sessionId: string, pageToken: string, timeoutMs: number) =>
       list<FileChange>("/api/v1/fileChanges", "fileChanges", `session_id = ${quoteFilter(sessionId)}`, timeoutMs, pageToken),
 
     createWorkItem: (workItem: Record<string, unknown>, timeoutMs: number) =>
-      call<WorkItem>("POST", "/api/v1/workItems", timeoutMs, { workItem }),
+      call<WorkItem>("POST", "/api/v1/workItems", timeoutMs, workItem),
     updateWorkItem: (id: string, fields: Record<string, unknown>, timeoutMs: number) =>
       patch<WorkItem>(`/api/v1/workItems/${encodeURIComponent(id)}`, fields, timeoutMs),
     listWorkItems: (sessionId: string, pageToken: string, timeoutMs: number) =>
       list<WorkItem>("/api/v1/workItems", "workItems", `session_id = ${quoteFilter(sessionId)}`, timeoutMs, pageToken),
 
     createBillableTime: (billableTime: Record<string, unknown>, timeoutMs: number) =>
-      call<BillableTime>("POST", "/api/v1/billableTime", timeoutMs, { billableTime }),
+      call<BillableTime>("POST", "/api/v1/billableTime", timeoutMs, billableTime),
     updateBillableTime: (id: string, fields: Record<string, unknown>, timeoutMs: number) =>
       patch<BillableTime>(`/api/v1/billableTime/${encodeURIComponent(id)}`, fields, timeoutMs),
     listBillableTime: (sessionId: string, timeoutMs: number) =>
@@ -120,11 +120,6 @@ export function createPlatformClient(server: string, token?: string) {
 
 /** The client's type, for functions that take it as a dependency (and fakes in tests). */
 export type PlatformClient = ReturnType<typeof createPlatformClient>;
-
-/** updateMask paths are the proto field names: machineId -> machine_id. */
-export function snakeCase(name: string): string {
-  return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
-}
 
 /** Every item of a paged List, following next_page_token. */
 export async function allPages<T>(fetchPage: (pageToken: string) => Promise<Page<T>>, maxPages = 50): Promise<T[]> {
