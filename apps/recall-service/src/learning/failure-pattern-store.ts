@@ -1,5 +1,4 @@
 import type { Transaction } from "sequelize";
-import { UniqueConstraintError } from "sequelize";
 import { uuidv7 } from "@msp/db";
 import { jsonList } from "../json-list";
 import { FailurePatternModel } from "../models";
@@ -33,50 +32,54 @@ export interface LearnedPattern {
 /**
  * Counts a failure towards the pattern of its signature in its client and asset: the pattern
  * is created on first sight, else its count, last sighting, commands and fix are brought up
- * to date. Two first sightings at once: the loser of the insert updates the winner's row.
+ * to date. The count is taken by one atomic upsert, which also locks the row: failures of the
+ * same pattern recorded at once queue on it instead of deadlocking (as "read, then insert or
+ * lock" does on MariaDB, where both would first take shared locks on the same key).
  */
 export async function learnFromFailure(failure: FailureObservation, transaction: Transaction): Promise<LearnedPattern> {
   const signature = failureSignature(failure.errorText, failure.command);
   const scopeKey = failureScopeKey(failure.clientId, failure.infrastructureId);
-  const existing = await findPattern(scopeKey, signature, transaction);
-  if (existing) return countAgain(existing, failure, signature, transaction);
   const recommendation = nextRecommendation({ recommendedSolution: null, alternatives: [] }, failure.resolution);
   const id = uuidv7();
-  try {
-    await FailurePatternModel.create(
-      {
-        id,
-        revision: 1,
-        created_at: failure.at,
-        updated_at: failure.at,
-        client_id: failure.clientId,
-        infrastructure_id: failure.infrastructureId,
-        host: failure.host?.toLowerCase() ?? null,
-        scope_key: scopeKey,
-        pattern_type: guessPatternType(failure.failureCategory, failure.errorText),
-        signature,
-        error_pattern: normalizeErrorText(failure.errorText),
-        triggering_commands: mergeTriggeringCommands([], failure.command),
-        description: failure.description,
-        recommended_solution: recommendation.recommendedSolution,
-        alternatives: recommendation.alternatives,
-        occurrence_count: 1,
-        first_seen_at: failure.at,
-        last_seen_at: failure.at,
-      },
-      { transaction },
-    );
-    return { patternId: id, signature, occurrenceCount: 1, created: true };
-  } catch (error) {
-    if (!(error instanceof UniqueConstraintError)) throw error;
-    const winner = await findPattern(scopeKey, signature, transaction);
-    if (!winner) throw error;
-    return countAgain(winner, failure, signature, transaction);
-  }
-}
-
-async function findPattern(scopeKey: string, signature: string, transaction: Transaction): Promise<FailurePatternModel | null> {
-  return FailurePatternModel.findOne({ where: { scope_key: scopeKey, signature }, transaction, lock: transaction.LOCK.UPDATE });
+  const row: Record<string, unknown> = {
+    id,
+    revision: 1,
+    created_at: failure.at,
+    updated_at: failure.at,
+    client_id: failure.clientId,
+    infrastructure_id: failure.infrastructureId,
+    host: failure.host?.toLowerCase() ?? null,
+    scope_key: scopeKey,
+    pattern_type: guessPatternType(failure.failureCategory, failure.errorText),
+    signature,
+    error_pattern: normalizeErrorText(failure.errorText),
+    triggering_commands: JSON.stringify(mergeTriggeringCommands([], failure.command)),
+    description: failure.description,
+    recommended_solution: recommendation.recommendedSolution,
+    alternatives: JSON.stringify(recommendation.alternatives),
+    occurrence_count: 1,
+    first_seen_at: failure.at,
+    last_seen_at: failure.at,
+  };
+  const sequelize = FailurePatternModel.sequelize!;
+  const columns = Object.keys(row);
+  const counted = "occurrence_count = occurrence_count + 1, revision = revision + 1, is_active = 1";
+  const onClash =
+    sequelize.getDialect() === "sqlite"
+      ? `ON CONFLICT (scope_key, signature) DO UPDATE SET ${counted}`
+      : `ON DUPLICATE KEY UPDATE ${counted}`;
+  await sequelize.query(`INSERT INTO failure_patterns (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")}) ${onClash}`, {
+    replacements: Object.values(row),
+    transaction,
+  });
+  const pattern = await FailurePatternModel.findOne({
+    where: { scope_key: scopeKey, signature },
+    transaction,
+    lock: transaction.LOCK.UPDATE,
+  });
+  if (!pattern) throw new Error(`failure pattern ${signature} vanished while it was counted`);
+  if (pattern.id === id) return { patternId: id, signature, occurrenceCount: 1, created: true };
+  return countAgain(pattern, failure, signature, transaction);
 }
 
 async function countAgain(
@@ -89,7 +92,8 @@ async function countAgain(
     { recommendedSolution: pattern.recommended_solution, alternatives: jsonList(pattern.alternatives) },
     failure.resolution,
   );
-  const occurrenceCount = Number(pattern.occurrence_count) + 1;
+  // The upsert already counted this failure and moved the revision on.
+  const occurrenceCount = Number(pattern.occurrence_count);
   const lastSeen = new Date(pattern.last_seen_at);
   await FailurePatternModel.update(
     {
@@ -98,9 +102,6 @@ async function countAgain(
       triggering_commands: mergeTriggeringCommands(jsonList(pattern.triggering_commands), failure.command),
       recommended_solution: recommendation.recommendedSolution,
       alternatives: recommendation.alternatives,
-      // A pattern met again is live again.
-      is_active: true,
-      revision: Number(pattern.revision) + 1,
       updated_at: new Date(),
     },
     { where: { id: pattern.id }, transaction },
