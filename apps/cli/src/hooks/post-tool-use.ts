@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { deliverCommand, deliverFileChange } from "../delivery/tool-delivery";
@@ -27,11 +26,8 @@ export async function postToolUse(ctx: HookContext): Promise<void> {
   const state = loadSessionState(paths.sessions, input.sessionId);
   const scope = state.scope ?? resolveWorkScope(input.cwd, readLinks(paths.links), readCatalog(paths.cache));
   const at = new Date().toISOString();
-  const discriminator =
-    input.toolUseId ??
-    createHash("sha256")
-      .update(JSON.stringify([toolName, input.toolInput, at]))
-      .digest("hex");
+  // Claude Code sends a tool_use_id; without one, the call itself and its time tell it apart (eventKey hashes it).
+  const discriminator = input.toolUseId ?? JSON.stringify([toolName, input.toolInput, at]);
   const id = eventKey(ctx.config.machineId, input.sessionId, toolName, discriminator);
   let event: SpoolEvent | undefined;
   const command = commandRecordOf(toolName, input.toolInput, input.toolResponse, scope, ctx.redact);

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { WorkScope } from "../spool/spool-event";
@@ -23,9 +22,10 @@ export interface SessionState {
 
 /** The state file of a Claude session (its id made safe as a file name). */
 export function sessionStatePath(sessionsDir: string, claudeSessionId: string): string {
-  const safe = /^[A-Za-z0-9._-]{1,100}$/.test(claudeSessionId)
-    ? claudeSessionId
-    : createHash("sha256").update(claudeSessionId).digest("hex");
+  if (/^[A-Za-z0-9._-]{1,100}$/.test(claudeSessionId)) return join(sessionsDir, `${claudeSessionId}.json`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createHash } = require("node:crypto") as typeof import("node:crypto");
+  const safe = createHash("sha256").update(claudeSessionId).digest("hex");
   return join(sessionsDir, `${safe}.json`);
 }
 

@@ -1,8 +1,9 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- node:http and node:https load on the first request */
 import type { IncomingMessage } from "node:http";
-import { Agent as HttpAgent, request as httpRequest } from "node:http";
 
 // node:http rather than fetch: measured on Node 20, the first fetch() loads undici and adds about
-// 15 ms to every hook process; node:http is already half loaded by Node itself.
+// 15 ms to every hook process. Both transports load on first use: a hook that sends nothing (Stop,
+// most UserPromptSubmits) does not pay the few milliseconds node:http's streams cost.
 
 /** The platform answered with an error status (4xx, 5xx); `code` is its error code such as "not_found". */
 export class ApiError extends Error {
@@ -47,17 +48,26 @@ export interface JsonRequest {
   timeoutMs: number;
 }
 
-const httpAgent = new HttpAgent({ keepAlive: true });
-let https: { agent: import("node:https").Agent; request: typeof import("node:https").request } | undefined;
+interface Transport {
+  agent: import("node:http").Agent;
+  request: typeof import("node:http").request;
+}
+let http: Transport | undefined;
+let https: Transport | undefined;
 
-/** node:https (and TLS) load only for an https server: a few milliseconds a hook on http does not need. */
-function httpsModule(): NonNullable<typeof https> {
-  if (!https) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const module = require("node:https") as typeof import("node:https");
-    https = { agent: new module.Agent({ keepAlive: true }), request: module.request };
+function transportFor(secure: boolean): Transport {
+  if (secure) {
+    if (!https) {
+      const module = require("node:https") as typeof import("node:https");
+      https = { agent: new module.Agent({ keepAlive: true }), request: module.request };
+    }
+    return https;
   }
-  return https;
+  if (!http) {
+    const module = require("node:http") as typeof import("node:http");
+    http = { agent: new module.Agent({ keepAlive: true }), request: module.request };
+  }
+  return http;
 }
 
 /** Sends one JSON request and returns the decoded answer; throws ApiError or UnreachableError. */
@@ -80,7 +90,7 @@ export function requestJson<T>(req: JsonRequest): Promise<T> {
       clearTimeout(timer);
       reject(error);
     };
-    const transport = secure ? httpsModule() : { request: httpRequest, agent: httpAgent };
+    const transport = transportFor(secure);
     const outgoing = transport.request(url, { method: req.method, headers, agent: transport.agent }, (res: IncomingMessage) => {
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -122,6 +132,6 @@ function apiErrorOf(status: number, json: unknown, text: string, what: string): 
 
 /** Closes kept-alive connections so a short process can exit at once. */
 export function closeConnections(): void {
-  httpAgent.destroy();
+  http?.agent.destroy();
   https?.agent.destroy();
 }
