@@ -9,7 +9,7 @@ import { collectDecisions, toDecision } from "./compress/decisions";
 import type { SummaryLine } from "./compress/dense-summary";
 import { fitSummary } from "./compress/dense-summary";
 import { collectFiles } from "./compress/files";
-import { collectGoals, titleFrom } from "./compress/goals";
+import { collectGoalTurns, titleFrom } from "./compress/goals";
 import { collectProblems, toProblem } from "./compress/problems";
 import { collectState } from "./compress/session-state";
 import { delegatedWork, lastReport, recaps } from "./compress/session-notes";
@@ -25,8 +25,17 @@ import type { TranscriptEvent } from "./transcript-event";
 export const DEFAULT_MAX_SUMMARY_CHARS = 6_000;
 /** The summary may use at most this share of the source tokens ... */
 export const SUMMARY_TOKEN_RATIO = 0.1;
-/** ... but a short session still gets a useful summary of this many tokens. */
-export const MIN_SUMMARY_TOKENS = 400;
+/** ... but a short session (under 10,000 tokens) may use up to half its size, at most this many tokens. */
+export const SHORT_SESSION_SUMMARY_TOKENS = 1_000;
+
+/** The default token budget of the summary of a transcript of `sourceTokens` tokens. */
+export function summaryTokenBudget(sourceTokens: number): number {
+  return Math.max(
+    100,
+    Math.floor(sourceTokens * SUMMARY_TOKEN_RATIO),
+    Math.min(SHORT_SESSION_SUMMARY_TOKENS, Math.floor(sourceTokens / 2)),
+  );
+}
 
 interface SessionMetadata {
   claudeSessionId?: string;
@@ -92,7 +101,8 @@ export function compressTranscript(events: TranscriptEvent[], options: CompressO
   );
   if (workDir) context.workDir = workDir;
 
-  const goals = collectGoals(context);
+  const goalTurns = collectGoalTurns(context);
+  const goals = goalTurns.map((turn) => turn.goal);
   const commandGroups = collectCommands(context);
   const commits = collectCommits(context);
   const files = collectFiles(context);
@@ -107,13 +117,13 @@ export function compressTranscript(events: TranscriptEvent[], options: CompressO
   const title = redact(titleFrom(goals, meta.fallbackTitle));
 
   const sourceTokens = countTokens(sourceText(events));
-  const maxTokens = options.maxSummaryTokens ?? Math.max(MIN_SUMMARY_TOKENS, Math.floor(sourceTokens * SUMMARY_TOKEN_RATIO));
+  const maxTokens = options.maxSummaryTokens ?? summaryTokenBudget(sourceTokens);
   const lines = summaryLines({
     title,
     ...(workDir ? { workDir } : {}),
     meta,
     redact,
-    goals,
+    goals: goalTurns,
     state,
     problems: foundProblems,
     decisions: foundDecisions,
@@ -179,7 +189,7 @@ interface SummaryInput {
   workDir?: string;
   meta: SessionMetadata;
   redact: (text: string) => string;
-  goals: string[];
+  goals: ReturnType<typeof collectGoalTurns>;
   state: CompressedSession["state"];
   problems: ReturnType<typeof collectProblems>;
   decisions: ReturnType<typeof collectDecisions>;
@@ -187,7 +197,7 @@ interface SummaryInput {
   files: { created: string[]; changed: string[] };
   commands: ReturnType<typeof collectCommands>;
   commits: string[];
-  report: string[];
+  report: { items: string[]; recent: boolean };
   recaps: string[];
   delegated: string[];
   earlier: { items: string[]; only: boolean };
@@ -215,7 +225,12 @@ function summaryLines(input: SummaryInput): SummaryLine[] {
   ].filter(Boolean);
   if (where.length > 0) add("head", where.join(" | "), 0);
 
-  input.goals.forEach((goal, index) => add("goals", goal, index === 0 ? 0 : index === input.goals.length - 1 ? 2 : index < 4 ? 3 : 4));
+  const fromEnd = (index: number, length: number) => length - 1 - index;
+  input.goals.forEach((turn, index) => {
+    const recent = fromEnd(index, input.goals.length);
+    const tier = index === 0 ? 0 : recent === 0 ? 1 : recent < 3 ? 2 : index < 3 ? 3 : 4;
+    add("goals", turn.outcome ? `${turn.goal} => ${turn.outcome}` : turn.goal, tier);
+  });
 
   const { state } = input;
   if (state.phase) add("state", `phase: ${state.phase}`, 0);
@@ -225,7 +240,7 @@ function summaryLines(input: SummaryInput): SummaryLine[] {
   state.done.forEach((item, index, all) => add("state", item, index >= all.length - 6 ? 2 : 3, "done"));
   input.commits.forEach((subject, index, all) => add("state", subject, index >= all.length - 4 ? 2 : 4, "commits"));
 
-  input.report.forEach((item, index) => add("report", item, index < 6 ? 2 : 3));
+  input.report.items.forEach((item, index) => add("report", item, input.report.recent ? (index < 6 ? 2 : 3) : index < 4 ? 3 : 5));
   input.recaps.forEach((recap, index, all) => add("earlier", `recap: ${recap}`, index === all.length - 1 ? 1 : 3));
   input.delegated.forEach((item, index) => add("delegated", item, index < 4 ? 3 : 4));
 
@@ -233,12 +248,13 @@ function summaryLines(input: SummaryInput): SummaryLine[] {
     (a, b) => Number(b.resolved) - Number(a.resolved) || Number(!!b.cause) - Number(!!a.cause) || a.step - b.step,
   );
   ranked.forEach((problem, index) => {
-    const parts = [shorten(problem.problem, 170) + (problem.occurrences > 1 ? ` (x${problem.occurrences})` : "")];
-    if (problem.cause) parts.push(`cause: ${shorten(problem.cause, 130)}`);
-    if (problem.fix) parts.push(`${problem.resolved ? "fix" : "tried"}: ${shorten(problem.fix, 130)}`);
-    if (problem.verify) parts.push(`verified: ${shorten(problem.verify, 90)}`);
+    const parts = [shorten(problem.problem, 150) + (problem.occurrences > 1 ? ` (x${problem.occurrences})` : "")];
+    if (problem.cause) parts.push(`cause: ${shorten(problem.cause, 120)}`);
+    if (problem.fix) parts.push(`${problem.resolved ? "fix" : "tried"}: ${shorten(problem.fix, 120)}`);
+    if (problem.verify) parts.push(`verified: ${shorten(problem.verify, 80)}`);
     if (!problem.resolved) parts.push("(unresolved)");
-    add("problems", parts.join(" -> "), problem.resolved ? (index < 4 ? 1 : index < 8 ? 2 : 4) : index < 8 ? 3 : 5);
+    const tier = problem.weak ? 5 : problem.resolved ? (index < 3 ? 1 : index < 6 ? 2 : 4) : index < 6 ? 3 : 5;
+    add("problems", parts.join(" -> "), tier);
   });
 
   input.decisions.forEach((decision, index) => {
@@ -247,8 +263,12 @@ function summaryLines(input: SummaryInput): SummaryLine[] {
   });
   input.deadEnds.forEach((deadEnd, index) => add("deadEnds", deadEnd, index < 3 ? 3 : 4));
 
-  input.files.created.forEach((file, index) => add("files", file, index < 15 ? 2 : 4, "created"));
-  input.files.changed.forEach((file, index) => add("files", file, index < 10 ? 2 : 4, "changed"));
+  // The latest files matter most: they are what the next session continues from.
+  // Code, configuration and scripts before tests, demos and write-ups; the latest first.
+  const minor = (file: string) => /(^|\/)(test_|tests?\/|demo_|[\w-]*_?(demo|summary|notes?))|\.(md|txt|log)$/i.test(file);
+  const fileTier = (file: string, recent: number, keep: number) => (minor(file) ? 4 : recent < keep ? 2 : 3);
+  input.files.created.forEach((file, index, all) => add("files", file, fileTier(file, fromEnd(index, all.length), 20), "created"));
+  input.files.changed.forEach((file, index, all) => add("files", file, fileTier(file, fromEnd(index, all.length), 12), "changed"));
 
   const byWeight = [...input.commands].sort((a, b) => b.weight - a.weight || a.firstStep - b.firstStep);
   const topCommands = new Set(byWeight.slice(0, 8));

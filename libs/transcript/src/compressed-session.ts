@@ -6,7 +6,7 @@ export interface CompressOptions {
   redact?: (text: string) => string;
   /** upper bound for denseSummary in characters (default 6,000) */
   maxSummaryChars?: number;
-  /** upper bound for denseSummary in tokens (default: 10% of the source tokens, at least 400) */
+  /** upper bound for denseSummary in tokens (default: summaryTokenBudget(sourceTokens), 10% of the source for long sessions) */
   maxSummaryTokens?: number;
 }
 

@@ -13,7 +13,13 @@ export type {
   Snippet,
   SnippetCategory,
 } from "./compressed-session";
-export { DEFAULT_MAX_SUMMARY_CHARS, MIN_SUMMARY_TOKENS, SUMMARY_TOKEN_RATIO, compressTranscript } from "./compress-transcript";
+export {
+  DEFAULT_MAX_SUMMARY_CHARS,
+  SHORT_SESSION_SUMMARY_TOKENS,
+  SUMMARY_TOKEN_RATIO,
+  compressTranscript,
+  summaryTokenBudget,
+} from "./compress-transcript";
 export { TOKENIZER, countTokens } from "./count-tokens";
 export { sourceText } from "./source-text";
 export type { Fact, FactList, TranscriptEvaluation } from "./evaluation/recall-evaluation";

@@ -55,7 +55,12 @@ export function collectDecisions(context: CompressContext): FoundDecision[] {
       const text = stripFiller(step.text.split("\n")[0] ?? "");
       if (text.length >= 12 && text.length <= 400 && USER_DIRECTIVE.test(text)) {
         const clean = context.redact(text);
-        const decision: FoundDecision = { decision: shorten(clean, 200), subject: subjectOf(clean), step: index, byUser: true };
+        const decision: FoundDecision = {
+          decision: shorten(clean, 200),
+          subject: context.redact(subjectOf(clean)),
+          step: index,
+          byUser: true,
+        };
         const why = rationaleOf(clean, undefined);
         if (why) decision.rationale = shorten(why, 160);
         found.push(decision);
@@ -69,7 +74,7 @@ export function collectDecisions(context: CompressContext): FoundDecision[] {
       const decides = ASSISTANT_DECISION.test(sentence) || (COMPARISON.test(sentence) && CHOOSING_VERB.test(sentence));
       if (sentence.length < 25 || sentence.length > 300 || !decides || NOISE.test(sentence)) return;
       const clean = relativize(context.redact(sentence), context);
-      const subject = subjectOf(clean);
+      const subject = context.redact(subjectOf(clean));
       // A choice of the assistant is kept when it names what was chosen.
       if (subject === "approach" && !/`[^`]+`/.test(sentence)) return;
       const decision: FoundDecision = { decision: shorten(clean, 200), subject, step: index, byUser: false };

@@ -4,7 +4,7 @@ import { parseCompactSummary } from "./compact-summary";
 import type { CompressContext } from "./compress-context";
 import { relativize } from "./compress-context";
 import { errorLine, looksLikeErrorLog } from "./error-line";
-import { dedupeKey, oneLine, shorten, uniqueBy } from "./text-tools";
+import { dedupeKey, oneLine, sentences, shorten, uniqueBy } from "./text-tools";
 
 const FILLER = /\s*[,.]?\s*\b(ultrathink|think (harder|hard|deeply|step by step))\b\s*\\?/gi;
 const CONTINUATION =
@@ -18,7 +18,10 @@ function gist(prompt: string): string {
     .split("\n")
     .map((line) => line.replace(FILLER, " ").trim())
     .filter((line) => line !== "" && !/^[>`|-]/.test(line) && !/^@@? -\d/.test(line));
-  const first = lines[0] ?? "";
+  // A paste (table row, shell prompt, log line) first and the question last: the question is the goal.
+  const pasted = (line: string) => /[│┌└├─╔║]|^\S+@\S+:\S*\$\s|^\[?\d{4}-\d\d-\d\d|^\s*\|/.test(line);
+  const last = lines[lines.length - 1];
+  const first = lines.length > 1 && pasted(lines[0] ?? "") && last && !pasted(last) && last.length < 160 ? last : (lines[0] ?? "");
   // "continue from there # Minimal Deployment: Ubuntu on Blockchain": keep the pasted title.
   const inline = /^(.*?\S)\s+#{1,3}\s+(\S.*)$/.exec(first);
   let text = inline ? `${inline[1]} (${inline[2]})` : first.replace(/^#+\s*/, "");
@@ -31,30 +34,62 @@ export function isContinuation(prompt: string): boolean {
   return text.length < 3 || (CONTINUATION.test(text) && !/\b(but|fix|add|use|create|deploy|install|remove|why|how)\b/i.test(text));
 }
 
-export function collectGoals(context: CompressContext): string[] {
-  const goals: string[] = [];
-  for (const step of context.timeline.steps) {
-    if (step.kind !== "prompt" || isContinuation(step.text) || CONTEXT_LOADING.test(step.text.trim())) continue;
+/** A goal and how its turn ended: the first sentence of the assistant's last words before the next prompt. */
+export interface GoalTurn {
+  goal: string;
+  outcome?: string;
+}
+
+const FILLER_SENTENCE = /^(perfect|great|excellent|done|good|ok(ay)?|sure|got it|you're (absolutely )?right|好的|明白|完成)[!.。！]*$/i;
+
+function outcomeOf(steps: CompressContext["timeline"]["steps"], from: number, context: CompressContext): string | undefined {
+  let last: string | undefined;
+  for (let index = from + 1; index < steps.length; index += 1) {
+    const step = steps[index];
+    if (!step || step.kind === "prompt") break;
+    if (step.kind === "say" && (!step.event.isSidechain || context.timeline.sidechainOnly)) last = step.text;
+  }
+  if (!last) return undefined;
+  const sentence = sentences(last).find((candidate) => candidate.length > 8 && !FILLER_SENTENCE.test(candidate));
+  return sentence ? shorten(relativize(context.redact(sentence), context), 150) : undefined;
+}
+
+export function collectGoalTurns(context: CompressContext): GoalTurn[] {
+  const turns: GoalTurn[] = [];
+  const { steps } = context.timeline;
+  steps.forEach((step, index) => {
+    if (step.kind !== "prompt" || isContinuation(step.text) || CONTEXT_LOADING.test(step.text.trim())) return;
     const redacted = context.redact(step.text);
+    let goal: string | undefined;
     if (looksLikeErrorLog(redacted)) {
       const line = errorLine(redacted);
-      if (line) goals.push(`fix reported error: ${shorten(relativize(line, context), 170)}`);
-      continue;
+      if (line) goal = `fix reported error: ${shorten(relativize(line, context), 170)}`;
+    } else {
+      const text = gist(redacted);
+      if (text.length >= 3) goal = shorten(relativize(text, context), 220);
     }
-    const text = gist(redacted);
-    if (text.length >= 3) goals.push(shorten(relativize(text, context), 220));
-  }
-  if (goals.length === 0) {
-    const compact = context.timeline.steps.find((step) => step.kind === "compact_summary");
+    if (!goal) return;
+    const turn: GoalTurn = { goal };
+    const outcome = outcomeOf(steps, index, context);
+    if (outcome) turn.outcome = outcome;
+    turns.push(turn);
+  });
+  if (turns.length === 0) {
+    const compact = steps.find((step) => step.kind === "compact_summary");
     if (compact?.kind === "compact_summary") {
-      goals.push(
+      turns.push(
         ...parseCompactSummary(context.redact(compact.text))
           .intent.slice(0, 3)
-          .map((item) => shorten(item, 220)),
+          .map((item) => ({ goal: shorten(item, 220) })),
       );
     }
   }
-  return uniqueBy(goals, (goal) => dedupeKey(goal).slice(0, 60));
+  return uniqueBy(turns, (turn) => dedupeKey(turn.goal).slice(0, 60));
+}
+
+/** The user's goals in their words. */
+export function collectGoals(context: CompressContext): string[] {
+  return collectGoalTurns(context).map((turn) => turn.goal);
 }
 
 /** A short title: the first goal's first clause, or the title of the document it pasted. */

@@ -84,7 +84,7 @@ export function describeAction(action: Action, context: CompressContext): string
   const name = action.call.name;
   if (path) {
     const shown = context.redact(showPath(path, context));
-    if (name === "Write") return action.outcome === "unknown" ? `Write ${shown}` : `wrote ${shown}`;
+    if (name === "Write") return action.outcome === "ok" ? `wrote ${shown}` : `Write ${shown}`;
     const change = editedLine(action);
     return change ? `edited ${shown}: \`${shorten(context.redact(change), 110)}\`` : `edited ${shown}`;
   }
@@ -253,6 +253,12 @@ export function collectProblems(context: CompressContext): FoundProblem[] {
     if (resolved) problem.resolvedAt = (verify ?? fix)?.step ?? failure.step;
     bySubject.set(failure.subject, problem);
     byError.set(errorKey, problem);
+    // Two failures explained and fixed the same way are one problem met twice.
+    const twin = problems.find((other) => other.fix !== undefined && other.fix === problem.fix && other.cause === problem.cause);
+    if (twin) {
+      twin.occurrences += 1;
+      continue;
+    }
     problems.push(problem);
   }
   return problems;

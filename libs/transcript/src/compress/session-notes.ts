@@ -6,8 +6,8 @@ import { plainText, sentences, shorten } from "./text-tools";
 
 const LIST_ITEM = /^\s*(?:[-*•]|\d+[.)]|#{1,4})\s+(.+)$/;
 
-/** Items of the last assistant message that reads as a report (headings and list items). */
-export function lastReport(context: CompressContext): string[] {
+/** Items of the last assistant message that reads as a report, and whether it came near the end. */
+export function lastReport(context: CompressContext): { items: string[]; recent: boolean } {
   const { steps, sidechainOnly } = context.timeline;
   for (let index = steps.length - 1; index >= 0; index -= 1) {
     const step = steps[index];
@@ -15,12 +15,13 @@ export function lastReport(context: CompressContext): string[] {
     const lines = step.text.replace(/```[\s\S]*?```/g, "").split("\n");
     const items = lines.map((line) => LIST_ITEM.exec(line)?.[1]).filter((item): item is string => item !== undefined);
     if (items.length < 3) continue;
-    return items
+    const kept = items
       .map((item) => shorten(relativize(context.redact(plainText(item)), context), 150))
-      .filter((item) => item.length > 3 && !/^[:\-–]+$/.test(item))
+      .filter((item) => item.length > 3 && !/:$/.test(item) && !/^[:\-–]+$/.test(item))
       .slice(0, 14);
+    return { items: kept, recent: index >= steps.length * 0.75 };
   }
-  return [];
+  return { items: [], recent: false };
 }
 
 /** Claude Code's own recaps of the session, oldest first. */

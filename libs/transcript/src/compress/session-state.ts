@@ -7,6 +7,7 @@ import { parseCompactSummary } from "./compact-summary";
 import type { CompressContext } from "./compress-context";
 import { relativize } from "./compress-context";
 import type { FoundProblem } from "./problems";
+import { isContinuation } from "./goals";
 import { describeAction } from "./problems";
 import { isInspection } from "./shell-command";
 import { dedupeKey, plainText, sentences, shorten, uniqueBy } from "./text-tools";
@@ -105,7 +106,7 @@ function phaseOf(context: CompressContext, blockers: string[], todos: TodoItem[]
   }
   if (blockers.length > 0) label = "blocked";
   else if (todos && todos.length > 0 && todos.every((todo) => todo.status === "completed")) label = "done";
-  return active ? `${label}: ${active.content}` : label;
+  return active ? `${label}: ${shorten(relativize(context.redact(active.content), context), 140)}` : label;
 }
 
 export function collectState(context: CompressContext, problems: readonly FoundProblem[]): SessionState {
@@ -122,9 +123,15 @@ export function collectState(context: CompressContext, problems: readonly FoundP
   const closing = closingWords(steps, sidechainOnly);
   for (const text of closing) nextActions.push(...nextItemsIn(text).map((item) => clean(item, 160)));
   const lastWords = closing[closing.length - 1];
+  // A question to the user at the very end (not a rhetorical heading inside the answer).
   const question = lastWords
     ? sentences(lastWords)
-        .filter((sentence) => /[?？]$/.test(sentence))
+        .slice(-3)
+        .filter(
+          (sentence) =>
+            /[?？]$/.test(sentence) &&
+            /\b(you|should i|shall i|want me|would you|do you|let me know)\b|你|您|要我|需要我|是否/i.test(sentence),
+        )
         .pop()
     : undefined;
   if (question) nextActions.unshift(clean(`awaiting user: ${question}`, 180));
@@ -146,10 +153,14 @@ export function collectState(context: CompressContext, problems: readonly FoundP
     nextActions.push(clean(next ?? recap.text, 200));
   }
 
+  // Blockers: problems still unresolved in the final stretch (since the user's last real request).
   const blockers: string[] = [];
-  const tail = Math.floor(steps.length * 0.8);
+  let finalStretch = 0;
+  steps.forEach((step, index) => {
+    if (step.kind === "prompt" && !isContinuation(step.text)) finalStretch = index;
+  });
   for (const problem of problems) {
-    if (!problem.resolved && problem.step >= tail) blockers.push(clean(problem.problem, 200));
+    if (!problem.resolved && !problem.weak && problem.step >= finalStretch) blockers.push(clean(problem.problem, 200));
   }
   const endingErrors: string[] = [];
   for (let index = steps.length - 1; index >= 0; index -= 1) {

@@ -111,7 +111,12 @@ const ENV_ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=(\S+|'[^']*'|"[^"]*")\s+/;
 
 /** The first line of a command with here-documents and long git messages folded. */
 export function displayCommand(command: string, max = 160): string {
-  let text = command.trim();
+  // Leading comment lines ("# Try the mirror first") are the assistant's notes, not the command.
+  let text =
+    command
+      .trim()
+      .replace(/^(?:\s*#[^\n]*\n)+/, "")
+      .trim() || command.trim();
   const commit = /\bgit commit\b[^\n]*?\s-m\s*/.exec(text);
   if (commit) {
     const message = text

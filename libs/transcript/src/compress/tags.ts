@@ -87,13 +87,20 @@ const KNOWN_DAEMONS =
 const PUBLIC_SITES =
   /(^|\.)(github\.com|githubusercontent\.com|gitlab\.com|google\.com|googleapis\.com|googlesource\.com|pypi\.org|npmjs\.(com|org)|docker\.(io|com)|ubuntu\.com|debian\.org|archlinux\.org|cloudflare\.com|example\.(com|org|net)|anthropic\.com|microsoft\.com|apple\.com|gitee\.com|android\.com|localhost)$/i;
 const SKIPPED_IPS = /^(127\.|0\.|255\.|169\.254\.|224\.)|^(8\.8\.8\.8|8\.8\.4\.4|1\.1\.1\.1|1\.0\.0\.1|9\.9\.9\.9)$/;
+/** Host names the user wrote: two dots or more, or one dot and a common top-level domain. */
+const HOSTNAME =
+  /(?<![\w./@-])([a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:[a-z0-9-]+\.[a-z]{2,}|com|net|org|io|dev|local|lan|internal|example|cloud|app|co|de|uk|fr|nl|ch|at|eu|corp|home))(?![\w.-]*\/?\w)/gi;
+const FILE_LIKE =
+  /\.(md|txt|py|sh|js|ts|json|ya?ml|conf|cfg|ini|log|html|css|rs|go|java|c|h|cpp|toml|lock|xml|csv|pdf|png|jpg|zip|tar|gz|deb|rpm|iso|img|ko|so|o)$|^\d+(\.\d+)+$/i;
 const IPV4 = /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.])/g;
 
-/** Technology tags named in a text, in dictionary order. */
+/** Technology tags named in a text, in order of first mention. */
 export function techTermsIn(text: string): string[] {
   return Object.entries(TECHNOLOGIES)
-    .filter(([, pattern]) => pattern.test(text))
-    .map(([tag]) => tag);
+    .map(([tag, pattern]) => ({ tag, at: text.search(pattern) }))
+    .filter(({ at }) => at !== -1)
+    .sort((a, b) => a.at - b.at)
+    .map(({ tag }) => tag);
 }
 
 /** What the session did and said, as separate texts (commands, paths, prompts, prose). */
@@ -120,6 +127,7 @@ function isPrivateOrPublicHostIp(ip: string): boolean {
 
 export function collectHosts(context: CompressContext): string[] {
   const { commands, prose } = corpus(context);
+  const prompts = context.timeline.steps.flatMap((step) => (step.kind === "prompt" ? [step.text.slice(0, 5_000)] : []));
   const hosts = new Map<string, number>();
   const add = (host: string, weight: number) => hosts.set(host, (hosts.get(host) ?? 0) + weight);
   for (const command of commands) {
@@ -129,6 +137,13 @@ export function collectHosts(context: CompressContext): string[] {
       const host = remote?.[1];
       if (host && !PUBLIC_SITES.test(host) && !/\.(pem|key|pub|sh|txt|conf|json|ya?ml)$/i.test(host) && !/^\d+(\.\d+)*$/.test(host))
         add(host.toLowerCase(), 2);
+    }
+  }
+  for (const prompt of prompts) {
+    for (const ip of prompt.match(IPV4) ?? []) if (isPrivateOrPublicHostIp(ip)) add(ip, 2);
+    for (const match of prompt.matchAll(HOSTNAME)) {
+      const name = match[1]?.toLowerCase();
+      if (name && !PUBLIC_SITES.test(name) && !FILE_LIKE.test(name)) add(name, 2);
     }
   }
   for (const text of prose) {
@@ -193,6 +208,6 @@ export function collectTags(context: CompressContext, hosts: readonly string[]):
     .map(([tag]) => tag)
     .slice(0, 20);
   const project = context.cwd?.split("/").filter(Boolean).pop();
-  const extra = [project, ...hosts].filter((tag): tag is string => !!tag).map((tag) => context.redact(tag.toLowerCase()));
-  return [...new Set([...extra.slice(0, 1), ...tags, ...extra.slice(1)])];
+  const extra = [project, ...hosts].filter((tag): tag is string => !!tag).map((tag) => tag.toLowerCase());
+  return [...new Set([...extra.slice(0, 1), ...tags, ...extra.slice(1)].map((tag) => context.redact(tag)))];
 }
