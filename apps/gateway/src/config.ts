@@ -21,6 +21,8 @@ const schema = platformEnv.extend({
   GRPC_HOST: z.string().min(1).default("127.0.0.1"),
   WORK_SERVICE_PORT: port(50051),
   WORK_SERVICE_ADDRESSES: addresses,
+  RECALL_SERVICE_PORT: port(50055),
+  RECALL_SERVICE_ADDRESSES: addresses,
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
   REFRESH_TOKEN_TTL_SECONDS: z.coerce
     .number()
@@ -59,6 +61,7 @@ export function gatewayConfigSchema() {
     /** Backends by proto package; the identity services run in this process. */
     backends: [
       { protoPackage: "msp.work.v1", addresses: env.WORK_SERVICE_ADDRESSES ?? [`127.0.0.1:${env.WORK_SERVICE_PORT}`] },
+      { protoPackage: "msp.recall.v1", addresses: env.RECALL_SERVICE_ADDRESSES ?? [`127.0.0.1:${env.RECALL_SERVICE_PORT}`] },
     ] as BackendConfig[],
   }));
 }

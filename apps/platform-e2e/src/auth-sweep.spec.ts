@@ -19,9 +19,10 @@ const publicOperations = new Set(["AuthService_CreateToken", "AuthService_Refres
 /**
  * Operations a readonly user may call although they are not GET: revoking their own token, and
  * CheckRevocation, which every service calls with the caller's own token (a readonly user's reads
- * would fail without it). The policy names the same two in libs/auth/src/policy.ts.
+ * would fail without it). The policy names the same two in libs/auth/src/policy.ts. Recall is a
+ * POST (its scope and query make a body) but a read by its name, as the policy reads names.
  */
-const readonlyMayCall = new Set(["AuthService_RevokeToken", "AuthService_CheckRevocation"]);
+const readonlyMayCall = new Set(["AuthService_RevokeToken", "AuthService_CheckRevocation", "MemoryService_Recall"]);
 
 type Caller = "admin" | "readonly" | "anonymous";
 
@@ -41,6 +42,12 @@ interface Fixtures {
 const password = "sweep-password-123";
 let serial = 0;
 const unique = () => `${Date.now().toString(36)}-${++serial}`;
+/** A unique word without digits: failure signatures treat numbers as placeholders. */
+const uniqueWord = () => unique().replace(/\d/g, (d) => "ghijklmnop".charAt(Number(d)));
+
+/** A one-record Claude Code transcript, for Ingest. */
+const transcriptOf = (sessionId: string) =>
+  `${JSON.stringify({ type: "user", sessionId, timestamp: "2026-01-05T10:00:00Z", message: { role: "user", content: "Check the nginx config on web01" } })}\n`;
 
 let platform: PlatformStack;
 let adminToken: string;
@@ -152,6 +159,32 @@ const wellFormed: Record<string, (caller: Caller) => Promise<Planned> | Planned>
     },
   }),
   ExternalIntegrationService_UpdateExternalIntegration: () => ({ query: "updateMask=externalId", body: { externalId: "swept" } }),
+  MemoryService_Ingest: () => {
+    const session = `sweep-${unique()}`;
+    return { body: { claudeSessionId: session, idempotencyKey: `${session}:1`, transcript: transcriptOf(session), trigger: "manual" } };
+  },
+  MemoryService_Recall: () => ({ body: { scope: { projectId: fixtures.keep["projects"] }, query: "nginx" } }),
+  MemoryService_MarkUseful: () => ({ body: {} }),
+  ConversationContextService_CreateConversationContext: () => ({ body: { title: `Sweep context ${unique()}`, denseSummary: "swept" } }),
+  ConversationContextService_UpdateConversationContext: () => ({ query: "updateMask=importance", body: { importance: 6 } }),
+  ContextSnippetService_CreateContextSnippet: () => ({
+    body: { category: "SNIPPET_CATEGORY_COMMAND", title: "Sweep snippet", denseContent: `echo ${unique()}` },
+  }),
+  ContextSnippetService_UpdateContextSnippet: () => ({ query: "updateMask=importance", body: { importance: 6 } }),
+  ProjectStateService_CreateProjectState: () => ({ body: { repository: `github.com/sweep/${unique()}` } }),
+  ProjectStateService_UpdateProjectState: () => ({ query: "updateMask=currentPhase", body: { currentPhase: "swept" } }),
+  DecisionLogService_CreateDecisionLog: () => ({ body: { decision: `Sweep with ${unique()}`, subject: "sweep" } }),
+  DecisionLogService_UpdateDecisionLog: () => ({ query: "updateMask=rationale", body: { rationale: "swept" } }),
+  EnvironmentalInsightService_CreateEnvironmentalInsight: () => ({
+    body: { clientId: fixtures.keep["clients"], category: "INSIGHT_CATEGORY_PERMISSIONS", title: `Sweep insight ${unique()}` },
+  }),
+  EnvironmentalInsightService_UpdateEnvironmentalInsight: () => ({ query: "updateMask=description", body: { description: "swept" } }),
+  FailurePatternService_CreateFailurePattern: () => ({ body: { errorPattern: `sweep failure ${uniqueWord()}` } }),
+  FailurePatternService_UpdateFailurePattern: () => ({ query: "updateMask=rootCause", body: { rootCause: "swept" } }),
+  OperationFailureService_CreateOperationFailure: () => ({
+    body: { operationType: "OPERATION_TYPE_COMMAND", command: "systemctl restart nginx", errorMessage: "Unit nginx.service not found." },
+  }),
+  OperationFailureService_UpdateOperationFailure: () => ({ query: "updateMask=resolution", body: { resolution: "swept" } }),
 };
 
 /** Whether every path parameter of `op` gets the id of a resource made for the sweep. */
@@ -237,7 +270,35 @@ beforeAll(async () => {
     fixtures[slot]["users"] = (await created("/api/v1/users", { user: { username: `sweep-${u}` }, password })).id;
     // The readonly user's own key, which they may read (another user's key is not found for them).
     fixtures[slot]["apiKeys"] = (await created("/api/v1/apiKeys", { name: `key ${u}`, userId: readonly.id })).apiKey.id;
+    // Claude's memory.
+    fixtures[slot]["conversationContexts"] = (await created("/api/v1/conversationContexts", { title: `Context ${u}`, denseSummary: u })).id;
+    fixtures[slot]["contextSnippets"] = (
+      await created("/api/v1/contextSnippets", { category: "SNIPPET_CATEGORY_PATTERN", title: `Snippet ${u}`, denseContent: u })
+    ).id;
+    fixtures[slot]["projectStates"] = (await created("/api/v1/projectStates", { repository: `github.com/sweep/${u}` })).id;
+    fixtures[slot]["decisionLogs"] = (await created("/api/v1/decisionLogs", { decision: `Decision ${u}` })).id;
+    fixtures[slot]["environmentalInsights"] = (
+      await created("/api/v1/environmentalInsights", { clientId: client.id, category: "INSIGHT_CATEGORY_NETWORK_CONSTRAINTS", title: u })
+    ).id;
+    fixtures[slot]["failurePatterns"] = (await created("/api/v1/failurePatterns", { errorPattern: `pattern ${uniqueWord()}` })).id;
+    fixtures[slot]["operationFailures"] = (
+      await created("/api/v1/operationFailures", { operationType: "OPERATION_TYPE_API_CALL", errorMessage: `failure ${u}` })
+    ).id;
   }
+  // A memory item of the kept project, by the short id recall shows (once the recall engine answers).
+  const session = `sweep-memory-${unique()}`;
+  await created("/api/v1/memory:ingest", {
+    scope: { projectId: fixtures.keep["projects"] },
+    claudeSessionId: session,
+    idempotencyKey: session,
+    transcript: transcriptOf(session),
+  });
+  const recalled = await platform.api("POST", "/api/v1/memory:recall", {
+    token: adminToken,
+    body: { scope: { projectId: fixtures.keep["projects"] } },
+  });
+  const shortId: unknown = recalled.json?.items?.[0]?.shortId;
+  if (recalled.status === 200 && typeof shortId === "string") fixtures.keep["memory"] = shortId;
   // The client to delete must have no projects or sessions (those archive it instead).
   fixtures.doomed["clients"] = (await created("/api/v1/clients", { name: `Sweep deletable ${unique()}` })).id;
 }, 120_000);

@@ -69,10 +69,11 @@ function stopApp(app: AppProcess): Promise<void> {
   });
 }
 
-/** The platform as `npm start` runs it (work service, gateway with identity), on one fresh database. */
+/** The platform as `npm start` runs it (work and recall services, gateway with identity), on one fresh database. */
 export interface PlatformStack {
   baseUrl: string;
   workAddress: string;
+  recallAddress: string;
   identityAddress: string;
   adminPassword: string;
   secret: string;
@@ -108,6 +109,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const secret = randomBytes(32).toString("hex");
   const adminPassword = `Admin-${randomBytes(9).toString("base64url")}`;
   const workPort = await freePort();
+  const recallPort = await freePort();
   const common: NodeJS.ProcessEnv = {
     MSP_DATA_DIR: database.config.dataDir,
     MSP_JWT_SECRET: secret,
@@ -121,6 +123,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       GATEWAY_PORT: "0",
       IDENTITY_PORT: "0",
       WORK_SERVICE_ADDRESSES: `127.0.0.1:${workPort}`,
+      RECALL_SERVICE_ADDRESSES: `127.0.0.1:${recallPort}`,
       MSP_BOOTSTRAP_ADMIN_PASSWORD: adminPassword,
       ...env,
     },
@@ -130,12 +133,27 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const baseUrl = /listening on (http:\/\/[\d.]+:\d+)/.exec(gateway.line)![1]!;
   const identityAddress = /identity gRPC on ([\d.]+:\d+)/.exec(gateway.line)![1]!;
   let work: AppProcess;
+  let recall: AppProcess;
   try {
-    work = await startApp(
-      "apps/work-service/src/main.ts",
-      { ...common, WORK_SERVICE_PORT: String(workPort), IDENTITY_ADDRESS: identityAddress },
-      /^work-service listening on/,
-    );
+    // Both migrate the database at start-up; the migration lock lets one do it.
+    const started = await Promise.allSettled([
+      startApp(
+        "apps/work-service/src/main.ts",
+        { ...common, WORK_SERVICE_PORT: String(workPort), IDENTITY_ADDRESS: identityAddress },
+        /^work-service listening on/,
+      ),
+      startApp(
+        "apps/recall-service/src/main.ts",
+        { ...common, RECALL_SERVICE_PORT: String(recallPort), IDENTITY_ADDRESS: identityAddress },
+        /^recall-service listening on/,
+      ),
+    ]);
+    const failed = started.find((s) => s.status === "rejected");
+    if (failed) {
+      await Promise.all(started.map((s) => (s.status === "fulfilled" ? stopApp(s.value) : Promise.resolve())));
+      throw failed.reason;
+    }
+    [work, recall] = started.map((s) => (s as PromiseFulfilledResult<AppProcess>).value) as [AppProcess, AppProcess];
   } catch (error) {
     await stopApp(gateway);
     throw error;
@@ -160,6 +178,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   return {
     baseUrl,
     workAddress: `127.0.0.1:${workPort}`,
+    recallAddress: `127.0.0.1:${recallPort}`,
     identityAddress,
     adminPassword,
     secret,
@@ -171,7 +190,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     },
     stopWork: () => stopApp(work),
     async stop() {
-      await Promise.all([stopApp(gateway), stopApp(work)]);
+      await Promise.all([stopApp(gateway), stopApp(work), stopApp(recall)]);
       await database.drop();
     },
   };

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { status } from "@grpc/grpc-js";
 import { call } from "@msp/testing";
 import { SnippetCategory } from "@msp/proto/src/gen/ts/msp/recall/v1/context_snippet";
+import type { DeepPartial } from "@msp/proto/src/gen/ts/msp/recall/v1/memory";
 import { IngestRequest } from "@msp/proto/src/gen/ts/msp/recall/v1/memory";
 import type { RecallStack } from "./recall-test-stack";
 import { page, startRecallStack } from "./recall-test-stack";
@@ -29,7 +30,7 @@ afterAll(async () => {
   await stack.stop();
 });
 
-const ingest = (partial: Partial<IngestRequest>) => call(stack.memory, "ingest", IngestRequest.fromPartial(partial));
+const ingest = (partial: DeepPartial<IngestRequest>) => call(stack.memory, "ingest", IngestRequest.fromPartial(partial));
 let keys = 0;
 const key = () => `machine-1:test:${++keys}`;
 const contextsOf = async (claudeSessionId: string) =>
@@ -104,7 +105,7 @@ describe("Ingest", () => {
     expect(lessons[0]!.denseContent).toMatch(/^Problem: .*\nCause: .*\nFix: .*\nVerify: /s);
     expect(lessons[0]!.structuredData).toMatchObject({ problem: expect.stringContaining("nginx.service could not be found") });
     expect(
-      snippets.some((s) => s.category === SnippetCategory.SNIPPET_CATEGORY_COMMAND && s.denseContent.includes("apt-get install -y nginx")),
+      snippets.some((s) => s.category === SnippetCategory.SNIPPET_CATEGORY_COMMAND && s.denseContent?.includes("apt-get install -y nginx")),
     ).toBe(true);
     const hashes = snippets.map((s) => s.contentHash);
     expect(new Set(hashes).size).toBe(hashes.length);
@@ -292,7 +293,7 @@ describe("Ingest", () => {
 
 describe("Ingest refuses bad requests, naming the field", () => {
   const good = { claudeSessionId: "bad-0001", idempotencyKey: "bad-key", transcript: fixture };
-  const refused = async (partial: Partial<IngestRequest>, field: string) => {
+  const refused = async (partial: DeepPartial<IngestRequest>, field: string) => {
     const error = await ingest({ ...good, ...partial }).then(
       () => undefined,
       (e: { code: number; details: string }) => e,
@@ -327,7 +328,7 @@ describe("Ingest refuses bad requests, naming the field", () => {
     );
     await refused({ transcript: "" }, "transcript: is required");
     await refused({ transcript: "not json\nstill not\n" }, "transcript: holds no transcript record (2 lines, 2 not JSON records)");
-    await refused({ scope: { projectId: "project-7" } as IngestRequest["scope"] }, "scope.project_id: must be a UUID");
+    await refused({ scope: { projectId: "project-7" } }, "scope.project_id: must be a UUID");
     await refused({ workSessionId: "yesterday" }, "work_session_id: must be a UUID");
     await refused({ trigger: "whenever" }, "trigger: must be one of stop, session_end, pre_compact, manual");
   });
