@@ -115,6 +115,28 @@ describe("redactText keeps the meaning: only the secret value goes", () => {
     expect(redact(text)).toBe("head -3 id_rsa\n-----BEGIN OPENSSH PRIVATE KEY-----\n[REDACTED:private_key]");
   });
 
+  it("finds secrets right after an escaped newline inside a JSON string", () => {
+    const output = [
+      "ready",
+      "GITHUB_TOKEN=ghp_aB3dE5gH7jK9mN1pQ3sT5vX7zA9cE1gH3jK5",
+      "password: Yaml9Pass!",
+      "PASSWORD=Env7Pass",
+      "--api-token Zq8Wx7Ec6Rv5Tb4Yn3",
+      "Authorization: Bearer abc123DEF456ghi789",
+      "$6$saltsalt$" + "a".repeat(86),
+    ].join("\n");
+    const redacted = (JSON.parse(redact(JSON.stringify({ output }))) as { output: string }).output;
+    expect(redacted.split("\n")).toEqual([
+      "ready",
+      "GITHUB_TOKEN=[REDACTED:github_token]",
+      "password: [REDACTED:password]",
+      "PASSWORD=[REDACTED:password]",
+      "--api-token [REDACTED:secret_assignment]",
+      "Authorization: Bearer [REDACTED:authorization_header]",
+      "[REDACTED:password_hash]",
+    ]);
+  });
+
   it("counts redactions per kind in REDACTION_KINDS order", () => {
     const result = redactText("PASSWORD=Abc12345x\nexport API_TOKEN=Zz9Yy8Xx7Ww6\nmysql -pQw3rty9z db\nAKIAIOSFODNN7EXAMPL2");
     expect(result.redactions).toEqual([
@@ -137,5 +159,22 @@ describe("redactText keeps the meaning: only the secret value goes", () => {
   it("refuses what is not a string", () => {
     expect(() => redactText(42 as unknown as string)).toThrow(new TypeError("redactText expects a string, got number"));
     expect(() => redact(null as unknown as string)).toThrow(TypeError);
+  });
+});
+
+describe("redactText on text built to make patterns backtrack", () => {
+  // Not a speed benchmark: a pattern that backtracks takes minutes on these, a sound one well
+  // under a second, so the generous bound only catches the former.
+  it.each([
+    ["repeated token prefixes", "sk-".repeat(130_000)],
+    ["JWT starts without dots", "eyJ".repeat(130_000)],
+    ["key headers without their END line", "-----BEGIN RSA PRIVATE KEY-----".repeat(13_000)],
+    ["one long upper-case name", "TOKEN_".repeat(65_000)],
+    ["unclosed quotes after keys", "password: '".repeat(36_000)],
+    ["colons after a scheme", `://${"a:".repeat(200_000)}`],
+  ])("%s", (_name, text) => {
+    const started = Date.now();
+    redactText(text);
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 });

@@ -1,6 +1,6 @@
 import { looksRandom } from "../secret-shape";
 import { charBefore, isKeyWordAt, keyStart, secretRule, startsToken, type Candidate, type SecretRule } from "../secret-rule";
-import { assignmentSeparator, flagSeparator, secretValue } from "../pattern-parts";
+import { assignmentSeparator, flagSeparator, secretValue, tokenCharBefore } from "../pattern-parts";
 import { isTokenLike, isTypedSecret } from "./value-checks";
 import type { RedactionKind } from "../redaction-kinds";
 
@@ -128,7 +128,7 @@ export const assignmentRules: readonly SecretRule[] = [
     name: "env-secret",
     kind: (candidate) => (isSecretEnvName(envName(candidate)) ? "env_secret" : undefined),
     pattern: new RegExp(
-      String.raw`(?<word>TOKEN|SECRET|KEY|CREDENTIALS?|PASSPHRASE)(?<tail>[A-Z0-9_]*)${assignmentSeparator}${secretValue()}`,
+      String.raw`(?<word>TOKEN|SECRET|KEY|CREDENTIALS?|PASSPHRASE)(?<tail>[A-Z0-9_]{0,60})${assignmentSeparator}${secretValue()}`,
       "gd",
     ),
     // An env file sets values, it does not pass variables: JWT_SECRET=jwt_secret_value is the secret.
@@ -143,9 +143,9 @@ export const assignmentRules: readonly SecretRule[] = [
   secretRule({
     name: "secret-flag",
     kind: flagKind,
-    // Anchored on the dash: flags are rare in text, the key words inside them are not.
+    // Anchored on the dash that starts a flag: flags are rare in text, the key words inside them are not.
     pattern: new RegExp(
-      String.raw`-{1,2}(?<flag>[A-Za-z-]{0,30}?(?:${weakKeyWords})[A-Za-z-]{0,30}?)${flagSeparator}${secretValue()}`,
+      String.raw`(?<!${tokenCharBefore})-{1,2}(?!-)(?<flag>[A-Za-z-]{0,30}?(?:${weakKeyWords})[A-Za-z-]{0,30}?)${flagSeparator}${secretValue()}`,
       "gdi",
     ),
   }),

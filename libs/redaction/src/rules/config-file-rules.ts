@@ -25,7 +25,7 @@ export const configFileRules: readonly SecretRule[] = [
   secretRule({
     name: "docker-config-auth",
     kind: "docker_auth",
-    pattern: /(?:auth|identitytoken)\\?"[ \t]*:[ \t]*\\?"(?<s_1>[A-Za-z0-9+/=_-]{8,})(?=\\?")/dg,
+    pattern: /(?:auth|identitytoken)\\?"[ \t]*:[ \t]*\\?"(?<s_1>[A-Za-z0-9+/=_-]{8,4096})(?=\\?")/dg,
     accept: (candidate) =>
       candidate.text.charAt(candidate.match.index - 1) === '"' && (!candidate.match[0].startsWith("auth") || isDockerAuth(candidate)),
   }),
@@ -38,7 +38,7 @@ export const configFileRules: readonly SecretRule[] = [
   secretRule({
     name: "azure-sas-signature",
     kind: "azure_key",
-    pattern: /sig=(?<s_1>[A-Za-z0-9%+/=]{16,})/dg,
+    pattern: /sig=(?<s_1>[A-Za-z0-9%+/=]{16,1024})/dg,
     accept: (candidate) =>
       /[?&]/.test(candidate.text.charAt(candidate.match.index - 1)) &&
       /[?&]sv=\d{4}-\d\d-\d\d/.test(candidate.text.slice(Math.max(0, candidate.match.index - 400), candidate.end + 400)),
@@ -55,7 +55,7 @@ export const configFileRules: readonly SecretRule[] = [
     name: "powershell-secure-string",
     kind: "powershell_secure_string",
     pattern: new RegExp(
-      String.raw`ConvertTo-SecureString[ \t]+(?:-AsPlainText[ \t]+|-Force[ \t]+)*(?:-String[ \t]+)?${quotedSecret()}`,
+      String.raw`ConvertTo-SecureString[ \t]+(?:-AsPlainText[ \t]+|-Force[ \t]+){0,2}(?:-String[ \t]+)?${quotedSecret()}`,
       "gdi",
     ),
     accept: (candidate) => !isPlaceholder(candidate.secret),
@@ -64,7 +64,7 @@ export const configFileRules: readonly SecretRule[] = [
     name: "network-credential",
     kind: "powershell_secure_string",
     pattern: new RegExp(
-      String.raw`Credential\]?(?:::new)?[ \t]*\([ \t]*(?:\\"[^"\\\r\n]*\\"|"[^"\r\n]*"|'[^'\r\n]*')[ \t]*,[ \t]*(?:\\"(?<q_pw1>[^"\\\r\n]+)\\"|"(?<q_pw2>[^"\\\r\n]+)"|'(?<q_pw3>[^'\\\r\n]+)')`,
+      String.raw`Credential\]?(?:::new)?[ \t]*\([ \t]*(?:\\"[^"\\\r\n]{0,256}\\"|"[^"\r\n]{0,256}"|'[^'\r\n]{0,256}')[ \t]*,[ \t]*(?:\\"(?<q_pw1>[^"\\\r\n]{1,1024})\\"|"(?<q_pw2>[^"\\\r\n]{1,1024})"|'(?<q_pw3>[^'\\\r\n]{1,1024})')`,
       "gdi",
     ),
   }),

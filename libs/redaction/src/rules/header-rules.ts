@@ -20,7 +20,7 @@ export const headerRules: readonly SecretRule[] = [
     name: "authorization-header",
     kind: "authorization_header",
     pattern: new RegExp(
-      String.raw`Authorization${headerSeparator}(?:(?:Bearer|Basic|Token|Bot|ApiKey|Api-Key|Key|SSWS|OAuth|GenieKey|Splunk|Negotiate|NTLM)[ \t]+(?<s_1>${tokenChars}{6,})|(?<s_2>${tokenChars}{16,}))`,
+      String.raw`Authorization${headerSeparator}(?:(?:Bearer|Basic|Token|Bot|ApiKey|Api-Key|Key|SSWS|OAuth|GenieKey|Splunk|Negotiate|NTLM)[ \t]+(?<s_1>${tokenChars}{6,4096})|(?<s_2>${tokenChars}{16,4096}))`,
       "gdi",
     ),
     accept: (candidate) =>
@@ -31,13 +31,13 @@ export const headerRules: readonly SecretRule[] = [
   secretRule({
     name: "bearer-token",
     kind: "authorization_header",
-    pattern: new RegExp(String.raw`Bearer[ \t]+(?<s_1>${tokenChars}{16,})`, "gd"),
+    pattern: new RegExp(String.raw`Bearer[ \t]+(?<s_1>${tokenChars}{16,4096})`, "gd"),
     accept: (candidate) => startsToken(candidate.text, candidate.match.index) && looksRandom(candidate.secret, 16),
   }),
   secretRule({
     name: "api-key-header",
     kind: "authorization_header",
-    pattern: new RegExp(String.raw`(?:-Token|Api-?Key)${headerSeparator}(?<s_1>${tokenChars}{8,})`, "gdi"),
+    pattern: new RegExp(String.raw`(?:-Token|Api-?Key)${headerSeparator}(?<s_1>${tokenChars}{8,4096})`, "gdi"),
     accept: (candidate) => {
       const { text, match } = candidate;
       const nameEnd = match.index + (/^(?:-Token|Api-?Key)/i.exec(match[0])?.[0].length ?? 0);
@@ -48,13 +48,16 @@ export const headerRules: readonly SecretRule[] = [
     // curl -u user:pass, wget --user user:pass (with the password as part), httpie -a user:pass
     name: "http-client-user",
     kind: "authorization_header",
-    pattern: new RegExp(String.raw`[ \t](?:-u|--user|-a|--auth)${flagSeparator}${optionalQuote}[^\s:"'\\]*:${bareSecret()}`, "gd"),
+    pattern: new RegExp(String.raw`[ \t](?:-u|--user|-a|--auth)${flagSeparator}${optionalQuote}[^\s:"'\\]{0,256}:${bareSecret()}`, "gd"),
     accept: (candidate) => isTypedSecret(candidate, 1) && httpClient.test(commandBefore(candidate.text, candidate.match.index)),
   }),
   secretRule({
     name: "cookie-header",
     kind: "cookie",
-    pattern: new RegExp(String.raw`Cookie(?:${headerSeparator}|${flagSeparator}${optionalQuote})(?<s_1>[^\s"'\\;=]+=[^\r\n"'\\]+)`, "gdi"),
+    pattern: new RegExp(
+      String.raw`Cookie(?:${headerSeparator}|${flagSeparator}${optionalQuote})(?<s_1>[^\s"'\\;=]{1,256}=[^\r\n"'\\]{1,4096})`,
+      "gdi",
+    ),
     accept: (candidate) => {
       const before = candidate.text.slice(keyStart(candidate.text, candidate.match.index, /[A-Za-z-]/), candidate.match.index);
       return /^(?:Set-|--)?$/i.test(before) && !isPlaceholder(candidate.secret) && !candidate.secret.startsWith("$");

@@ -44,8 +44,8 @@ function isCommandPasswordOption(candidate: Candidate): boolean {
   );
 }
 
-const argument = String.raw`${optionalQuote}[^\s"'\\]+${optionalQuote}`;
-const htpasswdFlags = String.raw`(?<flags>(?:[ \t]+-[A-Za-z]+)+)`;
+const argument = String.raw`${optionalQuote}[^\s"'\\]{1,1024}${optionalQuote}`;
+const htpasswdFlags = String.raw`(?<flags>(?:[ \t]+-[A-Za-z]{1,10}){1,6})`;
 
 function htpasswdFlagsHave(candidate: Candidate, wanted: { batch: boolean; display: boolean }): boolean {
   const flags = candidate.match.groups?.["flags"] ?? "";
@@ -66,7 +66,7 @@ export const passwordRules: readonly SecretRule[] = [
   passwordRule("command-option", String.raw`[ \t]-(?<option>[pPaw])(?<gap>[ \t]*)${secretValue()}`, "", isCommandPasswordOption),
   passwordRule(
     "smb-user-percent",
-    String.raw`[ \t](?:-U|--user(?:name)?)${flagSeparator}${optionalQuote}[\w.\\-]+%${bareSecret()}`,
+    String.raw`[ \t](?:-U|--user(?:name)?)${flagSeparator}${optionalQuote}[\w.\\-]{1,64}%${bareSecret()}`,
     "",
     (c) => isTypedSecret(c, 1),
   ),
@@ -80,7 +80,8 @@ export const passwordRules: readonly SecretRule[] = [
       const { text, match } = candidate;
       const flagStart = keyStart(text, match.index, /[A-Za-z-]/);
       const flag = text.slice(flagStart, match.index + (match.groups?.["word"]?.length ?? 0));
-      return passwordFlag.test(flag) && startsToken(text, flagStart) && isTypedSecret(candidate);
+      // "--password", "--host" in an argument list: the next item is another flag, not the value.
+      return passwordFlag.test(flag) && startsToken(text, flagStart) && !candidate.secret.startsWith("-") && isTypedSecret(candidate);
     },
   ),
   passwordRule("openssl-pass", String.raw`-pass(?:in|out)?[ \t]+${optionalQuote}pass:${bareSecret()}`, "", (c) => isTypedSecret(c, 1)),
@@ -109,14 +110,14 @@ export const passwordRules: readonly SecretRule[] = [
   passwordRule(
     // echo "user:pass" | chpasswd: the pattern starts at the rare "chpasswd" and looks back for the echo.
     "chpasswd",
-    String.raw`chpasswd(?:(?<=(?:echo|printf)[ \t]+(?:-[ne]+[ \t]+)?${optionalQuote}[\w.-]+:(?<s_1>[^\s"'\\|:]+)${optionalQuote}[ \t]*\|[ \t]*(?:sudo[ \t]+)?chpasswd)|[ \t]*<<<[ \t]*${optionalQuote}[\w.-]+:(?<s_2>[^\s"'\\|:]+))`,
+    String.raw`chpasswd(?:(?<=(?:echo|printf)[ \t]+(?:-[ne]+[ \t]+)?${optionalQuote}[\w.-]{1,64}:(?<s_1>[^\s"'\\|:]{1,1024})${optionalQuote}[ \t]*\|[ \t]*(?:sudo[ \t]+)?chpasswd)|[ \t]*<<<[ \t]*${optionalQuote}[\w.-]{1,64}:(?<s_2>[^\s"'\\|:]{1,1024}))`,
     "",
     (candidate) => isTypedSecret(candidate, 1),
   ),
   passwordRule(
     // echo 'pass' | sudo -S ..., | passwd --stdin user, | docker login --password-stdin
     "piped-to-stdin",
-    String.raw`(?:echo|printf)[ \t]+(?:-[ne]+[ \t]+)?${secretValue()}[ \t]*\|[ \t]*(?:sudo(?:[ \t]+-[A-Za-z]+)*?[ \t]+-[A-Za-z]*S(?![\w-])|passwd[ \t]+--stdin|(?:[^\n\r|;&\\]|\\(?![nr])){0,200}?--password-stdin)`,
+    String.raw`(?:echo|printf)[ \t]+(?:-[ne]+[ \t]+)?${secretValue()}[ \t]*\|[ \t]*(?:sudo(?:[ \t]+-[A-Za-z]{1,10}){0,6}?[ \t]+-[A-Za-z]{0,10}S(?![\w-])|passwd[ \t]+--stdin|(?:[^\n\r|;&\\]|\\(?![nr])){0,200}?--password-stdin)`,
     "",
     (candidate) => startsToken(candidate.text, candidate.match.index) && isTypedSecret(candidate, 1),
   ),

@@ -72,7 +72,7 @@ export const urlRules: readonly SecretRule[] = [
   secretRule({
     name: "url-credentials",
     kind: urlCredentialKind,
-    pattern: new RegExp(String.raw`://${urlChar}*:(?<s_1>${urlChar}+)@(?=[A-Za-z0-9[\]_.-])`, "gd"),
+    pattern: new RegExp(String.raw`://${urlChar}{0,256}:(?<s_1>${urlChar}{1,256})@(?=[A-Za-z0-9[\]_.-])`, "gd"),
     accept: (candidate) => !isPlaceholder(candidate.secret),
   }),
   secretRule({
@@ -80,7 +80,8 @@ export const urlRules: readonly SecretRule[] = [
     // spaces there, up to the next `;`; braces quote one that holds a `;`.
     name: "connection-string-password",
     kind: (candidate) => (/^(?:AccountKey|SharedAccessKey)/i.test(candidate.match[0]) ? "azure_key" : "connection_string"),
-    pattern: /(?:P(?:assword|wd)|AccountKey|SharedAccessKey)\s*=\s*(?:\{(?<s_1>[^}\r\n]+)\}|(?<s_2>[^;"'\r\n\\{][^;"'\r\n\\]*))/dgi,
+    pattern:
+      /(?:P(?:assword|wd)|AccountKey|SharedAccessKey)\s*=\s*(?:\{(?<s_1>[^}\r\n]{1,1024})\}|(?<s_2>[^;"'\r\n\\{][^;"'\r\n\\]{0,1024}))/dgi,
     accept: (candidate) => {
       const before = candidate.text.slice(Math.max(0, candidate.match.index - 2), candidate.match.index);
       if (!/(?:^|[;"'\s]|\\[nrt])$/.test(before) || isPlaceholder(candidate.secret.trim())) return false;
