@@ -1,5 +1,5 @@
 import { redactionMarker, type RedactionKind } from "./redaction-kinds";
-import { candidateOf } from "./secret-rule";
+import { candidateOf, charBefore } from "./secret-rule";
 import { isPlaceholder } from "./secret-shape";
 import { RangeSet, type TextRange } from "./span-set";
 import { secretRules } from "./rules";
@@ -65,11 +65,11 @@ function findByRules(text: string, blocked: RangeSet<TextRange>): RangeSet<Secre
 /**
  * A secret worth looking for elsewhere in the text: long and specific enough that each other
  * occurrence is that secret (`secure2025`), not a word that happens to be someone's password.
+ * Letters alone never qualify: a wrongly redacted word must not spread over the whole text.
  */
 function isDistinctive(secret: string): boolean {
   if (secret.length < 8 || secret.length > 512 || isPlaceholder(secret)) return false;
-  if (!/[A-Za-z]/.test(secret) || /^[a-z]+$/.test(secret) || /^[A-Z]+$/.test(secret)) return false;
-  return !/\s/.test(secret);
+  return /[A-Za-z]/.test(secret) && /[^A-Za-z]/.test(secret) && !/\s/.test(secret);
 }
 
 /** The distinctive secrets among `spans`, to be redacted wherever else they appear. */
@@ -88,7 +88,7 @@ function findKnown(text: string, known: KnownSecrets, found: RangeSet<SecretSpan
   for (const [secret, kind] of known) {
     for (let start = text.indexOf(secret); start !== -1; start = text.indexOf(secret, start + 1)) {
       const end = start + secret.length;
-      if (wordChar.test(text.charAt(start - 1)) || wordChar.test(text.charAt(end))) continue;
+      if (wordChar.test(charBefore(text, start)) || wordChar.test(text.charAt(end))) continue;
       if (blocked.overlaps(start, end) || found.overlaps(start, end)) continue;
       found.add({ start, end, kind });
     }

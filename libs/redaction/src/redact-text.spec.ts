@@ -76,6 +76,19 @@ describe("redactText keeps the meaning: only the secret value goes", () => {
     ["echo 'Sud0Pass' | sudo -S apt-get update", "echo '[REDACTED:password]' | sudo -S apt-get update"],
     ["ttyd -c ops:Tty9pass bash", "ttyd -c ops:[REDACTED:password] bash"],
     ["GITHUB_TOKEN=ghp_aB3dE5gH7jK9mN1pQ3sT5vX7zA9cE1gH3jK5", "GITHUB_TOKEN=[REDACTED:github_token]"],
+    [
+      'New-LocalUser -Name svc -Password (ConvertTo-SecureString "Ps9!Local" -AsPlainText -Force)',
+      'New-LocalUser -Name svc -Password (ConvertTo-SecureString "[REDACTED:powershell_secure_string]" -AsPlainText -Force)',
+    ],
+    [
+      "$cred = New-Object PSCredential('svc', ('Ps9!Pipe' | ConvertTo-SecureString -AsPlainText -Force))",
+      "$cred = New-Object PSCredential('svc', ('[REDACTED:powershell_secure_string]' | ConvertTo-SecureString -AsPlainText -Force))",
+    ],
+    ['key = "q8Zr2LmX0aB7cD9eF1gH"', 'key = "[REDACTED:high_entropy]"'],
+    ["signing_salt: Xq7Lm2Zp9Rt4Wv8Ks1Nb", "signing_salt: [REDACTED:high_entropy]"],
+    ["backup --key Xq7Lm2Zp9Rt4Wv8Ks1Nb --to s3", "backup --key [REDACTED:high_entropy] --to s3"],
+    ["export STRIPE_SECRET_KEY=whatever-it-is", "export STRIPE_SECRET_KEY=[REDACTED:env_secret]"],
+    ["API_KEY=abc123", "API_KEY=[REDACTED:env_secret]"],
   ])("%s", (input, expected) => {
     expect(redact(input)).toBe(expected);
   });
@@ -92,9 +105,18 @@ describe("redactText keeps the meaning: only the secret value goes", () => {
     expect(result.total).toBe(3);
   });
 
+  it("redacts a repeated password right after an escaped newline in JSONL", () => {
+    const line = JSON.stringify({ output: "sshpass -p Rep3atMe9 ssh host\nRep3atMe9\n(Rep3atMe9)" });
+    expect(redact(line)).not.toContain("Rep3atMe9");
+  });
+
   it("does not spread a short or plain-word password over the text", () => {
-    const result = redactText("POSTGRES_PASSWORD=postgres\nPOSTGRES_USER=postgres\nDB_HOST=postgres");
-    expect(result.text).toBe("POSTGRES_PASSWORD=[REDACTED:password]\nPOSTGRES_USER=postgres\nDB_HOST=postgres");
+    const result = redactText(
+      "POSTGRES_PASSWORD=postgres\nPOSTGRES_USER=postgres\nDB_HOST=postgres\nADMIN_PASSWORD=Changeme\nlogin: Changeme",
+    );
+    expect(result.text).toBe(
+      "POSTGRES_PASSWORD=[REDACTED:password]\nPOSTGRES_USER=postgres\nDB_HOST=postgres\nADMIN_PASSWORD=[REDACTED:password]\nlogin: Changeme",
+    );
   });
 
   it("keeps PEM headers and removes the key body, in plain text and in a JSON string", () => {

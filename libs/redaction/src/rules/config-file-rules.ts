@@ -61,6 +61,13 @@ export const configFileRules: readonly SecretRule[] = [
     accept: (candidate) => !isPlaceholder(candidate.secret),
   }),
   secretRule({
+    // "P@ss" | ConvertTo-SecureString -AsPlainText: the pattern starts at the cmdlet and looks back for the string.
+    name: "powershell-secure-string-piped",
+    kind: "powershell_secure_string",
+    pattern: new RegExp(String.raw`ConvertTo-SecureString(?<=${quotedSecret()}[ \t]*\|[ \t]*ConvertTo-SecureString)`, "gdi"),
+    accept: (candidate) => !isPlaceholder(candidate.secret),
+  }),
+  secretRule({
     name: "network-credential",
     kind: "powershell_secure_string",
     pattern: new RegExp(
