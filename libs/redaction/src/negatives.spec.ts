@@ -103,6 +103,17 @@ describe("redaction leaves non-secrets alone", () => {
     'echo "$PASS" | docker login -u me --password-stdin',
     "curl -H 'Authorization: Bearer $TOKEN' https://api",
     "secret = int.from_bytes(master_key, 'big')",
+    'const token = req.headers.authorization?.split(" ")[1];',
+    "const secret = process.env.JWT_SECRET!;",
+    "api_key=settings.OPENAI_API_KEY,",
+    "token = os.environ['GITHUB_TOKEN']",
+    "password: !vault |",
+    "MasterUserPassword: !Ref DbPassword",
+    "API_KEY=your_api_key_here",
+    "OPENAI_API_KEY=<your key>",
+    "token: invalid_signature",
+    "Authentication token: expired",
+    "the API key: you can find it in the dashboard",
   ])("keeps code that refers to a secret without holding it: %s", (text) => {
     expectUnchanged(text);
   });

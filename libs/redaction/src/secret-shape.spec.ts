@@ -66,14 +66,20 @@ describe("isPlaceholder and isCodeReference", () => {
     expect(isPlaceholder(value)).toBe(false);
   });
 
-  it.each(["process.env.DB_PASSWORD", "config.db.password", "os.getenv(", "getPassword()", "args[1]", "secrets.GITHUB_TOKEN"])(
-    "code: %j",
-    (value) => {
-      expect(isCodeReference(value)).toBe(true);
-    },
-  );
+  it.each([
+    "process.env.DB_PASSWORD",
+    "config.db.password",
+    "os.getenv(",
+    "getPassword()",
+    "args[1]",
+    "secrets.GITHUB_TOKEN",
+    "req.headers.authorization?.split(",
+    "process.env.JWT_SECRET!",
+  ])("code: %j", (value) => {
+    expect(isCodeReference(value)).toBe(true);
+  });
 
-  it.each(["hunter2", "Pa55.word9", "S3cr3t!"])("not code: %j", (value) => {
+  it.each(["hunter2", "Pa55.word9", "S3cr3t!", "hunter.2", "Summer.Sale2024"])("not code: %j", (value) => {
     expect(isCodeReference(value)).toBe(false);
   });
 });

@@ -86,12 +86,17 @@ export function isPlaceholder(value: string): boolean {
   if (/^%[A-Za-z_][\w]*%$/.test(trimmed)) return true; // %VAR% (Windows)
   if (/^\{\{.*\}\}$/.test(trimmed) || /^<[^<>]*>$/.test(trimmed) || /^\{[A-Za-z_]\w*\}$/.test(trimmed)) return true;
   if (/^(?:user(?:name)?|login|name):(?:pass(?:word)?|passwd|secret|token)$/i.test(trimmed)) return true; // usage text
+  if (/^![A-Za-z]/.test(trimmed)) return true; // YAML tags: !vault (Ansible), !Ref and !Sub (CloudFormation)
+  if (/^(?:your|my|enter|insert|replace)[-_]?[A-Za-z_-]*$|[-_](?:here|example|placeholder)$/i.test(trimmed)) return true; // .env.example
   return /^(?:your|my|the|some)[-_]?(?:password|passwd|secret|token|api[-_]?key|key)s?$/i.test(trimmed);
 }
 
-/** `process.env.X`, `config.db.password`, `os.getenv("X")`, `getPassword()`, `args[1]`: code that reads a secret. */
+/**
+ * `process.env.X`, `config.db.password`, `req.headers.authorization?.split(`, `os.getenv("X")`,
+ * `getPassword()`, `args[1]`: code that reads a secret.
+ */
 export function isCodeReference(value: string): boolean {
-  if (/^[A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*)+$/.test(value) && !/\d/.test(value.split(".").pop() ?? "")) return true;
+  if (/^[A-Za-z_$][\w$]*(?:\??\.|!\.)[A-Za-z_$][\w$]*/.test(value) && !/^[A-Za-z_$][\w$]*\.[A-Za-z_$][\w$]*\d+$/.test(value)) return true;
   if (/^[A-Za-z_$][\w$.]*\(/.test(value)) return true;
   if (/^[A-Za-z_$][\w$.]*\[/.test(value)) return true;
   if (/^(?:process\.env|os\.environ|env|ENV|secrets|vars|inputs|import\.meta\.env)\b/.test(value)) return true;
