@@ -194,7 +194,7 @@ interface SummaryInput {
   problems: ReturnType<typeof collectProblems>;
   decisions: ReturnType<typeof collectDecisions>;
   deadEnds: string[];
-  files: { created: string[]; changed: string[] };
+  files: ReturnType<typeof collectFiles>;
   commands: ReturnType<typeof collectCommands>;
   commits: string[];
   report: { items: string[]; recent: boolean };
@@ -266,9 +266,17 @@ function summaryLines(input: SummaryInput): SummaryLine[] {
   // The latest files matter most: they are what the next session continues from.
   // Code, configuration and scripts before tests, demos and write-ups; the latest first.
   const minor = (file: string) => /(^|\/)(test_|tests?\/|demo_|[\w-]*_?(demo|summary|notes?))|\.(md|txt|log)$/i.test(file);
-  const fileTier = (file: string, recent: number, keep: number) => (minor(file) ? 4 : recent < keep ? 2 : 3);
-  input.files.created.forEach((file, index, all) => add("files", file, fileTier(file, fromEnd(index, all.length), 20), "created"));
-  input.files.changed.forEach((file, index, all) => add("files", file, fileTier(file, fromEnd(index, all.length), 12), "changed"));
+  // The most talked-about files first, then the latest: central files and what the next session continues from.
+  const fileTiers = (files: readonly string[], keep: number) => {
+    const rank = [...files].sort(
+      (a, b) => (input.files.salience.get(b) ?? 0) - (input.files.salience.get(a) ?? 0) || files.indexOf(b) - files.indexOf(a),
+    );
+    return (file: string) => (minor(file) ? 4 : rank.indexOf(file) < keep ? 2 : 3);
+  };
+  const createdTier = fileTiers(input.files.created, 20);
+  const changedTier = fileTiers(input.files.changed, 12);
+  input.files.created.forEach((file) => add("files", file, createdTier(file), "created"));
+  input.files.changed.forEach((file) => add("files", file, changedTier(file), "changed"));
 
   const byWeight = [...input.commands].sort((a, b) => b.weight - a.weight || a.firstStep - b.firstStep);
   const topCommands = new Set(byWeight.slice(0, 8));

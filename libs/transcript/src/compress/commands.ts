@@ -83,7 +83,13 @@ const CONFIGURE =
 const DELIVER = /^(git push|docker push|scp|rsync|kubectl apply|npm publish|cargo publish|gh release)\b/;
 
 function weigh(group: CommandGroup): number {
-  if (group.inspection) return group.failures > 0 ? 1 : 0;
+  // A look-around matters only when it failed with a real error message (grep finding nothing does not).
+  if (group.inspection)
+    return group.failures > 0 &&
+      group.ok === false &&
+      /error|fail|denied|refused|not found|no such|cannot|unable|timed out|invalid|missing/i.test(group.note ?? "")
+      ? 1
+      : 0;
   let weight = 3;
   const parts = simpleCommands(group.key);
   if (parts.some((part) => INSTALL.test(part))) weight += 2;

@@ -18,7 +18,7 @@ const ASSISTANT_DECISION =
   /\b(decided|i('ve| have) decided|decision is|chose|choosing|opt(ed)? for|going with|switch(ed|ing)? to|better (approach|option|solution)|the (right|best|correct) (approach|option|way) is|(i'll|we'll|i will|we will|let's|let me) use|more (secure|reliable|robust|stable|efficient|secure) than)\b|改用|决定|选择使用/i;
 /** "instead of" and "rather than" describe as often as they decide: only with a verb of choosing. */
 const COMPARISON = /\b(instead of|rather than)\b/i;
-const CHOOSING_VERB = /\b(use|using|switch|implement|go with|i'll|we'll|let me|let's|try)\b/i;
+const CHOOSING_VERB = /\b(i'll|we'll|i will|we will|let me|let's|i'm going to|we should|switch(ed|ing)? to|decided|going to use)\b/i;
 const RATIONALE = /\b(because|since|as it|as the|so that|to avoid|to keep|which (is|means)|due to)\b|因为|为了|由于/i;
 const NOISE =
   /^(let me (check|look|read|see|run|verify|test|try|examine|first|start)|i'll (check|look|read|run|start|try)|now let|perfect|great|excellent|good)\b/i;

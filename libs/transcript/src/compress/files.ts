@@ -9,6 +9,8 @@ import { bashCommand, filePathOf } from "./timeline";
 export interface FileChanges {
   created: string[];
   changed: string[];
+  /** how many prompts, messages and commands name each file (by its shown path): how central it was */
+  salience: Map<string, number>;
 }
 
 const EDIT_TOOLS = new Set(["Edit", "MultiEdit", "NotebookEdit"]);
@@ -56,5 +58,40 @@ export function collectFiles(context: CompressContext): FileChanges {
       changed.set(touch.path, shown);
     }
   }
-  return { created: [...created.values()], changed: [...changed.values()] };
+  const result = { created: [...created.values()], changed: [...changed.values()] };
+  return { ...result, salience: salienceOf([...result.created, ...result.changed], context) };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** Counts the steps that mention each file's name, in one pass over the session's texts. */
+function salienceOf(files: readonly string[], context: CompressContext): Map<string, number> {
+  const salience = new Map<string, number>(files.map((file) => [file, 0]));
+  const byName = new Map<string, string[]>();
+  for (const file of files.slice(0, 300)) {
+    const name = file.split("/").pop() ?? file;
+    if (name.length < 3) continue;
+    byName.set(name, [...(byName.get(name) ?? []), file]);
+  }
+  if (byName.size === 0) return salience;
+  const pattern = new RegExp(
+    [...byName.keys()]
+      .sort((a, b) => b.length - a.length)
+      .map(escapeRegExp)
+      .join("|"),
+    "g",
+  );
+  for (const step of context.timeline.steps) {
+    const text =
+      step.kind === "action"
+        ? JSON.stringify(step.action.call.input).slice(0, 2_000)
+        : step.kind === "prompt" || step.kind === "say" || step.kind === "compact_summary"
+          ? step.text
+          : "";
+    const seen = new Set(text.match(pattern) ?? []);
+    for (const name of seen) for (const file of byName.get(name) ?? []) salience.set(file, (salience.get(file) ?? 0) + 1);
+  }
+  return salience;
 }

@@ -46,7 +46,7 @@ function outcomeOf(steps: CompressContext["timeline"]["steps"], from: number, co
   let last: string | undefined;
   for (let index = from + 1; index < steps.length; index += 1) {
     const step = steps[index];
-    if (!step || step.kind === "prompt") break;
+    if (!step || step.kind === "prompt" || step.kind === "command") break;
     if (step.kind === "say" && (!step.event.isSidechain || context.timeline.sidechainOnly)) last = step.text;
   }
   if (!last) return undefined;

@@ -34,6 +34,8 @@ const CAUSE_STRONG =
 const CAUSE_WEAK = /\b(requires?|expects?|needs? to|cannot|can't|won't|isn't|aren't|doesn't|conflict|already|wrong|instead)\b/i;
 const ANNOUNCEMENT =
   /^(i (found|see|understand)( the| what)?( issue| problem| error)?|found (it|the (issue|problem))|perfect|got it|ah|aha|excellent|now i see)[^a-z]*$/i;
+/** A label that introduces the reasons as a list ("Root cause:", "问题原因："). */
+const CAUSE_LABEL = /^(the )?(root )?(cause|reason|why|原因|问题原因)s?\s*[:：]$/i;
 const HARNESS_ERROR =
   /<tool_use_error>|^File has not been read yet|^File does not exist|^InputValidationError|is temporarily unavailable, so auto mode/;
 const TOOLS_WITH_PROBLEMS = new Set(["Bash", "BashOutput", "Write", "Edit", "MultiEdit", "NotebookEdit", "Task", "Workflow"]);
@@ -45,14 +47,13 @@ function isChange(action: Action): boolean {
   return command !== undefined && !isInspection(command);
 }
 
+/** The command that decides the outcome: the last one that is not a wait or a look-around. */
 function headOf(action: Action): string {
   const command = bashCommand(action);
   if (command === undefined) return action.call.name;
-  return (
-    simpleCommands(command)
-      .filter((part) => !/^(cd|sleep|echo)\b/.test(part))
-      .map(commandHead)[0] ?? ""
-  );
+  const parts = simpleCommands(command).filter((part) => !/^(cd|sleep|echo|kill|pkill|killall)\b/.test(part));
+  const deciding = parts.filter((part) => !isInspection(part));
+  return commandHead(deciding[deciding.length - 1] ?? parts[parts.length - 1] ?? "");
 }
 
 function subjectOf(action: Action): string {
@@ -120,11 +121,13 @@ function causeAfter(steps: readonly Step[], from: number, until: number, context
       if (sentence.length > 400) continue;
       const strong = CAUSE_STRONG.test(sentence);
       if (!strong && !(weak === undefined && CAUSE_WEAK.test(sentence))) continue;
-      // "I see the issue!" announces the cause; the next sentence states it.
-      if (ANNOUNCEMENT.test(sentence.replace(/[!.:]+$/, "")) || sentence.length < 25) {
-        const next = list[position + 1];
-        if (!next) continue;
-        sentence = next;
+      // "I see the issue!" or "Root cause:" announces the cause; what follows states it.
+      if (ANNOUNCEMENT.test(sentence.replace(/[!.:：]+$/, "")) || sentence.length < 25) {
+        const next = list.slice(position + 1, position + (/[:：]$/.test(sentence) ? 3 : 2));
+        if (next.length === 0) continue;
+        sentence = next.join("; ");
+      } else if (CAUSE_LABEL.test(list[position + 1] ?? "")) {
+        sentence = [sentence, ...list.slice(position + 2, position + 4)].join("; ");
       }
       const text = shorten(relativize(context.redact(sentence), context), 220);
       if (strong || CAUSE_STRONG.test(sentence)) return text;
@@ -204,13 +207,33 @@ function resolve(failure: Failure, context: CompressContext): { fix?: Action; ve
       return fix && fix !== verify ? { fix, verify, resolved: true } : fix ? { fix, resolved: true } : { verify, resolved: true };
     }
   }
-  // Without a rerun, only what was done before the user spoke again counts as the fix.
+  // Without a successful rerun, a failed run stays unresolved: the first real change made before
+  // the user spoke again is shown as what was tried. A pasted error has no run to repeat, so a
+  // check that passed after the change verifies it.
   const window = later.slice(0, Math.min(12, promptAt));
-  const fixIndex = window.findIndex(isChange);
-  const fix = window[fixIndex];
+  const changes = window.filter(isChange);
+  const fix = changes.find((action) => !isRoutine(bashCommand(action) ?? "")) ?? changes[0];
   if (!fix) return { resolved: false };
-  const verify = later.slice(fixIndex + 1, fixIndex + 8).find((action) => action.outcome === "ok" && isCheck(bashCommand(action) ?? ""));
+  const after = later.slice(later.indexOf(fix) + 1, later.indexOf(fix) + 8);
+  const verify = after.find(
+    (action) => action.outcome === "ok" && isCheck(bashCommand(action) ?? "") && (!failed || checks(action, failed)),
+  );
   return verify ? { fix, verify, resolved: true } : { fix, resolved: false };
+}
+
+/** Whether a passing check tests what failed: the same command, or a sibling tool (mysql, mysqladmin). */
+function checks(check: Action, failed: Action): boolean {
+  const a = headOf(check);
+  const b = headOf(failed);
+  if (a === b) return true;
+  const programA = a.split(" ")[0] ?? "";
+  const programB = b.split(" ")[0] ?? "";
+  return (
+    programA !== programB &&
+    programA.length >= 3 &&
+    programB.length >= 3 &&
+    (programA.startsWith(programB) || programB.startsWith(programA))
+  );
 }
 
 export function collectProblems(context: CompressContext): FoundProblem[] {
@@ -228,7 +251,7 @@ export function collectProblems(context: CompressContext): FoundProblem[] {
     // A burst of failures with one error (four curls to one dead service) is one problem.
     const errorKey = `${failure.action ? headOf(failure.action) : "report"}|${dedupeKey(failure.problem.replace(/^.*?failed:?/, ""))}`;
     const similar = byError.get(errorKey);
-    if (similar && (!similar.resolved || failure.step < (similar.resolvedAt ?? 0)) && failure.step - similar.step < 15) {
+    if (similar && (!similar.resolved || failure.step < (similar.resolvedAt ?? 0))) {
       similar.occurrences += 1;
       continue;
     }
@@ -242,7 +265,8 @@ export function collectProblems(context: CompressContext): FoundProblem[] {
       weak: failure.weak,
     };
     if (failure.action) problem.action = failure.action;
-    const actedAt = fix?.step ?? verify?.step ?? failure.step + 14;
+    // The cause is what was said before the fix that worked; for an unresolved problem, what was said soon after.
+    const actedAt = resolved ? (fix?.step ?? verify?.step ?? failure.step) : failure.step + 14;
     const cause = causeAfter(steps, failure.step, actedAt, context);
     if (cause) problem.cause = cause;
     if (fix) {

@@ -147,11 +147,11 @@ export function withoutPlumbing(line: string): string {
 
 /** Commands done again and again in any session (restarts, staging, waiting): weak evidence of work. */
 export function isRoutine(command: string): boolean {
-  const parts = simpleCommands(command).filter((part) => !/^(cd|sleep|echo)(\s|$)/.test(part));
+  const parts = simpleCommands(command).filter((part) => !/^(cd|sleep|echo|true|false|:)(\s|$)/.test(part) && !isInspection(part));
   return (
     parts.length > 0 &&
     parts.every((part) =>
-      /^(git (add|commit|status|diff|log)|docker(-compose)? (up|down|restart|start|stop|ps|logs|compose (up|down|restart))|systemctl (restart|reload|start|stop|status)|chmod \+?x|kill|pkill|killall|adb (kill-server|start-server|devices|wait-for-device)|clear)\b/.test(
+      /^(git (add|commit|status|diff|log)|docker(-compose)? (up|down|restart|start|stop|ps|logs|compose (up|down|restart))|systemctl (restart|reload|start|stop|status)|chmod \+?x|kill|pkill|killall|adb (kill-server|start-server|devices|wait-for-device|emu kill)|clear)\b/.test(
         part,
       ),
     )
@@ -245,7 +245,7 @@ export function isInspection(command: string): boolean {
     if (INSPECTION.has(program)) return true;
     if (program === "curl" || program === "wget") return !/\s-(X\s*(POST|PUT|DELETE|PATCH)|d\s|o\s|O\b)|--data|--output/.test(part);
     const sub = INSPECTION_SUBCOMMANDS[program];
-    return sub !== undefined && sub.test(words.slice(1).join(" "));
+    return sub !== undefined && sub.test(words.slice(1).join(" ").replace(/["']/g, ""));
   });
 }
 
@@ -262,7 +262,8 @@ export function commandKey(command: string): string {
 
 /** Whether a command line verifies something: tests, health checks, status and syntax checks. */
 export function isCheck(command: string): boolean {
+  const firstLine = command.replace(/^(?:\s*#[^\n]*\n)+/, "").split("\n")[0] ?? "";
   return /\b(test|tests|pytest|jest|vitest|npm (run )?test|go test|cargo test|make (test|check)|curl|wget|ping|status|health|-t\b|--version|bash -n|nginx -t|systemctl (status|is-active)|docker(-compose)? ps|getprop|adb root|whoami|id\b|verify|check)/i.test(
-    command,
+    firstLine,
   );
 }
