@@ -4,6 +4,7 @@ import type { MemoryDeps } from "../memory-service";
 import { checkIngestRequest } from "./ingest-request";
 import { findReceipt, storeIngest } from "./ingest-repository";
 import { stagePart } from "./part-staging";
+import { redactScope } from "./scope-redaction";
 import { digestTranscript } from "./transcript-digest";
 
 /**
@@ -12,7 +13,9 @@ import { digestTranscript } from "./transcript-digest";
  * transaction and stored in one.
  */
 export async function ingest(deps: MemoryDeps, request: IngestRequest, ctx: CallContext): Promise<IngestResponse> {
-  const command = checkIngestRequest(request);
+  const checked = checkIngestRequest(request);
+  const redactedScope = redactScope(checked.scope);
+  const command = { ...checked, scope: redactedScope.scope };
   const parts = { partsReceived: 1, partsExpected: command.partCount };
   const receipt = await findReceipt(deps.db, command.idempotencyKey);
   if (receipt) return answer(deps, "duplicate", receipt.contextId, stats(parts));
@@ -34,7 +37,7 @@ export async function ingest(deps: MemoryDeps, request: IngestRequest, ctx: Call
     malformedLines: digest.malformedLines,
     sourceTokens: BigInt(digest.plan.context.sourceTokens),
     summaryTokens: BigInt(digest.plan.context.summaryTokens),
-    redactions: digest.redactions,
+    redactions: digest.redactions + redactedScope.redactions,
     decisions: stored.decisions,
     problems: stored.status === "duplicate" ? 0 : digest.problems,
     snippets: stored.snippets,

@@ -45,9 +45,14 @@ export class TranscriptWriter {
     );
   }
 
+  /** The records as JSONL lines, one record per line. */
+  lines(): string[] {
+    return this.records.map((r) => JSON.stringify(r));
+  }
+
   /** The records as JSONL, one record per line. */
   jsonl(): string {
-    return this.records.map((r) => JSON.stringify(r)).join("\n") + "\n";
+    return this.lines().join("\n") + "\n";
   }
 
   private push(type: "user" | "assistant", message: Record<string, unknown>, extra: Record<string, unknown> = {}): this {
