@@ -114,7 +114,7 @@ async function dropSqliteIndex(ctx: MigrationContext): Promise<void> {
 }
 
 /**
- * Full-text search over Claude's memory, and the short ids recall has shown.
+ * Full-text search over Claude's memory, the short ids recall has shown, and two indexes recall reads by.
  *
  * SQLite: one FTS5 index over the five memory tables (title, body, tags and a scope column of
  * project/client/repository words), kept in sync by triggers. MariaDB: one InnoDB FULLTEXT index
@@ -124,9 +124,27 @@ async function dropSqliteIndex(ctx: MigrationContext): Promise<void> {
  * each item recall returns is written here once, which is what GetMemoryItem and MarkUseful look
  * up (short ids are only ever seen in recall output). Short ids may collide: not unique.
  */
+/**
+ * Indexes recall's scoped reads walk, newest first, without sorting: a repository's items (the
+ * project's stand-in before the work service knows it), and, when the project is known, those of
+ * its items that were saved under the repository alone (project_id IS NULL).
+ */
+const recallIndexes = [
+  { table: "context_snippets", name: "ix_context_snippets_repository_created_at", columns: "repository, created_at" },
+  { table: "decision_logs", name: "ix_decision_logs_repository_created_at", columns: "repository, created_at" },
+  // Pinned decisions are few; without this index, finding them reads every decision of the scope.
+  { table: "decision_logs", name: "ix_decision_logs_pinned", columns: "pinned" },
+  ...["conversation_contexts", "context_snippets", "decision_logs"].map((table) => ({
+    table,
+    name: `ix_${table}_repository_project_id_created_at`,
+    columns: "repository, project_id, created_at",
+  })),
+] as const;
+
 export const recallFullText: Migration = {
   name: "20261126000100-RecallFullText",
   async up(ctx) {
+    for (const index of recallIndexes) await ctx.sequelize.query(`CREATE INDEX ${index.name} ON ${index.table} (${index.columns})`);
     if (ctx.dialect === "sqlite") await createSqliteIndex(ctx);
     else {
       // JSON columns (tags) are binary-collated on MariaDB and cannot share an index with text
@@ -143,7 +161,7 @@ export const recallFullText: Migration = {
       {
         // The item's id (UUIDs are unique across the memory tables).
         item_id: col.id(),
-        kind: col.enum(searchedTables.map((t) => t.kind).concat("project_state")).notNull(),
+        kind: col.enum([...searchedTables.map((t): string => t.kind), "project_state"]).notNull(),
         short_id: col.string(8).notNull(),
         created_at: col.datetime().notNull(),
       },
@@ -152,6 +170,9 @@ export const recallFullText: Migration = {
   },
   async down(ctx) {
     await dropTable(ctx, "recall_short_ids");
+    for (const index of recallIndexes) {
+      await ctx.sequelize.query(ctx.dialect === "sqlite" ? `DROP INDEX ${index.name}` : `DROP INDEX ${index.name} ON ${index.table}`);
+    }
     if (ctx.dialect === "sqlite") await dropSqliteIndex(ctx);
     else {
       for (const t of searchedTables) {

@@ -4,6 +4,7 @@ import type { MutationContext } from "@msp/resource-kit";
 import { writeAuditEvent } from "@msp/resource-kit";
 import type { MemoryKind } from "./candidate";
 import { memoryTables } from "./memory-rows";
+import type { ReadRows } from "./read-rows";
 
 /** An item as shown by a recall. */
 export interface ShownItem {
@@ -39,8 +40,8 @@ export async function recordRecalled(db: Database, items: readonly ShownItem[], 
 }
 
 /** The items ever shown under a short id (several when short ids collide). */
-export async function itemsWithShortId(db: Database, shortId: string): Promise<{ kind: MemoryKind; id: string }[]> {
-  const rows = await db.select<{ kind: MemoryKind; item_id: string }>("SELECT kind, item_id FROM recall_short_ids WHERE short_id = ?", [
+export async function itemsWithShortId(read: ReadRows, shortId: string): Promise<{ kind: MemoryKind; id: string }[]> {
+  const rows = await read<{ kind: MemoryKind; item_id: string }>("SELECT kind, item_id FROM recall_short_ids WHERE short_id = ?", [
     shortId,
   ]);
   return rows.map((row) => ({ kind: row.kind, id: row.item_id }));

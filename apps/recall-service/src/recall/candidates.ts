@@ -1,8 +1,8 @@
-import type { Database } from "@msp/db";
 import type { Candidate, MemoryKind, RecallScope } from "./candidate";
 import type { FullTextHit, FullTextIndex, SearchableKind } from "./fulltext";
 import type { MemoryTable, StoredRow } from "./memory-rows";
-import { memoryTables } from "./memory-rows";
+import type { ReadRows } from "./read-rows";
+import { memoryTables, selectList } from "./memory-rows";
 import { knownIssueMinOccurrences } from "./supersede";
 
 /** How many rows each source adds at most: enough to fill a budget, few enough to stay fast. */
@@ -33,17 +33,17 @@ interface Branch {
  * The rows of one table matched by any branch, in one statement: each branch is a subquery
  * with its own ORDER BY and LIMIT, so each walks an index and stops early; never a table scan.
  */
-async function selectBranches(db: Database, table: MemoryTable, branches: readonly Branch[]): Promise<StoredRow[]> {
+async function selectBranches(read: ReadRows, table: MemoryTable, branches: readonly Branch[], whole = false): Promise<StoredRow[]> {
   const wanted = branches.filter((b) => b.limit > 0);
   if (wanted.length === 0) return [];
-  const columns = table.columns.join(", ");
+  const columns = selectList(table, whole);
   const sql = wanted
     .map(
       (b, i) =>
         `SELECT * FROM (SELECT ${columns} FROM ${table.table} WHERE ${b.where}${b.order ? ` ORDER BY ${b.order}` : ""} LIMIT ${Math.floor(b.limit)}) AS b${i}`,
     )
     .join(" UNION ALL ");
-  return db.select<StoredRow>(
+  return read<StoredRow>(
     sql,
     wanted.flatMap((b) => b.params),
   );
@@ -56,17 +56,36 @@ function byIds(ids: readonly string[]): Branch[] {
   return ids.length === 0 ? [] : [{ where: `id IN (${placeholders(ids.length)})`, params: [...ids], order: "", limit: ids.length }];
 }
 
-/** Items of the scope's project, repository and client, and pinned ones, for the tables that have all three. */
+/**
+ * Items of the scope's project, repository and client, and pinned ones, for the tables that have
+ * all three; `extra` narrows the scoped branches. Each branch walks an index newest first: the
+ * repository branch takes only items saved without the project (when the project is known), the
+ * client branch only items of the client's other projects, so no row is read twice.
+ */
 function scopedBranches(scope: RecallScope, limits: GatherLimits, extra = ""): Branch[] {
   const and = extra ? ` AND ${extra}` : "";
   const branches: Branch[] = [];
-  if (scope.projectId)
-    branches.push({ where: `project_id = ?${and}`, params: [scope.projectId], order: "created_at DESC", limit: limits.project });
+  const newest = "created_at DESC";
+  if (scope.projectId) branches.push({ where: `project_id = ?${and}`, params: [scope.projectId], order: newest, limit: limits.project });
   if (scope.repository) {
-    branches.push({ where: `repository = ?${and}`, params: [scope.repository], order: "created_at DESC", limit: limits.project });
+    branches.push(
+      scope.projectId
+        ? { where: `repository = ? AND project_id IS NULL${and}`, params: [scope.repository], order: newest, limit: limits.project }
+        : { where: `repository = ?${and}`, params: [scope.repository], order: newest, limit: limits.project },
+    );
   }
-  if (scope.clientId)
-    branches.push({ where: `client_id = ?${and}`, params: [scope.clientId], order: "created_at DESC", limit: limits.client });
+  if (scope.clientId) {
+    branches.push(
+      scope.projectId
+        ? {
+            where: `client_id = ? AND (project_id IS NULL OR project_id <> ?)${and}`,
+            params: [scope.clientId, scope.projectId],
+            order: newest,
+            limit: limits.client,
+          }
+        : { where: `client_id = ?${and}`, params: [scope.clientId], order: newest, limit: limits.client },
+    );
+  }
   const pinnedScope = ["(project_id IS NULL AND client_id IS NULL AND repository IS NULL)"];
   const pinnedParams: unknown[] = [];
   for (const [column, value] of [
@@ -78,8 +97,9 @@ function scopedBranches(scope: RecallScope, limits: GatherLimits, extra = ""): B
     pinnedScope.push(`${column} = ?`);
     pinnedParams.push(value);
   }
+  // Pinned rows are few: the pinned index finds them (superseded ones are dropped later).
   branches.push({
-    where: `pinned = 1 AND (${pinnedScope.join(" OR ")})${and}`,
+    where: `pinned = 1 AND (${pinnedScope.join(" OR ")})`,
     params: pinnedParams,
     order: "created_at DESC",
     limit: limits.pinned,
@@ -146,7 +166,7 @@ const isGlobal = (c: Candidate) => !c.projectId && !c.clientId && !c.repository;
  * Global items come only pinned (or, with a scope, as known issues the query names).
  */
 export async function gatherCandidates(
-  db: Database,
+  read: ReadRows,
   fullText: FullTextIndex,
   request: { scope: RecallScope; query: string; limits?: GatherLimits },
 ): Promise<Candidate[]> {
@@ -170,7 +190,7 @@ export async function gatherCandidates(
   const kinds = Object.keys(memoryTables) as MemoryKind[];
   const rows = await Promise.all(
     kinds.map((kind) =>
-      selectBranches(db, memoryTables[kind], branchesOf(kind, scope, limits, kind === "project_state" ? [] : idsOf(kind))),
+      selectBranches(read, memoryTables[kind], branchesOf(kind, scope, limits, kind === "project_state" ? [] : idsOf(kind))),
     ),
   );
 
@@ -194,13 +214,13 @@ export async function gatherCandidates(
   return candidates;
 }
 
-/** Items by kind and id, as candidates (for GetMemoryItem and MarkUseful). */
-export async function candidatesById(db: Database, items: readonly { kind: MemoryKind; id: string }[]): Promise<Candidate[]> {
+/** Items by kind and id, as candidates with their whole text (for GetMemoryItem and MarkUseful). */
+export async function candidatesById(read: ReadRows, items: readonly { kind: MemoryKind; id: string }[]): Promise<Candidate[]> {
   const kinds = [...new Set(items.map((item) => item.kind))];
   const rows = await Promise.all(
     kinds.map(async (kind) => {
       const ids = items.filter((item) => item.kind === kind).map((item) => item.id);
-      return (await selectBranches(db, memoryTables[kind], byIds(ids))).map((row) => memoryTables[kind].toCandidate(row));
+      return (await selectBranches(read, memoryTables[kind], byIds(ids), true)).map((row) => memoryTables[kind].toCandidate(row));
     }),
   );
   return rows.flat();

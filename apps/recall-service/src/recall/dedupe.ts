@@ -1,6 +1,6 @@
 import type { ScoredCandidate } from "./score";
 import { byScore } from "./score";
-import { titleSimilarity } from "./terms";
+import { titleWords, wordSetSimilarity } from "./terms";
 
 /** Titles sharing this share of their words (Jaccard) say the same thing. */
 export const nearDuplicateTitleSimilarity = 0.8;
@@ -12,19 +12,19 @@ export const nearDuplicateTitleSimilarity = 0.8;
  */
 export function dedupe(scored: readonly ScoredCandidate[]): ScoredCandidate[] {
   const kept: ScoredCandidate[] = [];
+  // Titles of the items kept (project states excepted), each split into words once.
+  const keptTitles: ReadonlySet<string>[] = [];
   const hashes = new Set<string>();
   for (const item of [...scored].sort(byScore)) {
     const { candidate } = item;
     const hash = candidate.contentHash ? candidate.contentHash.toLowerCase() : null;
     if (hash && hashes.has(hash)) continue;
-    if (candidate.kind !== "project_state" && kept.some((other) => isNearDuplicate(item, other))) continue;
+    const isState = candidate.kind === "project_state";
+    const words = isState ? null : titleWords(candidate.title);
+    if (words && keptTitles.some((other) => wordSetSimilarity(words, other) >= nearDuplicateTitleSimilarity)) continue;
     if (hash) hashes.add(hash);
+    if (words) keptTitles.push(words);
     kept.push(item);
   }
   return kept;
-}
-
-function isNearDuplicate(a: ScoredCandidate, b: ScoredCandidate): boolean {
-  if (b.candidate.kind === "project_state") return false;
-  return titleSimilarity(a.candidate.title, b.candidate.title) >= nearDuplicateTitleSimilarity;
 }

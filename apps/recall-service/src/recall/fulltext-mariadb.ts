@@ -1,7 +1,7 @@
-import type { Database } from "@msp/db";
 import type { FullTextHit, FullTextIndex, FullTextScope, SearchableKind } from "./fulltext";
 import type { RawHit } from "./fulltext-query";
 import { normalizeHits, searchTermsOf } from "./fulltext-query";
+import type { ReadRows } from "./read-rows";
 
 type ScopeColumn = "project_id" | "client_id" | "repository";
 
@@ -87,10 +87,10 @@ function scopeCondition(table: IndexedTable, scope: FullTextScope): { sql: strin
  * Words shorter than innodb_ft_min_token_size are not in the index: they are looked for as whole
  * words in the titles of the scope's rows instead (an indexed scope, so a bounded scan).
  */
-export function createMariaDbFullTextIndex(db: Database): FullTextIndex {
+export function createMariaDbFullTextIndex(read: ReadRows): FullTextIndex {
   let minTokenSize: Promise<number> | undefined;
   const readMinTokenSize = async () => {
-    const [row] = await db.select<{ size: number | string }>("SELECT @@innodb_ft_min_token_size AS size", []);
+    const [row] = await read<{ size: number | string }>("SELECT @@innodb_ft_min_token_size AS size", []);
     const size = Number(row?.size);
     return Number.isInteger(size) && size > 0 ? size : 3;
   };
@@ -131,7 +131,7 @@ export function createMariaDbFullTextIndex(db: Database): FullTextIndex {
         }
       }
       if (selects.length === 0) return [];
-      const rows = await db.select<{ kind: SearchableKind; id: string; source: "text" | "title"; score: number | string }>(
+      const rows = await read<{ kind: SearchableKind; id: string; source: "text" | "title"; score: number | string }>(
         selects.join(" UNION ALL "),
         params,
       );

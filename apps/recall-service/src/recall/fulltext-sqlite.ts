@@ -1,6 +1,6 @@
-import type { Database } from "@msp/db";
 import type { FullTextHit, FullTextIndex, FullTextScope, SearchableKind } from "./fulltext";
 import { normalizeHits, searchTermsOf } from "./fulltext-query";
+import type { ReadRows } from "./read-rows";
 
 /** bm25 column weights of recall_fts(scope, title, body, tags): the scope column only filters. */
 const columnWeights = "0.0, 2.0, 1.0, 1.5";
@@ -34,14 +34,14 @@ export function fts5Query(terms: readonly string[], scopeWords: readonly string[
 }
 
 /** FTS5 over one index of all five memory tables (see the RecallFullText migration). */
-export function createSqliteFullTextIndex(db: Database): FullTextIndex {
+export function createSqliteFullTextIndex(read: ReadRows): FullTextIndex {
   return {
     async search(query: string, scope: FullTextScope, limit: number): Promise<FullTextHit[]> {
       const terms = searchTermsOf(query);
       const scopeWords = sqliteScopeWords(scope);
       if (terms.length === 0 || scopeWords.length === 0 || limit <= 0) return [];
       // The ranked subquery runs on the index alone; ids are looked up for the few rows kept.
-      const rows = await db.select<{ kind: SearchableKind; id: string; score: number }>(
+      const rows = await read<{ kind: SearchableKind; id: string; score: number }>(
         `SELECT k.kind AS kind, k.item_id AS id, -f.score AS score
            FROM (SELECT rowid, bm25(recall_fts, ${columnWeights}) AS score
                    FROM recall_fts WHERE recall_fts MATCH ? ORDER BY score LIMIT ?) AS f

@@ -2,6 +2,8 @@ import type { Database } from "@msp/db";
 import type { MemoryKind } from "./candidate";
 import { createMariaDbFullTextIndex } from "./fulltext-mariadb";
 import { createSqliteFullTextIndex } from "./fulltext-sqlite";
+import type { ReadRows } from "./read-rows";
+import { createRowReader } from "./read-rows";
 
 /** The kinds full-text search finds (project states are read by their key, never searched). */
 export type SearchableKind = Exclude<MemoryKind, "project_state">;
@@ -28,6 +30,6 @@ export interface FullTextIndex {
 }
 
 /** The index of the database's dialect: FTS5 on SQLite, InnoDB FULLTEXT on MariaDB. */
-export function createFullTextIndex(db: Database): FullTextIndex {
-  return db.dialect === "sqlite" ? createSqliteFullTextIndex(db) : createMariaDbFullTextIndex(db);
+export function createFullTextIndex(db: Database, read: ReadRows = createRowReader(db)): FullTextIndex {
+  return db.dialect === "sqlite" ? createSqliteFullTextIndex(read) : createMariaDbFullTextIndex(read);
 }

@@ -7,6 +7,7 @@ import { BackgroundWrites } from "./bookkeeping";
 import type { FullTextIndex } from "./fulltext";
 import { createFullTextIndex } from "./fulltext";
 import { getMemoryItem, markUseful } from "./memory-item";
+import { createRowReader } from "./read-rows";
 import type { RecallEngine } from "./recall";
 import { recall } from "./recall";
 import type { RecallSettings } from "./settings";
@@ -26,11 +27,13 @@ export interface RecallDeps {
 
 /** MemoryService's Recall, GetMemoryItem and MarkUseful, over one engine. */
 export function recallMethods(deps: RecallDeps): Pick<Handlers<typeof MemoryServiceService>, "recall" | "getMemoryItem" | "markUseful"> {
+  const read = createRowReader(deps.db);
   const engine: RecallEngine = {
     db: deps.db,
+    read,
     logger: deps.logger,
     settings: deps.settings ?? recallSettingsFromEnv({}),
-    fullText: deps.fullText ?? createFullTextIndex(deps.db),
+    fullText: deps.fullText ?? createFullTextIndex(deps.db, read),
     now: deps.now ?? (() => new Date()),
     countTokens,
     background: new BackgroundWrites(),

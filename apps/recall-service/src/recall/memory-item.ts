@@ -16,13 +16,13 @@ import { isShortId, normalizeShortId, shortIdOf } from "./short-id";
 export async function resolveShortId(engine: RecallEngine, given: string): Promise<Candidate> {
   const shortId = normalizeShortId(given);
   if (!isShortId(shortId)) throw invalidArgument("short_id", "must be a short id of 8 characters a-z and 2-7, as recall shows it");
-  let registered = await itemsWithShortId(engine.db, shortId);
+  let registered = await itemsWithShortId(engine.read, shortId);
   if (registered.length === 0) {
     await engine.background.settled();
-    registered = await itemsWithShortId(engine.db, shortId);
+    registered = await itemsWithShortId(engine.read, shortId);
   }
   // The registry is only a hint: the short id must still be the hash of the item found.
-  const candidates = (await candidatesById(engine.db, registered)).filter((c) => shortIdOf(c.kind, c.id) === shortId);
+  const candidates = (await candidatesById(engine.read, registered)).filter((c) => shortIdOf(c.kind, c.id) === shortId);
   const recalledAt = (c: Candidate) => c.lastRecalledAt?.getTime() ?? 0;
   const [latest] = candidates.sort((a, b) => recalledAt(b) - recalledAt(a) || b.time.getTime() - a.time.getTime());
   if (!latest) throw notFound("memory item", shortId);

@@ -14,6 +14,8 @@ export interface MemoryTable {
   counted: boolean;
   /** The columns read, the same for every query of the table. */
   columns: readonly string[];
+  /** The long text columns among them: a recall reads only their start (see selectList). */
+  longText: readonly string[];
   toCandidate(row: StoredRow): Candidate;
 }
 
@@ -82,6 +84,7 @@ export const contextTable: MemoryTable = {
   table: "conversation_contexts",
   resourceName: "conversation_context",
   counted: true,
+  longText: ["dense_summary"],
   columns: [...common, ...recallColumns, "project_id", "client_id", "machine_id", "machine_name", "repository", "title"].concat([
     "dense_summary",
     "tags",
@@ -105,6 +108,7 @@ export const snippetTable: MemoryTable = {
   table: "context_snippets",
   resourceName: "context_snippet",
   counted: true,
+  longText: ["dense_content"],
   columns: [...common, ...recallColumns, "project_id", "client_id", "machine_id", "machine_name", "repository", "title"].concat([
     "dense_content",
     "tags",
@@ -134,6 +138,7 @@ export const decisionTable: MemoryTable = {
   table: "decision_logs",
   resourceName: "decision_log",
   counted: true,
+  longText: ["rationale"],
   columns: [...common, ...recallColumns, "project_id", "client_id", "machine_id", "machine_name", "repository", "decision"].concat([
     "rationale",
     "tags",
@@ -158,6 +163,7 @@ export const insightTable: MemoryTable = {
   table: "environmental_insights",
   resourceName: "environmental_insight",
   counted: true,
+  longText: ["description"],
   columns: [...common, ...recallColumns, "client_id", "host", "category", "title", "description", "priority", "last_verified_at"],
   toCandidate: (row) => ({
     ...base("insight", row),
@@ -174,6 +180,7 @@ export const failurePatternTable: MemoryTable = {
   table: "failure_patterns",
   resourceName: "failure_pattern",
   counted: true,
+  longText: ["description", "recommended_solution"],
   columns: [...common, ...recallColumns, "client_id", "host", "pattern_type", "error_pattern", "description"].concat([
     "recommended_solution",
     "occurrence_count",
@@ -201,6 +208,7 @@ export const projectStateTable: MemoryTable = {
   table: "project_states",
   resourceName: "project_state",
   counted: false,
+  longText: ["summary"],
   columns: [...common, "project_id", "client_id", "repository", "scope_key", "machine_id", "machine_name", "current_phase"].concat([
     "progress_percent",
     "summary",
@@ -225,6 +233,19 @@ export const projectStateTable: MemoryTable = {
     };
   },
 };
+
+/**
+ * A recall shows one line per item: it reads this much of each long text column, not the whole
+ * (a session summary may be many kilobytes). GetMemoryItem reads them whole.
+ */
+export const previewChars = 1_200;
+
+/** The SELECT list of a table, long text cut to previewChars unless `whole`. */
+export function selectList(table: MemoryTable, whole: boolean): string {
+  return table.columns
+    .map((column) => (!whole && table.longText.includes(column) ? `SUBSTR(${column}, 1, ${previewChars}) AS ${column}` : column))
+    .join(", ");
+}
 
 /** Every memory table by kind. */
 export const memoryTables: Readonly<Record<MemoryKind, MemoryTable>> = {

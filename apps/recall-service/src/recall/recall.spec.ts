@@ -265,6 +265,18 @@ describe("GetMemoryItem and MarkUseful", () => {
     expect(item.machineName).toBe("LAPTOP-3");
   });
 
+  it("shows the start of a long summary in the line and the whole of it in the item", async () => {
+    const longProject = uuidv7();
+    const summary = Array.from({ length: 600 }, (_, i) => `step${i}`).join(" ");
+    const id = await insertRow(db, "conversation_contexts", { project_id: longProject, title: "Long session", dense_summary: summary });
+    const answer = await recallOf({ scope: { projectId: longProject } });
+    const shown = answer.items.find((item) => item.id === id)!;
+    expect(shown.line.length).toBeLessThanOrEqual(480);
+    expect(shown.line.endsWith("…")).toBe(true);
+    const item = await call(memory, "getMemoryItem", { shortId: shown.shortId });
+    expect(item.text).toContain(summary);
+  });
+
   it("answers NOT_FOUND for a short id never shown and INVALID_ARGUMENT for a malformed one", async () => {
     expect((await failure(call(memory, "getMemoryItem", { shortId: shortIdOf("context", ids["otherClient"]!) })))?.code).toBe(
       status.NOT_FOUND,

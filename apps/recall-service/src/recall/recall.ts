@@ -13,11 +13,13 @@ import { pack } from "./pack";
 import { rankCandidates } from "./rank";
 import { parseRecallRequest } from "./recall-request";
 import { scoringContext } from "./score";
+import type { ReadRows } from "./read-rows";
 import type { RecallSettings } from "./settings";
 
-/** What a recall needs: the database, its full-text index, the settings, a clock and a tokenizer. */
+/** What a recall needs: the database (and its fast read path), its full-text index, the settings, a clock and a tokenizer. */
 export interface RecallEngine {
   db: Database;
+  read: ReadRows;
   fullText: FullTextIndex;
   settings: RecallSettings;
   logger: Logger;
@@ -34,7 +36,7 @@ export interface RecallEngine {
 export async function recall(engine: RecallEngine, request: RecallRequest): Promise<RecallResponse> {
   const plan = parseRecallRequest(request);
   const now = engine.now();
-  const candidates = await gatherCandidates(engine.db, engine.fullText, { scope: plan.scope, query: plan.query });
+  const candidates = await gatherCandidates(engine.read, engine.fullText, { scope: plan.scope, query: plan.query });
   const context = scoringContext(plan.scope, plan.query, now, { halfLifeDays: engine.settings.halfLifeDays });
   const ranked = rankCandidates(candidates, context, plan.excludeShortIds);
   const packed = pack(ranked, {

@@ -33,13 +33,18 @@ export function normalizeSubject(subject: string): string {
   return termsOf(subject).join(" ");
 }
 
-/**
- * Jaccard similarity of two titles' word sets: 1 for the same words, 0 for none in common. Single
- * characters count here: "Server 1" and "Server 2" are different things.
- */
+/** A title's words as titles are compared: single characters count ("Server 1" is not "Server 2"). */
+export function titleWords(title: string): ReadonlySet<string> {
+  return new Set(termsOf(title, 1));
+}
+
+/** Jaccard similarity of two titles' word sets: 1 for the same words, 0 for none in common. */
 export function titleSimilarity(a: string, b: string): number {
-  const left = new Set(termsOf(a, 1));
-  const right = new Set(termsOf(b, 1));
+  return wordSetSimilarity(titleWords(a), titleWords(b));
+}
+
+/** Jaccard similarity of two word sets (0 when either is empty). */
+export function wordSetSimilarity(left: ReadonlySet<string>, right: ReadonlySet<string>): number {
   if (left.size === 0 || right.size === 0) return 0;
   let common = 0;
   for (const word of left) if (right.has(word)) common += 1;
