@@ -332,4 +332,11 @@ describe("Ingest refuses bad requests, naming the field", () => {
     await refused({ workSessionId: "yesterday" }, "work_session_id: must be a UUID");
     await refused({ trigger: "whenever" }, "trigger: must be one of stop, session_end, pre_compact, manual");
   });
+
+  it("reads messages over gRPC's default 16 MiB (the service takes 32 MiB) and refuses transcripts over 30 MiB", async () => {
+    // 17 MiB of lines that are not records: the message reaches the service, which reads it and says so.
+    const line = `${"x".repeat(1023)}\n`;
+    await refused({ transcript: line.repeat(17 * 1024) }, "transcript: holds no transcript record (17408 lines");
+    await refused({ transcript: line.repeat(31 * 1024) }, "transcript: must be at most 31457280 characters");
+  });
 });
