@@ -6,7 +6,7 @@ import { showPath } from "./compress-context";
 import type { FoundDecision } from "./decisions";
 import { fileTouch } from "./files";
 import type { FoundProblem } from "./problems";
-import { displayCommand } from "./shell-command";
+import { displayCommand, isRoutine } from "./shell-command";
 import { shorten } from "./text-tools";
 import { bashCommand, filePathOf } from "./timeline";
 
@@ -25,16 +25,17 @@ export function collectSnippets(
 ): Snippet[] {
   const snippets: Snippet[] = [];
   const problemTitle = (problem: FoundProblem) => shorten(problem.problem.replace(/^reported: /, ""), 100);
+  // Only fixes that were verified are worth recalling as recipes.
   for (const problem of problems) {
     const fix = problem.fixAction;
-    if (!fix) continue;
+    if (!fix || !problem.resolved) continue;
     const command = bashCommand(fix);
-    if (command !== undefined) {
+    if (command !== undefined && !isRoutine(command)) {
       snippets.push({ category: "command", title: `Fix: ${problemTitle(problem)}`, content: displayCommand(context.redact(command), 600) });
-    } else if (fix.call.name === "Edit" && problem.fix) {
+    } else if ((fix.call.name === "Edit" || fix.call.name === "MultiEdit") && problem.fix) {
       snippets.push({
         category: "pattern",
-        title: `Fix in ${shorten(context.redact(filePathOf(fix) ?? "file"), 80)}`,
+        title: `Fix in ${shorten(context.redact(showPath(filePathOf(fix) ?? "file", context)), 80)}`,
         content: problem.fix,
       });
     }
