@@ -5,6 +5,9 @@ import { call } from "@msp/testing";
 import { SnippetCategory } from "@msp/proto/src/gen/ts/msp/recall/v1/context_snippet";
 import type { DeepPartial } from "@msp/proto/src/gen/ts/msp/recall/v1/memory";
 import { IngestRequest } from "@msp/proto/src/gen/ts/msp/recall/v1/memory";
+import { DecisionLog } from "@msp/proto/src/gen/ts/msp/recall/v1/decision_log";
+import { redact } from "@msp/redaction";
+import { compressTranscript, parseTranscript } from "@msp/transcript";
 import type { RecallStack } from "./recall-test-stack";
 import { page, startRecallStack } from "./recall-test-stack";
 import { TranscriptWriter } from "./transcript-records";
@@ -31,6 +34,8 @@ afterAll(async () => {
 });
 
 const ingest = (partial: DeepPartial<IngestRequest>) => call(stack.memory, "ingest", IngestRequest.fromPartial(partial));
+/** What the compressor makes of a transcript, redacted as Ingest redacts it. */
+const compressed = (jsonl: string) => compressTranscript(parseTranscript(jsonl).events, { redact });
 let keys = 0;
 const key = () => `machine-1:test:${++keys}`;
 const contextsOf = async (claudeSessionId: string) =>
@@ -63,20 +68,22 @@ function dockerSession(sessionId: string, steps: number): string {
 
 describe("Ingest", () => {
   it("stores a transcript as one context with its decisions, snippets, tags and project state", async () => {
+    // What the compressor makes of the fixture; ingest must store exactly that.
+    const expected = compressed(fixture);
+    expect(expected.problems.length).toBeGreaterThan(0);
     const answer = await ingest({ scope, claudeSessionId: fixtureSession, idempotencyKey: key(), transcript: fixture, trigger: "stop" });
     expect(answer.status).toBe("stored");
     expect(answer.stats).toMatchObject({
       lines: 21,
       records: 21,
       malformedLines: 0,
-      decisions: 2,
-      problems: 2,
+      decisions: expected.decisions.length,
+      problems: expected.problems.length,
       partsReceived: 1,
       partsExpected: 1,
+      sourceTokens: BigInt(expected.sourceTokens),
+      summaryTokens: BigInt(expected.summaryTokens),
     });
-    expect(answer.stats!.snippets).toBeGreaterThan(3);
-    expect(Number(answer.stats!.sourceTokens)).toBeGreaterThan(0);
-    expect(Number(answer.stats!.summaryTokens)).toBeGreaterThan(0);
     const context = answer.context!;
     expect(context).toMatchObject({
       claudeSessionId: fixtureSession,
@@ -88,42 +95,51 @@ describe("Ingest", () => {
       cwd: "/home/tech/acme-web",
       gitBranch: "main",
       contextType: 1,
-      title: "Set up nginx as a reverse proxy for the acme-web app on web01.",
+      title: expected.title,
+      denseSummary: expected.denseSummary,
+      tags: expected.tags,
       sourceTokens: answer.stats!.sourceTokens,
       summaryTokens: answer.stats!.summaryTokens,
     });
+    expect(context.title).toMatch(/nginx/);
+    expect(context.tags).toContain("nginx");
     expect(context.startedAt).toEqual(new Date("2026-11-20T09:00:00Z"));
-    expect(context.tags).toEqual(expect.arrayContaining(["nginx", "ssh"]));
+    expect(context.endedAt!.getTime()).toBeGreaterThan(context.startedAt!.getTime());
     expect(context.contentHash).toMatch(/^[0-9a-f]{64}$/);
-    expect(context.denseSummary).toContain("proxy_pass");
-    expect(context.keyDecisions.some((d) => d.includes("certbot"))).toBe(true);
-    expect(context.currentState?.phase).toBe("deploying");
+    expect(context.keyDecisions).toHaveLength(expected.decisions.length);
+    expect(context.currentState).toEqual({
+      phase: expected.state.phase ?? "",
+      done: expected.state.done,
+      open: expected.state.open,
+      nextActions: expected.state.nextActions,
+      blockers: expected.state.blockers,
+    });
 
     const snippets = await snippetsOf(context.id);
+    expect(answer.stats!.snippets).toBe(snippets.length);
     const lessons = snippets.filter((s) => s.category === SnippetCategory.SNIPPET_CATEGORY_LESSON_LEARNED);
-    expect(lessons).toHaveLength(2);
-    expect(lessons[0]!.denseContent).toMatch(/^Problem: .*\nCause: .*\nFix: .*\nVerify: /s);
-    expect(lessons[0]!.structuredData).toMatchObject({ problem: expect.stringContaining("nginx.service could not be found") });
-    expect(
-      snippets.some((s) => s.category === SnippetCategory.SNIPPET_CATEGORY_COMMAND && s.denseContent?.includes("apt-get install -y nginx")),
-    ).toBe(true);
+    expect(lessons.length).toBeGreaterThanOrEqual(new Set(expected.problems.map((p) => p.problem)).size);
+    for (const problem of expected.problems) {
+      const lesson = lessons.find((l) => l.structuredData?.["problem"] === problem.problem);
+      expect(lesson?.denseContent).toMatch(/^Problem: /);
+      if (problem.fix) expect(lesson?.denseContent).toContain(`\nFix: ${problem.fix}`);
+    }
+    const commands = snippets.filter((s) => s.category === SnippetCategory.SNIPPET_CATEGORY_COMMAND).map((s) => s.denseContent);
+    for (const run of expected.commands) expect(commands.some((c) => c?.startsWith(run.command))).toBe(true);
     const hashes = snippets.map((s) => s.contentHash);
     expect(new Set(hashes).size).toBe(hashes.length);
     expect(snippets.every((s) => s.projectId === project && s.machineName === "LAPTOP-3")).toBe(true);
 
     const decisions = await decisionsOf(context.id);
-    expect(decisions.map((d) => d.subject).sort()).toEqual(["nginx", "ssl"]);
+    expect(decisions.map((d) => d.subject).sort()).toEqual(expected.decisions.map((d) => d.subject).sort());
 
     const tags = await call(stack.tags, "listContextTags", { ...page, filter: `owner_id = "${context.id}"` });
     expect(tags.contextTags.map((t) => t.tag).sort()).toEqual([...context.tags].sort());
 
     const states = await call(stack.projectStates, "listProjectStates", { ...page, filter: `project_id = "${project}"` });
     expect(states.projectStates).toHaveLength(1);
-    expect(states.projectStates[0]).toMatchObject({
-      currentPhase: "deploying",
-      lastContextId: context.id,
-      repository: "github.com/Acme/Web",
-    });
+    expect(states.projectStates[0]).toMatchObject({ lastContextId: context.id, repository: "github.com/Acme/Web", clientId: client });
+    expect(states.projectStates[0]!.currentPhase ?? "").toBe(expected.state.phase ?? "");
   });
 
   it("stores nothing the second time it sees an idempotency key", async () => {
@@ -168,7 +184,7 @@ describe("Ingest", () => {
     expect(later.context!.id).toBe(first.context!.id);
     expect(later.context!.etag).not.toBe(first.context!.etag);
     expect(Number(later.context!.sourceTokens)).toBeGreaterThan(Number(first.context!.sourceTokens));
-    expect(later.context!.denseSummary).toContain("compose plugin");
+    expect(later.context!.denseSummary).toBe(compressed(dockerSession(sessionId, 3)).denseSummary);
     expect(await contextsOf(sessionId)).toHaveLength(1);
     // Derived rows were replaced, not added to.
     const snippets = await snippetsOf(first.context!.id);
@@ -251,18 +267,25 @@ describe("Ingest", () => {
   });
 
   it("lets a newer decision on the same subject in the same project supersede the older one", async () => {
-    const older = (await decisionsOf((await contextsOf(fixtureSession))[0]!.id)).find((d) => d.subject === "ssl")!;
-    expect(older.supersededById).toBe("");
     const w = new TranscriptWriter({ sessionId: "supersede-0001" });
-    w.prompt("Renew the TLS certificates of acme-web on web01.").say(
-      "I decided to use the DNS challenge of acme.sh for SSL instead of certbot because port 80 is closed on web01.",
+    w.prompt("Renew the TLS certificates of acme-web on web01; we will use acme.sh instead of certbot because port 80 is closed.").say(
+      "I decided to use the DNS challenge of acme.sh instead of certbot because port 80 is closed on web01.",
     );
+    const [subject] = compressed(w.jsonl()).decisions.map((d) => d.subject);
+    expect(subject).toBeDefined();
+    const older = await call(stack.decisions, "createDecisionLog", {
+      decisionLog: DecisionLog.fromPartial({
+        projectId: project,
+        decision: "Use certbot with the HTTP challenge",
+        subject: subject!.toUpperCase(),
+      }),
+    });
     const answer = await ingest({ scope, claudeSessionId: "supersede-0001", idempotencyKey: key(), transcript: w.jsonl() });
-    const newer = (await decisionsOf(answer.context!.id)).find((d) => d.subject === "ssl")!;
-    expect(newer).toBeDefined();
-    const reread = await call(stack.decisions, "getDecisionLog", { id: older.id });
-    expect(reread.supersededById).toBe(newer.id);
-    expect(newer.supersededById).toBe("");
+    const newer = (await decisionsOf(answer.context!.id)).filter((d) => d.subject === subject);
+    expect(newer.length).toBeGreaterThan(0);
+    const newest = newer[newer.length - 1]!;
+    expect((await call(stack.decisions, "getDecisionLog", { id: older.id })).supersededById).toBe(newest.id);
+    expect(newest.supersededById).toBe("");
   });
 
   it("keeps a project state by repository until the project is known, then gives it to the project", async () => {
