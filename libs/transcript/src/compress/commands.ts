@@ -63,6 +63,8 @@ export function collectCommands(context: CompressContext): CommandGroup[] {
       const note = failureNote(action, context);
       if (note) group.note = note;
       else delete group.note;
+    } else if (ok === undefined && action.result) {
+      group.note = "started in background";
     } else if (ok === true) {
       if (group.failures > 0) group.note = `ok after ${group.failures} failed run${group.failures > 1 ? "s" : ""}`;
       else delete group.note;

@@ -35,6 +35,14 @@ export function findWorkDir(paths: readonly string[], cdTargets: readonly string
   for (const path of paths) add(path.replace(/\/[^/]+$/, ""));
   for (const dir of cdTargets) add(dir.replace(/\/+$/, ""));
   const [best] = [...counts.entries()].sort((a, b) => b[1] - a[1]);
-  if (!best || best[1] < 3 || best[0] === cwd || best[0] === "" || (cwd && best[0].startsWith(`${cwd}/`))) return undefined;
+  if (
+    !best ||
+    best[1] < 3 ||
+    best[0] === cwd ||
+    best[0] === "" ||
+    (cwd && best[0].startsWith(`${cwd}/`)) ||
+    /^\/(tmp|var\/tmp)(\/|$)/.test(best[0])
+  )
+    return undefined;
   return best[0];
 }

@@ -15,7 +15,7 @@ export interface FoundDecision extends Decision {
 const USER_DIRECTIVE =
   /\b(we (will|'ll|are going to|should|must|need to) (use|not use|only|keep|go with|stick)|we('re| are) using|i meant|(don't|do not|dont|never) (use|do|create|add|push|run)|use \S+ (only|instead|for)|instead of|rather than|only use|use only|switch to|go with|prefer)\b|不要用|改用|使用.+而不是|只用/i;
 const ASSISTANT_DECISION =
-  /\b(decided|i('ve| have) decided|decision is|chose|choosing|opt(ed)? for|going with|switch(ed|ing)? to|better (approach|option|solution)|the (right|best|correct) (approach|option|way) is|(i'll|we'll|i will|we will|let's|let me) use|more (secure|reliable|robust|stable|efficient|secure) than)\b|改用|决定|选择使用/i;
+  /\b(decided|i('ve| have) decided|decision is|chose|choosing|opt(ed)? for|going with|switch(ed|ing)? to|better (approach|option|solution)|the (right|best|correct) (approach|option|way) is|(i'll|we'll|i will|we will|let's|let me) use|more (secure|reliable|robust|stable|efficient|secure) than)\b|改用|决定使用|选择使用/i;
 /** "instead of" and "rather than" describe as often as they decide: only with a verb of choosing. */
 const COMPARISON = /\b(instead of|rather than)\b/i;
 const CHOOSING_VERB = /\b(i'll|we'll|i will|we will|let me|let's|i'm going to|we should|switch(ed|ing)? to|decided|going to use)\b/i;

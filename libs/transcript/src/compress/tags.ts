@@ -19,7 +19,7 @@ const TECHNOLOGIES: Record<string, RegExp> = {
   traefik: /\btraefik\b/i,
   ttyd: /\bttyd\b/i,
   ssh: /\bssh\b/i,
-  ssl: /\b(ssl|tls|https|certbot|letsencrypt)\b/i,
+  ssl: /\b(ssl|tls|certbot|letsencrypt)\b/i,
   systemd: /\b(systemd|systemctl|journalctl)\b/i,
   "systemd-nspawn": /\bsystemd-nspawn\b/i,
   git: /\bgit\b/i,

@@ -42,6 +42,8 @@ function outcomeOf(call: ToolCall, result: ToolResult | undefined): Outcome {
   if (result.rejected) return "rejected";
   if (result.interrupted && result.isError) return "interrupted";
   if (result.isError) return "error";
+  // A command sent to the background has no outcome yet.
+  if (/^Command running in background with ID/.test(result.text)) return "unknown";
   if (result.exitCode !== undefined && result.exitCode !== 0) return "error";
   // Some commands report failure with exit status 0 ("adbd cannot run as root", a job's "Exit 1").
   const command = call.name === "Bash" ? call.input["command"] : undefined;
