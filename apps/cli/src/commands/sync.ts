@@ -3,6 +3,8 @@ import type { DeliveryContext } from "../delivery/delivery-context";
 import { writeLog } from "../local/error-log";
 import { pruneSessionStates } from "../local/session-state";
 import { createPlatformClient } from "../platform/platform-client";
+import { UnreachableError } from "../platform/http-json";
+import { reachabilityObserver } from "../local/reachability";
 import { lockSender, tryLockSender } from "../spool/sender-lock";
 import type { FlushResult } from "../spool/spool-flush";
 import { flushSpool } from "../spool/spool-flush";
@@ -34,7 +36,11 @@ export async function syncCommand(options: SyncOptions): Promise<void> {
     // Loaded here, not at start-up: delivering transcripts needs the compressor and its tokenizer.
     const { deliverEvent } = await import("../delivery/deliver-event");
     const ctx: DeliveryContext = {
-      platform: createPlatformClient(config.server, config.apiKey),
+      platform: createPlatformClient(
+        config.server,
+        config.apiKey,
+        reachabilityObserver(paths.cache, (error) => error instanceof UnreachableError).observe,
+      ),
       config,
       paths,
       timeoutMs: () => deliveryTimeoutMs,

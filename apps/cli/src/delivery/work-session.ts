@@ -50,7 +50,8 @@ function newWorkSession(ctx: DeliveryContext, claudeSessionId: string, options: 
     machineId: ctx.config.machineId,
     externalSessionId: claudeSessionId,
     startedAt: options.startedAt,
-    title: ctx.redact(`Claude Code in ${scope.projectName ?? basename(folder)}`).slice(0, 255),
+    // A project or folder name, like the cwd in every scope: not redacted (nor worth the redactor's start-up).
+    title: `Claude Code in ${scope.projectName ?? basename(folder)}`.slice(0, 255),
     ...(scope.projectId ? { projectId: scope.projectId } : {}),
     ...(scope.clientId ? { clientId: scope.clientId } : {}),
     ...(ctx.config.userName ? { technician: ctx.config.userName } : {}),

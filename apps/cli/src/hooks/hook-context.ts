@@ -1,6 +1,8 @@
 import type { CliConfig } from "../local/cli-config";
 import { writeLog } from "../local/error-log";
 import { redactLazily } from "../local/lazy-redact";
+import { reachabilityObserver } from "../local/reachability";
+import { UnreachableError } from "../platform/http-json";
 import type { MspPaths } from "../local/msp-home";
 import { createPlatformClient } from "../platform/platform-client";
 import type { PlatformClient } from "../platform/platform-client";
@@ -18,13 +20,17 @@ export interface HookContext extends DeliveryContext {
   deadline: Deadline;
   /** Keeps an event for later delivery (the platform is down or slow). */
   spool(event: SpoolEvent): void;
-  /** Starts the detached sender when the spool has work (or always, with force). */
+  /** Starts the detached sender when the spool has work (or always, with force), unless the platform is known to be down. */
   startSender(force?: boolean): void;
+  /** The platform did not answer a moment ago (this run or a recent one): spool without trying. */
+  platformDown(): boolean;
 }
 
 export function createHookContext(event: HookEvent, input: HookInput, config: CliConfig, paths: MspPaths, budgetMs: number): HookContext {
   const deadline = new Deadline(budgetMs);
-  const platform: PlatformClient = createPlatformClient(config.server, config.apiKey);
+  const reachability = reachabilityObserver(paths.cache, (error) => error instanceof UnreachableError);
+  const platform: PlatformClient = createPlatformClient(config.server, config.apiKey, reachability.observe);
+  const platformDown = reachability.down;
   // Leave a little of the budget for writing the spool and exiting.
   const timeoutMs = () => Math.max(1, deadline.remaining() - 40);
   return {
@@ -38,7 +44,9 @@ export function createHookContext(event: HookEvent, input: HookInput, config: Cl
     redact: redactLazily,
     log: (message) => writeLog(paths.log, "error", event, message),
     spool: (spooled) => appendSpoolEvent(paths.spool, spooled),
+    platformDown,
     startSender: (force = false) => {
+      if (platformDown()) return;
       try {
         startBackgroundSender(paths.home, paths.spool, force);
       } catch (error) {

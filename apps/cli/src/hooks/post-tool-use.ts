@@ -42,6 +42,10 @@ export async function postToolUse(ctx: HookContext): Promise<void> {
   const change = command ? undefined : fileChangeRecordOf(toolName, input.toolInput, input.toolResponse, scope, ctx.redact, sizeOf);
   if (change) event = { id, kind: "file-change", at, claudeSessionId: input.sessionId, data: change };
   if (!event) return;
+  if (ctx.platformDown()) {
+    ctx.spool(event);
+    return;
+  }
   try {
     if (event.kind === "command") await deliverCommand(ctx, event);
     else if (event.kind === "file-change") await deliverFileChange(ctx, event);

@@ -21,7 +21,7 @@ export async function userPromptSubmit(ctx: HookContext): Promise<string> {
   const prompt = input.prompt ?? "";
   if (prompt.trim() === "") return "";
   const state = loadSessionState(paths.sessions, input.sessionId);
-  if (!promptNamesSomethingKnown(prompt, state.knownTerms)) return "";
+  if (!promptNamesSomethingKnown(prompt, state.knownTerms) || ctx.platformDown()) return "";
   const scope = state.scope ?? resolveWorkScope(input.cwd, readLinks(paths.links), readCatalog(paths.cache));
   const answer = await ctx.platform.recall(
     {

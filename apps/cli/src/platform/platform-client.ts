@@ -28,14 +28,23 @@ export interface Page<T> {
 }
 
 /**
- * The REST calls the CLI makes, each with its own time limit. Create calls send the resource
+ * The REST calls the CLI makes, each with its own time limit; `observe` hears of every call's
+ * outcome (undefined for success), which the hooks use to notice an unreachable platform. Create calls send the resource
  * itself as the body (the protos' `body: "<resource>"`), updates the changed fields with an updateMask (in JSON, a FieldMask lists lowerCamelCase names). One object per server and token;
  * everything goes through the gateway, as ARCHITECTURE.md wants for outside clients.
  */
-export function createPlatformClient(server: string, token?: string) {
+export function createPlatformClient(server: string, token?: string, observe?: (error: unknown) => void) {
   const base = server.replace(/\/+$/, "");
-  const call = <T>(method: "GET" | "POST" | "PATCH" | "DELETE", path: string, timeoutMs: number, body?: unknown) =>
-    requestJson<T>({ method, url: `${base}${path}`, token, body, timeoutMs });
+  const call = async <T>(method: "GET" | "POST" | "PATCH" | "DELETE", path: string, timeoutMs: number, body?: unknown) => {
+    try {
+      const answer = await requestJson<T>({ method, url: `${base}${path}`, token, body, timeoutMs });
+      observe?.(undefined);
+      return answer;
+    } catch (error) {
+      observe?.(error);
+      throw error;
+    }
+  };
   const list = async <T>(path: string, field: string, filter: string, timeoutMs: number, pageToken = "", pageSize = 500) => {
     const query = new URLSearchParams({ pageSize: String(pageSize), filter });
     if (pageToken) query.set("pageToken", pageToken);
