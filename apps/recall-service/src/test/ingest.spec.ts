@@ -258,6 +258,20 @@ describe("Ingest", () => {
     expect(straggler.status).toBe("duplicate");
   });
 
+  it("forgets the parts of an upload that never finished after 24 hours", async () => {
+    const db = stack.service.service.db;
+    const abandoned = key();
+    await ingest({ claudeSessionId: "abandoned-0001", idempotencyKey: abandoned, transcript: "{}", partIndex: 0, partCount: 2 });
+    const dayAndMore = new Date(Date.now() - 25 * 3600_000);
+    await db.sequelize.query("UPDATE ingest_parts SET received_at = ? WHERE idempotency_key = ?", {
+      replacements: [dayAndMore, abandoned],
+    });
+    const fresh = key();
+    await ingest({ claudeSessionId: "abandoned-0002", idempotencyKey: fresh, transcript: "{}", partIndex: 1, partCount: 2 });
+    const keysLeft = await db.select<{ idempotency_key: string }>("SELECT idempotency_key FROM ingest_parts", []);
+    expect(keysLeft.map((r) => r.idempotency_key)).toEqual([fresh]);
+  });
+
   it("counts lines that are not records and skips them", async () => {
     const sessionId = "malformed-0001";
     const transcript = `${dockerSession(sessionId, 1)}this is not json\n{"no_type": true}\n[1, 2]\n\n{"type": "user", "message": {"role": "user", "content": "torn`;
