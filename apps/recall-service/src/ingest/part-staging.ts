@@ -1,9 +1,10 @@
-import { Op, UniqueConstraintError } from "sequelize";
+import { Op, QueryTypes, UniqueConstraintError } from "sequelize";
 import type { Database } from "@msp/db";
 import { uuidv7 } from "@msp/db";
 import { invalidArgument } from "@msp/errors";
 import { IngestPartModel } from "../models";
 import type { IngestCommand } from "./ingest-request";
+import { maxTranscriptChars } from "./ingest-request";
 import { assembleParts, partRetentionMs } from "./part-assembly";
 
 /** Where an upload stands after one of its parts arrived. */
@@ -25,6 +26,14 @@ export async function stagePart(db: Database, command: IngestCommand): Promise<S
       transaction,
     });
     if (other) throw invalidArgument("part_count", `must be the same in every part of an upload (earlier parts said ${other.part_count})`);
+    const length = db.dialect === "mariadb" ? "CHAR_LENGTH" : "LENGTH";
+    const [staged] = await db.sequelize.query<{ chars: unknown }>(
+      `SELECT COALESCE(SUM(${length}(content)), 0) AS chars FROM ingest_parts WHERE idempotency_key = ? AND part_index <> ?`,
+      { replacements: [key, command.partIndex], type: QueryTypes.SELECT, transaction },
+    );
+    if (Number(staged?.chars ?? 0) + command.transcript.length > maxTranscriptChars) {
+      throw invalidArgument("transcript", `the parts of an upload must add up to at most ${maxTranscriptChars} characters`);
+    }
     try {
       await IngestPartModel.create(
         {

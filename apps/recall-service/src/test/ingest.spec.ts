@@ -375,5 +375,15 @@ describe("Ingest refuses bad requests, naming the field", () => {
     const line = `${"x".repeat(1023)}\n`;
     await refused({ transcript: line.repeat(17 * 1024) }, "transcript: holds no transcript record (17408 lines");
     await refused({ transcript: line.repeat(31 * 1024) }, "transcript: must be at most 31457280 characters");
+    // Parts may not add up to more than a whole transcript may hold.
+    const part = line.repeat(4 * 1024);
+    for (let partIndex = 0; partIndex < 7; partIndex++) {
+      const answer = await ingest({ ...good, idempotencyKey: "too-many-parts", transcript: part, partIndex, partCount: 9 });
+      expect(answer.status).toBe("part_received");
+    }
+    await refused(
+      { idempotencyKey: "too-many-parts", transcript: part, partIndex: 7, partCount: 9 },
+      "transcript: the parts of an upload must add up to at most",
+    );
   });
 });
