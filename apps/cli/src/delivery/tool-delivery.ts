@@ -1,6 +1,6 @@
 import type { CommandRun, FileChange } from "../platform/platform-types";
 import { quoteFilter } from "../platform/platform-client";
-import type { SpoolEvent } from "../spool/spool-event";
+import type { CommandData, SpoolEvent } from "../spool/spool-event";
 import type { DeliveryContext } from "./delivery-context";
 import { ensureWorkSession } from "./work-session";
 
@@ -13,7 +13,7 @@ const uncertainWindowMs = 120_000;
 /** Records a Bash command as a commands_run row of the Claude session's work session. */
 export async function deliverCommand(ctx: DeliveryContext, event: CommandEvent): Promise<void> {
   const sessionId = await ensureWorkSession(ctx, event.claudeSessionId, { scope: event.data.scope, startedAt: event.at });
-  const { data } = event;
+  const data = event.unredacted ? redactCommand(event.data, ctx.redact) : event.data;
   const record: Omit<CommandRun, "id"> & { shellType: string; errorMessage?: string } = {
     sessionId,
     commandText: data.commandText,
@@ -41,7 +41,7 @@ export async function deliverCommand(ctx: DeliveryContext, event: CommandEvent):
 /** Records a file edit or write as a file_changes row of the Claude session's work session. */
 export async function deliverFileChange(ctx: DeliveryContext, event: FileChangeEvent): Promise<void> {
   const sessionId = await ensureWorkSession(ctx, event.claudeSessionId, { scope: event.data.scope, startedAt: event.at });
-  const { data } = event;
+  const data = event.unredacted ? { ...event.data, filePath: ctx.redact(event.data.filePath) } : event.data;
   if (
     event.uncertain &&
     (await alreadyRecorded(
@@ -64,6 +64,16 @@ export async function deliverFileChange(ctx: DeliveryContext, event: FileChangeE
     } as Omit<FileChange, "id">,
     ctx.timeoutMs(),
   );
+}
+
+/** A command spooled as Claude sent it, redacted now, before it leaves the machine. */
+export function redactCommand(data: CommandData, redact: (text: string) => string): CommandData {
+  return {
+    ...data,
+    commandText: redact(data.commandText),
+    ...(data.outputSummary !== undefined ? { outputSummary: redact(data.outputSummary) } : {}),
+    ...(data.errorMessage !== undefined ? { errorMessage: redact(data.errorMessage) } : {}),
+  };
 }
 
 /**

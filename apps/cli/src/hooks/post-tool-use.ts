@@ -28,9 +28,13 @@ export async function postToolUse(ctx: HookContext): Promise<void> {
   const at = new Date().toISOString();
   // Claude Code sends a tool_use_id; without one, the call itself and its time tell it apart (eventKey hashes it).
   const discriminator = input.toolUseId ?? JSON.stringify([toolName, input.toolInput, at]);
-  const id = eventKey(ctx.config.machineId, input.sessionId, toolName, discriminator);
+  const id = eventKey(input.sessionId, toolName, discriminator);
+  // With the platform down the record only goes to the spool, which stays on this machine: the
+  // background sender redacts it before it leaves, and this hook skips the redactor's start-up.
+  const down = ctx.platformDown();
+  const redact = down ? (text: string) => text : ctx.redact;
   let event: SpoolEvent | undefined;
-  const command = commandRecordOf(toolName, input.toolInput, input.toolResponse, scope, ctx.redact);
+  const command = commandRecordOf(toolName, input.toolInput, input.toolResponse, scope, redact);
   if (command) event = { id, kind: "command", at, claudeSessionId: input.sessionId, data: command };
   const sizeOf = (path: string) => {
     try {
@@ -39,11 +43,11 @@ export async function postToolUse(ctx: HookContext): Promise<void> {
       return undefined;
     }
   };
-  const change = command ? undefined : fileChangeRecordOf(toolName, input.toolInput, input.toolResponse, scope, ctx.redact, sizeOf);
+  const change = command ? undefined : fileChangeRecordOf(toolName, input.toolInput, input.toolResponse, scope, redact, sizeOf);
   if (change) event = { id, kind: "file-change", at, claudeSessionId: input.sessionId, data: change };
   if (!event) return;
-  if (ctx.platformDown()) {
-    ctx.spool(event);
+  if (down) {
+    ctx.spool({ ...event, unredacted: true });
     return;
   }
   try {

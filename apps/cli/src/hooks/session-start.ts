@@ -55,7 +55,7 @@ async function openWorkSession(ctx: HookContext, scope: WorkScope, startedAt: st
       return;
     }
     ctx.spool({
-      id: eventKey(ctx.config.machineId, input.sessionId, "session-open", ""),
+      id: eventKey(input.sessionId, "session-open", ""),
       kind: "session-open",
       at: startedAt,
       claudeSessionId: input.sessionId,

@@ -27,7 +27,7 @@ export function transcriptEvent(ctx: HookContext): void {
   const data: TranscriptData = { scope, transcriptPath: input.transcriptPath, endOffset, trigger };
   if (input.reason) data.reason = input.reason;
   ctx.spool({
-    id: eventKey(ctx.config.machineId, input.sessionId, `transcript-${trigger}`, String(endOffset)),
+    id: eventKey(input.sessionId, `transcript-${trigger}`, String(endOffset)),
     kind: "transcript",
     at: new Date().toISOString(),
     claudeSessionId: input.sessionId,

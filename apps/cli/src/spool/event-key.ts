@@ -1,11 +1,13 @@
 /**
- * The idempotency key of a hook event: machine + Claude session + what happened (a tool call's
- * id, a transcript offset). The same event seen twice gets the same key, so it is sent once.
+ * The idempotency key of a hook event: Claude session + what happened (a tool call's id, a
+ * transcript offset). The same event seen twice gets the same key, so it is sent once. Keys stay
+ * readable when they can; an unusual or long one is hashed (node:crypto loads only then: a hook
+ * process saves its few milliseconds). The spool is this machine's own, so no machine id is needed.
  */
-export function eventKey(machineId: string, claudeSessionId: string, kind: string, discriminator: string): string {
-  // node:crypto loads here, not at start-up: hooks that spool nothing never need it.
+export function eventKey(claudeSessionId: string, kind: string, discriminator: string): string {
+  const plain = `${kind}:${claudeSessionId}:${discriminator}`;
+  if (plain.length <= 160 && /^[\w.:-]+$/.test(plain)) return plain;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createHash } = require("node:crypto") as typeof import("node:crypto");
-  const digest = createHash("sha256").update(`${machineId}\n${claudeSessionId}\n${kind}\n${discriminator}`).digest("hex");
-  return `${kind}-${digest.slice(0, 40)}`;
+  return `${kind}:${createHash("sha256").update(plain).digest("hex").slice(0, 40)}`;
 }

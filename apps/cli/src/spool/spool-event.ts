@@ -58,6 +58,8 @@ interface EventBase {
   claudeSessionId: string;
   /** A first attempt may have reached the server (no answer in time): check before creating again. */
   uncertain?: boolean;
+  /** Spooled as Claude sent it (the platform was down, the hook skipped the redactor): the sender redacts it. */
+  unredacted?: boolean;
 }
 
 /** One line of the spool. */
