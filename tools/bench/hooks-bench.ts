@@ -141,6 +141,43 @@ async function main(): Promise<void> {
       runProcess("/bin/sh", ["-c", `"${process.execPath}" -e 0`], "", env, repo),
     );
 
+    // The platform's share of SessionStart: the two calls it makes, from this process (no start-up).
+    const config = JSON.parse(readFileSync(join(mspHome, "config.json"), "utf8")) as {
+      apiKey: string;
+      machineId: string;
+      machineName: string;
+    };
+    const rest = async (path: string, body: unknown) => {
+      const started = performance.now();
+      const response = await fetch(`${platform.baseUrl}${path}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${config.apiKey}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      await response.text();
+      if (!response.ok) throw new Error(`${path}: ${response.status}`);
+      return { ms: performance.now() - started };
+    };
+    const scope = {
+      machineId: config.machineId,
+      machineName: config.machineName,
+      projectId: seed.projectIds[0],
+      clientId: seed.clientIds[0],
+      repository: "github.com/bench-msp/repo-0",
+      cwd: repo,
+    };
+    await measure("POST /api/v1/memory:recall alone (8,000 characters, in-process client)", undefined, () =>
+      rest("/api/v1/memory:recall", { scope, budgetChars: 8000 }),
+    );
+    let direct = 0;
+    await measure("POST /api/v1/sessions alone (in-process client)", undefined, () =>
+      rest("/api/v1/sessions", {
+        machineId: config.machineId,
+        externalSessionId: `bench-direct-${++direct}`,
+        projectId: seed.projectIds[0],
+      }),
+    );
+
     const transcriptSmall = join(work, "small.jsonl");
     copyFileSync(join(root, "apps", "cli", "src", "e2e", "fixtures", "portal-502.jsonl"), transcriptSmall);
     let sessionCount = 0;
@@ -157,9 +194,17 @@ async function main(): Promise<void> {
     });
     console.error(`SessionStart printed recalled context in ${recalled} of ${runs + 1} runs`);
     const session = `bench-${sessionCount}`;
-    await measure("UserPromptSubmit, prompt names a known host (targeted recall)", 100, (i) =>
-      hook("UserPromptSubmit", { session_id: session, transcript_path: transcriptSmall, prompt: `why is ${knownHost} slow again? (${i})` }),
-    );
+    let targeted = 0;
+    await measure("UserPromptSubmit, prompt names a known host (targeted recall)", 100, async (i) => {
+      const result = await hook("UserPromptSubmit", {
+        session_id: session,
+        transcript_path: transcriptSmall,
+        prompt: `why is ${knownHost} slow again? (${i})`,
+      });
+      if (result.stdout.length > 0) targeted++;
+      return result;
+    });
+    console.error(`UserPromptSubmit printed targeted context in ${targeted} of ${runs + 1} runs`);
     await measure("UserPromptSubmit, ordinary prompt (local check only)", 100, (i) =>
       hook("UserPromptSubmit", { session_id: session, transcript_path: transcriptSmall, prompt: `rename the helper in utils.ts (${i})` }),
     );

@@ -212,6 +212,23 @@ test("machine A works on the project and stops; B's SessionStart in another clon
   if (missed.length > 0)
     console.warn(`facts of ${transcript.facts.transcript} not in B's SessionStart:\n- ${missed.join("\n- ")}\n${text}`);
   expect(missed.length / transcript.facts.facts.length).toBeLessThanOrEqual(0.25);
+
+  // A prompt that names the client and pastes an error gets a targeted recall that repeats nothing
+  // SessionStart injected; an ordinary prompt gets nothing.
+  const shortIds = (output: string) => [...output.matchAll(/\[[a-z_]+ ([a-z0-9]{8}) /g)].map((match) => match[1]);
+  const injected = new Set(shortIds(text));
+  expect(injected.size).toBeGreaterThan(0);
+  const prompt = { session_id: sessionB1, transcript_path: startB.transcript_path, cwd: repoB };
+  const targeted = await claudeHook(B, "UserPromptSubmit", {
+    ...prompt,
+    prompt: "Acme Dental: the build failed again with an unbound variable error",
+  });
+  expect(targeted.code).toBe(0);
+  for (const id of shortIds(targeted.stdout)) expect(injected.has(id)).toBe(false);
+  expect(await claudeHook(B, "UserPromptSubmit", { ...prompt, prompt: "please tidy up the readme" })).toMatchObject({
+    code: 0,
+    stdout: "",
+  });
 });
 
 test("the work service has A's session with its commands, file changes, work items, duration and billable time", async () => {

@@ -1,4 +1,4 @@
-import { knownTermsOf, promptNamesSomethingKnown } from "./known-terms";
+import { knownTermsOf, promptNamesSomethingKnown, targetedQuery } from "./known-terms";
 
 const catalog = {
   fetchedAt: new Date().toISOString(),
@@ -27,5 +27,23 @@ describe("known terms", () => {
     expect(promptNamesSomethingKnown("nginx: [emerg] bind() failed", terms)).toBe(true);
     expect(promptNamesSomethingKnown("rename this variable please", terms)).toBe(false);
     expect(promptNamesSomethingKnown("the portalized view", terms)).toBe(false); // whole words only
+  });
+
+  it("asks the platform about the names and errors only, never the prompt's free text", () => {
+    expect(targetedQuery("Acme Dental says web01.acme.local gives 502 Bad Gateway, password is hunter2", terms)).toBe(
+      "web01.acme.local acme dental 502 bad gateway",
+    );
+    expect(targetedQuery("got ECONNREFUSED and exit code 7", [])).toBe("econnrefused exit code 7");
+    expect(targetedQuery("please tidy up the readme", terms)).toBe("");
+  });
+
+  it("keeps the recalled hosts when the shop has more names than the list holds", () => {
+    const big = {
+      ...catalog,
+      projects: Array.from({ length: 2_000 }, (_, i) => ({ id: `p${i}`, name: `Project ${i}`, slug: `project-${i}` })),
+    };
+    const capped = knownTermsOf(big, items);
+    expect(capped).toHaveLength(1_000);
+    expect(capped).toEqual(expect.arrayContaining(["web01.acme.local", "10.0.4.12", "acme dental"]));
   });
 });

@@ -1,7 +1,7 @@
 import type { ProjectCatalog } from "../local/project-catalog";
 import type { RecalledItem } from "../platform/platform-types";
 
-const maxTerms = 300;
+const maxTerms = 1_000;
 
 // Host names (srv-dc01, web1.acme.local), IPv4 addresses, and names with a digit and a dash or
 // dot, as recalled lines mention them: what a technician types when asking about a system.
@@ -17,38 +17,62 @@ export function knownTermsOf(catalog: ProjectCatalog | undefined, items: readonl
     const clean = term?.trim().toLowerCase();
     if (clean && clean.length >= 3 && !commonWords.has(clean)) terms.add(clean);
   };
-  for (const client of catalog?.clients ?? []) add(client.name);
-  for (const project of catalog?.projects ?? []) {
-    add(project.name);
-    add(project.slug);
-  }
+  // Most telling first, as the list is capped: what the recalled memory mentions, then the shop's clients, then its projects.
   for (const item of items) {
     for (const match of `${item.title ?? ""} ${item.line ?? ""}`.matchAll(hostLike)) {
       const word = match[0];
       if (/\d/.test(word) || word.split(".").length >= 3) add(word);
     }
   }
+  for (const client of catalog?.clients ?? []) add(client.name);
+  for (const project of catalog?.projects ?? []) {
+    add(project.name);
+    add(project.slug);
+  }
   return [...terms].slice(0, maxTerms);
 }
 
 const commonWords = new Set(["the", "and", "for", "with", "app", "web", "api", "test", "main"]);
 
-// What error text looks like when pasted into a prompt.
+// What error text looks like when pasted into a prompt: fixed words, error codes, HTTP statuses.
 const errorLike =
-  /\b(?:error|exception|traceback|failed|failure|fatal|denied|refused|timed? ?out|cannot|can't|unable to|not found|no such|segfault|panic|errno|exit code \d+|E[A-Z]{3,}\b|0x[0-9a-f]{6,}|HTTP\/\d(?:\.\d)? [45]\d\d|\b[45]\d\d (?:bad|not|internal|service|forbidden|unauthorized))/i;
+  /\b(?:error|exception|traceback|failed|failure|fatal|denied|refused|timed? ?out|cannot|can't|unable to|not found|no such file|segfault|panic|errno|exit code \d+|E[A-Z]{3,}|0x[0-9a-f]{6,}|HTTP\/\d(?:\.\d)? [45]\d\d|[45]\d\d (?:bad gateway|not found|internal server error|service unavailable|forbidden|unauthorized|gateway timeout))\b/gi;
+
+const maxQueryParts = 10;
+
+/**
+ * The targeted recall's query for a prompt: the known names it mentions (whole words) and the
+ * error fragments it pastes; "" when it has neither, and the hook then stays silent without a
+ * round trip. Only those parts leave the machine, never the prompt's free text, so the query
+ * needs no redaction, and the search looks for what the prompt is about rather than its chatter.
+ */
+export function targetedQuery(prompt: string, terms: readonly string[]): string {
+  const text = prompt.toLowerCase();
+  const parts = new Set<string>();
+  for (const term of terms) {
+    if (mentions(text, term)) parts.add(term);
+    if (parts.size >= maxQueryParts) break;
+  }
+  for (const match of prompt.matchAll(errorLike)) {
+    if (parts.size >= maxQueryParts) break;
+    parts.add(match[0].toLowerCase());
+  }
+  return [...parts].join(" ");
+}
 
 /** The cheap local check before a targeted recall: does the prompt name something known, or paste an error? */
 export function promptNamesSomethingKnown(prompt: string, terms: readonly string[]): boolean {
-  if (errorLike.test(prompt)) return true;
-  const text = prompt.toLowerCase();
-  return terms.some((term) => {
-    let at = text.indexOf(term);
-    while (at !== -1) {
-      const before = at === 0 ? " " : text.charAt(at - 1);
-      const after = text.charAt(at + term.length) || " ";
-      if (!/[a-z0-9_-]/.test(before) && !/[a-z0-9_-]/.test(after)) return true;
-      at = text.indexOf(term, at + 1);
-    }
-    return false;
-  });
+  return targetedQuery(prompt, terms) !== "";
+}
+
+/** `term` occurs in `text` as a whole word (not inside a longer name). */
+function mentions(text: string, term: string): boolean {
+  let at = text.indexOf(term);
+  while (at !== -1) {
+    const before = at === 0 ? " " : text.charAt(at - 1);
+    const after = text.charAt(at + term.length) || " ";
+    if (!/[a-z0-9_-]/.test(before) && !/[a-z0-9_-]/.test(after)) return true;
+    at = text.indexOf(term, at + 1);
+  }
+  return false;
 }
