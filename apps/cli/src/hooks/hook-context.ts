@@ -22,8 +22,8 @@ export interface HookContext extends DeliveryContext {
   spool(event: SpoolEvent): void;
   /** Starts the detached sender when the spool has work (or always, with force), unless the platform is known to be down. */
   startSender(force?: boolean): void;
-  /** The platform did not answer a moment ago (this run or a recent one): spool without trying. */
-  platformDown(): boolean;
+  /** The platform did not answer a moment ago (this run, or a recent one within `windowMs`): spool without trying. */
+  platformDown(windowMs?: number): boolean;
 }
 
 export function createHookContext(event: HookEvent, input: HookInput, config: CliConfig, paths: MspPaths, budgetMs: number): HookContext {

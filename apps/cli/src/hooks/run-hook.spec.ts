@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { writeConfig } from "../local/cli-config";
 import { mspPaths } from "../local/msp-home";
 import { readLog } from "../local/error-log";
+import { markUnreachable } from "../local/reachability";
 import { readSpoolFile, activeSpoolFile } from "../spool/spool-file";
 import { runHook } from "./run-hook";
 
@@ -115,6 +116,20 @@ describe("hook budgets", () => {
     expect(spooled.map((event) => event.kind)).toEqual(["session-open", "command", "file-change", "transcript"]);
     // Found down by SessionStart: the tool events were spooled without a try, left for the sender to redact.
     expect(spooled[1]).toMatchObject({ kind: "command", unredacted: true });
+  });
+
+  it("SessionStart seconds after the platform was found unreachable spools at once instead of waiting on it again", async () => {
+    const hole = await blackHole();
+    try {
+      const paths = machine(hole.url);
+      markUnreachable(paths.cache);
+      const started = Date.now();
+      expect(await runHook("session-start", input({ source: "startup" }), paths, tmpdir())).toBe("");
+      expect(Date.now() - started).toBeLessThan(500);
+      expect(readSpoolFile(join(paths.spool, activeSpoolFile)).events).toMatchObject([{ kind: "session-open" }]);
+    } finally {
+      hole.close();
+    }
   });
 
   it("a hook without setup, or with input that is not Claude's, prints nothing and fails quietly", async () => {

@@ -4,6 +4,7 @@ import { isRetryable, UnreachableError } from "../platform/http-json";
 import { eventKey } from "../spool/event-key";
 import type { WorkScope } from "../spool/spool-event";
 import { memoryScopeOf } from "../spool/spool-event";
+import { sessionStartWindowMs } from "../local/reachability";
 import type { HookContext } from "./hook-context";
 import { hookScope } from "./hook-scope";
 import { knownTermsOf } from "./known-terms";
@@ -18,8 +19,15 @@ export const sessionStartBudgetChars = 8_000;
 export async function sessionStart(ctx: HookContext): Promise<string> {
   const { input, paths } = ctx;
   const state = loadSessionState(paths.sessions, input.sessionId);
-  const { scope, catalog } = await hookScope(ctx, true);
   const startedAt = state.startedAt ?? new Date().toISOString();
+  if (ctx.platformDown(sessionStartWindowMs)) {
+    // Found unreachable seconds ago: no recall to print; the session opens when the spool is sent.
+    const { scope } = await hookScope(ctx, false);
+    spoolSessionOpen(ctx, scope, startedAt, false);
+    saveSessionState(paths.sessions, { ...state, scope, startedAt });
+    return "";
+  }
+  const { scope, catalog } = await hookScope(ctx, true);
   const [recalled] = await Promise.all([
     ctx.platform
       .recall({ scope: memoryScopeOf(scope, ctx.config), budgetChars: sessionStartBudgetChars }, ctx.timeoutMs())
@@ -54,15 +62,19 @@ async function openWorkSession(ctx: HookContext, scope: WorkScope, startedAt: st
       ctx.log(`could not open the work session: ${messageOf(error)}`);
       return;
     }
-    ctx.spool({
-      id: eventKey(input.sessionId, "session-open", ""),
-      kind: "session-open",
-      at: startedAt,
-      claudeSessionId: input.sessionId,
-      ...(error instanceof UnreachableError && error.maybeDelivered ? { uncertain: true } : {}),
-      data: { scope, source: input.source ?? "startup" },
-    });
+    spoolSessionOpen(ctx, scope, startedAt, error instanceof UnreachableError && error.maybeDelivered);
   }
+}
+
+function spoolSessionOpen(ctx: HookContext, scope: WorkScope, startedAt: string, uncertain: boolean): void {
+  ctx.spool({
+    id: eventKey(ctx.input.sessionId, "session-open", ""),
+    kind: "session-open",
+    at: startedAt,
+    claudeSessionId: ctx.input.sessionId,
+    ...(uncertain ? { uncertain: true } : {}),
+    data: { scope, source: ctx.input.source ?? "startup" },
+  });
 }
 
 function clipText(text: string, max: number): string {

@@ -4,9 +4,12 @@ import { dirname, join } from "node:path";
 /**
  * How long after the platform was found unreachable the hooks stop trying (a circuit breaker):
  * they spool at once instead of loading node:http and waiting for a refused connection, and start
- * no background sender that would fail the same way. SessionStart always tries; `msp sync` too.
+ * no background sender that would fail the same way. `msp sync` always tries.
  */
 export const unreachableWindowMs = 30_000;
+
+/** SessionStart's shorter window: its recall is worth more, so it tries again sooner. */
+export const sessionStartWindowMs = 10_000;
 
 function markerPath(cacheDir: string): string {
   return join(cacheDir, "platform-unreachable");
@@ -51,6 +54,7 @@ export function reachabilityObserver(cacheDir: string, isUnreachable: (error: un
       else markUnreachable(cacheDir);
     },
     /** Down: unreachable in this process, or (before any call here) found so by a recent one. */
-    down: (): boolean => answered === false || (answered === undefined && recentlyUnreachable(cacheDir)),
+    down: (windowMs = unreachableWindowMs): boolean =>
+      answered === false || (answered === undefined && recentlyUnreachable(cacheDir, windowMs)),
   };
 }
