@@ -169,6 +169,9 @@ async function main(): Promise<void> {
     await measure("POST /api/v1/memory:recall alone (8,000 characters, in-process client)", undefined, () =>
       rest("/api/v1/memory:recall", { scope, budgetChars: 8000 }),
     );
+    await measure("POST /api/v1/memory:recall alone, with a query (2,500 characters, in-process client)", undefined, () =>
+      rest("/api/v1/memory:recall", { scope, query: seed.hosts[0], budgetChars: 2500, maxItems: 5 }),
+    );
     let direct = 0;
     await measure("POST /api/v1/sessions alone (in-process client)", undefined, () =>
       rest("/api/v1/sessions", {

@@ -39,7 +39,7 @@ export async function syncCommand(options: SyncOptions): Promise<void> {
       platform: createPlatformClient(
         config.server,
         config.apiKey,
-        reachabilityObserver(paths.cache, (error) => error instanceof UnreachableError).observe,
+        reachabilityObserver(paths.cache, (error) => error instanceof UnreachableError && !error.timedOut).observe,
       ),
       config,
       paths,

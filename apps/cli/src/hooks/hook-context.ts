@@ -28,7 +28,8 @@ export interface HookContext extends DeliveryContext {
 
 export function createHookContext(event: HookEvent, input: HookInput, config: CliConfig, paths: MspPaths, budgetMs: number): HookContext {
   const deadline = new Deadline(budgetMs);
-  const reachability = reachabilityObserver(paths.cache, (error) => error instanceof UnreachableError);
+  // Only a platform that cannot be connected to trips the breaker; a slow answer is not "down".
+  const reachability = reachabilityObserver(paths.cache, (error) => error instanceof UnreachableError && !error.timedOut);
   const platform: PlatformClient = createPlatformClient(config.server, config.apiKey, reachability.observe);
   const platformDown = reachability.down;
   // Leave a little of the budget for writing the spool and exiting.

@@ -26,9 +26,12 @@ export class UnreachableError extends Error {
   override name = "UnreachableError";
   /** The request had been sent whole when it failed, so the server may have acted on it. */
   readonly maybeDelivered: boolean;
-  constructor(message: string, maybeDelivered = false) {
+  /** It ran out of time (the platform is slow) rather than failing to connect (the platform is down). */
+  readonly timedOut: boolean;
+  constructor(message: string, maybeDelivered = false, timedOut = false) {
     super(message);
     this.maybeDelivered = maybeDelivered;
+    this.timedOut = timedOut;
   }
 }
 
@@ -112,7 +115,7 @@ export function requestJson<T>(req: JsonRequest): Promise<T> {
       });
     });
     const timer = setTimeout(() => {
-      fail(new UnreachableError(`${req.method} ${url.pathname}: no answer within ${req.timeoutMs} ms`, sent));
+      fail(new UnreachableError(`${req.method} ${url.pathname}: no answer within ${req.timeoutMs} ms`, sent, true));
       outgoing.destroy();
     }, req.timeoutMs);
     outgoing.on("finish", () => (sent = true));
