@@ -1,3 +1,4 @@
+import { setPriority } from "node:os";
 import { basename } from "node:path";
 import { spoolHasWork } from "../spool/spool-flush";
 import { senderRunning } from "../spool/sender-lock";
@@ -23,6 +24,14 @@ export function startBackgroundSender(home: string, spoolDir: string, force = fa
     env: process.env,
   });
   child.on("error", () => undefined);
+  // Uploads are background work: they yield the CPU to Claude and to the next hook.
+  if (child.pid !== undefined) {
+    try {
+      setPriority(child.pid, 10);
+    } catch {
+      // not permitted here: it runs at normal priority
+    }
+  }
   child.unref();
   return true;
 }
