@@ -52,14 +52,14 @@ async function recordWork(
   slice: TranscriptSlice,
   ended: boolean,
 ): Promise<void> {
-  const { data } = event;
   const parsed = parseTranscript(slice.text);
   const compressed = compressTranscript(parsed.events, { redact: ctx.redact });
   const active = activeTimeOf(parsed.events.map((record) => record.timestamp));
   const session = await ctx.platform.getWorkSession(sessionId, ctx.timeoutMs());
   const updated = await updateWorkSession(ctx, session, compressed, active, event);
   if (slice.offset > 0) await upsertWorkItems(ctx, sessionId, workItemDrafts(compressed, ended));
-  if (ended && (updated.clientId ?? data.scope.clientId)) {
+  // Billable time belongs to a client: a session without one (no project matched) has none.
+  if (ended && updated.clientId) {
     await recordBillableTime(ctx, updated, active, compressed.title || updated.title || "Claude Code session");
   }
 }
@@ -111,6 +111,12 @@ async function updateWorkSession(
   if (compressed.title) fields.title = compressed.title.slice(0, 255);
   if (compressed.denseSummary) fields.summary = compressed.denseSummary.slice(0, 20_000);
   if (event.data.trigger === "session_end") fields.status = "SESSION_STATUS_COMPLETED";
+  // A folder linked (or a project created) after the session opened: the session joins it now.
+  const { scope } = event.data;
+  if (!session.projectId && scope.projectId) {
+    fields.projectId = scope.projectId;
+    if (!session.clientId && scope.clientId) fields.clientId = scope.clientId;
+  }
   return ctx.platform.updateWorkSession(session.id, fields, ctx.timeoutMs());
 }
 
