@@ -16,25 +16,41 @@ export interface ShownItem {
 const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(", ");
 
 /**
- * What a recall leaves behind, in one transaction: the short ids shown (so GetMemoryItem can find
- * them; written once per item) and, per table, one UPDATE of recall_count and last_recalled_at.
+ * What recalls leave behind, in one transaction: the short ids shown (so GetMemoryItem can find
+ * them; `unregistered` lists those not known to be written yet) and, per table, an UPDATE of
+ * recall_count and last_recalled_at.
  * Neither bumps revision or updated_at: being recalled does not change an item.
  */
-export async function recordRecalled(db: Database, items: readonly ShownItem[], at: Date): Promise<void> {
+export async function recordRecalled(
+  db: Database,
+  items: readonly (ShownItem & { times?: number })[],
+  at: Date,
+  unregistered: readonly ShownItem[] = items,
+): Promise<void> {
   if (items.length === 0) return;
   const ignoreKnown = db.dialect === "sqlite" ? "ON CONFLICT (item_id) DO NOTHING" : "ON DUPLICATE KEY UPDATE item_id = item_id";
   await db.transaction(async (transaction) => {
-    await db.sequelize.query(
-      `INSERT INTO recall_short_ids (item_id, kind, short_id, created_at) VALUES ${items.map(() => "(?, ?, ?, ?)").join(", ")} ${ignoreKnown}`,
-      { replacements: items.flatMap((item) => [item.id, item.kind, item.shortId, at]), transaction },
-    );
-    for (const table of Object.values(memoryTables)) {
-      const ids = items.filter((item) => item.kind === table.kind).map((item) => item.id);
-      if (!table.counted || ids.length === 0) continue;
+    if (unregistered.length > 0) {
       await db.sequelize.query(
-        `UPDATE ${table.table} SET recall_count = recall_count + 1, last_recalled_at = ? WHERE id IN (${placeholders(ids.length)})`,
-        { replacements: [at, ...ids], transaction },
+        `INSERT INTO recall_short_ids (item_id, kind, short_id, created_at) VALUES ${unregistered.map(() => "(?, ?, ?, ?)").join(", ")} ${ignoreKnown}`,
+        { replacements: unregistered.flatMap((item) => [item.id, item.kind, item.shortId, at]), transaction },
       );
+    }
+    for (const table of Object.values(memoryTables)) {
+      if (!table.counted) continue;
+      // One UPDATE per table and number of times shown (almost always a single one).
+      const byTimes = new Map<number, string[]>();
+      for (const item of items) {
+        if (item.kind !== table.kind) continue;
+        const times = item.times ?? 1;
+        byTimes.set(times, [...(byTimes.get(times) ?? []), item.id]);
+      }
+      for (const [times, ids] of byTimes) {
+        await db.sequelize.query(
+          `UPDATE ${table.table} SET recall_count = recall_count + ?, last_recalled_at = ? WHERE id IN (${placeholders(ids.length)})`,
+          { replacements: [times, at, ...ids], transaction },
+        );
+      }
     }
   });
 }
@@ -72,20 +88,54 @@ export async function recordUseful(db: Database, item: { kind: MemoryKind; id: s
   });
 }
 
-/** Writes that run after an answer was sent; a lookup that misses can wait for them. */
-export class BackgroundWrites {
-  private readonly pending = new Set<Promise<void>>();
+/**
+ * The recall bookkeeping of many calls in one write: items shown are gathered and written (short
+ * ids, recall counts) once `delayMs` after the first, in one transaction, off the answers' path.
+ * A lookup that misses a short id flushes first (it may have just been shown).
+ */
+export class RecallLedger {
+  private pending = new Map<string, ShownItem & { times: number }>();
+  /** Items whose short id is already written, so later recalls only count them (bounded). */
+  private registered = new Set<string>();
+  private at = new Date(0);
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
 
-  /** Starts a write without waiting for it; a failure is reported to `onError`, never thrown. */
-  run(write: () => Promise<void>, onError: (error: unknown) => void): void {
-    const running: Promise<void> = write()
-      .catch(onError)
-      .finally(() => this.pending.delete(running));
-    this.pending.add(running);
+  constructor(
+    private readonly db: Database,
+    private readonly onError: (error: unknown) => void,
+    private readonly delayMs = 200,
+  ) {}
+
+  /** Notes items shown by a recall at `at`. */
+  record(items: readonly ShownItem[], at: Date): void {
+    if (items.length === 0) return;
+    for (const item of items) {
+      const key = `${item.kind}:${item.id}`;
+      const seen = this.pending.get(key);
+      this.pending.set(key, { ...item, times: (seen?.times ?? 0) + 1 });
+    }
+    if (at > this.at) this.at = at;
+    this.timer ??= setTimeout(() => void this.flush(), this.delayMs).unref();
   }
 
-  /** Resolves once every write started so far has finished. */
-  async settled(): Promise<void> {
-    await Promise.allSettled([...this.pending]);
+  /** Writes what is pending now; resolves once every write started so far is done. */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const items = [...this.pending.values()];
+    this.pending = new Map();
+    if (items.length > 0) {
+      const at = this.at;
+      const unregistered = items.filter((item) => !this.registered.has(`${item.kind}:${item.id}`));
+      this.writing = this.writing
+        .then(() => recordRecalled(this.db, items, at, unregistered))
+        .then(() => {
+          if (this.registered.size > 100_000) this.registered.clear();
+          for (const item of unregistered) this.registered.add(`${item.kind}:${item.id}`);
+        })
+        .catch(this.onError);
+    }
+    return this.writing;
   }
 }

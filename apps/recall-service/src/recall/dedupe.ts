@@ -1,6 +1,6 @@
 import type { ScoredCandidate } from "./score";
 import { byScore } from "./score";
-import { titleWords, wordSetSimilarity } from "./terms";
+import { isSimilarWordSet, titleWords } from "./terms";
 
 /** Titles sharing this share of their words (Jaccard) say the same thing. */
 export const nearDuplicateTitleSimilarity = 0.8;
@@ -12,19 +12,35 @@ export const nearDuplicateTitleSimilarity = 0.8;
  */
 export function dedupe(scored: readonly ScoredCandidate[]): ScoredCandidate[] {
   const kept: ScoredCandidate[] = [];
-  // Titles of the items kept (project states excepted), each split into words once.
+  // Titles of the items kept (project states excepted), split into words once, and which of
+  // them each word is in: a title is compared only with titles it shares a word with.
   const keptTitles: ReadonlySet<string>[] = [];
+  const titlesWith = new Map<string, number[]>();
   const hashes = new Set<string>();
   for (const item of [...scored].sort(byScore)) {
     const { candidate } = item;
     const hash = candidate.contentHash ? candidate.contentHash.toLowerCase() : null;
     if (hash && hashes.has(hash)) continue;
-    const isState = candidate.kind === "project_state";
-    const words = isState ? null : titleWords(candidate.title);
-    if (words && keptTitles.some((other) => wordSetSimilarity(words, other) >= nearDuplicateTitleSimilarity)) continue;
+    const words = candidate.kind === "project_state" ? null : titleWords(candidate.title);
+    if (words && sharingTitles(words, titlesWith).some((i) => isSimilarWordSet(words, keptTitles[i]!, nearDuplicateTitleSimilarity)))
+      continue;
     if (hash) hashes.add(hash);
-    if (words) keptTitles.push(words);
+    if (words) {
+      for (const word of words) {
+        const titles = titlesWith.get(word);
+        if (titles) titles.push(keptTitles.length);
+        else titlesWith.set(word, [keptTitles.length]);
+      }
+      keptTitles.push(words);
+    }
     kept.push(item);
   }
   return kept;
+}
+
+/** The kept titles that share at least one word with `words`. */
+function sharingTitles(words: ReadonlySet<string>, titlesWith: ReadonlyMap<string, number[]>): number[] {
+  const found = new Set<number>();
+  for (const word of words) for (const i of titlesWith.get(word) ?? []) found.add(i);
+  return [...found];
 }

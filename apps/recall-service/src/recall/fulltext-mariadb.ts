@@ -2,6 +2,8 @@ import type { FullTextHit, FullTextIndex, FullTextScope, SearchableKind } from "
 import type { RawHit } from "./fulltext-query";
 import { normalizeHits, searchTermsOf } from "./fulltext-query";
 import type { ReadRows } from "./read-rows";
+import type { WordFrequency } from "./word-frequency";
+import { createWordFrequency } from "./word-frequency";
 
 type ScopeColumn = "project_id" | "client_id" | "repository";
 
@@ -82,12 +84,19 @@ function scopeCondition(table: IndexedTable, scope: FullTextScope): { sql: strin
   return conditions.length === 0 ? null : { sql: `(${conditions.join(" OR ")})`, params };
 }
 
+/** Words in more items than this are too common to search for (see word-frequency.ts). */
+export const commonWordDocuments = 5_000;
+
 /**
- * InnoDB FULLTEXT, one text index and one tags index per table, searched in one UNION ALL round trip.
- * Words shorter than innodb_ft_min_token_size are not in the index: they are looked for as whole
- * words in the titles of the scope's rows instead (an indexed scope, so a bounded scan).
+ * InnoDB FULLTEXT, one text index and one tags index per table, searched in one UNION ALL round
+ * trip. Each SELECT walks the scope's rows by their indexes and computes MATCH for them (HAVING
+ * score > 0): with MATCH in the WHERE clause instead, InnoDB would fetch every matching row of the
+ * whole table to check its scope. Words too common to be worth their cost are left out (their
+ * matches come from the recall's own scan of the scope's recent items). Words shorter than
+ * innodb_ft_min_token_size are not in the index: they are looked for as whole words in the
+ * titles of the scope's rows instead.
  */
-export function createMariaDbFullTextIndex(read: ReadRows): FullTextIndex {
+export function createMariaDbFullTextIndex(read: ReadRows, frequency: WordFrequency = createWordFrequency(read)): FullTextIndex {
   let minTokenSize: Promise<number> | undefined;
   const readMinTokenSize = async () => {
     const [row] = await read<{ size: number | string }>("SELECT @@innodb_ft_min_token_size AS size", []);
@@ -99,9 +108,14 @@ export function createMariaDbFullTextIndex(read: ReadRows): FullTextIndex {
     async search(query: string, scope: FullTextScope, limit: number): Promise<FullTextHit[]> {
       const terms = searchTermsOf(query);
       if (terms.length === 0 || limit <= 0) return [];
-      minTokenSize ??= readMinTokenSize();
+      minTokenSize ??= readMinTokenSize().catch((error: unknown) => {
+        minTokenSize = undefined;
+        throw error;
+      });
       const minimum = await minTokenSize;
-      const indexed = terms.filter((term) => term.length >= minimum && !innodbStopwords.has(term));
+      const candidates = terms.filter((term) => term.length >= minimum && !innodbStopwords.has(term));
+      const documents = await Promise.all(candidates.map((term) => frequency.documents(term)));
+      const indexed = candidates.filter((_, i) => (documents[i] ?? 0) <= commonWordDocuments);
       const short = terms.filter((term) => term.length < minimum);
       const against = indexed.join(" ");
       // Terms are letters, digits and underscores only: safe in a boolean-mode query and in a regex.
@@ -112,16 +126,15 @@ export function createMariaDbFullTextIndex(read: ReadRows): FullTextIndex {
       for (const table of indexedTables) {
         const where = scopeCondition(table, scope);
         if (!where) continue;
-        const ranked = (columns: readonly string[], weight: number, source: string) => {
-          const match = `MATCH(${columns.join(", ")}) AGAINST (? IN BOOLEAN MODE)`;
+        const ranked = (columns: readonly string[], weight: number) => {
           selects.push(
-            `(SELECT '${table.kind}' AS kind, id, '${source}' AS source, ${weight} * ${match} AS score FROM ${table.table} WHERE ${match} AND ${where.sql} ORDER BY score DESC LIMIT ?)`,
+            `(SELECT '${table.kind}' AS kind, id, 'text' AS source, ${weight} * MATCH(${columns.join(", ")}) AGAINST (? IN BOOLEAN MODE) AS score FROM ${table.table} WHERE ${where.sql} HAVING score > 0 ORDER BY score DESC LIMIT ?)`,
           );
-          params.push(against, against, ...where.params, limit);
+          params.push(against, ...where.params, limit);
         };
         if (indexed.length > 0) {
-          ranked(table.text, 1, "text");
-          if (table.tags) ranked([table.tags], tagsWeight, "text");
+          ranked(table.text, 1);
+          if (table.tags) ranked([table.tags], tagsWeight);
         }
         if (short.length > 0) {
           selects.push(

@@ -21,7 +21,7 @@ export interface RawHit {
 
 /**
  * Scores scaled to 0..1 for this query (the best hit is 1), the same item's scores summed (an
- * item found by text and by tags), best first, at most `limit`.
+ * item found by text and by tags), best first (ties in the order given), at most `limit`.
  */
 export function normalizeHits(raw: readonly RawHit[], limit: number): FullTextHit[] {
   const byItem = new Map<string, RawHit>();
@@ -31,7 +31,8 @@ export function normalizeHits(raw: readonly RawHit[], limit: number): FullTextHi
     const seen = byItem.get(key);
     byItem.set(key, { kind: hit.kind, id: hit.id, score: (seen?.score ?? 0) + score });
   }
-  const hits = [...byItem.values()].sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1)).slice(0, limit);
+  // A stable sort: equal scores keep the order the index gave (newest first, for common words).
+  const hits = [...byItem.values()].sort((a, b) => b.score - a.score).slice(0, limit);
   const best = hits[0]?.score ?? 0;
   return hits.map((hit) => ({ kind: hit.kind, id: hit.id, relevance: best > 0 ? hit.score / best : 1 }));
 }

@@ -33,21 +33,64 @@ export function fts5Query(terms: readonly string[], scopeWords: readonly string[
   return `scope : ${anyOf(scopeWords)} AND {title body tags} : ${anyOf(terms)}`;
 }
 
-/** FTS5 over one index of all five memory tables (see the RecallFullText migration). */
-export function createSqliteFullTextIndex(read: ReadRows): FullTextIndex {
+/**
+ * bm25 reads the whole list of documents of every word it ranks (for its IDF), over the whole
+ * index, whatever the scope: a word in most of 100,000 items costs tens of milliseconds. Words
+ * found in more items than this are too common to rank by (their IDF is near zero anyway).
+ */
+export const commonWordDocuments = 5_000;
+/** At most this many words of a query are looked up (the longest, which are the rarest as a rule). */
+export const maxLookedUpTerms = 8;
+
+/**
+ * FTS5 over one index of all five memory tables (see the RecallFullText migration). Each word's
+ * document count is probed up to commonWordDocuments first (a bounded read); the rare words are
+ * ranked by bm25; when every word is common, the newest matches of the scope come back instead,
+ * all equally relevant. The cost is bounded by the probe cap, not by the size of the index.
+ */
+export function createSqliteFullTextIndex(read: ReadRows, options: { commonWordDocuments?: number } = {}): FullTextIndex {
+  const common = options.commonWordDocuments ?? commonWordDocuments;
+  const rank = async (terms: readonly string[], scopeWords: readonly string[], limit: number) =>
+    read<{ kind: SearchableKind; id: string; score: number }>(
+      `SELECT k.kind AS kind, k.item_id AS id, -f.score AS score
+         FROM (SELECT rowid, bm25(recall_fts, ${columnWeights}) AS score
+                 FROM recall_fts WHERE recall_fts MATCH ? ORDER BY score LIMIT ?) AS f
+         JOIN recall_fts_keys AS k ON k.rowid = f.rowid`,
+      [fts5Query(terms, scopeWords), limit],
+    );
+  const newest = async (terms: readonly string[], scopeWords: readonly string[], limit: number) =>
+    read<{ kind: SearchableKind; id: string; score: number }>(
+      `SELECT k.kind AS kind, k.item_id AS id, 1 AS score
+         FROM (SELECT rowid FROM recall_fts WHERE recall_fts MATCH ? ORDER BY rowid DESC LIMIT ?) AS f
+         JOIN recall_fts_keys AS k ON k.rowid = f.rowid`,
+      [fts5Query(terms, scopeWords), limit],
+    );
+
   return {
     async search(query: string, scope: FullTextScope, limit: number): Promise<FullTextHit[]> {
-      const terms = searchTermsOf(query);
       const scopeWords = sqliteScopeWords(scope);
+      const terms = [...searchTermsOf(query)].sort((a, b) => b.length - a.length).slice(0, maxLookedUpTerms);
       if (terms.length === 0 || scopeWords.length === 0 || limit <= 0) return [];
-      // The ranked subquery runs on the index alone; ids are looked up for the few rows kept.
-      const rows = await read<{ kind: SearchableKind; id: string; score: number }>(
-        `SELECT k.kind AS kind, k.item_id AS id, -f.score AS score
-           FROM (SELECT rowid, bm25(recall_fts, ${columnWeights}) AS score
-                   FROM recall_fts WHERE recall_fts MATCH ? ORDER BY score LIMIT ?) AS f
-           JOIN recall_fts_keys AS k ON k.rowid = f.rowid`,
-        [fts5Query(terms, scopeWords), limit],
+      const counts = await read<{ term: string; documents: number }>(
+        terms
+          .map(
+            () =>
+              `SELECT ? AS term, (SELECT count(*) FROM (SELECT rowid FROM recall_fts WHERE recall_fts MATCH ? LIMIT ${common + 1})) AS documents`,
+          )
+          .join(" UNION ALL "),
+        terms.flatMap((term) => [term, `{title body tags} : ${fts5String(term)}`]),
       );
+      const present = counts.filter((c) => Number(c.documents) > 0);
+      const rare = present.filter((c) => Number(c.documents) <= common).map((c) => c.term);
+      if (present.length === 0) return [];
+      const rows =
+        rare.length > 0
+          ? await rank(rare, scopeWords, limit)
+          : await newest(
+              present.map((c) => c.term),
+              scopeWords,
+              limit,
+            );
       return normalizeHits(rows, limit);
     },
   };

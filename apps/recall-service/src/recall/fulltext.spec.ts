@@ -6,7 +6,10 @@ import { createTestDatabase } from "@msp/testing";
 import type { FullTextIndex, FullTextScope } from "./fulltext";
 import { createFullTextIndex } from "./fulltext";
 import { searchTermsOf } from "./fulltext-query";
-import { fts5Query } from "./fulltext-sqlite";
+import { createSqliteFullTextIndex, fts5Query } from "./fulltext-sqlite";
+import { createMariaDbFullTextIndex } from "./fulltext-mariadb";
+import { createRowReader } from "./read-rows";
+import { createWordFrequency } from "./word-frequency";
 import { insertRow } from "./test-rows";
 
 // Runs on SQLite by default and on MariaDB with MSP_TEST_DATABASE_URL set.
@@ -155,6 +158,38 @@ describe(`full-text search (${process.env["MSP_TEST_DATABASE_URL"] ? "mariadb" :
   it("respects the limit", async () => {
     expect(await index.search("nginx certificates", { ...scope, includeGlobal: true }, 2)).toHaveLength(2);
     expect(await index.search("nginx", scope, 0)).toEqual([]);
+  });
+});
+
+describe("common words (SQLite)", () => {
+  const sqlite = !process.env["MSP_TEST_DATABASE_URL"];
+  (sqlite ? it : it.skip)("ranks by the rare words of a query, and gives the newest matches when every word is common", async () => {
+    const common = uuidv7();
+    const where: FullTextScope = { projectId: common, includeGlobal: false };
+    const small = createSqliteFullTextIndex(createRowReader(db), { commonWordDocuments: 3 });
+    const rows: string[] = [];
+    for (let i = 0; i < 5; i++) rows.push(await insertRow(db, "context_snippets", { project_id: common, title: `Ubiquitous step ${i}` }));
+    const rare = await insertRow(db, "context_snippets", { project_id: common, title: "Ubiquitous step with a tarball" });
+    expect((await small.search("ubiquitous tarball", where, 10)).map((hit) => hit.id)).toEqual([rare]);
+    const newest = await small.search("ubiquitous", where, 3);
+    expect(newest.map((hit) => hit.id)).toEqual([rare, rows[4], rows[3]]);
+    expect(newest.every((hit) => hit.relevance === 1)).toBe(true);
+    expect(await small.search("nowhere", where, 3)).toEqual([]);
+  });
+});
+
+describe("common words (MariaDB)", () => {
+  const mariadb = Boolean(process.env["MSP_TEST_DATABASE_URL"]);
+  (mariadb ? it : it.skip)("leaves out words too common to search for, by their estimated document count", async () => {
+    const frequency = createWordFrequency(createRowReader(db));
+    expect(await frequency.documents("nginx")).toBeGreaterThan(0);
+    expect(await frequency.documents("absentword")).toBe(0);
+    const everywhere = { documents: (word: string) => Promise.resolve(word === "nginx" ? 1_000_000 : 1) };
+    const index = createMariaDbFullTextIndex(createRowReader(db), everywhere);
+    expect((await index.search("nginx certificates", scope, 20)).map((hit) => hit.id).sort()).toEqual(
+      [ids["nginx"], ids["decision"]].sort(),
+    );
+    expect(await index.search("nginx", scope, 20)).toEqual([]);
   });
 });
 

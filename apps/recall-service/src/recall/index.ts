@@ -3,7 +3,7 @@ import type { Handlers } from "@msp/grpc-kit";
 import type { Logger } from "@msp/logging";
 import type { MemoryServiceService } from "@msp/proto/src/gen/ts/msp/recall/v1/memory";
 import { countTokens } from "@msp/transcript";
-import { BackgroundWrites } from "./bookkeeping";
+import { RecallLedger } from "./bookkeeping";
 import type { FullTextIndex } from "./fulltext";
 import { createFullTextIndex } from "./fulltext";
 import { getMemoryItem, markUseful } from "./memory-item";
@@ -11,6 +11,7 @@ import { createRowReader } from "./read-rows";
 import type { RecallEngine } from "./recall";
 import { recall } from "./recall";
 import type { RecallSettings } from "./settings";
+import { createLineTokenCounter } from "./token-count";
 import { recallSettingsFromEnv } from "./settings";
 
 export { recallSettingsFromEnv } from "./settings";
@@ -36,7 +37,8 @@ export function recallMethods(deps: RecallDeps): Pick<Handlers<typeof MemoryServ
     fullText: deps.fullText ?? createFullTextIndex(deps.db, read),
     now: deps.now ?? (() => new Date()),
     countTokens,
-    background: new BackgroundWrites(),
+    countLineTokens: createLineTokenCounter(countTokens),
+    ledger: new RecallLedger(deps.db, (error) => deps.logger.warn({ err: error }, "recall: could not record recalled items")),
   };
   return {
     recall: (request) => recall(engine, request),

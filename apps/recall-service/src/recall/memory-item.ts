@@ -18,7 +18,7 @@ export async function resolveShortId(engine: RecallEngine, given: string): Promi
   if (!isShortId(shortId)) throw invalidArgument("short_id", "must be a short id of 8 characters a-z and 2-7, as recall shows it");
   let registered = await itemsWithShortId(engine.read, shortId);
   if (registered.length === 0) {
-    await engine.background.settled();
+    await engine.ledger.flush();
     registered = await itemsWithShortId(engine.read, shortId);
   }
   // The registry is only a hint: the short id must still be the hash of the item found.

@@ -1,7 +1,7 @@
 import type { Candidate, MemoryKind } from "./candidate";
 import { headerLine } from "./format";
 import { defaultBudgetChars, maxBudgetChars, pack } from "./pack";
-import { rankCandidates } from "./rank";
+import { localMatchWeight, localTextRelevance, rankCandidates } from "./rank";
 import { scoringContext } from "./score";
 import { daysAgo, makeCandidate, seededRandom, testNow } from "./testing";
 
@@ -126,6 +126,17 @@ describe("rankCandidates", () => {
     expect(targeted.map((s) => s.candidate.id).sort()).toEqual([hit.id, tagged.id].sort());
     expect(rankCandidates([hit, unrelated, state], scoringContext(scope, "", testNow))).toHaveLength(3);
     expect(rankCandidates([unrelated, state], scoringContext(scope, "kubernetes", testNow))).toEqual([]);
+  });
+
+  it("matches a query against an item's own words when full-text search did not return it", () => {
+    const titled = makeCandidate({ title: "Restart the backup server", body: "" });
+    const bodied = makeCandidate({ title: "Nightly job", body: "the backup server restarts at 02:00" });
+    const context = scoringContext(scope, "backup server", testNow);
+    const ranked = rankCandidates([bodied, titled], context);
+    expect(ranked.map((s) => s.candidate.id)).toEqual([titled.id, bodied.id]);
+    expect(localTextRelevance(titled, context.queryTerms)).toBeCloseTo(localMatchWeight, 10);
+    expect(localTextRelevance(bodied, context.queryTerms)).toBeCloseTo(0.6 * localMatchWeight, 10);
+    expect(localTextRelevance(makeCandidate({ title: "x", body: "y" }), context.queryTerms)).toBe(0);
   });
 
   it("leaves out items already injected, by short id", () => {

@@ -4,6 +4,7 @@ import type { ScoredCandidate, ScoringContext } from "./score";
 import { scoreCandidate, tagOverlapOf } from "./score";
 import { shortIdOf } from "./short-id";
 import { supersede } from "./supersede";
+import { termsOf } from "./terms";
 
 /**
  * The pure middle of a recall: leaves out what was already injected (by short id) and what is
@@ -16,10 +17,29 @@ export function rankCandidates(
   context: ScoringContext,
   excludeShortIds: ReadonlySet<string> = new Set(),
 ): ScoredCandidate[] {
-  const wanted = candidates.filter(
-    (c) => (excludeShortIds.size === 0 || !excludeShortIds.has(shortIdOf(c.kind, c.id))) && matchesQuery(c, context.queryTerms),
-  );
+  const wanted = candidates
+    .map((c) =>
+      context.queryTerms.size === 0 || c.textRelevance > 0 ? c : { ...c, textRelevance: localTextRelevance(c, context.queryTerms) },
+    )
+    .filter((c) => (excludeShortIds.size === 0 || !excludeShortIds.has(shortIdOf(c.kind, c.id))) && matchesQuery(c, context.queryTerms));
   return dedupe(supersede(wanted).map((candidate) => scoreCandidate(candidate, context)));
+}
+
+/** A local match counts for less than a full-text hit of the same words (the index ranks better). */
+export const localMatchWeight = 0.8;
+
+/**
+ * Relevance of an item the full-text search did not return (words too common to search for, or
+ * beyond its limit), from its own words: each query word in its title or tags counts 1, in its
+ * text 0.6, over the number of query words, scaled by localMatchWeight.
+ */
+export function localTextRelevance(candidate: Candidate, queryTerms: ReadonlySet<string>): number {
+  if (queryTerms.size === 0) return 0;
+  const heading = new Set(termsOf(`${candidate.title} ${candidate.tags.join(" ")}`));
+  const text = new Set(termsOf(candidate.body));
+  let found = 0;
+  for (const term of queryTerms) found += heading.has(term) ? 1 : text.has(term) ? 0.6 : 0;
+  return (found / queryTerms.size) * localMatchWeight;
 }
 
 /** Without a query everything in scope matches; with one, a full-text hit or a tag the query names. */

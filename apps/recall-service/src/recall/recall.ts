@@ -1,8 +1,7 @@
 import type { Database } from "@msp/db";
 import type { Logger } from "@msp/logging";
 import type { RecalledItem, RecallRequest, RecallResponse } from "@msp/proto/src/gen/ts/msp/recall/v1/memory";
-import type { BackgroundWrites } from "./bookkeeping";
-import { recordRecalled } from "./bookkeeping";
+import type { RecallLedger } from "./bookkeeping";
 import type { RecallScope } from "./candidate";
 import { gatherCandidates } from "./candidates";
 import type { HeaderLabels } from "./format";
@@ -24,14 +23,17 @@ export interface RecallEngine {
   settings: RecallSettings;
   logger: Logger;
   now: () => Date;
+  /** The tokenizer, exact: for token budgets. */
   countTokens: TextMeasure;
-  background: BackgroundWrites;
+  /** The same counts by line, remembered: for text_tokens of character-budget recalls. */
+  countLineTokens: TextMeasure;
+  ledger: RecallLedger;
 }
 
 /**
  * Recall: gather the scope's candidates (and full-text hits for the query), score them, drop
  * what is superseded or already injected, keep one of each duplicate, pack the best into the
- * budget. Recall counts and short ids are written after the answer, off its path.
+ * budget. Recall counts and short ids are written after the answer, off its path (RecallLedger).
  */
 export async function recall(engine: RecallEngine, request: RecallRequest): Promise<RecallResponse> {
   const plan = parseRecallRequest(request);
@@ -49,15 +51,12 @@ export async function recall(engine: RecallEngine, request: RecallRequest): Prom
   });
 
   const shown = packed.items.map((item) => ({ kind: item.candidate.kind, id: item.candidate.id, shortId: item.shortId }));
-  engine.background.run(
-    () => recordRecalled(engine.db, shown, now),
-    (error) => engine.logger.warn({ err: error }, "recall: could not record recalled items"),
-  );
+  engine.ledger.record(shown, now);
   return {
     items: packed.items.map((item) => recalledItem(item, plan.explain)),
     text: packed.text,
     textChars: packed.text.length,
-    textTokens: packed.text === "" ? 0 : engine.countTokens(packed.text),
+    textTokens: plan.budgetTokens === null ? engine.countLineTokens(packed.text) : engine.countTokens(packed.text),
   };
 }
 

@@ -20,8 +20,9 @@ export function isKnownIssue(candidate: Candidate): boolean {
  */
 export function supersede(candidates: readonly Candidate[]): Candidate[] {
   const newestBySubject = new Map<string, Candidate>();
+  const keys = new Map(candidates.map((candidate) => [candidate, subjectKey(candidate)]));
   for (const candidate of candidates) {
-    const key = subjectKey(candidate);
+    const key = keys.get(candidate) ?? null;
     if (key === null || candidate.supersededById) continue;
     const current = newestBySubject.get(key);
     if (!current || isNewer(candidate, current)) newestBySubject.set(key, candidate);
@@ -30,7 +31,7 @@ export function supersede(candidates: readonly Candidate[]): Candidate[] {
     if (candidate.supersededById) return false;
     if (candidate.fixKnownWrong) return false;
     if (candidate.kind === "failure_pattern" && !isKnownIssue(candidate)) return false;
-    const key = subjectKey(candidate);
+    const key = keys.get(candidate) ?? null;
     return key === null || newestBySubject.get(key) === candidate;
   });
 }

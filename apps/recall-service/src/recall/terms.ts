@@ -7,6 +7,9 @@ const stopwords = new Set(
   ).split(" "),
 );
 
+const nonAscii = /[^\u0000-\u007f]/;
+const isAscii = (text: string) => !nonAscii.test(text);
+
 /** Letters and digits (any script) make a word; everything else separates words. */
 const wordPattern = /[\p{L}\p{N}_]+/gu;
 
@@ -15,10 +18,8 @@ const wordPattern = /[\p{L}\p{N}_]+/gu;
  * shorter than `minLength` and stopwords dropped, in order of first appearance.
  */
 export function termsOf(text: string, minLength = 2): string[] {
-  const folded = text
-    .normalize("NFKD")
-    .replace(/\p{M}+/gu, "")
-    .toLowerCase();
+  // Most text is ASCII, which has no diacritics to fold: the (slow) normalization is skipped then.
+  const folded = (isAscii(text) ? text : text.normalize("NFKD").replace(/\p{M}+/gu, "")).toLowerCase();
   const seen = new Set<string>();
   for (const match of folded.matchAll(wordPattern)) {
     const word = match[0];
@@ -46,7 +47,18 @@ export function titleSimilarity(a: string, b: string): number {
 /** Jaccard similarity of two word sets (0 when either is empty). */
 export function wordSetSimilarity(left: ReadonlySet<string>, right: ReadonlySet<string>): number {
   if (left.size === 0 || right.size === 0) return 0;
+  const [small, large] = left.size <= right.size ? [left, right] : [right, left];
   let common = 0;
-  for (const word of left) if (right.has(word)) common += 1;
+  for (const word of small) if (large.has(word)) common += 1;
   return common / (left.size + right.size - common);
+}
+
+/**
+ * Whether two word sets are at least `threshold` similar (Jaccard). Sets whose sizes alone rule
+ * it out (the ratio of their sizes bounds the similarity) are not compared word by word.
+ */
+export function isSimilarWordSet(left: ReadonlySet<string>, right: ReadonlySet<string>, threshold: number): boolean {
+  if (left.size === 0 || right.size === 0) return false;
+  if (Math.min(left.size, right.size) < threshold * Math.max(left.size, right.size)) return false;
+  return wordSetSimilarity(left, right) >= threshold;
 }
