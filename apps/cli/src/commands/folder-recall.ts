@@ -45,5 +45,7 @@ export function recallForScope(
 export function describeScope(scope: WorkScope): string {
   const where = scope.repository ? `repository ${scope.repository}` : `folder ${scope.cwd}`;
   if (scope.projectId) return `${where}, project ${scope.projectName ?? scope.projectId}`;
-  return `${where} (no project on the platform has this repository yet; memory is kept by repository)`;
+  if (scope.repository)
+    return `${where} (no project has this repository yet: memory is kept by repository; msp link --project ... ties it to one)`;
+  return `${where} (no git remote and no link: msp link --project ... ties it to a project)`;
 }
