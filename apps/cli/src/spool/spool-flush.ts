@@ -165,14 +165,26 @@ export function isSuperseded(event: SpoolEvent, later: readonly SpoolEvent[]): b
   );
 }
 
-/** Deletes batch files whose every event is delivered (once no hook can still be appending), and trims the journal. */
+/**
+ * A batch whose every event is delivered becomes `<batch>.done`, so hooks no longer see work in
+ * the spool; done files are deleted once older than the grace period. A hook that opened the
+ * active file just before it was renamed may append to the batch a moment later: a done file
+ * that turns out to hold such an event goes back to being a batch instead of being deleted.
+ */
 function cleanUp(spoolDir: string, journal: DeliveredJournal, graceMs: number): void {
   const live = new Set<string>();
   for (const file of batchFiles(spoolDir)) {
     const path = join(spoolDir, file);
     const { events } = readSpoolFile(path);
-    const done = events.every((event) => journal.has(event.id));
-    if (done && Date.now() - statSync(path).mtimeMs >= graceMs) {
+    for (const event of events) live.add(event.id);
+    if (events.every((event) => journal.has(event.id))) renameSync(path, `${path}${doneSuffix}`);
+  }
+  for (const file of doneFiles(spoolDir)) {
+    const path = join(spoolDir, file);
+    const { events } = readSpoolFile(path);
+    const stranded = events.some((event) => !journal.has(event.id));
+    if (stranded) renameSync(path, path.slice(0, -doneSuffix.length));
+    else if (Date.now() - statSync(path).mtimeMs >= graceMs) {
       rmSync(path, { force: true });
       continue;
     }
@@ -183,6 +195,16 @@ function cleanUp(spoolDir: string, journal: DeliveredJournal, graceMs: number): 
   const attempts = readAttempts(spoolDir);
   const kept = Object.fromEntries(Object.entries(attempts).filter(([id]) => live.has(id) && !journal.has(id)));
   if (Object.keys(kept).length !== Object.keys(attempts).length) writeAttempts(spoolDir, kept);
+}
+
+const doneSuffix = ".done";
+
+function doneFiles(spoolDir: string): string[] {
+  try {
+    return readdirSync(spoolDir).filter((file) => file.endsWith(doneSuffix) && batchPattern.test(file.slice(0, -doneSuffix.length)));
+  } catch {
+    return [];
+  }
 }
 
 function readAttempts(spoolDir: string): Record<string, number> {
