@@ -1,5 +1,5 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync, existsSync, mkdirSync, chmodSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, statSync, writeFileSync, existsSync, mkdirSync, chmodSync } from "node:fs";
+import { tempDir } from "../test-support/temp-dirs";
 import { join } from "node:path";
 import { installClaudeHooks, uninstallClaudeHooks, wantedHooks } from "./setup-hooks";
 import { settingsBackupPath } from "../settings/settings-file";
@@ -7,7 +7,7 @@ import { settingsBackupPath } from "../settings/settings-file";
 const wanted = wantedHooks(`"/usr/bin/node" "/opt/msp/bin/msp.js"`);
 
 function settingsFile(content?: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "msp-settings-"));
+  const dir = tempDir("msp-settings-");
   mkdirSync(join(dir, ".claude"));
   const path = join(dir, ".claude", "settings.json");
   if (content !== undefined) writeFileSync(path, content);

@@ -1,6 +1,4 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { tempDir } from "../test-support/temp-dirs";
 import { mspPaths } from "../local/msp-home";
 import { ApiError } from "../platform/http-json";
 import type { PlatformClient } from "../platform/platform-client";
@@ -37,7 +35,7 @@ function fakePlatform(existingCommands: Array<{ commandText: string }> = []) {
 }
 
 function context(platform: PlatformClient): DeliveryContext {
-  const home = mkdtempSync(join(tmpdir(), "msp-delivery-"));
+  const home = tempDir("msp-delivery-");
   return {
     platform,
     config: { server: "http://x", machineId: "m-1", machineName: "LAPTOP", fingerprint: "f", apiKey: "k", setupAt: "" },
@@ -90,13 +88,13 @@ describe("ensureWorkSession", () => {
   it("finds the session another hook created first (ALREADY_EXISTS) instead of failing", async () => {
     const { platform, calls } = fakePlatform();
     const ctx = context(platform);
-    await ensureWorkSession({ ...ctx, paths: mspPaths(mkdtempSync(join(tmpdir(), "msp-a-"))) }, "claude-1", {
+    await ensureWorkSession({ ...ctx, paths: mspPaths(tempDir("msp-a-")) }, "claude-1", {
       scope: { cwd: "/w" },
       startedAt: "",
       createFirst: true,
     });
     // A second machine state (another process) creating the same session gets 409 and looks it up.
-    const id = await ensureWorkSession({ ...ctx, paths: mspPaths(mkdtempSync(join(tmpdir(), "msp-b-"))) }, "claude-1", {
+    const id = await ensureWorkSession({ ...ctx, paths: mspPaths(tempDir("msp-b-")) }, "claude-1", {
       scope: { cwd: "/w" },
       startedAt: "",
       createFirst: true,

@@ -2,7 +2,7 @@
 // simulated machine, hooks run from that HOME's ~/.claude/settings.json through a shell exactly
 // as Claude Code runs them, with Claude's JSON on stdin.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -46,6 +46,8 @@ export function run(
 /** A simulated machine: its own HOME (and with `ownMspHome`, an MSP_HOME outside it), fingerprint and name. */
 export interface TestMachine {
   name: string;
+  /** The temporary folder holding everything of this machine (removed by removeMachine). */
+  root: string;
   home: string;
   mspHome: string;
   env: NodeJS.ProcessEnv;
@@ -63,7 +65,12 @@ export function createMachine(name: string, fingerprint: string, ownMspHome = fa
     MSP_MACHINE_FINGERPRINT: fingerprint,
     ...(ownMspHome ? { MSP_HOME: mspHome } : {}),
   };
-  return { name, home, mspHome, env };
+  return { name, root, home, mspHome, env };
+}
+
+/** Deletes a machine's temporary folder. */
+export function removeMachine(machine: TestMachine): void {
+  rmSync(machine.root, { recursive: true, force: true });
 }
 
 /** `msp <args>` on a machine. */

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { factKept } from "@msp/transcript";
 import type { Json } from "@msp/testing";
 import type { TestMachine } from "./cli-harness";
-import { buildBundles, claudeHook, createMachine, gitClone, jsonOf, msp, ok } from "./cli-harness";
+import { buildBundles, claudeHook, createMachine, gitClone, jsonOf, msp, ok, removeMachine } from "./cli-harness";
 import type { RestartablePlatform } from "./restartable-platform";
 import { startRestartablePlatform } from "./restartable-platform";
 import { sessionTranscript, syntheticTranscript } from "./session-transcripts";
@@ -86,6 +86,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await platform?.dispose();
+  // Background senders the hooks started may still be finishing: give them a moment before the folders go.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  for (const machine of [A, B]) removeMachine(machine);
 });
 
 test("setup on each machine registers it, stores a scoped key in a 0600 config and merges the hooks", async () => {

@@ -1,7 +1,8 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { tempDir } from "../test-support/temp-dirs";
 import { createServer } from "node:net";
 import type { AddressInfo, Server, Socket } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeConfig } from "../local/cli-config";
 import { mspPaths } from "../local/msp-home";
@@ -33,7 +34,7 @@ async function closedPort(): Promise<string> {
 }
 
 function machine(server: string) {
-  const home = mkdtempSync(join(tmpdir(), "msp-home-"));
+  const home = tempDir("msp-home-");
   const paths = mspPaths(home);
   writeConfig(paths.config, {
     server,
@@ -133,7 +134,7 @@ describe("hook budgets", () => {
   });
 
   it("a hook without setup, or with input that is not Claude's, prints nothing and fails quietly", async () => {
-    const home = mkdtempSync(join(tmpdir(), "msp-home-"));
+    const home = tempDir("msp-home-");
     mkdirSync(home, { recursive: true });
     expect(await runHook("session-start", input({}), mspPaths(home), tmpdir())).toBe("");
     const paths = machine(await closedPort());

@@ -1,5 +1,5 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { tempDir } from "../test-support/temp-dirs";
 import { join } from "node:path";
 import { displayRemoteUrl, normalizeRemoteUrl } from "./git-remote";
 import { findGitRepository, remoteUrlInConfig } from "./git-repository";
@@ -62,7 +62,7 @@ describe("remoteUrlInConfig", () => {
 
 describe("findGitRepository", () => {
   function repo(remote?: string): string {
-    const root = mkdtempSync(join(tmpdir(), "msp-git-"));
+    const root = tempDir("msp-git-");
     mkdirSync(join(root, ".git"));
     writeFileSync(join(root, ".git", "config"), remote ? `[remote "origin"]\n\turl = ${remote}\n` : "[core]\n");
     mkdirSync(join(root, "src", "deep"), { recursive: true });
@@ -82,7 +82,7 @@ describe("findGitRepository", () => {
     const main = repo("https://github.com/acme/portal.git");
     mkdirSync(join(main, ".git", "worktrees", "feature"), { recursive: true });
     writeFileSync(join(main, ".git", "worktrees", "feature", "commondir"), "../..\n");
-    const tree = mkdtempSync(join(tmpdir(), "msp-worktree-"));
+    const tree = tempDir("msp-worktree-");
     writeFileSync(join(tree, ".git"), `gitdir: ${join(main, ".git", "worktrees", "feature")}\n`);
     expect(findGitRepository(tree)).toMatchObject({ root: tree, repository: "github.com/acme/portal" });
   });
@@ -90,7 +90,7 @@ describe("findGitRepository", () => {
   it("returns a repository without remote, and nothing outside any repository", () => {
     const root = repo();
     expect(findGitRepository(root)).toEqual({ root });
-    const outside = mkdtempSync(join(tmpdir(), "msp-nogit-"));
+    const outside = tempDir("msp-nogit-");
     const found = findGitRepository(outside);
     // The temp folder may itself sit inside a repository on some machines; it must not be the folder itself.
     if (found) expect(found.root).not.toBe(outside);

@@ -1,5 +1,5 @@
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { tempDir } from "../test-support/temp-dirs";
 import { join } from "node:path";
 import { fingerprintOf, machineProfile, toolsOnPath } from "./machine-profile";
 
@@ -30,7 +30,7 @@ describe("machineProfile", () => {
   });
 
   it("finds executable tools on PATH only", () => {
-    const bin = mkdtempSync(join(tmpdir(), "msp-bin-"));
+    const bin = tempDir("msp-bin-");
     for (const tool of ["git", "docker"]) {
       writeFileSync(join(bin, tool), "#!/bin/sh\n");
       chmodSync(join(bin, tool), 0o755);

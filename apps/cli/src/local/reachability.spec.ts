@@ -1,5 +1,5 @@
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
+import { tempDir } from "../test-support/temp-dirs";
 import { join } from "node:path";
 import { markReachable, markUnreachable, reachabilityObserver, recentlyUnreachable } from "./reachability";
 
@@ -8,7 +8,7 @@ const isUnreachable = (error: unknown) => error === unreachable;
 
 describe("platform reachability (the hooks' circuit breaker)", () => {
   it("is down for a while after the platform did not answer, then tries again", () => {
-    const cache = mkdtempSync(join(tmpdir(), "msp-cache-"));
+    const cache = tempDir("msp-cache-");
     expect(recentlyUnreachable(cache)).toBe(false);
     markUnreachable(cache);
     expect(recentlyUnreachable(cache)).toBe(true);
@@ -18,7 +18,7 @@ describe("platform reachability (the hooks' circuit breaker)", () => {
   });
 
   it("follows a process's calls: a refused call marks it down, an answer (even an error answer) clears it", () => {
-    const cache = mkdtempSync(join(tmpdir(), "msp-cache-"));
+    const cache = tempDir("msp-cache-");
     const first = reachabilityObserver(cache, isUnreachable);
     expect(first.down()).toBe(false);
     first.observe(unreachable);

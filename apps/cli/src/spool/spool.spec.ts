@@ -1,8 +1,8 @@
 import fs from "node:fs";
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
+import { tempDir } from "../test-support/temp-dirs";
+import { appendFileSync, existsSync, readFileSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ApiError, UnreachableError, requestJson } from "../platform/http-json";
 import type { SpoolEvent } from "./spool-event";
@@ -32,7 +32,7 @@ function transcript(id: string, endOffset: number, trigger: "stop" | "session_en
   };
 }
 
-const spoolDir = () => join(mkdtempSync(join(tmpdir(), "msp-spool-")), "spool");
+const spoolDir = () => join(tempDir("msp-spool-"), "spool");
 
 describe("appendSpoolEvent", () => {
   it("appends one JSON line per event and fsyncs each", () => {
