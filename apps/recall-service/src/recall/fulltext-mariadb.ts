@@ -84,17 +84,58 @@ function scopeCondition(table: IndexedTable, scope: FullTextScope): { sql: strin
   return conditions.length === 0 ? null : { sql: `(${conditions.join(" OR ")})`, params };
 }
 
+/**
+ * Newest rows of each part of the scope that a search with words of many documents looks at
+ * (InnoDB computes MATCH for each, about 10 µs a row): the project's, then fewer of the rest.
+ */
+export const scopeRowsPerColumn: Readonly<Record<ScopeColumn | "global", number>> = {
+  project_id: 250,
+  repository: 250,
+  client_id: 100,
+  global: 50,
+};
+
+/**
+ * The newest rows of each part of the scope (project, repository, client, global), as a derived
+ * table of ids: each part walks its (column, created_at) index and stops at `perColumn`.
+ */
+function scopeRows(table: IndexedTable, scope: FullTextScope): { sql: string; params: string[] } | null {
+  const wanted: Record<ScopeColumn, string | undefined> = {
+    project_id: scope.projectId,
+    client_id: scope.clientId,
+    repository: scope.repository,
+  };
+  const parts: string[] = [];
+  const params: string[] = [];
+  const newest = (part: ScopeColumn | "global") => `ORDER BY created_at DESC LIMIT ${scopeRowsPerColumn[part]}`;
+  for (const column of table.scope) {
+    const value = wanted[column];
+    if (!value) continue;
+    parts.push(`(SELECT id FROM ${table.table} WHERE ${column} = ? ${newest(column)})`);
+    params.push(value);
+  }
+  if (scope.includeGlobal) {
+    parts.push(
+      `(SELECT id FROM ${table.table} WHERE ${table.scope.map((column) => `${column} IS NULL`).join(" AND ")} ${newest("global")})`,
+    );
+  }
+  return parts.length === 0 ? null : { sql: `(${parts.join(" UNION ")})`, params };
+}
+
 /** Words in more items than this are too common to search for (see word-frequency.ts). */
 export const commonWordDocuments = 5_000;
+/** Words in fewer items than this (together) are searched through the index: few rows to check. */
+export const rareWordDocuments = 1_000;
 
 /**
  * InnoDB FULLTEXT, one text index and one tags index per table, searched in one UNION ALL round
- * trip. Each SELECT walks the scope's rows by their indexes and computes MATCH for them (HAVING
- * score > 0): with MATCH in the WHERE clause instead, InnoDB would fetch every matching row of the
- * whole table to check its scope. Words too common to be worth their cost are left out (their
- * matches come from the recall's own scan of the scope's recent items). Words shorter than
+ * trip. InnoDB reads a word's whole posting list and, with MATCH in the WHERE clause, fetches
+ * every matching row of the table to check its scope; so words too common to be worth that are
+ * left out (their matches come from the recall's own scan of the scope's recent items), rare
+ * words are searched through the index (few rows), and words in between are matched against the
+ * scope's newest rows only (MATCH computed for each, HAVING score > 0). Words shorter than
  * innodb_ft_min_token_size are not in the index: they are looked for as whole words in the
- * titles of the scope's rows instead.
+ * titles of the scope's newest rows instead.
  */
 export function createMariaDbFullTextIndex(read: ReadRows, frequency: WordFrequency = createWordFrequency(read)): FullTextIndex {
   let minTokenSize: Promise<number> | undefined;
@@ -116,6 +157,7 @@ export function createMariaDbFullTextIndex(read: ReadRows, frequency: WordFreque
       const candidates = terms.filter((term) => term.length >= minimum && !innodbStopwords.has(term));
       const documents = await Promise.all(candidates.map((term) => frequency.documents(term)));
       const indexed = candidates.filter((_, i) => (documents[i] ?? 0) <= commonWordDocuments);
+      const rare = documents.reduce((sum, n, i) => sum + (indexed.includes(candidates[i]!) ? n : 0), 0) <= rareWordDocuments;
       const short = terms.filter((term) => term.length < minimum);
       const against = indexed.join(" ");
       // Terms are letters, digits and underscores only: safe in a boolean-mode query and in a regex.
@@ -125,22 +167,31 @@ export function createMariaDbFullTextIndex(read: ReadRows, frequency: WordFreque
       const params: unknown[] = [];
       for (const table of indexedTables) {
         const where = scopeCondition(table, scope);
-        if (!where) continue;
-        const ranked = (columns: readonly string[], weight: number) => {
-          selects.push(
-            `(SELECT '${table.kind}' AS kind, id, 'text' AS source, ${weight} * MATCH(${columns.join(", ")}) AGAINST (? IN BOOLEAN MODE) AS score FROM ${table.table} WHERE ${where.sql} HAVING score > 0 ORDER BY score DESC LIMIT ?)`,
-          );
-          params.push(against, ...where.params, limit);
-        };
+        const newest = scopeRows(table, scope);
+        if (!where || !newest) continue;
         if (indexed.length > 0) {
-          ranked(table.text, 1);
-          if (table.tags) ranked([table.tags], tagsWeight);
+          const matchOf = (columns: readonly string[]) => `MATCH(${columns.map((c) => `m.${c}`).join(", ")}) AGAINST (? IN BOOLEAN MODE)`;
+          const select = (score: string) =>
+            `SELECT '${table.kind}' AS kind, m.id AS id, 'text' AS source, ${score} AS score FROM ${table.table} AS m`;
+          if (rare) {
+            // Driven by each FULLTEXT index (a bare MATCH in WHERE): the text, then the tags.
+            for (const [columns, weight] of [[table.text, 1], ...(table.tags ? [[[table.tags], tagsWeight] as const] : [])] as const) {
+              const match = matchOf(columns);
+              selects.push(`(${select(`${weight} * ${match}`)} WHERE ${match} AND ${where.sql} ORDER BY score DESC LIMIT ?)`);
+              params.push(against, against, ...where.params, limit);
+            }
+          } else {
+            // The text and the tags of a row in one score, so each of the scope's rows is read once.
+            const score = table.tags ? `${matchOf(table.text)} + ${tagsWeight} * ${matchOf([table.tags])}` : matchOf(table.text);
+            selects.push(`(${select(score)} JOIN ${newest.sql} AS s ON s.id = m.id HAVING score > 0 ORDER BY score DESC LIMIT ?)`);
+            params.push(...(table.tags ? [against, against] : [against]), ...newest.params, limit);
+          }
         }
         if (short.length > 0) {
           selects.push(
-            `(SELECT '${table.kind}' AS kind, id, 'title' AS source, 1 AS score FROM ${table.table} WHERE ${where.sql} AND ${table.title} REGEXP ? ORDER BY id DESC LIMIT ?)`,
+            `(SELECT '${table.kind}' AS kind, m.id AS id, 'title' AS source, 1 AS score FROM ${table.table} AS m JOIN ${newest.sql} AS s ON s.id = m.id WHERE m.${table.title} REGEXP ? ORDER BY m.id DESC LIMIT ?)`,
           );
-          params.push(...where.params, titlePattern, limit);
+          params.push(...newest.params, titlePattern, limit);
         }
       }
       if (selects.length === 0) return [];

@@ -191,6 +191,17 @@ describe("common words (MariaDB)", () => {
     );
     expect(await index.search("nginx", scope, 20)).toEqual([]);
   });
+
+  (mariadb ? it : it.skip)("matches words of many documents against the scope's newest rows only, with the same results here", async () => {
+    const middling = createMariaDbFullTextIndex(createRowReader(db), { documents: () => Promise.resolve(2_000) });
+    const rare = createMariaDbFullTextIndex(createRowReader(db), { documents: () => Promise.resolve(1) });
+    for (const query of ["nginx certificates", "nginx", "powershell", "kubernetes", "AD nginx"]) {
+      const ids = async (index: FullTextIndex) =>
+        (await index.search(query, { ...scope, includeGlobal: true }, 20)).map((hit) => hit.id).sort();
+      expect(await ids(middling)).toEqual(await ids(rare));
+    }
+    expect((await middling.search("nginx", scope, 20)).map((hit) => hit.id)).not.toContain(ids["otherProject"]);
+  });
 });
 
 describe("query sanitizing", () => {
