@@ -1,22 +1,19 @@
 // Benchmark (not a test) of Recall, the call a SessionStart hook makes, over a large memory:
 // 100,000 conversation contexts (plus 50,000 snippets, 20,000 decisions, project states,
-// insights and failure patterns) across 200 projects. The recall service runs as its own
-// process, as `npm start` runs it; this process seeds the database and calls Recall over gRPC,
+// insights and failure patterns) across 200 projects. The platform runs as `npm start` runs it
+// (the recall service is its own process); this process seeds the database and calls Recall over gRPC,
 // one call at a time, scoped to a random project, with and without query text.
 //   npx tsx tools/bench/recall-bench.ts [--db sqlite|mariadb] [--contexts 100000] [--calls 1000]
 //   MariaDB: MSP_BENCH_MARIADB_URL (default mariadb://root@127.0.0.1:3306/msp_recall_bench, recreated, dropped after).
-import type { ChildProcess } from "node:child_process";
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { createInterface } from "node:readline";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { credentials, Metadata } from "@grpc/grpc-js";
 import type { DatabaseConfig } from "@msp/db";
 import { createDatabase, migrateUp } from "@msp/db";
 import { migrations } from "@msp/migrations";
-import { call, freePort, startPlatform } from "@msp/testing";
+import { call, startPlatform } from "@msp/testing";
 import { MemoryServiceClient, RecallRequest, Scope } from "@msp/proto/src/gen/ts/msp/recall/v1/memory";
 import { resetMariaDb } from "./bench-database";
 import { benchWord, seedRecall } from "./recall-seed";
@@ -31,27 +28,7 @@ const { values: args } = parseArgs({
   },
 });
 
-const root = resolve(__dirname, "..", "..");
 const ms = (n: number) => n.toFixed(2);
-
-/** The recall service as its own process; resolves once it listens. */
-function startRecallService(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "apps/recall-service/src/main.ts"], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const output: string[] = [];
-  return new Promise((done, fail) => {
-    for (const stream of [child.stdout, child.stderr]) {
-      createInterface({ input: stream }).on("line", (line) => {
-        output.push(line);
-        if (/^recall-service listening on/.test(line)) done(child);
-      });
-    }
-    child.once("exit", (code) => fail(new Error(`recall-service exited with ${code}:\n${output.slice(-20).join("\n")}`)));
-  });
-}
 
 interface Latencies {
   p50: number;
@@ -90,35 +67,32 @@ async function main(): Promise<void> {
   else for (const table of Object.keys(seed.counts)) await db.sequelize.query(`ANALYZE TABLE ${table}`);
   await db.close();
 
+  // The platform as `npm start` runs it: the recall service is its own process.
   const platform = await startPlatform({ database: config });
-  const port = await freePort();
-  let service: ChildProcess | undefined;
   try {
-    service = await startRecallService({
-      MSP_DATA_DIR: config.dataDir,
-      MSP_JWT_SECRET: platform.secret,
-      IDENTITY_ADDRESS: platform.identityAddress,
-      RECALL_SERVICE_PORT: String(port),
-      LOG_LEVEL: "warn",
-      ...(config.databaseUrl ? { DATABASE_URL: config.databaseUrl } : {}),
-    });
     const metadata = new Metadata();
-    const client = new MemoryServiceClient(`127.0.0.1:${port}`, credentials.createInsecure());
+    const client = new MemoryServiceClient(platform.recallAddress, credentials.createInsecure());
     const calls = Number(args.calls);
     const pickProject = () => seed.projects[Math.floor(Math.random() * seed.projects.length)]!;
-    const request = (query: string) => {
+    const request = (query: string, scoped = true) => {
       const project = pickProject();
       return RecallRequest.fromPartial({
-        scope: Scope.fromPartial({
-          projectId: project.id,
-          clientId: project.clientId,
-          repository: project.repository,
-          machineName: "BENCH",
-        }),
+        scope: Scope.fromPartial(
+          !scoped
+            ? {}
+            : {
+                projectId: project.id,
+                clientId: project.clientId,
+                repository: project.repository,
+                machineName: "BENCH",
+              },
+        ),
         query,
       });
     };
-    const scenarios: { name: string; query: () => string }[] = [
+    const scenarios: { name: string; query: () => string; scoped?: false }[] = [
+      // The floor: the same RPC reading almost nothing (pinned global items only).
+      { name: "floor: empty scope (pinned global items)", query: () => "", scoped: false },
       { name: "SessionStart: project scope, no query", query: () => "" },
       { name: "UserPromptSubmit: project scope + 3-word query", query: () => `${benchWord()} ${benchWord()} ${benchWord()}` },
       {
@@ -129,13 +103,13 @@ async function main(): Promise<void> {
     const lines: string[] = [];
     for (const scenario of scenarios) {
       metadata.set("authorization", `Bearer ${await platform.login()}`); // a fresh token: a scenario may outlast one
-      for (let i = 0; i < 50; i++) await call(client, "recall", request(scenario.query()), metadata); // warm-up
+      for (let i = 0; i < 50; i++) await call(client, "recall", request(scenario.query(), scenario.scoped), metadata); // warm-up
       const samples: number[] = [];
       let chars = 0;
       let items = 0;
       for (let i = 0; i < calls; i++) {
         const started = performance.now();
-        const answer = await call(client, "recall", request(scenario.query()), metadata);
+        const answer = await call(client, "recall", request(scenario.query(), scenario.scoped), metadata);
         samples.push(performance.now() - started);
         chars += answer.textChars;
         items += answer.items.length;
@@ -150,11 +124,6 @@ async function main(): Promise<void> {
       `| db | scenario | calls | p50 ms | p95 ms | p99 ms | max ms | items | text chars |\n|---|---|---|---|---|---|---|---|---|\n${lines.join("\n")}`,
     );
   } finally {
-    if (service && service.exitCode === null) {
-      const exited = new Promise((done) => service!.once("exit", done));
-      service.kill("SIGTERM");
-      await exited;
-    }
     await platform.stop();
     if (config.databaseUrl) await resetMariaDb(config.databaseUrl, false);
     rmSync(dataDir, { recursive: true, force: true });
