@@ -1,4 +1,5 @@
 import type { Transaction } from "sequelize";
+import { sqlPlaceholders } from "@msp/db";
 import { QueryTypes } from "sequelize";
 import type { Database } from "@msp/db";
 import { failedPrecondition, invalidArgument } from "@msp/errors";
@@ -232,12 +233,16 @@ export async function rebill(db: Database, transaction: Transaction, scope: Rebi
     for (const row of rows) if (row.session_id) sessionIds.add(row.session_id);
   }
   // Sessions before their entries, in id order: the order every billing change locks them in.
-  for (const ids of chunks([...sessionIds].sort())) await query(`SELECT id FROM sessions WHERE id IN (${marks(ids)})`, ids);
+  for (const ids of chunks([...sessionIds].sort()))
+    await query(`SELECT id FROM sessions WHERE id IN (${sqlPlaceholders(ids.length)})`, ids);
 
   const entries: StoredRecord[] = [];
   for (const ids of chunks([...sessionIds])) {
     entries.push(
-      ...(await query<StoredRecord>(`SELECT * FROM billable_time WHERE is_invoiced = 0 AND session_id IN (${marks(ids)})`, ids)),
+      ...(await query<StoredRecord>(
+        `SELECT * FROM billable_time WHERE is_invoiced = 0 AND session_id IN (${sqlPlaceholders(ids.length)})`,
+        ids,
+      )),
     );
   }
   const loose: string[] = [];
@@ -251,7 +256,9 @@ export async function rebill(db: Database, transaction: Transaction, scope: Rebi
   }
   for (const id of scope.entryIds ?? []) if (!entries.some((e) => e["id"] === id)) loose.push(id);
   for (const ids of chunks(loose)) {
-    entries.push(...(await query<StoredRecord>(`SELECT * FROM billable_time WHERE is_invoiced = 0 AND id IN (${marks(ids)})`, ids)));
+    entries.push(
+      ...(await query<StoredRecord>(`SELECT * FROM billable_time WHERE is_invoiced = 0 AND id IN (${sqlPlaceholders(ids.length)})`, ids)),
+    );
   }
   const rows = entries.map((row) => normalizeRow(entryFields, row));
 
@@ -264,7 +271,7 @@ export async function rebill(db: Database, transaction: Transaction, scope: Rebi
   const projectIds = [...new Set(rows.map((r) => r["project_id"]).filter((id): id is string => typeof id === "string"))];
   for (const ids of chunks(projectIds)) {
     for (const p of await query<{ id: string; hourly_rate: unknown }>(
-      `SELECT id, hourly_rate FROM projects WHERE id IN (${marks(ids)})`,
+      `SELECT id, hourly_rate FROM projects WHERE id IN (${sqlPlaceholders(ids.length)})`,
       ids,
     )) {
       projectRates.set(p.id, decimalOrNull(p.hourly_rate));
@@ -349,11 +356,11 @@ async function settleSessionTotals(db: Database, transaction: Transaction, sessi
   const lock = db.dialect === "mariadb" ? " FOR UPDATE" : "";
   for (const ids of chunks([...sessionIds].sort())) {
     const sessions = await db.sequelize.query<{ id: string; billable_minutes: unknown; billable_amount: unknown; billable_hours: unknown }>(
-      `SELECT id, billable_minutes, billable_amount, billable_hours FROM sessions WHERE id IN (${marks(ids)})${lock}`,
+      `SELECT id, billable_minutes, billable_amount, billable_hours FROM sessions WHERE id IN (${sqlPlaceholders(ids.length)})${lock}`,
       { replacements: ids, type: QueryTypes.SELECT, transaction },
     );
     const entries = await db.sequelize.query<{ session_id: string; rounded_minutes: unknown; amount: unknown }>(
-      `SELECT session_id, rounded_minutes, amount FROM billable_time WHERE is_billable = 1 AND session_id IN (${marks(ids)})${lock}`,
+      `SELECT session_id, rounded_minutes, amount FROM billable_time WHERE is_billable = 1 AND session_id IN (${sqlPlaceholders(ids.length)})${lock}`,
       { replacements: ids, type: QueryTypes.SELECT, transaction },
     );
     for (const session of sessions) {
@@ -391,10 +398,6 @@ function truthy(value: unknown): boolean {
 function byStart(a: StoredRecord, b: StoredRecord): number {
   const at = (r: StoredRecord) => (r["started_at"] instanceof Date ? r["started_at"].getTime() : 0);
   return at(a) - at(b) || textOf(a["id"]).localeCompare(textOf(b["id"]));
-}
-
-function marks(ids: readonly unknown[]): string {
-  return ids.map(() => "?").join(", ");
 }
 
 function chunks<T>(items: readonly T[]): T[][] {

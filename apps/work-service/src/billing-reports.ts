@@ -1,5 +1,5 @@
 import type { Database } from "@msp/db";
-import { isUuid } from "@msp/db";
+import { isUuid, sqlPlaceholders } from "@msp/db";
 import { failedPrecondition, invalidArgument } from "@msp/errors";
 import type { ResourceStore } from "@msp/resource-kit";
 import { textOf, toDate } from "@msp/resource-kit";
@@ -155,7 +155,7 @@ export async function billingSummary(
   const names = new Map<string, string>();
   if (projectIds.length > 0) {
     const rows = await db.select<{ id: string; name: string }>(
-      `SELECT id, name FROM projects WHERE id IN (${projectIds.map(() => "?").join(", ")})`,
+      `SELECT id, name FROM projects WHERE id IN (${sqlPlaceholders(projectIds.length)})`,
       projectIds,
     );
     for (const row of rows) names.set(row.id, row.name);

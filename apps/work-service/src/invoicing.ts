@@ -1,6 +1,6 @@
 import { QueryTypes } from "sequelize";
 import type { Database } from "@msp/db";
-import { isUuid } from "@msp/db";
+import { isUuid, sqlPlaceholders } from "@msp/db";
 import { failedPrecondition, invalidArgument } from "@msp/errors";
 import type { MutationContext, ResourceStore, StoredRecord } from "@msp/resource-kit";
 import { normalizeRow, textOf, writeAuditEvent } from "@msp/resource-kit";
@@ -34,7 +34,7 @@ export async function markInvoiced(
     throw invalidArgument("invoiced_at", "must be a timestamp between 1970 and 9999");
   }
 
-  const marks = ids.map(() => "?").join(", ");
+  const marks = sqlPlaceholders(ids.length);
   await store.mutate(ctx, async ({ transaction }) => {
     const lock = db.dialect === "mariadb" ? " FOR UPDATE" : "";
     const rows = await db.sequelize.query<{ id: string; client_id: string; is_invoiced: unknown }>(

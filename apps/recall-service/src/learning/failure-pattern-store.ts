@@ -1,5 +1,5 @@
 import type { Transaction } from "sequelize";
-import { uuidv7 } from "@msp/db";
+import { uuidv7, sqlPlaceholders } from "@msp/db";
 import { jsonList } from "../json-list";
 import { FailurePatternModel } from "../models";
 import { failureScopeKey } from "../project-scope";
@@ -68,7 +68,7 @@ export async function learnFromFailure(failure: FailureObservation, transaction:
     sequelize.getDialect() === "sqlite"
       ? `ON CONFLICT (scope_key, signature) DO UPDATE SET ${counted}`
       : `ON DUPLICATE KEY UPDATE ${counted}`;
-  await sequelize.query(`INSERT INTO failure_patterns (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")}) ${onClash}`, {
+  await sequelize.query(`INSERT INTO failure_patterns (${columns.join(", ")}) VALUES (${sqlPlaceholders(columns.length)}) ${onClash}`, {
     replacements: Object.values(row),
     transaction,
   });

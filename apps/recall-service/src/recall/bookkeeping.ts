@@ -1,4 +1,5 @@
 import { QueryTypes } from "sequelize";
+import { sqlPlaceholders } from "@msp/db";
 import type { Database } from "@msp/db";
 import type { MutationContext } from "@msp/resource-kit";
 import { writeAuditEvent } from "@msp/resource-kit";
@@ -12,8 +13,6 @@ export interface ShownItem {
   id: string;
   shortId: string;
 }
-
-const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(", ");
 
 /**
  * What recalls leave behind, in one transaction: the short ids shown (so GetMemoryItem can find
@@ -47,7 +46,7 @@ export async function recordRecalled(
       }
       for (const [times, ids] of byTimes) {
         await db.sequelize.query(
-          `UPDATE ${table.table} SET recall_count = recall_count + ?, last_recalled_at = ? WHERE id IN (${placeholders(ids.length)})`,
+          `UPDATE ${table.table} SET recall_count = recall_count + ?, last_recalled_at = ? WHERE id IN (${sqlPlaceholders(ids.length)})`,
           { replacements: [times, at, ...ids], transaction },
         );
       }

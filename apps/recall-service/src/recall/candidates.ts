@@ -1,4 +1,5 @@
 import type { Candidate, MemoryKind, RecallScope } from "./candidate";
+import { sqlPlaceholders } from "@msp/db";
 import type { FullTextHit, FullTextIndex, SearchableKind } from "./fulltext";
 import type { MemoryTable, StoredRow } from "./memory-rows";
 import type { ReadRows } from "./read-rows";
@@ -49,11 +50,9 @@ async function selectBranches(read: ReadRows, table: MemoryTable, branches: read
   );
 }
 
-const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(", ");
-
 /** Rows of a table by id (full-text hits, short id lookups), as a branch. */
 function byIds(ids: readonly string[]): Branch[] {
-  return ids.length === 0 ? [] : [{ where: `id IN (${placeholders(ids.length)})`, params: [...ids], order: "", limit: ids.length }];
+  return ids.length === 0 ? [] : [{ where: `id IN (${sqlPlaceholders(ids.length)})`, params: [...ids], order: "", limit: ids.length }];
 }
 
 /**
@@ -120,7 +119,7 @@ function branchesOf(kind: MemoryKind, scope: RecallScope, limits: GatherLimits, 
       const wanted = keys.filter((key): key is string => key !== null);
       return wanted.length === 0
         ? []
-        : [{ where: `scope_key IN (${placeholders(wanted.length)})`, params: wanted, order: "scope_key", limit: 2 }];
+        : [{ where: `scope_key IN (${sqlPlaceholders(wanted.length)})`, params: wanted, order: "scope_key", limit: 2 }];
     }
     case "context":
     case "snippet":

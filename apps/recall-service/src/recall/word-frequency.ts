@@ -1,4 +1,5 @@
 import type { ReadRows } from "./read-rows";
+import { sqlPlaceholders } from "@msp/db";
 import { termsOf } from "./terms";
 
 /** Estimates how many stored items contain a word, from a sample of the newest ones. */
@@ -50,7 +51,7 @@ export function createWordFrequency(read: ReadRows, refreshMs = 5 * 60_000): Wor
       }
     }
     const [sizes] = await read<{ total: number | string | bigint | null }>(
-      `SELECT SUM(TABLE_ROWS) AS total FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN (${sampled.map(() => "?").join(", ")})`,
+      `SELECT SUM(TABLE_ROWS) AS total FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN (${sqlPlaceholders(sampled.length)})`,
       sampled.map((s) => s.table),
     );
     return { counts, size, total: Math.max(size, Number(sizes?.total ?? 0)), takenAt: Date.now() };
