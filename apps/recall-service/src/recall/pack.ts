@@ -54,8 +54,8 @@ export function pack(ranked: readonly ScoredCandidate[], options: PackOptions): 
     ...ranked.filter((s) => s.candidate.kind === "project_state").sort(byScore),
     ...ranked.filter((s) => s.candidate.kind !== "project_state").sort(byScore),
   ];
-  const footerSample = footerLine("x".repeat(shortIdLength));
-  const room = new Room(charLimit, tokens, [options.header, footerSample]);
+  // The footer names the first item's short id, not known yet: reserve its worst case, one token per character.
+  const room = new Room(charLimit, tokens, [options.header, footerLine("")], shortIdLength);
   const entries: Entry[] = [];
   for (const scored of ordered) {
     if (entries.length >= options.maxItems) break;
@@ -64,11 +64,13 @@ export function pack(ranked: readonly ScoredCandidate[], options: PackOptions): 
     if (room.exhausted()) break;
   }
   // Token counts of joined lines may differ slightly from the sum of their parts: measure the
-  // real text and give up trailing items until it fits.
+  // real text and give up trailing lines (a state's details before the state itself) until it fits.
   for (;;) {
     const text = render(options.header, entries);
     if (room.accepts(text)) return { text, items: entries.map((e) => e.item) };
-    entries.pop();
+    const last = entries.at(-1);
+    if (last && last.lines.length > 1) last.lines.pop();
+    else entries.pop();
   }
 }
 
@@ -107,10 +109,13 @@ class Room {
     private readonly charLimit: number,
     private readonly tokenBudget: PackBudget["tokens"],
     reserved: readonly string[],
+    reservedChars: number,
   ) {
-    // Every line but the first is preceded by a newline.
-    this.chars = charLimit - reserved.reduce((sum, line) => sum + line.length, 0) - (reserved.length - 1);
-    this.tokens = tokenBudget ? tokenBudget.limit - reserved.reduce((sum, line) => sum + this.count(line) + 1, 0) : Infinity;
+    // Every line but the first is preceded by a newline; each reserved character may be a token of its own.
+    this.chars = charLimit - reserved.reduce((sum, line) => sum + line.length, 0) - (reserved.length - 1) - reservedChars;
+    this.tokens = tokenBudget
+      ? tokenBudget.limit - reserved.reduce((sum, line) => sum + this.count(line) + 1, 0) - reservedChars
+      : Infinity;
   }
 
   exhausted(): boolean {
