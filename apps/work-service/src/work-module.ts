@@ -17,9 +17,7 @@ import { FileChangeServiceService } from "@msp/proto/src/gen/ts/msp/work/v1/file
 import { MachineServiceService } from "@msp/proto/src/gen/ts/msp/work/v1/machine";
 import { ProblemSolutionServiceService } from "@msp/proto/src/gen/ts/msp/work/v1/problem_solution";
 import { ProjectServiceService } from "@msp/proto/src/gen/ts/msp/work/v1/project";
-import type { Session, SessionTimeline } from "@msp/proto/src/gen/ts/msp/work/v1/session";
-import { SessionTimelineSchema } from "@msp/proto/src/gen/es/msp/work/v1/session_pb";
-import { createMessageEncoder } from "@msp/proto";
+import type { Session } from "@msp/proto/src/gen/ts/msp/work/v1/session";
 import type { CommandRun } from "@msp/proto/src/gen/ts/msp/work/v1/command_run";
 import type { DatabaseChange } from "@msp/proto/src/gen/ts/msp/work/v1/database_change";
 import type { Deployment } from "@msp/proto/src/gen/ts/msp/work/v1/deployment";
@@ -54,12 +52,11 @@ import { ticketLinkResource } from "./ticket-link.resource";
 import { workItemResource } from "./work-item.resource";
 
 /**
- * The session service's definition with the timeline's response written by createMessageEncoder:
- * thousands of nested records encode several times faster than with the generated encoder (same bytes).
+ * The session service's definition with the timeline's response sent as the handler encoded it:
+ * sessionTimeline writes its thousands of records straight from the stored rows to protobuf.
  */
-function withFastTimeline(definition: typeof SessionServiceService): typeof SessionServiceService {
-  const encode = createMessageEncoder<SessionTimeline>(SessionTimelineSchema);
-  return { ...definition, getSessionTimeline: { ...definition.getSessionTimeline, responseSerialize: encode } };
+function withEncodedTimeline(definition: typeof SessionServiceService) {
+  return { ...definition, getSessionTimeline: { ...definition.getSessionTimeline, responseSerialize: (encoded: Buffer) => encoded } };
 }
 
 /**
@@ -92,7 +89,7 @@ export const workModule: ServiceModule = {
     const serve = <D extends Parameters<typeof serviceOf>[0]>(definition: D, handlers: Handlers<D>) =>
       serviceOf(definition, handlers, "work-service", logger);
 
-    const sessionHandlers: Handlers<typeof SessionServiceService> = {
+    const sessionHandlers: Handlers<ReturnType<typeof withEncodedTimeline>> = {
       ...standard(SessionServiceService, sessions, "Session", "Sessions"),
       addSessionTag: (request, ctx) => addTag(sessions, sessionTagLinks, request.sessionId, request.tag, ctx),
       removeSessionTag: (request, ctx) => removeTag(sessions, sessionTagLinks, request.sessionId, request.tag, ctx),
@@ -114,7 +111,7 @@ export const workModule: ServiceModule = {
       serve(MachineServiceService, standard(MachineServiceService, createResourceStore(db, machineResource), "Machine", "Machines")),
       serve(ClientServiceService, standard(ClientServiceService, clients, "Client", "Clients")),
       serve(ProjectServiceService, standard(ProjectServiceService, createResourceStore(db, projectResource), "Project", "Projects")),
-      serve(withFastTimeline(SessionServiceService), sessionHandlers),
+      serve(withEncodedTimeline(SessionServiceService), sessionHandlers),
       serve(TagServiceService, standard(TagServiceService, createResourceStore(db, tagResource), "Tag", "Tags")),
       serve(TaskServiceService, standard(TaskServiceService, createResourceStore(db, taskResource), "Task", "Tasks")),
       serve(WorkItemServiceService, workItemHandlers),

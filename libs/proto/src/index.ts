@@ -17,4 +17,4 @@ export function loadDescriptorSet(): FileDescriptorSet {
   cached ??= fromBinary(FileDescriptorSetSchema, readFileSync(descriptorSetPath));
   return cached;
 }
-export * from "./message-writer";
+export * from "./proto-sink";

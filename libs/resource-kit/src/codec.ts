@@ -283,13 +283,15 @@ function digitsAt(text: string, from: number, count: number): number {
   return n;
 }
 
-function formatDecimal(value: unknown, scale: number): string {
+/** A stored decimal as text with exactly `scale` fraction digits. */
+export function formatDecimal(value: unknown, scale: number): string {
   const text = typeof value === "number" ? value.toFixed(scale) : String(value);
   const [whole = "0", fraction = ""] = text.split(".");
   return scale > 0 ? `${whole}.${fraction.padEnd(scale, "0").slice(0, scale)}` : whole;
 }
 
-function parseJson(value: unknown): unknown {
+/** A stored JSON column as its value; text that is not JSON reads as undefined. */
+export function parseJson(value: unknown): unknown {
   if (typeof value !== "string") return value;
   try {
     return JSON.parse(value) as unknown;

@@ -8,3 +8,4 @@ export * from "./redact";
 export * from "./resource";
 export * from "./standard-methods";
 export * from "./entity-model";
+export * from "./row-encoder";

@@ -12,6 +12,8 @@ import { fromStored, isPresent, normalizeRow, textOf, toStored } from "./codec";
 import { etagOf } from "./etag";
 import type { FieldInfo, FieldOverrides } from "./fields";
 import { describeFields } from "./fields";
+import type { RowEncoder } from "./row-encoder";
+import { createRowEncoder } from "./row-encoder";
 import type { OrderTerm } from "./query";
 import { afterCursor, compileFilter, decodePageToken, encodePageToken, pageSizeOf, parseOrderBy, toSnake } from "./query";
 
@@ -94,6 +96,8 @@ export interface ResourceStore<M> {
   readonly definition: ResourceDefinition;
   readonly fields: readonly FieldInfo[];
   get(id: string): Promise<M>;
+  /** The stored row of `id` (normalized), for custom reads: INVALID_ARGUMENT or NOT_FOUND as `get`. */
+  getRow(id: string): Promise<StoredRecord>;
   list(request: ListRequest): Promise<{ items: M[]; nextPageToken: string }>;
   /** `internal` adds columns no caller can set, such as a password hash. */
   create(message: M | undefined, ctx: MutationContext, internal?: StoredRecord): Promise<M>;
@@ -101,6 +105,8 @@ export interface ResourceStore<M> {
   delete(id: string, etag: string, ctx: MutationContext): Promise<void>;
   /** Turns a stored row (as the driver gives it, or normalized) into its message, etag included: for custom methods. */
   toMessage(row: StoredRecord): M;
+  /** Writes a stored row's message (what toMessage gives) straight to protobuf: for responses of thousands of rows. */
+  encodeRow: RowEncoder;
   /** Runs a custom mutation in one transaction with its audit event. */
   mutate<T>(ctx: MutationContext, fn: (hook: HookContext) => Promise<T>): Promise<T>;
 }
@@ -188,15 +194,23 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
     throw invalidArguments(missing.map((name) => ({ field: `${prefix}.${name}`, description: "is required" })));
   }
 
+  let rowEncoder: RowEncoder | undefined;
+
   return {
     definition,
     fields,
     toMessage,
+    encodeRow(row, sink) {
+      rowEncoder ??= createRowEncoder(definition.schema, fields);
+      rowEncoder(row, sink);
+    },
     mutate: (ctx, fn) => mutate(ctx, fn),
 
     async get(id) {
       return toMessage(await findRow(requireId(id)));
     },
+
+    getRow: (id) => findRow(requireId(id)),
 
     async list(request) {
       const pageSize = pageSizeOf(request.pageSize);

@@ -99,6 +99,8 @@ export interface PlatformOptions {
   logLevel?: string;
   /** Extra node options for the gateway process, such as --cpu-prof when profiling. */
   gatewayNodeArgs?: string[];
+  /** Extra node options for the work service process. */
+  workNodeArgs?: string[];
 }
 
 export async function startPlatform(options: PlatformOptions = {}): Promise<PlatformStack> {
@@ -141,6 +143,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         "apps/work-service/src/main.ts",
         { ...common, WORK_SERVICE_PORT: String(workPort), IDENTITY_ADDRESS: identityAddress },
         /^work-service listening on/,
+        options.workNodeArgs,
       ),
       startApp(
         "apps/recall-service/src/main.ts",

@@ -112,8 +112,16 @@ describe("GetSessionTimeline", () => {
     expect(t.sessionDetails).toMatchObject({ fileChanges: [], commandRuns: [], problemSolutions: [], deployments: [] });
     expect(t.ticketLinks.map((l) => l.ticketId)).toEqual(["4711"]);
     expect(t.billableTime.map((b) => [b.workItemId, b.roundedMinutes])).toEqual([[r.second.id, 45]]);
-    // The same records as the standard methods return, etags included.
+    // The same records as the standard methods return, every field and etag included.
+    expect(t.session).toEqual(await call(stack.sessions, "getSession", { id: r.session.id }));
+    expect(first?.workItem).toEqual(await call(stack.workItems, "getWorkItem", { id: r.first.id }));
     expect(second?.workItem).toEqual(await call(stack.workItems, "getWorkItem", { id: r.second.id }));
+    expect(first?.details?.commandRuns[0]).toEqual(await call(stack.commandRuns, "getCommandRun", { id: r.commands[0]!.id }));
+    expect(second?.details?.fileChanges[0]).toEqual(await call(stack.fileChanges, "getFileChange", { id: r.file.id }));
+    expect(second?.details?.problemSolutions[0]).toEqual(await call(stack.problemSolutions, "getProblemSolution", { id: r.problem.id }));
+    expect(second?.details?.deployments[0]).toEqual(await call(stack.deployments, "getDeployment", { id: r.deployment.id }));
+    expect(t.sessionDetails?.databaseChanges[0]).toEqual(await call(stack.databaseChanges, "getDatabaseChange", { id: r.loose.id }));
+    expect(t.ticketLinks[0]).toEqual(await call(stack.ticketLinks, "getTicketLink", { id: r.ticket.id }));
     expect(t.billableTime[0]).toEqual(await call(stack.billableTime, "getBillableTime", { id: r.time.id }));
   });
 
