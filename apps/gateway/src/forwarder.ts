@@ -26,13 +26,13 @@ type Forward<R> = <I extends DescMessage, O extends DescMessage>(
   method: DescMethodUnary<I, O>,
   input: MessageInitShape<I>,
   call: IncomingCall,
-) => Promise<R extends "message" ? MessageShape<O> : string>;
+) => Promise<R extends "message" ? MessageShape<O> : Buffer>;
 
 /** Checks the caller, then calls the owning service over gRPC: the one path REST and Connect share. */
 export interface Forwarder {
   /** The answer as a message, for Connect and gRPC-web. */
   message: Forward<"message">;
-  /** The answer as proto3 JSON text, written straight from its encoding (json-writer.ts), for REST. */
+  /** The answer as proto3 JSON in UTF-8, written straight from its encoding (json-writer.ts), for REST. */
   json: Forward<"json">;
 }
 

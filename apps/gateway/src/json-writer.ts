@@ -1,21 +1,29 @@
 import type { DescEnum, DescField, DescMessage } from "@bufbuild/protobuf";
 import { ScalarType, fromBinary, toJson } from "@bufbuild/protobuf";
 import { FeatureSet_FieldPresence } from "@bufbuild/protobuf/wkt";
+import { JsonSink } from "./json-sink";
+import type { ScalarPlan } from "./scalar-json";
+import { scalarPlanOf } from "./scalar-json";
+import { writeTimestamp } from "./timestamp-json";
+import { Fallback, WireReader } from "./wire-reader";
 
 /**
- * Writes a response's proto3 JSON straight from its protobuf encoding, without building the
- * message: what `JSON.stringify(toJson(desc, fromBinary(desc, bytes), { alwaysEmitImplicit: true }))`
- * gives, character for character (json-writer.spec.ts compares both on every response type),
- * in about a quarter of the time on large responses such as a session timeline (BENCHMARKS.md).
+ * Writes a response's proto3 JSON as UTF-8 bytes straight from its protobuf encoding, without
+ * building the message: what `JSON.stringify(toJson(desc, fromBinary(desc, bytes), { alwaysEmitImplicit: true }))`
+ * gives, byte for byte (json-writer.spec.ts compares both on every response type).
  *
- * Fields come out in field-number order, as protobuf-es writes them. Implicit-presence fields
- * absent from the wire get their zero value; explicit ones (messages, `optional`, oneof members)
- * only when present. Timestamps and wrappers are written here; the other well-known types
- * (Struct, Value, Duration, FieldMask, Any) and anything this writer does not expect (a wire
- * type that does not match the schema, a value out of range) go through protobuf-es itself, so
- * an answer is never different from the reflection path, only faster.
+ * The JSON goes into one growing buffer, with no string built per field. Each message is read
+ * twice: once to note where each of its fields occurs, then to write its fields in field-number
+ * order, as protobuf-es does, whatever their order on the wire. Keys and fixed texts (enum names,
+ * zero values) are encoded once per message type; strings are copied from the wire, escaped where
+ * JSON.stringify would escape them. Implicit-presence fields absent from the wire get their zero
+ * value; explicit ones (messages, `optional`, oneof members) only when present. Timestamps and
+ * wrappers are written here; the other well-known types (Struct, Value, Duration, FieldMask, Any)
+ * and anything this writer does not expect (a wire type that does not match the schema, invalid
+ * UTF-8, a value out of range) go through protobuf-es itself, so an answer is never different
+ * from the reflection path, only faster.
  */
-export type JsonWriter = (bytes: Uint8Array) => string;
+export type JsonWriter = (bytes: Uint8Array) => Buffer;
 
 const writers = new WeakMap<DescMessage, JsonWriter>();
 
@@ -26,10 +34,13 @@ export function jsonWriterOf(desc: DescMessage): JsonWriter {
     const plan = planOf(desc);
     writer = (bytes) => {
       try {
-        const reader = new WireReader(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-        return writeMessage(plan, reader, bytes.length);
+        const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        // JSON is usually under twice the size of the encoding; the sink grows if not.
+        const out = new JsonSink(2 * buf.length);
+        writeMessage(plan, new WireReader(buf), 0, buf.length, out, 0);
+        return out.result();
       } catch {
-        return reflectionJson(desc, bytes);
+        return Buffer.from(reflectionJson(desc, bytes), "utf8");
       }
     };
     writers.set(desc, writer);
@@ -48,530 +59,440 @@ const wrapperTypes = new Set(
 );
 /** Well-known types written by protobuf-es itself (rare in responses, and subtle). */
 const delegatedTypes = new Set(["Any", "Struct", "Value", "ListValue", "Duration", "FieldMask"].map((t) => `google.protobuf.${t}`));
+/** protobuf-es refuses messages nested deeper than this, the outermost counting as 1. */
+const maxNesting = 100;
 
-class Fallback extends Error {}
-
-// ---------------------------------------------------------------- wire reading
-
-class WireReader {
-  pos = 0;
-  readonly view: DataView;
-  /** The high 32 bits of the last varint read. */
-  hi = 0;
-  constructor(
-    readonly buf: Buffer,
-    view?: DataView,
-  ) {
-    this.view = view ?? new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  }
-
-  /** A reader over the same bytes at `pos`: sub-messages are read in place. */
-  at(pos: number): WireReader {
-    const sub = new WireReader(this.buf, this.view);
-    sub.pos = pos;
-    return sub;
-  }
-
-  /** The low 32 bits of a varint; its high 32 bits are left in `hi`. */
-  varint(): number {
-    let lo = 0;
-    let hi = 0;
-    let b: number;
-    for (let shift = 0; shift < 28; shift += 7) {
-      b = this.byte();
-      lo |= (b & 0x7f) << shift;
-      if ((b & 0x80) === 0) {
-        this.hi = 0;
-        return lo >>> 0;
-      }
-    }
-    b = this.byte();
-    lo |= (b & 0x0f) << 28;
-    hi = (b & 0x70) >> 4;
-    if ((b & 0x80) === 0) {
-      this.hi = hi >>> 0;
-      return lo >>> 0;
-    }
-    for (let shift = 3; shift <= 31; shift += 7) {
-      b = this.byte();
-      hi |= (b & 0x7f) << shift;
-      if ((b & 0x80) === 0) {
-        this.hi = hi >>> 0;
-        return lo >>> 0;
-      }
-    }
-    throw new Fallback("varint too long");
-  }
-
-  /** A varint known to fit 32 bits (lengths, tags); larger ones keep their low bits. */
-  varint32(): number {
-    const buf = this.buf;
-    const pos = this.pos;
-    if (pos < buf.length) {
-      const b = buf[pos]!;
-      if (b < 0x80) {
-        this.pos = pos + 1;
-        return b;
-      }
-    }
-    return this.varint();
-  }
-
-  byte(): number {
-    if (this.pos >= this.buf.length) throw new Fallback("truncated");
-    return this.buf[this.pos++]!;
-  }
-
-  skip(n: number): number {
-    const start = this.pos;
-    if (n < 0 || start + n > this.buf.length) throw new Fallback("truncated");
-    this.pos = start + n;
-    return start;
-  }
-
-  /** Skips a field's value of wire type `wireType`. */
-  skipField(wireType: number, fieldNumber: number): void {
-    switch (wireType) {
-      case 0:
-        this.varint();
-        return;
-      case 1:
-        this.skip(8);
-        return;
-      case 2:
-        this.skip(this.varint32());
-        return;
-      case 5:
-        this.skip(4);
-        return;
-      case 3:
-        for (;;) {
-          const tag = this.varint32();
-          const type = tag & 7;
-          if (type === 4) {
-            if (tag >>> 3 !== fieldNumber) throw new Fallback("mismatched group");
-            return;
-          }
-          this.skipField(type, tag >>> 3);
-        }
-      default:
-        throw new Fallback(`wire type ${wireType}`);
-    }
-  }
-}
-
-// ---------------------------------------------------------------- scalars
-
-function int64Text(lo: number, hi: number, signed: boolean): string {
-  if (hi === 0) return String(lo);
-  if (!signed || (hi & 0x80000000) === 0) {
-    if (hi < 0x200000) return String(hi * 4294967296 + lo);
-    return ((BigInt(hi) << 32n) | BigInt(lo)).toString();
-  }
-  return BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo)).toString();
-}
-
-function zigzag64Text(lo: number, hi: number): string {
-  if (hi === 0) return String(lo & 1 ? -(lo >>> 1) - 1 : lo >>> 1);
-  const v = (BigInt(hi) << 32n) | BigInt(lo);
-  return ((v >> 1n) ^ -(v & 1n)).toString();
-}
-
-function floatJson(n: number): string {
-  if (Number.isNaN(n)) return '"NaN"';
-  if (n === Infinity) return '"Infinity"';
-  if (n === -Infinity) return '"-Infinity"';
-  return JSON.stringify(n);
-}
-
-/** A string field's JSON: plain ASCII is copied as is, the rest goes through JSON.stringify. */
-function stringJson(buf: Buffer, start: number, end: number): string {
-  if (end - start <= 128) {
-    let plain = true;
-    for (let i = start; i < end; i++) {
-      const c = buf[i]!;
-      if (c >= 0x80 || c < 0x20 || c === 0x22 || c === 0x5c) {
-        plain = false;
-        break;
-      }
-    }
-    if (plain) return `"${buf.toString("latin1", start, end)}"`;
-  }
-  return JSON.stringify(buf.toString("utf8", start, end));
-}
-
-/** The JSON of one scalar read at the reader's position (the tag already read). */
-function readScalar(r: WireReader, type: ScalarType, wireType: number): string {
-  switch (type) {
-    case ScalarType.STRING: {
-      if (wireType !== 2) throw new Fallback("wire type");
-      const n = r.varint32();
-      const start = r.skip(n);
-      return stringJson(r.buf, start, start + n);
-    }
-    case ScalarType.BYTES: {
-      if (wireType !== 2) throw new Fallback("wire type");
-      const n = r.varint32();
-      const start = r.skip(n);
-      return `"${r.buf.toString("base64", start, start + n)}"`;
-    }
-    case ScalarType.INT32:
-      expect(wireType, 0);
-      return String(r.varint() | 0);
-    case ScalarType.UINT32:
-      expect(wireType, 0);
-      return String(r.varint());
-    case ScalarType.SINT32: {
-      expect(wireType, 0);
-      const n = r.varint();
-      return String((n >>> 1) ^ -(n & 1));
-    }
-    case ScalarType.BOOL: {
-      expect(wireType, 0);
-      const lo = r.varint();
-      return lo !== 0 || r.hi !== 0 ? "true" : "false";
-    }
-    case ScalarType.INT64: {
-      expect(wireType, 0);
-      const lo = r.varint();
-      return `"${int64Text(lo, r.hi, true)}"`;
-    }
-    case ScalarType.UINT64: {
-      expect(wireType, 0);
-      const lo = r.varint();
-      return `"${int64Text(lo, r.hi, false)}"`;
-    }
-    case ScalarType.SINT64: {
-      expect(wireType, 0);
-      const lo = r.varint();
-      return `"${zigzag64Text(lo, r.hi)}"`;
-    }
-    case ScalarType.FIXED32:
-      expect(wireType, 5);
-      return String(r.view.getUint32(r.skip(4), true));
-    case ScalarType.SFIXED32:
-      expect(wireType, 5);
-      return String(r.view.getInt32(r.skip(4), true));
-    case ScalarType.FLOAT:
-      expect(wireType, 5);
-      return floatJson(r.view.getFloat32(r.skip(4), true));
-    case ScalarType.FIXED64:
-      expect(wireType, 1);
-      return `"${r.view.getBigUint64(r.skip(8), true).toString()}"`;
-    case ScalarType.SFIXED64:
-      expect(wireType, 1);
-      return `"${r.view.getBigInt64(r.skip(8), true).toString()}"`;
-    case ScalarType.DOUBLE:
-      expect(wireType, 1);
-      return floatJson(r.view.getFloat64(r.skip(8), true));
-  }
-}
-
-function expect(wireType: number, wanted: number): void {
-  if (wireType !== wanted) throw new Fallback("wire type");
-}
-
-/** Wire type of an unpacked scalar. */
-function scalarWireType(type: ScalarType): number {
-  switch (type) {
-    case ScalarType.STRING:
-    case ScalarType.BYTES:
-      return 2;
-    case ScalarType.FIXED64:
-    case ScalarType.SFIXED64:
-    case ScalarType.DOUBLE:
-      return 1;
-    case ScalarType.FIXED32:
-    case ScalarType.SFIXED32:
-    case ScalarType.FLOAT:
-      return 5;
-    case ScalarType.INT32:
-    case ScalarType.UINT32:
-    case ScalarType.SINT32:
-    case ScalarType.INT64:
-    case ScalarType.UINT64:
-    case ScalarType.SINT64:
-    case ScalarType.BOOL:
-      return 0;
-  }
-}
-
-function scalarDefault(type: ScalarType): string {
-  switch (type) {
-    case ScalarType.STRING:
-    case ScalarType.BYTES:
-      return '""';
-    case ScalarType.BOOL:
-      return "false";
-    case ScalarType.INT64:
-    case ScalarType.UINT64:
-    case ScalarType.SINT64:
-    case ScalarType.FIXED64:
-    case ScalarType.SFIXED64:
-      return '"0"';
-    case ScalarType.DOUBLE:
-    case ScalarType.FLOAT:
-    case ScalarType.INT32:
-    case ScalarType.FIXED32:
-    case ScalarType.UINT32:
-    case ScalarType.SFIXED32:
-    case ScalarType.SINT32:
-      return "0";
-  }
-}
-
-function enumJson(desc: DescEnum, value: number): string {
-  if (desc.typeName === "google.protobuf.NullValue") return "null";
-  const found = desc.value[value];
-  return found ? JSON.stringify(found.name) : String(value);
-}
+const text = (json: string): Buffer => Buffer.from(json, "utf8");
+const NULL = text("null");
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
 
 // ---------------------------------------------------------------- plans
 
-type ValueKind =
-  | { kind: "scalar"; scalar: ScalarType }
-  | { kind: "enum"; enum: DescEnum }
-  | { kind: "message"; message: () => MessagePlan };
+interface EnumPlan {
+  /** The JSON of each known value: its name in quotes. */
+  names: Map<number, Buffer>;
+  /** google.protobuf.NullValue, whose every value is written `null`. */
+  isNullValue: boolean;
+  /** Open enums keep values they do not know (written as numbers); closed ones do not. */
+  open: boolean;
+  /** The value a map entry without one gets: the first declared. */
+  firstValue: number;
+}
 
-interface FieldPlan {
-  /** `"jsonName":` */
-  key: string;
-  slot: number;
-  repeated: boolean;
-  map: { key: ScalarType; value: ValueKind } | undefined;
+type ValueKind = { kind: "scalar"; scalar: ScalarPlan } | { kind: "enum"; enum: EnumPlan } | { kind: "message"; message: MessagePlan };
+
+type FieldShape =
+  | { shape: "singular" }
+  /** `packed`: the wire type of an element in packed form; undefined for strings, bytes and messages. */
+  | { shape: "list"; packed: number | undefined }
+  /** `mapKey`: how its keys are read; `keyZero`: the key of an entry sent without one. */
+  | { shape: "map"; mapKey: ScalarPlan; keyZero: string };
+
+type FieldPlan = FieldShape & {
+  number: number;
+  /** `"jsonName":`, to open the object with. */
+  key: Buffer;
+  /** `,"jsonName":`, to follow another field. */
+  nextKey: Buffer;
+  /** Its value, or its values' (a list's elements, a map's values). */
   value: ValueKind;
   /** The JSON written when the field is absent, or undefined to leave it out. */
-  absent: string | undefined;
-  /** The oneof it belongs to: setting one member clears the others. */
-  oneof: number[] | undefined;
-}
+  absent: Buffer | undefined;
+  /** The slots of the other members of its oneof: setting it clears them. */
+  oneofOthers: number[];
+};
 
 interface MessagePlan {
   desc: DescMessage;
-  special: "timestamp" | "wrapper" | "delegate" | undefined;
-  /** Fields by number, and in field-number order. */
-  byNumber: Map<number, FieldPlan>;
-  ordered: FieldPlan[];
+  /** As an object of its fields, in a well-known type's own form, or by protobuf-es. */
+  form: "object" | "timestamp" | "wrapper" | "delegate";
+  /** Fields in field-number order: a field's index here is its slot. */
+  fields: FieldPlan[];
+  /** Slots by field number. */
+  slotOf: number[];
 }
 
 const plans = new WeakMap<DescMessage, MessagePlan>();
+const enumPlans = new WeakMap<DescEnum, EnumPlan>();
 
 function planOf(desc: DescMessage): MessagePlan {
   const known = plans.get(desc);
   if (known) return known;
-  const special = desc.typeName === "google.protobuf.Timestamp" ? "timestamp" : wrapperTypes.has(desc.typeName) ? "wrapper" : undefined;
-  // proto2 required fields make protobuf-es refuse a message missing them: let it say so.
-  const delegated = delegatedTypes.has(desc.typeName) || desc.fields.some((f) => f.presence === LEGACY_REQUIRED);
-  const plan: MessagePlan = {
-    desc,
-    special: special ?? (delegated ? "delegate" : undefined),
-    byNumber: new Map(),
-    ordered: [],
-  };
+  const plan: MessagePlan = { desc, form: formOf(desc), fields: [], slotOf: [] };
+  // Registered before its fields are planned: a message type may contain itself.
   plans.set(desc, plan);
+  if (plan.form === "delegate") return plan;
   const sorted = [...desc.fields].sort((a, b) => a.number - b.number);
-  const slotOf = new Map(sorted.map((f, i) => [f, i]));
   sorted.forEach((field, slot) => {
-    const fieldPlan = fieldPlanOf(field, slot);
-    if (field.oneof) fieldPlan.oneof = field.oneof.fields.map((f) => slotOf.get(f)!);
-    plan.byNumber.set(field.number, fieldPlan);
-    plan.ordered.push(fieldPlan);
+    plan.slotOf[field.number] = slot;
+    plan.fields.push(fieldPlanOf(field));
+  });
+  sorted.forEach((field, slot) => {
+    const members = field.oneof?.fields ?? [];
+    plan.fields[slot]!.oneofOthers = members.filter((f) => f !== field).map((f) => sorted.indexOf(f));
   });
   return plan;
 }
 
-function valueKindOf(kind: "scalar" | "enum" | "message", field: DescField): ValueKind {
-  if (kind === "scalar") return { kind, scalar: field.scalar! };
-  if (kind === "enum") return { kind, enum: field.enum! };
-  const message = field.message!;
-  return { kind, message: () => planOf(message) };
+function formOf(desc: DescMessage): MessagePlan["form"] {
+  if (desc.typeName === "google.protobuf.Timestamp") return "timestamp";
+  if (wrapperTypes.has(desc.typeName)) return "wrapper";
+  // proto2 required fields make protobuf-es refuse a message missing them: let it say so.
+  if (delegatedTypes.has(desc.typeName) || desc.fields.some((f) => f.presence === LEGACY_REQUIRED)) return "delegate";
+  return "object";
 }
 
-function fieldPlanOf(field: DescField, slot: number): FieldPlan {
-  const key = `${JSON.stringify(field.jsonName)}:`;
-  const base = { key, slot, oneof: undefined };
+function fieldPlanOf(field: DescField): FieldPlan {
+  const key = JSON.stringify(field.jsonName);
+  const common = { number: field.number, key: text(`${key}:`), nextKey: text(`,${key}:`), oneofOthers: [] };
   switch (field.fieldKind) {
-    case "list":
-      return { ...base, repeated: true, map: undefined, value: valueKindOf(field.listKind, field), absent: "[]" };
-    case "map":
-      return {
-        ...base,
-        repeated: false,
-        map: { key: field.mapKey, value: valueKindOf(field.mapKind, field) },
-        value: valueKindOf(field.mapKind, field),
-        absent: "{}",
-      };
+    case "list": {
+      const packed = field.listKind === "enum" ? 0 : field.listKind === "scalar" ? packedWireType(field.scalar) : undefined;
+      return { ...common, shape: "list", packed, value: valueKindOf(field.listKind, field), absent: text("[]") };
+    }
+    case "map": {
+      const keyZero = field.mapKey === ScalarType.STRING ? "" : field.mapKey === ScalarType.BOOL ? "false" : "0";
+      const shape = { shape: "map", mapKey: scalarPlanOf(field.mapKey), keyZero } as const;
+      return { ...common, ...shape, value: valueKindOf(field.mapKind, field), absent: text("{}") };
+    }
     case "scalar":
       return {
-        ...base,
-        repeated: false,
-        map: undefined,
-        value: { kind: "scalar", scalar: field.scalar },
-        absent: field.presence === IMPLICIT ? scalarDefault(field.scalar) : undefined,
+        ...common,
+        shape: "singular",
+        value: valueKindOf("scalar", field),
+        absent: field.presence === IMPLICIT ? scalarPlanOf(field.scalar).zero : undefined,
       };
-    case "enum":
-      return {
-        ...base,
-        repeated: false,
-        map: undefined,
-        value: { kind: "enum", enum: field.enum },
-        absent: field.presence === IMPLICIT ? enumJson(field.enum, 0) : undefined,
-      };
+    case "enum": {
+      const plan = enumPlanOf(field.enum);
+      const absent = field.presence === IMPLICIT ? (plan.isNullValue ? NULL : (plan.names.get(0) ?? text("0"))) : undefined;
+      return { ...common, shape: "singular", value: { kind: "enum", enum: plan }, absent };
+    }
     case "message":
-      return { ...base, repeated: false, map: undefined, value: valueKindOf("message", field), absent: undefined };
+      return { ...common, shape: "singular", value: valueKindOf("message", field), absent: undefined };
   }
 }
 
-// ---------------------------------------------------------------- writing
-
-/** Reads one value of `kind` at the reader's position (its tag read) and returns its JSON. */
-function readValue(kind: ValueKind, r: WireReader, wireType: number): string {
-  switch (kind.kind) {
-    case "scalar":
-      return readScalar(r, kind.scalar, wireType);
-    case "enum":
-      expect(wireType, 0);
-      return enumJson(kind.enum, r.varint() | 0);
-    case "message": {
-      expect(wireType, 2);
-      const n = r.varint32();
-      const start = r.skip(n);
-      return writeMessage(kind.message(), r.at(start), start + n);
-    }
-  }
+function valueKindOf(kind: "scalar" | "enum" | "message", field: DescField): ValueKind {
+  if (kind === "scalar") return { kind, scalar: scalarPlanOf(field.scalar!) };
+  if (kind === "enum") return { kind, enum: enumPlanOf(field.enum!) };
+  return { kind, message: planOf(field.message!) };
 }
 
-type Slot = string | string[] | Map<string, string> | Buffer[] | undefined;
+function enumPlanOf(desc: DescEnum): EnumPlan {
+  let plan = enumPlans.get(desc);
+  if (!plan) {
+    const names = new Map<number, Buffer>();
+    // By number, as protobuf-es looks them up (so an alias gives the name it gives).
+    for (const { number } of desc.values) names.set(number, text(JSON.stringify(desc.value[number]!.name)));
+    plan = { names, isNullValue: desc.typeName === "google.protobuf.NullValue", open: desc.open, firstValue: desc.values[0]!.number };
+    enumPlans.set(desc, plan);
+  }
+  return plan;
+}
 
-function writeMessage(plan: MessagePlan, r: WireReader, end: number): string {
-  if (plan.special === "delegate") return reflectionJson(plan.desc, r.buf.subarray(r.pos, end));
-  const slots = new Array<Slot>(plan.ordered.length);
+/** The wire type of a list's elements when packed, undefined for strings and bytes (never packed). */
+function packedWireType(type: ScalarType): number | undefined {
+  const { wireType } = scalarPlanOf(type);
+  return wireType === 2 ? undefined : wireType;
+}
+
+// ---------------------------------------------------------------- field positions
+
+/**
+ * Where the fields of a message being written occur: the tag positions of each slot's first and
+ * last occurrence, -1 when absent. One per nesting depth, reused: writing is synchronous, so a
+ * depth has one message at a time.
+ */
+interface FieldPositions {
+  first: Int32Array;
+  last: Int32Array;
+}
+
+const positionsByDepth: FieldPositions[] = [];
+
+function positionsAt(depth: number, slots: number): FieldPositions {
+  let positions = positionsByDepth[depth];
+  if (!positions || positions.first.length < slots) {
+    const capacity = Math.max(slots, 32);
+    positions = { first: new Int32Array(capacity), last: new Int32Array(capacity) };
+    positionsByDepth[depth] = positions;
+  }
+  positions.first.fill(-1, 0, slots);
+  positions.last.fill(-1, 0, slots);
+  return positions;
+}
+
+/**
+ * Notes where each field of the message in `[start, end)` occurs. A later occurrence of a field
+ * is its value for a singular scalar, is appended for a list, is merged for a message; a oneof
+ * member clears the others.
+ */
+function scan(plan: MessagePlan, r: WireReader, start: number, end: number, depth: number): FieldPositions {
+  const positions = positionsAt(depth, plan.fields.length);
+  const { first, last } = positions;
+  r.pos = start;
   while (r.pos < end) {
-    const tag = r.varint32();
-    const number = tag >>> 3;
-    const wireType = tag & 7;
-    const field = plan.byNumber.get(number);
-    if (!field) {
-      r.skipField(wireType, number);
-      continue;
+    const at = r.pos;
+    const tag = r.tag();
+    const slot = plan.slotOf[tag >>> 3];
+    if (slot !== undefined) {
+      for (const other of plan.fields[slot]!.oneofOthers) first[other] = last[other] = -1;
+      if (first[slot]! < 0) first[slot] = at;
+      last[slot] = at;
     }
-    if (field.oneof) for (const other of field.oneof) if (other !== field.slot) slots[other] = undefined;
-    if (field.map) {
-      readMapEntry(field, r, wireType, (slots[field.slot] ??= new Map()) as Map<string, string>);
-    } else if (field.repeated) {
-      const list = (slots[field.slot] ??= []) as string[];
-      if (
-        wireType === 2 &&
-        field.value.kind !== "message" &&
-        !(field.value.kind === "scalar" && scalarWireType(field.value.scalar) === 2)
-      ) {
-        const n = r.varint32();
-        const packedEnd = r.skip(n) + n;
-        const inner = r.at(packedEnd - n);
-        const elementWireType = field.value.kind === "enum" ? 0 : scalarWireType(field.value.scalar);
-        while (inner.pos < packedEnd) list.push(readValue(field.value, inner, elementWireType));
-        if (inner.pos !== packedEnd) throw new Fallback("packed overrun");
-      } else {
-        list.push(readValue(field.value, r, wireType));
-      }
-    } else if (field.value.kind === "message") {
-      expect(wireType, 2);
-      const n = r.varint32();
-      const start = r.skip(n);
-      const previous = slots[field.slot];
-      // A message field seen twice is merged: protobuf's merge is the concatenation of the encodings.
-      if (previous === undefined) slots[field.slot] = [r.buf.subarray(start, start + n)];
-      else (previous as Buffer[]).push(r.buf.subarray(start, start + n));
-    } else {
-      slots[field.slot] = readValue(field.value, r, wireType);
-    }
+    r.skipValue(tag & 7);
   }
   if (r.pos !== end) throw new Fallback("overrun");
-  if (plan.special === "timestamp") return timestampJson(slots);
-  if (plan.special === "wrapper") return (slots[0] as string | undefined) ?? plan.ordered[0]!.absent!;
+  return positions;
+}
 
-  let out = "{";
-  let first = true;
-  for (const field of plan.ordered) {
-    const slot = slots[field.slot];
-    let json: string | undefined;
-    if (slot === undefined) {
-      json = field.absent;
-    } else if (typeof slot === "string") {
-      json = slot;
-    } else if (slot instanceof Map) {
-      json = mapJson(slot);
-    } else if (field.repeated) {
-      json = `[${(slot as string[]).join(",")}]`;
+/**
+ * Moves `r` from the tag at `at` to the value of the next occurrence of field `number`, and returns
+ * its wire type. There must be one: callers go from a field's first occurrence up to its last.
+ */
+function seekOccurrence(r: WireReader, number: number, at: number): number {
+  r.pos = at;
+  for (;;) {
+    const tag = r.tag();
+    if (tag >>> 3 === number) return tag & 7;
+    r.skipValue(tag & 7);
+  }
+}
+
+// ---------------------------------------------------------------- messages
+
+/** Writes the JSON of the message of type `plan` encoded in `r.buf[start, end)`; `r.pos` is left anywhere. */
+function writeMessage(plan: MessagePlan, r: WireReader, start: number, end: number, out: JsonSink, depth: number): void {
+  if (depth + 1 > maxNesting) throw new Fallback("nested too deep");
+  switch (plan.form) {
+    case "object":
+      writeObject(plan, r, start, end, out, depth);
+      return;
+    case "timestamp":
+      writeTimestampMessage(r, start, end, out);
+      return;
+    case "wrapper":
+      writeWrapper(plan, r, start, end, out, depth);
+      return;
+    case "delegate":
+      out.utf8(reflectionJson(plan.desc, r.buf.subarray(start, end)));
+      return;
+  }
+}
+
+function writeObject(plan: MessagePlan, r: WireReader, start: number, end: number, out: JsonSink, depth: number): void {
+  const { first, last } = scan(plan, r, start, end, depth);
+  const { fields } = plan;
+  let written = 0;
+  out.byte(OPEN_BRACE);
+  for (let slot = 0; slot < fields.length; slot++) {
+    const field = fields[slot]!;
+    const at = last[slot]!;
+    if (at < 0 && field.absent === undefined) continue;
+    out.bytes(written++ === 0 ? field.key : field.nextKey);
+    if (at < 0) out.bytes(field.absent!);
+    else writeField(field, r, first[slot]!, at, out, depth);
+  }
+  out.byte(CLOSE_BRACE);
+}
+
+/** Writes a present field's value, given the tag positions of its first and last occurrence. */
+function writeField(field: FieldPlan, r: WireReader, first: number, last: number, out: JsonSink, depth: number): void {
+  switch (field.shape) {
+    case "list":
+      writeList(field, r, first, last, out, depth);
+      return;
+    case "map":
+      writeMap(field, r, first, last, out, depth);
+      return;
+    case "singular":
+      if (first !== last && field.value.kind === "message") {
+        writeMerged(field.value.message, field.number, r, first, last, out, depth);
+      } else {
+        r.pos = last;
+        writeValue(field.value, r, r.tag() & 7, out, depth);
+      }
+  }
+}
+
+function writeList(field: FieldPlan & { shape: "list" }, r: WireReader, first: number, last: number, out: JsonSink, depth: number): void {
+  let written = 0;
+  out.byte(OPEN_BRACKET);
+  for (let at = first; at <= last; at = r.pos) {
+    const wireType = seekOccurrence(r, field.number, at);
+    if (wireType === 2 && field.packed !== undefined) {
+      const start = r.delimited();
+      const end = r.pos;
+      r.pos = start;
+      while (r.pos < end) {
+        if (written++ > 0) out.byte(COMMA);
+        writeValue(field.value, r, field.packed, out, depth);
+      }
+      if (r.pos !== end) throw new Fallback("packed overrun");
     } else {
-      const parts = slot as Buffer[];
-      const bytes = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
-      const plan = (field.value as { message: () => MessagePlan }).message();
-      json = writeMessage(plan, new WireReader(bytes), bytes.length);
+      if (written++ > 0) out.byte(COMMA);
+      writeValue(field.value, r, wireType, out, depth);
     }
-    if (json === undefined) continue;
-    out += first ? field.key + json : `,${field.key}${json}`;
-    first = false;
   }
-  return `${out}}`;
+  out.byte(CLOSE_BRACKET);
 }
 
-function readMapEntry(field: FieldPlan, r: WireReader, wireType: number, map: Map<string, string>): void {
-  expect(wireType, 2);
-  const n = r.varint32();
-  const end = r.skip(n) + n;
-  const entry = r.at(end - n);
-  let key: string | undefined;
-  let value: string | undefined;
-  const { key: keyType, value: valueKind } = field.map!;
-  while (entry.pos < end) {
-    const tag = entry.varint32();
-    const number = tag >>> 3;
-    if (number === 1) key = readScalar(entry, keyType, tag & 7);
-    else if (number === 2) value = readValue(valueKind, entry, tag & 7);
-    else entry.skipField(tag & 7, number);
+/**
+ * A message field sent more than once: protobuf merges the occurrences, which is the same as
+ * reading their encodings one after the other.
+ */
+function writeMerged(plan: MessagePlan, number: number, r: WireReader, first: number, last: number, out: JsonSink, depth: number): void {
+  const parts: Buffer[] = [];
+  for (let at = first; at <= last; at = r.pos) {
+    expectWireType(seekOccurrence(r, number, at), 2);
+    const start = r.delimited();
+    parts.push(r.buf.subarray(start, r.pos));
   }
-  if (entry.pos !== end) throw new Fallback("map entry overrun");
-  key ??= scalarDefault(keyType);
-  // Keys are written as JSON strings: a string key is already one; other keys are quoted.
-  const keyText = key.startsWith('"') ? (JSON.parse(key) as string) : key;
-  value ??=
-    valueKind.kind === "scalar"
-      ? scalarDefault(valueKind.scalar)
-      : valueKind.kind === "enum"
-        ? enumJson(valueKind.enum, 0)
-        : writeMessage(valueKind.message(), new WireReader(Buffer.alloc(0)), 0);
-  map.set(keyText, value);
+  const merged = Buffer.concat(parts);
+  writeMessage(plan, new WireReader(merged), 0, merged.length, out, depth + 1);
 }
 
-/** A map as protobuf-es writes it: a JS object, so integer-like keys come first, in numeric order. */
-function mapJson(map: Map<string, string>): string {
-  const object: Record<string, string> = {};
-  for (const [key, value] of map) object[key] = value;
-  const keys = Object.keys(object);
-  if (keys.length === 0) return "{}";
-  let out = "{";
-  keys.forEach((key, i) => {
-    out += `${i === 0 ? "" : ","}${JSON.stringify(key)}:${object[key]!}`;
-  });
-  return `${out}}`;
+/**
+ * A map as protobuf-es writes it, from a JS object: a key seen again keeps its first place and
+ * takes its last value, and integer-like keys come first, in numeric order.
+ */
+function writeMap(field: FieldPlan & { shape: "map" }, r: WireReader, first: number, last: number, out: JsonSink, depth: number): void {
+  // The tag position of each key's value in its entry, -1 for an entry without one.
+  const values: Record<string, number> = {};
+  for (let at = first; at <= last; at = r.pos) {
+    expectWireType(seekOccurrence(r, field.number, at), 2);
+    const start = r.delimited();
+    const end = r.pos;
+    r.pos = start;
+    let key = field.keyZero;
+    let valueAt = -1;
+    while (r.pos < end) {
+      const tagAt = r.pos;
+      const tag = r.tag();
+      if (tag >>> 3 === 1) {
+        key = mapKeyText(field.mapKey, r, tag & 7);
+      } else if (tag >>> 3 === 2) {
+        valueAt = tagAt;
+        r.skipValue(tag & 7);
+      } else {
+        // protobuf-es does not expect other fields in an entry: let it decide what they mean.
+        throw new Fallback("map entry field");
+      }
+    }
+    if (r.pos !== end) throw new Fallback("map entry overrun");
+    values[key] = valueAt;
+  }
+  let written = 0;
+  out.byte(OPEN_BRACE);
+  for (const key of Object.keys(values)) {
+    if (written++ > 0) out.byte(COMMA);
+    out.utf8(JSON.stringify(key));
+    out.byte(COLON);
+    const valueAt = values[key]!;
+    if (valueAt < 0) {
+      writeZero(field.value, r, out, depth);
+    } else {
+      r.pos = valueAt;
+      writeValue(field.value, r, r.tag() & 7, out, depth);
+    }
+  }
+  out.byte(CLOSE_BRACE);
 }
 
-const minTimestampMs = Date.parse("0001-01-01T00:00:00Z");
-const maxTimestampMs = Date.parse("9999-12-31T23:59:59Z");
-
-/** google.protobuf.Timestamp as RFC 3339 with 0, 3, 6 or 9 fractional digits, as protobuf-es writes it. */
-function timestampJson(slots: Slot[]): string {
-  const seconds = Number(JSON.parse((slots[0] as string | undefined) ?? '"0"') as string);
-  const nanos = Number((slots[1] as string | undefined) ?? "0");
-  const ms = seconds * 1000;
-  if (!(ms >= minTimestampMs && ms <= maxTimestampMs) || nanos < 0 || nanos > 999_999_999) throw new Fallback("timestamp out of range");
-  let z = "Z";
-  if (nanos > 0) {
-    const digits = (nanos + 1_000_000_000).toString().substring(1);
-    if (digits.endsWith("000000")) z = `.${digits.substring(0, 3)}Z`;
-    else if (digits.endsWith("000")) z = `.${digits.substring(0, 6)}Z`;
-    else z = `.${digits}Z`;
+/** google.protobuf.Timestamp: its seconds (field 1) and nanos (field 2), the last of each winning, as RFC 3339. */
+function writeTimestampMessage(r: WireReader, start: number, end: number, out: JsonSink): void {
+  let seconds = 0;
+  let nanos = 0;
+  r.pos = start;
+  while (r.pos < end) {
+    const tag = r.tag();
+    if (tag === secondsTag) seconds = int64Number(r.varint(), r.hi);
+    else if (tag === nanosTag) nanos = r.varint() | 0;
+    else if (tag >>> 3 <= 2) throw new Fallback("wire type");
+    else r.skipValue(tag & 7);
   }
-  return `"${new Date(ms).toISOString().replace(".000Z", z)}"`;
+  if (r.pos !== end) throw new Fallback("overrun");
+  writeTimestamp(out, seconds, nanos);
+}
+
+/** A wrapper (google.protobuf.StringValue and the like) is written as its value, field 1. */
+function writeWrapper(plan: MessagePlan, r: WireReader, start: number, end: number, out: JsonSink, depth: number): void {
+  const { last } = scan(plan, r, start, end, depth);
+  const field = plan.fields[0]!;
+  if (last[0]! < 0) {
+    out.bytes(field.absent!);
+  } else {
+    r.pos = last[0]!;
+    writeValue(field.value, r, r.tag() & 7, out, depth);
+  }
+}
+
+// ---------------------------------------------------------------- values
+
+/** Writes one value of `kind` at `r.pos` (its tag read) and leaves `r.pos` after it. */
+function writeValue(kind: ValueKind, r: WireReader, wireType: number, out: JsonSink, depth: number): void {
+  switch (kind.kind) {
+    case "scalar":
+      expectWireType(wireType, kind.scalar.wireType);
+      kind.scalar.write(r, out);
+      return;
+    case "enum":
+      expectWireType(wireType, 0);
+      writeEnum(kind.enum, r.varint() | 0, out);
+      return;
+    case "message": {
+      expectWireType(wireType, 2);
+      const start = r.delimited();
+      const end = r.pos;
+      writeMessage(kind.message, r, start, end, out, depth + 1);
+      r.pos = end;
+    }
+  }
+}
+
+/** The value of a map entry sent without one. */
+function writeZero(kind: ValueKind, r: WireReader, out: JsonSink, depth: number): void {
+  switch (kind.kind) {
+    case "scalar":
+      out.bytes(kind.scalar.zero);
+      return;
+    case "enum":
+      writeEnum(kind.enum, kind.enum.firstValue, out);
+      return;
+    case "message":
+      // An empty message: an empty stretch of the wire anywhere will do.
+      writeMessage(kind.message, r, r.pos, r.pos, out, depth + 1);
+  }
+}
+
+function writeEnum(plan: EnumPlan, value: number, out: JsonSink): void {
+  const name = plan.isNullValue ? NULL : plan.names.get(value);
+  if (name) out.bytes(name);
+  else if (plan.open) out.ascii(String(value));
+  else throw new Fallback("closed enum value it does not know");
+}
+
+/** A map key as protobuf-es keeps it: the string itself, or a number or boolean in decimal. */
+function mapKeyText(keyType: ScalarPlan, r: WireReader, wireType: number): string {
+  if (!keyType.key) throw new Fallback("not a map key type");
+  expectWireType(wireType, keyType.wireType);
+  return keyType.key(r);
+}
+
+/** Timestamp's seconds and nanos, both varints. */
+const secondsTag = (1 << 3) | 0;
+const nanosTag = (2 << 3) | 0;
+
+/** A two's complement 64-bit integer as a number: exact within ±2^53, which is all a timestamp needs. */
+function int64Number(lo: number, hi: number): number {
+  return (hi | 0) * 4294967296 + lo;
+}
+
+function expectWireType(wireType: number, wanted: number): void {
+  if (wireType !== wanted) throw new Fallback("wire type");
 }

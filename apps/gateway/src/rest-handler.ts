@@ -22,7 +22,7 @@ export function createRestHandler(options: RestHandlerOptions): (req: IncomingMe
   return (req, res) => {
     const requestId = typeof req.headers["x-request-id"] === "string" ? req.headers["x-request-id"] : undefined;
     handle(req, options).then(
-      (json) => sendText(res, 200, json),
+      (json) => sendBody(res, 200, json),
       (error: unknown) => {
         const { status, body, unexpected, headers } = toHttpError(error);
         if (unexpected) options.logger.error({ err: error, requestId, path: req.url }, "unexpected error in the REST handler");
@@ -33,8 +33,8 @@ export function createRestHandler(options: RestHandlerOptions): (req: IncomingMe
   };
 }
 
-/** Answers a request with the JSON text of the service's response. */
-async function handle(req: IncomingMessage, options: RestHandlerOptions): Promise<string> {
+/** Answers a request with the JSON of the service's response, in UTF-8. */
+async function handle(req: IncomingMessage, options: RestHandlerOptions): Promise<Buffer> {
   const url = new URL(req.url ?? "/", "http://gateway");
   let found;
   try {
@@ -93,15 +93,16 @@ function parseJson(text: string): unknown {
 }
 
 function send(res: ServerResponse, status: number, json: unknown): void {
-  sendText(res, status, JSON.stringify(json));
+  sendBody(res, status, Buffer.from(JSON.stringify(json), "utf8"));
 }
 
-function sendText(res: ServerResponse, status: number, body: string): void {
+/** Sends JSON already encoded in UTF-8, in one piece. */
+function sendBody(res: ServerResponse, status: number, body: Buffer): void {
   if (res.headersSent) return;
   res.writeHead(status, {
     "content-type": "application/json; charset=utf-8",
     "cache-control": "no-store",
-    "content-length": Buffer.byteLength(body),
+    "content-length": body.length,
   });
   res.end(body);
 }
