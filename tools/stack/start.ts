@@ -4,6 +4,7 @@ import type { ChildProcess } from "node:child_process";
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
+import { nodeArgsOf } from "@msp/service-runtime";
 import type { StackProcess } from "./services";
 import { jwtSecretFor } from "./jwt-secret";
 import { stackProcesses } from "./services";
@@ -16,7 +17,7 @@ const children = new Map<string, ChildProcess>();
 let stopping = false;
 
 function start(proc: StackProcess): Promise<void> {
-  const child = spawn(process.execPath, ["--import", "tsx", proc.entry], {
+  const child = spawn(process.execPath, [...nodeArgsOf(proc.name), "--import", "tsx", proc.entry], {
     cwd: root,
     env: { ...process.env, MSP_DATA_DIR: dataDir, MSP_JWT_SECRET: jwtSecret },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,4 +1,5 @@
 import { isUtf8 } from "node:buffer";
+import type { OutputBuffers } from "./output-buffers";
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -10,18 +11,29 @@ for (let c = 0; c < 0x80; c++) {
   if (json.length > 3) escapes[c] = Buffer.from(json.slice(1, -1), "latin1");
 }
 
-/** UTF-8 output written into one buffer that doubles its capacity when full. */
+/**
+ * UTF-8 output written into one buffer leased from `buffers`, which doubles its capacity when
+ * full. The result is a view of a leased buffer: give it back once it is sent.
+ */
 export class JsonSink {
   private buf: Buffer;
   private length = 0;
 
-  constructor(capacity: number) {
-    this.buf = Buffer.allocUnsafe(Math.max(capacity, 64));
+  constructor(
+    capacity: number,
+    private readonly buffers: OutputBuffers,
+  ) {
+    this.buf = buffers.take(Math.max(capacity, 64));
   }
 
-  /** What was written: a view of the sink's buffer, which is not used again. */
+  /** What was written: a view of the leased buffer. */
   result(): Buffer {
     return this.buf.subarray(0, this.length);
+  }
+
+  /** Gives the buffer back unused (the writer fell back to another path). */
+  discard(): void {
+    this.buffers.giveBack(this.buf);
   }
 
   byte(c: number): void {
@@ -106,8 +118,9 @@ export class JsonSink {
     if (needed <= this.buf.length) return;
     let capacity = this.buf.length * 2;
     while (capacity < needed) capacity *= 2;
-    const grown = Buffer.allocUnsafe(capacity);
+    const grown = this.buffers.take(capacity);
     this.buf.copy(grown, 0, 0, this.length);
+    this.buffers.giveBack(this.buf);
     this.buf = grown;
   }
 }

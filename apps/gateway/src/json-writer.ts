@@ -2,6 +2,7 @@ import type { DescEnum, DescField, DescMessage } from "@bufbuild/protobuf";
 import { ScalarType, fromBinary, toJson } from "@bufbuild/protobuf";
 import { FeatureSet_FieldPresence } from "@bufbuild/protobuf/wkt";
 import { JsonSink } from "./json-sink";
+import { outputBuffers } from "./output-buffers";
 import type { ScalarPlan } from "./scalar-json";
 import { scalarPlanOf } from "./scalar-json";
 import { writeTimestamp } from "./timestamp-json";
@@ -33,13 +34,14 @@ export function jsonWriterOf(desc: DescMessage): JsonWriter {
   if (!writer) {
     const plan = planOf(desc);
     writer = (bytes) => {
+      const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      // JSON is usually under twice the size of the encoding; the sink grows if not.
+      const out = new JsonSink(2 * buf.length, outputBuffers);
       try {
-        const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-        // JSON is usually under twice the size of the encoding; the sink grows if not.
-        const out = new JsonSink(2 * buf.length);
         writeMessage(plan, new WireReader(buf), 0, buf.length, out, 0);
         return out.result();
       } catch {
+        out.discard();
         return Buffer.from(reflectionJson(desc, bytes), "utf8");
       }
     };

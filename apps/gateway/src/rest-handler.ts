@@ -5,6 +5,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import type { Logger } from "@msp/logging";
 import type { Forwarder } from "./forwarder";
 import { HttpError, badRequest, toHttpError } from "./http-errors";
+import { outputBuffers } from "./output-buffers";
 import { applyQuery, setAt } from "./request-json";
 import type { RestRoute } from "./rest-routes";
 import { matchRoute } from "./rest-routes";
@@ -96,9 +97,10 @@ function send(res: ServerResponse, status: number, json: unknown): void {
   sendBody(res, status, Buffer.from(JSON.stringify(json), "utf8"));
 }
 
-/** Sends JSON already encoded in UTF-8, in one piece. */
+/** Sends JSON already encoded in UTF-8, in one piece; a pooled buffer goes back to the pool once sent. */
 function sendBody(res: ServerResponse, status: number, body: Buffer): void {
   if (res.headersSent) return;
+  res.once("finish", () => outputBuffers.giveBack(body));
   res.writeHead(status, {
     "content-type": "application/json; charset=utf-8",
     "cache-control": "no-store",

@@ -194,6 +194,27 @@ describe("a client through REST, Connect and gRPC", () => {
     expect(again.status).toBe(404);
   });
 
+  it("answers concurrent requests each with its own body (the gateway reuses its output buffers)", async () => {
+    // Bodies of different sizes, so buffers of different sizes go back and forth.
+    const notes = Array.from({ length: 12 }, (_, i) => `Concurrent ${i}: ${"x".repeat(i * 5_000)}`);
+    const ids: string[] = [];
+    for (const [i, note] of notes.entries()) {
+      const created = await rest("POST", "/api/v1/clients", { name: `Concurrent ${i} ${Date.now()}`, notes: note });
+      expect(created.status).toBe(200);
+      ids.push(created.json.id);
+    }
+    for (let round = 0; round < 3; round++) {
+      const answers = await Promise.all(
+        ids.flatMap((id) => [rest("GET", `/api/v1/clients/${id}`), rest("GET", "/api/v1/clients?pageSize=50")]),
+      );
+      answers.forEach((answer, i) => {
+        expect(answer.status).toBe(200);
+        if (i % 2 === 0) expect(answer.json.notes).toBe(notes[i / 2]);
+        else expect(answer.json.clients.length).toBeGreaterThanOrEqual(notes.length);
+      });
+    }
+  });
+
   it("refuses gRPC straight to the work service without a token", async () => {
     await expect(call(grpc, "getClient", { id: created.id })).rejects.toMatchObject({ code: status.UNAUTHENTICATED });
   });

@@ -5,6 +5,7 @@ import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { DatabaseConfig } from "@msp/db";
+import { nodeArgsOf } from "@msp/service-runtime";
 import type { TestDatabase } from "./test-database";
 import { createTestDatabase } from "./test-database";
 
@@ -36,7 +37,9 @@ interface AppProcess {
 }
 
 function startApp(entry: string, env: NodeJS.ProcessEnv, ready: RegExp, nodeArgs: readonly string[] = []): Promise<AppProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", entry], {
+  // apps/<name>/src/main.ts: the app's own node options, as `npm start` gives them, then the caller's.
+  const app = entry.split("/")[1] ?? "";
+  const child = spawn(process.execPath, [...nodeArgsOf(app), ...nodeArgs, "--import", "tsx", entry], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
