@@ -1,9 +1,11 @@
-// Benchmark (not a test) of Recall, the call a SessionStart hook makes, over a large memory:
-// 100,000 conversation contexts (plus 50,000 snippets, 20,000 decisions, project states,
-// insights and failure patterns) across 200 projects. The platform runs as `npm start` runs it
-// (the recall service is its own process); this process seeds the database and calls Recall over gRPC,
-// one call at a time, scoped to a random project, with and without query text.
-//   npx tsx tools/bench/recall-bench.ts [--db sqlite|mariadb] [--contexts 100000] [--calls 1000]
+// Benchmark (not a test) of Recall, the call a SessionStart hook makes, over a large memory, by
+// default the shape issue 5 names: 100,000 conversation contexts and 100,000 snippets (plus
+// 20,000 decisions, project states, insights and failure patterns) across 500 projects. The
+// platform runs as `npm start` runs it (the recall service is its own process); this process seeds
+// the database and calls Recall over gRPC, scoped to a random project, with and without query
+// text: one call at a time for latency, then from 16 callers for throughput.
+//   npx tsx tools/bench/recall-bench.ts [--db sqlite|mariadb] [--contexts 100000] [--snippets 100000]
+//     [--projects 500] [--calls 1000] [--callers 16] [--seconds 10]
 //   MariaDB: MSP_BENCH_MARIADB_URL (default mariadb://root@127.0.0.1:3306/msp_recall_bench, recreated, dropped after).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,15 +18,19 @@ import { migrations } from "@msp/migrations";
 import { call, startPlatform } from "@msp/testing";
 import { MemoryServiceClient, RecallRequest, Scope } from "@msp/proto/src/gen/ts/msp/recall/v1/memory";
 import { resetMariaDb } from "./bench-database";
+import { runLoad } from "./load";
 import { benchWord, seedRecall } from "./recall-seed";
 
 const { values: args } = parseArgs({
   options: {
     db: { type: "string", default: "sqlite" },
     contexts: { type: "string", default: "100000" },
-    projects: { type: "string", default: "200" },
+    snippets: { type: "string", default: "100000" },
+    projects: { type: "string", default: "500" },
     clients: { type: "string", default: "50" },
     calls: { type: "string", default: "1000" },
+    callers: { type: "string", default: "16" },
+    seconds: { type: "string", default: "10" },
   },
 });
 
@@ -61,7 +67,12 @@ async function main(): Promise<void> {
   const db = createDatabase(config);
   await migrateUp(db, migrations);
   const seedStart = performance.now();
-  const seed = await seedRecall(db, { contexts: Number(args.contexts), projects: Number(args.projects), clients: Number(args.clients) });
+  const seed = await seedRecall(db, {
+    contexts: Number(args.contexts),
+    snippets: Number(args.snippets),
+    projects: Number(args.projects),
+    clients: Number(args.clients),
+  });
   console.error(`${dialect}: seeded ${JSON.stringify(seed.counts)} in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
   if (dialect === "sqlite") await db.sequelize.query("PRAGMA optimize");
   else for (const table of Object.keys(seed.counts)) await db.sequelize.query(`ANALYZE TABLE ${table}`);
@@ -119,9 +130,22 @@ async function main(): Promise<void> {
       console.error(line);
       lines.push(line);
     }
+    // Throughput: many callers at once, each call as above.
+    const callers = Number(args.callers);
+    const loads: string[] = [];
+    for (const scenario of scenarios.slice(1, 3)) {
+      metadata.set("authorization", `Bearer ${await platform.login()}`);
+      const load = await runLoad(() => call(client, "recall", request(scenario.query()), metadata), callers, Number(args.seconds));
+      const line = `| ${dialect} | ${scenario.name} | ${callers} | ${Math.round(load.perSecond)} | ${ms(load.p50)} | ${ms(load.p95)} | ${ms(load.p99)} | ${load.errors} |`;
+      console.error(line);
+      loads.push(line);
+    }
     client.close();
     console.log(
       `| db | scenario | calls | p50 ms | p95 ms | p99 ms | max ms | items | text chars |\n|---|---|---|---|---|---|---|---|---|\n${lines.join("\n")}`,
+    );
+    console.log(
+      `\n| db | scenario | callers | recalls/s | p50 ms | p95 ms | p99 ms | errors |\n|---|---|---|---|---|---|---|---|\n${loads.join("\n")}`,
     );
   } finally {
     await platform.stop();

@@ -90,7 +90,10 @@ async function insertBatches(db: Database, table: string, rows: readonly Record<
  * `contexts` conversation contexts (half as many snippets, a fifth as many decisions, some on the
  * same subject), a state per project, and the clients' insights and failure patterns.
  */
-export async function seedRecall(db: Database, options: { contexts: number; projects: number; clients: number }): Promise<RecallSeed> {
+export async function seedRecall(
+  db: Database,
+  options: { contexts: number; snippets?: number; projects: number; clients: number },
+): Promise<RecallSeed> {
   const clientIds = Array.from({ length: options.clients }, () => uuidv7());
   const projects = Array.from({ length: options.projects }, (_, i) => ({
     id: uuidv7(),
@@ -122,7 +125,7 @@ export async function seedRecall(db: Database, options: { contexts: number; proj
   });
   await insertBatches(db, "conversation_contexts", contexts);
 
-  const snippets = Array.from({ length: Math.floor(options.contexts / 2) }, (_, i) => {
+  const snippets = Array.from({ length: options.snippets ?? Math.floor(options.contexts / 2) }, (_, i) => {
     const created = daysAgo(random() * 365);
     const content = words(30);
     return {
