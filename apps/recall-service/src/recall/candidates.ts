@@ -31,19 +31,17 @@ interface Branch {
 }
 
 /**
- * The rows of one table matched by any branch, in one statement: each branch is a subquery
- * with its own ORDER BY and LIMIT, so each walks an index and stops early; never a table scan.
+ * The rows of one table matched by any branch, in one statement: each branch has its own ORDER BY
+ * and LIMIT (a parenthesized part of the UNION where the database takes it, else a derived
+ * table), so each walks an index and stops early; never a table scan.
  */
 async function selectBranches(read: ReadRows, table: MemoryTable, branches: readonly Branch[], whole = false): Promise<StoredRow[]> {
   const wanted = branches.filter((b) => b.limit > 0);
   if (wanted.length === 0) return [];
   const columns = selectList(table, whole);
-  const sql = wanted
-    .map(
-      (b, i) =>
-        `SELECT * FROM (SELECT ${columns} FROM ${table.table} WHERE ${b.where}${b.order ? ` ORDER BY ${b.order}` : ""} LIMIT ${Math.floor(b.limit)}) AS b${i}`,
-    )
-    .join(" UNION ALL ");
+  const select = (b: Branch) =>
+    `SELECT ${columns} FROM ${table.table} WHERE ${b.where}${b.order ? ` ORDER BY ${b.order}` : ""} LIMIT ${Math.floor(b.limit)}`;
+  const sql = wanted.map((b, i) => (read.unionOfLimited ? `(${select(b)})` : `SELECT * FROM (${select(b)}) AS b${i}`)).join(" UNION ALL ");
   return read<StoredRow>(
     sql,
     wanted.flatMap((b) => b.params),

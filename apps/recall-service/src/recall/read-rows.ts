@@ -1,7 +1,12 @@
 import type { Database } from "@msp/db";
 
-/** Runs a read-only SELECT and hands back its rows. */
-export type ReadRows = <T extends object>(sql: string, params: readonly unknown[]) => Promise<T[]>;
+/**
+ * Runs a read-only SELECT and hands back its rows. `unionOfLimited`, when set, says the database
+ * takes `(SELECT ... ORDER BY ... LIMIT n) UNION ALL (...)` (MariaDB): each part then streams
+ * from its index with no temporary table, where a derived table of each part (what SQLite needs)
+ * costs MariaDB an on-disk temporary table per part for the text columns.
+ */
+export type ReadRows = (<T extends object>(sql: string, params: readonly unknown[]) => Promise<T[]>) & { unionOfLimited?: boolean };
 
 interface SqliteConnection {
   all(sql: string, params: unknown[], callback: (error: Error | null, rows: unknown[]) => void): void;
@@ -17,7 +22,10 @@ interface SqliteConnectionManager {
  * (a named one of its connection manager), so closing the database closes it too.
  */
 export function createRowReader(db: Database): ReadRows {
-  if (db.dialect !== "sqlite") return (sql, params) => db.select(sql, params);
+  if (db.dialect !== "sqlite")
+    return Object.assign(<T extends object>(sql: string, params: readonly unknown[]) => db.select<T>(sql, params), {
+      unionOfLimited: true,
+    });
   const manager = db.sequelize.connectionManager as unknown as SqliteConnectionManager;
   let connection: Promise<SqliteConnection> | undefined;
   return async <T extends object>(sql: string, params: readonly unknown[]) => {
