@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { credentials, Metadata } from "@grpc/grpc-js";
-import type { DatabaseConfig } from "@msp/db";
+import type { Database, DatabaseConfig } from "@msp/db";
 import { createDatabase, migrateUp } from "@msp/db";
 import { migrations } from "@msp/migrations";
 import { call, startPlatform } from "@msp/testing";
@@ -56,6 +56,24 @@ function percentiles(samples: number[]): Latencies {
   };
 }
 
+/**
+ * Recall reads random projects' rows: when InnoDB's buffer pool cannot hold the memory tables,
+ * each call waits on page reads and the figures measure the disk, not recall. Says which it is.
+ */
+async function reportBufferPool(db: Database): Promise<void> {
+  const [rows] = await db.sequelize.query(
+    "SELECT @@innodb_buffer_pool_size AS pool, (SELECT SUM(data_length + index_length) FROM information_schema.tables WHERE table_schema = DATABASE()) AS data",
+  );
+  const { pool, data } = (rows as { pool: number | string; data: number | string }[])[0] ?? { pool: 0, data: 0 };
+  const mib = (bytes: number | string) => `${Math.round(Number(bytes) / 1024 / 1024)} MiB`;
+  console.error(`mariadb: innodb_buffer_pool_size ${mib(pool)}, data and indexes ${mib(data)}`);
+  if (Number(pool) < Number(data)) {
+    console.error(
+      "mariadb: the buffer pool is smaller than the data: calls will wait on disk (SET GLOBAL innodb_buffer_pool_size = 1073741824)",
+    );
+  }
+}
+
 async function main(): Promise<void> {
   const dialect = args.db === "mariadb" ? "mariadb" : "sqlite";
   const dataDir = mkdtempSync(join(tmpdir(), "msp-recall-bench-"));
@@ -75,7 +93,10 @@ async function main(): Promise<void> {
   });
   console.error(`${dialect}: seeded ${JSON.stringify(seed.counts)} in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
   if (dialect === "sqlite") await db.sequelize.query("PRAGMA optimize");
-  else for (const table of Object.keys(seed.counts)) await db.sequelize.query(`ANALYZE TABLE ${table}`);
+  else {
+    for (const table of Object.keys(seed.counts)) await db.sequelize.query(`ANALYZE TABLE ${table}`);
+    await reportBufferPool(db);
+  }
   await db.close();
 
   // The platform as `npm start` runs it: the recall service is its own process.
