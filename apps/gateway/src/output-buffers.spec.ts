@@ -7,19 +7,19 @@ describe("OutputBuffers", () => {
     const large = pool.take(300_000);
     pool.giveBack(small.subarray(0, 10));
     pool.giveBack(large.subarray(5, 100));
-    expect(pool.take(1_000).buffer).toBe(small.buffer);
-    expect(pool.take(1_000).buffer).toBe(large.buffer);
-    expect(pool.take(1_000).buffer).not.toBe(small.buffer);
+    expect(pool.take(20_000).buffer).toBe(small.buffer);
+    expect(pool.take(20_000).buffer).toBe(large.buffer);
+    expect(pool.take(20_000).buffer).not.toBe(small.buffer);
   });
 
   it("never hands out a buffer twice: one given back twice, or never leased, is ignored", () => {
     const pool = new OutputBuffers(4, 1 << 20);
-    const leased = pool.take(100);
+    const leased = pool.take(100_000);
     pool.giveBack(leased);
     pool.giveBack(leased);
     pool.giveBack(Buffer.from("not from the pool"));
-    const first = pool.take(100);
-    const second = pool.take(100);
+    const first = pool.take(100_000);
+    const second = pool.take(100_000);
     expect(first.buffer).toBe(leased.buffer);
     expect(second.buffer).not.toBe(leased.buffer);
   });
@@ -31,7 +31,16 @@ describe("OutputBuffers", () => {
     for (const buffer of buffers) pool.giveBack(buffer);
     expect(pool.take(250_000).buffer).toBe(buffers[2]!.buffer);
     expect(pool.take(150_000).buffer).toBe(buffers[1]!.buffer);
-    const fresh = pool.take(1);
+    const fresh = pool.take(20_000);
     expect(buffers.some((b) => b.buffer === fresh.buffer)).toBe(false);
+  });
+
+  it("leaves small buffers to Node's slab: never pooled, never handed out twice", () => {
+    const pool = new OutputBuffers(4, 1 << 20);
+    const small = pool.take(300);
+    expect(small.length).toBe(300);
+    pool.giveBack(small);
+    const again = pool.take(300);
+    expect(again.buffer === small.buffer && again.byteOffset === small.byteOffset).toBe(false);
   });
 });

@@ -5,6 +5,9 @@
  * timeline. A buffer is leased for one response and given back once Node has handed the response
  * to the operating system ('finish'); one never given back (the client went away) is just collected.
  */
+/** Up to this size a response's buffer is not pooled. */
+const smallBytes = 16 * 1024;
+
 export class OutputBuffers {
   private readonly free: Buffer[] = [];
   private readonly leased = new WeakSet<ArrayBuffer>();
@@ -16,10 +19,14 @@ export class OutputBuffers {
     private readonly maxKeptBytes = 16 * 1024 * 1024,
   ) {}
 
-  /** A buffer of at least `bytes`, leased until `giveBack`. */
+  /**
+   * A buffer of at least `bytes`, leased until `giveBack`. Small ones come from Node's own slab
+   * (cheap, not leased; giveBack ignores them): most responses are a few hundred bytes.
+   */
   take(bytes: number): Buffer {
+    if (bytes <= smallBytes) return Buffer.allocUnsafe(bytes);
     const index = this.free.findIndex((b) => b.length >= bytes);
-    const buffer = index >= 0 ? this.free.splice(index, 1)[0]! : Buffer.allocUnsafeSlow(Math.max(bytes, 64 * 1024));
+    const buffer = index >= 0 ? this.free.splice(index, 1)[0]! : Buffer.allocUnsafeSlow(bytes);
     this.leased.add(buffer.buffer as ArrayBuffer);
     return buffer;
   }
