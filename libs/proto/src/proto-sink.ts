@@ -90,15 +90,6 @@ export class ProtoSink {
     this.buf[at] = rest;
   }
 
-  /** A message field whose encoding is already at hand. */
-  bytes(fieldNumber: number, value: Uint8Array): void {
-    this.tag(fieldNumber, 2);
-    this.varint32(value.length);
-    this.ensure(value.length);
-    this.buf.set(value, this.pos);
-    this.pos += value.length;
-  }
-
   private tag(fieldNumber: number, wireType: number): void {
     this.varint32(fieldNumber * 8 + wireType);
   }

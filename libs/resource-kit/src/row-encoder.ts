@@ -49,9 +49,8 @@ function planOf(field: FieldInfo, desc: DescField): FieldPlan {
     case "uuid":
     case "date":
       return plan((value, sink) => {
-        const text = k.type === "date" && value instanceof Date ? value.toISOString().slice(0, 10) : textOf(value);
-        const shown = k.type === "date" ? text.slice(0, 10) : text;
-        if (explicit || shown !== "") sink.string(number, shown);
+        const text = k.type !== "date" ? textOf(value) : (value instanceof Date ? value.toISOString() : textOf(value)).slice(0, 10);
+        if (explicit || text !== "") sink.string(number, text);
       });
     case "decimal": {
       const zero = (0).toFixed(k.scale);

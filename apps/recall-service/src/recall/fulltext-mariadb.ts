@@ -65,23 +65,28 @@ const innodbStopwords = new Set(
   ),
 );
 
-/** A scope as a WHERE condition over the columns a table has; null when none of them applies. */
-function scopeCondition(table: IndexedTable, scope: FullTextScope): { sql: string; params: string[] } | null {
+/** The scope's values for the scope columns a table has, in the table's order. */
+function scopeValues(table: IndexedTable, scope: FullTextScope): { column: ScopeColumn; value: string }[] {
   const wanted: Record<ScopeColumn, string | undefined> = {
     project_id: scope.projectId,
     client_id: scope.clientId,
     repository: scope.repository,
   };
-  const conditions: string[] = [];
-  const params: string[] = [];
-  for (const column of table.scope) {
+  return table.scope.flatMap((column) => {
     const value = wanted[column];
-    if (!value) continue;
-    conditions.push(`${column} = ?`);
-    params.push(value);
-  }
-  if (scope.includeGlobal) conditions.push(`(${table.scope.map((column) => `${column} IS NULL`).join(" AND ")})`);
-  return conditions.length === 0 ? null : { sql: `(${conditions.join(" OR ")})`, params };
+    return value ? [{ column, value }] : [];
+  });
+}
+
+/** Rows of no project, client or repository: global items. */
+const globalCondition = (table: IndexedTable) => table.scope.map((column) => `${column} IS NULL`).join(" AND ");
+
+/** A scope as a WHERE condition over the columns a table has; null when none of them applies. */
+function scopeCondition(table: IndexedTable, scope: FullTextScope): { sql: string; params: string[] } | null {
+  const values = scopeValues(table, scope);
+  const conditions = values.map(({ column }) => `${column} = ?`);
+  if (scope.includeGlobal) conditions.push(`(${globalCondition(table)})`);
+  return conditions.length === 0 ? null : { sql: `(${conditions.join(" OR ")})`, params: values.map(({ value }) => value) };
 }
 
 /**
@@ -100,26 +105,11 @@ export const scopeRowsPerColumn: Readonly<Record<ScopeColumn | "global", number>
  * table of ids: each part walks its (column, created_at) index and stops at `perColumn`.
  */
 function scopeRows(table: IndexedTable, scope: FullTextScope): { sql: string; params: string[] } | null {
-  const wanted: Record<ScopeColumn, string | undefined> = {
-    project_id: scope.projectId,
-    client_id: scope.clientId,
-    repository: scope.repository,
-  };
-  const parts: string[] = [];
-  const params: string[] = [];
+  const values = scopeValues(table, scope);
   const newest = (part: ScopeColumn | "global") => `ORDER BY created_at DESC LIMIT ${scopeRowsPerColumn[part]}`;
-  for (const column of table.scope) {
-    const value = wanted[column];
-    if (!value) continue;
-    parts.push(`(SELECT id FROM ${table.table} WHERE ${column} = ? ${newest(column)})`);
-    params.push(value);
-  }
-  if (scope.includeGlobal) {
-    parts.push(
-      `(SELECT id FROM ${table.table} WHERE ${table.scope.map((column) => `${column} IS NULL`).join(" AND ")} ${newest("global")})`,
-    );
-  }
-  return parts.length === 0 ? null : { sql: `(${parts.join(" UNION ")})`, params };
+  const parts = values.map(({ column }) => `(SELECT id FROM ${table.table} WHERE ${column} = ? ${newest(column)})`);
+  if (scope.includeGlobal) parts.push(`(SELECT id FROM ${table.table} WHERE ${globalCondition(table)} ${newest("global")})`);
+  return parts.length === 0 ? null : { sql: `(${parts.join(" UNION ")})`, params: values.map(({ value }) => value) };
 }
 
 /** Words in more items than this are too common to search for (see word-frequency.ts). */
