@@ -26,3 +26,14 @@ export async function resetMariaDb(url: string, recreate = true): Promise<void> 
     await c.end();
   }
 }
+
+/** Makes the benchmark database of `url` when it does not exist yet (keeps what it holds). */
+export async function createMariaDbIfMissing(url: string): Promise<void> {
+  const { connect, database } = serverOf(url);
+  const c = await connect();
+  try {
+    await c.query(`CREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } finally {
+    await c.end();
+  }
+}

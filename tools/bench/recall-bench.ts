@@ -5,7 +5,8 @@
 // the database and calls Recall over gRPC, scoped to a random project, with and without query
 // text: one call at a time for latency, then from 16 callers for throughput.
 //   npx tsx tools/bench/recall-bench.ts [--db sqlite|mariadb] [--contexts 100000] [--snippets 100000]
-//     [--projects 500] [--calls 1000] [--callers 16] [--seconds 10]
+//     [--projects 500] [--calls 1000] [--callers 16] [--seconds 10] [--reuse]
+//   --reuse keeps the seeded database for the next run (and uses one left by a run before).
 //   MariaDB: MSP_BENCH_MARIADB_URL (default mariadb://root@127.0.0.1:3306/msp_recall_bench, recreated, dropped after).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,8 +18,9 @@ import { createDatabase, migrateUp } from "@msp/db";
 import { migrations } from "@msp/migrations";
 import { call, startPlatform } from "@msp/testing";
 import { MemoryServiceClient, RecallRequest, Scope } from "@msp/proto/src/gen/ts/msp/recall/v1/memory";
-import { resetMariaDb } from "./bench-database";
+import { createMariaDbIfMissing, resetMariaDb } from "./bench-database";
 import { runLoad } from "./load";
+import type { RecallSeed } from "./recall-seed";
 import { benchWord, seedRecall } from "./recall-seed";
 
 const { values: args } = parseArgs({
@@ -31,6 +33,7 @@ const { values: args } = parseArgs({
     calls: { type: "string", default: "1000" },
     callers: { type: "string", default: "16" },
     seconds: { type: "string", default: "10" },
+    reuse: { type: "boolean", default: false },
   },
 });
 
@@ -74,29 +77,53 @@ async function reportBufferPool(db: Database): Promise<void> {
   }
 }
 
-async function main(): Promise<void> {
-  const dialect = args.db === "mariadb" ? "mariadb" : "sqlite";
-  const dataDir = mkdtempSync(join(tmpdir(), "msp-recall-bench-"));
-  const config: DatabaseConfig = { dataDir };
-  if (dialect === "mariadb") {
-    config.databaseUrl = process.env["MSP_BENCH_MARIADB_URL"] ?? "mariadb://root@127.0.0.1:3306/msp_recall_bench";
-    await resetMariaDb(config.databaseUrl);
-  }
-  const db = createDatabase(config);
-  await migrateUp(db, migrations);
-  const seedStart = performance.now();
+/** Seeds the memory the options name and refreshes the planner's statistics. */
+async function seedAndAnalyze(db: Database, dialect: string): Promise<RecallSeed> {
+  const started = performance.now();
   const seed = await seedRecall(db, {
     contexts: Number(args.contexts),
     snippets: Number(args.snippets),
     projects: Number(args.projects),
     clients: Number(args.clients),
   });
-  console.error(`${dialect}: seeded ${JSON.stringify(seed.counts)} in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+  console.error(`${dialect}: seeded ${JSON.stringify(seed.counts)} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   if (dialect === "sqlite") await db.sequelize.query("PRAGMA optimize");
-  else {
-    for (const table of Object.keys(seed.counts)) await db.sequelize.query(`ANALYZE TABLE ${table}`);
-    await reportBufferPool(db);
+  else for (const table of Object.keys(seed.counts)) await db.sequelize.query(`ANALYZE TABLE ${table}`);
+  return seed;
+}
+
+/** With --reuse: the projects a run before seeded, when the database holds as many contexts as asked. */
+async function seededBefore(db: Database): Promise<RecallSeed | null> {
+  const [counted] = await db.select<{ n: number | string }>("SELECT COUNT(*) AS n FROM conversation_contexts", []);
+  if (Number(counted?.n ?? 0) !== Number(args.contexts)) {
+    if (Number(counted?.n ?? 0) > 0)
+      throw new Error(`--reuse: the database holds ${counted?.n} contexts, not ${args.contexts}; drop it first`);
+    return null;
   }
+  const projects = await db.select<{ id: string; clientId: string; repository: string }>(
+    "SELECT project_id AS id, client_id AS clientId, repository FROM project_states WHERE project_id IS NOT NULL",
+    [],
+  );
+  // The platform bootstraps its admin (with this run's password) only when there is no user.
+  await db.sequelize.query("DELETE FROM api_keys");
+  await db.sequelize.query("DELETE FROM users");
+  console.error(`reusing the seeded database: ${counted?.n} contexts, ${projects.length} projects`);
+  return { projects, clientIds: [...new Set(projects.map((p) => p.clientId))], counts: {} };
+}
+
+async function main(): Promise<void> {
+  const dialect = args.db === "mariadb" ? "mariadb" : "sqlite";
+  const dataDir = mkdtempSync(join(tmpdir(), "msp-recall-bench-"));
+  const config: DatabaseConfig = { dataDir };
+  if (dialect === "mariadb") {
+    config.databaseUrl = process.env["MSP_BENCH_MARIADB_URL"] ?? "mariadb://root@127.0.0.1:3306/msp_recall_bench";
+    if (!args.reuse) await resetMariaDb(config.databaseUrl);
+    else await createMariaDbIfMissing(config.databaseUrl);
+  }
+  const db = createDatabase(config);
+  await migrateUp(db, migrations);
+  const seed = (args.reuse ? await seededBefore(db) : null) ?? (await seedAndAnalyze(db, dialect));
+  if (dialect === "mariadb") await reportBufferPool(db);
   await db.close();
 
   // The platform as `npm start` runs it: the recall service is its own process.
@@ -170,7 +197,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await platform.stop();
-    if (config.databaseUrl) await resetMariaDb(config.databaseUrl, false);
+    if (config.databaseUrl && !args.reuse) await resetMariaDb(config.databaseUrl, false);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -104,6 +104,8 @@ export interface PlatformOptions {
   gatewayNodeArgs?: string[];
   /** Extra node options for the work service process. */
   workNodeArgs?: string[];
+  /** Extra node options for the recall service process. */
+  recallNodeArgs?: string[];
 }
 
 export async function startPlatform(options: PlatformOptions = {}): Promise<PlatformStack> {
@@ -152,6 +154,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         "apps/recall-service/src/main.ts",
         { ...common, RECALL_SERVICE_PORT: String(recallPort), IDENTITY_ADDRESS: identityAddress },
         /^recall-service listening on/,
+        options.recallNodeArgs,
       ),
     ]);
     const failed = started.find((s) => s.status === "rejected");

@@ -41,12 +41,12 @@ export interface Candidate {
   /** A problem whose fix was later found wrong: never recalled as a fix. */
   fixKnownWrong: boolean;
   /** Project state: its open next actions and blockers, packed right after it. */
-  nextActions?: readonly string[];
-  blockers?: readonly string[];
+  nextActions?: readonly string[] | undefined;
+  blockers?: readonly string[] | undefined;
   /** Failure patterns: how often seen and the fix that worked. */
-  occurrenceCount?: number;
-  errorPattern?: string;
-  recommendedSolution?: string;
+  occurrenceCount?: number | undefined;
+  errorPattern?: string | undefined;
+  recommendedSolution?: string | undefined;
 }
 
 /** What the caller asked about: the work service's ids and what the hook knows of the machine. */

@@ -1,9 +1,9 @@
 import type { Candidate, MemoryKind, RecallScope } from "./candidate";
 import { sqlPlaceholders } from "@msp/db";
 import type { FullTextHit, FullTextIndex, SearchableKind } from "./fulltext";
-import type { MemoryTable, StoredRow } from "./memory-rows";
+import type { MemoryRow, MemoryTable } from "./memory-rows";
 import type { ReadRows } from "./read-rows";
-import { memoryTables, selectList } from "./memory-rows";
+import { memorySelectList, memoryTables, tableOfRow } from "./memory-rows";
 import { knownIssueMinOccurrences } from "./supersede";
 
 /** How many rows each source adds at most: enough to fill a budget, few enough to stay fast. */
@@ -30,22 +30,33 @@ interface Branch {
   limit: number;
 }
 
+/** The branches of one table. */
+interface TableBranches {
+  table: MemoryTable;
+  branches: readonly Branch[];
+}
+
 /**
- * The rows of one table matched by any branch, in one statement: each branch has its own ORDER BY
+ * The rows every branch of every table matches, in one statement (one round trip: on a busy
+ * server each statement costs a socket write and a result set). Each branch has its own ORDER BY
  * and LIMIT (a parenthesized part of the UNION where the database takes it, else a derived
- * table), so each walks an index and stops early; never a table scan.
+ * table), so each walks an index and stops early; never a table scan. The parts share one column
+ * list (memoryColumns: a table's missing columns are NULL) and name their kind in `memory_kind`.
  */
-async function selectBranches(read: ReadRows, table: MemoryTable, branches: readonly Branch[], whole = false): Promise<StoredRow[]> {
-  const wanted = branches.filter((b) => b.limit > 0);
-  if (wanted.length === 0) return [];
-  const columns = selectList(table, whole);
-  const select = (b: Branch) =>
-    `SELECT ${columns} FROM ${table.table} WHERE ${b.where}${b.order ? ` ORDER BY ${b.order}` : ""} LIMIT ${Math.floor(b.limit)}`;
-  const sql = wanted.map((b, i) => (read.unionOfLimited ? `(${select(b)})` : `SELECT * FROM (${select(b)}) AS b${i}`)).join(" UNION ALL ");
-  return read<StoredRow>(
-    sql,
-    wanted.flatMap((b) => b.params),
-  );
+async function selectMemory(read: ReadRows, tables: readonly TableBranches[], whole = false): Promise<MemoryRow[]> {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  for (const { table, branches } of tables) {
+    const columns = memorySelectList(table, whole);
+    for (const b of branches) {
+      if (b.limit <= 0) continue;
+      const select = `SELECT ${columns} FROM ${table.table} WHERE ${b.where}${b.order ? ` ORDER BY ${b.order}` : ""} LIMIT ${Math.floor(b.limit)}`;
+      parts.push(read.unionOfLimited ? `(${select})` : `SELECT * FROM (${select}) AS b${parts.length}`);
+      params.push(...b.params);
+    }
+  }
+  if (parts.length === 0) return [];
+  return read<MemoryRow>(parts.join(" UNION ALL "), params);
 }
 
 /** Rows of a table by id (full-text hits, short id lookups), as a branch. */
@@ -185,40 +196,48 @@ export async function gatherCandidates(
   const idsOf = (kind: SearchableKind) => hits.filter((hit) => hit.kind === kind).map((hit) => hit.id);
 
   const kinds = Object.keys(memoryTables) as MemoryKind[];
-  const rows = await Promise.all(
-    kinds.map((kind) =>
-      selectBranches(read, memoryTables[kind], branchesOf(kind, scope, limits, kind === "project_state" ? [] : idsOf(kind))),
-    ),
+  const rows = await selectMemory(
+    read,
+    kinds.map((kind) => ({
+      table: memoryTables[kind],
+      branches: branchesOf(kind, scope, limits, kind === "project_state" ? [] : idsOf(kind)),
+    })),
   );
 
   const seen = new Set<string>();
   const candidates: Candidate[] = [];
   const emptyScope = isEmptyScope(scope);
-  kinds.forEach((kind, i) => {
-    let states = 0;
-    for (const row of rows[i] ?? []) {
-      const candidate = memoryTables[kind].toCandidate(row);
-      const key = `${kind}:${candidate.id}`;
-      if (seen.has(key)) continue;
-      if (isGlobal(candidate) && !candidate.pinned && (emptyScope || kind !== "failure_pattern")) continue;
-      // A project known by id wins over the state kept under its repository before.
-      if (kind === "project_state" && (states += 1) > 1) continue;
-      seen.add(key);
-      candidate.textRelevance = relevance.get(key) ?? 0;
-      candidates.push(candidate);
+  let state: Candidate | undefined;
+  for (const row of rows) {
+    const table = tableOfRow(row);
+    if (!table) continue;
+    const candidate = table.toCandidate(row);
+    const key = `${table.kind}:${candidate.id}`;
+    if (seen.has(key)) continue;
+    if (isGlobal(candidate) && !candidate.pinned && (emptyScope || table.kind !== "failure_pattern")) continue;
+    seen.add(key);
+    candidate.textRelevance = relevance.get(key) ?? 0;
+    // One project state: the project's own (known by id) wins over the one kept under its repository before.
+    if (table.kind === "project_state") {
+      if (!state || (scope.projectId && candidate.projectId === scope.projectId && state.projectId !== scope.projectId)) state = candidate;
+      continue;
     }
-  });
+    candidates.push(candidate);
+  }
+  if (state) candidates.unshift(state);
   return candidates;
 }
 
 /** Items by kind and id, as candidates with their whole text (for GetMemoryItem and MarkUseful). */
 export async function candidatesById(read: ReadRows, items: readonly { kind: MemoryKind; id: string }[]): Promise<Candidate[]> {
   const kinds = [...new Set(items.map((item) => item.kind))];
-  const rows = await Promise.all(
-    kinds.map(async (kind) => {
-      const ids = items.filter((item) => item.kind === kind).map((item) => item.id);
-      return (await selectBranches(read, memoryTables[kind], byIds(ids), true)).map((row) => memoryTables[kind].toCandidate(row));
-    }),
+  const rows = await selectMemory(
+    read,
+    kinds.map((kind) => ({
+      table: memoryTables[kind],
+      branches: byIds(items.filter((item) => item.kind === kind).map((item) => item.id)),
+    })),
+    true,
   );
-  return rows.flat();
+  return rows.flatMap((row) => tableOfRow(row)?.toCandidate(row) ?? []);
 }

@@ -1,5 +1,6 @@
 import { toDate } from "@msp/resource-kit";
 import type { Candidate, MemoryKind } from "./candidate";
+import { isMemoryKind } from "./candidate";
 
 /** A row as either dialect hands it back from a raw SELECT. */
 export type StoredRow = Record<string, unknown>;
@@ -56,24 +57,44 @@ const levelImportance: Record<string, number> = { low: 3, medium: 5, high: 7, cr
 /** The columns every memory row shares. */
 const common = ["id", "created_at", "updated_at"] as const;
 
-function base(kind: MemoryKind, row: StoredRow): Omit<Candidate, "title" | "body" | "time" | "importance" | "tags"> {
+/** What each kind maps from its own columns; the rest of a candidate comes from the shared ones. */
+type OwnFields = Pick<Candidate, "title" | "body" | "time" | "importance" | "tags"> &
+  Partial<Pick<Candidate, "subject" | "supersededById" | "fixKnownWrong" | OptionalCandidateField>>;
+type OptionalCandidateField = "nextActions" | "blockers" | "occurrenceCount" | "errorPattern" | "recommendedSolution";
+
+/**
+ * A candidate from a row: the shared columns and the kind's own fields, in one object literal
+ * with every field, so all candidates share one shape (a recall maps a hundred rows and ranks
+ * them; a spread into a larger literal, or fields added later, cost V8 several times as much).
+ */
+function candidateOf(kind: MemoryKind, row: StoredRow, own: OwnFields): Candidate {
   return {
     kind,
     id: text(row["id"]),
+    title: own.title,
+    body: own.body,
+    tags: own.tags,
     projectId: textOrNull(row["project_id"]),
     clientId: textOrNull(row["client_id"]),
     repository: textOrNull(row["repository"]),
     machineId: textOrNull(row["machine_id"]),
     machineName: textOrNull(row["machine_name"]),
+    time: own.time,
+    importance: own.importance,
     pinned: truthy(row["pinned"]),
     usefulCount: numberOf(row["useful_count"]),
     recallCount: numberOf(row["recall_count"]),
     lastRecalledAt: row["last_recalled_at"] ? timeOf(row["last_recalled_at"]) : null,
     textRelevance: 0,
     contentHash: textOrNull(row["content_hash"]),
-    subject: null,
-    supersededById: null,
-    fixKnownWrong: false,
+    subject: own.subject ?? null,
+    supersededById: own.supersededById ?? null,
+    fixKnownWrong: own.fixKnownWrong ?? false,
+    nextActions: own.nextActions,
+    blockers: own.blockers,
+    occurrenceCount: own.occurrenceCount,
+    errorPattern: own.errorPattern,
+    recommendedSolution: own.recommendedSolution,
   };
 }
 
@@ -92,15 +113,15 @@ export const contextTable: MemoryTable = {
     "content_hash",
     "ended_at",
   ]),
-  toCandidate: (row) => ({
-    ...base("context", row),
-    title: text(row["title"]),
-    body: text(row["dense_summary"]),
-    tags: jsonStrings(row["tags"]),
-    importance: numberOf(row["importance"], 5),
-    // When the session's work was done; the row's own time when the transcript had none.
-    time: timeOf(row["ended_at"], row["updated_at"]),
-  }),
+  toCandidate: (row) =>
+    candidateOf("context", row, {
+      title: text(row["title"]),
+      body: text(row["dense_summary"]),
+      tags: jsonStrings(row["tags"]),
+      importance: numberOf(row["importance"], 5),
+      // When the session's work was done; the row's own time when the transcript had none.
+      time: timeOf(row["ended_at"], row["updated_at"]),
+    }),
 };
 
 export const snippetTable: MemoryTable = {
@@ -120,8 +141,7 @@ export const snippetTable: MemoryTable = {
   toCandidate: (row) => {
     const data = jsonValue(row["structured_data"]);
     const marks = typeof data === "object" && data !== null ? (data as Record<string, unknown>) : {};
-    return {
-      ...base("snippet", row),
+    return candidateOf("snippet", row, {
       title: text(row["title"]),
       body: text(row["dense_content"]),
       tags: jsonStrings(row["tags"]),
@@ -129,7 +149,7 @@ export const snippetTable: MemoryTable = {
       time: timeOf(row["updated_at"], row["created_at"]),
       // Set on a problem snippet (structured_data) when its fix turned out wrong.
       fixKnownWrong: truthy(marks["fix_known_wrong"]) || truthy(marks["fixKnownWrong"]),
-    };
+    });
   },
 };
 
@@ -146,16 +166,16 @@ export const decisionTable: MemoryTable = {
     "subject",
     "superseded_by_id",
   ]),
-  toCandidate: (row) => ({
-    ...base("decision", row),
-    title: text(row["decision"]),
-    body: text(row["rationale"]),
-    tags: jsonStrings(row["tags"]),
-    importance: levelImportance[text(row["impact"])] ?? 5,
-    time: timeOf(row["created_at"]),
-    subject: textOrNull(row["subject"]),
-    supersededById: textOrNull(row["superseded_by_id"]),
-  }),
+  toCandidate: (row) =>
+    candidateOf("decision", row, {
+      title: text(row["decision"]),
+      body: text(row["rationale"]),
+      tags: jsonStrings(row["tags"]),
+      importance: levelImportance[text(row["impact"])] ?? 5,
+      time: timeOf(row["created_at"]),
+      subject: textOrNull(row["subject"]),
+      supersededById: textOrNull(row["superseded_by_id"]),
+    }),
 };
 
 export const insightTable: MemoryTable = {
@@ -165,14 +185,14 @@ export const insightTable: MemoryTable = {
   counted: true,
   longText: ["description"],
   columns: [...common, ...recallColumns, "client_id", "host", "category", "title", "description", "priority", "last_verified_at"],
-  toCandidate: (row) => ({
-    ...base("insight", row),
-    title: text(row["title"]),
-    body: text(row["description"]),
-    tags: [text(row["host"]), text(row["category"])].filter((t) => t !== ""),
-    importance: numberOf(row["priority"], 5),
-    time: timeOf(row["last_verified_at"], row["updated_at"]),
-  }),
+  toCandidate: (row) =>
+    candidateOf("insight", row, {
+      title: text(row["title"]),
+      body: text(row["description"]),
+      tags: [text(row["host"]), text(row["category"])].filter((t) => t !== ""),
+      importance: numberOf(row["priority"], 5),
+      time: timeOf(row["last_verified_at"], row["updated_at"]),
+    }),
 };
 
 export const failurePatternTable: MemoryTable = {
@@ -189,8 +209,7 @@ export const failurePatternTable: MemoryTable = {
   ]),
   toCandidate: (row) => {
     const errorPattern = text(row["error_pattern"]);
-    return {
-      ...base("failure_pattern", row),
+    return candidateOf("failure_pattern", row, {
       title: errorPattern.length > 200 ? `${errorPattern.slice(0, 199)}…` : errorPattern,
       body: text(row["description"]),
       tags: [text(row["host"]), text(row["pattern_type"])].filter((t) => t !== ""),
@@ -199,7 +218,7 @@ export const failurePatternTable: MemoryTable = {
       errorPattern,
       recommendedSolution: text(row["recommended_solution"]),
       occurrenceCount: numberOf(row["occurrence_count"], 1),
-    };
+    });
   },
 };
 
@@ -221,8 +240,7 @@ export const projectStateTable: MemoryTable = {
     const progress = row["progress_percent"] === null || row["progress_percent"] === undefined ? null : numberOf(row["progress_percent"]);
     const keyFiles = jsonStrings(row["key_files"]);
     const title = `Project state${phase ? `: ${phase}` : ""}${progress === null ? "" : ` (${progress}%)`}`;
-    return {
-      ...base("project_state", row),
+    return candidateOf("project_state", row, {
       title,
       body: [text(row["summary"]), keyFiles.length > 0 ? `key files: ${keyFiles.join(", ")}` : ""].filter((t) => t !== "").join(" | "),
       tags: [],
@@ -230,7 +248,7 @@ export const projectStateTable: MemoryTable = {
       time: timeOf(row["updated_at"]),
       nextActions: jsonStrings(row["next_actions"]),
       blockers: jsonStrings(row["blockers"]),
-    };
+    });
   },
 };
 
@@ -239,13 +257,6 @@ export const projectStateTable: MemoryTable = {
  * (a session summary may be many kilobytes). GetMemoryItem reads them whole.
  */
 export const previewChars = 1_200;
-
-/** The SELECT list of a table, long text cut to previewChars unless `whole`. */
-export function selectList(table: MemoryTable, whole: boolean): string {
-  return table.columns
-    .map((column) => (!whole && table.longText.includes(column) ? `SUBSTR(${column}, 1, ${previewChars}) AS ${column}` : column))
-    .join(", ");
-}
 
 /** Every memory table by kind. */
 export const memoryTables: Readonly<Record<MemoryKind, MemoryTable>> = {
@@ -256,3 +267,28 @@ export const memoryTables: Readonly<Record<MemoryKind, MemoryTable>> = {
   insight: insightTable,
   failure_pattern: failurePatternTable,
 };
+
+/** A row of a statement over several memory tables: the table's columns and its kind. */
+export type MemoryRow = StoredRow & { memory_kind?: unknown };
+
+/** Every column of every memory table, once: the columns of a statement that reads several. */
+export const memoryColumns: readonly string[] = [...new Set(Object.values(memoryTables).flatMap((table) => table.columns))];
+
+/**
+ * The SELECT list of a table in a statement over several: its kind, then memoryColumns (NULL
+ * where the table has no such column), long text cut to previewChars unless `whole`.
+ */
+export function memorySelectList(table: MemoryTable, whole: boolean): string {
+  const own = new Set(table.columns);
+  const columns = memoryColumns.map((column) => {
+    if (!own.has(column)) return `NULL AS ${column}`;
+    return !whole && table.longText.includes(column) ? `SUBSTR(${column}, 1, ${previewChars}) AS ${column}` : column;
+  });
+  return [`'${table.kind}' AS memory_kind`, ...columns].join(", ");
+}
+
+/** The table a row of such a statement came from. */
+export function tableOfRow(row: MemoryRow): MemoryTable | undefined {
+  const kind = typeof row.memory_kind === "string" ? row.memory_kind : Buffer.isBuffer(row.memory_kind) ? row.memory_kind.toString() : "";
+  return isMemoryKind(kind) ? memoryTables[kind] : undefined;
+}
