@@ -6,6 +6,16 @@ import { workDetails } from "./20261125000300-WorkDetails";
 import { billing } from "./20261125000400-Billing";
 import { recall } from "./20261126000000-Recall";
 import { recallFullText } from "./20261126000100-RecallFullText";
+import { recallScopeVersions } from "./20261126000200-RecallScopeVersions";
 
 /** The platform's one schema history, oldest first. Every service applies it at start-up. */
-export const migrations: readonly Migration[] = [workCore, auditOutbox, identity, workDetails, billing, recall, recallFullText];
+export const migrations: readonly Migration[] = [
+  workCore,
+  auditOutbox,
+  identity,
+  workDetails,
+  billing,
+  recall,
+  recallFullText,
+  recallScopeVersions,
+];

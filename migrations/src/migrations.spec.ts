@@ -38,6 +38,7 @@ const ownTables = [
   "ingest_parts",
   "ingest_receipts",
   "recall_short_ids",
+  "recall_scope_versions",
 ];
 
 async function tables(db: Database): Promise<string[]> {

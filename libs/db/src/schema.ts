@@ -31,6 +31,10 @@ export class Column {
   default(value: string | number | boolean): Column {
     return new Column({ ...this.spec, defaultValue: value });
   }
+  /** Part of the table's primary key (a natural key; entity tables use col.id()). */
+  primaryKey(): Column {
+    return new Column({ ...this.spec, notNull: true, primaryKey: true });
+  }
 }
 
 const column = (kind: ColumnSpec["kind"], extra: Partial<ColumnSpec> = {}) => new Column({ kind, notNull: false, ...extra });

@@ -1,9 +1,10 @@
 import type { Candidate, MemoryKind, RecallScope } from "./candidate";
 import { sqlPlaceholders } from "@msp/db";
-import type { FullTextHit, FullTextIndex, SearchableKind } from "./fulltext";
+import type { FullTextHit, FullTextIndex } from "./fulltext";
 import type { MemoryRow, MemoryTable } from "./memory-rows";
 import type { ReadRows } from "./read-rows";
-import { memorySelectList, memoryTables, tableOfRow } from "./memory-rows";
+import { isVersionRow, memorySelectList, memoryTables, tableOfRow, versionSelectList } from "./memory-rows";
+import { ScopeCache, scopeVersionKeys, versionStamp } from "./scope-cache";
 import { knownIssueMinOccurrences } from "./supersede";
 
 /** How many rows each source adds at most: enough to fill a budget, few enough to stay fast. */
@@ -43,9 +44,21 @@ interface TableBranches {
  * table), so each walks an index and stops early; never a table scan. The parts share one column
  * list (memoryColumns: a table's missing columns are NULL) and name their kind in `memory_kind`.
  */
-async function selectMemory(read: ReadRows, tables: readonly TableBranches[], whole = false): Promise<MemoryRow[]> {
+async function selectMemory(
+  read: ReadRows,
+  tables: readonly TableBranches[],
+  options: { whole?: boolean; versionsOf?: readonly string[] } = {},
+): Promise<MemoryRow[]> {
   const parts: string[] = [];
   const params: unknown[] = [];
+  const whole = options.whole ?? false;
+  const versionKeys = options.versionsOf ?? [];
+  if (versionKeys.length > 0) {
+    // The scope's versions in the same statement: one consistent read of rows and versions.
+    const select = `SELECT ${versionSelectList()} FROM recall_scope_versions WHERE scope_key IN (${sqlPlaceholders(versionKeys.length)})`;
+    parts.push(read.unionOfLimited ? `(${select})` : `SELECT * FROM (${select}) AS v`);
+    params.push(...versionKeys);
+  }
   for (const { table, branches } of tables) {
     const columns = memorySelectList(table, whole);
     for (const b of branches) {
@@ -171,39 +184,98 @@ const isGlobal = (c: Candidate) => !c.projectId && !c.clientId && !c.repository;
  * The candidates of a recall: the project's state, recent contexts, snippets and decisions of the
  * project (or repository) and client, the client's and host's insights and known issues, pinned
  * items of the scope and pinned global ones, and what full-text search finds for the query.
- * Global items come only pinned (or, with a scope, as known issues the query names).
+ * Global items come only pinned (or, with a scope, as known issues the query names). The scope's
+ * part comes from `cache` while its versions have not moved; the search runs meanwhile.
  */
 export async function gatherCandidates(
   read: ReadRows,
   fullText: FullTextIndex,
-  request: { scope: RecallScope; query: string; limits?: GatherLimits },
+  request: { scope: RecallScope; query: string; limits?: GatherLimits; cache?: ScopeCache | undefined },
 ): Promise<Candidate[]> {
   const { scope, query } = request;
   const limits = request.limits ?? defaultGatherLimits;
-  const hits: FullTextHit[] = query.trim()
-    ? await fullText.search(
-        query,
-        {
-          ...(scope.projectId ? { projectId: scope.projectId } : {}),
-          ...(scope.clientId ? { clientId: scope.clientId } : {}),
-          ...(scope.repository ? { repository: scope.repository } : {}),
-          includeGlobal: true,
-        },
-        limits.fullText,
-      )
-    : [];
-  const relevance = new Map(hits.map((hit) => [`${hit.kind}:${hit.id}`, hit.relevance]));
-  const idsOf = (kind: SearchableKind) => hits.filter((hit) => hit.kind === kind).map((hit) => hit.id);
+  const search = (): Promise<FullTextHit[]> =>
+    fullText.search(
+      query,
+      {
+        ...(scope.projectId ? { projectId: scope.projectId } : {}),
+        ...(scope.clientId ? { clientId: scope.clientId } : {}),
+        ...(scope.repository ? { repository: scope.repository } : {}),
+        includeGlobal: true,
+      },
+      limits.fullText,
+    );
+  const [scoped, hits] = await Promise.all([
+    scopedCandidates(read, scope, limits, limits === defaultGatherLimits ? request.cache : undefined),
+    query.trim() ? search() : Promise.resolve([]),
+  ]);
+  if (hits.length === 0) return [...scoped];
 
+  // Hits the scope's reads did not bring, by id; each hit gets its relevance (cached candidates are copied, never changed).
+  const keyOf = (item: { kind: string; id: string }) => `${item.kind}:${item.id}`;
+  const relevance = new Map(hits.map((hit) => [keyOf(hit), hit.relevance]));
+  const inScope = new Set(scoped.map(keyOf));
+  const missing = hits.filter((hit) => !inScope.has(keyOf(hit)));
+  const searchable = [...new Set(missing.map((hit) => hit.kind))];
+  const hitRows =
+    missing.length === 0
+      ? []
+      : await selectMemory(
+          read,
+          searchable.map((kind) => ({
+            table: memoryTables[kind],
+            branches: byIds(missing.filter((h) => h.kind === kind).map((h) => h.id)),
+          })),
+        );
+  return [
+    ...scoped.map((c) => {
+      const r = relevance.get(keyOf(c));
+      return r === undefined ? c : { ...c, textRelevance: r };
+    }),
+    ...candidatesOf(hitRows, scope).map((c) => ({ ...c, textRelevance: relevance.get(keyOf(c)) ?? 0 })),
+  ];
+}
+
+/**
+ * The scope's candidates (no full-text hits): from the cache while the scope's versions are
+ * those they were read at, else read with the versions in one statement and cached.
+ */
+async function scopedCandidates(
+  read: ReadRows,
+  scope: RecallScope,
+  limits: GatherLimits,
+  cache: ScopeCache | undefined,
+): Promise<readonly Candidate[]> {
   const kinds = Object.keys(memoryTables) as MemoryKind[];
-  const rows = await selectMemory(
-    read,
-    kinds.map((kind) => ({
-      table: memoryTables[kind],
-      branches: branchesOf(kind, scope, limits, kind === "project_state" ? [] : idsOf(kind)),
-    })),
-  );
+  const tables = kinds.map((kind) => ({ table: memoryTables[kind], branches: branchesOf(kind, scope, limits, []) }));
+  if (!cache) return candidatesOf(await selectMemory(read, tables), scope);
 
+  const key = ScopeCache.keyOf(scope);
+  const versionKeys = scopeVersionKeys(scope);
+  const cached = cache.get(key);
+  if (cached) {
+    const versions = await read<{ scope_key: string; version: unknown }>(
+      `SELECT scope_key, version FROM recall_scope_versions WHERE scope_key IN (${sqlPlaceholders(versionKeys.length)})`,
+      versionKeys,
+    );
+    if (versionStamp(versions.map((row) => ({ key: row.scope_key, version: row.version }))) === cached.stamp) return cached.candidates;
+  }
+  const rows = await selectMemory(read, tables, { versionsOf: versionKeys });
+  const candidates = candidatesOf(rows, scope);
+  cache.set(
+    key,
+    versionStamp(rows.filter(isVersionRow).map((row) => ({ key: String(row["id"]), version: row["recall_count"] }))),
+    candidates,
+  );
+  return candidates;
+}
+
+/**
+ * Rows as candidates: each item once, global items only when pinned (or as known issues with a
+ * scope), and one project state, the project's own (known by id) before the one kept under its
+ * repository, first.
+ */
+function candidatesOf(rows: readonly MemoryRow[], scope: RecallScope): Candidate[] {
   const seen = new Set<string>();
   const candidates: Candidate[] = [];
   const emptyScope = isEmptyScope(scope);
@@ -216,8 +288,6 @@ export async function gatherCandidates(
     if (seen.has(key)) continue;
     if (isGlobal(candidate) && !candidate.pinned && (emptyScope || table.kind !== "failure_pattern")) continue;
     seen.add(key);
-    candidate.textRelevance = relevance.get(key) ?? 0;
-    // One project state: the project's own (known by id) wins over the one kept under its repository before.
     if (table.kind === "project_state") {
       if (!state || (scope.projectId && candidate.projectId === scope.projectId && state.projectId !== scope.projectId)) state = candidate;
       continue;
@@ -237,7 +307,7 @@ export async function candidatesById(read: ReadRows, items: readonly { kind: Mem
       table: memoryTables[kind],
       branches: byIds(items.filter((item) => item.kind === kind).map((item) => item.id)),
     })),
-    true,
+    { whole: true },
   );
   return rows.flatMap((row) => tableOfRow(row)?.toCandidate(row) ?? []);
 }

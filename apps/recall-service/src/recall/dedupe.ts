@@ -1,6 +1,10 @@
 import type { ScoredCandidate } from "./score";
 import { byScore } from "./score";
+import type { Candidate } from "./candidate";
+import { memoizedPerObject } from "./memo";
 import { isSimilarWordSet, titleWords } from "./terms";
+
+const titleWordsOf = memoizedPerObject((candidate: Candidate) => titleWords(candidate.title));
 
 /** Titles sharing this share of their words (Jaccard) say the same thing. */
 export const nearDuplicateTitleSimilarity = 0.8;
@@ -21,7 +25,7 @@ export function dedupe(scored: readonly ScoredCandidate[]): ScoredCandidate[] {
     const { candidate } = item;
     const hash = candidate.contentHash ? candidate.contentHash.toLowerCase() : null;
     if (hash && hashes.has(hash)) continue;
-    const words = candidate.kind === "project_state" ? null : titleWords(candidate.title);
+    const words = candidate.kind === "project_state" ? null : titleWordsOf(candidate);
     if (words && sharingTitles(words, titlesWith).some((i) => isSimilarWordSet(words, keptTitles[i]!, nearDuplicateTitleSimilarity)))
       continue;
     if (hash) hashes.add(hash);

@@ -1,4 +1,5 @@
 import type { Candidate } from "./candidate";
+import { memoizedPerObject } from "./memo";
 import { isKnownIssue } from "./supersede";
 
 /** The longest line of one item: room for several items even in a small budget. */
@@ -40,7 +41,7 @@ export function itemTag(candidate: Candidate, shortId: string): string {
 }
 
 /** The words after the tag: `<title>: <summary>`, or `known issue: <error> -> fix: <solution>`. */
-export function itemText(candidate: Candidate): string {
+export const itemText = memoizedPerObject((candidate: Candidate): string => {
   if (isKnownIssue(candidate)) {
     const error = oneLine(candidate.errorPattern || candidate.title);
     return `known issue: ${error} -> fix: ${oneLine(candidate.recommendedSolution ?? "")}`;
@@ -52,7 +53,7 @@ export function itemText(candidate: Candidate): string {
   if (!body) return title;
   if (!title) return body;
   return /[.:;!?…]$/.test(title) ? `${title} ${body}` : `${title}: ${body}`;
-}
+});
 
 /** The one dense line of an item, at most `max` characters. */
 export function itemLine(candidate: Candidate, shortId: string, max: number): string {

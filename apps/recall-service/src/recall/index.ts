@@ -11,6 +11,7 @@ import { createRowReader } from "./read-rows";
 import type { RecallEngine } from "./recall";
 import { recall } from "./recall";
 import type { RecallSettings } from "./settings";
+import { ScopeCache } from "./scope-cache";
 import { createLineTokenCounter } from "./token-count";
 import { recallSettingsFromEnv } from "./settings";
 
@@ -29,11 +30,13 @@ export interface RecallDeps {
 /** MemoryService's Recall, GetMemoryItem and MarkUseful, over one engine. */
 export function recallMethods(deps: RecallDeps): Pick<Handlers<typeof MemoryServiceService>, "recall" | "getMemoryItem" | "markUseful"> {
   const read = createRowReader(deps.db);
+  const settings = deps.settings ?? recallSettingsFromEnv({});
   const engine: RecallEngine = {
     db: deps.db,
     read,
     logger: deps.logger,
-    settings: deps.settings ?? recallSettingsFromEnv({}),
+    settings,
+    cache: settings.cacheMiB > 0 ? new ScopeCache(settings.cacheMiB * 1024 * 1024) : undefined,
     fullText: deps.fullText ?? createFullTextIndex(deps.db, read),
     now: deps.now ?? (() => new Date()),
     countTokens,

@@ -287,6 +287,23 @@ export function memorySelectList(table: MemoryTable, whole: boolean): string {
   return [`'${table.kind}' AS memory_kind`, ...columns].join(", ");
 }
 
+/** The kind of the rows of recall_scope_versions read along with memory rows (see versionSelectList). */
+const versionKind = "scope_version";
+
+/**
+ * The SELECT list of recall_scope_versions in a statement over memory tables: its key as `id`
+ * and its version as `recall_count`, every other column NULL.
+ */
+export function versionSelectList(): string {
+  const columns = memoryColumns.map((column) =>
+    column === "id" ? "scope_key AS id" : column === "recall_count" ? "version AS recall_count" : `NULL AS ${column}`,
+  );
+  return [`'${versionKind}' AS memory_kind`, ...columns].join(", ");
+}
+
+/** Whether a row of such a statement is a scope version. */
+export const isVersionRow = (row: MemoryRow): boolean => text(row.memory_kind) === versionKind;
+
 /** The table a row of such a statement came from. */
 export function tableOfRow(row: MemoryRow): MemoryTable | undefined {
   const kind = typeof row.memory_kind === "string" ? row.memory_kind : Buffer.isBuffer(row.memory_kind) ? row.memory_kind.toString() : "";

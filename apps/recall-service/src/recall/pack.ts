@@ -1,7 +1,7 @@
 import { footerLine, itemLine, maxItemLineChars, maxStateLineChars, minUsefulLineChars, stateDetailLines, trimTo } from "./format";
 import type { ScoredCandidate } from "./score";
 import { byScore } from "./score";
-import { shortIdLength, shortIdOf } from "./short-id";
+import { shortIdLength, shortIdOfCandidate } from "./short-id";
 
 /** What a hook injects when the caller names no budget. */
 export const defaultBudgetChars = 8_000;
@@ -88,7 +88,7 @@ function render(header: string, entries: readonly Entry[]): string {
 /** The item's lines as they fit in what is left of the budget, or null when it does not fit usefully. */
 function fitEntry(scored: ScoredCandidate, room: Room): Entry | null {
   const { candidate } = scored;
-  const shortId = shortIdOf(candidate.kind, candidate.id);
+  const shortId = shortIdOfCandidate(candidate);
   if (candidate.kind !== "project_state") {
     const line = room.take(itemLine(candidate, shortId, maxItemLineChars));
     return line === null ? null : { item: packedItem(scored, shortId, line), lines: [line] };

@@ -2,7 +2,7 @@ import type { Candidate } from "./candidate";
 import { dedupe } from "./dedupe";
 import type { ScoredCandidate, ScoringContext } from "./score";
 import { scoreCandidate, tagOverlapOf } from "./score";
-import { shortIdOf } from "./short-id";
+import { shortIdOfCandidate } from "./short-id";
 import { supersede } from "./supersede";
 import { termsOf } from "./terms";
 
@@ -21,7 +21,7 @@ export function rankCandidates(
     .map((c) =>
       context.queryTerms.size === 0 || c.textRelevance > 0 ? c : { ...c, textRelevance: localTextRelevance(c, context.queryTerms) },
     )
-    .filter((c) => (excludeShortIds.size === 0 || !excludeShortIds.has(shortIdOf(c.kind, c.id))) && matchesQuery(c, context.queryTerms));
+    .filter((c) => (excludeShortIds.size === 0 || !excludeShortIds.has(shortIdOfCandidate(c))) && matchesQuery(c, context.queryTerms));
   return dedupe(supersede(wanted).map((candidate) => scoreCandidate(candidate, context)));
 }
 

@@ -13,6 +13,7 @@ import { rankCandidates } from "./rank";
 import { parseRecallRequest } from "./recall-request";
 import { scoringContext } from "./score";
 import type { ReadRows } from "./read-rows";
+import type { ScopeCache } from "./scope-cache";
 import type { RecallSettings } from "./settings";
 
 /** What a recall needs: the database (and its fast read path), its full-text index, the settings, a clock and a tokenizer. */
@@ -28,6 +29,8 @@ export interface RecallEngine {
   /** The same counts by line, remembered: for text_tokens of character-budget recalls. */
   countLineTokens: TextMeasure;
   ledger: RecallLedger;
+  /** Candidates of recently recalled scopes (none: every recall reads them). */
+  cache?: ScopeCache | undefined;
 }
 
 /**
@@ -38,7 +41,7 @@ export interface RecallEngine {
 export async function recall(engine: RecallEngine, request: RecallRequest): Promise<RecallResponse> {
   const plan = parseRecallRequest(request);
   const now = engine.now();
-  const candidates = await gatherCandidates(engine.read, engine.fullText, { scope: plan.scope, query: plan.query });
+  const candidates = await gatherCandidates(engine.read, engine.fullText, { scope: plan.scope, query: plan.query, cache: engine.cache });
   const context = scoringContext(plan.scope, plan.query, now, { halfLifeDays: engine.settings.halfLifeDays });
   const ranked = rankCandidates(candidates, context, plan.excludeShortIds);
   const packed = pack(ranked, {

@@ -1,4 +1,5 @@
 import type { Candidate, RecallScope } from "./candidate";
+import { memoizedPerObject } from "./memo";
 import { termsOf } from "./terms";
 
 /** How much each signal weighs before decay; they sum to 1 so a perfect fresh item scores 1. */
@@ -91,15 +92,18 @@ export function scopeMatchOf(candidate: Pick<Candidate, "projectId" | "clientId"
  */
 export function tagOverlapOf(tags: readonly string[], terms: ReadonlySet<string>): number {
   if (tags.length === 0 || terms.size === 0) return 0;
-  const normalized = [...new Set(tags.map((tag) => tag.trim().toLowerCase()).filter((tag) => tag.length > 0))];
+  const normalized = tagWordsOf(tags);
   if (normalized.length === 0) return 0;
-  const matches = normalized.filter((tag) => {
-    if (terms.has(tag)) return true;
-    const words = termsOf(tag);
-    return words.length > 0 && words.every((word) => terms.has(word));
-  }).length;
+  const matches = normalized.filter(
+    ({ tag, words }) => terms.has(tag) || (words.length > 0 && words.every((word) => terms.has(word))),
+  ).length;
   return Math.min(1, matches / Math.min(normalized.length, terms.size));
 }
+
+/** A candidate's distinct tags, trimmed and lower-cased, each with its words (remembered per tag list). */
+const tagWordsOf = memoizedPerObject((tags: readonly string[]) =>
+  [...new Set(tags.map((tag) => tag.trim().toLowerCase()).filter((tag) => tag.length > 0))].map((tag) => ({ tag, words: termsOf(tag) })),
+);
 
 /** `0.5 ^ (age / half-life)`; pinned items and items from the future do not decay. */
 export function decayOf(time: Date, now: Date, halfLifeDays: number, pinned: boolean): number {

@@ -1,14 +1,17 @@
 import { recallSettingsFromEnv } from "./settings";
 
 describe("recallSettingsFromEnv", () => {
-  it("defaults the half-life to 30 days and reads RECALL_HALF_LIFE_DAYS", () => {
-    expect(recallSettingsFromEnv({})).toEqual({ halfLifeDays: 30 });
-    expect(recallSettingsFromEnv({ RECALL_HALF_LIFE_DAYS: " 7.5 " })).toEqual({ halfLifeDays: 7.5 });
+  it("defaults the half-life to 30 days and the scope cache to 64 MiB, and reads both from the environment", () => {
+    expect(recallSettingsFromEnv({})).toEqual({ halfLifeDays: 30, cacheMiB: 64 });
+    expect(recallSettingsFromEnv({ RECALL_HALF_LIFE_DAYS: " 7.5 ", RECALL_CACHE_MB: "0" })).toEqual({ halfLifeDays: 7.5, cacheMiB: 0 });
   });
 
-  it("refuses a value that is not a sensible number of days, naming the variable", () => {
+  it("refuses a value that is not a sensible number, naming the variable", () => {
     for (const bad of ["abc", "0", "-3", "100000", "Infinity"]) {
       expect(() => recallSettingsFromEnv({ RECALL_HALF_LIFE_DAYS: bad })).toThrow(/RECALL_HALF_LIFE_DAYS/);
+    }
+    for (const bad of ["lots", "-1", "5000", "NaN"]) {
+      expect(() => recallSettingsFromEnv({ RECALL_CACHE_MB: bad })).toThrow(/RECALL_CACHE_MB/);
     }
   });
 });

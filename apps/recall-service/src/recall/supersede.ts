@@ -1,4 +1,5 @@
 import type { Candidate } from "./candidate";
+import { memoizedPerObject } from "./memo";
 import { normalizeSubject } from "./terms";
 
 /** A failure pattern becomes a "known issue -> fix" once seen this often with a fix that worked. */
@@ -37,11 +38,11 @@ export function supersede(candidates: readonly Candidate[]): Candidate[] {
 }
 
 /** Decisions with a subject compete within their project (decisions without one never do). */
-function subjectKey(candidate: Candidate): string | null {
+const subjectKey = memoizedPerObject((candidate: Candidate): string | null => {
   if (candidate.kind !== "decision" || !candidate.subject) return null;
   const subject = normalizeSubject(candidate.subject);
   return subject ? `${candidate.projectId ?? ""}\u0000${subject}` : null;
-}
+});
 
 /** The later decision wins; at the same instant, the larger (time-ordered UUIDv7) id. */
 function isNewer(a: Candidate, b: Candidate): boolean {
