@@ -4,6 +4,7 @@ import type { ScoredCandidate, ScoringContext } from "./score";
 import { scoreCandidate, tagOverlapOf } from "./score";
 import { shortIdOfCandidate } from "./short-id";
 import { supersede } from "./supersede";
+import { memoizedPerObject } from "./memo";
 import { termsOf } from "./terms";
 
 /**
@@ -35,12 +36,17 @@ export const localMatchWeight = 0.8;
  */
 export function localTextRelevance(candidate: Candidate, queryTerms: ReadonlySet<string>): number {
   if (queryTerms.size === 0) return 0;
-  const heading = new Set(termsOf(`${candidate.title} ${candidate.tags.join(" ")}`));
-  const text = new Set(termsOf(candidate.body));
+  const { heading, text } = wordsOf(candidate);
   let found = 0;
   for (const term of queryTerms) found += heading.has(term) ? 1 : text.has(term) ? 0.6 : 0;
   return (found / queryTerms.size) * localMatchWeight;
 }
+
+/** The words of a candidate's title and tags, and of its text (remembered per candidate). */
+const wordsOf = memoizedPerObject((candidate: Candidate) => ({
+  heading: new Set(termsOf(`${candidate.title} ${candidate.tags.join(" ")}`)),
+  text: new Set(termsOf(candidate.body)),
+}));
 
 /** Without a query everything in scope matches; with one, a full-text hit or a tag the query names. */
 export function matchesQuery(candidate: Candidate, queryTerms: ReadonlySet<string>): boolean {
