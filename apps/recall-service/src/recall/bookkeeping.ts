@@ -103,7 +103,7 @@ export class RecallLedger {
   constructor(
     private readonly db: Database,
     private readonly onError: (error: unknown) => void,
-    private readonly delayMs = 200,
+    private readonly delayMs = 1_000,
   ) {}
 
   /** Notes items shown by a recall at `at`. */

@@ -237,8 +237,18 @@ export async function gatherCandidates(
 }
 
 /**
+ * The scope's reads in two statements run side by side (MariaDB runs a statement on one core),
+ * the tables split so each costs about the same.
+ */
+const readGroups: readonly (readonly MemoryKind[])[] = [
+  ["project_state", "context", "decision"],
+  ["snippet", "insight", "failure_pattern"],
+];
+
+/**
  * The scope's candidates (no full-text hits): from the cache while the scope's versions are
- * those they were read at, else read with the versions in one statement and cached.
+ * those they were read at, else read (each statement with the versions, in one consistent read)
+ * and cached when both statements saw the same versions: no change reached the scope between them.
  */
 async function scopedCandidates(
   read: ReadRows,
@@ -246,13 +256,11 @@ async function scopedCandidates(
   limits: GatherLimits,
   cache: ScopeCache | undefined,
 ): Promise<readonly Candidate[]> {
-  const kinds = Object.keys(memoryTables) as MemoryKind[];
-  const tables = kinds.map((kind) => ({ table: memoryTables[kind], branches: branchesOf(kind, scope, limits, []) }));
-  if (!cache) return candidatesOf(await selectMemory(read, tables), scope);
-
-  const key = ScopeCache.keyOf(scope);
+  const tablesOf = (kinds: readonly MemoryKind[]) =>
+    kinds.map((kind) => ({ table: memoryTables[kind], branches: branchesOf(kind, scope, limits, []) }));
   const versionKeys = scopeVersionKeys(scope);
-  const cached = cache.get(key);
+  const key = ScopeCache.keyOf(scope);
+  const cached = cache?.get(key);
   if (cached) {
     const versions = await read<{ scope_key: string; version: unknown }>(
       `SELECT scope_key, version FROM recall_scope_versions WHERE scope_key IN (${sqlPlaceholders(versionKeys.length)})`,
@@ -260,13 +268,13 @@ async function scopedCandidates(
     );
     if (versionStamp(versions.map((row) => ({ key: row.scope_key, version: row.version }))) === cached.stamp) return cached.candidates;
   }
-  const rows = await selectMemory(read, tables, { versionsOf: versionKeys });
-  const candidates = candidatesOf(rows, scope);
-  cache.set(
-    key,
-    versionStamp(rows.filter(isVersionRow).map((row) => ({ key: String(row["id"]), version: row["recall_count"] }))),
-    candidates,
+  const reads = await Promise.all(readGroups.map((kinds) => selectMemory(read, tablesOf(kinds), { versionsOf: cache ? versionKeys : [] })));
+  const candidates = candidatesOf(reads.flat(), scope);
+  const stamps = new Set(
+    reads.map((rows) => versionStamp(rows.filter(isVersionRow).map((row) => ({ key: String(row["id"]), version: row["recall_count"] })))),
   );
+  const [stamp] = stamps;
+  if (cache && stamps.size === 1 && stamp !== undefined) cache.set(key, stamp, candidates);
   return candidates;
 }
 

@@ -1,6 +1,7 @@
 import type { Candidate } from "./candidate";
-import { dedupe } from "./dedupe";
+import { dedupe, nearDuplicateTitleSimilarity, similarityPrefix } from "./dedupe";
 import { scoreCandidate, scoringContext } from "./score";
+import { isSimilarWordSet, titleWords } from "./terms";
 import { makeCandidate, seededRandom, testNow } from "./testing";
 
 const context = scoringContext({ projectId: "project-1", clientId: "client-1" }, "", testNow);
@@ -52,5 +53,37 @@ describe("dedupe", () => {
       expect(kept.filter((s) => s.candidate.title.startsWith("Renew")).length).toBeLessThanOrEqual(1);
       for (let i = 1; i < kept.length; i++) expect(kept[i - 1]!.score).toBeGreaterThanOrEqual(kept[i]!.score);
     }
+  });
+
+  it("finds every near-identical pair that comparing all pairs finds (prefix filtering loses none)", () => {
+    const random = seededRandom(11);
+    const vocabulary = ["nginx", "proxy", "cert", "renew", "web01", "web02", "backup", "job", "dns", "vpn", "user", "reset", "a1", "b2"];
+    for (let round = 0; round < 300; round++) {
+      const candidates = Array.from({ length: 2 + Math.floor(random() * 40) }, () =>
+        makeCandidate({
+          title: Array.from({ length: 1 + Math.floor(random() * 9) }, () => vocabulary[Math.floor(random() * vocabulary.length)]).join(" "),
+          importance: Math.floor(random() * 11),
+        }),
+      );
+      // What comparing each item with every item kept before it keeps.
+      const everyPair: Candidate[] = [];
+      for (const item of [...scored(candidates)].sort(
+        (a, b) => b.score - a.score || Number(b.candidate.time) - Number(a.candidate.time) || (a.candidate.id < b.candidate.id ? -1 : 1),
+      )) {
+        const words = titleWords(item.candidate.title);
+        if (everyPair.some((k) => isSimilarWordSet(words, titleWords(k.title), nearDuplicateTitleSimilarity))) continue;
+        everyPair.push(item.candidate);
+      }
+      expect(dedupe(scored(candidates)).map((s) => s.candidate)).toEqual(everyPair);
+    }
+  });
+
+  it("takes the prefix that similarity needs, longer where t * |s| is whole", () => {
+    const set = (n: number) => new Set(Array.from({ length: n }, (_, i) => `w${String(i).padStart(2, "0")}`));
+    expect(similarityPrefix(set(6), 0.8)).toEqual(["w00", "w01"]);
+    expect(similarityPrefix(set(5), 0.8)).toEqual(["w00", "w01"]);
+    expect(similarityPrefix(set(3), 0.8)).toEqual(["w00"]);
+    expect(similarityPrefix(set(1), 0.8)).toEqual(["w00"]);
+    expect(similarityPrefix(new Set(["b", "a"]), 0.8)).toEqual(["a"]);
   });
 });
