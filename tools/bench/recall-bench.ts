@@ -5,8 +5,10 @@
 // the database and calls Recall over gRPC, scoped to a random project, with and without query
 // text: one call at a time for latency, then from 16 callers for throughput.
 //   npx tsx tools/bench/recall-bench.ts [--db sqlite|mariadb] [--contexts 100000] [--snippets 100000]
-//     [--projects 500] [--calls 1000] [--callers 16] [--seconds 10] [--reuse]
+//     [--projects 500] [--calls 1000] [--callers 16] [--seconds 10] [--reuse] [--cache-mb N]
 //   --reuse keeps the seeded database for the next run (and uses one left by a run before).
+//   --cache-mb sets the recall service's scope cache (RECALL_CACHE_MB; 0: every recall reads its
+//   scope, as the first recall of a scope since it changed does).
 //   MariaDB: MSP_BENCH_MARIADB_URL (default mariadb://root@127.0.0.1:3306/msp_recall_bench, recreated, dropped after).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -34,6 +36,7 @@ const { values: args } = parseArgs({
     callers: { type: "string", default: "16" },
     seconds: { type: "string", default: "10" },
     reuse: { type: "boolean", default: false },
+    "cache-mb": { type: "string" },
   },
 });
 
@@ -126,14 +129,17 @@ async function main(): Promise<void> {
   if (dialect === "mariadb") await reportBufferPool(db);
   await db.close();
 
-  // The platform as `npm start` runs it: the recall service is its own process.
+  // The platform as `npm start` runs it: the recall service is its own process (and inherits this environment).
+  if (args["cache-mb"] !== undefined) process.env["RECALL_CACHE_MB"] = args["cache-mb"];
   const platform = await startPlatform({ database: config });
   try {
     const metadata = new Metadata();
     const client = new MemoryServiceClient(platform.recallAddress, credentials.createInsecure());
     const calls = Number(args.calls);
-    const pickProject = () => seed.projects[Math.floor(Math.random() * seed.projects.length)]!;
-    const request = (query: string, scoped = true) => {
+    const anyProject = () => seed.projects[Math.floor(Math.random() * seed.projects.length)]!;
+    // A few projects recalled again and again: their scope is in the cache and unchanged.
+    const recentProject = () => seed.projects[Math.floor(Math.random() * Math.min(20, seed.projects.length))]!;
+    const request = (query: string, scoped = true, pickProject = anyProject) => {
       const project = pickProject();
       return RecallRequest.fromPartial({
         scope: Scope.fromPartial(
@@ -149,11 +155,16 @@ async function main(): Promise<void> {
         query,
       });
     };
-    const scenarios: { name: string; query: () => string; scoped?: false }[] = [
+    const scenarios: { name: string; query: () => string; scoped?: false; pick?: () => (typeof seed.projects)[number]; load?: true }[] = [
       // The floor: the same RPC reading almost nothing (pinned global items only).
       { name: "floor: empty scope (pinned global items)", query: () => "", scoped: false },
-      { name: "SessionStart: project scope, no query", query: () => "" },
-      { name: "UserPromptSubmit: project scope + 3-word query", query: () => `${benchWord()} ${benchWord()} ${benchWord()}` },
+      { name: "SessionStart: project scope, no query", query: () => "", load: true },
+      { name: "SessionStart: one of 20 projects recalled before", query: () => "", pick: recentProject },
+      {
+        name: "UserPromptSubmit: project scope + 3-word query",
+        query: () => `${benchWord()} ${benchWord()} ${benchWord()}`,
+        load: true,
+      },
       {
         name: "project scope + 12-word prompt",
         query: () => `why does the ${Array.from({ length: 12 }, benchWord).join(" ")} keep failing?`,
@@ -162,13 +173,13 @@ async function main(): Promise<void> {
     const lines: string[] = [];
     for (const scenario of scenarios) {
       metadata.set("authorization", `Bearer ${await platform.login()}`); // a fresh token: a scenario may outlast one
-      for (let i = 0; i < 50; i++) await call(client, "recall", request(scenario.query(), scenario.scoped), metadata); // warm-up
+      for (let i = 0; i < 50; i++) await call(client, "recall", request(scenario.query(), scenario.scoped, scenario.pick), metadata); // warm-up
       const samples: number[] = [];
       let chars = 0;
       let items = 0;
       for (let i = 0; i < calls; i++) {
         const started = performance.now();
-        const answer = await call(client, "recall", request(scenario.query(), scenario.scoped), metadata);
+        const answer = await call(client, "recall", request(scenario.query(), scenario.scoped, scenario.pick), metadata);
         samples.push(performance.now() - started);
         chars += answer.textChars;
         items += answer.items.length;
@@ -181,7 +192,7 @@ async function main(): Promise<void> {
     // Throughput: many callers at once, each call as above.
     const callers = Number(args.callers);
     const loads: string[] = [];
-    for (const scenario of scenarios.slice(1, 3)) {
+    for (const scenario of scenarios.filter((s) => s.load)) {
       metadata.set("authorization", `Bearer ${await platform.login()}`);
       const load = await runLoad(() => call(client, "recall", request(scenario.query()), metadata), callers, Number(args.seconds));
       const line = `| ${dialect} | ${scenario.name} | ${callers} | ${Math.round(load.perSecond)} | ${ms(load.p50)} | ${ms(load.p95)} | ${ms(load.p99)} | ${load.errors} |`;
