@@ -3,7 +3,7 @@ import { sqlPlaceholders } from "@msp/db";
 import type { FullTextHit, FullTextIndex } from "./fulltext";
 import type { MemoryRow, MemoryTable } from "./memory-rows";
 import type { ReadRows } from "./read-rows";
-import { isVersionRow, memorySelectList, memoryTables, tableOfRow, versionSelectList } from "./memory-rows";
+import { isVersionRow, memoryColumnsOf, memorySelectList, memoryTables, tableOfRow, versionSelectList } from "./memory-rows";
 import { ScopeCache, scopeVersionKeys, versionStamp } from "./scope-cache";
 import { knownIssueMinOccurrences } from "./supersede";
 
@@ -42,7 +42,7 @@ interface TableBranches {
  * server each statement costs a socket write and a result set). Each branch has its own ORDER BY
  * and LIMIT (a parenthesized part of the UNION where the database takes it, else a derived
  * table), so each walks an index and stops early; never a table scan. The parts share one column
- * list (memoryColumns: a table's missing columns are NULL) and name their kind in `memory_kind`.
+ * list (memoryColumnsOf: a table's missing columns are NULL) and name their kind in `memory_kind`.
  */
 async function selectMemory(
   read: ReadRows,
@@ -53,17 +53,19 @@ async function selectMemory(
   const params: unknown[] = [];
   const whole = options.whole ?? false;
   const versionKeys = options.versionsOf ?? [];
+  const columns = memoryColumnsOf(tables.map((t) => t.table));
   if (versionKeys.length > 0) {
     // The scope's versions in the same statement: one consistent read of rows and versions.
-    const select = `SELECT ${versionSelectList()} FROM recall_scope_versions WHERE scope_key IN (${sqlPlaceholders(versionKeys.length)})`;
+    for (const needed of ["id", "recall_count"]) if (!columns.includes(needed)) columns.push(needed);
+    const select = `SELECT ${versionSelectList(columns)} FROM recall_scope_versions WHERE scope_key IN (${sqlPlaceholders(versionKeys.length)})`;
     parts.push(read.unionOfLimited ? `(${select})` : `SELECT * FROM (${select}) AS v`);
     params.push(...versionKeys);
   }
   for (const { table, branches } of tables) {
-    const columns = memorySelectList(table, whole);
+    const list = memorySelectList(table, columns, whole);
     for (const b of branches) {
       if (b.limit <= 0) continue;
-      const select = `SELECT ${columns} FROM ${table.table} WHERE ${b.where}${b.order ? ` ORDER BY ${b.order}` : ""} LIMIT ${Math.floor(b.limit)}`;
+      const select = `SELECT ${list} FROM ${table.table} WHERE ${b.where}${b.order ? ` ORDER BY ${b.order}` : ""} LIMIT ${Math.floor(b.limit)}`;
       parts.push(read.unionOfLimited ? `(${select})` : `SELECT * FROM (${select}) AS b${parts.length}`);
       params.push(...b.params);
     }

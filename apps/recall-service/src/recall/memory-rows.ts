@@ -271,20 +271,26 @@ export const memoryTables: Readonly<Record<MemoryKind, MemoryTable>> = {
 /** A row of a statement over several memory tables: the table's columns and its kind. */
 export type MemoryRow = StoredRow & { memory_kind?: unknown };
 
-/** Every column of every memory table, once: the columns of a statement that reads several. */
-export const memoryColumns: readonly string[] = [...new Set(Object.values(memoryTables).flatMap((table) => table.columns))];
+/**
+ * The columns of a statement that reads several memory tables: every column of each, once (a
+ * table's part gives NULL for the columns it lacks). Only the statement's own tables count: each
+ * column more is work for every row MariaDB sends.
+ */
+export function memoryColumnsOf(tables: readonly MemoryTable[]): string[] {
+  return [...new Set(tables.flatMap((table) => table.columns))];
+}
 
 /**
- * The SELECT list of a table in a statement over several: its kind, then memoryColumns (NULL
- * where the table has no such column), long text cut to previewChars unless `whole`.
+ * The SELECT list of a table in a statement over several: its kind, then `columns` (NULL where
+ * the table has no such column), long text cut to previewChars unless `whole`.
  */
-export function memorySelectList(table: MemoryTable, whole: boolean): string {
+export function memorySelectList(table: MemoryTable, columns: readonly string[], whole: boolean): string {
   const own = new Set(table.columns);
-  const columns = memoryColumns.map((column) => {
+  const list = columns.map((column) => {
     if (!own.has(column)) return `NULL AS ${column}`;
     return !whole && table.longText.includes(column) ? `SUBSTR(${column}, 1, ${previewChars}) AS ${column}` : column;
   });
-  return [`'${table.kind}' AS memory_kind`, ...columns].join(", ");
+  return [`'${table.kind}' AS memory_kind`, ...list].join(", ");
 }
 
 /** The kind of the rows of recall_scope_versions read along with memory rows (see versionSelectList). */
@@ -292,13 +298,13 @@ const versionKind = "scope_version";
 
 /**
  * The SELECT list of recall_scope_versions in a statement over memory tables: its key as `id`
- * and its version as `recall_count`, every other column NULL.
+ * and its version as `recall_count` (`columns` must have both), every other column NULL.
  */
-export function versionSelectList(): string {
-  const columns = memoryColumns.map((column) =>
+export function versionSelectList(columns: readonly string[]): string {
+  const list = columns.map((column) =>
     column === "id" ? "scope_key AS id" : column === "recall_count" ? "version AS recall_count" : `NULL AS ${column}`,
   );
-  return [`'${versionKind}' AS memory_kind`, ...columns].join(", ");
+  return [`'${versionKind}' AS memory_kind`, ...list].join(", ");
 }
 
 /** Whether a row of such a statement is a scope version. */
