@@ -1,3 +1,5 @@
+import type { Memo } from "./memo";
+
 /** The six kinds of memory recall can return, as the contract names them. */
 export const memoryKinds = ["project_state", "context", "snippet", "decision", "insight", "failure_pattern"] as const;
 export type MemoryKind = (typeof memoryKinds)[number];
@@ -47,6 +49,8 @@ export interface Candidate {
   occurrenceCount?: number | undefined;
   errorPattern?: string | undefined;
   recommendedSolution?: string | undefined;
+  /** Values derived from the fields above, filled in as first needed (memo.ts). */
+  memo?: Memo | undefined;
 }
 
 /** What the caller asked about: the work service's ids and what the hook knows of the machine. */

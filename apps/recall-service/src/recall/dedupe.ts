@@ -1,5 +1,5 @@
 import type { Candidate } from "./candidate";
-import { memoizedPerObject } from "./memo";
+import { memoizedPerCandidate } from "./memo";
 import type { ScoredCandidate } from "./score";
 import { byScore } from "./score";
 import { isSimilarWordSet, titleWords } from "./terms";
@@ -24,7 +24,7 @@ export function similarityPrefix(words: ReadonlySet<string>, threshold: number):
   return sorted.slice(0, sorted.length - Math.ceil(threshold * sorted.length - 1e-9) + 1);
 }
 
-const titleWordsOf = memoizedPerObject((candidate: Candidate): TitleWords => {
+const titleWordsOf = memoizedPerCandidate((candidate: Candidate): TitleWords => {
   const words = titleWords(candidate.title);
   return { words, prefix: similarityPrefix(words, nearDuplicateTitleSimilarity) };
 });

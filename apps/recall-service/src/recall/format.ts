@@ -1,5 +1,5 @@
 import type { Candidate } from "./candidate";
-import { memoizedPerObject } from "./memo";
+import { memoizedPerCandidate } from "./memo";
 import { isKnownIssue } from "./supersede";
 
 /** The longest line of one item: room for several items even in a small budget. */
@@ -41,7 +41,7 @@ export function itemTag(candidate: Candidate, shortId: string): string {
 }
 
 /** The words after the tag: `<title>: <summary>`, or `known issue: <error> -> fix: <solution>`. */
-export const itemText = memoizedPerObject((candidate: Candidate): string => {
+export const itemText = memoizedPerCandidate((candidate: Candidate): string => {
   if (isKnownIssue(candidate)) {
     const error = oneLine(candidate.errorPattern || candidate.title);
     return `known issue: ${error} -> fix: ${oneLine(candidate.recommendedSolution ?? "")}`;

@@ -1,16 +1,23 @@
+/** Where a candidate keeps values derived from its own fields (see memoizedPerCandidate). */
+export type Memo = Record<string, unknown>;
+
+let slots = 0;
+
 /**
- * `derive` remembered per object for as long as the object lives. For values derived from a
- * candidate's own fields only: candidates are never changed once built, and the candidates of
- * a cached scope serve many recalls, which then derive each value once.
+ * `derive` remembered on the candidate itself, in its `memo` object (which copies of it share),
+ * for values derived from fields other than its text relevance: candidates never change once
+ * built, and a cached scope's candidates serve many recalls. Candidates without a memo (built by
+ * hand in tests) derive each time. Not a WeakMap: V8's young-generation collections walk WeakMap
+ * tables, and recall's made each collection 2.3 times as long (8.1 against 3.5 ms).
  */
-export function memoizedPerObject<K extends object, R>(derive: (key: K) => R): (key: K) => R {
-  const remembered = new WeakMap<K, { value: R }>();
-  return (key) => {
-    let found = remembered.get(key);
-    if (!found) {
-      found = { value: derive(key) };
-      remembered.set(key, found);
-    }
-    return found.value;
+export function memoizedPerCandidate<C extends { memo?: Memo | undefined }, R>(derive: (candidate: C) => R): (candidate: C) => R {
+  const slot = `m${slots++}`;
+  return (candidate) => {
+    const memo = candidate.memo;
+    if (!memo) return derive(candidate);
+    if (slot in memo) return memo[slot] as R;
+    const value = derive(candidate);
+    memo[slot] = value;
+    return value;
   };
 }

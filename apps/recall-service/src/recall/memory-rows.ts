@@ -95,6 +95,7 @@ function candidateOf(kind: MemoryKind, row: StoredRow, own: OwnFields): Candidat
     occurrenceCount: own.occurrenceCount,
     errorPattern: own.errorPattern,
     recommendedSolution: own.recommendedSolution,
+    memo: {},
   };
 }
 

@@ -1,10 +1,10 @@
 import type { Candidate } from "./candidate";
 import { dedupe } from "./dedupe";
 import type { ScoredCandidate, ScoringContext } from "./score";
-import { scoreCandidate, tagOverlapOf } from "./score";
+import { candidateTagOverlap, scoreCandidate } from "./score";
 import { shortIdOfCandidate } from "./short-id";
 import { supersede } from "./supersede";
-import { memoizedPerObject } from "./memo";
+import { memoizedPerCandidate } from "./memo";
 import { termsOf } from "./terms";
 
 /**
@@ -43,12 +43,12 @@ export function localTextRelevance(candidate: Candidate, queryTerms: ReadonlySet
 }
 
 /** The words of a candidate's title and tags, and of its text (remembered per candidate). */
-const wordsOf = memoizedPerObject((candidate: Candidate) => ({
+const wordsOf = memoizedPerCandidate((candidate: Candidate) => ({
   heading: new Set(termsOf(`${candidate.title} ${candidate.tags.join(" ")}`)),
   text: new Set(termsOf(candidate.body)),
 }));
 
 /** Without a query everything in scope matches; with one, a full-text hit or a tag the query names. */
 export function matchesQuery(candidate: Candidate, queryTerms: ReadonlySet<string>): boolean {
-  return queryTerms.size === 0 || candidate.textRelevance > 0 || tagOverlapOf(candidate.tags, queryTerms) > 0;
+  return queryTerms.size === 0 || candidate.textRelevance > 0 || candidateTagOverlap(candidate, queryTerms) > 0;
 }

@@ -1,5 +1,5 @@
 import type { Candidate, RecallScope } from "./candidate";
-import { memoizedPerObject } from "./memo";
+import { memoizedPerCandidate } from "./memo";
 import { termsOf } from "./terms";
 
 /** How much each signal weighs before decay; they sum to 1 so a perfect fresh item scores 1. */
@@ -91,19 +91,36 @@ export function scopeMatchOf(candidate: Pick<Candidate, "projectId" | "clientId"
  * when each of its words is a term), over the smaller of the two sets: 0..1.
  */
 export function tagOverlapOf(tags: readonly string[], terms: ReadonlySet<string>): number {
-  if (tags.length === 0 || terms.size === 0) return 0;
-  const normalized = tagWordsOf(tags);
-  if (normalized.length === 0) return 0;
+  return overlapOfTagWords(tagWords(tags), terms);
+}
+
+/** tagOverlapOf of a candidate's tags, their words remembered on the candidate. */
+export function candidateTagOverlap(candidate: Candidate, terms: ReadonlySet<string>): number {
+  return overlapOfTagWords(tagWordsOf(candidate), terms);
+}
+
+interface TagWords {
+  tag: string;
+  words: string[];
+}
+
+function overlapOfTagWords(normalized: readonly TagWords[], terms: ReadonlySet<string>): number {
+  if (normalized.length === 0 || terms.size === 0) return 0;
   const matches = normalized.filter(
     ({ tag, words }) => terms.has(tag) || (words.length > 0 && words.every((word) => terms.has(word))),
   ).length;
   return Math.min(1, matches / Math.min(normalized.length, terms.size));
 }
 
-/** A candidate's distinct tags, trimmed and lower-cased, each with its words (remembered per tag list). */
-const tagWordsOf = memoizedPerObject((tags: readonly string[]) =>
-  [...new Set(tags.map((tag) => tag.trim().toLowerCase()).filter((tag) => tag.length > 0))].map((tag) => ({ tag, words: termsOf(tag) })),
-);
+/** Distinct tags, trimmed and lower-cased, each with its words. */
+function tagWords(tags: readonly string[]): TagWords[] {
+  return [...new Set(tags.map((tag) => tag.trim().toLowerCase()).filter((tag) => tag.length > 0))].map((tag) => ({
+    tag,
+    words: termsOf(tag),
+  }));
+}
+
+const tagWordsOf = memoizedPerCandidate((candidate: Candidate) => tagWords(candidate.tags));
 
 /** `0.5 ^ (age / half-life)`; pinned items and items from the future do not decay. */
 export function decayOf(time: Date, now: Date, halfLifeDays: number, pinned: boolean): number {
@@ -125,7 +142,7 @@ const clamp01 = (value: number) => (Number.isFinite(value) ? Math.min(1, Math.ma
 export function scoreCandidate(candidate: Candidate, context: ScoringContext): ScoredCandidate {
   const parts: ScoreParts = {
     textRelevance: clamp01(candidate.textRelevance),
-    tagOverlap: tagOverlapOf(candidate.tags, context.terms),
+    tagOverlap: candidateTagOverlap(candidate, context.terms),
     scopeMatch: scopeMatchOf(candidate, context.scope),
     importance: clamp01(candidate.importance / 10),
     decay: decayOf(candidate.time, context.now, context.halfLifeDays, candidate.pinned),

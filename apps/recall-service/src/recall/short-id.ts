@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Candidate, MemoryKind } from "./candidate";
-import { memoizedPerObject } from "./memo";
+import { memoizedPerCandidate } from "./memo";
 
 const alphabet = "abcdefghijklmnopqrstuvwxyz234567";
 /** 8 base32 characters: 40 bits, so collisions are rare but possible and lookups must allow them. */
@@ -29,7 +29,9 @@ export function shortIdOf(kind: MemoryKind, id: string): string {
 }
 
 /** A candidate's short id (remembered per candidate). */
-export const shortIdOfCandidate = memoizedPerObject((candidate: Pick<Candidate, "kind" | "id">) => shortIdOf(candidate.kind, candidate.id));
+export const shortIdOfCandidate = memoizedPerCandidate((candidate: Pick<Candidate, "kind" | "id" | "memo">) =>
+  shortIdOf(candidate.kind, candidate.id),
+);
 
 /** Whether text has the form of a short id (callers may send upper case: compare normalized). */
 export function isShortId(text: string): boolean {

@@ -1,5 +1,5 @@
 import type { Candidate } from "./candidate";
-import { memoizedPerObject } from "./memo";
+import { memoizedPerCandidate } from "./memo";
 import { normalizeSubject } from "./terms";
 
 /** A failure pattern becomes a "known issue -> fix" once seen this often with a fix that worked. */
@@ -38,7 +38,7 @@ export function supersede(candidates: readonly Candidate[]): Candidate[] {
 }
 
 /** Decisions with a subject compete within their project (decisions without one never do). */
-const subjectKey = memoizedPerObject((candidate: Candidate): string | null => {
+const subjectKey = memoizedPerCandidate((candidate: Candidate): string | null => {
   if (candidate.kind !== "decision" || !candidate.subject) return null;
   const subject = normalizeSubject(candidate.subject);
   return subject ? `${candidate.projectId ?? ""}\u0000${subject}` : null;
