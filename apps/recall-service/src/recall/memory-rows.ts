@@ -57,6 +57,20 @@ const levelImportance: Record<string, number> = { low: 3, medium: 5, high: 7, cr
 /** The columns every memory row shares. */
 const common = ["id", "created_at", "updated_at"] as const;
 
+/**
+ * One string for each value many rows repeat (a scope's project, client, repository, machines):
+ * cached candidates then hold one copy, which young-generation collections copy once.
+ */
+const interned = new Map<string, string>();
+function intern(value: string | null): string | null {
+  if (value === null) return null;
+  const known = interned.get(value);
+  if (known !== undefined) return known;
+  if (interned.size >= 50_000) interned.clear();
+  interned.set(value, value);
+  return value;
+}
+
 /** What each kind maps from its own columns; the rest of a candidate comes from the shared ones. */
 type OwnFields = Pick<Candidate, "title" | "body" | "time" | "importance" | "tags"> &
   Partial<Pick<Candidate, "subject" | "supersededById" | "fixKnownWrong" | OptionalCandidateField>>;
@@ -68,17 +82,18 @@ type OptionalCandidateField = "nextActions" | "blockers" | "occurrenceCount" | "
  * them; a spread into a larger literal, or fields added later, cost V8 several times as much).
  */
 function candidateOf(kind: MemoryKind, row: StoredRow, own: OwnFields): Candidate {
+  const shared = (value: unknown) => intern(textOrNull(value));
   return {
     kind,
     id: text(row["id"]),
     title: own.title,
     body: own.body,
     tags: own.tags,
-    projectId: textOrNull(row["project_id"]),
-    clientId: textOrNull(row["client_id"]),
-    repository: textOrNull(row["repository"]),
-    machineId: textOrNull(row["machine_id"]),
-    machineName: textOrNull(row["machine_name"]),
+    projectId: shared(row["project_id"]),
+    clientId: shared(row["client_id"]),
+    repository: shared(row["repository"]),
+    machineId: shared(row["machine_id"]),
+    machineName: shared(row["machine_name"]),
     time: own.time,
     importance: own.importance,
     pinned: truthy(row["pinned"]),
