@@ -3,7 +3,7 @@ import { sqlPlaceholders } from "@msp/db";
 import type { FullTextHit, FullTextIndex } from "./fulltext";
 import type { MemoryRow, MemoryTable } from "./memory-rows";
 import type { ReadRows } from "./read-rows";
-import { isVersionRow, memoryColumnsOf, memorySelectList, memoryTables, tableOfRow, versionSelectList } from "./memory-rows";
+import { isVersionRow, memoryColumnsOf, memorySelectList, memoryTables, tableOfRow, versionOfRow, versionSelectList } from "./memory-rows";
 import { ScopeCache, scopeVersionKeys, versionStamp } from "./scope-cache";
 import { knownIssueMinOccurrences } from "./supersede";
 
@@ -74,10 +74,19 @@ async function selectMemory(
   return read<MemoryRow>(parts.join(" UNION ALL "), params);
 }
 
-/** Rows of a table by id (full-text hits, short id lookups), as a branch. */
-function byIds(ids: readonly string[]): Branch[] {
-  return ids.length === 0 ? [] : [{ where: `id IN (${sqlPlaceholders(ids.length)})`, params: [...ids], order: "", limit: ids.length }];
+/** Items by kind and id (full-text hits, short id lookups): one branch per table. */
+function byIds(items: readonly { kind: MemoryKind; id: string }[]): TableBranches[] {
+  return [...new Set(items.map((item) => item.kind))].map((kind) => {
+    const ids = items.filter((item) => item.kind === kind).map((item) => item.id);
+    return {
+      table: memoryTables[kind],
+      branches: [{ where: `id IN (${sqlPlaceholders(ids.length)})`, params: ids, order: "", limit: ids.length }],
+    };
+  });
 }
+
+/** How an item is told apart from every other: its kind and id. */
+const itemKey = (item: { kind: string; id: string }) => `${item.kind}:${item.id}`;
 
 /**
  * Items of the scope's project, repository and client, and pinned ones, for the tables that have
@@ -133,12 +142,12 @@ function scopedBranches(scope: RecallScope, limits: GatherLimits, extra = ""): B
 /** Failure patterns that are known issues: active, seen often enough, with a fix. */
 const knownIssue = `is_active = 1 AND occurrence_count >= ${knownIssueMinOccurrences} AND recommended_solution IS NOT NULL AND recommended_solution <> ''`;
 
-/** The branches of each table for a scope, plus the rows full-text search found. */
-function branchesOf(kind: MemoryKind, scope: RecallScope, limits: GatherLimits, hitIds: readonly string[]): Branch[] {
+/** The branches of each table for a scope. */
+function branchesOf(kind: MemoryKind, scope: RecallScope, limits: GatherLimits): Branch[] {
   switch (kind) {
     case "project_state": {
       // One row per project; by repository while the project is not known to the work service
-      // ("project:..." sorts before "repository:...", so the project's own row comes first).
+      // (candidatesOf keeps the project's own when both are found).
       const keys = [scope.projectId ? `project:${scope.projectId}` : null, scope.repository ? `repository:${scope.repository}` : null];
       const wanted = keys.filter((key): key is string => key !== null);
       return wanted.length === 0
@@ -147,18 +156,18 @@ function branchesOf(kind: MemoryKind, scope: RecallScope, limits: GatherLimits, 
     }
     case "context":
     case "snippet":
-      return [...scopedBranches(scope, limits), ...byIds(hitIds)];
+      return scopedBranches(scope, limits);
     case "decision":
-      return [...scopedBranches(scope, limits, "superseded_by_id IS NULL"), ...byIds(hitIds)];
+      return scopedBranches(scope, limits, "superseded_by_id IS NULL");
     case "insight": {
-      const branches = byIds(hitIds);
+      const branches: Branch[] = [];
       if (scope.clientId)
         branches.push({ where: "client_id = ?", params: [scope.clientId], order: "created_at DESC", limit: limits.environment });
       if (scope.host) branches.push({ where: "host = ?", params: [scope.host], order: "created_at DESC", limit: limits.environment });
       return branches;
     }
     case "failure_pattern": {
-      const branches = byIds(hitIds);
+      const branches: Branch[] = [];
       for (const [column, value] of [
         ["client_id", scope.clientId],
         ["host", scope.host],
@@ -214,27 +223,16 @@ export async function gatherCandidates(
   if (hits.length === 0) return [...scoped];
 
   // Hits the scope's reads did not bring, by id; each hit gets its relevance (cached candidates are copied, never changed).
-  const keyOf = (item: { kind: string; id: string }) => `${item.kind}:${item.id}`;
-  const relevance = new Map(hits.map((hit) => [keyOf(hit), hit.relevance]));
-  const inScope = new Set(scoped.map(keyOf));
-  const missing = hits.filter((hit) => !inScope.has(keyOf(hit)));
-  const searchable = [...new Set(missing.map((hit) => hit.kind))];
-  const hitRows =
-    missing.length === 0
-      ? []
-      : await selectMemory(
-          read,
-          searchable.map((kind) => ({
-            table: memoryTables[kind],
-            branches: byIds(missing.filter((h) => h.kind === kind).map((h) => h.id)),
-          })),
-        );
+  const relevance = new Map(hits.map((hit) => [itemKey(hit), hit.relevance]));
+  const inScope = new Set(scoped.map(itemKey));
+  const missing = hits.filter((hit) => !inScope.has(itemKey(hit)));
+  const hitRows = await selectMemory(read, byIds(missing));
   return [
     ...scoped.map((c) => {
-      const r = relevance.get(keyOf(c));
+      const r = relevance.get(itemKey(c));
       return r === undefined ? c : { ...c, textRelevance: r };
     }),
-    ...candidatesOf(hitRows, scope).map((c) => ({ ...c, textRelevance: relevance.get(keyOf(c)) ?? 0 })),
+    ...candidatesOf(hitRows, scope).map((c) => ({ ...c, textRelevance: relevance.get(itemKey(c)) ?? 0 })),
   ];
 }
 
@@ -259,7 +257,7 @@ async function scopedCandidates(
   cache: ScopeCache | undefined,
 ): Promise<readonly Candidate[]> {
   const tablesOf = (kinds: readonly MemoryKind[]) =>
-    kinds.map((kind) => ({ table: memoryTables[kind], branches: branchesOf(kind, scope, limits, []) }));
+    kinds.map((kind) => ({ table: memoryTables[kind], branches: branchesOf(kind, scope, limits) }));
   const versionKeys = scopeVersionKeys(scope);
   const key = ScopeCache.keyOf(scope);
   const cached = cache?.get(key);
@@ -272,9 +270,7 @@ async function scopedCandidates(
   }
   const reads = await Promise.all(readGroups.map((kinds) => selectMemory(read, tablesOf(kinds), { versionsOf: cache ? versionKeys : [] })));
   const candidates = candidatesOf(reads.flat(), scope);
-  const stamps = new Set(
-    reads.map((rows) => versionStamp(rows.filter(isVersionRow).map((row) => ({ key: String(row["id"]), version: row["recall_count"] })))),
-  );
+  const stamps = new Set(reads.map((rows) => versionStamp(rows.filter(isVersionRow).map(versionOfRow))));
   const [stamp] = stamps;
   if (cache && stamps.size === 1 && stamp !== undefined) cache.set(key, stamp, candidates);
   return candidates;
@@ -294,7 +290,7 @@ function candidatesOf(rows: readonly MemoryRow[], scope: RecallScope): Candidate
     const table = tableOfRow(row);
     if (!table) continue;
     const candidate = table.toCandidate(row);
-    const key = `${table.kind}:${candidate.id}`;
+    const key = itemKey(candidate);
     if (seen.has(key)) continue;
     if (isGlobal(candidate) && !candidate.pinned && (emptyScope || table.kind !== "failure_pattern")) continue;
     seen.add(key);
@@ -310,14 +306,6 @@ function candidatesOf(rows: readonly MemoryRow[], scope: RecallScope): Candidate
 
 /** Items by kind and id, as candidates with their whole text (for GetMemoryItem and MarkUseful). */
 export async function candidatesById(read: ReadRows, items: readonly { kind: MemoryKind; id: string }[]): Promise<Candidate[]> {
-  const kinds = [...new Set(items.map((item) => item.kind))];
-  const rows = await selectMemory(
-    read,
-    kinds.map((kind) => ({
-      table: memoryTables[kind],
-      branches: byIds(items.filter((item) => item.kind === kind).map((item) => item.id)),
-    })),
-    { whole: true },
-  );
+  const rows = await selectMemory(read, byIds(items), { whole: true });
   return rows.flatMap((row) => tableOfRow(row)?.toCandidate(row) ?? []);
 }

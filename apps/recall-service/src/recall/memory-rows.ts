@@ -62,13 +62,14 @@ const common = ["id", "created_at", "updated_at"] as const;
  * cached candidates then hold one copy, which young-generation collections copy once.
  */
 const interned = new Map<string, string>();
-function intern(value: string | null): string | null {
-  if (value === null) return null;
-  const known = interned.get(value);
+function sharedText(value: unknown): string | null {
+  const found = textOrNull(value);
+  if (found === null) return null;
+  const known = interned.get(found);
   if (known !== undefined) return known;
   if (interned.size >= 50_000) interned.clear();
-  interned.set(value, value);
-  return value;
+  interned.set(found, found);
+  return found;
 }
 
 /** What each kind maps from its own columns; the rest of a candidate comes from the shared ones. */
@@ -82,18 +83,17 @@ type OptionalCandidateField = "nextActions" | "blockers" | "occurrenceCount" | "
  * them; a spread into a larger literal, or fields added later, cost V8 several times as much).
  */
 function candidateOf(kind: MemoryKind, row: StoredRow, own: OwnFields): Candidate {
-  const shared = (value: unknown) => intern(textOrNull(value));
   return {
     kind,
     id: text(row["id"]),
     title: own.title,
     body: own.body,
     tags: own.tags,
-    projectId: shared(row["project_id"]),
-    clientId: shared(row["client_id"]),
-    repository: shared(row["repository"]),
-    machineId: shared(row["machine_id"]),
-    machineName: shared(row["machine_name"]),
+    projectId: sharedText(row["project_id"]),
+    clientId: sharedText(row["client_id"]),
+    repository: sharedText(row["repository"]),
+    machineId: sharedText(row["machine_id"]),
+    machineName: sharedText(row["machine_name"]),
     time: own.time,
     importance: own.importance,
     pinned: truthy(row["pinned"]),
@@ -326,8 +326,11 @@ export function versionSelectList(columns: readonly string[]): string {
 /** Whether a row of such a statement is a scope version. */
 export const isVersionRow = (row: MemoryRow): boolean => text(row.memory_kind) === versionKind;
 
+/** A scope version's key and version, from a row of such a statement. */
+export const versionOfRow = (row: MemoryRow): { key: string; version: unknown } => ({ key: text(row["id"]), version: row["recall_count"] });
+
 /** The table a row of such a statement came from. */
 export function tableOfRow(row: MemoryRow): MemoryTable | undefined {
-  const kind = typeof row.memory_kind === "string" ? row.memory_kind : Buffer.isBuffer(row.memory_kind) ? row.memory_kind.toString() : "";
+  const kind = text(row.memory_kind);
   return isMemoryKind(kind) ? memoryTables[kind] : undefined;
 }
