@@ -110,7 +110,9 @@ function candidateOf(kind: MemoryKind, row: StoredRow, own: OwnFields): Candidat
     occurrenceCount: own.occurrenceCount,
     errorPattern: own.errorPattern,
     recommendedSolution: own.recommendedSolution,
-    memo: {},
+    // None yet: a recall derives what it needs once; a cached scope's candidates get a memo when
+    // the cache first hands them out again (ScopeCache.get), so scopes recalled once keep none.
+    memo: undefined,
   };
 }
 

@@ -40,6 +40,16 @@ describe("ScopeCache", () => {
     expect(() => held.push(1)).toThrow();
   });
 
+  it("gives its candidates a memo when first reused, not before, and keeps what was derived", () => {
+    const cache = new ScopeCache(10_000);
+    cache.set("a", "1", [makeCandidate({ memo: undefined }), makeCandidate({ memo: undefined })]);
+    const [first] = cache.get("a")?.candidates ?? [];
+    expect(first?.memo).toEqual({});
+    first!.memo!["derived"] = "kept";
+    expect(cache.get("a")?.candidates[0]?.memo).toEqual({ derived: "kept" });
+    expect(cache.get("a")?.candidates.every((c) => c.memo !== undefined)).toBe(true);
+  });
+
   it("keys scopes by project, repository, client and host", () => {
     const key = ScopeCache.keyOf({ projectId: "p", repository: "r", clientId: "c", host: "h", machineName: "ignored" });
     expect(key).toBe(ScopeCache.keyOf({ projectId: "p", repository: "r", clientId: "c", host: "h" }));
