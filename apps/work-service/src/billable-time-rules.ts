@@ -3,8 +3,8 @@ import { sqlPlaceholders } from "@msp/db";
 import { QueryTypes } from "sequelize";
 import type { Database } from "@msp/db";
 import { failedPrecondition, invalidArgument } from "@msp/errors";
-import type { FieldOverrides, HookContext, StoredRecord } from "@msp/resource-kit";
-import { describeFields, normalizeRow, textOf } from "@msp/resource-kit";
+import type { AuditEventInput, FieldOverrides, HookContext, StoredRecord } from "@msp/resource-kit";
+import { describeFields, normalizeRow, textOf, writeAuditEvents } from "@msp/resource-kit";
 import { BillableTimeSchema } from "@msp/proto/src/gen/es/msp/work/v1/billable_time_pb";
 import type { BillingPolicy, EntryFigures } from "./billing";
 import { entryFigures, hoursOf, policyOf, rawMinutes, resolveRate, sessionShares, sumAmounts } from "./billing";
@@ -211,13 +211,18 @@ export interface RebillScope {
 /** Rows per IN list: keeps statements small on both dialects. */
 const chunkSize = 500;
 
+/** Where a rule rewrites records: the change's database, transaction and caller (for their audit events). */
+export type DerivedWrite = Pick<HookContext, "db" | "transaction" | "ctx">;
+
 /**
  * Derives the billed figures of every uninvoiced entry in scope again (with its whole session,
- * for per-session rounding) and the billed totals of their sessions, writing only what changed.
+ * for per-session rounding) and the billed totals of their sessions, writing only what changed,
+ * each rewritten entry and session audited under the change that caused it.
  * Runs in the transaction of the change that made it necessary, so nothing is ever stale.
  * Invoiced entries keep their figures.
  */
-export async function rebill(db: Database, transaction: Transaction, scope: RebillScope): Promise<void> {
+export async function rebill(write: DerivedWrite, scope: RebillScope): Promise<void> {
+  const { db, transaction } = write;
   // Locking reads on MariaDB: they see the latest committed rows (not the transaction's snapshot)
   // and keep them until this change commits.
   const lock = db.dialect === "mariadb" ? " FOR UPDATE" : "";
@@ -325,9 +330,12 @@ export async function rebill(db: Database, transaction: Transaction, scope: Rebi
   }
 
   const now = new Date();
+  const events: AuditEventInput[] = [];
   for (const row of rows) {
     const next = figures.get(textOf(row["id"]));
     if (!next || derivedFields.every((f) => row[f] === next[f])) continue;
+    const changed = Object.fromEntries(derivedFields.filter((f) => row[f] !== next[f]).map((f) => [f, next[f]]));
+    events.push({ resourceType: "billable_time", resourceId: textOf(row["id"]), action: "update", summary: changed });
     await db.sequelize.query(
       `UPDATE billable_time SET rounded_minutes = ?, effective_hourly_rate = ?, rate_source = ?, amount = ?, rounding_scope = ?,
          revision = revision + 1, updated_at = ? WHERE id = ? AND is_invoiced = 0`,
@@ -347,12 +355,17 @@ export async function rebill(db: Database, transaction: Transaction, scope: Rebi
   }
 
   for (const row of rows) if (typeof row["session_id"] === "string") sessionIds.add(row["session_id"]);
-  await settleSessionTotals(db, transaction, [...sessionIds]);
+  events.push(...(await settleSessionTotals(db, transaction, [...sessionIds])));
+  await writeAuditEvents(transaction, write.ctx, events);
 }
 
-/** A session's billed totals: the sum of its billable entries' billed minutes and amounts. */
-async function settleSessionTotals(db: Database, transaction: Transaction, sessionIds: readonly string[]): Promise<void> {
+/**
+ * A session's billed totals: the sum of its billable entries' billed minutes and amounts.
+ * Returns the audit events of the sessions it rewrote.
+ */
+async function settleSessionTotals(db: Database, transaction: Transaction, sessionIds: readonly string[]): Promise<AuditEventInput[]> {
   const now = new Date();
+  const events: AuditEventInput[] = [];
   const lock = db.dialect === "mariadb" ? " FOR UPDATE" : "";
   for (const ids of chunks([...sessionIds].sort())) {
     const sessions = await db.sequelize.query<{ id: string; billable_minutes: unknown; billable_amount: unknown; billable_hours: unknown }>(
@@ -379,8 +392,15 @@ async function settleSessionTotals(db: Database, transaction: Transaction, sessi
         "UPDATE sessions SET billable_minutes = ?, billable_hours = ?, billable_amount = ?, revision = revision + 1, updated_at = ? WHERE id = ?",
         { replacements: [minutes, hours, amount, now, session.id], transaction },
       );
+      events.push({
+        resourceType: "session",
+        resourceId: session.id,
+        action: "update",
+        summary: { billable_minutes: minutes, billable_hours: hours, billable_amount: amount },
+      });
     }
   }
+  return events;
 }
 
 /** A decimal read from either dialect (string on MariaDB, number on SQLite) as a two-decimal string, or null. */

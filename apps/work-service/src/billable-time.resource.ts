@@ -44,14 +44,14 @@ export const billableTimeResource: ResourceDefinition = {
   defaultOrderBy: "started_at",
   lockFirst: lockEntrySession,
   prepare: settleBillableTime,
-  async afterWrite(row, existing, { db, transaction }) {
-    await rebill(db, transaction, { entryIds: [row["id"] as string], sessionIds: [row["session_id"], existing?.["session_id"]] });
+  async afterWrite(row, existing, hook) {
+    await rebill(hook, { entryIds: [row["id"] as string], sessionIds: [row["session_id"], existing?.["session_id"]] });
   },
   beforeDelete(row) {
     refuseIfInvoiced(row, "deleted");
     return Promise.resolve();
   },
-  async afterDelete(row, { db, transaction }) {
-    await rebill(db, transaction, { sessionIds: [row["session_id"]] });
+  async afterDelete(row, hook) {
+    await rebill(hook, { sessionIds: [row["session_id"]] });
   },
 };

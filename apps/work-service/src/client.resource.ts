@@ -35,9 +35,9 @@ export const clientResource: ResourceDefinition = {
     checkRate("client.default_hourly_rate", row["default_hourly_rate"]);
     settleBillingPolicy(row);
   },
-  async afterWrite(row, existing, { db, transaction }) {
+  async afterWrite(row, existing, hook) {
     if (existing && billingTerms.some((field) => row[field] !== existing[field])) {
-      await rebill(db, transaction, { clientId: row["id"] as string });
+      await rebill(hook, { clientId: row["id"] as string });
     }
   },
   async beforeDelete(row, { transaction }) {

@@ -1,6 +1,7 @@
 import { QueryTypes } from "sequelize";
 import { failedPrecondition, invalidArgument } from "@msp/errors";
 import type { ResourceDefinition } from "@msp/resource-kit";
+import { writeAuditEvents } from "@msp/resource-kit";
 import { ProjectSchema } from "@msp/proto/src/gen/es/msp/work/v1/project_pb";
 import { checkRate, rebill } from "./billable-time-rules";
 import { BillableTimeModel, ClientModel, ProjectModel } from "./models";
@@ -47,10 +48,11 @@ export const projectResource: ResourceDefinition = {
       }
     }
   },
-  async afterWrite(row, existing, { db, transaction }) {
-    if (existing && row["hourly_rate"] !== existing["hourly_rate"]) await rebill(db, transaction, { projectId: row["id"] as string });
+  async afterWrite(row, existing, hook) {
+    if (existing && row["hourly_rate"] !== existing["hourly_rate"]) await rebill(hook, { projectId: row["id"] as string });
   },
-  async beforeDelete(row, { db, transaction }) {
+  async beforeDelete(row, hook) {
+    const { db, transaction } = hook;
     // Invoiced time keeps its project; the rest loses it (ON DELETE SET NULL) and its project rate.
     const id = row["id"] as string;
     const invoiced = await BillableTimeModel.count({ where: { project_id: id, is_invoiced: true }, transaction });
@@ -65,6 +67,11 @@ export const projectResource: ResourceDefinition = {
       replacements: [new Date(), id],
       transaction,
     });
-    await rebill(db, transaction, { entryIds: entries.map((e) => e.id), sessionIds: entries.map((e) => e.session_id) });
+    await writeAuditEvents(
+      transaction,
+      hook.ctx,
+      entries.map((e) => ({ resourceType: "billable_time", resourceId: e.id, action: "update", summary: { project_id: null } })),
+    );
+    await rebill(hook, { entryIds: entries.map((e) => e.id), sessionIds: entries.map((e) => e.session_id) });
   },
 };

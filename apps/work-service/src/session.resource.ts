@@ -50,7 +50,8 @@ export const sessionResource: ResourceDefinition = {
       row["is_billable"] = billableByDefault(client?.client_type);
     }
   },
-  async beforeDelete(row, { db, transaction }) {
+  async beforeDelete(row, hook) {
+    const { db, transaction } = hook;
     // The session's tag links, work items (with their tag links), details, ticket links and
     // billable time go with it (ON DELETE CASCADE); the tags' counts follow. Invoiced time stays.
     const id = row["id"] as string;
@@ -61,6 +62,6 @@ export const sessionResource: ResourceDefinition = {
     await releaseTags(db, sessionTagLinks, "?", id, transaction);
     await releaseTags(db, workItemTagLinks, "SELECT id FROM work_items WHERE session_id = ?", id, transaction);
     // The integration log outlives the session (the calls happened), with no session or work item.
-    await detachFrom(db, transaction, "session_id", id, ["external_integrations"]);
+    await detachFrom(hook, "session_id", id, ["external_integrations"]);
   },
 };

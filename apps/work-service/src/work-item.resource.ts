@@ -41,10 +41,11 @@ export const workItemResource: ResourceDefinition = {
       if (placing) row["position"] = await nextPosition(WorkItemModel, sessionId, transaction);
     }
   },
-  async beforeDelete(row, { db, transaction }) {
+  async beforeDelete(row, hook) {
+    const { db, transaction } = hook;
     // work_item_tags rows and the details go with the item (ON DELETE CASCADE); tag counts follow.
     // Billable time and the integration log stay, with no work item.
     await releaseTags(db, workItemTagLinks, "?", row["id"] as string, transaction);
-    await detachFrom(db, transaction, "work_item_id", row["id"] as string, ["billable_time", "external_integrations"]);
+    await detachFrom(hook, "work_item_id", row["id"] as string, ["billable_time", "external_integrations"]);
   },
 };

@@ -46,31 +46,48 @@ export function redactSummary(summary: Record<string, unknown>): Record<string, 
   return out;
 }
 
-export async function writeAuditEvent(
-  transaction: Transaction,
-  ctx: MutationContext,
-  event: {
-    resourceType: string;
-    resourceId: string | null;
-    action: AuditAction;
-    outcome?: "ok" | "denied" | "failed";
-    summary?: Record<string, unknown>;
-  },
-): Promise<void> {
-  await AuditOutboxModel.create(
-    {
-      id: uuidv7(),
-      occurred_at: new Date(),
-      service: ctx.service,
-      method: ctx.method,
-      principal: ctx.principal,
-      resource_type: event.resourceType,
-      resource_id: event.resourceId,
-      action: event.action,
-      outcome: event.outcome ?? "ok",
-      request_summary: event.summary ? redactSummary(event.summary) : null,
-      source_ip: ctx.sourceIp ?? null,
-    },
-    { transaction },
-  );
+/** One change for the audit log: what was done to which resource, and what the request changed. */
+export interface AuditEventInput {
+  resourceType: string;
+  resourceId: string | null;
+  action: AuditAction;
+  outcome?: "ok" | "denied" | "failed";
+  summary?: Record<string, unknown>;
+}
+
+function outboxRow(ctx: MutationContext, event: AuditEventInput, at: Date): Record<string, unknown> {
+  return {
+    id: uuidv7(),
+    occurred_at: at,
+    service: ctx.service,
+    method: ctx.method,
+    principal: ctx.principal,
+    resource_type: event.resourceType,
+    resource_id: event.resourceId,
+    action: event.action,
+    outcome: event.outcome ?? "ok",
+    request_summary: event.summary ? redactSummary(event.summary) : null,
+    source_ip: ctx.sourceIp ?? null,
+  };
+}
+
+export async function writeAuditEvent(transaction: Transaction, ctx: MutationContext, event: AuditEventInput): Promise<void> {
+  await AuditOutboxModel.create(outboxRow(ctx, event, new Date()), { transaction });
+}
+
+/** Rows per INSERT of writeAuditEvents: keeps statements small on both dialects. */
+const eventsPerInsert = 200;
+
+/**
+ * The events of the records one change rewrote besides its own (figures derived again, links
+ * cleared): one per record, in the order given, under the same method and principal.
+ */
+export async function writeAuditEvents(transaction: Transaction, ctx: MutationContext, events: readonly AuditEventInput[]): Promise<void> {
+  const at = new Date();
+  for (let i = 0; i < events.length; i += eventsPerInsert) {
+    await AuditOutboxModel.bulkCreate(
+      events.slice(i, i + eventsPerInsert).map((event) => outboxRow(ctx, event, at)),
+      { transaction },
+    );
+  }
 }

@@ -77,7 +77,7 @@ export interface ResourceDefinition {
   /**
    * Runs after a create or update is written, in the same transaction, with the row as stored
    * and the row before (undefined on create): for records derived from this one (totals kept on
-   * another table, figures of sibling rows).
+   * another table, figures of sibling rows). What it rewrites it audits (writeAuditEvents).
    */
   afterWrite?(row: StoredRecord, existing: StoredRecord | undefined, hook: HookContext): Promise<void>;
   /** Runs after a delete, in the same transaction, with the row that was deleted. */
@@ -244,13 +244,14 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
         const now = new Date();
         const row = { ...record, id: uuidv7(), revision: 1, created_at: now, updated_at: now };
         await model.create(row, { transaction: hook.transaction });
-        await definition.afterWrite?.(row, undefined, hook);
+        // The change's own event first, then those of the records afterWrite derives from it.
         await writeAuditEvent(hook.transaction, ctx, {
           resourceType: definition.name,
           resourceId: row.id,
           action: "create",
           summary: record,
         });
+        await definition.afterWrite?.(row, undefined, hook);
         return row.id;
       });
       return toMessage(await findRow(created));
@@ -300,8 +301,8 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
           { where: { id, revision }, transaction: hook.transaction },
         );
         if (count !== 1) throw aborted(`the ${definition.name} was changed by someone else; read it again and retry`);
-        await definition.afterWrite?.({ ...merged, revision: revision + 1 }, existing, hook);
         await writeAuditEvent(hook.transaction, ctx, { resourceType: definition.name, resourceId: id, action: "update", summary: values });
+        await definition.afterWrite?.({ ...merged, revision: revision + 1 }, existing, hook);
         return id;
       });
       return toMessage(await findRow(updated));
@@ -317,10 +318,12 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
           if (etag !== "" && etag !== etagOf(key, Number(existing["revision"]))) {
             throw aborted(`the ${definition.name} was changed by someone else (stale etag); read it again and retry`);
           }
+          // The delete's own event first, then those of what its hooks rewrite (one transaction:
+          // a refused delete leaves none of them).
+          await writeAuditEvent(hook.transaction, ctx, { resourceType: definition.name, resourceId: key, action: "delete" });
           await definition.beforeDelete?.(existing, hook);
           await model.destroy({ where: { id: key }, transaction: hook.transaction });
           await definition.afterDelete?.(existing, hook);
-          await writeAuditEvent(hook.transaction, ctx, { resourceType: definition.name, resourceId: key, action: "delete" });
         },
         "delete",
       );
