@@ -1,6 +1,7 @@
 import type { ResourceDefinition } from "@msp/resource-kit";
+import { writeAuditEvents } from "@msp/resource-kit";
 import { DecisionLogSchema } from "@msp/proto/src/gen/es/msp/recall/v1/decision_log_pb";
-import { normalizeSubject, settleSupersession } from "./decision-supersession";
+import { normalizeSubject, settleSupersession, supersessionEvents } from "./decision-supersession";
 import { trimColumns } from "./field-rules";
 import { ConversationContextModel, DecisionLogModel } from "./models";
 import { textOrNull } from "./project-scope";
@@ -40,10 +41,10 @@ export const decisionLogResource: ResourceDefinition = {
     const subject = textOrNull(row["subject"]);
     row["subject_key"] = subject === null ? null : normalizeSubject(subject) || null;
   },
-  async afterWrite(row, existing, { transaction }) {
+  async afterWrite(row, existing, { transaction, ctx }) {
     const moved = ["subject_key", "project_id", "repository"].some((k) => row[k] !== existing?.[k]);
     if (!moved) return;
-    await settleSupersession(
+    const rewritten = await settleSupersession(
       {
         id: String(row["id"]),
         subjectKey: textOrNull(row["subject_key"]),
@@ -52,5 +53,6 @@ export const decisionLogResource: ResourceDefinition = {
       },
       transaction,
     );
+    await writeAuditEvents(transaction, ctx, supersessionEvents(rewritten));
   },
 };

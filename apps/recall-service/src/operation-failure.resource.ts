@@ -1,4 +1,5 @@
 import type { ResourceDefinition } from "@msp/resource-kit";
+import { writeAuditEvent } from "@msp/resource-kit";
 import { OperationFailureSchema } from "@msp/proto/src/gen/es/msp/recall/v1/operation_failure_pb";
 import { learnFix, learnFromFailure } from "./learning/failure-pattern-store";
 import { failureSignature } from "./learning/failure-signature";
@@ -52,7 +53,7 @@ export const operationFailureResource: ResourceDefinition = {
     if (row["resolved"] === true) row["resolved_at"] ??= new Date();
     else row["resolved_at"] = null;
   },
-  async afterWrite(row, existing, { transaction }) {
+  async afterWrite(row, existing, { transaction, ctx }) {
     const resolution = textOrNull(row["resolution"]);
     if (existing === undefined) {
       const learned = await learnFromFailure(
@@ -70,11 +71,25 @@ export const operationFailureResource: ResourceDefinition = {
         transaction,
       );
       await OperationFailureModel.update({ failure_pattern_id: learned.patternId }, { where: { id: row["id"] }, transaction });
+      await writeAuditEvent(transaction, ctx, {
+        resourceType: "failure_pattern",
+        resourceId: learned.patternId,
+        action: learned.created ? "create" : "update",
+        summary: { occurrence_count: learned.occurrenceCount, operation_failure_id: row["id"] },
+      });
       return;
     }
     const patternId = textOrNull(row["failure_pattern_id"]);
     if (resolution !== null && resolution !== existing["resolution"] && patternId !== null) {
-      await learnFix(patternId, resolution, transaction);
+      const learned = await learnFix(patternId, resolution, transaction);
+      if (learned) {
+        await writeAuditEvent(transaction, ctx, {
+          resourceType: "failure_pattern",
+          resourceId: patternId,
+          action: "update",
+          summary: { recommended_solution: learned.recommendedSolution, alternatives: learned.alternatives },
+        });
+      }
     }
   },
 };

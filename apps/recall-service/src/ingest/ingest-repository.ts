@@ -3,8 +3,9 @@ import { literal, Op, UniqueConstraintError } from "sequelize";
 import type { Database } from "@msp/db";
 import { uuidv7 } from "@msp/db";
 import type { MutationContext } from "@msp/resource-kit";
-import { writeAuditEvent } from "@msp/resource-kit";
-import { settleSupersession } from "../decision-supersession";
+import { writeAuditEvent, writeAuditEvents } from "@msp/resource-kit";
+import type { SupersededDecision } from "../decision-supersession";
+import { settleSupersession, supersessionEvents } from "../decision-supersession";
 import {
   ContextSnippetModel,
   ConversationContextModel,
@@ -134,7 +135,7 @@ async function storeIn(transaction: Transaction, command: IngestCommand, plan: I
     );
   }
 
-  const decisions = await insertDecisions(contextId, command, plan, transaction);
+  const { count: decisions, superseded } = await insertDecisions(contextId, command, plan, transaction);
   const snippetOwners = await insertSnippets(contextId, scopeColumns, plan, transaction);
   const contextOwner: TagOwner = { type: "context", id: contextId, tags: c.tags, projectId: scope.projectId, clientId: scope.clientId };
   await addToTagIndex([contextOwner, ...snippetOwners], transaction);
@@ -158,6 +159,8 @@ async function storeIn(transaction: Transaction, command: IngestCommand, plan: I
       snippets: snippetOwners.length,
     },
   });
+  // Earlier decisions (of other sessions too) that this session's decisions superseded.
+  await writeAuditEvents(transaction, ctx, supersessionEvents(superseded));
   return { status, contextId, decisions, snippets: snippetOwners.length };
 }
 
@@ -215,8 +218,14 @@ async function removeDerivedRows(contextId: string, transaction: Transaction): P
   await DecisionLogModel.destroy({ where: { context_id: contextId }, transaction });
 }
 
-async function insertDecisions(contextId: string, command: IngestCommand, plan: IngestPlan, transaction: Transaction): Promise<number> {
-  if (plan.decisions.length === 0) return 0;
+/** Writes the plan's decisions; returns how many, and the earlier decisions they superseded. */
+async function insertDecisions(
+  contextId: string,
+  command: IngestCommand,
+  plan: IngestPlan,
+  transaction: Transaction,
+): Promise<{ count: number; superseded: SupersededDecision[] }> {
+  if (plan.decisions.length === 0) return { count: 0, superseded: [] };
   const now = new Date();
   const scope = command.scope;
   const rows = plan.decisions.map((d) => ({
@@ -244,13 +253,16 @@ async function insertDecisions(contextId: string, command: IngestCommand, plan: 
   // The newest decision of each subject supersedes every earlier one (this session's included).
   const newest = new Map<string, (typeof rows)[number]>();
   for (const row of rows) if (row.subject_key !== null) newest.set(row.subject_key, row);
+  const superseded: SupersededDecision[] = [];
   for (const row of newest.values()) {
-    await settleSupersession(
-      { id: row.id, subjectKey: row.subject_key, projectId: row.project_id, repository: row.repository },
-      transaction,
+    superseded.push(
+      ...(await settleSupersession(
+        { id: row.id, subjectKey: row.subject_key, projectId: row.project_id, repository: row.repository },
+        transaction,
+      )),
     );
   }
-  return rows.length;
+  return { count: rows.length, superseded };
 }
 
 async function insertSnippets(

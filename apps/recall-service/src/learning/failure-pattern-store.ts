@@ -5,6 +5,7 @@ import { FailurePatternModel } from "../models";
 import { failureScopeKey } from "../project-scope";
 import { failureSignature, normalizeErrorText } from "./failure-signature";
 import { guessPatternType } from "./pattern-type";
+import type { Recommendation } from "./pattern-rules";
 import { mergeTriggeringCommands, nextRecommendation } from "./pattern-rules";
 
 /** One failed operation as the learning sees it (texts already redacted). */
@@ -111,17 +112,17 @@ async function countAgain(
 
 /**
  * Applies a fix found later (an operation failure updated with its resolution) to the pattern
- * the failure counted towards.
+ * the failure counted towards. Returns the pattern's new recommendation, or null when nothing changed.
  */
-export async function learnFix(patternId: string, resolution: string, transaction: Transaction): Promise<void> {
+export async function learnFix(patternId: string, resolution: string, transaction: Transaction): Promise<Recommendation | null> {
   const pattern = await FailurePatternModel.findOne({ where: { id: patternId }, transaction, lock: transaction.LOCK.UPDATE });
-  if (!pattern) return;
+  if (!pattern) return null;
   const next = nextRecommendation(
     { recommendedSolution: pattern.recommended_solution, alternatives: jsonList(pattern.alternatives) },
     resolution,
   );
   if (next.recommendedSolution === pattern.recommended_solution && next.alternatives.length === jsonList(pattern.alternatives).length)
-    return;
+    return null;
   await FailurePatternModel.update(
     {
       recommended_solution: next.recommendedSolution,
@@ -131,4 +132,5 @@ export async function learnFix(patternId: string, resolution: string, transactio
     },
     { where: { id: pattern.id }, transaction },
   );
+  return next;
 }

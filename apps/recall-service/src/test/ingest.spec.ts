@@ -300,6 +300,16 @@ describe("Ingest", () => {
     const newest = newer[newer.length - 1]!;
     expect((await call(stack.decisions, "getDecisionLog", { id: older.id })).supersededById).toBe(newest.id);
     expect(newest.supersededById).toBe("");
+    // The older decision's change is audited under the ingest, after the ingest's own event.
+    const events = await stack.service.service.db.select<{ resource_id: string; resource_type: string; action: string; method: string }>(
+      "SELECT resource_id, resource_type, action, method FROM audit_outbox WHERE resource_id IN (?, ?) ORDER BY id",
+      [older.id, answer.context!.id],
+    );
+    expect(events.map((e) => [e.resource_type, e.resource_id, e.action, e.method.split("/")[1]])).toEqual([
+      ["decision_log", older.id, "create", "CreateDecisionLog"],
+      ["conversation_context", answer.context!.id, "create", "Ingest"],
+      ["decision_log", older.id, "update", "Ingest"],
+    ]);
   });
 
   it("keeps a project state by repository until the project is known, then gives it to the project", async () => {

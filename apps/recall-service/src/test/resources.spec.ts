@@ -30,6 +30,19 @@ const newSnippet = (partial: Partial<ContextSnippet>) =>
   call(stack.snippets, "createContextSnippet", { contextSnippet: ContextSnippet.fromPartial(partial) });
 const newFailure = (partial: Partial<OperationFailure>) =>
   call(stack.operationFailures, "createOperationFailure", { operationFailure: OperationFailure.fromPartial(partial) });
+/** The audit events of a resource, oldest first: what was done, by which method, with what summary. */
+const auditOf = async (resourceId: string) =>
+  (
+    await stack.service.service.db.select<{ action: string; resource_type: string; method: string; request_summary: unknown }>(
+      "SELECT action, resource_type, method, request_summary FROM audit_outbox WHERE resource_id = ? ORDER BY id",
+      [resourceId],
+    )
+  ).map((row) => ({
+    action: row.action,
+    resourceType: row.resource_type,
+    method: row.method.split("/")[1],
+    summary: (typeof row.request_summary === "string" ? JSON.parse(row.request_summary) : row.request_summary) as unknown,
+  }));
 const tagsOf = async (ownerId: string) =>
   (await call(stack.tags, "listContextTags", { ...page, filter: `owner_id = "${ownerId}"`, orderBy: "tag" })).contextTags.map((t) => t.tag);
 
@@ -154,6 +167,12 @@ describe("DecisionLogService", () => {
     expect(second.supersededById).toBe("");
     const bySubject = await call(stack.decisions, "listDecisionLogs", { ...page, filter: `superseded_by_id = "${second.id}"` });
     expect(bySubject.decisionLogs.map((d) => d.id)).toEqual([first.id]);
+    // The older decision's change is audited under the call that made it.
+    expect(await auditOf(first.id)).toEqual([
+      expect.objectContaining({ action: "create", method: "CreateDecisionLog" }),
+      { action: "update", resourceType: "decision_log", method: "CreateDecisionLog", summary: { superseded_by_id: second.id } },
+    ]);
+    expect((await auditOf(elsewhere.id)).map((e) => e.action)).toEqual(["create"]);
   });
 });
 
@@ -273,6 +292,25 @@ describe("OperationFailureService learns failure patterns", () => {
     expect(fixed.resolvedAt).toBeInstanceOf(Date);
     const pattern = await call(stack.failurePatterns, "getFailurePattern", { id: restart.failurePatternId });
     expect(pattern).toMatchObject({ recommendedSolution: "apt-get install nginx", occurrenceCount: 1 });
+    // What learning changed in the patterns is audited under the calls that taught it.
+    expect(await auditOf(restart.failurePatternId)).toEqual([
+      {
+        action: "create",
+        resourceType: "failure_pattern",
+        method: "CreateOperationFailure",
+        summary: { occurrence_count: 1, operation_failure_id: restart.id },
+      },
+      {
+        action: "update",
+        resourceType: "failure_pattern",
+        method: "UpdateOperationFailure",
+        summary: { recommended_solution: "apt-get install nginx", alternatives: [] },
+      },
+    ]);
+    expect((await auditOf(noClient.failurePatternId)).map((e) => [e.action, e.summary])).toEqual([
+      ["create", { occurrence_count: 1, operation_failure_id: noClient.id }],
+      ["update", { occurrence_count: 2, operation_failure_id: noClientAgain.id }],
+    ]);
     await expectStatus(
       call(stack.operationFailures, "updateOperationFailure", {
         operationFailure: OperationFailure.fromPartial({ id: restart.id, errorMessage: "something else" }),
