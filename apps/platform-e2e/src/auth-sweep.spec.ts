@@ -146,6 +146,16 @@ const wellFormed: Record<string, (caller: Caller) => Promise<Planned> | Planned>
     });
     return { body: { billableTimeIds: [entry.id], invoiceReference: "SWEEP" } };
   },
+  // A fresh invoiced entry each time: an entry is uninvoiced once.
+  BillableTimeService_UnmarkInvoiced: async () => {
+    const entry = await created("/api/v1/billableTime", {
+      clientId: fixtures.keep["clients"],
+      startedAt: "2026-01-07T09:00:00Z",
+      durationMinutes: 30,
+    });
+    await created("/api/v1/billableTime:markInvoiced", { billableTimeIds: [entry.id], invoiceReference: "SWEEP" });
+    return { body: { billableTimeIds: [entry.id], reason: "swept" } };
+  },
   TicketLinkService_CreateTicketLink: () => ({
     body: { sessionId: fixtures.keep["sessions"], system: "TICKET_SYSTEM_SYNCRO", ticketId: `sweep-${unique()}` },
   }),

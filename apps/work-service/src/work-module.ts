@@ -38,7 +38,7 @@ import { databaseChangeResource } from "./database-change.resource";
 import { deploymentResource } from "./deployment.resource";
 import { externalIntegrationResource } from "./external-integration.resource";
 import { fileChangeResource } from "./file-change.resource";
-import { markInvoiced } from "./invoicing";
+import { markInvoiced, unmarkInvoiced } from "./invoicing";
 import { machineResource } from "./machine.resource";
 import { workModels } from "./models";
 import { problemSolutionResource } from "./problem-solution.resource";
@@ -98,6 +98,7 @@ export const workModule: ServiceModule = {
     const billableTimeHandlers: Handlers<typeof BillableTimeServiceService> = {
       ...standard(BillableTimeServiceService, billableTime, "BillableTime", "BillableTime"),
       markInvoiced: (request, ctx) => markInvoiced(db, billableTime, request, ctx),
+      unmarkInvoiced: (request, ctx) => unmarkInvoiced(db, billableTime, request, ctx),
       getBillingSummary: (request) => billingSummary(db, clients, request),
       exportBillableTime: (request) => exportBillableTime(db, clients, request),
     };

@@ -367,6 +367,56 @@ describe("BillableTimeService: session totals", () => {
     expect(left.billableTime).toEqual([]);
   });
 
+  it("takes an invoice back, all or nothing, with a reason: the entries bill again by the current terms", async () => {
+    const client = await newClient({ defaultHourlyRate: "100" });
+    const other = await newClient({ defaultHourlyRate: "100" });
+    const session = await newSession({ clientId: client.id });
+    const a = await newEntry({ sessionId: session.id, startedAt: at("09:00"), durationMinutes: 30 });
+    const b = await newEntry({ sessionId: session.id, startedAt: at("10:00"), durationMinutes: 30 });
+    const open = await newEntry({ clientId: client.id, startedAt: at("11:00"), durationMinutes: 30 });
+    const foreign = await newEntry({ clientId: other.id, startedAt: at("11:00"), durationMinutes: 30 });
+    await markInvoiced([a.id, b.id], "INV-2026-0007");
+    await markInvoiced([foreign.id], "INV-2026-0008");
+    await updateClient({ id: client.id, defaultHourlyRate: "120" }, ["default_hourly_rate"]);
+    expect((await getEntry(a.id)).amount).toBe("50.00"); // frozen while invoiced
+
+    const unmark = (billableTimeIds: string[], reason = "invoice INV-2026-0007 cancelled") =>
+      call(stack.billableTime, "unmarkInvoiced", { billableTimeIds, reason });
+    const ghost = "0190f5c8-0000-7000-8000-00000000beef";
+    const refusal = await expectStatus(unmark([a.id, open.id, ghost]), failed, /no entry was uninvoiced/);
+    expect(refusal.details).toContain(`not invoiced: ${open.id}`);
+    expect(refusal.details).toContain(`not found: ${ghost}`);
+    await expectStatus(unmark([a.id, foreign.id]), invalid, /one client/);
+    await expectStatus(unmark([a.id], "  "), invalid, /reason: is required/);
+    await expectStatus(unmark([a.id], "x".repeat(501)), invalid, /reason: must be at most 500/);
+    await expectStatus(unmark([]), invalid, /billable_time_ids: is required/);
+    expect((await getEntry(a.id)).isInvoiced).toBe(true);
+
+    const back = await unmark([b.id, a.id]);
+    expect(back.billableTime.map((e) => [e.id, e.isInvoiced, e.invoicedAt, e.invoiceReference, e.amount])).toEqual([
+      [b.id, false, undefined, undefined, "60.00"],
+      [a.id, false, undefined, undefined, "60.00"],
+    ]);
+    expect((await getSession(session.id)).billableAmount).toBe("120.00");
+    // Uninvoiced time can change again, and be invoiced again.
+    await updateEntry({ id: a.id, description: "corrected" }, ["description"]);
+    expect((await markInvoiced([a.id, b.id], "INV-2026-0009")).billableTime.every((e) => e.isInvoiced)).toBe(true);
+
+    const events = await stack.service.service.db.select<{ method: string; request_summary: unknown }>(
+      "SELECT method, request_summary FROM audit_outbox WHERE resource_id = ? AND method LIKE ? ORDER BY id",
+      [a.id, "%/UnmarkInvoiced"],
+    );
+    const summaries = events.map((e) => (typeof e.request_summary === "string" ? JSON.parse(e.request_summary) : e.request_summary));
+    expect(summaries[0]).toEqual({
+      is_invoiced: false,
+      invoiced_at: null,
+      invoice_reference: null,
+      left_invoice: "INV-2026-0007",
+      reason: "invoice INV-2026-0007 cancelled",
+    });
+    expect(summaries[1]).toMatchObject({ amount: "60.00", effective_hourly_rate: "120.00" }); // re-priced, audited
+  });
+
   it("lets a client's policy be set, bounded and reset to the defaults", async () => {
     const client = await newClient();
     expect(client).toMatchObject({

@@ -259,7 +259,10 @@ export interface BillableTime {
    * difference between the session's rounded total and its raw total.
    */
   roundingScope: BillingRoundingScope;
-  /** Output only. Whether the entry is invoiced; set by MarkInvoiced, after which the entry cannot change. */
+  /**
+   * Output only. Whether the entry is invoiced; set by MarkInvoiced, after which the entry cannot change (until
+   * UnmarkInvoiced takes it back).
+   */
   isInvoiced: boolean;
   /** Output only. When the entry was invoiced. */
   invoicedAt?:
@@ -354,6 +357,20 @@ export interface MarkInvoicedRequest {
 /** Response of MarkInvoiced. */
 export interface MarkInvoicedResponse {
   /** The entries, now invoiced, in the order asked. */
+  billableTime: BillableTime[];
+}
+
+/** Request for UnmarkInvoiced. */
+export interface UnmarkInvoicedRequest {
+  /** The entries to uninvoice, 1-1000, all of one client; an id named twice counts once. */
+  billableTimeIds: string[];
+  /** Why, for the audit log (such as "invoice INV-2026-0007 cancelled"), 1-500 characters. */
+  reason: string;
+}
+
+/** Response of UnmarkInvoiced. */
+export interface UnmarkInvoicedResponse {
+  /** The entries, uninvoiced and billed again, in the order asked. */
   billableTime: BillableTime[];
 }
 
@@ -1554,6 +1571,146 @@ export const MarkInvoicedResponse: MessageFns<MarkInvoicedResponse> = {
   },
 };
 
+function createBaseUnmarkInvoicedRequest(): UnmarkInvoicedRequest {
+  return { billableTimeIds: [], reason: "" };
+}
+
+export const UnmarkInvoicedRequest: MessageFns<UnmarkInvoicedRequest> = {
+  encode(message: UnmarkInvoicedRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.billableTimeIds) {
+      writer.uint32(10).string(v!);
+    }
+    if (message.reason !== "") {
+      writer.uint32(18).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UnmarkInvoicedRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const end = length === undefined ? reader.len : reader.pos + length;
+    const message = createBaseUnmarkInvoicedRequest();
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          if (tag !== 10) {
+            break;
+          }
+
+          message.billableTimeIds.push(reader.string());
+          continue;
+        }
+        case 2: {
+          if (tag !== 18) {
+            break;
+          }
+
+          message.reason = reader.string();
+          continue;
+        }
+      }
+      if ((tag & 7) === 4 || tag === 0) {
+        break;
+      }
+      reader.skip(tag & 7);
+    }
+    return message;
+  },
+
+  fromJSON(object: any): UnmarkInvoicedRequest {
+    return {
+      billableTimeIds: globalThis.Array.isArray(object?.billableTimeIds)
+        ? object.billableTimeIds.map((e: any) => globalThis.String(e))
+        : [],
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: UnmarkInvoicedRequest): unknown {
+    const obj: any = {};
+    if (message.billableTimeIds?.length) {
+      obj.billableTimeIds = message.billableTimeIds;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UnmarkInvoicedRequest>, I>>(base?: I): UnmarkInvoicedRequest {
+    return UnmarkInvoicedRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UnmarkInvoicedRequest>, I>>(object: I): UnmarkInvoicedRequest {
+    const message = createBaseUnmarkInvoicedRequest();
+    message.billableTimeIds = object.billableTimeIds?.map((e) => e) || [];
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseUnmarkInvoicedResponse(): UnmarkInvoicedResponse {
+  return { billableTime: [] };
+}
+
+export const UnmarkInvoicedResponse: MessageFns<UnmarkInvoicedResponse> = {
+  encode(message: UnmarkInvoicedResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.billableTime) {
+      BillableTime.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UnmarkInvoicedResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const end = length === undefined ? reader.len : reader.pos + length;
+    const message = createBaseUnmarkInvoicedResponse();
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          if (tag !== 10) {
+            break;
+          }
+
+          message.billableTime.push(BillableTime.decode(reader, reader.uint32()));
+          continue;
+        }
+      }
+      if ((tag & 7) === 4 || tag === 0) {
+        break;
+      }
+      reader.skip(tag & 7);
+    }
+    return message;
+  },
+
+  fromJSON(object: any): UnmarkInvoicedResponse {
+    return {
+      billableTime: globalThis.Array.isArray(object?.billableTime)
+        ? object.billableTime.map((e: any) => BillableTime.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: UnmarkInvoicedResponse): unknown {
+    const obj: any = {};
+    if (message.billableTime?.length) {
+      obj.billableTime = message.billableTime.map((e) => BillableTime.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UnmarkInvoicedResponse>, I>>(base?: I): UnmarkInvoicedResponse {
+    return UnmarkInvoicedResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UnmarkInvoicedResponse>, I>>(object: I): UnmarkInvoicedResponse {
+    const message = createBaseUnmarkInvoicedResponse();
+    message.billableTime = object.billableTime?.map((e) => BillableTime.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 function createBaseGetBillingSummaryRequest(): GetBillingSummaryRequest {
   return { clientId: "", start: undefined, end: undefined };
 }
@@ -2383,6 +2540,23 @@ export const BillableTimeServiceService = {
     responseDeserialize: (value: Buffer): MarkInvoicedResponse => MarkInvoicedResponse.decode(value),
   },
   /**
+   * Take back a MarkInvoiced that was wrong or whose invoice was cancelled: the entries, all of one client and all
+   * invoiced, are uninvoiced again in one transaction, with the reason in the audit log. They bill again as
+   * uninvoiced time does, by the client's and project's current terms. Refused whole with FAILED_PRECONDITION,
+   * naming them, when any entry is missing or not invoiced.
+   */
+  unmarkInvoiced: {
+    path: "/msp.work.v1.BillableTimeService/UnmarkInvoiced",
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: (value: UnmarkInvoicedRequest): Buffer =>
+      Buffer.from(UnmarkInvoicedRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UnmarkInvoicedRequest => UnmarkInvoicedRequest.decode(value),
+    responseSerialize: (value: UnmarkInvoicedResponse): Buffer =>
+      Buffer.from(UnmarkInvoicedResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UnmarkInvoicedResponse => UnmarkInvoicedResponse.decode(value),
+  },
+  /**
    * A client's billable time in a period, per project and category, with totals: raw and billed minutes, amount,
    * invoiced and uninvoiced amount, following the client's rounding policy.
    */
@@ -2432,6 +2606,13 @@ export interface BillableTimeServiceServer extends UntypedServiceImplementation 
    * whole with FAILED_PRECONDITION, naming them, when any entry is missing or already invoiced.
    */
   markInvoiced: handleUnaryCall<MarkInvoicedRequest, MarkInvoicedResponse>;
+  /**
+   * Take back a MarkInvoiced that was wrong or whose invoice was cancelled: the entries, all of one client and all
+   * invoiced, are uninvoiced again in one transaction, with the reason in the audit log. They bill again as
+   * uninvoiced time does, by the client's and project's current terms. Refused whole with FAILED_PRECONDITION,
+   * naming them, when any entry is missing or not invoiced.
+   */
+  unmarkInvoiced: handleUnaryCall<UnmarkInvoicedRequest, UnmarkInvoicedResponse>;
   /**
    * A client's billable time in a period, per project and category, with totals: raw and billed minutes, amount,
    * invoiced and uninvoiced amount, following the client's rounding policy.
@@ -2546,6 +2727,27 @@ export interface BillableTimeServiceClient extends Client1 {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: MarkInvoicedResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Take back a MarkInvoiced that was wrong or whose invoice was cancelled: the entries, all of one client and all
+   * invoiced, are uninvoiced again in one transaction, with the reason in the audit log. They bill again as
+   * uninvoiced time does, by the client's and project's current terms. Refused whole with FAILED_PRECONDITION,
+   * naming them, when any entry is missing or not invoiced.
+   */
+  unmarkInvoiced(
+    request: UnmarkInvoicedRequest,
+    callback: (error: ServiceError | null, response: UnmarkInvoicedResponse) => void,
+  ): ClientUnaryCall;
+  unmarkInvoiced(
+    request: UnmarkInvoicedRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UnmarkInvoicedResponse) => void,
+  ): ClientUnaryCall;
+  unmarkInvoiced(
+    request: UnmarkInvoicedRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UnmarkInvoicedResponse) => void,
   ): ClientUnaryCall;
   /**
    * A client's billable time in a period, per project and category, with totals: raw and billed minutes, amount,
