@@ -1,6 +1,6 @@
 import type { DescMessage } from "@bufbuild/protobuf";
 import type { Transaction, WhereOptions } from "sequelize";
-import { DatabaseError, ForeignKeyConstraintError, Op, QueryTypes, UniqueConstraintError } from "sequelize";
+import { ForeignKeyConstraintError, Op, QueryTypes, UniqueConstraintError } from "sequelize";
 import type { Model, ModelCtor } from "sequelize-typescript";
 import type { Database } from "@msp/db";
 import { isUuid, uuidv7 } from "@msp/db";
@@ -10,6 +10,7 @@ import { writeAuditEvent } from "./audit-outbox";
 import type { ProtoObject, StoredRecord } from "./codec";
 import { fromStored, isPresent, normalizeRow, textOf, toStored } from "./codec";
 import { etagOf } from "./etag";
+import { isLockConflict, retryingLockConflicts } from "./lock-retry";
 import type { FieldInfo, FieldOverrides } from "./fields";
 import { describeFields } from "./fields";
 import type { RowEncoder } from "./row-encoder";
@@ -19,9 +20,6 @@ import { afterCursor, compileFilter, decodePageToken, encodePageToken, pageSizeO
 
 /** HookContext.given outside a create or update. */
 const noFields: ReadonlySet<string> = new Set();
-
-/** Driver codes of a transaction that lost a lock race (deadlock, lock wait timeout, busy SQLite file): retrying succeeds. */
-const lockConflict = /^(ER_LOCK_DEADLOCK|ER_LOCK_WAIT_TIMEOUT|SQLITE_BUSY)$/;
 
 /** Fields every resource has and no caller sets. */
 const systemFields = ["id", "etag", "created_at", "updated_at"];
@@ -165,8 +163,7 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
       const clash = (definition.unique ?? []).find((cols) => cols.every((c) => text.includes(c))) ?? definition.unique?.[0];
       return alreadyExists(`a ${definition.name} with the same ${clash ? clash.join(" and ") : "key"} already exists`);
     }
-    const code = (error instanceof DatabaseError ? (error.parent as { code?: unknown } | undefined)?.code : undefined) ?? "";
-    if (typeof code === "string" && lockConflict.test(code)) {
+    if (isLockConflict(error)) {
       return aborted(`the ${definition.name} could not be written for a concurrent change; retry`);
     }
     if (error instanceof ForeignKeyConstraintError) {
@@ -177,9 +174,10 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
     return error;
   }
 
+  /** Runs `fn` in a transaction, again if it lost a deadlock (so `fn` must start from scratch each time). */
   async function mutate<T>(ctx: MutationContext, fn: (hook: HookContext) => Promise<T>, action: "write" | "delete" = "write"): Promise<T> {
     try {
-      return await db.transaction((transaction) => fn({ db, transaction, ctx, given: noFields }));
+      return await retryingLockConflicts(() => db.transaction((transaction) => fn({ db, transaction, ctx, given: noFields })));
     } catch (error) {
       throw translateWriteError(error, action);
     }
@@ -236,8 +234,9 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
       const prefix = definition.name;
       if (!message) throw invalidArgument(prefix, "is required");
       const given = toStored(writable, message as ProtoObject, prefix);
-      const record: StoredRecord = { ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== null)), ...internal };
       const created = await mutate(ctx, async (hook) => {
+        // Built afresh for each run of the transaction: prepare changes it.
+        const record: StoredRecord = { ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== null)), ...internal };
         await definition.prepare?.(record, undefined, { ...hook, given: new Set(Object.keys(given).filter((k) => given[k] !== null)) });
         checkRequired(record, prefix);
         await checkReferences(record, hook.transaction);
