@@ -3,6 +3,9 @@ import { sqlPlaceholders } from "@msp/db";
 import { writeAuditEvents } from "@msp/resource-kit";
 import type { DerivedWrite } from "./billable-time-rules";
 
+/** Rows per UPDATE: keeps statements small on both dialects. */
+const idsPerUpdate = 500;
+
 /** The resource each detachable table holds, as its audit events name it. */
 const resourceOf = { billable_time: "billable_time", external_integrations: "external_integration" } as const;
 
@@ -26,10 +29,14 @@ export async function detachFrom(
     });
     if (rows.length === 0) continue;
     const ids = rows.map((row) => row.id);
-    await db.sequelize.query(
-      `UPDATE ${table} SET ${column} = NULL, revision = revision + 1, updated_at = ? WHERE id IN (${sqlPlaceholders(ids.length)})`,
-      { replacements: [new Date(), ...ids], transaction },
-    );
+    const now = new Date();
+    for (let i = 0; i < ids.length; i += idsPerUpdate) {
+      const chunk = ids.slice(i, i + idsPerUpdate);
+      await db.sequelize.query(
+        `UPDATE ${table} SET ${column} = NULL, revision = revision + 1, updated_at = ? WHERE id IN (${sqlPlaceholders(chunk.length)})`,
+        { replacements: [now, ...chunk], transaction },
+      );
+    }
     await writeAuditEvents(
       transaction,
       write.ctx,
