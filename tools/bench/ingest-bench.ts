@@ -33,8 +33,9 @@ async function main(): Promise<void> {
   const transcript = readFileSync(path, "utf8");
   const runs = Number(args.runs);
   let database;
-  if (args.db === "mariadb") {
-    const databaseUrl = process.env["MSP_BENCH_MARIADB_URL"] ?? "mariadb://root@127.0.0.1:3306/msp_bench_ingest";
+  const databaseUrl =
+    args.db === "mariadb" ? (process.env["MSP_BENCH_MARIADB_URL"] ?? "mariadb://root@127.0.0.1:3306/msp_bench_ingest") : undefined;
+  if (databaseUrl) {
     await resetMariaDb(databaseUrl);
     database = { dataDir: resolve("data"), databaseUrl };
   }
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
   } finally {
     client.close();
     await platform.stop();
+    if (databaseUrl) await resetMariaDb(databaseUrl, false); // the bench's database goes with it
   }
 }
 
