@@ -237,9 +237,7 @@ export async function rebill(write: DerivedWrite, scope: RebillScope): Promise<v
     );
     for (const row of rows) if (row.session_id) sessionIds.add(row.session_id);
   }
-  // Sessions before their entries, in id order: the order every billing change locks them in.
-  for (const ids of chunks([...sessionIds].sort()))
-    await query(`SELECT id FROM sessions WHERE id IN (${sqlPlaceholders(ids.length)})`, ids);
+  await lockSessions(db, transaction, [...sessionIds]);
 
   const entries: StoredRecord[] = [];
   for (const ids of chunks([...sessionIds])) {
@@ -357,6 +355,21 @@ export async function rebill(write: DerivedWrite, scope: RebillScope): Promise<v
   for (const row of rows) if (typeof row["session_id"] === "string") sessionIds.add(row["session_id"]);
   events.push(...(await settleSessionTotals(db, transaction, [...sessionIds])));
   await writeAuditEvents(transaction, write.ctx, events);
+}
+
+/**
+ * Locks sessions (MariaDB) before their entries, in id order: the order every billing change
+ * locks them in, so two changes never wait on each other in a circle.
+ */
+export async function lockSessions(db: Database, transaction: Transaction, sessionIds: readonly string[]): Promise<void> {
+  if (db.dialect !== "mariadb") return; // SQLite writers take turns
+  for (const ids of chunks([...new Set(sessionIds)].sort())) {
+    await db.sequelize.query(`SELECT id FROM sessions WHERE id IN (${sqlPlaceholders(ids.length)}) FOR UPDATE`, {
+      replacements: ids,
+      type: QueryTypes.SELECT,
+      transaction,
+    });
+  }
 }
 
 /**
