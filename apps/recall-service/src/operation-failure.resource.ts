@@ -75,7 +75,11 @@ export const operationFailureResource: ResourceDefinition = {
         resourceType: "failure_pattern",
         resourceId: learned.patternId,
         action: learned.created ? "create" : "update",
-        summary: { occurrence_count: learned.occurrenceCount, operation_failure_id: row["id"] },
+        summary: {
+          occurrence_count: learned.occurrenceCount,
+          recommended_solution: learned.recommendedSolution,
+          operation_failure_id: row["id"],
+        },
       });
       return;
     }

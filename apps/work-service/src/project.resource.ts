@@ -1,9 +1,9 @@
 import { QueryTypes } from "sequelize";
 import { failedPrecondition, invalidArgument } from "@msp/errors";
 import type { ResourceDefinition } from "@msp/resource-kit";
-import { writeAuditEvents } from "@msp/resource-kit";
 import { ProjectSchema } from "@msp/proto/src/gen/es/msp/work/v1/project_pb";
-import { checkRate, rebill } from "./billable-time-rules";
+import { checkRate, lockSessions, rebill } from "./billable-time-rules";
+import { detachFrom } from "./detach-rules";
 import { BillableTimeModel, ClientModel, ProjectModel } from "./models";
 
 const slugPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -58,20 +58,15 @@ export const projectResource: ResourceDefinition = {
     const invoiced = await BillableTimeModel.count({ where: { project_id: id, is_invoiced: true }, transaction });
     if (invoiced > 0)
       throw failedPrecondition(`the project has ${invoiced} invoiced billable time entries; invoiced time keeps its project`);
-    const entries = await db.sequelize.query<{ id: string; session_id: string | null }>(
-      "SELECT id, session_id FROM billable_time WHERE project_id = ?",
+    // Their sessions first, as every billing change locks (rebill re-prices them), then the entries.
+    const sessions = await db.sequelize.query<{ session_id: string }>(
+      "SELECT DISTINCT session_id FROM billable_time WHERE project_id = ? AND session_id IS NOT NULL",
       { replacements: [id], type: QueryTypes.SELECT, transaction },
     );
-    if (entries.length === 0) return;
-    await db.sequelize.query("UPDATE billable_time SET project_id = NULL, revision = revision + 1, updated_at = ? WHERE project_id = ?", {
-      replacements: [new Date(), id],
-      transaction,
-    });
-    await writeAuditEvents(
-      transaction,
-      hook.ctx,
-      entries.map((e) => ({ resourceType: "billable_time", resourceId: e.id, action: "update", summary: { project_id: null } })),
-    );
-    await rebill(hook, { entryIds: entries.map((e) => e.id), sessionIds: entries.map((e) => e.session_id) });
+    const sessionIds = sessions.map((s) => s.session_id);
+    await lockSessions(db, transaction, sessionIds);
+    const { billable_time: entryIds = [] } = await detachFrom(hook, "project_id", id, ["billable_time"]);
+    if (entryIds.length === 0) return;
+    await rebill(hook, { entryIds, sessionIds });
   },
 };

@@ -6,6 +6,7 @@ import type { Transaction } from "sequelize";
 import { QueryTypes } from "sequelize";
 import { Sequelize } from "sequelize-typescript";
 import type { ModelCtor } from "sequelize-typescript";
+import { retryingLockConflicts } from "./lock-retry";
 import { createMutex } from "./mutex";
 
 export type Dialect = "mariadb" | "sqlite";
@@ -28,7 +29,11 @@ export interface Database {
    * goes straight to the driver's pool: Sequelize's query pipeline adds latency to every call.
    */
   select<T extends object>(sql: string, params: readonly unknown[]): Promise<T[]>;
-  /** Runs fn in one transaction; on SQLite, write transactions of this process take turns. */
+  /**
+   * Runs fn in one transaction; on SQLite, write transactions of this process take turns. On
+   * MariaDB a transaction that loses a deadlock runs again (lock-retry.ts): fn must start from
+   * scratch each time.
+   */
   transaction<T>(fn: (t: Transaction) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
@@ -65,14 +70,16 @@ function createMariaDb(url: string, poolMax: number, models: ModelCtor[]): Datab
     timezone: "+00:00",
     pool: { max: poolMax, min: 0, idle: 10_000, acquire: 30_000 },
     dialectOptions: { connectTimeout: 10_000 },
-    retry: { max: 3, match: [/Deadlock/i, /WSREP/i, /lock wait timeout/i] },
+    // No statement retries: a deadlock rolls back the whole transaction (retrying its statement
+    // only fails again, "rollback has been called"); `transaction` runs it again instead.
+    retry: { max: 0 },
     models,
   });
   return {
     sequelize,
     dialect: "mariadb",
     select: <T extends object>(sql: string, params: readonly unknown[]) => readPool.query(sql, [...params]) as Promise<T[]>,
-    transaction: (fn) => sequelize.transaction((t) => fn(t)),
+    transaction: (fn) => retryingLockConflicts(() => sequelize.transaction((t) => fn(t))),
     close: async () => {
       await readPool.end();
       await sequelize.close();

@@ -2,5 +2,6 @@ export * from "./database";
 export * from "./migrate";
 export * from "./schema";
 export * from "./mutex";
+export * from "./lock-retry";
 export { isUuid, uuidv7 } from "./uuid";
 export { sqlPlaceholders } from "./placeholders";

@@ -2,7 +2,6 @@ export * from "./audit-outbox";
 export * from "./codec";
 export * from "./etag";
 export * from "./fields";
-export * from "./lock-retry";
 export * from "./filter";
 export * from "./query";
 export * from "./redact";

@@ -3,14 +3,13 @@ import type { Transaction, WhereOptions } from "sequelize";
 import { ForeignKeyConstraintError, Op, QueryTypes, UniqueConstraintError } from "sequelize";
 import type { Model, ModelCtor } from "sequelize-typescript";
 import type { Database } from "@msp/db";
-import { isUuid, uuidv7 } from "@msp/db";
+import { isLockConflict, isUuid, uuidv7 } from "@msp/db";
 import { aborted, alreadyExists, failedPrecondition, invalidArgument, invalidArguments, notFound } from "@msp/errors";
 import type { MutationContext } from "./audit-outbox";
 import { writeAuditEvent } from "./audit-outbox";
 import type { ProtoObject, StoredRecord } from "./codec";
 import { fromStored, isPresent, normalizeRow, textOf, toStored } from "./codec";
 import { etagOf } from "./etag";
-import { isLockConflict, retryingLockConflicts } from "./lock-retry";
 import type { FieldInfo, FieldOverrides } from "./fields";
 import { describeFields } from "./fields";
 import type { RowEncoder } from "./row-encoder";
@@ -174,10 +173,10 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
     return error;
   }
 
-  /** Runs `fn` in a transaction, again if it lost a deadlock (so `fn` must start from scratch each time). */
+  /** Runs `fn` in a transaction (again if it lost a deadlock: db.transaction; so `fn` must start from scratch each time). */
   async function mutate<T>(ctx: MutationContext, fn: (hook: HookContext) => Promise<T>, action: "write" | "delete" = "write"): Promise<T> {
     try {
-      return await retryingLockConflicts(() => db.transaction((transaction) => fn({ db, transaction, ctx, given: noFields })));
+      return await db.transaction((transaction) => fn({ db, transaction, ctx, given: noFields }));
     } catch (error) {
       throw translateWriteError(error, action);
     }

@@ -1,7 +1,7 @@
 import type { Transaction } from "sequelize";
 import { literal, Op, UniqueConstraintError } from "sequelize";
 import type { Database } from "@msp/db";
-import { uuidv7 } from "@msp/db";
+import { isLockConflict, uuidv7 } from "@msp/db";
 import type { MutationContext } from "@msp/resource-kit";
 import { writeAuditEvent, writeAuditEvents } from "@msp/resource-kit";
 import type { SupersededDecision } from "../decision-supersession";
@@ -62,12 +62,6 @@ export async function storeIngest(db: Database, command: IngestCommand, plan: In
 
 /** How many times an ingest that lost a race is tried. */
 const maxAttempts = 3;
-
-/** A transaction that lost a lock race (deadlock, lock wait timeout, busy SQLite file). */
-function isLockConflict(error: unknown): boolean {
-  const code = (error as { parent?: { code?: unknown } } | undefined)?.parent?.code;
-  return typeof code === "string" && /^(ER_LOCK_DEADLOCK|ER_LOCK_WAIT_TIMEOUT|SQLITE_BUSY)$/.test(code);
-}
 
 function isReceiptClash(error: UniqueConstraintError): boolean {
   const text = `${error.message} ${String((error.parent as { message?: string } | undefined)?.message ?? "")}`;

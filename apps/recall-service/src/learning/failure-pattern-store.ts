@@ -28,6 +28,8 @@ export interface LearnedPattern {
   signature: string;
   occurrenceCount: number;
   created: boolean;
+  /** The pattern's fix after this failure (its resolution may have set or replaced it). */
+  recommendedSolution: string | null;
 }
 
 /**
@@ -79,7 +81,9 @@ export async function learnFromFailure(failure: FailureObservation, transaction:
     lock: transaction.LOCK.UPDATE,
   });
   if (!pattern) throw new Error(`failure pattern ${signature} vanished while it was counted`);
-  if (pattern.id === id) return { patternId: id, signature, occurrenceCount: 1, created: true };
+  if (pattern.id === id) {
+    return { patternId: id, signature, occurrenceCount: 1, created: true, recommendedSolution: recommendation.recommendedSolution };
+  }
   return countAgain(pattern, failure, signature, transaction);
 }
 
@@ -107,7 +111,7 @@ async function countAgain(
     },
     { where: { id: pattern.id }, transaction },
   );
-  return { patternId: pattern.id, signature, occurrenceCount, created: false };
+  return { patternId: pattern.id, signature, occurrenceCount, created: false, recommendedSolution: recommendation.recommendedSolution };
 }
 
 /**

@@ -298,7 +298,7 @@ describe("OperationFailureService learns failure patterns", () => {
         action: "create",
         resourceType: "failure_pattern",
         method: "CreateOperationFailure",
-        summary: { occurrence_count: 1, operation_failure_id: restart.id },
+        summary: { occurrence_count: 1, recommended_solution: null, operation_failure_id: restart.id },
       },
       {
         action: "update",
@@ -308,8 +308,8 @@ describe("OperationFailureService learns failure patterns", () => {
       },
     ]);
     expect((await auditOf(noClient.failurePatternId)).map((e) => [e.action, e.summary])).toEqual([
-      ["create", { occurrence_count: 1, operation_failure_id: noClient.id }],
-      ["update", { occurrence_count: 2, operation_failure_id: noClientAgain.id }],
+      ["create", { occurrence_count: 1, recommended_solution: null, operation_failure_id: noClient.id }],
+      ["update", { occurrence_count: 2, recommended_solution: null, operation_failure_id: noClientAgain.id }],
     ]);
     await expectStatus(
       call(stack.operationFailures, "updateOperationFailure", {

@@ -1,10 +1,12 @@
 import { DatabaseError } from "sequelize";
 
 /**
- * Driver codes of a transaction that lost a lock race and was rolled back whole: a deadlock (on
- * Galera also a certification failure) or a busy SQLite file. Running it again succeeds.
+ * The driver code of a transaction that lost a deadlock (on Galera also a certification failure):
+ * MariaDB rolled it back whole, and running it again succeeds. Not a busy SQLite file (it has
+ * waited out the busy timeout already, holding this process's write turn) nor a lock wait
+ * timeout (it has waited long already).
  */
-const retryable = /^(ER_LOCK_DEADLOCK|SQLITE_BUSY)$/;
+const retryable = /^ER_LOCK_DEADLOCK$/;
 
 /** Driver codes of a lost lock race, retried or not (a lock wait timeout has already waited long). */
 const lockConflict = /^(ER_LOCK_DEADLOCK|ER_LOCK_WAIT_TIMEOUT|SQLITE_BUSY)$/;
@@ -29,10 +31,10 @@ export interface LockRetryOptions {
 export const defaultLockRetry: Readonly<LockRetryOptions> = { attempts: 4, maxPauseMs: 25 };
 
 /**
- * Runs a transaction again when it lost a deadlock (or found SQLite busy): the database rolled it
- * back whole, so nothing of the failed run remains, and the same run usually succeeds once the
- * other transaction is through. `run` must start its transaction afresh each time. The last
- * error is thrown when every attempt lost.
+ * Runs a transaction again when it lost a deadlock: the database rolled it back whole, so nothing
+ * of the failed run remains, and the same run usually succeeds once the other transaction is
+ * through. `run` must start its transaction afresh each time. The last error is thrown when every
+ * attempt lost.
  */
 export async function retryingLockConflicts<T>(run: () => Promise<T>, options: LockRetryOptions = defaultLockRetry): Promise<T> {
   for (let attempt = 1; ; attempt++) {
