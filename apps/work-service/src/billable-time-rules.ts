@@ -373,6 +373,24 @@ export async function lockSessions(db: Database, transaction: Transaction, sessi
 }
 
 /**
+ * Locks the sessions of the entries `entries` selects (a condition on billable_time and its
+ * parameters), as lockSessions does, before the entries themselves are locked; returns their ids.
+ */
+export async function lockSessionsOf(
+  db: Database,
+  transaction: Transaction,
+  entries: { where: string; params: readonly unknown[] },
+): Promise<string[]> {
+  const rows = await db.sequelize.query<{ session_id: string }>(
+    `SELECT DISTINCT session_id FROM billable_time WHERE ${entries.where} AND session_id IS NOT NULL`,
+    { replacements: [...entries.params], type: QueryTypes.SELECT, transaction },
+  );
+  const sessionIds = rows.map((row) => row.session_id);
+  await lockSessions(db, transaction, sessionIds);
+  return sessionIds;
+}
+
+/**
  * A session's billed totals: the sum of its billable entries' billed minutes and amounts.
  * Returns the audit events of the sessions it rewrote.
  */

@@ -12,7 +12,7 @@ import type {
   UnmarkInvoicedResponse,
 } from "@msp/proto/src/gen/ts/msp/work/v1/billable_time";
 import type { Transaction } from "sequelize";
-import { lockSessions, rebill } from "./billable-time-rules";
+import { lockSessionsOf, rebill } from "./billable-time-rules";
 
 /** Entries one MarkInvoiced may name: an invoice's worth, and one statement's IN list. */
 export const maxInvoicedEntries = 1000;
@@ -80,15 +80,7 @@ export async function unmarkInvoiced(
     const { transaction } = hook;
     // Their sessions first, as every billing change locks (rebill re-prices them): an invoiced
     // entry cannot move, so its session can be read before the entry is locked.
-    const sessions = await db.sequelize.query<{ session_id: string }>(
-      `SELECT DISTINCT session_id FROM billable_time WHERE id IN (${sqlPlaceholders(ids.length)}) AND session_id IS NOT NULL`,
-      { replacements: [...ids], type: QueryTypes.SELECT, transaction },
-    );
-    await lockSessions(
-      db,
-      transaction,
-      sessions.map((row) => row.session_id),
-    );
+    await lockSessionsOf(db, transaction, { where: `id IN (${sqlPlaceholders(ids.length)})`, params: ids });
     const rows = await lockEntries(db, transaction, ids);
     refuseUnless(ids, rows, true, "no entry was uninvoiced", "not invoiced");
     await db.sequelize.query(

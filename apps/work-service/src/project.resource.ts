@@ -1,8 +1,7 @@
-import { QueryTypes } from "sequelize";
 import { failedPrecondition, invalidArgument } from "@msp/errors";
 import type { ResourceDefinition } from "@msp/resource-kit";
 import { ProjectSchema } from "@msp/proto/src/gen/es/msp/work/v1/project_pb";
-import { checkRate, lockSessions, rebill } from "./billable-time-rules";
+import { checkRate, lockSessionsOf, rebill } from "./billable-time-rules";
 import { detachFrom } from "./detach-rules";
 import { BillableTimeModel, ClientModel, ProjectModel } from "./models";
 
@@ -59,12 +58,7 @@ export const projectResource: ResourceDefinition = {
     if (invoiced > 0)
       throw failedPrecondition(`the project has ${invoiced} invoiced billable time entries; invoiced time keeps its project`);
     // Their sessions first, as every billing change locks (rebill re-prices them), then the entries.
-    const sessions = await db.sequelize.query<{ session_id: string }>(
-      "SELECT DISTINCT session_id FROM billable_time WHERE project_id = ? AND session_id IS NOT NULL",
-      { replacements: [id], type: QueryTypes.SELECT, transaction },
-    );
-    const sessionIds = sessions.map((s) => s.session_id);
-    await lockSessions(db, transaction, sessionIds);
+    const sessionIds = await lockSessionsOf(db, transaction, { where: "project_id = ?", params: [id] });
     const { billable_time: entryIds = [] } = await detachFrom(hook, "project_id", id, ["billable_time"]);
     if (entryIds.length === 0) return;
     await rebill(hook, { entryIds, sessionIds });

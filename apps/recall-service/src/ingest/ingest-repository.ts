@@ -1,7 +1,7 @@
 import type { Transaction } from "sequelize";
 import { literal, Op, UniqueConstraintError } from "sequelize";
 import type { Database } from "@msp/db";
-import { isLockConflict, uuidv7 } from "@msp/db";
+import { uuidv7 } from "@msp/db";
 import type { MutationContext } from "@msp/resource-kit";
 import { writeAuditEvent, writeAuditEvents } from "@msp/resource-kit";
 import type { SupersededDecision } from "../decision-supersession";
@@ -54,7 +54,8 @@ export async function storeIngest(db: Database, command: IngestCommand, plan: In
         return { status: "duplicate", contextId: receipt?.contextId ?? null, decisions: 0, snippets: 0 };
       }
       // Two saves of one new session at once: the loser finds the winner's context on its next try.
-      if (attempt < maxAttempts && (error instanceof UniqueConstraintError || isLockConflict(error))) continue;
+      // (A lost deadlock is run again by db.transaction itself.)
+      if (attempt < maxAttempts && error instanceof UniqueConstraintError) continue;
       throw error;
     }
   }
