@@ -1,28 +1,15 @@
 import { port, z } from "@msp/config";
-import { databaseConfigOf, platformEnv } from "@msp/service-runtime";
-import type { BackendConfig } from "./backends";
+import type { ServiceEntry } from "@msp/registry";
+import { gatewayEntry, platformServices, portVariable, serviceEntry } from "@msp/registry";
+import type { PackageAddresses } from "@msp/service-client";
+import { databaseConfigOf, peerAddressesOf, peerVariables, platformEnv } from "@msp/service-runtime";
 
-/** host:port[,host:port...]; several addresses of one service are used round-robin. */
-const addresses = z
-  .string()
-  .transform((text) =>
-    text
-      .split(",")
-      .map((a) => a.trim())
-      .filter(Boolean),
-  )
-  .pipe(z.array(z.string().regex(/^[\w.-]+:\d{1,5}$/, "must be host:port, comma-separated")).min(1))
-  .optional();
+const identity = serviceEntry("identity");
 
-const schema = platformEnv.extend({
-  GATEWAY_PORT: port(8080),
+const gatewayVariables = platformEnv.extend({
+  GATEWAY_PORT: port(gatewayEntry.defaultPort),
   GATEWAY_HOST: z.string().min(1).default("127.0.0.1"),
-  IDENTITY_PORT: port(50050),
   GRPC_HOST: z.string().min(1).default("127.0.0.1"),
-  WORK_SERVICE_PORT: port(50051),
-  WORK_SERVICE_ADDRESSES: addresses,
-  RECALL_SERVICE_PORT: port(50055),
-  RECALL_SERVICE_ADDRESSES: addresses,
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
   REFRESH_TOKEN_TTL_SECONDS: z.coerce
     .number()
@@ -40,14 +27,38 @@ const schema = platformEnv.extend({
   REVOCATION_CACHE_MS: z.coerce.number().int().min(0).default(2_000),
   MSP_BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
 });
+const schema = z.intersection(gatewayVariables, peerVariables());
+
+/**
+ * The gateway's backends: every proto package of every registered service, at that service's
+ * addresses (<PREFIX>_ADDRESSES, else 127.0.0.1:<PREFIX>_PORT); identity's at the port this
+ * process serves it on.
+ */
+export function backendsOf(
+  peers: Readonly<Record<string, readonly string[]>>,
+  identityPort: number,
+  services: readonly ServiceEntry[] = platformServices,
+): PackageAddresses[] {
+  return services.flatMap((service) =>
+    service.protoPackages.map((protoPackage) => ({
+      protoPackage,
+      addresses: service.name === identity.name ? [`127.0.0.1:${identityPort}`] : [...(peers[service.name] ?? [])],
+    })),
+  );
+}
 
 /** Where the gateway listens, what it forwards where, and the identity settings. */
 export function gatewayConfigSchema() {
   return schema.transform((env) => ({
-    http: { host: env.GATEWAY_HOST, port: env.GATEWAY_PORT, maxBodyBytes: env.MAX_BODY_BYTES, backendDeadlineMs: env.BACKEND_DEADLINE_MS },
+    http: {
+      host: env.GATEWAY_HOST,
+      port: env.GATEWAY_PORT,
+      maxBodyBytes: env.MAX_BODY_BYTES,
+      backendDeadlineMs: env.BACKEND_DEADLINE_MS,
+    },
     identity: {
       host: env.GRPC_HOST,
-      port: env.IDENTITY_PORT,
+      port: env[portVariable(identity)] as number,
       jwtSecret: env.MSP_JWT_SECRET,
       accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
@@ -58,11 +69,8 @@ export function gatewayConfigSchema() {
     },
     database: databaseConfigOf(env),
     logLevel: env.LOG_LEVEL,
-    /** Backends by proto package; the identity services run in this process. */
-    backends: [
-      { protoPackage: "msp.work.v1", addresses: env.WORK_SERVICE_ADDRESSES ?? [`127.0.0.1:${env.WORK_SERVICE_PORT}`] },
-      { protoPackage: "msp.recall.v1", addresses: env.RECALL_SERVICE_ADDRESSES ?? [`127.0.0.1:${env.RECALL_SERVICE_PORT}`] },
-    ] as BackendConfig[],
+    /** Where every registered service answers, by name; the identity services run in this process. */
+    peers: peerAddressesOf(env),
   }));
 }
 

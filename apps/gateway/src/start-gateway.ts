@@ -5,6 +5,7 @@ import { startService } from "@msp/service-runtime";
 import { createAuthGate } from "./auth-gate";
 import { createBackends } from "./backends";
 import type { GatewayConfig } from "./config";
+import { backendsOf } from "./config";
 import type { RunningGateway } from "./gateway-server";
 import { startGatewayServer } from "./gateway-server";
 import type { AuthLogic } from "./identity/auth-service";
@@ -32,17 +33,17 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       shutdownGraceMs: 10_000,
       jwtSecret: config.identity.jwtSecret,
       identityAddress: `127.0.0.1:${config.identity.port}`,
+      peers: config.peers,
+      peerDeadlineMs: config.http.backendDeadlineMs,
     },
+    {},
     logger,
     // This process owns revoked_tokens: it reads them itself rather than asking itself over gRPC.
     { revocation: { isRevoked: (tokenId) => (auth ? auth.isRevoked(tokenId) : Promise.resolve(true)) } },
   );
   try {
     const bootstrap = await bootstrapAdmin(identity.db, config.identity.bootstrapAdminPassword);
-    const backends = createBackends(
-      [...config.backends, { protoPackage: "msp.identity.v1", addresses: [`127.0.0.1:${identity.port}`] }],
-      config.http.backendDeadlineMs,
-    );
+    const backends = createBackends(backendsOf(config.peers, identity.port), config.http.backendDeadlineMs);
     const gate = createAuthGate({
       secret: config.identity.jwtSecret,
       signer: createTokenSigner(config.identity.jwtSecret),

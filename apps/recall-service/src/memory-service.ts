@@ -5,19 +5,25 @@ import type { ResourceStore } from "@msp/resource-kit";
 import type { ConversationContext } from "@msp/proto/src/gen/ts/msp/recall/v1/conversation_context";
 import type { MemoryServiceService } from "@msp/proto/src/gen/ts/msp/recall/v1/memory";
 import { ingest } from "./ingest/ingest-handler";
-import { recallMethods, recallSettingsFromEnv } from "./recall";
+import type { WorkSessions } from "./ingest/work-sessions";
+import type { RecallLedger, RecallSettings } from "./recall";
+import { recallMethods } from "./recall";
 
 /** What the memory service's handlers work with. */
 export interface MemoryDeps {
   db: Database;
   logger: Logger;
   contexts: ResourceStore<ConversationContext>;
+  settings: RecallSettings;
+  ledger: RecallLedger;
+  /** The work service's sessions, which Ingest's work_session_id must name. */
+  workSessions: WorkSessions;
 }
 
 /** MemoryService: Ingest here; Recall, GetMemoryItem and MarkUseful from the recall engine. */
 export function memoryHandlers(deps: MemoryDeps): Handlers<typeof MemoryServiceService> {
   return {
     ingest: (request, ctx) => ingest(deps, request, ctx),
-    ...recallMethods({ db: deps.db, logger: deps.logger, settings: recallSettingsFromEnv(process.env) }),
+    ...recallMethods({ db: deps.db, logger: deps.logger, settings: deps.settings, ledger: deps.ledger }),
   };
 }

@@ -1,8 +1,4 @@
-import type { Database } from "@msp/db";
-import type { Handlers, ServiceRegistration } from "@msp/grpc-kit";
-import { serviceOf } from "@msp/grpc-kit";
-import type { Logger } from "@msp/logging";
-import type { ResourceStore } from "@msp/resource-kit";
+import type { Handlers } from "@msp/grpc-kit";
 import { createResourceStore, standardMethods } from "@msp/resource-kit";
 import type { ServiceModule } from "@msp/service-runtime";
 import { ContextSnippetServiceService } from "@msp/proto/src/gen/ts/msp/recall/v1/context_snippet";
@@ -22,10 +18,13 @@ import { conversationContextResource } from "./conversation-context.resource";
 import { decisionLogResource } from "./decision-log.resource";
 import { environmentalInsightResource } from "./environmental-insight.resource";
 import { failurePatternResource } from "./failure-pattern.resource";
+import { createWorkSessions } from "./ingest/work-sessions";
 import { memoryHandlers } from "./memory-service";
 import { recallModels } from "./models";
 import { operationFailureResource } from "./operation-failure.resource";
 import { projectStateResource } from "./project-state.resource";
+import type { RecallSettings } from "./recall";
+import { createRecallLedger, recallConfig } from "./recall";
 
 /** The largest gRPC message the recall service takes: a whole transcript of a long session in one Ingest. */
 export const recallMaxReceiveBytes = 32 * 1024 * 1024;
@@ -35,65 +34,67 @@ export const recallMaxReceiveBytes = 32 * 1024 * 1024;
  * snippets and project states; Recall (the recall engine) brings them back; the resources
  * expose each table, and operation failures teach the failure patterns.
  */
-export const recallModule: ServiceModule = {
+export const recallModule: ServiceModule<RecallSettings> = {
   name: "recall-service",
   models: recallModels,
+  config: recallConfig,
+  // Ingest checks the work session it is given with the work service.
+  peerScopes: ["work:read"],
   maxReceiveMessageBytes: recallMaxReceiveBytes,
-  services(db: Database, logger: Logger): ServiceRegistration[] {
+  setUp(host, { db, logger, config, peers }) {
     const contexts = createResourceStore<ConversationContext>(db, conversationContextResource);
-    /** The five standard handlers of a store, typed as the service `definition` expects them. */
-    const standard = <D>(_definition: D, store: ResourceStore<unknown>, singular: string, plural: string) =>
-      standardMethods(store, { singular, plural }) as unknown as Handlers<D & Parameters<typeof serviceOf>[0]>;
-    const serve = <D extends Parameters<typeof serviceOf>[0]>(definition: D, handlers: Handlers<D>) =>
-      serviceOf(definition, handlers, "recall-service", logger);
     const tags = createResourceStore<ContextTag>(db, contextTagResource);
+    const ledger = createRecallLedger(db, logger);
+    // Recall counts gathered in the last second are written before the database closes.
+    host.run({ name: "recall bookkeeping", start: () => undefined, stop: () => ledger.flush() });
     const tagHandlers: Handlers<typeof ContextTagServiceService> = {
       listContextTags: async (request) => {
         const page = await tags.list(request);
         return { contextTags: page.items, nextPageToken: page.nextPageToken };
       },
     };
-    return [
-      serve(MemoryServiceService, memoryHandlers({ db, logger, contexts })),
-      serve(
-        ConversationContextServiceService,
-        standard(ConversationContextServiceService, contexts, "ConversationContext", "ConversationContexts"),
-      ),
-      serve(
-        ContextSnippetServiceService,
-        standard(ContextSnippetServiceService, createResourceStore(db, contextSnippetResource), "ContextSnippet", "ContextSnippets"),
-      ),
-      serve(ContextTagServiceService, tagHandlers),
-      serve(
-        ProjectStateServiceService,
-        standard(ProjectStateServiceService, createResourceStore(db, projectStateResource), "ProjectState", "ProjectStates"),
-      ),
-      serve(
-        DecisionLogServiceService,
-        standard(DecisionLogServiceService, createResourceStore(db, decisionLogResource), "DecisionLog", "DecisionLogs"),
-      ),
-      serve(
-        EnvironmentalInsightServiceService,
-        standard(
-          EnvironmentalInsightServiceService,
-          createResourceStore(db, environmentalInsightResource),
-          "EnvironmentalInsight",
-          "EnvironmentalInsights",
-        ),
-      ),
-      serve(
-        FailurePatternServiceService,
-        standard(FailurePatternServiceService, createResourceStore(db, failurePatternResource), "FailurePattern", "FailurePatterns"),
-      ),
-      serve(
-        OperationFailureServiceService,
-        standard(
-          OperationFailureServiceService,
-          createResourceStore(db, operationFailureResource),
-          "OperationFailure",
-          "OperationFailures",
-        ),
-      ),
-    ];
+    const workSessions = createWorkSessions(peers);
+    host.serve(MemoryServiceService, memoryHandlers({ db, logger, contexts, settings: config, ledger, workSessions }));
+    host.serve(
+      ConversationContextServiceService,
+      standardMethods(ConversationContextServiceService, contexts, { singular: "ConversationContext", plural: "ConversationContexts" }),
+    );
+    host.serve(
+      ContextSnippetServiceService,
+      standardMethods(ContextSnippetServiceService, createResourceStore(db, contextSnippetResource), {
+        singular: "ContextSnippet",
+        plural: "ContextSnippets",
+      }),
+    );
+    host.serve(ContextTagServiceService, tagHandlers);
+    host.serve(
+      ProjectStateServiceService,
+      standardMethods(ProjectStateServiceService, createResourceStore(db, projectStateResource), { singular: "ProjectState", plural: "ProjectStates" }),
+    );
+    host.serve(
+      DecisionLogServiceService,
+      standardMethods(DecisionLogServiceService, createResourceStore(db, decisionLogResource), { singular: "DecisionLog", plural: "DecisionLogs" }),
+    );
+    host.serve(
+      EnvironmentalInsightServiceService,
+      standardMethods(EnvironmentalInsightServiceService, createResourceStore(db, environmentalInsightResource), {
+        singular: "EnvironmentalInsight",
+        plural: "EnvironmentalInsights",
+      }),
+    );
+    host.serve(
+      FailurePatternServiceService,
+      standardMethods(FailurePatternServiceService, createResourceStore(db, failurePatternResource), {
+        singular: "FailurePattern",
+        plural: "FailurePatterns",
+      }),
+    );
+    host.serve(
+      OperationFailureServiceService,
+      standardMethods(OperationFailureServiceService, createResourceStore(db, operationFailureResource), {
+        singular: "OperationFailure",
+        plural: "OperationFailures",
+      }),
+    );
   },
 };

@@ -1,4 +1,4 @@
 import { mainOf } from "@msp/service-runtime";
 import { workModule } from "./work-module";
 
-mainOf(workModule, "WORK_SERVICE_PORT", 50051);
+mainOf(workModule);

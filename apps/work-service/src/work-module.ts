@@ -1,8 +1,5 @@
-import type { Database } from "@msp/db";
-import type { Handlers, ServiceRegistration } from "@msp/grpc-kit";
-import { serviceOf } from "@msp/grpc-kit";
-import type { Logger } from "@msp/logging";
-import type { ResourceStore } from "@msp/resource-kit";
+import { z } from "@msp/config";
+import type { Handlers } from "@msp/grpc-kit";
 import { createResourceStore, standardMethods } from "@msp/resource-kit";
 import type { ServiceModule } from "@msp/service-runtime";
 import type { BillableTime } from "@msp/proto/src/gen/ts/msp/work/v1/billable_time";
@@ -63,16 +60,17 @@ function withEncodedTimeline(definition: typeof SessionServiceService) {
  * The work service: machines, clients, projects, sessions, tags, tasks, work items and their
  * details, billable time and its reports, ticket links and external integrations.
  */
-export const workModule: ServiceModule = {
+export const workModule: ServiceModule<Record<string, never>> = {
   name: "work-service",
   models: workModels,
-  services(db: Database, logger: Logger): ServiceRegistration[] {
+  config: z.object({}).strip(),
+  setUp(host, { db }) {
     // One store per resource, shared by its standard methods, custom methods and the timeline.
     const sessions = createResourceStore<Session>(db, sessionResource);
     const workItems = createResourceStore<WorkItem>(db, workItemResource);
     const clients = createResourceStore<Client>(db, clientResource);
     const billableTime = createResourceStore<BillableTime>(db, billableTimeResource);
-    const timelineStores = {
+    const t = {
       sessions,
       workItems,
       fileChanges: createResourceStore<FileChange>(db, fileChangeResource),
@@ -83,58 +81,53 @@ export const workModule: ServiceModule = {
       ticketLinks: createResourceStore<TicketLink>(db, ticketLinkResource),
       billableTime,
     };
-    /** The five standard handlers of a store, typed as the service `definition` expects them. */
-    const standard = <D>(_definition: D, store: ResourceStore<unknown>, singular: string, plural: string) =>
-      standardMethods(store, { singular, plural }) as unknown as Handlers<D & Parameters<typeof serviceOf>[0]>;
-    const serve = <D extends Parameters<typeof serviceOf>[0]>(definition: D, handlers: Handlers<D>) =>
-      serviceOf(definition, handlers, "work-service", logger);
 
-    const sessionHandlers: Handlers<ReturnType<typeof withEncodedTimeline>> = {
-      ...standard(SessionServiceService, sessions, "Session", "Sessions"),
+    const sessionService = withEncodedTimeline(SessionServiceService);
+    const sessionHandlers: Handlers<typeof sessionService> = {
+      ...standardMethods(sessionService, sessions, { singular: "Session", plural: "Sessions" }),
       addSessionTag: (request, ctx) => addTag(sessions, sessionTagLinks, request.sessionId, request.tag, ctx),
       removeSessionTag: (request, ctx) => removeTag(sessions, sessionTagLinks, request.sessionId, request.tag, ctx),
-      getSessionTimeline: (request) => sessionTimeline(db, timelineStores, request.id),
+      getSessionTimeline: (request) => sessionTimeline(db, t, request.id),
     };
     const billableTimeHandlers: Handlers<typeof BillableTimeServiceService> = {
-      ...standard(BillableTimeServiceService, billableTime, "BillableTime", "BillableTime"),
+      ...standardMethods(BillableTimeServiceService, billableTime, { singular: "BillableTime", plural: "BillableTime" }),
       markInvoiced: (request, ctx) => markInvoiced(db, billableTime, request, ctx),
       unmarkInvoiced: (request, ctx) => unmarkInvoiced(db, billableTime, request, ctx),
       getBillingSummary: (request) => billingSummary(db, clients, request),
       exportBillableTime: (request) => exportBillableTime(db, clients, request),
     };
     const workItemHandlers: Handlers<typeof WorkItemServiceService> = {
-      ...standard(WorkItemServiceService, workItems, "WorkItem", "WorkItems"),
+      ...standardMethods(WorkItemServiceService, workItems, { singular: "WorkItem", plural: "WorkItems" }),
       addWorkItemTag: (request, ctx) => addTag(workItems, workItemTagLinks, request.workItemId, request.tag, ctx),
       removeWorkItemTag: (request, ctx) => removeTag(workItems, workItemTagLinks, request.workItemId, request.tag, ctx),
     };
-    const t = timelineStores;
-    return [
-      serve(MachineServiceService, standard(MachineServiceService, createResourceStore(db, machineResource), "Machine", "Machines")),
-      serve(ClientServiceService, standard(ClientServiceService, clients, "Client", "Clients")),
-      serve(ProjectServiceService, standard(ProjectServiceService, createResourceStore(db, projectResource), "Project", "Projects")),
-      serve(withEncodedTimeline(SessionServiceService), sessionHandlers),
-      serve(TagServiceService, standard(TagServiceService, createResourceStore(db, tagResource), "Tag", "Tags")),
-      serve(TaskServiceService, standard(TaskServiceService, createResourceStore(db, taskResource), "Task", "Tasks")),
-      serve(WorkItemServiceService, workItemHandlers),
-      serve(FileChangeServiceService, standard(FileChangeServiceService, t.fileChanges, "FileChange", "FileChanges")),
-      serve(CommandRunServiceService, standard(CommandRunServiceService, t.commandRuns, "CommandRun", "CommandRuns")),
-      serve(
-        ProblemSolutionServiceService,
-        standard(ProblemSolutionServiceService, t.problemSolutions, "ProblemSolution", "ProblemSolutions"),
-      ),
-      serve(DeploymentServiceService, standard(DeploymentServiceService, t.deployments, "Deployment", "Deployments")),
-      serve(DatabaseChangeServiceService, standard(DatabaseChangeServiceService, t.databaseChanges, "DatabaseChange", "DatabaseChanges")),
-      serve(BillableTimeServiceService, billableTimeHandlers),
-      serve(TicketLinkServiceService, standard(TicketLinkServiceService, t.ticketLinks, "TicketLink", "TicketLinks")),
-      serve(
-        ExternalIntegrationServiceService,
-        standard(
-          ExternalIntegrationServiceService,
-          createResourceStore(db, externalIntegrationResource),
-          "ExternalIntegration",
-          "ExternalIntegrations",
-        ),
-      ),
-    ];
+
+    host.serve(MachineServiceService, standardMethods(MachineServiceService, createResourceStore(db, machineResource), { singular: "Machine", plural: "Machines" }));
+    host.serve(ClientServiceService, standardMethods(ClientServiceService, clients, { singular: "Client", plural: "Clients" }));
+    host.serve(ProjectServiceService, standardMethods(ProjectServiceService, createResourceStore(db, projectResource), { singular: "Project", plural: "Projects" }));
+    host.serve(sessionService, sessionHandlers);
+    host.serve(TagServiceService, standardMethods(TagServiceService, createResourceStore(db, tagResource), { singular: "Tag", plural: "Tags" }));
+    host.serve(TaskServiceService, standardMethods(TaskServiceService, createResourceStore(db, taskResource), { singular: "Task", plural: "Tasks" }));
+    host.serve(WorkItemServiceService, workItemHandlers);
+    host.serve(FileChangeServiceService, standardMethods(FileChangeServiceService, t.fileChanges, { singular: "FileChange", plural: "FileChanges" }));
+    host.serve(CommandRunServiceService, standardMethods(CommandRunServiceService, t.commandRuns, { singular: "CommandRun", plural: "CommandRuns" }));
+    host.serve(
+      ProblemSolutionServiceService,
+      standardMethods(ProblemSolutionServiceService, t.problemSolutions, { singular: "ProblemSolution", plural: "ProblemSolutions" }),
+    );
+    host.serve(DeploymentServiceService, standardMethods(DeploymentServiceService, t.deployments, { singular: "Deployment", plural: "Deployments" }));
+    host.serve(
+      DatabaseChangeServiceService,
+      standardMethods(DatabaseChangeServiceService, t.databaseChanges, { singular: "DatabaseChange", plural: "DatabaseChanges" }),
+    );
+    host.serve(BillableTimeServiceService, billableTimeHandlers);
+    host.serve(TicketLinkServiceService, standardMethods(TicketLinkServiceService, t.ticketLinks, { singular: "TicketLink", plural: "TicketLinks" }));
+    host.serve(
+      ExternalIntegrationServiceService,
+      standardMethods(ExternalIntegrationServiceService, createResourceStore(db, externalIntegrationResource), {
+        singular: "ExternalIntegration",
+        plural: "ExternalIntegrations",
+      }),
+    );
   },
 };

@@ -5,3 +5,4 @@ export * from "./policy";
 export * from "./principal";
 export * from "./revocation-client";
 export * from "./tokens";
+export * from "./service-tokens";

@@ -83,7 +83,15 @@ export function createTokenSigner(secret: string, options: TokenSignerOptions = 
       if (!roles.includes(p.role)) throw new Error(`unknown role ${String(p.role)}`);
       if (!principalKinds.includes(p.kind)) throw new Error(`unknown principal kind ${String(p.kind)}`);
       if (!p.scopes.every((s) => typeof s === "string")) throw new Error("scopes must be strings");
-      const claims = { uid: p.userId, name: p.username, role: p.role, scopes: [...p.scopes], kind: p.kind };
+      if (p.kind === "service" && !p.service) throw new Error("a service token names its service");
+      const claims = {
+        uid: p.userId,
+        name: p.username,
+        role: p.role,
+        scopes: [...p.scopes],
+        kind: p.kind,
+        ...(p.kind === "service" ? { svc: p.service } : {}),
+      };
       return await sign("access", p.subject, claims, ttlSeconds);
     },
     issueRefreshToken(p, ttlSeconds) {
@@ -98,9 +106,11 @@ export async function verifyAccessToken(token: string, secret: string): Promise<
   const role = payload["role"];
   const kind = payload["kind"];
   const scopes = payload["scopes"];
+  const service = payload["svc"];
   const common = commonClaims(payload);
   if (
     common === undefined ||
+    (kind === "service" && (typeof service !== "string" || service === "")) ||
     !roles.includes(role as Role) ||
     !principalKinds.includes(kind as PrincipalKind) ||
     !Array.isArray(scopes) ||
@@ -117,6 +127,7 @@ export async function verifyAccessToken(token: string, secret: string): Promise<
     tokenId: common.tokenId,
     expiresAt: common.expiresAt,
     userId: common.userId,
+    ...(kind === "service" ? { service: service as string } : {}),
   };
 }
 

@@ -9,6 +9,8 @@ export type ErrorCode =
   | "permission_denied"
   | "resource_exhausted"
   | "unavailable"
+  | "deadline_exceeded"
+  | "cancelled"
   | "unimplemented"
   | "internal";
 

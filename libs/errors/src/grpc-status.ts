@@ -12,6 +12,8 @@ const statusOf: Record<ErrorCode, GrpcStatus> = {
   permission_denied: GrpcStatus.PERMISSION_DENIED,
   resource_exhausted: GrpcStatus.RESOURCE_EXHAUSTED,
   unavailable: GrpcStatus.UNAVAILABLE,
+  deadline_exceeded: GrpcStatus.DEADLINE_EXCEEDED,
+  cancelled: GrpcStatus.CANCELLED,
   unimplemented: GrpcStatus.UNIMPLEMENTED,
   internal: GrpcStatus.INTERNAL,
 };
@@ -31,4 +33,14 @@ export function toPublicError(error: unknown): PublicError {
     return { code: statusOf[error.code], message: error.message, violations: error.violations, unexpected: false };
   }
   return { code: GrpcStatus.INTERNAL, message: "internal error", violations: [], unexpected: true };
+}
+
+/**
+ * A gRPC status received from another service, in the one error vocabulary: the codes domain
+ * code raises keep their meaning; OUT_OF_RANGE reads as invalid_argument, and UNKNOWN, DATA_LOSS
+ * or anything else as internal.
+ */
+export function errorCodeOfStatus(status: number): ErrorCode {
+  for (const [code, value] of Object.entries(statusOf)) if (value === status) return code as ErrorCode;
+  return status === GrpcStatus.OUT_OF_RANGE ? "invalid_argument" : "internal";
 }

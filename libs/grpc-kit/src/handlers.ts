@@ -9,16 +9,7 @@ import { requestIdOf, sourceIpOf } from "./call-context";
 import { errorDetails } from "./error-details";
 
 /** A generated grpc-js service definition (ts-proto `outputServices=grpc-js`). */
-export type ServiceDef = Record<
-  string,
-  {
-    path: string;
-    requestStream: boolean;
-    responseStream: boolean;
-    requestDeserialize: (b: Buffer) => unknown;
-    responseSerialize: (v: never) => Buffer;
-  }
->;
+export type ServiceDef = ServiceDefinition;
 
 /** The async handlers of a service: request and context in, response (or a thrown error) out. */
 export type Handlers<D extends ServiceDef> = {
@@ -99,7 +90,7 @@ export function serviceOf<D extends ServiceDef>(
     }
     return implementation;
   };
-  return { name: fullName, definition: definition as unknown as ServiceDefinition, bind };
+  return { name: fullName, definition, bind };
 }
 
 /**

@@ -1,36 +1,60 @@
+import type { Handlers, ServiceDef } from "@msp/grpc-kit";
 import type { ListRequest, ResourceStore } from "./resource";
 import type { MutationContext } from "./audit-outbox";
 
 /** How a resource's standard RPCs are named in its proto service: Client / Clients. */
-export interface ResourceNames {
-  singular: string;
-  plural: string;
+export interface ResourceNames<S extends string = string, P extends string = string> {
+  singular: S;
+  plural: P;
 }
+
+/** The five standard methods of a resource, as ts-proto names them: getClient, listClients, createClient, updateClient, deleteClient. */
+export type StandardMethodName<S extends string, P extends string> =
+  | `get${S}`
+  | `list${P}`
+  | `create${S}`
+  | `update${S}`
+  | `delete${S}`;
+
+/** The handlers of the standard methods of service `D` whose resource is named S / P. */
+export type StandardHandlers<D extends ServiceDef, S extends string, P extends string> = Pick<
+  Handlers<D>,
+  StandardMethodName<S, P> & keyof D
+>;
 
 type Handler = (request: never, ctx: MutationContext) => Promise<unknown>;
 
 /**
- * The five standard RPC handlers of a resource (GetClient, ListClients, CreateClient,
- * UpdateClient, DeleteClient), named as ts-proto names them, all delegating to the store.
+ * The standard RPC handlers of a resource (GetClient, ListClients, CreateClient, UpdateClient,
+ * DeleteClient: those its service has; API keys have no Update), typed against the service
+ * definition: a misspelled name does not compile (the service must have `get<Singular>`), and
+ * the service's own handler list then misses what was not made. All delegate to the store.
  */
-export function standardMethods<M>(store: ResourceStore<M>, names: ResourceNames): Record<string, Handler> {
+export function standardMethods<D extends ServiceDef, S extends string, P extends string>(
+  definition: D & Record<`get${S}`, unknown>,
+  store: ResourceStore<unknown>,
+  names: ResourceNames<S, P>,
+): StandardHandlers<D, S, P>;
+export function standardMethods(definition: ServiceDef, store: ResourceStore<unknown>, names: ResourceNames): Record<string, unknown> {
   const singular = names.singular;
   const field = lowerFirst(singular);
   const listField = lowerFirst(names.plural);
-  return {
+  const handlers: Record<string, Handler> = {
     [`get${singular}`]: (request: { id: string }) => store.get(request.id),
     [`list${names.plural}`]: async (request: ListRequest) => {
       const page = await store.list(request);
       return { [listField]: page.items, nextPageToken: page.nextPageToken };
     },
-    [`create${singular}`]: (request: Record<string, M | undefined>, ctx: MutationContext) => store.create(request[field], ctx),
+    [`create${singular}`]: (request: Record<string, unknown>, ctx: MutationContext) => store.create(request[field], ctx),
     [`update${singular}`]: (request: Record<string, unknown>, ctx: MutationContext) =>
-      store.update(request[field] as M | undefined, request["updateMask"] as string[] | undefined, ctx),
+      store.update(request[field], request["updateMask"] as string[] | undefined, ctx),
     [`delete${singular}`]: async (request: { id: string; etag: string }, ctx: MutationContext) => {
       await store.delete(request.id, request.etag, ctx);
       return {};
     },
   };
+  if (!(`get${singular}` in definition)) throw new Error(`the service definition has no method get${singular}`);
+  return Object.fromEntries(Object.entries(handlers).filter(([name]) => name in definition));
 }
 
 function lowerFirst(text: string): string {

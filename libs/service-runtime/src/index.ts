@@ -1,4 +1,5 @@
 export * from "./main-of";
+export * from "./read-methods";
 export * from "./run-service";
 export * from "./service-config";
-export * from "./node-args";
+export * from "./service-module";

@@ -1,18 +1,21 @@
 import { ConfigError, loadConfig } from "@msp/config";
 import type { Logger } from "@msp/logging";
 import { createLogger } from "@msp/logging";
-import type { ServiceModule } from "./run-service";
+import { serviceEntry } from "@msp/registry";
 import { startService } from "./run-service";
+import type { ServiceConfig } from "./service-config";
 import { serviceConfigSchema } from "./service-config";
+import type { ServiceModule } from "./service-module";
 
 /**
- * The body of every service's main.ts: read the environment once, start, print where it
- * listens, and shut down gracefully on SIGINT/SIGTERM.
+ * The body of every service's main.ts: read the environment once (the platform's settings and
+ * the service's own, every problem listed), start, print where it listens, and shut down
+ * gracefully on SIGINT/SIGTERM.
  */
-export function mainOf(module: ServiceModule, portVariable: string, defaultPort: number): void {
-  const config = configOrExit(module.name, serviceConfigSchema(portVariable, defaultPort));
+export function mainOf<C>(module: ServiceModule<C>): void {
+  const { config, own } = serviceConfigOrExit(module, process.env);
   const logger = createLogger({ service: module.name, level: config.logLevel });
-  startService(module, config, logger).then(
+  startService(module, config, own, logger).then(
     (service) => {
       console.log(`${module.name} listening on ${config.host}:${service.port} (gRPC, reflection, health)`);
       stopOnSignals(() => service.stop(), logger);
@@ -38,6 +41,36 @@ export function stopOnSignals(stop: () => Promise<void>, logger: Logger): void {
   };
   process.on("SIGINT", () => onSignal("SIGINT"));
   process.on("SIGTERM", () => onSignal("SIGTERM"));
+}
+
+/** The platform's settings of a registered service and its own, or an error listing every problem of both. */
+export function loadServiceConfig<C>(module: ServiceModule<C>, env: NodeJS.ProcessEnv): { config: ServiceConfig; own: C } {
+  const problems: string[] = [];
+  const read = <T>(schema: Parameters<typeof loadConfig<T>>[0]): { value: T } | undefined => {
+    try {
+      return { value: loadConfig(schema, env) };
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+      return undefined;
+    }
+  };
+  const config = read(serviceConfigSchema(serviceEntry(module.name)));
+  const own = read(module.config);
+  if (config === undefined || own === undefined) throw new ConfigError(problems);
+  return { config: config.value, own: own.value };
+}
+
+function serviceConfigOrExit<C>(module: ServiceModule<C>, env: NodeJS.ProcessEnv): { config: ServiceConfig; own: C } {
+  try {
+    return loadServiceConfig(module, env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`${module.name}: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
 }
 
 /** Reads the environment into a typed config, or exits 2 listing every problem. */

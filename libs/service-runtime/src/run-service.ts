@@ -1,25 +1,19 @@
-import type { ModelCtor } from "sequelize-typescript";
 import type { RevocationChecker } from "@msp/auth";
 import { createAuthenticator, createRevocationClient } from "@msp/auth";
 import type { Database } from "@msp/db";
 import { createDatabase, migrateUp, prepareDatabase } from "@msp/db";
 import type { RunningGrpcServer, ServiceRegistration } from "@msp/grpc-kit";
-import { startGrpcServer } from "@msp/grpc-kit";
+import { serviceOf, startGrpcServer } from "@msp/grpc-kit";
 import type { Logger } from "@msp/logging";
 import { createLogger, describeDatabaseUrl } from "@msp/logging";
 import { migrations } from "@msp/migrations";
+import type { PeerClients } from "@msp/service-client";
+import { createPeerClients } from "@msp/service-client";
 import type { ServiceConfig } from "./service-config";
+import type { BackgroundWorker, ServiceModule } from "./service-module";
+import { isReadMethod } from "./read-methods";
 
-/** What a service app provides: its models and, given a database, its gRPC services. */
-export interface ServiceModule {
-  name: string;
-  models: ModelCtor[];
-  /** The largest request message the service takes, when it needs more than the server's default (16 MiB). */
-  maxReceiveMessageBytes?: number;
-  services(db: Database, logger: Logger): ServiceRegistration[];
-}
-
-/** A service up and running: its port, and how to stop it (server first, then the pool). */
+/** A service up and running: its port, and how to stop it (server first, then workers, then the pool). */
 export interface RunningService {
   port: number;
   db: Database;
@@ -36,32 +30,57 @@ export interface StartServiceOptions {
 
 /**
  * Start-up shared by every service: database, migrations (under the migration lock), gRPC
- * server with health and reflection, every call authenticated. Tests call this with port 0.
+ * server with health and reflection, every call authenticated, then its background workers.
+ * Tests call this with port 0.
  */
-export async function startService(
-  module: ServiceModule,
+export async function startService<C>(
+  module: ServiceModule<C>,
   config: ServiceConfig,
+  ownConfig: C,
   logger?: Logger,
   options: StartServiceOptions = {},
 ): Promise<RunningService> {
   const log = logger ?? createLogger({ service: module.name, level: config.logLevel });
   const revocation = revocationOf(config, options);
   const db = createDatabase(config.database, module.models);
+  const peers = createPeerClients({
+    service: module.name,
+    secret: config.jwtSecret,
+    scopes: module.peerScopes ?? [],
+    addresses: config.peers,
+    deadlineMs: config.peerDeadlineMs,
+    retryable: isReadMethod,
+  });
+  const workers: BackgroundWorker[] = [];
+  const started: BackgroundWorker[] = [];
   let server: RunningGrpcServer | undefined;
+  const stopWorkers = async () => {
+    for (const worker of started.splice(0).reverse()) {
+      await worker.stop().catch((error: unknown) => log.error({ err: error, worker: worker.name }, "worker did not stop cleanly"));
+    }
+  };
   try {
     const authenticator = createAuthenticator({ secret: config.jwtSecret, revocation: revocation.checker });
     await prepareDatabase(db);
     await migrateUp(db, migrations, { log: (message) => log.info(message) });
+    const registrations = register(module, { db, logger: log, config: ownConfig, peers }, workers);
     server = await startGrpcServer({
       host: config.host,
       port: config.port,
-      services: module.services(db, log),
+      services: registrations,
       authenticator,
       logger: log,
       shutdownGraceMs: config.shutdownGraceMs,
       ...(module.maxReceiveMessageBytes === undefined ? {} : { maxReceiveMessageBytes: module.maxReceiveMessageBytes }),
     });
+    for (const worker of workers) {
+      await worker.start();
+      started.push(worker);
+    }
   } catch (error) {
+    await server?.shutdown();
+    await stopWorkers();
+    peers.close();
     revocation.close();
     await db.close().catch(() => undefined);
     throw error;
@@ -73,10 +92,29 @@ export async function startService(
     db,
     async stop() {
       await running.shutdown();
+      await stopWorkers();
+      peers.close();
       revocation.close();
       await db.close();
     },
   };
+}
+
+/** Runs the module's set-up: its services, bound to the server kit, and its workers. */
+function register<C>(
+  module: ServiceModule<C>,
+  deps: { db: Database; logger: Logger; config: C; peers: PeerClients },
+  workers: BackgroundWorker[],
+): ServiceRegistration[] {
+  const registrations: ServiceRegistration[] = [];
+  module.setUp(
+    {
+      serve: (definition, handlers) => void registrations.push(serviceOf(definition, handlers, module.name, deps.logger)),
+      run: (worker) => void workers.push(worker),
+    },
+    deps,
+  );
+  return registrations;
 }
 
 /** The given revocation checker, or a client of the identity service that stop() closes. */

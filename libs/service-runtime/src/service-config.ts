@@ -1,5 +1,7 @@
 import type { DatabaseConfig } from "@msp/db";
 import { logLevel, port, z } from "@msp/config";
+import type { ServiceEntry } from "@msp/registry";
+import { addressesVariable, platformServices, portVariable } from "@msp/registry";
 
 /** The settings every gRPC service runs with. */
 export interface ServiceConfig {
@@ -12,6 +14,10 @@ export interface ServiceConfig {
   jwtSecret: string;
   /** Where the identity services answer CheckRevocation (the gateway process). */
   identityAddress: string;
+  /** Where every registered service answers, by service name (calls to other services use these). */
+  peers: Record<string, string[]>;
+  /** Deadline of a call to another service. */
+  peerDeadlineMs: number;
 }
 
 const makeSecret = "make one with `openssl rand -hex 32` and give every process the same";
@@ -33,22 +39,65 @@ export function databaseConfigOf(env: z.infer<typeof platformEnv>): DatabaseConf
   return { databaseUrl: env.DATABASE_URL, dataDir: env.MSP_DATA_DIR, poolMax: env.DB_POOL_MAX };
 }
 
+/** host:port[,host:port...]; several addresses of one service are used round-robin. */
+export const addressList = z
+  .string()
+  .transform((text) =>
+    text
+      .split(",")
+      .map((a) => a.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string().regex(/^[\w.-]+:\d{1,5}$/, "must be host:port, comma-separated")).min(1));
+
+/**
+ * The variables naming where each registered service answers: <PREFIX>_ADDRESSES (host:port,
+ * comma-separated), or <PREFIX>_ADDRESS (one; IDENTITY_ADDRESS is documented), or 127.0.0.1 on
+ * its port (<PREFIX>_PORT, else the registry's default).
+ */
+export function peerVariables(services: readonly ServiceEntry[] = platformServices) {
+  const shape: Record<string, z.ZodTypeAny> = {};
+  for (const service of services) {
+    shape[addressesVariable(service)] = addressList.optional();
+    shape[`${service.envPrefix}_ADDRESS`] = addressList.optional();
+    shape[portVariable(service)] = port(service.defaultPort);
+  }
+  return z.object(shape);
+}
+
+/** Where each registered service answers, by name, from the variables of peerVariables. */
+export function peerAddressesOf(env: Record<string, unknown>, services: readonly ServiceEntry[] = platformServices): Record<string, string[]> {
+  const peers: Record<string, string[]> = {};
+  for (const service of services) {
+    const listed = (env[addressesVariable(service)] ?? env[`${service.envPrefix}_ADDRESS`]) as string[] | undefined;
+    peers[service.name] = listed ?? [`127.0.0.1:${env[portVariable(service)] as number}`];
+  }
+  return peers;
+}
+
 const common = platformEnv.extend({
   GRPC_HOST: z.string().min(1).default("127.0.0.1"),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
-  IDENTITY_ADDRESS: z.string().min(1).default("127.0.0.1:50050"),
+  PEER_DEADLINE_MS: z.coerce.number().int().min(100).default(5_000),
 });
 
-/** The environment schema of a service whose port variable is `portVariable` (WORK_SERVICE_PORT). */
-export function serviceConfigSchema(portVariable: string, defaultPort: number): z.ZodType<ServiceConfig, z.ZodTypeDef, unknown> {
-  const withPort = z.object({ [portVariable]: port(defaultPort) });
-  return z.intersection(common, withPort).transform((env) => ({
-    host: env.GRPC_HOST,
-    port: env[portVariable] as number,
-    database: databaseConfigOf(env),
-    logLevel: env.LOG_LEVEL,
-    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
-    jwtSecret: env.MSP_JWT_SECRET,
-    identityAddress: env.IDENTITY_ADDRESS,
-  }));
+/** The environment schema of a registered service: the platform's variables, its port, and where the others answer. */
+export function serviceConfigSchema(
+  entry: ServiceEntry,
+  services: readonly ServiceEntry[] = platformServices,
+): z.ZodType<ServiceConfig, z.ZodTypeDef, unknown> {
+  return z.intersection(common, peerVariables(services)).transform((env): ServiceConfig => {
+    const peers = peerAddressesOf(env, services);
+    return {
+      host: env.GRPC_HOST,
+      port: env[portVariable(entry)] as number,
+      database: databaseConfigOf(env),
+      logLevel: env.LOG_LEVEL,
+      shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+      jwtSecret: env.MSP_JWT_SECRET,
+      identityAddress: peers["identity"]?.[0] ?? "127.0.0.1:50050",
+      peers,
+      peerDeadlineMs: env.PEER_DEADLINE_MS,
+    };
+  });
 }

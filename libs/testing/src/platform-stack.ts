@@ -5,7 +5,8 @@ import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { DatabaseConfig } from "@msp/db";
-import { nodeArgsOf } from "@msp/service-runtime";
+import type { PlatformProcess } from "@msp/registry";
+import { addressesVariable, platformProcesses, platformServices, portVariable } from "@msp/registry";
 import type { TestDatabase } from "./test-database";
 import { createTestDatabase } from "./test-database";
 
@@ -36,21 +37,20 @@ interface AppProcess {
   output: string[];
 }
 
-function startApp(entry: string, env: NodeJS.ProcessEnv, ready: RegExp, nodeArgs: readonly string[] = []): Promise<AppProcess> {
-  // apps/<name>/src/main.ts: the app's own node options, as `npm start` gives them, then the caller's.
-  const app = entry.split("/")[1] ?? "";
-  const child = spawn(process.execPath, [...nodeArgsOf(app), ...nodeArgs, "--import", "tsx", entry], {
+function startApp(proc: PlatformProcess, env: NodeJS.ProcessEnv, nodeArgs: readonly string[]): Promise<AppProcess> {
+  // The app's own node options, as `npm start` gives them, then the caller's.
+  const child = spawn(process.execPath, [...proc.nodeArgs, ...nodeArgs, "--import", "tsx", proc.entry], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const output: string[] = [];
   return new Promise((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`${entry} did not start in 60 s:\n${output.slice(-20).join("\n")}`)), 60_000);
+    const timer = setTimeout(() => fail(new Error(`${proc.entry} did not start in 60 s:\n${output.slice(-20).join("\n")}`)), 60_000);
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on("line", (line) => {
         output.push(line);
-        if (ready.test(line)) {
+        if (line.startsWith(proc.readyPrefix)) {
           clearTimeout(timer);
           done({ child, line, output });
         }
@@ -58,7 +58,7 @@ function startApp(entry: string, env: NodeJS.ProcessEnv, ready: RegExp, nodeArgs
     }
     child.once("exit", (code) => {
       clearTimeout(timer);
-      fail(new Error(`${entry} exited with ${code}:\n${output.slice(-20).join("\n")}`));
+      fail(new Error(`${proc.entry} exited with ${code}:\n${output.slice(-20).join("\n")}`));
     });
   });
 }
@@ -72,9 +72,11 @@ function stopApp(app: AppProcess): Promise<void> {
   });
 }
 
-/** The platform as `npm start` runs it (work and recall services, gateway with identity), on one fresh database. */
+/** The platform as `npm start` runs it (every registered service and the gateway), on one fresh database. */
 export interface PlatformStack {
   baseUrl: string;
+  /** The gRPC address of every registered service, by name (work-service, recall-service, identity). */
+  addresses: Readonly<Record<string, string>>;
   workAddress: string;
   recallAddress: string;
   identityAddress: string;
@@ -88,7 +90,9 @@ export interface PlatformStack {
     path: string,
     options?: { token?: string | undefined; body?: unknown; raw?: string; headers?: Record<string, string> },
   ): Promise<{ status: number; json: Json }>;
-  /** Stops the work service only, to see how the gateway answers without it. */
+  /** Stops one app's process (work-service...), to see how the others answer without it. */
+  stopApp(app: string): Promise<void>;
+  /** Stops the work service only. */
   stopWork(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -100,72 +104,48 @@ export interface PlatformOptions {
   database?: DatabaseConfig;
   /** Log level of the apps; warnings only by default. */
   logLevel?: string;
-  /** Extra node options for the gateway process, such as --cpu-prof when profiling. */
-  gatewayNodeArgs?: string[];
-  /** Extra node options for the work service process. */
-  workNodeArgs?: string[];
-  /** Extra node options for the recall service process. */
-  recallNodeArgs?: string[];
+  /** Extra node options per app (gateway, work-service...), such as --cpu-prof when profiling. */
+  nodeArgs?: Readonly<Record<string, readonly string[]>>;
 }
 
+/** Starts every process of the registry (libs/registry) as `npm start` would, each on a free port. */
 export async function startPlatform(options: PlatformOptions = {}): Promise<PlatformStack> {
   const database: TestDatabase = options.database
     ? { config: options.database, dialect: options.database.databaseUrl ? "mariadb" : "sqlite", drop: () => Promise.resolve() }
     : await createTestDatabase();
-  const env = options.env ?? {};
   const secret = randomBytes(32).toString("hex");
   const adminPassword = `Admin-${randomBytes(9).toString("base64url")}`;
-  const workPort = await freePort();
-  const recallPort = await freePort();
+  const addresses: Record<string, string> = {};
   const common: NodeJS.ProcessEnv = {
     MSP_DATA_DIR: database.config.dataDir,
     MSP_JWT_SECRET: secret,
     LOG_LEVEL: options.logLevel ?? "warn",
     ...(database.config.databaseUrl ? { DATABASE_URL: database.config.databaseUrl } : {}),
   };
-  const gateway = await startApp(
-    "apps/gateway/src/main.ts",
-    {
-      ...common,
-      GATEWAY_PORT: "0",
-      IDENTITY_PORT: "0",
-      WORK_SERVICE_ADDRESSES: `127.0.0.1:${workPort}`,
-      RECALL_SERVICE_ADDRESSES: `127.0.0.1:${recallPort}`,
-      MSP_BOOTSTRAP_ADMIN_PASSWORD: adminPassword,
-      ...env,
-    },
-    /^gateway listening on/,
-    options.gatewayNodeArgs,
-  );
+  for (const service of platformServices) {
+    const port = await freePort();
+    addresses[service.name] = `127.0.0.1:${port}`;
+    common[portVariable(service)] = String(port);
+    common[addressesVariable(service)] = addresses[service.name];
+  }
+  const processes = platformProcesses();
+  const launch = (proc: PlatformProcess, env: NodeJS.ProcessEnv) =>
+    startApp(proc, { ...common, ...env }, options.nodeArgs?.[proc.app] ?? []);
+  // The gateway first: it hosts identity, which every service asks about revoked tokens.
+  const gatewayProcess = processes.find((p) => p.gateway)!;
+  const gateway = await launch(gatewayProcess, { GATEWAY_PORT: "0", MSP_BOOTSTRAP_ADMIN_PASSWORD: adminPassword, ...options.env });
   const baseUrl = /listening on (http:\/\/[\d.]+:\d+)/.exec(gateway.line)![1]!;
-  const identityAddress = /identity gRPC on ([\d.]+:\d+)/.exec(gateway.line)![1]!;
-  let work: AppProcess;
-  let recall: AppProcess;
-  try {
-    // Both migrate the database at start-up; the migration lock lets one do it.
-    const started = await Promise.allSettled([
-      startApp(
-        "apps/work-service/src/main.ts",
-        { ...common, WORK_SERVICE_PORT: String(workPort), IDENTITY_ADDRESS: identityAddress },
-        /^work-service listening on/,
-        options.workNodeArgs,
-      ),
-      startApp(
-        "apps/recall-service/src/main.ts",
-        { ...common, RECALL_SERVICE_PORT: String(recallPort), IDENTITY_ADDRESS: identityAddress },
-        /^recall-service listening on/,
-        options.recallNodeArgs,
-      ),
-    ]);
-    const failed = started.find((s) => s.status === "rejected");
-    if (failed) {
-      await Promise.all(started.map((s) => (s.status === "fulfilled" ? stopApp(s.value) : Promise.resolve())));
-      throw failed.reason;
-    }
-    [work, recall] = started.map((s) => (s as PromiseFulfilledResult<AppProcess>).value) as [AppProcess, AppProcess];
-  } catch (error) {
-    await stopApp(gateway);
-    throw error;
+  const running = new Map<string, AppProcess>([[gatewayProcess.app, gateway]]);
+  // The others side by side; each migrates at start-up, and the migration lock lets one do it.
+  const started = await Promise.allSettled(processes.filter((p) => !p.gateway).map((p) => launch(p, {})));
+  for (const [i, proc] of processes.filter((p) => !p.gateway).entries()) {
+    const outcome = started[i]!;
+    if (outcome.status === "fulfilled") running.set(proc.app, outcome.value);
+  }
+  const failed = started.find((s) => s.status === "rejected");
+  if (failed) {
+    await Promise.all([...running.values()].map(stopApp));
+    throw failed.reason;
   }
 
   const api: PlatformStack["api"] = async (method, path, options = {}) => {
@@ -184,11 +164,17 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     return { status: response.status, json };
   };
 
+  const stopOne = async (app: string) => {
+    const proc = running.get(app);
+    if (proc === undefined) throw new Error(`no app named ${app} runs in this platform: ${[...running.keys()].join(", ")}`);
+    await stopApp(proc);
+  };
   return {
     baseUrl,
-    workAddress: `127.0.0.1:${workPort}`,
-    recallAddress: `127.0.0.1:${recallPort}`,
-    identityAddress,
+    addresses,
+    workAddress: addresses["work-service"]!,
+    recallAddress: addresses["recall-service"]!,
+    identityAddress: addresses["identity"]!,
     adminPassword,
     secret,
     api,
@@ -197,9 +183,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       if (status !== 200) throw new Error(`login as ${username} failed: ${status} ${JSON.stringify(json)}`);
       return json.accessToken as string;
     },
-    stopWork: () => stopApp(work),
+    stopApp: stopOne,
+    stopWork: () => stopOne("work-service"),
     async stop() {
-      await Promise.all([stopApp(gateway), stopApp(work), stopApp(recall)]);
+      await Promise.all([...running.values()].map(stopApp));
       await database.drop();
     },
   };

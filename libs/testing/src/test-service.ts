@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { credentials } from "@grpc/grpc-js";
 import { Metadata } from "@grpc/grpc-js";
 import type { ChannelCredentials, Client, ServiceError } from "@grpc/grpc-js";
+import { loadConfig } from "@msp/config";
 import type { ServiceModule, RunningService } from "@msp/service-runtime";
 import { startService } from "@msp/service-runtime";
 import { createLogger } from "@msp/logging";
@@ -23,13 +24,25 @@ export interface TestService {
   stop(): Promise<void>;
 }
 
+export interface TestServiceOptions {
+  /** The service's own variables (module.config reads them); none by default, so its defaults apply. */
+  env?: NodeJS.ProcessEnv;
+  /** Where other services answer, by registry name, for a module that calls them. */
+  peers?: Record<string, string[]>;
+  /** Use this database (another test service's) instead of a fresh one; it is not dropped on stop. */
+  database?: TestDatabase;
+  /** Sign tokens with this secret (another test service's) instead of a fresh one. */
+  secret?: string;
+}
+
 /**
  * Starts `module` on port 0 over a fresh test database, with a random JWT secret and an
  * in-memory revocation list in place of the identity service.
  */
-export async function startTestService(module: ServiceModule): Promise<TestService> {
-  const database = await createTestDatabase();
-  const secret = randomBytes(32).toString("hex");
+export async function startTestService<C>(module: ServiceModule<C>, options: TestServiceOptions = {}): Promise<TestService> {
+  const database = options.database ?? (await createTestDatabase());
+  const ownDatabase = options.database === undefined;
+  const secret = options.secret ?? randomBytes(32).toString("hex");
   const revoked = new Set<string>();
   const service = await startService(
     module,
@@ -41,7 +54,10 @@ export async function startTestService(module: ServiceModule): Promise<TestServi
       shutdownGraceMs: 2000,
       jwtSecret: secret,
       identityAddress: "127.0.0.1:1", // never asked: revocation is answered below
+      peers: options.peers ?? {},
+      peerDeadlineMs: 5000,
     },
+    loadConfig(module.config, options.env ?? {}),
     createLogger({ service: module.name, level: "silent" }),
     { revocation: { isRevoked: (tokenId) => Promise.resolve(revoked.has(tokenId)) } },
   );
@@ -55,7 +71,7 @@ export async function startTestService(module: ServiceModule): Promise<TestServi
     revoke: (tokenId) => void revoked.add(tokenId),
     async stop() {
       await service.stop();
-      await database.drop();
+      if (ownDatabase) await database.drop();
     },
   };
 }

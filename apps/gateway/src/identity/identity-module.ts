@@ -1,10 +1,8 @@
 import type { Principal } from "@msp/auth";
 import { createTokenSigner } from "@msp/auth";
-import type { Database } from "@msp/db";
+import { z } from "@msp/config";
 import { DomainError } from "@msp/errors";
-import type { CallContext, Handlers, ServiceRegistration } from "@msp/grpc-kit";
-import { serviceOf } from "@msp/grpc-kit";
-import type { Logger } from "@msp/logging";
+import type { CallContext, Handlers } from "@msp/grpc-kit";
 import { createResourceStore, standardMethods } from "@msp/resource-kit";
 import type { ServiceModule } from "@msp/service-runtime";
 import type { ApiKey } from "@msp/proto/src/gen/ts/msp/identity/v1/api_key";
@@ -29,16 +27,17 @@ function caller(ctx: CallContext): Principal {
 }
 
 /** The identity services, served by the gateway process over gRPC like any other service. */
-export function identityModule(config: IdentityConfig, onReady?: (auth: AuthLogic) => void): ServiceModule {
+export function identityModule(config: IdentityConfig, onReady?: (auth: AuthLogic) => void): ServiceModule<Record<string, never>> {
   return {
     name: "identity",
     models: identityModels,
-    services(db: Database, logger: Logger): ServiceRegistration[] {
+    // Its settings come with the gateway's (IdentityConfig), parsed by the gateway's schema.
+    config: z.object({}).strip(),
+    setUp(host, { db }) {
       const auth = createAuthLogic(db, createTokenSigner(config.jwtSecret), config);
       onReady?.(auth);
       const users = createResourceStore<User>(db, userResource);
       const keys = createResourceStore<ApiKey>(db, apiKeyResource);
-      const name = "gateway";
 
       const authHandlers: Handlers<typeof AuthServiceService> = {
         createToken: (request, ctx) =>
@@ -59,7 +58,7 @@ export function identityModule(config: IdentityConfig, onReady?: (auth: AuthLogi
       };
 
       const userHandlers: Handlers<typeof UserServiceService> = {
-        ...(standardMethods(users, { singular: "User", plural: "Users" }) as unknown as Handlers<typeof UserServiceService>),
+        ...standardMethods(UserServiceService, users, { singular: "User", plural: "Users" }),
         createUser: async (request, ctx) => {
           checkPasswordRules("password", request.password);
           return users.create(request.user, ctx, { password_hash: await hashPassword(request.password) });
@@ -67,9 +66,7 @@ export function identityModule(config: IdentityConfig, onReady?: (auth: AuthLogi
         setUserPassword: (request, ctx) => setUserPassword(users, request.id, request.password, ctx),
       };
 
-      const standardKeys = standardMethods(keys, { singular: "ApiKey", plural: "ApiKeys" }) as unknown as Handlers<
-        typeof ApiKeyServiceService
-      >;
+      const standardKeys = standardMethods(ApiKeyServiceService, keys, { singular: "ApiKey", plural: "ApiKeys" });
       const keyHandlers: Handlers<typeof ApiKeyServiceService> = {
         getApiKey: async (request, ctx) => {
           const key = await keys.get(request.id);
@@ -91,11 +88,9 @@ export function identityModule(config: IdentityConfig, onReady?: (auth: AuthLogi
         },
       };
 
-      return [
-        serviceOf(AuthServiceService, authHandlers, name, logger),
-        serviceOf(UserServiceService, userHandlers, name, logger),
-        serviceOf(ApiKeyServiceService, keyHandlers, name, logger),
-      ];
+      host.serve(AuthServiceService, authHandlers);
+      host.serve(UserServiceService, userHandlers);
+      host.serve(ApiKeyServiceService, keyHandlers);
     },
   };
 }

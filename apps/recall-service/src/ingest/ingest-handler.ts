@@ -9,8 +9,8 @@ import { digestTranscript } from "./transcript-digest";
 
 /**
  * Ingest: check the request; a spent idempotency key is a duplicate; a part of an upload is
- * staged until all arrived; then the transcript is read (parse, compress, redact) outside any
- * transaction and stored in one.
+ * staged until all arrived; the work session it names must exist (the work service says); then
+ * the transcript is read (parse, compress, redact) outside any transaction and stored in one.
  */
 export async function ingest(deps: MemoryDeps, request: IngestRequest, ctx: CallContext): Promise<IngestResponse> {
   const checked = checkIngestRequest(request);
@@ -28,6 +28,8 @@ export async function ingest(deps: MemoryDeps, request: IngestRequest, ctx: Call
     transcript = staged.transcript;
     parts.partsReceived = command.partCount;
   }
+  // Checked once the transcript is whole and about to be stored: never for a duplicate or a part.
+  if (command.workSessionId !== null) await deps.workSessions.requireSession(ctx, command.workSessionId, "work_session_id");
   const digest = digestTranscript([transcript], command.claudeSessionId);
   const stored = await storeIngest(deps.db, command, digest.plan, ctx);
   const figures = stats({

@@ -13,9 +13,9 @@ import { recall } from "./recall";
 import type { RecallSettings } from "./settings";
 import { ScopeCache } from "./scope-cache";
 import { createLineTokenCounter } from "./token-count";
-import { recallSettingsFromEnv } from "./settings";
+import { defaultRecallSettings } from "./settings";
 
-export { recallSettingsFromEnv } from "./settings";
+export { defaultRecallSettings, recallConfig, recallSettingsFromEnv } from "./settings";
 export type { RecallSettings } from "./settings";
 
 /** What the recall handlers are built from; everything but the database has a default. */
@@ -23,6 +23,8 @@ export interface RecallDeps {
   db: Database;
   logger: Logger;
   settings?: RecallSettings;
+  /** Where shown items are counted; the service flushes it when it stops. */
+  ledger?: RecallLedger;
   fullText?: FullTextIndex;
   now?: () => Date;
 }
@@ -30,7 +32,7 @@ export interface RecallDeps {
 /** MemoryService's Recall, GetMemoryItem and MarkUseful, over one engine. */
 export function recallMethods(deps: RecallDeps): Pick<Handlers<typeof MemoryServiceService>, "recall" | "getMemoryItem" | "markUseful"> {
   const read = createRowReader(deps.db);
-  const settings = deps.settings ?? recallSettingsFromEnv({});
+  const settings = deps.settings ?? defaultRecallSettings;
   const engine: RecallEngine = {
     db: deps.db,
     read,
@@ -41,7 +43,7 @@ export function recallMethods(deps: RecallDeps): Pick<Handlers<typeof MemoryServ
     now: deps.now ?? (() => new Date()),
     countTokens,
     countLineTokens: createLineTokenCounter(countTokens),
-    ledger: new RecallLedger(deps.db, (error) => deps.logger.warn({ err: error }, "recall: could not record recalled items")),
+    ledger: deps.ledger ?? createRecallLedger(deps.db, deps.logger),
   };
   return {
     recall: (request) => recall(engine, request),
@@ -49,3 +51,10 @@ export function recallMethods(deps: RecallDeps): Pick<Handlers<typeof MemoryServ
     markUseful: (request, ctx) => markUseful(engine, request, ctx),
   };
 }
+
+/** The ledger of recalled items, logging (not throwing) a write that failed. */
+export function createRecallLedger(db: Database, logger: Logger): RecallLedger {
+  return new RecallLedger(db, (error) => logger.warn({ err: error }, "recall: could not record recalled items"));
+}
+
+export type { RecallLedger } from "./bookkeeping";

@@ -1,3 +1,4 @@
+import { loadConfig, z } from "@msp/config";
 import { defaultHalfLifeDays } from "./score";
 
 /** The recall engine's settings, read once at start-up. */
@@ -10,24 +11,34 @@ export interface RecallSettings {
 
 export const defaultCacheMiB = 64;
 
-/**
- * Settings from the environment: RECALL_HALF_LIFE_DAYS (default 30, a number of days between 0.5
- * and 3650) and RECALL_CACHE_MB (default 64, 0 to 4096). A bad value stops start-up with a
- * message naming the variable.
- */
-export function recallSettingsFromEnv(env: NodeJS.ProcessEnv): RecallSettings {
-  return {
-    halfLifeDays: numberSetting(env, "RECALL_HALF_LIFE_DAYS", defaultHalfLifeDays, { min: 0.5, max: 3650, unit: "a number of days" }),
-    cacheMiB: numberSetting(env, "RECALL_CACHE_MB", defaultCacheMiB, { min: 0, max: 4096, unit: "a number of MiB" }),
-  };
-}
+/** The settings when the environment says nothing. */
+export const defaultRecallSettings: RecallSettings = { halfLifeDays: defaultHalfLifeDays, cacheMiB: defaultCacheMiB };
 
-function numberSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, range: { min: number; max: number; unit: string }): number {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < range.min || value > range.max) {
-    throw new Error(`${name} must be ${range.unit} between ${range.min} and ${range.max} (got "${raw}")`);
-  }
-  return value;
+/** A number in [min, max] from a variable, blank meaning the default. */
+const numberSetting = (fallback: number, min: number, max: number, unit: string) =>
+  z.preprocess(
+    (raw) => (typeof raw === "string" && raw.trim() !== "" ? Number(raw.trim()) : undefined),
+    z
+      .number({ invalid_type_error: `must be ${unit} between ${min} and ${max}` })
+      .finite(`must be ${unit} between ${min} and ${max}`)
+      .min(min, `must be ${unit} between ${min} and ${max}`)
+      .max(max, `must be ${unit} between ${min} and ${max}`)
+      .default(fallback),
+  );
+
+/**
+ * The recall service's own variables: RECALL_HALF_LIFE_DAYS (default 30, a number of days
+ * between 0.5 and 3650) and RECALL_CACHE_MB (default 64, 0 to 4096). A bad value stops start-up
+ * with the variable named, beside every other problem of the environment.
+ */
+export const recallConfig = z
+  .object({
+    RECALL_HALF_LIFE_DAYS: numberSetting(defaultHalfLifeDays, 0.5, 3650, "a number of days"),
+    RECALL_CACHE_MB: numberSetting(defaultCacheMiB, 0, 4096, "a number of MiB"),
+  })
+  .transform((env): RecallSettings => ({ halfLifeDays: env.RECALL_HALF_LIFE_DAYS, cacheMiB: env.RECALL_CACHE_MB }));
+
+/** The settings of an environment (tests and benchmarks); throws ConfigError naming each bad variable. */
+export function recallSettingsFromEnv(env: NodeJS.ProcessEnv): RecallSettings {
+  return loadConfig(recallConfig, env);
 }

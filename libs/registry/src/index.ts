@@ -1,0 +1,3 @@
+export * from "./platform-services";
+export * from "./platform-processes";
+export * from "./service-lookup";

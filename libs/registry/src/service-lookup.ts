@@ -1,0 +1,27 @@
+import type { ServiceEntry, ServiceName } from "./platform-services";
+import { platformServices } from "./platform-services";
+
+/** The registry entry of a service, by name; a name not registered is a programming error. */
+export function serviceEntry(name: string, services: readonly ServiceEntry[] = platformServices): ServiceEntry {
+  const entry = services.find((s) => s.name === name);
+  if (entry === undefined) {
+    throw new Error(`no service named "${name}" in the registry (libs/registry): ${services.map((s) => s.name).join(", ")}`);
+  }
+  return entry;
+}
+
+/** Whether `name` is a registered service's name. */
+export function isServiceName(name: string): name is ServiceName {
+  return platformServices.some((s) => s.name === name);
+}
+
+/** The service that owns a proto package (msp.work.v1), if any. */
+export function ownerOfPackage(protoPackage: string, services: readonly ServiceEntry[] = platformServices): ServiceEntry | undefined {
+  return services.find((s) => s.protoPackages.includes(protoPackage));
+}
+
+/** The variable naming a service's port: WORK_SERVICE_PORT. */
+export const portVariable = (entry: Pick<ServiceEntry, "envPrefix">): string => `${entry.envPrefix}_PORT`;
+
+/** The variable listing where a service answers: WORK_SERVICE_ADDRESSES (host:port, comma-separated). */
+export const addressesVariable = (entry: Pick<ServiceEntry, "envPrefix">): string => `${entry.envPrefix}_ADDRESSES`;

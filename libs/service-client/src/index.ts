@@ -1,0 +1,3 @@
+export * from "./peer-clients";
+export * from "./peer-error";
+export * from "./service-channels";
