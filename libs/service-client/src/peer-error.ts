@@ -9,9 +9,13 @@ import { StatusSchema } from "@msp/proto/src/gen/es/google/rpc/status_pb";
 /**
  * What another service answered, as a DomainError of the one vocabulary: its code, its message
  * and its field violations (from `grpc-status-details-bin`). Transport failures get a message of
- * their own: grpc-js's would name internal addresses.
+ * their own: grpc-js's would name internal addresses; a service's own answer (an UNAVAILABLE
+ * because a service it asked is down) keeps its message.
  */
 export function peerError(error: ServiceError, service: string): DomainError {
+  // grpc-kit sends x-request-id with every answer: a status without it came from the transport.
+  const answered = (error.metadata?.get("x-request-id").length ?? 0) > 0;
+  if (answered) return answeredError(error);
   if (error.code === GrpcStatus.UNAVAILABLE) {
     return new DomainError("unavailable", `${service} is unavailable; try again shortly`, [], { cause: error });
   }
@@ -19,6 +23,11 @@ export function peerError(error: ServiceError, service: string): DomainError {
     return new DomainError("deadline_exceeded", `${service} did not answer in time`, [], { cause: error });
   }
   if (error.code === GrpcStatus.CANCELLED) return new DomainError("cancelled", "the call was cancelled", [], { cause: error });
+  return answeredError(error);
+}
+
+/** A status the service itself answered: its message was written for callers (grpc-kit's boundary). */
+function answeredError(error: ServiceError): DomainError {
   const code = errorCodeOfStatus(error.code);
   // An internal error's message stays behind: the answering service scrubbed it already, but a
   // transport's (UNKNOWN, DATA_LOSS) may not be.
