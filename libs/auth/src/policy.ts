@@ -56,7 +56,7 @@ export function createPolicyIndex(registry: FileRegistry): PolicyIndex {
     for (const method of type.methods) {
       const key = `${type.typeName}/${method.name}`;
       const policy = policyOfMethod(type, method);
-      if (policy) declared.set(key, policy);
+      if (policy) declared.set(key, Object.freeze({ ...policy, grantingScopes: Object.freeze([...policy.grantingScopes]) }));
       else undeclared.add(key);
     }
   }
