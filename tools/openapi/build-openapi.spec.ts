@@ -5,14 +5,24 @@ import {
   FieldDescriptorProto_Type,
   FileDescriptorProtoSchema,
   MethodOptionsSchema,
+  ServiceOptionsSchema,
   file_google_protobuf_duration,
   file_google_protobuf_struct,
   file_google_protobuf_timestamp,
   file_google_protobuf_wrappers,
 } from "@bufbuild/protobuf/wkt";
+import { createPolicyIndex } from "@msp/auth";
 import { loadDescriptorSet } from "@msp/proto";
 import { file_google_api_annotations, http } from "@msp/proto/src/gen/es/google/api/annotations_pb";
 import { HttpRuleSchema } from "@msp/proto/src/gen/es/google/api/http_pb";
+import {
+  Access,
+  MethodPolicySchema,
+  ServicePolicySchema,
+  file_msp_policy_v1_policy,
+  method_policy,
+  service_policy,
+} from "@msp/proto/src/gen/es/msp/policy/v1/policy_pb";
 import type { OpenApiDocument, Operation, Parameter, Schema } from "./build-openapi";
 import { buildOpenApi } from "./build-openapi";
 
@@ -155,11 +165,40 @@ describe("buildOpenApi on the real descriptor set", () => {
     expect(JSON.stringify(doc).match(/"format":"date-time"/g)?.length).toBeGreaterThan(5);
   });
 
-  it("makes logging in and refreshing public and leaves every other operation to the global bearerAuth", () => {
+  it("makes logging in and refreshing public, and asks the others for the scope their policy names", () => {
     expect(operation("AuthService_CreateToken").operation.security).toEqual([]);
     expect(operation("AuthService_RefreshToken").operation.security).toEqual([]);
-    const publicOps = operations.filter((o) => o.operation.security !== undefined).map((o) => o.operation.operationId);
+    const publicOps = operations.filter((o) => o.operation.security?.length === 0).map((o) => o.operation.operationId);
     expect(publicOps.sort()).toEqual(["AuthService_CreateToken", "AuthService_RefreshToken"]);
+    expect(operation("ClientService_CreateClient").operation.security).toEqual([{ bearerAuth: ["work:write"] }]);
+    expect(operation("ClientService_ListClients").operation.security).toEqual([{ bearerAuth: ["work:read"] }]);
+    expect(operation("MemoryService_Recall").operation.security).toEqual([{ bearerAuth: ["context:read"] }]);
+    expect(operation("UserService_CreateUser").operation.security).toEqual([{ bearerAuth: ["identity:write"] }]);
+    expect(operation("AuthService_RevokeToken").operation.security).toEqual([{ bearerAuth: [] }]);
+  });
+
+  it("gives every operation the security its declared policy asks", () => {
+    const policies = createPolicyIndex(registry);
+    for (const type of registry) {
+      if (type.kind !== "service" || !type.typeName.startsWith("msp.")) continue;
+      for (const method of type.methods) {
+        const policy = policies.policyOf(`${type.typeName}/${method.name}`);
+        const want = policy.access === "public" ? [] : [{ bearerAuth: policy.scope === undefined ? [] : [policy.scope] }];
+        const op = operation(`${type.name}_${method.name}`).operation;
+        expect([op.operationId, op.security]).toEqual([op.operationId, want]);
+      }
+    }
+  });
+
+  it("says in each description which scope an API key needs and which roles may call it", () => {
+    const description = (id: string) => operation(id).operation.description ?? "";
+    expect(description("ClientService_CreateClient")).toMatch(/\n\nNeeds `work:write` with an API key; readonly users cannot call it\.$/);
+    expect(description("ClientService_GetClient")).toMatch(/Needs `work:read` or `work:write` with an API key; every role may call it\.$/);
+    expect(description("UserService_ListUsers")).toMatch(/Needs `identity:read` or `identity:write` with an API key; admins only\.$/);
+    expect(description("AuthService_CreateToken")).toMatch(/Anyone may call it: no token needed\.$/);
+    expect(description("AuthService_CheckRevocation")).toMatch(
+      /About the caller's own token: any signed-in caller may call it, whatever their role or scopes\.$/,
+    );
   });
 
   it("answers every operation with 200 and the shared error responses", () => {
@@ -200,9 +239,11 @@ describe("buildOpenApi on the real descriptor set", () => {
 
 /**
  * A proto made in the test for what the platform's protos do not use yet: recursion, maps,
- * 64-bit integers, wrappers, Struct, oneofs, nested query parameters, additional bindings.
+ * 64-bit integers, wrappers, Struct, oneofs, nested query parameters, additional bindings; its
+ * methods are reads of the "test" scope family (HEAD children needs `test:peek`), or declare no
+ * policy at all.
  */
-function syntheticRegistry(): FileRegistry {
+function syntheticRegistry(declarePolicies = true): FileRegistry {
   const { STRING, INT64, UINT32, BYTES, DOUBLE, MESSAGE, ENUM, BOOL } = FieldDescriptorProto_Type;
   const { OPTIONAL, REPEATED } = FieldDescriptorProto_Label;
   const field = (name: string, number: number, type: FieldDescriptorProto_Type, more: Record<string, unknown> = {}) => ({
@@ -213,11 +254,14 @@ function syntheticRegistry(): FileRegistry {
     jsonName: name.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()),
     ...more,
   });
-  const rule = (value: Record<string, unknown>) => {
+  const rule = (value: Record<string, unknown>, scope = "") => {
     const options = create(MethodOptionsSchema);
     setExtension(options, http, create(HttpRuleSchema, value));
+    if (declarePolicies) setExtension(options, method_policy, create(MethodPolicySchema, { access: Access.READ, scope }));
     return options;
   };
+  const serviceOptions = create(ServiceOptionsSchema);
+  setExtension(serviceOptions, service_policy, create(ServicePolicySchema, { scopeFamily: "test" }));
   const proto = create(FileDescriptorProtoSchema, {
     name: "msp/test/v1/node.proto",
     package: "msp.test.v1",
@@ -228,6 +272,7 @@ function syntheticRegistry(): FileRegistry {
       "google/protobuf/struct.proto",
       "google/protobuf/timestamp.proto",
       "google/protobuf/wrappers.proto",
+      "msp/policy/v1/policy.proto",
     ],
     enumType: [
       {
@@ -286,6 +331,7 @@ function syntheticRegistry(): FileRegistry {
     service: [
       {
         name: "NodeService",
+        options: serviceOptions,
         method: [
           {
             name: "GetNode",
@@ -300,10 +346,13 @@ function syntheticRegistry(): FileRegistry {
             name: "GetNodeChildren",
             inputType: ".msp.test.v1.GetNodeRequest",
             outputType: ".msp.test.v1.Node",
-            options: rule({
-              pattern: { case: "custom", value: { kind: "HEAD", path: "/v1/nodes/{id}/children" } },
-              responseBody: "children",
-            }),
+            options: rule(
+              {
+                pattern: { case: "custom", value: { kind: "HEAD", path: "/v1/nodes/{id}/children" } },
+                responseBody: "children",
+              },
+              "test:peek",
+            ),
           },
           // Streaming: the gateway cannot transcode it, so it is not documented.
           {
@@ -323,6 +372,7 @@ function syntheticRegistry(): FileRegistry {
     file_google_protobuf_struct,
     file_google_protobuf_timestamp,
     file_google_protobuf_wrappers,
+    file_msp_policy_v1_policy,
   ];
   return createFileRegistry(proto, (name) => deps.find((d) => d.proto.name === name));
 }
@@ -376,6 +426,17 @@ describe("buildOpenApi on a synthetic proto", () => {
     expect(head?.responses["200"]).toMatchObject({
       content: { "application/json": { schema: { type: "array", items: { $ref: "#/components/schemas/msp.test.v1.Node" } } } },
     });
+  });
+
+  it("asks for the family's scope, or the explicit one a method declares", () => {
+    expect(getNode?.security).toEqual([{ bearerAuth: ["test:read"] }]);
+    const head = synthetic.paths["/v1/nodes/{id}/children"]?.head;
+    expect(head?.security).toEqual([{ bearerAuth: ["test:peek"] }]);
+    expect(head?.description).toBe("Needs `test:peek` with an API key; every role may call it.");
+  });
+
+  it("refuses an RPC that declares no policy", () => {
+    expect(() => buildOpenApi(syntheticRegistry(false))).toThrow("msp.test.v1.NodeService/GetNode declares no access policy");
   });
 
   it("resolves every $ref", () => {

@@ -3,6 +3,8 @@
 // adding an RPC to a proto adds its documentation with no change here.
 import type { DescEnum, DescEnumValue, DescField, DescFile, DescMessage, DescMethod, DescService, FileRegistry } from "@bufbuild/protobuf";
 import { ScalarType, getOption, hasOption } from "@bufbuild/protobuf";
+import type { MethodPolicy, PolicyIndex } from "@msp/auth";
+import { createPolicyIndex } from "@msp/auth";
 import { http } from "@msp/proto/src/gen/es/google/api/annotations_pb";
 import type { HttpRule } from "@msp/proto/src/gen/es/google/api/http_pb";
 
@@ -88,12 +90,6 @@ export interface OpenApiDocument {
   };
 }
 
-/** RPCs anyone may call: logging in needs no token. Everything else requires bearerAuth. */
-export const publicMethods: ReadonlySet<string> = new Set([
-  "msp.identity.v1.AuthService.CreateToken",
-  "msp.identity.v1.AuthService.RefreshToken",
-]);
-
 /** Only the platform's own services become REST operations (not grpc.health, reflection, google.*). */
 const servicePackagePrefix = "msp.";
 
@@ -118,6 +114,8 @@ export function buildOpenApi(registry: FileRegistry): OpenApiDocument {
   const schemas = new SchemaCollector();
   const tags: OpenApiDocument["tags"] = [];
   const paths: Record<string, PathItem> = {};
+  // Who may call each RPC, as its proto declares it: the same index the services and the gateway read.
+  const policies: PolicyIndex = createPolicyIndex(registry);
 
   for (const service of platformServices(registry)) {
     tags.push({ name: service.name, ...optionalDescription(commentOf(service)) });
@@ -126,7 +124,8 @@ export function buildOpenApi(registry: FileRegistry): OpenApiDocument {
       if (method.methodKind !== "unary" || !hasOption(method, http)) continue;
       for (const [index, binding] of bindingsOf(getOption(method, http)).entries()) {
         const operationId = `${service.name}_${method.name}${index === 0 ? "" : `_${index + 1}`}`;
-        const { path, operation } = buildOperation(method, binding, operationId, schemas);
+        const policy = policies.policyOf(`${service.typeName}/${method.name}`);
+        const { path, operation } = buildOperation(method, policy, binding, operationId, schemas);
         const item = (paths[path] ??= {});
         if (item[binding.method] !== undefined) {
           throw new Error(`${method.parent.typeName}.${method.name}: ${binding.method.toUpperCase()} ${path} is bound twice`);
@@ -147,6 +146,7 @@ export function buildOpenApi(registry: FileRegistry): OpenApiDocument {
         "",
         "- Bodies and answers are proto3 canonical JSON: lowerCamel field names, 64-bit integers as strings, enums by value name, timestamps as RFC 3339.",
         "- Authenticate with `Authorization: Bearer <token>`: an access token from `POST /api/v1/auth/token`, or an API key.",
+        "- Each operation names the scope an API key with scopes needs (in its `security` and description) and the roles that may call it.",
         "- Lists take `pageSize` (default 50, maximum 500), `pageToken`, `filter` and `orderBy` as query parameters.",
         "- Updates take an `updateMask` query parameter: comma-separated lowerCamel field paths.",
         "- Errors share one JSON body (`Error`) with a canonical `code`.",
@@ -220,6 +220,7 @@ function isHttpMethod(name: string): name is HttpMethod {
 
 function buildOperation(
   method: DescMethod,
+  policy: MethodPolicy,
   binding: Binding,
   operationId: string,
   schemas: SchemaCollector,
@@ -260,10 +261,10 @@ function buildOperation(
   const operation: Operation = {
     tags: [method.parent.name],
     summary: summaryOf(comment) ?? method.name,
-    ...optionalDescription(comment),
+    description: [comment, whoMayCall(policy)].filter((s) => s !== undefined).join("\n\n"),
     operationId,
     ...(method.deprecated ? { deprecated: true } : {}),
-    ...(publicMethods.has(`${method.parent.typeName}.${method.name}`) ? { security: [] } : {}),
+    security: securityOf(policy),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(requestBody ? { requestBody } : {}),
     responses: {
@@ -272,6 +273,32 @@ function buildOperation(
     },
   };
   return { path, operation };
+}
+
+/**
+ * No requirement for a public method; else bearerAuth with the scope an API key needs (OpenAPI
+ * 3.1 lets an http scheme list role or scope names), or none when the method is about the
+ * caller's own token.
+ */
+function securityOf(policy: MethodPolicy): SecurityRequirement[] {
+  if (policy.access === "public") return [];
+  return [{ bearerAuth: policy.scope === undefined ? [] : [policy.scope] }];
+}
+
+/** One sentence for the operation's description: the scope an API key needs and the roles allowed. */
+function whoMayCall(policy: MethodPolicy): string {
+  if (policy.access === "public") return "Anyone may call it: no token needed.";
+  if (policy.ownToken) {
+    const who = policy.adminOnly ? "admins only, whatever their scopes" : "any signed-in caller may call it, whatever their role or scopes";
+    return `About the caller's own token: ${who}.`;
+  }
+  const [scope, ...alternatives] = policy.grantingScopes;
+  const key =
+    scope === undefined
+      ? "An API key with scopes cannot call it"
+      : `Needs ${[scope, ...alternatives].map((s) => `\`${s}\``).join(" or ")} with an API key`;
+  const roles = policy.adminOnly ? "admins only" : policy.access === "read" ? "every role may call it" : "readonly users cannot call it";
+  return `${key}; ${roles}.`;
 }
 
 interface TemplateVariable {

@@ -1,12 +1,9 @@
 import { createHash } from "node:crypto";
 import type { Principal, TokenSigner } from "@msp/auth";
-import { authorize, bearerToken, createCachedVerifier, methodAccess } from "@msp/auth";
+import { authorize, bearerToken, createCachedVerifier, methodPolicies, methodPolicy } from "@msp/auth";
 import { DomainError } from "@msp/errors";
 import { looksLikeApiKey } from "./identity/api-key-secrets";
 import type { AuthLogic } from "./identity/auth-service";
-
-/** Methods anyone may call: logging in and refreshing. */
-const publicMethods = new Set(["/msp.identity.v1.AuthService/CreateToken", "/msp.identity.v1.AuthService/RefreshToken"]);
 
 /** What the gateway forwards for a caller: the principal, and the JWT backends will check again. */
 export interface Forwarding {
@@ -38,6 +35,8 @@ export function createAuthGate(options: {
   revocationCacheMs: number;
   accessTokenTtlSeconds: number;
 }): AuthGate {
+  // Every platform method must declare its policy: one that does not stops start-up, not a call.
+  methodPolicies();
   const verifyToken = createCachedVerifier(options.secret);
   const notRevoked = new Map<string, number>();
   const keyTokens = new Map<string, Cached<{ principal: Principal; token: string }>>();
@@ -74,7 +73,9 @@ export function createAuthGate(options: {
     },
     async check(path, authorization) {
       const token = bearerToken(authorization);
-      if (publicMethods.has(path)) return token ? { authorization: `Bearer ${token}` } : {};
+      // The proto declares who may call the method (public ones, such as logging in, need no token).
+      const policy = methodPolicy(path);
+      if (policy.access === "public") return token ? { authorization: `Bearer ${token}` } : {};
       if (!token) throw new DomainError("unauthenticated", "missing bearer token: send Authorization: Bearer <token>");
       let principal: Principal;
       let forward = token;
@@ -85,7 +86,7 @@ export function createAuthGate(options: {
       } else {
         principal = await principalOfJwt(token);
       }
-      authorize(principal, methodAccess(path));
+      authorize(principal, policy);
       return { principal, authorization: `Bearer ${forward}` };
     },
   };

@@ -4,25 +4,41 @@
 // the document, so an RPC added to a proto is swept without a change here (with a generic request
 // until it gets a well-formed one below).
 import { randomBytes, randomUUID } from "node:crypto";
-import type { Principal } from "@msp/auth";
-import { createTokenSigner } from "@msp/auth";
+import type { MethodPolicy, Principal } from "@msp/auth";
+import { createTokenSigner, methodPolicies } from "@msp/auth";
 import type { Operation } from "./e2e-support";
-import { collectionOf, fillPath, jwtClaims, openApiOperations } from "./e2e-support";
+import { collectionOf, fillPath, jwtClaims, openApiDocument, openApiOperations } from "./e2e-support";
 import type { Json, PlatformStack } from "./platform-stack";
 import { startPlatform } from "./platform-stack";
 
 jest.setTimeout(120_000);
 
-/** Operations anyone may call: logging in and refreshing. */
-const publicOperations = new Set(["AuthService_CreateToken", "AuthService_RefreshToken"]);
+const operations = openApiOperations();
 
 /**
- * Operations a readonly user may call although they are not GET: revoking their own token, and
- * CheckRevocation, which every service calls with the caller's own token (a readonly user's reads
- * would fail without it). The policy names the same two in libs/auth/src/policy.ts. Recall is a
- * POST (its scope and query make a body) but a read by its name, as the policy reads names.
+ * The policy each operation's RPC declares in its proto (libs/auth reads it from the descriptors),
+ * by operationId: `<Service>_<Method>`, with `_<n>` for an additional binding.
  */
-const readonlyMayCall = new Set(["AuthService_RevokeToken", "AuthService_CheckRevocation", "MemoryService_Recall"]);
+function policyOf(op: Operation): MethodPolicy {
+  const [service, method] = op.operationId.split("_");
+  const matches = methodPolicies().filter((p) => p.service.endsWith(`.${service}`) && p.method === method);
+  if (matches.length !== 1) throw new Error(`${op.operationId}: ${matches.length} declared policies match, want 1`);
+  return matches[0]!;
+}
+
+/** Operations anyone may call: those their proto declares public (logging in and refreshing). */
+const publicOperations = new Set(operations.filter((op) => policyOf(op).access === "public").map((op) => op.operationId));
+
+/**
+ * Whether a readonly user is refused `op`: admin-only methods (UserService) and writes, except
+ * those about the caller's own token (RevokeToken; CheckRevocation, which every service calls
+ * with the caller's own token, is a read). Recall is a POST (its scope and query make a body)
+ * but a read, as its proto declares.
+ */
+function refusedToReadonly(op: Operation): boolean {
+  const policy = policyOf(op);
+  return policy.adminOnly || (policy.access === "write" && !policy.ownToken);
+}
 
 type Caller = "admin" | "readonly" | "anonymous";
 
@@ -54,7 +70,6 @@ let adminToken: string;
 let readonlyToken: string;
 let adminClaims: Omit<Principal, "tokenId" | "expiresAt">;
 const fixtures: Fixtures = { keep: {}, doomed: {} };
-const operations = openApiOperations();
 /** Which checks each operation went through, by operationId. */
 const checked = new Map<string, Set<string>>();
 
@@ -322,6 +337,23 @@ it("reads its operations from the generated OpenAPI document", () => {
   for (const id of publicOperations) expect(operations.map((o) => o.operationId)).toContain(id);
 });
 
+it("finds a declared policy for every operation, and the document's security matches it", () => {
+  const doc = openApiDocument();
+  const wrong: string[] = [];
+  for (const op of operations) {
+    const policy = policyOf(op);
+    const want = policy.access === "public" ? [] : [{ bearerAuth: policy.scope === undefined ? [] : [policy.scope] }];
+    const security: unknown = doc.paths[op.template][op.method].security;
+    if (JSON.stringify(security) !== JSON.stringify(want))
+      wrong.push(`${op.operationId}: security ${JSON.stringify(security)}, want ${JSON.stringify(want)}`);
+    // An HTTP GET must never change anything.
+    if (op.method === "get" && policy.access !== "read") wrong.push(`${op.operationId}: GET but ${policy.access}`);
+  }
+  expect(wrong).toEqual([]);
+  // Logging in must stay public: every other check starts with it.
+  expect(publicOperations).toContain("AuthService_CreateToken");
+});
+
 it("refuses every protected operation without a token (401)", async () => {
   expect(await expectUnauthenticated("no token", () => undefined)).toEqual([]);
 });
@@ -364,9 +396,7 @@ it("lets anyone call the public operations with a valid body", async () => {
 it("refuses a readonly user every mutation and every UserService call (403), and lets them read", async () => {
   const wrong: string[] = [];
   for (const op of operations) {
-    const refused =
-      op.service === "UserService" ||
-      (op.method !== "get" && !publicOperations.has(op.operationId) && !readonlyMayCall.has(op.operationId));
+    const refused = refusedToReadonly(op);
     const { status, json, request } = await send(op, readonlyToken, "readonly");
     if (refused && (status !== 403 || json?.code !== "permission_denied")) wrong.push(`${request} -> ${status}, want 403`);
     // Allowed: a 2xx where the request is well-formed, else at least no refusal and no failure.

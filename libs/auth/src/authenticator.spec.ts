@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { DomainError } from "@msp/errors";
 import { createAuthenticator } from "./authenticator";
-import { methodAccess } from "./policy";
+import type { MethodPolicy } from "./policy";
+import { methodPolicy } from "./policy";
 import type { Principal } from "./principal";
 import type { RevocationChecker } from "./revocation-client";
 import { createTokenSigner } from "./tokens";
@@ -17,8 +18,8 @@ const revocation: RevocationChecker = {
   },
 };
 const authenticator = createAuthenticator({ secret, revocation });
-const createClient = methodAccess("/msp.work.v1.ClientService/CreateClient");
-const getClient = methodAccess("/msp.work.v1.ClientService/GetClient");
+const createClient = methodPolicy("/msp.work.v1.ClientService/CreateClient");
+const getClient = methodPolicy("/msp.work.v1.ClientService/GetClient");
 
 const user = (role: Principal["role"]): Omit<Principal, "tokenId" | "expiresAt"> => ({
   subject: "u1",
@@ -77,6 +78,27 @@ describe("createAuthenticator", () => {
       code: "permission_denied",
       message: "readonly users cannot call msp.work.v1.ClientService/CreateClient",
     });
+  });
+
+  it("holds an API key to the scope the method's policy names", async () => {
+    const reveal: MethodPolicy = {
+      service: "msp.vault.v1.CredentialService",
+      method: "RevealCredential",
+      access: "write",
+      scope: "vault:reveal",
+      grantingScopes: ["vault:reveal"],
+      adminOnly: false,
+      ownToken: false,
+    };
+    const key = (scopes: string[]) => signer.issueAccessToken({ ...user("technician"), kind: "api_key", scopes }, 60);
+    const revealing = await key(["vault:reveal"]);
+    await expect(authenticator.authenticate(`Bearer ${revealing.token}`, reveal)).resolves.toMatchObject({ scopes: ["vault:reveal"] });
+    const writing = await key(["vault:write", "work:write"]);
+    expect(await refusal(authenticator.authenticate(`Bearer ${writing.token}`, reveal))).toEqual({
+      code: "permission_denied",
+      message: "API key lacks scope vault:reveal",
+    });
+    await expect(authenticator.authenticate(`Bearer ${writing.token}`, createClient)).resolves.toMatchObject({ kind: "api_key" });
   });
 
   it("passes on a revocation check that cannot be made", async () => {

@@ -1,6 +1,6 @@
 import { DomainError } from "@msp/errors";
 import { bearerToken } from "./bearer-token";
-import type { MethodAccess } from "./policy";
+import type { MethodPolicy } from "./policy";
 import { authorize } from "./policy";
 import type { Principal } from "./principal";
 import type { RevocationChecker } from "./revocation-client";
@@ -13,7 +13,7 @@ export interface Authenticator {
    * Throws DomainError unauthenticated (no, bad, expired or revoked token), permission_denied
    * (role or scope) or unavailable (revocation could not be checked).
    */
-  authenticate(authorizationHeader: string | undefined, access: MethodAccess): Promise<Principal>;
+  authenticate(authorizationHeader: string | undefined, policy: MethodPolicy): Promise<Principal>;
 }
 
 export interface AuthenticatorOptions {
@@ -28,7 +28,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   if (secret.length < minSecretLength) throw new Error(`the JWT secret must be at least ${minSecretLength} characters`);
   const verify = createCachedVerifier(secret);
   return {
-    async authenticate(authorizationHeader, access) {
+    async authenticate(authorizationHeader, policy) {
       const token = bearerToken(authorizationHeader);
       if (token === undefined) {
         const problem = authorizationHeader === undefined ? "missing" : "not a bearer token";
@@ -38,7 +38,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       if (await revocation.isRevoked(principal.tokenId, principal.expiresAt, token)) {
         throw new DomainError("unauthenticated", "invalid token: revoked");
       }
-      authorize(principal, access);
+      authorize(principal, policy);
       return principal;
     },
   };

@@ -1,7 +1,7 @@
 import type { handleUnaryCall, sendUnaryData, ServerUnaryCall, ServiceDefinition } from "@grpc/grpc-js";
 import { Metadata } from "@grpc/grpc-js";
 import type { Authenticator, Principal } from "@msp/auth";
-import { isPublicMethod, methodAccess, principalName } from "@msp/auth";
+import { methodPolicy, principalName } from "@msp/auth";
 import type { Logger } from "@msp/logging";
 import { toPublicError } from "@msp/errors";
 import type { CallContext } from "./call-context";
@@ -48,8 +48,8 @@ export function serviceOf<D extends ServiceDef>(
     for (const [key, method] of Object.entries(definition)) {
       const handler = handlers[key] as (request: unknown, ctx: CallContext) => Promise<unknown>;
       const methodName = method.path.slice(1);
-      const access = methodAccess(method.path);
-      const open = isPublicMethod(access);
+      const policy = methodPolicy(method.path);
+      const open = policy.access === "public";
       implementation[key] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
         const requestId = requestIdOf(call.metadata);
         const trailer = new Metadata();
@@ -66,7 +66,7 @@ export function serviceOf<D extends ServiceDef>(
         });
         const answer = open
           ? handler(call.request, contextFor(undefined))
-          : authenticator.authenticate(authorizationOf(call.metadata), access).then((auth) => handler(call.request, contextFor(auth)));
+          : authenticator.authenticate(authorizationOf(call.metadata), policy).then((auth) => handler(call.request, contextFor(auth)));
         answer
           .then(
             (response) => {

@@ -27,6 +27,7 @@ const clientProtoClosure = [
   "google/protobuf/timestamp.proto",
   "google/api/http.proto",
   "google/protobuf/descriptor.proto",
+  "msp/policy/v1/policy.proto",
 ];
 
 let server: grpc.Server;
@@ -107,7 +108,7 @@ describe.each(["v1", "v1alpha"] as const)("reflection %s", (version) => {
     expect(fileNames(first).sort()).toEqual([...clientProtoClosure].sort());
     // The @grpc/reflection bug: dependency lists must survive the round trip.
     const [clientProto] = first.fileDescriptorResponse?.fileDescriptorProto ?? [];
-    expect(clientProto && fromBinary(FileDescriptorProtoSchema, clientProto).dependency).toHaveLength(3);
+    expect(clientProto && fromBinary(FileDescriptorProtoSchema, clientProto).dependency).toHaveLength(4);
 
     const again = await session.ask({ fileContainingSymbol: "msp.work.v1.Client" });
     expect(fileNames(again)).toEqual(["msp/work/v1/client.proto"]);
@@ -134,8 +135,13 @@ describe.each(["v1", "v1alpha"] as const)("reflection %s", (version) => {
       fileContainingExtension: { containingType: "google.protobuf.MethodOptions", extensionNumber: 72295728 },
     });
     expect(fileNames(byNumber)[0]).toBe("google/api/annotations.proto");
+    const policy = await session.ask({
+      fileContainingExtension: { containingType: "google.protobuf.ServiceOptions", extensionNumber: 50100 },
+    });
+    expect(fileNames(policy)[0]).toBe("msp/policy/v1/policy.proto");
     const numbers = await session.ask({ allExtensionNumbersOfType: "google.protobuf.MethodOptions" });
-    expect(numbers.allExtensionNumbersResponse?.extensionNumber).toEqual([72295728]);
+    // google.api.http, and msp.policy.v1.method_policy.
+    expect(numbers.allExtensionNumbersResponse?.extensionNumber).toEqual([72295728, 50100]);
     const none = await session.ask({ allExtensionNumbersOfType: "msp.work.v1.Client" });
     expect(none.allExtensionNumbersResponse?.extensionNumber).toEqual([]);
     const service = await session.ask({ allExtensionNumbersOfType: "msp.work.v1.ClientService" });
