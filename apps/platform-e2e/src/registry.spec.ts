@@ -7,12 +7,14 @@ import type { DescService } from "@bufbuild/protobuf";
 import { createFileRegistry } from "@bufbuild/protobuf";
 import { methodPolicy } from "@msp/auth";
 import { loadDescriptorSet } from "@msp/proto";
-import { gatewayEntry, ownerOfPackage, platformProcesses, platformServices } from "@msp/registry";
+import type { ServiceEntry } from "@msp/registry";
+import { gatewayEntry, ownerOfPackage, platformProcesses, platformServices as registered } from "@msp/registry";
 import { peerAddressesOf, peerVariables } from "@msp/service-runtime";
 import { backendsOf } from "@msp/gateway/src/config";
 import { openApiDocument, openApiOperations } from "./e2e-support";
 
 const root = join(__dirname, "..", "..", "..");
+const platformServices: readonly ServiceEntry[] = registered;
 const descriptors = createFileRegistry(loadDescriptorSet());
 const protoServices = [...descriptors].filter((t): t is DescService => t.kind === "service" && t.typeName.startsWith("msp."));
 const protoPackages = [...new Set(protoServices.map((s) => s.file.proto.package))];
@@ -62,7 +64,7 @@ describe("the service registry", () => {
 
   it("makes the OpenAPI security of every operation from the policy its proto declares", () => {
     const doc = openApiDocument();
-    const methods = new Map(protoServices.flatMap((s) => s.methods.map((m) => [`${s.name}_${m.name}`, `/${s.typeName}/${m.name}`] as const)));
+    const methods = new Map<string, string>(protoServices.flatMap((s) => s.methods.map((m) => [`${s.name}_${m.name}`, `/${s.typeName}/${m.name}`] as const)));
     for (const op of openApiOperations(doc)) {
       const path = methods.get(op.operationId.replace(/_\d+$/, ""));
       expect([op.operationId, path !== undefined]).toEqual([op.operationId, true]);

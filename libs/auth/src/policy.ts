@@ -146,7 +146,8 @@ export function methodPolicies(): MethodPolicy[] {
  * Lets `principal` call the method or throws permission_denied naming what is missing: an
  * admin-only method is for admins; readonly users only read (and may act on their own token);
  * an API key with scopes needs one of the method's granting scopes (`<family>:write` implies
- * `<family>:read`; an explicit scope such as `vault:reveal` must be held exactly). A call
+ * `<family>:read`; an explicit scope such as `vault:reveal` must be held exactly), and so does a
+ * service token, which always carries the calling service's scopes. A call
  * about the caller's own token needs no scope: the identity service checks the token is theirs.
  */
 export function authorize(principal: Principal, policy: MethodPolicy): void {
@@ -159,10 +160,13 @@ export function authorize(principal: Principal, policy: MethodPolicy): void {
   if (policy.access === "write" && principal.role === "readonly") {
     throw new DomainError("permission_denied", `readonly users cannot call ${service}/${method}`);
   }
-  if (principal.kind === "api_key" && principal.scopes.length > 0) {
-    if (policy.scope === undefined) throw new DomainError("permission_denied", `API key scopes do not cover ${service}`);
+  // A service token (one service calling another for a user) always carries its scopes: none allows nothing.
+  const scoped = principal.kind === "service" || (principal.kind === "api_key" && principal.scopes.length > 0);
+  if (scoped) {
+    const holder = principal.kind === "service" ? `${principal.service ?? "a service"}'s token` : "API key";
+    if (policy.scope === undefined) throw new DomainError("permission_denied", `${holder} scopes do not cover ${service}`);
     if (!policy.grantingScopes.some((scope) => principal.scopes.includes(scope))) {
-      throw new DomainError("permission_denied", `API key lacks scope ${policy.scope}`);
+      throw new DomainError("permission_denied", `${holder} lacks scope ${policy.scope}`);
     }
   }
 }

@@ -97,7 +97,7 @@ describe("calls to another service", () => {
 
   it("are refused by the answering service beyond the scopes the calling service declared", async () => {
     const error = await peersAt([`127.0.0.1:${server.port}`]).call(ctx, ClientService.method.createClient, {}).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: "permission_denied", message: "API key lacks scope work:write" });
+    expect(error).toMatchObject({ code: "permission_denied", message: "recall-service's token lacks scope work:write" });
     expect(seen).toHaveLength(0);
   });
 

@@ -1,6 +1,6 @@
-import { methodAccess } from "@msp/auth";
+import { methodPolicy } from "@msp/auth";
 
-/** Whether an RPC only reads: only those are retried after UNAVAILABLE. */
+/** Whether an RPC only reads, as its proto declares (msp.policy.v1): only those are retried after UNAVAILABLE. */
 export function isReadMethod(path: string): boolean {
-  return !methodAccess(path).mutates;
+  return methodPolicy(path).access === "read";
 }
