@@ -1,7 +1,5 @@
 import { port, z } from "@msp/config";
-import type { ServiceEntry } from "@msp/registry";
-import { gatewayEntry, platformServices, portVariable, serviceEntry } from "@msp/registry";
-import type { PackageAddresses } from "@msp/service-client";
+import { gatewayEntry, portVariable, serviceEntry } from "@msp/registry";
 import { databaseConfigOf, peerAddressesOf, peerVariables, platformEnv } from "@msp/service-runtime";
 
 const identity = serviceEntry("identity");
@@ -28,24 +26,6 @@ const gatewayVariables = platformEnv.extend({
   MSP_BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
 });
 const schema = z.intersection(gatewayVariables, peerVariables());
-
-/**
- * The gateway's backends: every proto package of every registered service, at that service's
- * addresses (<PREFIX>_ADDRESSES, else 127.0.0.1:<PREFIX>_PORT); identity's at the port this
- * process serves it on.
- */
-export function backendsOf(
-  peers: Readonly<Record<string, readonly string[]>>,
-  identityPort: number,
-  services: readonly ServiceEntry[] = platformServices,
-): PackageAddresses[] {
-  return services.flatMap((service) =>
-    service.protoPackages.map((protoPackage) => ({
-      protoPackage,
-      addresses: service.name === identity.name ? [`127.0.0.1:${identityPort}`] : [...(peers[service.name] ?? [])],
-    })),
-  );
-}
 
 /** Where the gateway listens, what it forwards where, and the identity settings. */
 export function gatewayConfigSchema() {

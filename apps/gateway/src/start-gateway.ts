@@ -1,11 +1,11 @@
 import { createTokenSigner } from "@msp/auth";
+import { gatewayBackends } from "@msp/registry";
 import type { Logger } from "@msp/logging";
 import type { RunningService } from "@msp/service-runtime";
 import { startService } from "@msp/service-runtime";
 import { createAuthGate } from "./auth-gate";
 import { createBackends } from "./backends";
 import type { GatewayConfig } from "./config";
-import { backendsOf } from "./config";
 import type { RunningGateway } from "./gateway-server";
 import { startGatewayServer } from "./gateway-server";
 import type { AuthLogic } from "./identity/auth-service";
@@ -43,7 +43,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   );
   try {
     const bootstrap = await bootstrapAdmin(identity.db, config.identity.bootstrapAdminPassword);
-    const backends = createBackends(backendsOf(config.peers, identity.port), config.http.backendDeadlineMs);
+    const backends = createBackends(gatewayBackends(config.peers, `127.0.0.1:${identity.port}`), config.http.backendDeadlineMs);
     const gate = createAuthGate({
       secret: config.identity.jwtSecret,
       signer: createTokenSigner(config.identity.jwtSecret),

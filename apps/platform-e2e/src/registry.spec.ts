@@ -8,9 +8,8 @@ import { createFileRegistry } from "@bufbuild/protobuf";
 import { methodPolicy } from "@msp/auth";
 import { loadDescriptorSet } from "@msp/proto";
 import type { ServiceEntry } from "@msp/registry";
-import { gatewayEntry, ownerOfPackage, platformProcesses, platformServices as registered } from "@msp/registry";
+import { gatewayBackends, gatewayEntry, ownerOfPackage, platformProcesses, platformServices as registered } from "@msp/registry";
 import { peerAddressesOf, peerVariables } from "@msp/service-runtime";
-import { backendsOf } from "@msp/gateway/src/config";
 import { openApiDocument, openApiOperations } from "./e2e-support";
 
 const root = join(__dirname, "..", "..", "..");
@@ -48,7 +47,7 @@ describe("the service registry", () => {
 
   it("makes the gateway's backends: every package at its service's addresses", () => {
     const peers = peerAddressesOf(peerVariables().parse({ RECALL_SERVICE_ADDRESSES: "10.0.0.5:7000, 10.0.0.6:7000" }));
-    const backends = backendsOf(peers, 50050);
+    const backends = gatewayBackends(peers, "127.0.0.1:50050");
     expect(backends.map((b) => b.protoPackage).sort()).toEqual([...protoPackages].sort());
     for (const backend of backends) {
       const owner = ownerOfPackage(backend.protoPackage)!;

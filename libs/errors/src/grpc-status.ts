@@ -40,7 +40,8 @@ export function toPublicError(error: unknown): PublicError {
  * code raises keep their meaning; OUT_OF_RANGE reads as invalid_argument, and UNKNOWN, DATA_LOSS
  * or anything else as internal.
  */
-export function errorCodeOfStatus(status: number): ErrorCode {
-  for (const [code, value] of Object.entries(statusOf)) if (value === status) return code as ErrorCode;
-  return status === GrpcStatus.OUT_OF_RANGE ? "invalid_argument" : "internal";
+export function errorCodeOfStatus(status: GrpcStatus): ErrorCode {
+  return codeOfStatus.get(status) ?? (status === GrpcStatus.OUT_OF_RANGE ? "invalid_argument" : "internal");
 }
+
+const codeOfStatus = new Map<GrpcStatus, ErrorCode>(Object.entries(statusOf).map(([code, value]) => [value, code as ErrorCode]));

@@ -1,5 +1,5 @@
 import type { ServiceEntry, ServiceName } from "./platform-services";
-import { platformServices } from "./platform-services";
+import { gatewayEntry, platformServices } from "./platform-services";
 
 /** The registry entry of a service, by name; a name not registered is a programming error. */
 export function serviceEntry(name: string, services: readonly ServiceEntry[] = platformServices): ServiceEntry {
@@ -25,3 +25,27 @@ export const portVariable = (entry: Pick<ServiceEntry, "envPrefix">): string => 
 
 /** The variable listing where a service answers: WORK_SERVICE_ADDRESSES (host:port, comma-separated). */
 export const addressesVariable = (entry: Pick<ServiceEntry, "envPrefix">): string => `${entry.envPrefix}_ADDRESSES`;
+
+/** Where the services of one proto package answer. */
+export interface PackageBackend {
+  protoPackage: string;
+  addresses: string[];
+}
+
+/**
+ * The gateway's backends: every proto package of every registered service at that service's
+ * addresses (by name, as the peer variables give them), except the services hosted by the
+ * gateway's own process (identity), which it reaches on `ownAddress`.
+ */
+export function gatewayBackends(
+  peers: Readonly<Record<string, readonly string[]>>,
+  ownAddress: string,
+  services: readonly ServiceEntry[] = platformServices,
+): PackageBackend[] {
+  return services.flatMap((service) =>
+    service.protoPackages.map((protoPackage) => ({
+      protoPackage,
+      addresses: service.app === gatewayEntry.app ? [ownAddress] : [...(peers[service.name] ?? [])],
+    })),
+  );
+}

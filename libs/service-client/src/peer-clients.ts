@@ -42,7 +42,7 @@ export interface PeerClientsOptions {
   addresses: Readonly<Record<string, readonly string[]>>;
   deadlineMs: number;
   /** Which methods may be sent again after UNAVAILABLE: reads (see ServiceChannelsOptions). */
-  retryable(path: string): boolean;
+  retryable: (path: string) => boolean;
   services?: readonly ServiceEntry[];
 }
 

@@ -20,7 +20,7 @@ export interface ServiceChannelsOptions {
    * Whether a method may be sent again after UNAVAILABLE (it had no effect). Only reads are:
    * a write whose connection broke may have been applied.
    */
-  retryable(path: string): boolean;
+  retryable: (path: string) => boolean;
   /** How many more times a retryable call is tried after UNAVAILABLE (default 2), each on the next address. */
   retries?: number;
 }
