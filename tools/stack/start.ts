@@ -13,6 +13,8 @@ const supervisor = new Supervisor({
   cwd: root,
   env: { ...process.env, MSP_DATA_DIR: dataDir, MSP_JWT_SECRET: jwtSecret },
   readyTimeoutMs: 120_000,
+  // A warm spare of each process takes over at once when one dies; MSP_WARM_SPARES=0 saves their memory.
+  spares: process.env["MSP_WARM_SPARES"] !== "0",
   onLine: (app, line, stream) => (stream === "stdout" ? process.stdout : process.stderr).write(`[${app}] ${line}\n`),
   onNotice: (message) => console.error(`[npm start] ${message}`),
 });
@@ -54,7 +56,9 @@ async function main(): Promise<void> {
   console.log("then send the accessToken as 'Authorization: Bearer <token>'; gRPC services take the same header:");
   if (work) {
     const port = process.env[portVariable(work)] ?? String(work.defaultPort);
-    console.log(`  npx buf curl --protocol grpc --http2-prior-knowledge -H "Authorization: Bearer $TOKEN" --list-methods http://${host}:${port}`);
+    console.log(
+      `  npx buf curl --protocol grpc --http2-prior-knowledge -H "Authorization: Bearer $TOKEN" --list-methods http://${host}:${port}`,
+    );
   }
   console.log("\nPress Ctrl-C to stop.");
 }

@@ -30,7 +30,12 @@ export function asConnectError(error: unknown): ConnectError {
     const details =
       error.violations.length === 0
         ? []
-        : [{ desc: BadRequestSchema, value: { fieldViolations: error.violations.map((v) => ({ field: v.field, description: v.description })) } }];
+        : [
+            {
+              desc: BadRequestSchema,
+              value: { fieldViolations: error.violations.map((v) => ({ field: v.field, description: v.description })) },
+            },
+          ];
     return new ConnectError(error.message, codeOf[error.code], undefined, details);
   }
   return new ConnectError("internal error", Code.Internal, undefined, undefined, error);

@@ -33,7 +33,9 @@ describe("the service registry", () => {
 
   it("makes npm start's process list: each service app's folder, entry and Nx project, the gateway last", () => {
     const processes = platformProcesses();
-    expect(processes.map((p) => p.app)).toEqual([...new Set([...platformServices.map((s) => s.app).filter((a) => a !== "gateway"), "gateway"])]);
+    expect(processes.map((p) => p.app)).toEqual([
+      ...new Set([...platformServices.map((s) => s.app).filter((a) => a !== "gateway"), "gateway"]),
+    ]);
     expect(processes.at(-1)).toMatchObject({ app: gatewayEntry.app, gateway: true, readyPrefix: "gateway listening on" });
     for (const proc of processes) {
       expect(existsSync(join(root, proc.entry))).toBe(true);
@@ -63,7 +65,9 @@ describe("the service registry", () => {
 
   it("makes the OpenAPI security of every operation from the policy its proto declares", () => {
     const doc = openApiDocument();
-    const methods = new Map<string, string>(protoServices.flatMap((s) => s.methods.map((m) => [`${s.name}_${m.name}`, `/${s.typeName}/${m.name}`] as const)));
+    const methods = new Map<string, string>(
+      protoServices.flatMap((s) => s.methods.map((m) => [`${s.name}_${m.name}`, `/${s.typeName}/${m.name}`] as const)),
+    );
     for (const op of openApiOperations(doc)) {
       const path = methods.get(op.operationId.replace(/_\d+$/, ""));
       expect([op.operationId, path !== undefined]).toEqual([op.operationId, true]);
@@ -75,7 +79,9 @@ describe("the service registry", () => {
   });
 
   it("covers every service app in the e2e project's dependencies (by the *-service name)", () => {
-    const project = JSON.parse(readFileSync(join(root, "apps", "platform-e2e", "project.json"), "utf8")) as { implicitDependencies: string[] };
+    const project = JSON.parse(readFileSync(join(root, "apps", "platform-e2e", "project.json"), "utf8")) as {
+      implicitDependencies: string[];
+    };
     expect(project.implicitDependencies).toEqual(expect.arrayContaining(["gateway", "*-service"]));
     for (const proc of platformProcesses()) if (!proc.gateway) expect(proc.app).toMatch(/-service$/);
   });

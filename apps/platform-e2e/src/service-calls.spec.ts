@@ -27,7 +27,10 @@ beforeAll(async () => {
   platform = await startPlatform();
   admin = await platform.login();
   const client = await platform.api("POST", "/api/v1/clients", { token: admin, body: { name: `Peer client ${randomUUID()}` } });
-  const session = await platform.api("POST", "/api/v1/sessions", { token: admin, body: { clientId: client.json.id, title: "Peer session" } });
+  const session = await platform.api("POST", "/api/v1/sessions", {
+    token: admin,
+    body: { clientId: client.json.id, title: "Peer session" },
+  });
   expect(session.status).toBe(200);
   sessionId = session.json.id;
 }, 120_000);

@@ -69,11 +69,17 @@ export const recallModule: ServiceModule<RecallSettings> = {
     host.serve(ContextTagServiceService, tagHandlers);
     host.serve(
       ProjectStateServiceService,
-      standardMethods(ProjectStateServiceService, createResourceStore(db, projectStateResource), { singular: "ProjectState", plural: "ProjectStates" }),
+      standardMethods(ProjectStateServiceService, createResourceStore(db, projectStateResource), {
+        singular: "ProjectState",
+        plural: "ProjectStates",
+      }),
     );
     host.serve(
       DecisionLogServiceService,
-      standardMethods(DecisionLogServiceService, createResourceStore(db, decisionLogResource), { singular: "DecisionLog", plural: "DecisionLogs" }),
+      standardMethods(DecisionLogServiceService, createResourceStore(db, decisionLogResource), {
+        singular: "DecisionLog",
+        plural: "DecisionLogs",
+      }),
     );
     host.serve(
       EnvironmentalInsightServiceService,

@@ -102,26 +102,50 @@ export const workModule: ServiceModule<Record<string, never>> = {
       removeWorkItemTag: (request, ctx) => removeTag(workItems, workItemTagLinks, request.workItemId, request.tag, ctx),
     };
 
-    host.serve(MachineServiceService, standardMethods(MachineServiceService, createResourceStore(db, machineResource), { singular: "Machine", plural: "Machines" }));
+    host.serve(
+      MachineServiceService,
+      standardMethods(MachineServiceService, createResourceStore(db, machineResource), { singular: "Machine", plural: "Machines" }),
+    );
     host.serve(ClientServiceService, standardMethods(ClientServiceService, clients, { singular: "Client", plural: "Clients" }));
-    host.serve(ProjectServiceService, standardMethods(ProjectServiceService, createResourceStore(db, projectResource), { singular: "Project", plural: "Projects" }));
+    host.serve(
+      ProjectServiceService,
+      standardMethods(ProjectServiceService, createResourceStore(db, projectResource), { singular: "Project", plural: "Projects" }),
+    );
     host.serve(sessionService, sessionHandlers);
-    host.serve(TagServiceService, standardMethods(TagServiceService, createResourceStore(db, tagResource), { singular: "Tag", plural: "Tags" }));
-    host.serve(TaskServiceService, standardMethods(TaskServiceService, createResourceStore(db, taskResource), { singular: "Task", plural: "Tasks" }));
+    host.serve(
+      TagServiceService,
+      standardMethods(TagServiceService, createResourceStore(db, tagResource), { singular: "Tag", plural: "Tags" }),
+    );
+    host.serve(
+      TaskServiceService,
+      standardMethods(TaskServiceService, createResourceStore(db, taskResource), { singular: "Task", plural: "Tasks" }),
+    );
     host.serve(WorkItemServiceService, workItemHandlers);
-    host.serve(FileChangeServiceService, standardMethods(FileChangeServiceService, t.fileChanges, { singular: "FileChange", plural: "FileChanges" }));
-    host.serve(CommandRunServiceService, standardMethods(CommandRunServiceService, t.commandRuns, { singular: "CommandRun", plural: "CommandRuns" }));
+    host.serve(
+      FileChangeServiceService,
+      standardMethods(FileChangeServiceService, t.fileChanges, { singular: "FileChange", plural: "FileChanges" }),
+    );
+    host.serve(
+      CommandRunServiceService,
+      standardMethods(CommandRunServiceService, t.commandRuns, { singular: "CommandRun", plural: "CommandRuns" }),
+    );
     host.serve(
       ProblemSolutionServiceService,
       standardMethods(ProblemSolutionServiceService, t.problemSolutions, { singular: "ProblemSolution", plural: "ProblemSolutions" }),
     );
-    host.serve(DeploymentServiceService, standardMethods(DeploymentServiceService, t.deployments, { singular: "Deployment", plural: "Deployments" }));
+    host.serve(
+      DeploymentServiceService,
+      standardMethods(DeploymentServiceService, t.deployments, { singular: "Deployment", plural: "Deployments" }),
+    );
     host.serve(
       DatabaseChangeServiceService,
       standardMethods(DatabaseChangeServiceService, t.databaseChanges, { singular: "DatabaseChange", plural: "DatabaseChanges" }),
     );
     host.serve(BillableTimeServiceService, billableTimeHandlers);
-    host.serve(TicketLinkServiceService, standardMethods(TicketLinkServiceService, t.ticketLinks, { singular: "TicketLink", plural: "TicketLinks" }));
+    host.serve(
+      TicketLinkServiceService,
+      standardMethods(TicketLinkServiceService, t.ticketLinks, { singular: "TicketLink", plural: "TicketLinks" }),
+    );
     host.serve(
       ExternalIntegrationServiceService,
       standardMethods(ExternalIntegrationServiceService, createResourceStore(db, externalIntegrationResource), {

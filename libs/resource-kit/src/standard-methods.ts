@@ -9,12 +9,7 @@ export interface ResourceNames<S extends string = string, P extends string = str
 }
 
 /** The five standard methods of a resource, as ts-proto names them: getClient, listClients, createClient, updateClient, deleteClient. */
-export type StandardMethodName<S extends string, P extends string> =
-  | `get${S}`
-  | `list${P}`
-  | `create${S}`
-  | `update${S}`
-  | `delete${S}`;
+export type StandardMethodName<S extends string, P extends string> = `get${S}` | `list${P}` | `create${S}` | `update${S}` | `delete${S}`;
 
 /** The handlers of the standard methods of service `D` whose resource is named S / P. */
 export type StandardHandlers<D extends ServiceDef, S extends string, P extends string> = Pick<

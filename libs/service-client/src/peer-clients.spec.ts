@@ -90,13 +90,22 @@ describe("calls to another service", () => {
   it("act for the caller with a service token naming the calling service and only its scopes", async () => {
     const client = await peersAt([`127.0.0.1:${server.port}`]).call(ctx, ClientService.method.getClient, { id: "c-1" });
     expect(client.name).toBe("Acme");
-    expect(seen[0]?.auth).toMatchObject({ kind: "service", service: "recall-service", userId: "u-1", username: "mike", role: "technician", scopes: ["work:read"] });
+    expect(seen[0]?.auth).toMatchObject({
+      kind: "service",
+      service: "recall-service",
+      userId: "u-1",
+      username: "mike",
+      role: "technician",
+      scopes: ["work:read"],
+    });
     expect(seen[0]?.principal).toBe("mike (via recall-service)");
     expect(seen[0]?.requestId).toBe("req-42");
   });
 
   it("are refused by the answering service beyond the scopes the calling service declared", async () => {
-    const error = await peersAt([`127.0.0.1:${server.port}`]).call(ctx, ClientService.method.createClient, {}).catch((e: unknown) => e);
+    const error = await peersAt([`127.0.0.1:${server.port}`])
+      .call(ctx, ClientService.method.createClient, {})
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "permission_denied", message: "recall-service's token lacks scope work:write" });
     expect(seen).toHaveLength(0);
   });
@@ -113,14 +122,20 @@ describe("calls to another service", () => {
     clients.push(peers);
     const error = await peers.call(ctx, ClientService.method.deleteClient, { id: "c-1" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DomainError);
-    expect(error).toMatchObject({ code: "invalid_argument", message: "etag: is required", violations: [{ field: "etag", description: "is required" }] });
+    expect(error).toMatchObject({
+      code: "invalid_argument",
+      message: "etag: is required",
+      violations: [{ field: "etag", description: "is required" }],
+    });
   });
 
   it("give up at the deadline, saying which service did not answer", async () => {
     answer = never;
     try {
       const started = Date.now();
-      const error = await peersAt([`127.0.0.1:${server.port}`], 300).call(ctx, ClientService.method.getClient, { id: "c-2" }).catch((e: unknown) => e);
+      const error = await peersAt([`127.0.0.1:${server.port}`], 300)
+        .call(ctx, ClientService.method.getClient, { id: "c-2" })
+        .catch((e: unknown) => e);
       expect(error).toMatchObject({ code: "deadline_exceeded", message: "msp.work.v1.ClientService did not answer in time" });
       expect(Date.now() - started).toBeLessThan(5_000);
     } finally {
@@ -130,18 +145,21 @@ describe("calls to another service", () => {
 
   it("retry a read on the next address when a service is unavailable", async () => {
     const peers = peersAt([`127.0.0.1:${deadPort}`, `127.0.0.1:${server.port}`]);
-    for (let i = 0; i < 4; i++) await expect(peers.call(ctx, ClientService.method.getClient, { id: `c-${i}` })).resolves.toMatchObject({ name: "Acme" });
+    for (let i = 0; i < 4; i++)
+      await expect(peers.call(ctx, ClientService.method.getClient, { id: `c-${i}` })).resolves.toMatchObject({ name: "Acme" });
     expect(seen).toHaveLength(4);
   });
 
   it("never send a write twice: an unavailable service is the caller's answer", async () => {
-    const error = await peersAt([`127.0.0.1:${deadPort}`]).call(ctx, ClientService.method.createClient, {}).catch((e: unknown) => e);
+    const error = await peersAt([`127.0.0.1:${deadPort}`])
+      .call(ctx, ClientService.method.createClient, {})
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "unavailable", message: "msp.work.v1.ClientService is unavailable; try again shortly" });
   });
 
   it("refuse to call without a caller to act for", async () => {
-    await expect(peersAt([`127.0.0.1:${server.port}`]).call({ requestId: "r" }, ClientService.method.getClient, { id: "c" })).rejects.toThrow(
-      /without a caller to act for/,
-    );
+    await expect(
+      peersAt([`127.0.0.1:${server.port}`]).call({ requestId: "r" }, ClientService.method.getClient, { id: "c" }),
+    ).rejects.toThrow(/without a caller to act for/);
   });
 });

@@ -52,7 +52,9 @@ export function createPeerClients(options: PeerClientsOptions): PeerClients {
   // Channels open on the first call: most services never call another, and tests start many.
   const open = () =>
     (channels ??= createServiceChannels({
-      packages: services.flatMap((s) => s.protoPackages.map((protoPackage) => ({ protoPackage, addresses: options.addresses[s.name] ?? [] }))),
+      packages: services.flatMap((s) =>
+        s.protoPackages.map((protoPackage) => ({ protoPackage, addresses: options.addresses[s.name] ?? [] })),
+      ),
       deadlineMs: options.deadlineMs,
       retryable: options.retryable,
     }));

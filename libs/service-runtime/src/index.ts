@@ -3,3 +3,4 @@ export * from "./read-methods";
 export * from "./run-service";
 export * from "./service-config";
 export * from "./service-module";
+export * from "./standby";

@@ -6,22 +6,25 @@ import { startService } from "./run-service";
 import type { ServiceConfig } from "./service-config";
 import { serviceConfigSchema } from "./service-config";
 import type { ServiceModule } from "./service-module";
+import { awaitTurnToServe } from "./standby";
 
 /**
  * The body of every service's main.ts: read the environment once (the platform's settings and
- * the service's own, every problem listed), start, print where it listens, and shut down
- * gracefully on SIGINT/SIGTERM.
+ * the service's own, every problem listed), start (a warm spare first waits for its turn: see
+ * standby.ts), print where it listens, and shut down gracefully on SIGINT/SIGTERM.
  */
 export function mainOf<C>(module: ServiceModule<C>): void {
   const { config, own } = serviceConfigOrExit(module, process.env);
   const logger = createLogger({ service: module.name, level: config.logLevel });
-  startService(module, config, own, logger).then(
-    (service) => {
-      console.log(`${module.name} listening on ${config.host}:${service.port} (gRPC, reflection, health)`);
-      stopOnSignals(() => service.stop(), logger);
-    },
-    (error: unknown) => exitOnStartFailure(module.name, error, logger),
-  );
+  awaitTurnToServe()
+    .then(() => startService(module, config, own, logger))
+    .then(
+      (service) => {
+        console.log(`${module.name} listening on ${config.host}:${service.port} (gRPC, reflection, health)`);
+        stopOnSignals(() => service.stop(), logger);
+      },
+      (error: unknown) => exitOnStartFailure(module.name, error, logger),
+    );
 }
 
 /** Stops gracefully on SIGINT or SIGTERM (once), then exits: 0 when the stop went well. */

@@ -66,7 +66,10 @@ export function peerVariables(services: readonly ServiceEntry[] = platformServic
 }
 
 /** Where each registered service answers, by name, from the variables of peerVariables. */
-export function peerAddressesOf(env: Record<string, unknown>, services: readonly ServiceEntry[] = platformServices): Record<string, string[]> {
+export function peerAddressesOf(
+  env: Record<string, unknown>,
+  services: readonly ServiceEntry[] = platformServices,
+): Record<string, string[]> {
   const peers: Record<string, string[]> = {};
   for (const service of services) {
     const listed = (env[addressesVariable(service)] ?? env[`${service.envPrefix}_ADDRESS`]) as string[] | undefined;

@@ -1,0 +1,68 @@
+// The supervisor with real child processes (fixtures/flaky-service.ts serves, then crashes).
+import { join } from "node:path";
+import type { PlatformProcess } from "@msp/registry";
+import { Supervisor } from "./supervisor";
+
+jest.setTimeout(60_000);
+
+const flaky: PlatformProcess = {
+  app: "flaky-service",
+  entry: "tools/stack/fixtures/flaky-service.ts",
+  services: [],
+  gateway: false,
+  nodeArgs: [],
+  readyPrefix: "flaky-service listening on",
+};
+
+function supervised(spares: boolean, lifetimeMs: number) {
+  const notices: string[] = [];
+  const ready: string[] = [];
+  let gaveUp: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (gaveUp = resolve));
+  const supervisor = new Supervisor({
+    cwd: join(__dirname, "..", ".."),
+    env: { ...process.env, FLAKY_LIFETIME_MS: String(lifetimeMs) },
+    readyTimeoutMs: 30_000,
+    spares,
+    policy: { delaysMs: [0, 50], maxCrashes: 3, windowMs: 60_000 },
+    onLine: (_app, line) => void (line.startsWith(flaky.readyPrefix) && ready.push(line)),
+    onNotice: (message) => {
+      notices.push(message);
+      if (message.includes("not restarting")) gaveUp();
+    },
+  });
+  return { supervisor, notices, ready, done };
+}
+
+it.each([
+  ["with a warm spare", true, 1500],
+  ["without spares", false, 200],
+])("restarts a process that exits after it served, then gives up on repeated crashes (%s)", async (_name, spares, lifetimeMs) => {
+  const { supervisor, notices, ready, done } = supervised(spares, lifetimeMs);
+  try {
+    const pid = await supervisor.start(flaky);
+    expect(pid).toBeGreaterThan(0);
+    await done;
+    // Started once, then replaced twice; the third crash within the window is the last.
+    expect(ready).toHaveLength(3);
+    expect(notices.filter((n) => n.startsWith("flaky-service exited unexpectedly (code 3)"))).toHaveLength(2);
+    expect(notices.filter((n) => n.startsWith("flaky-service is serving again"))).toHaveLength(2);
+    expect(notices.at(-1)).toMatch(
+      /^flaky-service exited \(code 3\) 3 times within 60 s; not restarting it\. The rest of the platform keeps running/,
+    );
+    if (spares) expect(notices.some((n) => n.includes("its warm spare takes over"))).toBe(true);
+  } finally {
+    await supervisor.stopAll(2000);
+  }
+});
+
+it("fails start() when a process exits before it serves", async () => {
+  const { supervisor } = supervised(false, 0);
+  try {
+    await expect(supervisor.start({ ...flaky, readyPrefix: "never printed" })).rejects.toThrow(
+      /flaky-service exited \(code 3\) before it served/,
+    );
+  } finally {
+    await supervisor.stopAll(2000);
+  }
+});
