@@ -36,6 +36,7 @@ async function main(): Promise<void> {
   const processes = platformProcesses();
   await Promise.all(processes.filter((p) => !p.gateway).map((p) => supervisor.start(p)));
   await Promise.all(processes.filter((p) => p.gateway).map((p) => supervisor.start(p)));
+  supervisor.startSpares();
 
   const host = process.env["GRPC_HOST"] ?? "127.0.0.1";
   const pids = supervisor.pids();

@@ -41,6 +41,7 @@ it.each([
   const { supervisor, notices, ready, done } = supervised(spares, lifetimeMs);
   try {
     const pid = await supervisor.start(flaky);
+    supervisor.startSpares();
     expect(pid).toBeGreaterThan(0);
     await done;
     // Started once, then replaced twice; the third crash within the window is the last.

@@ -73,9 +73,12 @@ export class Supervisor {
     this.procs.set(proc.app, entry);
     const child = this.spawnChild(entry, false);
     entry.current = child;
-    const pid = await child.serving;
-    this.keepSpare(entry);
-    return pid;
+    return await child.serving;
+  }
+
+  /** Loads a warm spare of every running process (once all serve: spares loading beside a start would slow it). */
+  startSpares(): void {
+    for (const entry of this.procs.values()) if (entry.current !== undefined) this.keepSpare(entry);
   }
 
   /** The pid of each running process, by app. */
