@@ -19,8 +19,26 @@ const swcOptions = {
   },
 };
 
+// Test tiers, by where a spec file lives or how it is named (`npm test -- --selectProjects unit`):
+//   e2e          spawns the platform or the CLI as processes: a folder named `e2e` or `*-e2e`;
+//   integration  a real database or services on port 0, in process: a `src/test/` folder, or a
+//                spec beside the code named `*.db.spec.ts`;
+//   unit         everything else: pure code, at most an in-process socket on loopback.
+// Each file lands in exactly one tier, so `npm test` still runs every test once.
+// Patterns start at <rootDir>, so a checkout folder named like a tier changes nothing.
+const e2e = [String.raw`<rootDir>/(?:.*/)?[^/]*e2e/`];
+const integration = [
+  String.raw`<rootDir>/.*/src/test/`,
+  String.raw`<rootDir>/.*\.db\.spec\.ts$`,
+  // It runs `buf curl` processes; named here because libs/grpc-kit is not ours to rename in.
+  String.raw`<rootDir>/libs/grpc-kit/src/reflection\.spec\.ts$`,
+];
+const ignored = ["/node_modules/", "/dist/"];
+/** A path pattern that matches (so ignores) every path matching none of `patterns`. */
+const noneOf = (patterns) => `^(?!(?:${patterns.join("|")}))`;
+
 /** @type {import("jest").Config} */
-module.exports = {
+const shared = {
   testEnvironment: "node",
   // Workspace packages (@msp/*) are symlinks into libs/ whose `main` is `src/index.ts`; jest
   // resolves them to their real paths, which are outside node_modules, so this transform (and
@@ -28,8 +46,16 @@ module.exports = {
   transform: { "^.+\\.ts$": ["@swc/jest", swcOptions] },
   moduleFileExtensions: ["ts", "js", "json", "node"],
   testMatch: ["<rootDir>/{apps,libs,migrations,tools}/**/*.spec.ts"],
-  testPathIgnorePatterns: ["/node_modules/", "/dist/"],
   modulePathIgnorePatterns: ["<rootDir>/dist/", "<rootDir>/coverage/"],
+};
+
+/** @type {import("jest").Config} */
+module.exports = {
+  projects: [
+    { ...shared, displayName: "unit", testPathIgnorePatterns: [...ignored, ...e2e, ...integration] },
+    { ...shared, displayName: "integration", testPathIgnorePatterns: [...ignored, ...e2e, noneOf(integration)] },
+    { ...shared, displayName: "e2e", testPathIgnorePatterns: [...ignored, noneOf(e2e)] },
+  ],
   // Integration tests create a database per test file, so two workers never share one.
   maxWorkers: 2,
   testTimeout: 30_000,

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { status } from "@grpc/grpc-js";
-import { call } from "@msp/testing";
+import { call, expectStatus } from "@msp/testing";
 import { SnippetCategory } from "@msp/proto/src/gen/ts/msp/recall/v1/context_snippet";
 import type { DeepPartial } from "@msp/proto/src/gen/ts/msp/recall/v1/memory";
 import { IngestRequest } from "@msp/proto/src/gen/ts/msp/recall/v1/memory";
@@ -340,14 +340,8 @@ describe("Ingest", () => {
 
 describe("Ingest refuses bad requests, naming the field", () => {
   const good = { claudeSessionId: "bad-0001", idempotencyKey: "bad-key", transcript: fixture };
-  const refused = async (partial: DeepPartial<IngestRequest>, field: string) => {
-    const error = await ingest({ ...good, ...partial }).then(
-      () => undefined,
-      (e: { code: number; details: string }) => e,
-    );
-    expect(error?.code).toBe(status.INVALID_ARGUMENT);
-    expect(error?.details).toContain(field);
-  };
+  const refused = (partial: DeepPartial<IngestRequest>, field: string) =>
+    expectStatus(ingest({ ...good, ...partial }), status.INVALID_ARGUMENT, field);
 
   it("without a Claude session id or an idempotency key", async () => {
     await refused({ claudeSessionId: "" }, "claude_session_id: is required");

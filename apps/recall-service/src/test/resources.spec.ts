@@ -1,5 +1,5 @@
 import { status } from "@grpc/grpc-js";
-import { call } from "@msp/testing";
+import { call, expectStatus } from "@msp/testing";
 import { ContextSnippet, SnippetCategory } from "@msp/proto/src/gen/ts/msp/recall/v1/context_snippet";
 import { TagOwnerType } from "@msp/proto/src/gen/ts/msp/recall/v1/context_tag";
 import { ConversationContext } from "@msp/proto/src/gen/ts/msp/recall/v1/conversation_context";
@@ -9,7 +9,7 @@ import { FailurePattern, FailurePatternType } from "@msp/proto/src/gen/ts/msp/re
 import { OperationFailure, OperationType } from "@msp/proto/src/gen/ts/msp/recall/v1/operation_failure";
 import { ProjectState } from "@msp/proto/src/gen/ts/msp/recall/v1/project_state";
 import type { RecallStack } from "./recall-test-stack";
-import { expectStatus, page, startRecallStack } from "./recall-test-stack";
+import { page, startRecallStack } from "./recall-test-stack";
 
 const project = "0190f5c8-0000-7000-8000-00000000a101";
 const client = "0190f5c8-0000-7000-8000-00000000c101";

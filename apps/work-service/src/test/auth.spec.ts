@@ -1,13 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { Metadata, credentials, status } from "@grpc/grpc-js";
 import { QueryTypes } from "sequelize";
-import { call, connect, testToken } from "@msp/testing";
+import { call, connect, expectStatus, testToken } from "@msp/testing";
 import { HealthCheckResponse_ServingStatus, HealthClient } from "@msp/proto/src/gen/ts/grpc/health/v1/health";
 import type { ServerReflectionResponse } from "@msp/proto/src/gen/ts/grpc/reflection/v1/reflection";
 import { ServerReflectionClient } from "@msp/proto/src/gen/ts/grpc/reflection/v1/reflection";
 import { Client, ClientServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/client";
 import type { WorkStack } from "./work-test-stack";
-import { expectStatus, startWorkStack } from "./work-test-stack";
+import { startWorkStack } from "./work-test-stack";
 
 let stack: WorkStack;
 let existingId: string;

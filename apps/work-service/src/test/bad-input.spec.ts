@@ -1,7 +1,7 @@
 import { status } from "@grpc/grpc-js";
-import { call } from "@msp/testing";
+import { call, expectStatus } from "@msp/testing";
 import type { WorkStack } from "./work-test-stack";
-import { expectStatus, startWorkStack } from "./work-test-stack";
+import { startWorkStack } from "./work-test-stack";
 import { BillableTime } from "@msp/proto/src/gen/ts/msp/work/v1/billable_time";
 import { Client } from "@msp/proto/src/gen/ts/msp/work/v1/client";
 import { CommandRun } from "@msp/proto/src/gen/ts/msp/work/v1/command_run";

@@ -1,12 +1,12 @@
 import { status } from "@grpc/grpc-js";
-import { call } from "@msp/testing";
+import { call, expectStatus } from "@msp/testing";
 import { BillableTime, BillableTimeCategory, BillableTimeRateSource } from "@msp/proto/src/gen/ts/msp/work/v1/billable_time";
 import { BillingRoundingDirection, BillingRoundingScope, Client, ClientType } from "@msp/proto/src/gen/ts/msp/work/v1/client";
 import { Project } from "@msp/proto/src/gen/ts/msp/work/v1/project";
 import { Session } from "@msp/proto/src/gen/ts/msp/work/v1/session";
 import { WorkItem } from "@msp/proto/src/gen/ts/msp/work/v1/work_item";
 import type { WorkStack } from "./work-test-stack";
-import { expectStatus, startWorkStack } from "./work-test-stack";
+import { startWorkStack } from "./work-test-stack";
 
 let stack: WorkStack;
 beforeAll(async () => {

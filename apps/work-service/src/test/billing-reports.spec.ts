@@ -1,5 +1,5 @@
 import { status } from "@grpc/grpc-js";
-import { call } from "@msp/testing";
+import { call, expectStatus } from "@msp/testing";
 import { BillableTime, BillableTimeCategory } from "@msp/proto/src/gen/ts/msp/work/v1/billable_time";
 import { BillingRoundingDirection, BillingRoundingScope, Client } from "@msp/proto/src/gen/ts/msp/work/v1/client";
 import { Project } from "@msp/proto/src/gen/ts/msp/work/v1/project";
@@ -7,7 +7,7 @@ import { Session } from "@msp/proto/src/gen/ts/msp/work/v1/session";
 import { exportColumns } from "../billing-reports";
 import { parseCsv } from "../csv";
 import type { WorkStack } from "./work-test-stack";
-import { expectStatus, startWorkStack } from "./work-test-stack";
+import { startWorkStack } from "./work-test-stack";
 
 let stack: WorkStack;
 beforeAll(async () => {

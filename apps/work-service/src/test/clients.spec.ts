@@ -1,9 +1,9 @@
 import { status } from "@grpc/grpc-js";
-import { call } from "@msp/testing";
+import { call, expectStatus } from "@msp/testing";
 import { Client, ClientType } from "@msp/proto/src/gen/ts/msp/work/v1/client";
 import { Project } from "@msp/proto/src/gen/ts/msp/work/v1/project";
 import type { WorkStack } from "./work-test-stack";
-import { expectStatus, startWorkStack } from "./work-test-stack";
+import { startWorkStack } from "./work-test-stack";
 
 let stack: WorkStack;
 beforeAll(async () => {

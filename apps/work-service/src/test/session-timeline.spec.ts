@@ -1,6 +1,6 @@
 import { status } from "@grpc/grpc-js";
 import { QueryTypes } from "sequelize";
-import { call } from "@msp/testing";
+import { call, expectStatus } from "@msp/testing";
 import { BillableTime } from "@msp/proto/src/gen/ts/msp/work/v1/billable_time";
 import { Client } from "@msp/proto/src/gen/ts/msp/work/v1/client";
 import { CommandRun } from "@msp/proto/src/gen/ts/msp/work/v1/command_run";
@@ -13,7 +13,7 @@ import { Session } from "@msp/proto/src/gen/ts/msp/work/v1/session";
 import { TicketLink, TicketSystem } from "@msp/proto/src/gen/ts/msp/work/v1/ticket_link";
 import { WorkItem } from "@msp/proto/src/gen/ts/msp/work/v1/work_item";
 import type { WorkStack } from "./work-test-stack";
-import { expectStatus, startWorkStack } from "./work-test-stack";
+import { startWorkStack } from "./work-test-stack";
 
 let stack: WorkStack;
 beforeAll(async () => {

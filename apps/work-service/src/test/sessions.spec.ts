@@ -1,12 +1,12 @@
 import { status } from "@grpc/grpc-js";
-import { call } from "@msp/testing";
+import { call, expectStatus } from "@msp/testing";
 import { Client, ClientType } from "@msp/proto/src/gen/ts/msp/work/v1/client";
 import { Session, SessionStatus } from "@msp/proto/src/gen/ts/msp/work/v1/session";
 import { Machine } from "@msp/proto/src/gen/ts/msp/work/v1/machine";
 import { Project } from "@msp/proto/src/gen/ts/msp/work/v1/project";
 import { Tag } from "@msp/proto/src/gen/ts/msp/work/v1/tag";
 import type { WorkStack } from "./work-test-stack";
-import { expectStatus, startWorkStack } from "./work-test-stack";
+import { startWorkStack } from "./work-test-stack";
 
 let stack: WorkStack;
 beforeAll(async () => {

@@ -1,9 +1,9 @@
 import { status } from "@grpc/grpc-js";
-import { call } from "@msp/testing";
+import { call, expectStatus } from "@msp/testing";
 import { Machine, Platform } from "@msp/proto/src/gen/ts/msp/work/v1/machine";
 import { Task, TaskStatus } from "@msp/proto/src/gen/ts/msp/work/v1/task";
 import type { WorkStack } from "./work-test-stack";
-import { expectStatus, startWorkStack } from "./work-test-stack";
+import { startWorkStack } from "./work-test-stack";
 
 let stack: WorkStack;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { status } from "@grpc/grpc-js";
 import { QueryTypes } from "sequelize";
-import { call } from "@msp/testing";
+import { call, expectStatus } from "@msp/testing";
 import { Client } from "@msp/proto/src/gen/ts/msp/work/v1/client";
 import {
   ExternalIntegration,
@@ -10,7 +10,7 @@ import {
 import { Session } from "@msp/proto/src/gen/ts/msp/work/v1/session";
 import { TicketLink, TicketLinkType, TicketSystem } from "@msp/proto/src/gen/ts/msp/work/v1/ticket_link";
 import type { WorkStack } from "./work-test-stack";
-import { expectStatus, startWorkStack } from "./work-test-stack";
+import { startWorkStack } from "./work-test-stack";
 
 let stack: WorkStack;
 beforeAll(async () => {

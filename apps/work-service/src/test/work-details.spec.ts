@@ -1,5 +1,5 @@
 import { status } from "@grpc/grpc-js";
-import { call } from "@msp/testing";
+import { call, expectStatus } from "@msp/testing";
 import { CommandFailureCategory, CommandRun } from "@msp/proto/src/gen/ts/msp/work/v1/command_run";
 import { DatabaseChange, DatabaseChangeType } from "@msp/proto/src/gen/ts/msp/work/v1/database_change";
 import { Deployment, DeploymentType } from "@msp/proto/src/gen/ts/msp/work/v1/deployment";
@@ -8,7 +8,7 @@ import { ProblemSolution } from "@msp/proto/src/gen/ts/msp/work/v1/problem_solut
 import { Session } from "@msp/proto/src/gen/ts/msp/work/v1/session";
 import { WorkItem } from "@msp/proto/src/gen/ts/msp/work/v1/work_item";
 import type { WorkStack } from "./work-test-stack";
-import { expectStatus, startWorkStack } from "./work-test-stack";
+import { startWorkStack } from "./work-test-stack";
 
 let stack: WorkStack;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { status } from "@grpc/grpc-js";
-import { call } from "@msp/testing";
+import { call, expectStatus } from "@msp/testing";
 import { Client, ClientType } from "@msp/proto/src/gen/ts/msp/work/v1/client";
 import { Session } from "@msp/proto/src/gen/ts/msp/work/v1/session";
 import {
@@ -10,7 +10,7 @@ import {
   WorkItemStatus,
 } from "@msp/proto/src/gen/ts/msp/work/v1/work_item";
 import type { WorkStack } from "./work-test-stack";
-import { expectStatus, startWorkStack } from "./work-test-stack";
+import { startWorkStack } from "./work-test-stack";
 
 let stack: WorkStack;
 beforeAll(async () => {

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import type { PlatformStack } from "@msp/testing";
 import { startPlatform } from "@msp/testing";
-import { realTranscript } from "./real-transcripts";
-import { TranscriptWriter } from "./transcript-records";
+import { realTranscript } from "../test/real-transcripts";
+import { TranscriptWriter } from "../test/transcript-records";
 
 jest.setTimeout(120_000);
 
