@@ -4,3 +4,4 @@ export * from "./test-token";
 export * from "./platform-stack";
 export * from "./expect-status";
 export * from "./service-stack";
+export * from "./free-port";

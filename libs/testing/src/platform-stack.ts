@@ -1,7 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { DatabaseConfig } from "@msp/db";
@@ -9,21 +8,9 @@ import type { PlatformProcess } from "@msp/registry";
 import { addressesVariable, platformProcesses, platformServices, portVariable } from "@msp/registry";
 import type { TestDatabase } from "./test-database";
 import { createTestDatabase } from "./test-database";
+import { freePort } from "./free-port";
 
 const root = resolve(__dirname, "..", "..", "..");
-
-/** A free TCP port on loopback, for a service the gateway must know before it starts. */
-export function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => done(port));
-    });
-  });
-}
 
 /** A decoded JSON response body; tests read it field by field. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test code reads arbitrary JSON
