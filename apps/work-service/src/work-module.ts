@@ -1,7 +1,7 @@
-import { z } from "@msp/config";
 import type { Handlers } from "@msp/grpc-kit";
 import { createResourceStore, standardMethods } from "@msp/resource-kit";
 import type { ServiceModule } from "@msp/service-runtime";
+import { noSettings } from "@msp/service-runtime";
 import type { BillableTime } from "@msp/proto/src/gen/ts/msp/work/v1/billable_time";
 import { BillableTimeServiceService } from "@msp/proto/src/gen/ts/msp/work/v1/billable_time";
 import type { Client } from "@msp/proto/src/gen/ts/msp/work/v1/client";
@@ -63,7 +63,7 @@ function withEncodedTimeline(definition: typeof SessionServiceService) {
 export const workModule: ServiceModule<Record<string, never>> = {
   name: "work-service",
   models: workModels,
-  config: z.object({}).strip(),
+  config: noSettings,
   setUp(host, { db }) {
     // One store per resource, shared by its standard methods, custom methods and the timeline.
     const sessions = createResourceStore<Session>(db, sessionResource);

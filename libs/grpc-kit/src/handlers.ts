@@ -31,7 +31,8 @@ export interface ServiceRegistration {
 
 /**
  * Wraps async handlers into grpc-js unary handlers. Every call is authenticated first (token,
- * revocation, role, scope; see @msp/auth) except the public login methods, and the principal
+ * revocation, role, scope: the policy its proto declares, see @msp/auth) except public methods
+ * (logging in), and the principal
  * travels in the CallContext. This is the one boundary where errors are mapped: DomainErrors
  * keep their code and message, anything else becomes INTERNAL "internal error" and is logged
  * here with its stack, never sent.

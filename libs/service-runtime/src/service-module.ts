@@ -1,5 +1,5 @@
 import type { ModelCtor } from "sequelize-typescript";
-import type { z } from "@msp/config";
+import { z } from "@msp/config";
 import type { Database } from "@msp/db";
 import type { Handlers, ServiceDef } from "@msp/grpc-kit";
 import type { Logger } from "@msp/logging";
@@ -40,6 +40,9 @@ export interface ServiceHost {
 /** A schema reading a service's own settings from the environment. */
 export type ServiceConfigSchema<C> = z.ZodType<C, z.ZodTypeDef, unknown>;
 
+/** The settings schema of a service with none of its own. */
+export const noSettings: ServiceConfigSchema<Record<string, never>> = z.object({}).strip();
+
 /**
  * What a service app provides: its registry name, its models, its own settings, and, given its
  * dependencies, the gRPC services (and workers) it runs.
@@ -48,7 +51,7 @@ export interface ServiceModule<C = unknown> {
   /** Its name in the registry (libs/registry), such as work-service. */
   name: string;
   models: ModelCtor[];
-  /** Its own settings (RECALL_CACHE_MB...), parsed once at start-up with the platform's; every problem is listed. */
+  /** Its own settings (RECALL_CACHE_MB...), parsed once at start-up with the platform's, every problem listed; `noSettings` when none. */
   config: ServiceConfigSchema<C>;
   /** The scopes its calls to other services need (["work:read"]); its service tokens carry nothing else. */
   peerScopes?: readonly string[];

@@ -1,10 +1,10 @@
 import type { Principal } from "@msp/auth";
 import { createTokenSigner } from "@msp/auth";
-import { z } from "@msp/config";
 import { DomainError } from "@msp/errors";
 import type { CallContext, Handlers } from "@msp/grpc-kit";
 import { createResourceStore, standardMethods } from "@msp/resource-kit";
 import type { ServiceModule } from "@msp/service-runtime";
+import { noSettings } from "@msp/service-runtime";
 import type { ApiKey } from "@msp/proto/src/gen/ts/msp/identity/v1/api_key";
 import { ApiKeyServiceService } from "@msp/proto/src/gen/ts/msp/identity/v1/api_key";
 import { AuthServiceService } from "@msp/proto/src/gen/ts/msp/identity/v1/auth";
@@ -32,7 +32,7 @@ export function identityModule(config: IdentityConfig, onReady?: (auth: AuthLogi
     name: "identity",
     models: identityModels,
     // Its settings come with the gateway's (IdentityConfig), parsed by the gateway's schema.
-    config: z.object({}).strip(),
+    config: noSettings,
     setUp(host, { db }) {
       const auth = createAuthLogic(db, createTokenSigner(config.jwtSecret), config);
       onReady?.(auth);
