@@ -35,7 +35,8 @@ function supervised(spares: boolean, lifetimeMs: number) {
 }
 
 it.each([
-  ["with a warm spare", true, 1500],
+  // Long enough for the spare (a small script) to load before the first crash, on a slow machine too.
+  ["with a warm spare", true, 1000],
   ["without spares", false, 200],
 ])("restarts a process that exits after it served, then gives up on repeated crashes (%s)", async (_name, spares, lifetimeMs) => {
   const { supervisor, notices, ready, done } = supervised(spares, lifetimeMs);

@@ -1,7 +1,9 @@
 // Issue 3: logins, lockout, refresh rotation, revocation, API keys (shown once, stored hashed,
 // usable as bearer keys or exchanged, limited by scopes, revocable at once), what technicians
-// may see, the bootstrap admin's password, and a 503 when a backend is down.
-import { createHash } from "node:crypto";
+// may see, the bootstrap admin's password, a service calling another for a user (the recall
+// service checks an Ingest's work session with the work service, with a service token), and a
+// 503 when a backend is down.
+import { createHash, randomUUID } from "node:crypto";
 import { status } from "@grpc/grpc-js";
 import type { Database } from "@msp/db";
 import { createDatabase } from "@msp/db";
@@ -335,8 +337,56 @@ describe("a technician", () => {
   });
 });
 
+/** An Ingest of a one-line transcript naming `workSessionId`, as `token`. */
+const ingestFor = (token: string, workSessionId: string) => {
+  const claudeSessionId = `peer-${randomUUID()}`;
+  const transcript = `${JSON.stringify({ type: "user", sessionId: claudeSessionId, timestamp: "2026-01-05T10:00:00Z", message: { role: "user", content: "Restart nginx on web01" } })}\n`;
+  return api("POST", "/api/v1/memory:ingest", token, {
+    claudeSessionId,
+    idempotencyKey: claudeSessionId,
+    workSessionId,
+    transcript,
+    trigger: "manual",
+  });
+};
+
+describe("a service calling another for a user", () => {
+  it("stores an Ingest whose work session the work service knows, for a key scoped to memory only", async () => {
+    const client = await api("POST", "/api/v1/clients", adminToken, { name: `Peer client ${randomUUID()}` });
+    const session = await api("POST", "/api/v1/sessions", adminToken, { clientId: client.json.id, title: "Peer session" });
+    expect(session.status).toBe(200);
+    // The key may not read work records itself: the recall service asks with its own service token.
+    const { key } = await createKey(adminToken, { name: "memory only", scopes: ["context:write"] });
+    const own = await api("GET", `/api/v1/sessions/${session.json.id}`, key);
+    expect([own.status, own.json.code]).toEqual([403, "permission_denied"]);
+
+    const stored = await ingestFor(key, session.json.id);
+    expect([stored.status, stored.json.status]).toEqual([200, "stored"]);
+    expect(stored.json.context.sessionId).toBe(session.json.id);
+  });
+
+  it("refuses a work session the work service does not know, naming the field", async () => {
+    const refused = await ingestFor(adminToken, randomUUID());
+    expect(refused.status).toBe(400);
+    expect(refused.json).toMatchObject({
+      code: "invalid_argument",
+      message: "work_session_id: no work session with this id",
+      details: [{ fieldViolations: [{ field: "work_session_id", description: "no work session with this id" }] }],
+    });
+  });
+});
+
 // Last: it stops the work service.
 describe("a backend that is down", () => {
+  it("makes a service that must ask it answer 503, saying which service it could not ask", async () => {
+    await platform.stopWork();
+    const refused = await ingestFor(adminToken, randomUUID());
+    expect([refused.status, refused.json.code]).toEqual([503, "unavailable"]);
+    expect(refused.json.message).toBe("msp.work.v1.SessionService is unavailable; try again shortly");
+    // Memory that needs no other service still works.
+    expect((await api("POST", "/api/v1/memory:recall", adminToken, { scope: {} })).status).toBe(200);
+  });
+
   it("gives 503 quickly, while the gateway's own identity services keep working", async () => {
     await platform.stopWork();
     for (let i = 0; i < 3; i++) {
