@@ -13,12 +13,25 @@ const supervisor = new Supervisor({
   cwd: root,
   env: { ...process.env, MSP_DATA_DIR: dataDir, MSP_JWT_SECRET: jwtSecret },
   readyTimeoutMs: 120_000,
-  // A warm spare of each process takes over at once when one dies; MSP_WARM_SPARES=0 saves their memory.
-  spares: process.env["MSP_WARM_SPARES"] !== "0",
+  spares: sparesWanted(process.env["MSP_WARM_SPARES"]),
   onLine: (app, line, stream) => (stream === "stdout" ? process.stdout : process.stderr).write(`[${app}] ${line}\n`),
   onNotice: (message) => console.error(`[npm start] ${message}`),
 });
 let stopping = false;
+
+/**
+ * A warm spare of each process takes over at once when one dies (about 100 MB each).
+ * MSP_WARM_SPARES=0 saves their memory; a comma-separated list of apps keeps spares of those only.
+ */
+function sparesWanted(setting: string | undefined): "all" | string[] {
+  const value = setting?.trim() ?? "";
+  if (value === "" || value === "1" || value === "all") return "all";
+  if (value === "0" || value === "none") return [];
+  return value
+    .split(",")
+    .map((app) => app.trim())
+    .filter(Boolean);
+}
 
 async function stopAll(exitCode: number): Promise<void> {
   if (stopping) return;

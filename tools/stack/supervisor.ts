@@ -25,8 +25,8 @@ export interface SupervisorOptions {
   /** What the supervisor itself has to say (restarts, giving up). */
   onNotice(message: string): void;
   readyTimeoutMs: number;
-  /** Keep a warm spare of each process to take over at once (see @msp/service-runtime standby.ts). */
-  spares: boolean;
+  /** The apps that keep a warm spare to take over at once (see @msp/service-runtime standby.ts): all, or those named. */
+  spares: "all" | readonly string[];
   policy?: RestartPolicy;
   now?: () => number;
 }
@@ -165,7 +165,8 @@ export class Supervisor {
 
   /** Makes sure `entry` has a spare loading or waiting, when spares are wanted. */
   private keepSpare(entry: Supervised): void {
-    if (!this.options.spares || this.stopping || entry.spare !== undefined) return;
+    const wanted = this.options.spares === "all" || this.options.spares.includes(entry.proc.app);
+    if (!wanted || this.stopping || entry.spare !== undefined) return;
     entry.spare = this.spawnChild(entry, true);
   }
 

@@ -55,6 +55,8 @@ beforeAll(async () => {
     MSP_DATA_DIR: database.config.dataDir,
     MSP_BOOTSTRAP_ADMIN_PASSWORD: password,
     LOG_LEVEL: "warn",
+    // A spare of the service this test kills only: spares of the others would only cost the suite time.
+    MSP_WARM_SPARES: "work-service",
     GATEWAY_PORT: String(await freePort()),
     ...(database.config.databaseUrl ? { DATABASE_URL: database.config.databaseUrl } : {}),
   };
