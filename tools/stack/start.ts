@@ -20,7 +20,7 @@ const supervisor = new Supervisor({
 let stopping = false;
 
 /**
- * A warm spare of each process takes over at once when one dies (about 100 MB each).
+ * A warm spare of each process takes over at once when one dies (140-190 MB resident each).
  * MSP_WARM_SPARES=0 saves their memory; a comma-separated list of apps keeps spares of those only.
  */
 function sparesWanted(setting: string | undefined): "all" | string[] {

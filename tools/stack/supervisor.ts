@@ -210,24 +210,20 @@ export class Supervisor {
   /** Promotes the spare (or starts a new process) and waits until it serves. */
   private async replace(entry: Supervised): Promise<void> {
     const { app } = entry.proc;
-    const spare = entry.spare;
+    let next = entry.spare;
     entry.spare = undefined;
-    let next: Child;
-    if (spare) {
-      next = spare;
+    if (next) {
       entry.current = next;
       try {
-        await spare.standing;
-        spare.startClock();
-        spare.process.send(standbyMessages.serve);
+        await next.standing;
+        next.startClock();
+        next.process.send(standbyMessages.serve);
       } catch {
-        next = this.spawnChild(entry, false);
-        entry.current = next;
+        next = undefined; // the spare died while loading: a cold start instead
       }
-    } else {
-      next = this.spawnChild(entry, false);
-      entry.current = next;
     }
+    next ??= this.spawnChild(entry, false);
+    entry.current = next;
     try {
       const pid = await next.serving;
       this.options.onNotice(`${app} is serving again (pid ${pid})`);

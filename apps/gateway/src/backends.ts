@@ -1,6 +1,5 @@
 import type { DescMessage, DescMethodUnary, MessageInitShape } from "@bufbuild/protobuf";
 import { Metadata } from "@grpc/grpc-js";
-import { ConnectError } from "@connectrpc/connect";
 import type { PackageAddresses } from "@msp/service-client";
 import { createServiceChannels } from "@msp/service-client";
 import { isReadMethod } from "@msp/service-runtime";
@@ -33,7 +32,7 @@ export function createBackends(packages: readonly PackageAddresses[], deadlineMs
       try {
         return await channels.unary(method, input, { metadata, decode, signal });
       } catch (error) {
-        throw error instanceof ConnectError ? error : asConnectError(error);
+        throw asConnectError(error);
       }
     },
     close: () => channels.close(),

@@ -39,8 +39,3 @@ export function platformProcesses(services: readonly ServiceEntry[] = platformSe
     readyPrefix: `${app} listening on`,
   }));
 }
-
-/** The node options of an app of the platform, by its name (gateway, work-service, ...). */
-export function nodeArgsOf(app: string): string[] {
-  return [...(nodeArgsByApp[app] ?? [])];
-}

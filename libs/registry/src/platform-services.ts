@@ -14,8 +14,6 @@ export interface ServiceEntry {
   defaultPort: number;
   /** Prefix of its variables: <PREFIX>_PORT where it listens, <PREFIX>_ADDRESSES where others reach it. */
   envPrefix: string;
-  /** What it holds, in a few words, for `npm start` and the README. */
-  summary: string;
 }
 
 /** Every gRPC service of the platform, in start order (services before the gateway that fronts them). */
@@ -26,7 +24,6 @@ export const platformServices = [
     protoPackages: ["msp.work.v1"],
     defaultPort: 50051,
     envPrefix: "WORK_SERVICE",
-    summary: "machines, clients, projects, sessions, work items, billing",
   },
   {
     name: "recall-service",
@@ -34,7 +31,6 @@ export const platformServices = [
     protoPackages: ["msp.recall.v1"],
     defaultPort: 50055,
     envPrefix: "RECALL_SERVICE",
-    summary: "Claude's memory: ingest, recall, failure learning",
   },
   {
     name: "identity",
@@ -42,12 +38,8 @@ export const platformServices = [
     protoPackages: ["msp.identity.v1"],
     defaultPort: 50050,
     envPrefix: "IDENTITY",
-    summary: "users, API keys, tokens (in the gateway process)",
   },
 ] as const satisfies readonly ServiceEntry[];
-
-/** The name of a registered service, such as "work-service". */
-export type ServiceName = (typeof platformServices)[number]["name"];
 
 /** The HTTP door: REST, Connect, OpenAPI and docs, in front of every service (GATEWAY_PORT, GATEWAY_HOST). */
 export const gatewayEntry = { app: "gateway", defaultPort: 8080 } as const;

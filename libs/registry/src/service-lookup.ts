@@ -1,4 +1,4 @@
-import type { ServiceEntry, ServiceName } from "./platform-services";
+import type { ServiceEntry } from "./platform-services";
 import { gatewayEntry, platformServices } from "./platform-services";
 
 /** The registry entry of a service, by name; a name not registered is a programming error. */
@@ -8,11 +8,6 @@ export function serviceEntry(name: string, services: readonly ServiceEntry[] = p
     throw new Error(`no service named "${name}" in the registry (libs/registry): ${services.map((s) => s.name).join(", ")}`);
   }
   return entry;
-}
-
-/** Whether `name` is a registered service's name. */
-export function isServiceName(name: string): name is ServiceName {
-  return platformServices.some((s) => s.name === name);
 }
 
 /** The service that owns a proto package (msp.work.v1), if any. */

@@ -14,7 +14,7 @@ import { awaitTurnToServe } from "./standby";
  * standby.ts), print where it listens, and shut down gracefully on SIGINT/SIGTERM.
  */
 export function mainOf<C>(module: ServiceModule<C>): void {
-  const { config, own } = serviceConfigOrExit(module, process.env);
+  const { config, own } = orExit(module.name, () => loadServiceConfig(module, process.env));
   const logger = createLogger({ service: module.name, level: config.logLevel });
   awaitTurnToServe()
     .then(() => startService(module, config, own, logger))
@@ -64,22 +64,15 @@ export function loadServiceConfig<C>(module: ServiceModule<C>, env: NodeJS.Proce
   return { config: config.value, own: own.value };
 }
 
-function serviceConfigOrExit<C>(module: ServiceModule<C>, env: NodeJS.ProcessEnv): { config: ServiceConfig; own: C } {
-  try {
-    return loadServiceConfig(module, env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`${module.name}: ${error.message}`);
-      process.exit(2);
-    }
-    throw error;
-  }
-}
-
 /** Reads the environment into a typed config, or exits 2 listing every problem. */
 export function configOrExit<T>(name: string, schema: Parameters<typeof loadConfig<T>>[0]): T {
+  return orExit(name, () => loadConfig(schema, process.env));
+}
+
+/** `read()`'s value, or exit 2 after printing every configuration problem it found. */
+function orExit<T>(name: string, read: () => T): T {
   try {
-    return loadConfig(schema, process.env);
+    return read();
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`${name}: ${error.message}`);

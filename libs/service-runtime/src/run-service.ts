@@ -7,10 +7,9 @@ import { serviceOf, startGrpcServer } from "@msp/grpc-kit";
 import type { Logger } from "@msp/logging";
 import { createLogger, describeDatabaseUrl } from "@msp/logging";
 import { migrations } from "@msp/migrations";
-import type { PeerClients } from "@msp/service-client";
 import { createPeerClients } from "@msp/service-client";
 import type { ServiceConfig } from "./service-config";
-import type { BackgroundWorker, ServiceModule } from "./service-module";
+import type { BackgroundWorker, ServiceDeps, ServiceModule } from "./service-module";
 import { isReadMethod } from "./read-methods";
 
 /** A service up and running: its port, and how to stop it (server first, then workers, then the pool). */
@@ -101,11 +100,7 @@ export async function startService<C>(
 }
 
 /** Runs the module's set-up: its services, bound to the server kit, and its workers. */
-function register<C>(
-  module: ServiceModule<C>,
-  deps: { db: Database; logger: Logger; config: C; peers: PeerClients },
-  workers: BackgroundWorker[],
-): ServiceRegistration[] {
+function register<C>(module: ServiceModule<C>, deps: ServiceDeps<C>, workers: BackgroundWorker[]): ServiceRegistration[] {
   const registrations: ServiceRegistration[] = [];
   module.setUp(
     {
