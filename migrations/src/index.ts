@@ -7,6 +7,7 @@ import { billing } from "./20261125000400-Billing";
 import { recall } from "./20261126000000-Recall";
 import { recallFullText } from "./20261126000100-RecallFullText";
 import { recallScopeVersions } from "./20261126000200-RecallScopeVersions";
+import { vault } from "./20261204000000-Vault";
 
 /** The platform's one schema history, oldest first. Every service applies it at start-up. */
 export const migrations: readonly Migration[] = [
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   recall,
   recallFullText,
   recallScopeVersions,
+  vault,
 ];

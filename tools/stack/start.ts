@@ -5,13 +5,14 @@ import { resolve } from "node:path";
 import { gatewayEntry, platformProcesses, portVariable } from "@msp/registry";
 import { jwtSecretFor } from "./jwt-secret";
 import { Supervisor } from "./supervisor";
+import { vaultMasterKeyEnv } from "./vault-master-key";
 
 const root = resolve(__dirname, "..", "..");
 const dataDir = resolve(process.env["MSP_DATA_DIR"] ?? "./data");
 const jwtSecret = jwtSecretFor(dataDir, process.env["MSP_JWT_SECRET"]);
 const supervisor = new Supervisor({
   cwd: root,
-  env: { ...process.env, MSP_DATA_DIR: dataDir, MSP_JWT_SECRET: jwtSecret },
+  env: { ...process.env, MSP_DATA_DIR: dataDir, MSP_JWT_SECRET: jwtSecret, ...vaultMasterKeyEnv(dataDir, process.env) },
   readyTimeoutMs: 120_000,
   spares: sparesWanted(process.env["MSP_WARM_SPARES"]),
   onLine: (app, line, stream) => (stream === "stdout" ? process.stdout : process.stderr).write(`[${app}] ${line}\n`),

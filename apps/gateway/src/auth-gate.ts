@@ -86,7 +86,8 @@ export function createAuthGate(options: {
       } else {
         principal = await principalOfJwt(token);
       }
-      authorize(principal, policy);
+      // A service that logs refusals (the vault's reveals) must see the refused call to log it; it refuses it the same way.
+      if (!policy.serviceLogsRefusals) authorize(principal, policy);
       return { principal, authorization: `Bearer ${forward}` };
     },
   };

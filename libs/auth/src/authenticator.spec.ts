@@ -89,6 +89,7 @@ describe("createAuthenticator", () => {
       grantingScopes: ["vault:reveal"],
       adminOnly: false,
       ownToken: false,
+      serviceLogsRefusals: false,
     };
     const key = (scopes: string[]) => signer.issueAccessToken({ ...user("technician"), kind: "api_key", scopes }, 60);
     const revealing = await key(["vault:reveal"]);

@@ -14,6 +14,8 @@ export interface Authenticator {
    * (role or scope) or unavailable (revocation could not be checked).
    */
   authenticate(authorizationHeader: string | undefined, policy: MethodPolicy): Promise<Principal>;
+  /** Only the token part of authenticate (no role or scope check): for a service that logs refusals itself. */
+  identify(authorizationHeader: string | undefined): Promise<Principal>;
 }
 
 export interface AuthenticatorOptions {
@@ -27,17 +29,22 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   const { secret, revocation } = options;
   if (secret.length < minSecretLength) throw new Error(`the JWT secret must be at least ${minSecretLength} characters`);
   const verify = createCachedVerifier(secret);
+  const identify = async (authorizationHeader: string | undefined): Promise<Principal> => {
+    const token = bearerToken(authorizationHeader);
+    if (token === undefined) {
+      const problem = authorizationHeader === undefined ? "missing" : "not a bearer token";
+      throw new DomainError("unauthenticated", `authorization ${problem}: send "authorization: Bearer <token>"`);
+    }
+    const principal = await verify(token);
+    if (await revocation.isRevoked(principal.tokenId, principal.expiresAt, token)) {
+      throw new DomainError("unauthenticated", "invalid token: revoked");
+    }
+    return principal;
+  };
   return {
+    identify,
     async authenticate(authorizationHeader, policy) {
-      const token = bearerToken(authorizationHeader);
-      if (token === undefined) {
-        const problem = authorizationHeader === undefined ? "missing" : "not a bearer token";
-        throw new DomainError("unauthenticated", `authorization ${problem}: send "authorization: Bearer <token>"`);
-      }
-      const principal = await verify(token);
-      if (await revocation.isRevoked(principal.tokenId, principal.expiresAt, token)) {
-        throw new DomainError("unauthenticated", "invalid token: revoked");
-      }
+      const principal = await identify(authorizationHeader);
       authorize(principal, policy);
       return principal;
     },

@@ -132,6 +132,7 @@ describe("methodPolicy on the platform's descriptors", () => {
       grantingScopes: ["work:write"],
       adminOnly: false,
       ownToken: false,
+      serviceLogsRefusals: false,
     };
     expect(methodPolicy("/msp.work.v1.ClientService/CreateClient")).toEqual(createClient);
     expect(methodPolicy("msp.work.v1.ClientService/CreateClient")).toEqual(createClient);

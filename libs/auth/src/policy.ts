@@ -31,6 +31,8 @@ export interface MethodPolicy {
   adminOnly: boolean;
   /** About the caller's own token: any authenticated caller may make it, whatever the role or scopes. */
   ownToken: boolean;
+  /** The service logs refused calls itself: the gateway only authenticates, the service authorizes. */
+  serviceLogsRefusals: boolean;
 }
 
 /** The policies of every method of a descriptor set, by path. */
@@ -85,7 +87,13 @@ function policyOfMethod(service: DescService, method: DescMethod): MethodPolicy 
   const defaults = hasOption(service, service_policy) ? getOption(service, service_policy) : undefined;
   if (declared === undefined || declared.access === Access.UNSPECIFIED) return undefined;
   const adminOnly = declared.adminOnly || (defaults?.adminOnly ?? false);
-  const base = { service: service.typeName, method: method.name, adminOnly, ownToken: declared.ownToken };
+  const base = {
+    service: service.typeName,
+    method: method.name,
+    adminOnly,
+    ownToken: declared.ownToken,
+    serviceLogsRefusals: declared.serviceLogsRefusals,
+  };
   switch (declared.access) {
     case Access.PUBLIC:
       if (declared.scope !== "" || adminOnly || declared.ownToken) {

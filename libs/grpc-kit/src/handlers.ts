@@ -1,7 +1,7 @@
 import type { handleUnaryCall, sendUnaryData, ServerUnaryCall, ServiceDefinition } from "@grpc/grpc-js";
 import { Metadata } from "@grpc/grpc-js";
 import type { Authenticator, Principal } from "@msp/auth";
-import { methodPolicy, principalName } from "@msp/auth";
+import { authorize, methodPolicy, principalName } from "@msp/auth";
 import type { Logger } from "@msp/logging";
 import { toPublicError } from "@msp/errors";
 import type { CallContext } from "./call-context";
@@ -17,6 +17,17 @@ export type Handlers<D extends ServiceDef> = {
     ? (request: Req, ctx: CallContext) => Promise<Res>
     : never;
 };
+
+/**
+ * Called when an authenticated caller is refused a method by its policy (role or scope), before
+ * the refusal is sent: a vault logs refused reveals. What it throws replaces the refusal.
+ */
+export type RefusalHook = (methodName: string, request: unknown, ctx: CallContext, refusal: unknown) => Promise<void>;
+
+/** How a service is served besides its handlers. */
+export interface ServeOptions {
+  onRefused?: RefusalHook;
+}
 
 /** A service ready to register: its definition, its fully-qualified name and its handlers. */
 export interface ServiceRegistration {
@@ -42,6 +53,7 @@ export function serviceOf<D extends ServiceDef>(
   handlers: Handlers<D>,
   serviceName: string,
   logger: Logger,
+  options: ServeOptions = {},
 ): ServiceRegistration {
   const fullName = Object.values(definition)[0]?.path.split("/")[1] ?? "";
   const bind = (authenticator: Authenticator) => {
@@ -65,9 +77,20 @@ export function serviceOf<D extends ServiceDef>(
           sourceIp: sourceIpOf(call, call.metadata),
           logger,
         });
+        const onRefused = options.onRefused;
         const answer = open
           ? handler(call.request, contextFor(undefined))
-          : authenticator.authenticate(authorizationOf(call.metadata), policy).then((auth) => handler(call.request, contextFor(auth)));
+          : onRefused === undefined
+            ? authenticator.authenticate(authorizationOf(call.metadata), policy).then((auth) => handler(call.request, contextFor(auth)))
+            : authenticator.identify(authorizationOf(call.metadata)).then(async (auth) => {
+                try {
+                  authorize(auth, policy);
+                } catch (refusal) {
+                  await onRefused(key, call.request, contextFor(auth), refusal);
+                  throw refusal;
+                }
+                return handler(call.request, contextFor(auth));
+              });
         answer
           .then(
             (response) => {

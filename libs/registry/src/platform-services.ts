@@ -26,6 +26,13 @@ export const platformServices = [
     envPrefix: "WORK_SERVICE",
   },
   {
+    name: "vault-service",
+    app: "vault-service",
+    protoPackages: ["msp.vault.v1"],
+    defaultPort: 50053,
+    envPrefix: "VAULT_SERVICE",
+  },
+  {
     name: "recall-service",
     app: "recall-service",
     protoPackages: ["msp.recall.v1"],

@@ -81,6 +81,12 @@ export interface ResourceDefinition {
   afterDelete?(row: StoredRecord, hook: HookContext): Promise<void>;
 }
 
+/**
+ * Columns a service computes inside a create's or update's transaction: given the row's id and
+ * (on update) the row as it was, it may write other tables through `hook.transaction` too.
+ */
+export type InternalColumns = (id: string, existing: StoredRecord | undefined, hook: HookContext) => Promise<StoredRecord>;
+
 export interface ListRequest {
   pageSize: number;
   pageToken: string;
@@ -95,10 +101,15 @@ export interface ResourceStore<M> {
   get(id: string): Promise<M>;
   /** The stored row of `id` (normalized), for custom reads: INVALID_ARGUMENT or NOT_FOUND as `get`. */
   getRow(id: string): Promise<StoredRecord>;
-  list(request: ListRequest): Promise<{ items: M[]; nextPageToken: string }>;
-  /** `internal` adds columns no caller can set, such as a password hash. */
-  create(message: M | undefined, ctx: MutationContext, internal?: StoredRecord): Promise<M>;
-  update(message: M | undefined, updateMask: readonly string[] | undefined, ctx: MutationContext): Promise<M>;
+  /** `restrict` narrows the list further (what the caller may see), ANDed with the filter. */
+  list(request: ListRequest, restrict?: WhereOptions): Promise<{ items: M[]; nextPageToken: string }>;
+  /**
+   * `internal` adds columns no caller can set, such as a password hash; given as a function, it
+   * computes them in the create's transaction from the new row's id (a ciphertext bound to its row).
+   */
+  create(message: M | undefined, ctx: MutationContext, internal?: StoredRecord | InternalColumns): Promise<M>;
+  /** `internal` computes columns no caller can set in the update's transaction, from the row as it was. */
+  update(message: M | undefined, updateMask: readonly string[] | undefined, ctx: MutationContext, internal?: InternalColumns): Promise<M>;
   delete(id: string, etag: string, ctx: MutationContext): Promise<void>;
   /** Turns a stored row (as the driver gives it, or normalized) into its message, etag included: for custom methods. */
   toMessage(row: StoredRecord): M;
@@ -209,10 +220,11 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
 
     getRow: (id) => findRow(requireId(id)),
 
-    async list(request) {
+    async list(request, restrict) {
       const pageSize = pageSizeOf(request.pageSize);
       const order: OrderTerm[] = request.orderBy.trim() === "" ? defaultOrder : parseOrderBy(request.orderBy, definition.orderable);
       const conditions: WhereOptions[] = compileFilter(db, alias, request.filter, fields, definition.filterable);
+      if (restrict !== undefined) conditions.push(restrict);
       if (request.pageToken !== "") conditions.push(afterCursor(order, decodePageToken(request.pageToken, request.filter, order, fields)));
       // Sequelize writes the SQL (values escaped); the driver runs it on the fast read path.
       const sql = queryGenerator.selectQuery(
@@ -229,18 +241,21 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
       };
     },
 
-    async create(message, ctx, internal = {}) {
+    async create(message, ctx, internal) {
       const prefix = definition.name;
       if (!message) throw invalidArgument(prefix, "is required");
       const given = toStored(writable, message as ProtoObject, prefix);
       const created = await mutate(ctx, async (hook) => {
         // Built afresh for each run of the transaction: prepare changes it.
-        const record: StoredRecord = { ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== null)), ...internal };
+        const id = uuidv7();
+        const fixed = typeof internal === "function" ? {} : (internal ?? {});
+        const record: StoredRecord = { ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== null)), ...fixed };
         await definition.prepare?.(record, undefined, { ...hook, given: new Set(Object.keys(given).filter((k) => given[k] !== null)) });
         checkRequired(record, prefix);
         await checkReferences(record, hook.transaction);
+        const computed = typeof internal === "function" ? await internal(id, undefined, hook) : {};
         const now = new Date();
-        const row = { ...record, id: uuidv7(), revision: 1, created_at: now, updated_at: now };
+        const row = { ...record, ...computed, id, revision: 1, created_at: now, updated_at: now };
         await model.create(row, { transaction: hook.transaction });
         // The change's own event first, then those of the records afterWrite derives from it.
         await writeAuditEvent(hook.transaction, ctx, {
@@ -255,7 +270,7 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
       return toMessage(await findRow(created));
     },
 
-    async update(message, updateMask, ctx) {
+    async update(message, updateMask, ctx, internal) {
       const prefix = definition.name;
       if (!message) throw invalidArgument(prefix, "is required");
       const object = message as ProtoObject;
@@ -294,8 +309,10 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
         for (const [key, value] of Object.entries(merged)) {
           if (key in changes || value !== beforePrepare[key]) values[key] = value;
         }
+        // Computed columns are written, not audited (a ciphertext, a hash): the caller's change is.
+        const computed = internal ? await internal(id, existing, hook) : {};
         const [count] = await model.update(
-          { ...values, revision: revision + 1, updated_at: new Date() },
+          { ...values, ...computed, revision: revision + 1, updated_at: new Date() },
           { where: { id, revision }, transaction: hook.transaction },
         );
         if (count !== 1) throw aborted(`the ${definition.name} was changed by someone else; read it again and retry`);

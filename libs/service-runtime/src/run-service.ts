@@ -62,7 +62,7 @@ export async function startService<C>(
     const authenticator = createAuthenticator({ secret: config.jwtSecret, revocation: revocation.checker });
     await prepareDatabase(db);
     await migrateUp(db, migrations, { log: (message) => log.info(message) });
-    const registrations = register(module, { db, logger: log, config: ownConfig, peers }, workers);
+    const registrations = await register(module, { db, logger: log, config: ownConfig, peers }, workers);
     server = await startGrpcServer({
       host: config.host,
       port: config.port,
@@ -100,11 +100,11 @@ export async function startService<C>(
 }
 
 /** Runs the module's set-up: its services, bound to the server kit, and its workers. */
-function register<C>(module: ServiceModule<C>, deps: ServiceDeps<C>, workers: BackgroundWorker[]): ServiceRegistration[] {
+async function register<C>(module: ServiceModule<C>, deps: ServiceDeps<C>, workers: BackgroundWorker[]): Promise<ServiceRegistration[]> {
   const registrations: ServiceRegistration[] = [];
-  module.setUp(
+  await module.setUp(
     {
-      serve: (definition, handlers) => void registrations.push(serviceOf(definition, handlers, module.name, deps.logger)),
+      serve: (definition, handlers, options) => void registrations.push(serviceOf(definition, handlers, module.name, deps.logger, options)),
       run: (worker) => void workers.push(worker),
     },
     deps,

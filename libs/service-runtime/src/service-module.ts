@@ -1,7 +1,7 @@
 import type { ModelCtor } from "sequelize-typescript";
 import { z } from "@msp/config";
 import type { Database } from "@msp/db";
-import type { Handlers, ServiceDef } from "@msp/grpc-kit";
+import type { Handlers, ServeOptions, ServiceDef } from "@msp/grpc-kit";
 import type { Logger } from "@msp/logging";
 import type { PeerClients } from "@msp/service-client";
 
@@ -32,7 +32,7 @@ export interface ServiceHost {
    * Serves one gRPC service: `handlers` has exactly the methods of `definition`, each typed by
    * it, so a missing or misspelled method does not compile.
    */
-  serve<D extends ServiceDef>(definition: D, handlers: Handlers<D>): void;
+  serve<D extends ServiceDef>(definition: D, handlers: Handlers<D>, options?: ServeOptions): void;
   /** Runs a background worker for the life of the service. */
   run(worker: BackgroundWorker): void;
 }
@@ -57,5 +57,9 @@ export interface ServiceModule<C = unknown> {
   peerScopes?: readonly string[];
   /** The largest request message the service takes, when it needs more than the server's default (16 MiB). */
   maxReceiveMessageBytes?: number;
-  setUp(host: ServiceHost, deps: ServiceDeps<C>): void;
+  /**
+   * Registers its services and workers. It may be async (loading what every call needs, such as
+   * the vault's key ring): the server starts once it has settled, and a rejection stops start-up.
+   */
+  setUp(host: ServiceHost, deps: ServiceDeps<C>): void | Promise<void>;
 }

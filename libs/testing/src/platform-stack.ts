@@ -106,6 +106,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const common: NodeJS.ProcessEnv = {
     MSP_DATA_DIR: database.config.dataDir,
     MSP_JWT_SECRET: secret,
+    MSP_VAULT_MASTER_KEY: randomBytes(32).toString("base64"),
     LOG_LEVEL: options.logLevel ?? "warn",
     ...(database.config.databaseUrl ? { DATABASE_URL: database.config.databaseUrl } : {}),
   };

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file msp/policy/v1/policy.proto.
  */
 export const file_msp_policy_v1_policy: GenFile = /*@__PURE__*/
-  fileDesc("Chptc3AvcG9saWN5L3YxL3BvbGljeS5wcm90bxINbXNwLnBvbGljeS52MSJrCgxNZXRob2RQb2xpY3kSJQoGYWNjZXNzGAEgASgOMhUubXNwLnBvbGljeS52MS5BY2Nlc3MSDQoFc2NvcGUYAiABKAkSEgoKYWRtaW5fb25seRgDIAEoCBIRCglvd25fdG9rZW4YBCABKAgiOQoNU2VydmljZVBvbGljeRIUCgxzY29wZV9mYW1pbHkYASABKAkSEgoKYWRtaW5fb25seRgCIAEoCCpWCgZBY2Nlc3MSFgoSQUNDRVNTX1VOU1BFQ0lGSUVEEAASEQoNQUNDRVNTX1BVQkxJQxABEg8KC0FDQ0VTU19SRUFEEAISEAoMQUNDRVNTX1dSSVRFEAM6YgoNbWV0aG9kX3BvbGljeRIeLmdvb2dsZS5wcm90b2J1Zi5NZXRob2RPcHRpb25zGLSHAyABKAsyGy5tc3AucG9saWN5LnYxLk1ldGhvZFBvbGljeVIMbWV0aG9kUG9saWN5OmYKDnNlcnZpY2VfcG9saWN5Eh8uZ29vZ2xlLnByb3RvYnVmLlNlcnZpY2VPcHRpb25zGLSHAyABKAsyHC5tc3AucG9saWN5LnYxLlNlcnZpY2VQb2xpY3lSDXNlcnZpY2VQb2xpY3liBnByb3RvMw", [file_google_protobuf_descriptor]);
+  fileDesc("Chptc3AvcG9saWN5L3YxL3BvbGljeS5wcm90bxINbXNwLnBvbGljeS52MSKKAQoMTWV0aG9kUG9saWN5EiUKBmFjY2VzcxgBIAEoDjIVLm1zcC5wb2xpY3kudjEuQWNjZXNzEg0KBXNjb3BlGAIgASgJEhIKCmFkbWluX29ubHkYAyABKAgSEQoJb3duX3Rva2VuGAQgASgIEh0KFXNlcnZpY2VfbG9nc19yZWZ1c2FscxgFIAEoCCI5Cg1TZXJ2aWNlUG9saWN5EhQKDHNjb3BlX2ZhbWlseRgBIAEoCRISCgphZG1pbl9vbmx5GAIgASgIKlYKBkFjY2VzcxIWChJBQ0NFU1NfVU5TUEVDSUZJRUQQABIRCg1BQ0NFU1NfUFVCTElDEAESDwoLQUNDRVNTX1JFQUQQAhIQCgxBQ0NFU1NfV1JJVEUQAzpiCg1tZXRob2RfcG9saWN5Eh4uZ29vZ2xlLnByb3RvYnVmLk1ldGhvZE9wdGlvbnMYtIcDIAEoCzIbLm1zcC5wb2xpY3kudjEuTWV0aG9kUG9saWN5UgxtZXRob2RQb2xpY3k6ZgoOc2VydmljZV9wb2xpY3kSHy5nb29nbGUucHJvdG9idWYuU2VydmljZU9wdGlvbnMYtIcDIAEoCzIcLm1zcC5wb2xpY3kudjEuU2VydmljZVBvbGljeVINc2VydmljZVBvbGljeWIGcHJvdG8z", [file_google_protobuf_descriptor]);
 
 /**
  * The policy of one method.
@@ -49,6 +49,14 @@ export type MethodPolicy = Message<"msp.policy.v1.MethodPolicy"> & {
    * @generated from field: bool own_token = 4;
    */
   ownToken: boolean;
+
+  /**
+   * The service records refused calls itself (the vault logs a refused reveal as denied): the gateway
+   * authenticates the caller but leaves the role and scope check to the service, which refuses the same way.
+   *
+   * @generated from field: bool service_logs_refusals = 5;
+   */
+  serviceLogsRefusals: boolean;
 };
 
 /**

@@ -78,6 +78,11 @@ export interface MethodPolicy {
    * authenticated caller may make it, whatever their role or scopes.
    */
   ownToken: boolean;
+  /**
+   * The service records refused calls itself (the vault logs a refused reveal as denied): the gateway
+   * authenticates the caller but leaves the role and scope check to the service, which refuses the same way.
+   */
+  serviceLogsRefusals: boolean;
 }
 
 /** The policy of a service, applied to each of its methods. */
@@ -92,7 +97,7 @@ export interface ServicePolicy {
 }
 
 function createBaseMethodPolicy(): MethodPolicy {
-  return { access: 0, scope: "", adminOnly: false, ownToken: false };
+  return { access: 0, scope: "", adminOnly: false, ownToken: false, serviceLogsRefusals: false };
 }
 
 export const MethodPolicy: MessageFns<MethodPolicy> = {
@@ -108,6 +113,9 @@ export const MethodPolicy: MessageFns<MethodPolicy> = {
     }
     if (message.ownToken !== false) {
       writer.uint32(32).bool(message.ownToken);
+    }
+    if (message.serviceLogsRefusals !== false) {
+      writer.uint32(40).bool(message.serviceLogsRefusals);
     }
     return writer;
   },
@@ -151,6 +159,14 @@ export const MethodPolicy: MessageFns<MethodPolicy> = {
           message.ownToken = reader.bool();
           continue;
         }
+        case 5: {
+          if (tag !== 40) {
+            break;
+          }
+
+          message.serviceLogsRefusals = reader.bool();
+          continue;
+        }
       }
       if ((tag & 7) === 4 || tag === 0) {
         break;
@@ -166,6 +182,7 @@ export const MethodPolicy: MessageFns<MethodPolicy> = {
       scope: isSet(object.scope) ? globalThis.String(object.scope) : "",
       adminOnly: isSet(object.adminOnly) ? globalThis.Boolean(object.adminOnly) : false,
       ownToken: isSet(object.ownToken) ? globalThis.Boolean(object.ownToken) : false,
+      serviceLogsRefusals: isSet(object.serviceLogsRefusals) ? globalThis.Boolean(object.serviceLogsRefusals) : false,
     };
   },
 
@@ -183,6 +200,9 @@ export const MethodPolicy: MessageFns<MethodPolicy> = {
     if (message.ownToken !== false) {
       obj.ownToken = message.ownToken;
     }
+    if (message.serviceLogsRefusals !== false) {
+      obj.serviceLogsRefusals = message.serviceLogsRefusals;
+    }
     return obj;
   },
 
@@ -195,6 +215,7 @@ export const MethodPolicy: MessageFns<MethodPolicy> = {
     message.scope = object.scope ?? "";
     message.adminOnly = object.adminOnly ?? false;
     message.ownToken = object.ownToken ?? false;
+    message.serviceLogsRefusals = object.serviceLogsRefusals ?? false;
     return message;
   },
 };

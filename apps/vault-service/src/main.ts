@@ -1,0 +1,4 @@
+import { mainOf } from "@msp/service-runtime";
+import { vaultModule } from "./vault-module";
+
+mainOf(vaultModule);
