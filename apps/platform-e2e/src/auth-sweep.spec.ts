@@ -210,7 +210,45 @@ const wellFormed: Record<string, (caller: Caller) => Promise<Planned> | Planned>
     body: { operationType: "OPERATION_TYPE_COMMAND", command: "systemctl restart nginx", errorMessage: "Unit nginx.service not found." },
   }),
   OperationFailureService_UpdateOperationFailure: () => ({ query: "updateMask=resolution", body: { resolution: "swept" } }),
+  // The vault. The kept credential is a TOTP seed, so that its code can be asked for too.
+  CredentialService_CreateCredential: () => ({
+    body: { credential: { name: `Sweep credential ${unique()}`, credentialType: "CREDENTIAL_TYPE_PASSWORD" }, secret: `pw-${unique()}` },
+  }),
+  CredentialService_UpdateCredential: () => ({ body: { credential: { accessNotes: "swept" }, updateMask: "accessNotes" } }),
+  CredentialService_RevealCredential: () => ({ body: { reason: "auth sweep" } }),
+  CredentialService_RotateCredentialSecret: () => ({ body: { secret: totpSeed, reason: "auth sweep" } }),
+  CredentialService_GetTotpCode: () => ({ body: { reason: "auth sweep" } }),
+  CredentialService_RevealCredentialVersion: () => ({ body: { version: 1, reason: "auth sweep" } }),
+  CredentialService_GrantCredentialPermission: () => ({ body: { principal: randomUUID(), level: "PERMISSION_LEVEL_READ" } }),
+  // A fresh grant each time: a permission is revoked once.
+  CredentialService_RevokeCredentialPermission: async () => {
+    const principal = randomUUID();
+    await created(`/api/v1/credentials/${fixtures.keep["credentials"]}/permissions`, { principal, level: "PERMISSION_LEVEL_READ" });
+    return { body: { principal } };
+  },
+  CredentialService_GeneratePassword: () => ({ body: { length: 20 } }),
+  CredentialService_FindCredentialReferences: () => ({ body: { clientId: fixtures.keep["clients"], hosts: ["dc01.sweep.local"] } }),
+  CredentialService_ListRevealedSinceChange: () => ({ query: `credentialId=${fixtures.keep["credentials"]}` }),
+  KeyService_RotateDataKey: () => ({ body: { reason: "auth sweep" } }),
+  SecurityIncidentService_CreateSecurityIncident: () => ({
+    body: { incidentType: "INCIDENT_TYPE_PHISHING", severity: "INCIDENT_SEVERITY_LOW", description: `Sweep incident ${unique()}` },
+  }),
+  SecurityIncidentService_UpdateSecurityIncident: () => ({ query: "updateMask=notes", body: { notes: "swept" } }),
+  IntegrationCredentialService_CreateIntegrationCredential: () => ({
+    body: {
+      integrationCredential: { integration: "INTEGRATION_OTHER", credentialType: "INTEGRATION_CREDENTIAL_TYPE_API_KEY", name: unique() },
+      secrets: { secret: `key-${unique()}` },
+    },
+  }),
+  IntegrationCredentialService_UpdateIntegrationCredential: () => ({
+    body: { integrationCredential: { name: `swept ${unique()}` }, updateMask: "name" },
+  }),
+  IntegrationCredentialService_RevealIntegrationCredential: () => ({ body: { reason: "auth sweep" } }),
+  IntegrationCredentialService_RecordConnectionTest: () => ({ body: { status: "CONNECTION_TEST_STATUS_OK" } }),
 };
+
+/** The RFC 6238 test seed, base32: the kept credential's secret. */
+const totpSeed = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 
 /** Whether every path parameter of `op` gets the id of a resource made for the sweep. */
 function hasRealIds(op: Operation): boolean {
@@ -308,6 +346,30 @@ beforeAll(async () => {
     fixtures[slot]["failurePatterns"] = (await created("/api/v1/failurePatterns", { errorPattern: `pattern ${uniqueWord()}` })).id;
     fixtures[slot]["operationFailures"] = (
       await created("/api/v1/operationFailures", { operationType: "OPERATION_TYPE_API_CALL", errorMessage: `failure ${u}` })
+    ).id;
+  }
+  // The vault: a credential the readonly user administers (they read it, reveal it, see its
+  // versions and permissions; their role still refuses them every change), with one earlier secret.
+  for (const slot of ["keep", "doomed"] as const) {
+    const credential = await created("/api/v1/credentials", {
+      credential: { name: `Sweep TOTP ${slot} ${unique()}`, credentialType: "CREDENTIAL_TYPE_TOTP_SEED", clientId: fixtures.keep["clients"] },
+      secret: totpSeed,
+    });
+    fixtures[slot]["credentials"] = credential.id;
+    await created(`/api/v1/credentials/${credential.id}/permissions`, { principal: readonly.id, level: "PERMISSION_LEVEL_ADMIN" });
+    await created(`/api/v1/credentials/${credential.id}:rotate`, { secret: totpSeed, reason: "sweep fixture" });
+    fixtures[slot]["securityIncidents"] = (
+      await created("/api/v1/securityIncidents", {
+        incidentType: "INCIDENT_TYPE_MALWARE",
+        severity: "INCIDENT_SEVERITY_HIGH",
+        description: `Sweep incident ${slot}`,
+      })
+    ).id;
+    fixtures[slot]["integrationCredentials"] = (
+      await created("/api/v1/integrationCredentials", {
+        integrationCredential: { integration: "INTEGRATION_SYNCRO", credentialType: "INTEGRATION_CREDENTIAL_TYPE_API_KEY" },
+        secrets: { secret: `sweep-key-${slot}` },
+      })
     ).id;
   }
   // A memory item of the kept project, by the short id recall shows (once the recall engine answers).

@@ -2,8 +2,9 @@ import { entropyBits, generatePassphrase, generatePassword, CryptoError, parseTo
 import type { Database } from "@msp/db";
 import { isUuid, uuidv7 } from "@msp/db";
 import { invalidArgument, notFound } from "@msp/errors";
-import type { CallContext, Handlers, RefusalHook } from "@msp/grpc-kit";
+import type { Handlers, RefusalHook } from "@msp/grpc-kit";
 import type { ResourceStore } from "@msp/resource-kit";
+import type { StoredRecord } from "@msp/resource-kit";
 import { standardMethods, writeAuditEvent } from "@msp/resource-kit";
 import type {
   Credential,
@@ -52,6 +53,11 @@ function permissionMessage(row: CredentialPermissionModel): CredentialPermission
     grantedBy: row.granted_by,
     grantedAt: new Date(row.granted_at),
   };
+}
+
+function usernameOf(row: StoredRecord): string {
+  const username = row["username"];
+  return typeof username === "string" ? username : "";
 }
 
 /** The stored credential type of a create or update ("password"), to check a TOTP seed. */
@@ -104,7 +110,7 @@ export function credentialHandlers(deps: CredentialServiceDeps): Handlers<typeof
         id: String(revealed.row["id"]),
         secret: revealed.secret,
         version: revealed.version,
-        username: String(revealed.row["username"] ?? ""),
+        username: usernameOf(revealed.row),
       };
     },
     rotateCredentialSecret: async (request, ctx) => {
@@ -158,7 +164,7 @@ export function credentialHandlers(deps: CredentialServiceDeps): Handlers<typeof
         id: String(revealed.row["id"]),
         secret: revealed.secret,
         version: revealed.version,
-        username: String(revealed.row["username"] ?? ""),
+        username: usernameOf(revealed.row),
       };
     },
     listCredentialPermissions: async (request, ctx) => {
@@ -215,9 +221,9 @@ export function credentialHandlers(deps: CredentialServiceDeps): Handlers<typeof
     },
     listExpiringCredentials: async (request, ctx) => ({ credentials: await expiringCredentials(db, credentials, request, callerOf(ctx)) }),
     listRevealedSinceChange: async (request) => ({ reveals: await revealedSinceChange(db, request) }),
-    generatePassword: async (request) => {
+    generatePassword: (request) => {
       try {
-        return generated(request);
+        return Promise.resolve(generated(request));
       } catch (error) {
         if (error instanceof CryptoError) throw invalidArgument(request.words !== 0 ? "words" : "length", error.message);
         throw error;
@@ -262,7 +268,7 @@ export function logRefusedReveals(db: Database): RefusalHook {
     const fields = request as { id?: string; credentialId?: string; reason?: string };
     const id = (fields.id ?? fields.credentialId ?? "").toLowerCase();
     if (!isUuid(id)) return;
-    await logRefusal(db, ctx as CallContext, {
+    await logRefusal(db, ctx, {
       credentialId: id,
       action,
       outcome: "denied",

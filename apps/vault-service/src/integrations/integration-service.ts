@@ -96,10 +96,8 @@ export function integrationHandlers(
         [ConnectionTestStatus.CONNECTION_TEST_STATUS_FAILED]: "failed",
       }[request.status as number];
       if (status === undefined) throw invalidArgument("status", "is required: CONNECTION_TEST_STATUS_OK or CONNECTION_TEST_STATUS_FAILED");
-      return store.update({ id: request.id } as IntegrationCredential, [], ctx, async () => ({
-        last_tested_at: new Date(),
-        last_test_status: status,
-      }));
+      const tested = { last_tested_at: new Date(), last_test_status: status };
+      return store.update({ id: request.id } as IntegrationCredential, [], ctx, () => Promise.resolve(tested));
     },
   };
 }
