@@ -26,6 +26,7 @@ export function connectRoutes(services: readonly DescService[], forward: Forward
               authorization: context.requestHeader.get("authorization") ?? undefined,
               requestId: context.requestHeader.get("x-request-id") ?? undefined,
               clientIp: undefined,
+              userAgent: context.requestHeader.get("user-agent") ?? undefined,
               signal: context.signal,
             });
           } catch (error) {

@@ -19,6 +19,8 @@ export interface IncomingCall {
   authorization: string | undefined;
   requestId: string | undefined;
   clientIp: string | undefined;
+  /** The HTTP client's User-Agent, forwarded for access logs (the vault's). */
+  userAgent?: string | undefined;
   signal?: AbortSignal;
 }
 
@@ -51,6 +53,7 @@ export function createForwarder(gate: AuthGate, backends: Backends): Forwarder {
     if (forwarding.authorization) headers.set("authorization", forwarding.authorization);
     headers.set("x-request-id", call.requestId && requestIdPattern.test(call.requestId) ? call.requestId : randomUUID());
     if (call.clientIp) headers.set("x-forwarded-for", call.clientIp);
+    if (call.userAgent) headers.set("x-forwarded-user-agent", call.userAgent.slice(0, 255));
     const response = await backends.unary(method, input, headers, decode, call.signal);
     if (revokingPaths.has(path)) gate.forgetRevocations();
     return response;

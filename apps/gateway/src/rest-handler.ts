@@ -81,6 +81,7 @@ async function handle(req: IncomingMessage, options: RestHandlerOptions): Promis
     authorization: req.headers.authorization,
     requestId: typeof req.headers["x-request-id"] === "string" ? req.headers["x-request-id"] : undefined,
     clientIp: req.socket.remoteAddress,
+    userAgent: req.headers["user-agent"],
   });
 }
 

@@ -15,6 +15,8 @@ export interface CallContext {
   /** The verified caller; absent only on the public methods (CreateToken, RefreshToken). */
   auth?: Principal | undefined;
   sourceIp?: string | undefined;
+  /** The HTTP client's User-Agent the gateway forwarded, else the gRPC caller's own. */
+  userAgent?: string | undefined;
   logger: Logger;
 }
 
@@ -24,6 +26,12 @@ const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
 export function requestIdOf(metadata: Metadata): string {
   const given = metadata.get("x-request-id")[0];
   return typeof given === "string" && requestIdPattern.test(given) ? given : randomUUID();
+}
+
+/** The client's user agent: what the gateway forwarded, else the gRPC client's; at most 255 characters. */
+export function userAgentOf(metadata: Metadata): string | undefined {
+  const forwarded = metadata.get("x-forwarded-user-agent")[0] ?? metadata.get("user-agent")[0];
+  return typeof forwarded === "string" ? forwarded.slice(0, 255) : undefined;
 }
 
 /** The peer address without the port, for audit events. */

@@ -5,7 +5,7 @@ import { authorize, methodPolicy, principalName } from "@msp/auth";
 import type { Logger } from "@msp/logging";
 import { toPublicError } from "@msp/errors";
 import type { CallContext } from "./call-context";
-import { requestIdOf, sourceIpOf } from "./call-context";
+import { requestIdOf, sourceIpOf, userAgentOf } from "./call-context";
 import { errorDetails } from "./error-details";
 
 /** A generated grpc-js service definition (ts-proto `outputServices=grpc-js`). */
@@ -75,6 +75,7 @@ export function serviceOf<D extends ServiceDef>(
           principal: auth === undefined ? "anonymous" : principalName(auth),
           auth,
           sourceIp: sourceIpOf(call, call.metadata),
+          userAgent: userAgentOf(call.metadata),
           logger,
         });
         const onRefused = options.onRefused;

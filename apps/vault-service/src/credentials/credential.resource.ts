@@ -49,6 +49,10 @@ export const credentialResource: ResourceDefinition = {
     );
     await logAccess(hook.transaction, hook.ctx, { credentialId: id, action: "create", outcome: "ok", version: 1 });
   },
+  async afterDelete(row, hook) {
+    // The access log outlives the credential: its versions and permissions go with it (cascade).
+    await logAccess(hook.transaction, hook.ctx, { credentialId: String(row["id"]), action: "delete", outcome: "ok" });
+  },
 };
 
 /**
