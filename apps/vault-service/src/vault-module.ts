@@ -1,4 +1,4 @@
-import { createResourceStore, standardMethods } from "@msp/resource-kit";
+import { createResourceStore } from "@msp/resource-kit";
 import type { ServiceModule } from "@msp/service-runtime";
 import type { Credential, CredentialAccess } from "@msp/proto/src/gen/ts/msp/vault/v1/credential";
 import { CredentialServiceService } from "@msp/proto/src/gen/ts/msp/vault/v1/credential";
@@ -10,6 +10,7 @@ import { credentialAccessResource } from "./credentials/access-log.resource";
 import { credentialResource } from "./credentials/credential.resource";
 import { CredentialSecrets } from "./credentials/credential-secrets";
 import { credentialHandlers, logRefusedReveals } from "./credentials/credential-service";
+import { incidentHandlers } from "./incidents/incident-service";
 import { securityIncidentResource } from "./incidents/security-incident.resource";
 import { integrationCredentialResource } from "./integrations/integration-credential.resource";
 import { integrationHandlers } from "./integrations/integration-service";
@@ -20,6 +21,7 @@ import { Sealer } from "./keys/sealer";
 import { vaultModels } from "./models";
 import type { VaultSettings } from "./vault-config";
 import { vaultConfig } from "./vault-config";
+import { createWorkClients } from "./work-clients";
 
 /**
  * The vault service: credentials (secrets sealed with AES-256-GCM under data keys the master key
@@ -31,7 +33,9 @@ export const vaultModule: ServiceModule<VaultSettings> = {
   name: "vault-service",
   models: vaultModels,
   config: vaultConfig,
-  async setUp(host, { db, logger, config }) {
+  // Client ids of credentials and incidents are checked with the work service.
+  peerScopes: ["work:read"],
+  async setUp(host, { db, logger, config, peers }) {
     const ring = new KeyRing(db, config.masterKey, logger);
     await ring.load(config.previousMasterKey);
     const sealer = new Sealer(ring);
@@ -41,17 +45,12 @@ export const vaultModule: ServiceModule<VaultSettings> = {
     const credentials = createResourceStore<Credential>(db, credentialResource);
     const accessLog = createResourceStore<CredentialAccess>(db, credentialAccessResource);
     const secrets = new CredentialSecrets(db, credentials, sealer);
-    host.serve(CredentialServiceService, credentialHandlers({ db, credentials, accessLog, secrets }), {
+    const clients = createWorkClients(peers);
+    host.serve(CredentialServiceService, credentialHandlers({ db, credentials, accessLog, secrets, clients }), {
       onRefused: logRefusedReveals(db),
     });
     host.serve(KeyServiceService, keyHandlers(db, ring, rewrapper));
-    host.serve(
-      SecurityIncidentServiceService,
-      standardMethods(SecurityIncidentServiceService, createResourceStore(db, securityIncidentResource), {
-        singular: "SecurityIncident",
-        plural: "SecurityIncidents",
-      }),
-    );
+    host.serve(SecurityIncidentServiceService, incidentHandlers(createResourceStore(db, securityIncidentResource), clients));
     host.serve(
       IntegrationCredentialServiceService,
       integrationHandlers(db, createResourceStore<IntegrationCredential>(db, integrationCredentialResource), sealer),

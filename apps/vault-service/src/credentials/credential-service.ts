@@ -3,6 +3,7 @@ import type { Database } from "@msp/db";
 import { isUuid, uuidv7 } from "@msp/db";
 import { invalidArgument, notFound } from "@msp/errors";
 import type { Handlers, RefusalHook } from "@msp/grpc-kit";
+import type { PeerIds } from "@msp/service-client";
 import type { ResourceStore } from "@msp/resource-kit";
 import type { StoredRecord } from "@msp/resource-kit";
 import { standardMethods, writeAuditEvent } from "@msp/resource-kit";
@@ -28,6 +29,8 @@ export interface CredentialServiceDeps {
   credentials: ResourceStore<Credential>;
   accessLog: ResourceStore<CredentialAccess>;
   secrets: CredentialSecrets;
+  /** Checks client ids with the work service. */
+  clients: PeerIds;
 }
 
 const levelNames: Record<PermissionLevel, Level | undefined> = {
@@ -69,7 +72,7 @@ function storedType(credential: Credential | undefined): string | undefined {
 
 /** The handlers of CredentialService: the resource kit's methods behind per-credential permissions, and the vault's own. */
 export function credentialHandlers(deps: CredentialServiceDeps): Handlers<typeof CredentialServiceService> {
-  const { db, credentials, accessLog, secrets } = deps;
+  const { db, credentials, accessLog, secrets, clients } = deps;
   const standard = standardMethods(CredentialServiceService, credentials, { singular: "Credential", plural: "Credentials" });
   return {
     getCredential: async (request, ctx) => {
@@ -82,15 +85,17 @@ export function credentialHandlers(deps: CredentialServiceDeps): Handlers<typeof
       const page = await credentials.list(request, readableBy(db, callerOf(ctx)));
       return { credentials: page.items, nextPageToken: page.nextPageToken };
     },
-    createCredential: (request, ctx) => {
+    createCredential: async (request, ctx) => {
       callerOf(ctx);
       const secret = checkSecret("secret", request.secret, storedType(request.credential));
+      if (request.credential?.clientId) await clients.require(ctx, request.credential.clientId, "credential.client_id");
       return credentials.create(request.credential, ctx, secrets.firstSecret(secret));
     },
     updateCredential: async (request, ctx) => {
       const id = checkId(request.credential?.id ?? "", "credential.id");
       const row = await credentials.getRow(id);
       await requireLevel(id, callerOf(ctx), "write");
+      if (request.credential?.clientId) await clients.require(ctx, request.credential.clientId, "credential.client_id");
       const secret =
         request.secret === undefined
           ? undefined
