@@ -5,6 +5,9 @@ import { writeLog } from "./local/error-log";
 import { ApiError, closeConnections, UnreachableError } from "./platform/http-json";
 import type { CommonOptions } from "./commands/command-support";
 import { CommandError, pathsOf } from "./commands/command-support";
+import type { CredAddOptions, CredListOptions, CredOptions, CredRevealOptions, CredRotateOptions } from "./commands/cred";
+import { credAddCommand, credListCommand, credRevealCommand, credRotateCommand, credShowCommand, credTotpCommand } from "./commands/cred";
+import { credentialTypes } from "./commands/cred-format";
 import type { LinkOptions } from "./commands/link";
 import { linkCommand } from "./commands/link";
 import type { RecallOptions } from "./commands/recall";
@@ -82,7 +85,86 @@ export function buildProgram(): Command {
       .option("--folder <dir>", "link this folder instead of the current one")
       .option("--remove", "remove the folder's link"),
   ).action((options: LinkOptions) => linkCommand(options));
+
+  addCredCommands(program, common);
   return program;
+}
+
+/** `msp cred ...`: the vault's credentials. Secrets come from stdin or a prompt, never from an option. */
+function addCredCommands(program: Command, common: (command: Command) => Command): void {
+  const cred = program
+    .command("cred")
+    .description("the vault's credentials: list, show, reveal (with a reason), add, rotate, TOTP codes")
+    .addHelpText(
+      "after",
+      "\nSigns in with the machine key msp setup stored, unless --user NAME (password from MSP_PASSWORD or asked)\n" +
+        "or MSP_TOKEN (an access token or API key with vault scopes) says otherwise. Secrets are read from stdin\n" +
+        "or asked for without echo, never taken from the command line.",
+    );
+  const vault = (command: Command) =>
+    common(command).option("--user <name>", "sign in as this user (password from MSP_PASSWORD or asked) instead of the machine key");
+  /** Hidden options that exist only to be refused with a clear message. */
+  const noSecretOptions = (command: Command) =>
+    command.addOption(new Option("--secret [value]").hideHelp()).addOption(new Option("--password [value]").hideHelp());
+  const types = credentialTypes.join(", ");
+
+  vault(
+    cred
+      .command("list")
+      .description("the credentials you may read, without secrets")
+      .option("--client <id>", "only this client's")
+      .option("--type <type>", `only this type (${types})`)
+      .option("--filter <expr>", "a List filter, such as 'host = \"dc01.contoso.local\"' (ANDed with --client and --type)"),
+  ).action((options: CredListOptions) => credListCommand(options));
+
+  vault(cred.command("show").description("one credential, without its secret").argument("<id>", "the credential's id")).action(
+    (id: string, options: CredOptions) => credShowCommand(id, options),
+  );
+
+  vault(
+    cred
+      .command("reveal")
+      .description("print the secret alone on stdout (pipe it); the reason is kept in the vault's access log")
+      .argument("<id>", "the credential's id")
+      .option("--reason <text>", "why you need the secret (required)"),
+  ).action((id: string, options: CredRevealOptions) => credRevealCommand(id, options));
+
+  vault(
+    noSecretOptions(
+      cred
+        .command("add")
+        .description("add a credential; the secret is read from stdin, asked for twice without echo, or generated")
+        .option("--name <name>", 'a name people recognise, such as "Contoso DC01 local admin" (required)')
+        .option("--type <type>", `the kind of secret (required): ${types}`)
+        .option("--username <name>", "the account name")
+        .option("--url <url>", "where it is used, such as https://fw.contoso.example (its host is kept for matching)")
+        .option("--client <id>", "the client it belongs to")
+        .option("--notes <text>", "how to use it (never the secret)")
+        .option("--expires <date>", "when it stops working, such as 2027-03-31 or 2027-03-31T18:00:00Z")
+        .option("--generate", "let the vault generate a password (it is not printed: use msp cred reveal)")
+        .option("--length <n>", "characters of the generated password (8-256, default 24)"),
+    ),
+  ).action((options: CredAddOptions) => credAddCommand(options));
+
+  vault(
+    noSecretOptions(
+      cred
+        .command("rotate")
+        .description("replace the secret (the old one is kept as a version); read from stdin, asked for twice, or generated")
+        .argument("<id>", "the credential's id")
+        .option("--reason <text>", 'why it changed, such as "technician left" (kept in the access log)')
+        .option("--generate", "let the vault generate a password (it is not printed: use msp cred reveal)")
+        .option("--length <n>", "characters of the generated password (8-256, default 24)"),
+    ),
+  ).action((id: string, options: CredRotateOptions) => credRotateCommand(id, options));
+
+  vault(
+    cred
+      .command("totp")
+      .description("the current code of a totp_seed credential on stdout (how long it stays valid on stderr)")
+      .argument("<id>", "the credential's id")
+      .option("--reason <text>", "why you need the code (kept in the access log)"),
+  ).action((id: string, options: CredRevealOptions) => credTotpCommand(id, options));
 }
 
 /** Runs the CLI; exit code 0 on success, 1 on a failure (printed as text or, with --json, as JSON). */

@@ -42,10 +42,10 @@ export async function promptLine(prompt: string): Promise<string> {
   }
 }
 
-/** All of stdin, trimmed of its final newline (--password-stdin). */
-export async function readAllStdin(): Promise<string> {
+/** All of stdin (or of `input`), trimmed of its final newline (--password-stdin, a secret piped to msp cred). */
+export async function readAllStdin(input: AsyncIterable<Buffer | string> = process.stdin): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  for await (const chunk of input) chunks.push(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk);
   return Buffer.concat(chunks)
     .toString("utf8")
     .replace(/\r?\n$/, "");

@@ -33,6 +33,27 @@ describe("commandRecordOf", () => {
     expect(commandOutcomeOf(undefined)).toEqual({ output: "", error: "" });
   });
 
+  it("keeps the command of msp cred reveal and totp but never their output (a secret no redactor recognises)", () => {
+    const revealed = commandRecordOf(
+      "Bash",
+      { command: "msp cred reveal 01938a2b-1c2d-7e3f-8a4b-5c6d7e8f9a0b --reason 'reset backup job'" },
+      { stdout: "Xq7#pL2v-random\n", stderr: "", interrupted: false },
+      scope,
+      redact,
+    );
+    expect(revealed).toEqual({
+      scope,
+      shellType: "bash",
+      commandText: "msp cred reveal 01938a2b-1c2d-7e3f-8a4b-5c6d7e8f9a0b --reason 'reset backup job'",
+      success: true,
+      outputSummary: "[output withheld: msp cred prints secrets]",
+    });
+    const failed = commandRecordOf("Bash", { command: "npx msp cred totp abc" }, "Error: Exit code 1\n123456", scope, redact);
+    expect(failed).toMatchObject({ exitCode: 1, success: false, outputSummary: "[output withheld: msp cred prints secrets]" });
+    expect(JSON.stringify(failed)).not.toContain("123456");
+    expect(commandRecordOf("Bash", { command: "msp cred list" }, { stdout: "NAME TYPE" }, scope, redact)?.outputSummary).toBe("NAME TYPE");
+  });
+
   it("ignores other tools and empty commands", () => {
     expect(commandRecordOf("Read", { command: "ls" }, {}, scope, redact)).toBeUndefined();
     expect(commandRecordOf("Bash", { command: "   " }, {}, scope, redact)).toBeUndefined();

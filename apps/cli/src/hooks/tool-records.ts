@@ -1,4 +1,5 @@
 import type { CommandData, FileChangeData, WorkScope } from "../spool/spool-event";
+import { printsSecret, withheldOutput } from "./secret-output";
 
 /** Redacts secrets from text before it leaves the machine. */
 export type Redact = (text: string) => string;
@@ -21,6 +22,11 @@ export function commandRecordOf(
   const record: CommandData = { scope, shellType, commandText: clip(redact(command.trim()), maxCommandChars) };
   if (outcome.exitCode !== undefined) record.exitCode = outcome.exitCode;
   if (outcome.success !== undefined) record.success = outcome.success;
+  // `msp cred reveal` prints a secret no redactor recognises: its output is never recorded.
+  if (printsSecret(command)) {
+    if (summarizeOutput(outcome.output) || outcome.error) record.outputSummary = withheldOutput;
+    return record;
+  }
   const summary = summarizeOutput(outcome.output);
   if (summary) record.outputSummary = redact(summary);
   if (outcome.success === false) {

@@ -12,6 +12,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The platform's own message, without the method, path and status ("credential.name: is required"). */
+    readonly detail = message,
   ) {
     super(message);
   }
@@ -130,7 +132,7 @@ function apiErrorOf(status: number, json: unknown, text: string, what: string): 
   const record = typeof json === "object" && json !== null ? (json as Record<string, unknown>) : {};
   const code = typeof record["code"] === "string" ? record["code"] : `http_${status}`;
   const message = typeof record["message"] === "string" ? record["message"] : text.slice(0, 200) || `HTTP ${status}`;
-  return new ApiError(status, code, `${what}: ${status} ${message}`);
+  return new ApiError(status, code, `${what}: ${status} ${message}`, message);
 }
 
 /** Closes kept-alive connections so a short process can exit at once. */

@@ -3,7 +3,10 @@ import type {
   BillableTime,
   Client,
   CommandRun,
+  CreateCredentialRequest,
+  Credential,
   FileChange,
+  GeneratePasswordResponse,
   IngestRequest,
   IngestResponse,
   Machine,
@@ -11,7 +14,9 @@ import type {
   Project,
   RecallRequest,
   RecallResponse,
+  RevealCredentialResponse,
   TokenResponse,
+  TotpCodeResponse,
   WorkItem,
   WorkSession,
 } from "./platform-types";
@@ -45,9 +50,10 @@ export function createPlatformClient(server: string, token?: string, observe?: (
       throw error;
     }
   };
-  const list = async <T>(path: string, field: string, filter: string, timeoutMs: number, pageToken = "", pageSize = 500) => {
+  const list = async <T>(path: string, field: string, filter: string, timeoutMs: number, pageToken = "", pageSize = 500, orderBy = "") => {
     const query = new URLSearchParams({ pageSize: String(pageSize), filter });
     if (pageToken) query.set("pageToken", pageToken);
+    if (orderBy) query.set("orderBy", orderBy);
     const json = await call<Record<string, unknown>>("GET", `${path}?${query.toString()}`, timeoutMs);
     return { items: (json[field] as T[] | undefined) ?? [], nextPageToken: (json["nextPageToken"] as string | undefined) ?? "" } as Page<T>;
   };
@@ -124,6 +130,21 @@ export function createPlatformClient(server: string, token?: string, observe?: (
     getMemoryItem: (shortId: string, timeoutMs = 10_000) =>
       call<MemoryItem>("GET", `/api/v1/memory/items/${encodeURIComponent(shortId)}`, timeoutMs),
     ingest: (request: IngestRequest, timeoutMs: number) => call<IngestResponse>("POST", "/api/v1/memory:ingest", timeoutMs, request),
+
+    // The vault (msp.vault.v1.CredentialService). Secrets travel in bodies only, never in a path or query.
+    listCredentials: (filter: string, pageToken: string, timeoutMs = 15_000) =>
+      list<Credential>("/api/v1/credentials", "credentials", filter, timeoutMs, pageToken, 500, "name"),
+    getCredential: (id: string, timeoutMs = 15_000) => call<Credential>("GET", `/api/v1/credentials/${encodeURIComponent(id)}`, timeoutMs),
+    createCredential: (request: CreateCredentialRequest, timeoutMs = 15_000) =>
+      call<Credential>("POST", "/api/v1/credentials", timeoutMs, request),
+    revealCredential: (id: string, reason: string, timeoutMs = 15_000) =>
+      call<RevealCredentialResponse>("POST", `/api/v1/credentials/${encodeURIComponent(id)}:reveal`, timeoutMs, { reason }),
+    rotateCredentialSecret: (id: string, secret: string, reason: string, timeoutMs = 15_000) =>
+      call<Credential>("POST", `/api/v1/credentials/${encodeURIComponent(id)}:rotate`, timeoutMs, { secret, reason }),
+    getTotpCode: (id: string, reason: string, timeoutMs = 15_000) =>
+      call<TotpCodeResponse>("POST", `/api/v1/credentials/${encodeURIComponent(id)}:totp`, timeoutMs, { reason }),
+    generatePassword: (length: number | undefined, timeoutMs = 15_000) =>
+      call<GeneratePasswordResponse>("POST", "/api/v1/credentials:generatePassword", timeoutMs, length === undefined ? {} : { length }),
   };
 }
 

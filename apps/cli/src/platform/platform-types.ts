@@ -165,3 +165,55 @@ export interface TokenResponse {
   role?: string;
   scopes?: string[];
 }
+
+/** A vault credential (msp.vault.v1.Credential): never its secret. */
+export interface Credential {
+  id: string;
+  clientId?: string;
+  infrastructureId?: string;
+  serviceId?: string;
+  /** An enum name such as CREDENTIAL_TYPE_PASSWORD. */
+  credentialType?: string;
+  name?: string;
+  username?: string;
+  publicPart?: string;
+  url?: string;
+  port?: number;
+  requiresVpn?: boolean;
+  requires2fa?: boolean;
+  accessNotes?: string;
+  expiresAt?: string;
+  rotatedAt?: string;
+  rotatedBy?: string;
+  isActive?: boolean;
+  hasSecret?: boolean;
+  secretVersion?: number;
+  host?: string;
+  etag?: string;
+  createdAt?: string;
+  updatedAt?: string;
+}
+
+/** The body of CreateCredential: the credential and its secret. */
+export interface CreateCredentialRequest {
+  credential: Partial<Credential>;
+  secret: string;
+}
+
+export interface RevealCredentialResponse {
+  id: string;
+  secret: string;
+  version?: number;
+  username?: string;
+}
+
+export interface TotpCodeResponse {
+  code: string;
+  validUntil?: string;
+  periodSeconds?: number;
+}
+
+export interface GeneratePasswordResponse {
+  password: string;
+  entropyBits?: number;
+}
