@@ -167,3 +167,35 @@ describe("rotation keeps the old secret as a version", () => {
     expect(updated.accessNotes).toBe("via jump host");
   });
 });
+
+describe("a reveal is fail-closed", () => {
+  it("sends nothing when its audit event cannot be committed", async () => {
+    const secret = "Not-without-audit-9";
+    const created = await create(secret);
+    const db = stack.vault.service.db;
+    // The audit outbox refuses this credential's events, as a full disk or a lost database would.
+    const trigger =
+      db.dialect === "sqlite"
+        ? `CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_outbox WHEN NEW.resource_id = '${created.id}' BEGIN SELECT RAISE(ABORT, 'audit down'); END`
+        : `CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_outbox FOR EACH ROW BEGIN IF NEW.resource_id = '${created.id}' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'audit down'; END IF; END`;
+    await db.sequelize.query(trigger);
+    try {
+      const failed = call(stack.credentials, "revealCredential", { id: created.id, reason: "audit is down" });
+      await expectStatus(failed, status.INTERNAL);
+      await failed.catch((error: unknown) => expect(String(error)).not.toContain(secret));
+      expect(await count("credential_access_log", "WHERE credential_id = ? AND action = 'reveal'", [created.id])).toBe(0);
+    } finally {
+      await db.sequelize.query("DROP TRIGGER refuse_audit");
+    }
+    const revealed = await call(stack.credentials, "revealCredential", { id: created.id, reason: "audit is back" });
+    expect(revealed.secret).toBe(secret);
+  });
+
+  it("a deleted credential keeps its access log, and its secret is gone", async () => {
+    const created = await create("to-be-deleted");
+    await call(stack.credentials, "deleteCredential", { id: created.id, etag: "" });
+    await expectStatus(call(stack.credentials, "revealCredential", { id: created.id, reason: "after delete" }), status.NOT_FOUND);
+    expect(await count("credential_access_log", "WHERE credential_id = ? AND action IN ('create', 'delete')", [created.id])).toBe(2);
+    expect(await count("credential_permissions", "WHERE credential_id = ?", [created.id])).toBe(0);
+  });
+});
