@@ -58,7 +58,12 @@ export class KeyRing {
   async activeKey(): Promise<DataKey> {
     const now = Date.now();
     if (this.active === undefined || this.active.until < now) {
-      const row = await EncryptionKeyModel.findOne({ where: { status: "active" }, order: [["created_at", "DESC"]], raw: true });
+      // db.select, not the model: sealing runs inside write transactions, and on MariaDB a second
+      // connection from their pool deadlocks once every connection is held by such a transaction.
+      const [row] = await this.db.select<{ id: string }>(
+        "SELECT id FROM encryption_keys WHERE status = 'active' ORDER BY created_at DESC LIMIT 1",
+        [],
+      );
       if (!row) throw new Error("the key ring has no active data key");
       this.active = { id: row.id, until: now + activeKeyTtlMs };
     }
@@ -69,7 +74,9 @@ export class KeyRing {
   async keyById(id: string): Promise<Buffer> {
     const known = this.keys.get(id);
     if (known) return known;
-    const row = await EncryptionKeyModel.findByPk(id, { raw: true });
+    const [row] = await this.db.select<{ id: string; wrapped_key: string }>("SELECT id, wrapped_key FROM encryption_keys WHERE id = ?", [
+      id,
+    ]);
     if (!row) throw new CryptoError("decrypt_failed", `no data key ${id} in the key ring`);
     const key = unwrapDataKey(this.masterKey, Buffer.from(row.wrapped_key, "base64"), row.id);
     this.keys.set(id, key);
