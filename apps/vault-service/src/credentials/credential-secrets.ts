@@ -59,9 +59,17 @@ export class CredentialSecrets {
       }
       const version = Number(existing?.["secret_version"] ?? 0);
       const current = existing ? storedSecretOf(existing, "secret") : undefined;
-      if (current) await this.keepVersion(id, version, current, hook);
+      const kept = current ? await this.keepVersion(id, version, current, hook) : true;
       const stored = await this.sealer.seal({ table: "credentials", rowId: id, field: "secret" }, secret);
-      await logAccess(hook.transaction, hook.ctx, { credentialId: id, action: "rotate", outcome: "ok", version: version + 1, reason });
+      await logAccess(hook.transaction, hook.ctx, {
+        credentialId: id,
+        action: "rotate",
+        outcome: "ok",
+        version: version + 1,
+        reason,
+        // Replacing a secret that no longer decrypts is how a tampered credential is recovered.
+        detail: kept ? undefined : `version ${version} did not decrypt (altered or moved) and was not kept`,
+      });
       return {
         ...secretColumns("secret", stored),
         has_secret: true,
@@ -72,12 +80,13 @@ export class CredentialSecrets {
     };
   }
 
-  private async keepVersion(credentialId: string, version: number, current: StoredSecret, hook: HookContext): Promise<void> {
+  /** Keeps the current secret as a version; false when it does not decrypt (it is then dropped, and the rotation says so). */
+  private async keepVersion(credentialId: string, version: number, current: StoredSecret, hook: HookContext): Promise<boolean> {
     let plaintext: string;
     try {
       plaintext = await this.sealer.open({ table: "credentials", rowId: credentialId, field: "secret" }, current);
     } catch (error) {
-      if (error instanceof CryptoError) throw undecryptable("current secret (to keep it as a version)", error);
+      if (error instanceof CryptoError) return false;
       throw error;
     }
     const versionId = uuidv7();
@@ -97,6 +106,7 @@ export class CredentialSecrets {
       },
       { transaction: hook.transaction },
     );
+    return true;
   }
 
   /**

@@ -129,7 +129,11 @@ export function credentialHandlers(deps: CredentialServiceDeps): Handlers<typeof
     getTotpCode: async (request, ctx) => {
       const id = checkId(request.id, "id");
       const row = await credentials.getRow(id);
-      if (row["credential_type"] !== "totp_seed") throw invalidArgument("id", "is not a totp_seed credential");
+      if (row["credential_type"] !== "totp_seed") {
+        // Whether it is a TOTP seed is only told to those who may reveal it.
+        await requireLevel(id, callerOf(ctx), "reveal");
+        throw invalidArgument("id", "is not a totp_seed credential");
+      }
       const reason = request.reason.trim() === "" ? "TOTP code" : checkReason(request.reason);
       const revealed = await secrets.reveal(id, reason, ctx, "totp");
       try {

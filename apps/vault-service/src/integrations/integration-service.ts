@@ -77,6 +77,7 @@ export function integrationHandlers(
       const reason = checkReason(request.reason);
       const row = await store.getRow(request.id);
       const secrets = await openAll(sealer, row).catch(async (error: unknown) => {
+        ctx.logger.error({ integrationCredentialId: row["id"] }, "a stored integration secret did not decrypt");
         await audit(db, ctx, String(row["id"]), "failed", reason);
         throw error;
       });

@@ -300,3 +300,21 @@ describe("the rewrap job and tampered rows", () => {
     expect((await call(stack.credentials, "revealCredential", { id: h.id, reason: "restored" })).secret).toBe(h.secret);
   });
 });
+
+describe("recovering a tampered credential", () => {
+  it("rotating it replaces the secret that no longer decrypts, and the access log says the old one was not kept", async () => {
+    const victim = await createCredential("recover-victim");
+    const row = await sealed("credentials", victim.id);
+    await tamper("credentials", victim.id, { secret: flipBit(row["secret"] as string | null, 5) });
+    await expectFailsClosed(reveal(victim.id), victim.id);
+    const fresh = await rotate(victim.id, "recover-fresh");
+    expect((await call(stack.credentials, "revealCredential", { id: victim.id, reason: "after recovery" })).secret).toBe(fresh);
+    const versions = await call(stack.credentials, "listCredentialVersions", { credentialId: victim.id });
+    expect(versions.versions).toEqual([]);
+    const [rotation] = await stack.vault.service.db.select<{ detail: string | null }>(
+      "SELECT detail FROM credential_access_log WHERE credential_id = ? AND action = 'rotate'",
+      [victim.id],
+    );
+    expect(rotation?.detail).toMatch(/version 1 did not decrypt .* not kept/);
+  });
+});
