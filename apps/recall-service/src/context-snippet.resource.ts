@@ -3,6 +3,7 @@ import { alreadyExists } from "@msp/errors";
 import type { ResourceDefinition } from "@msp/resource-kit";
 import { ContextSnippetSchema } from "@msp/proto/src/gen/es/msp/recall/v1/context_snippet_pb";
 import { contentHash } from "./content-hash";
+import { credentialPointerTag } from "./credential-pointer";
 import { checkRange, trimColumns } from "./field-rules";
 import { ContextSnippetModel, ConversationContextModel } from "./models";
 import { sameProject, textOrNull } from "./project-scope";
@@ -38,7 +39,9 @@ export const contextSnippetResource: ResourceDefinition = {
   async prepare(row, _existing, { transaction }) {
     trimColumns(row, ["title"]);
     redactColumns(row, snippetTextColumns);
-    row["tags"] = normalizeTags(row["tags"] as string[] | null);
+    const tags = (row["tags"] as string[] | null) ?? [];
+    // Recall finds a client's credential pointers by this tag (recall/candidates.ts).
+    row["tags"] = normalizeTags(row["category"] === "credential_reference" ? [credentialPointerTag, ...tags] : tags);
     checkRange(row, "context_snippet", "importance", 0, 10);
     if (typeof row["dense_content"] !== "string") return;
     const hash = contentHash(row["dense_content"]);

@@ -5,6 +5,7 @@ import type { ResourceStore } from "@msp/resource-kit";
 import type { ConversationContext } from "@msp/proto/src/gen/ts/msp/recall/v1/conversation_context";
 import type { MemoryServiceService } from "@msp/proto/src/gen/ts/msp/recall/v1/memory";
 import { ingest } from "./ingest/ingest-handler";
+import type { VaultCredentials } from "./ingest/vault-credentials";
 import type { WorkSessions } from "./ingest/work-sessions";
 import type { RecallLedger, RecallSettings } from "./recall";
 import { recallMethods } from "./recall";
@@ -18,6 +19,8 @@ export interface MemoryDeps {
   ledger: RecallLedger;
   /** The work service's sessions, which Ingest's work_session_id must name. */
   workSessions: WorkSessions;
+  /** The vault's credentials, which Ingest's credential_reference snippets point to (never their secrets). */
+  vault: VaultCredentials;
 }
 
 /** MemoryService: Ingest here; Recall, GetMemoryItem and MarkUseful from the recall engine. */

@@ -18,6 +18,7 @@ import { conversationContextResource } from "./conversation-context.resource";
 import { decisionLogResource } from "./decision-log.resource";
 import { environmentalInsightResource } from "./environmental-insight.resource";
 import { failurePatternResource } from "./failure-pattern.resource";
+import { createVaultCredentials } from "./ingest/vault-credentials";
 import { createWorkSessions } from "./ingest/work-sessions";
 import { memoryHandlers } from "./memory-service";
 import { recallModels } from "./models";
@@ -38,8 +39,9 @@ export const recallModule: ServiceModule<RecallSettings> = {
   name: "recall-service",
   models: recallModels,
   config: recallConfig,
-  // Ingest checks the work session it is given with the work service.
-  peerScopes: ["work:read"],
+  // Ingest checks the work session it is given with the work service, and asks the vault which
+  // credentials (names and ids, never secrets) the secrets it redacted belong to.
+  peerScopes: ["work:read", "vault:read"],
   maxReceiveMessageBytes: recallMaxReceiveBytes,
   setUp(host, { db, logger, config, peers }) {
     const contexts = createResourceStore<ConversationContext>(db, conversationContextResource);
@@ -54,7 +56,8 @@ export const recallModule: ServiceModule<RecallSettings> = {
       },
     };
     const workSessions = createWorkSessions(peers);
-    host.serve(MemoryServiceService, memoryHandlers({ db, logger, contexts, settings: config, ledger, workSessions }));
+    const vault = createVaultCredentials(peers);
+    host.serve(MemoryServiceService, memoryHandlers({ db, logger, contexts, settings: config, ledger, workSessions, vault }));
     host.serve(
       ConversationContextServiceService,
       standardMethods(ConversationContextServiceService, contexts, { singular: "ConversationContext", plural: "ConversationContexts" }),

@@ -1,6 +1,7 @@
 import type { CallContext } from "@msp/grpc-kit";
 import type { IngestRequest, IngestResponse, IngestStats } from "@msp/proto/src/gen/ts/msp/recall/v1/memory";
 import type { MemoryDeps } from "../memory-service";
+import { credentialReferences, withReferences } from "./credential-references";
 import { checkIngestRequest } from "./ingest-request";
 import { findReceipt, storeIngest } from "./ingest-repository";
 import { stagePart } from "./part-staging";
@@ -10,7 +11,9 @@ import { digestTranscript } from "./transcript-digest";
 /**
  * Ingest: check the request; a spent idempotency key is a duplicate; a part of an upload is
  * staged until all arrived; the work session it names must exist (the work service says); then
- * the transcript is read (parse, compress, redact) outside any transaction and stored in one.
+ * the transcript is read (parse, compress, redact) outside any transaction, the vault is asked
+ * which of the client's credentials the redacted secrets belong to (fail-soft), and all is
+ * stored in one transaction.
  */
 export async function ingest(deps: MemoryDeps, request: IngestRequest, ctx: CallContext): Promise<IngestResponse> {
   const checked = checkIngestRequest(request);
@@ -31,7 +34,8 @@ export async function ingest(deps: MemoryDeps, request: IngestRequest, ctx: Call
   // Checked once the transcript is whole and about to be stored: never for a duplicate or a part.
   if (command.workSessionId !== null) await deps.workSessions.requireSession(ctx, command.workSessionId, "work_session_id");
   const digest = digestTranscript([transcript], command.claudeSessionId);
-  const stored = await storeIngest(deps.db, command, digest.plan, ctx);
+  const references = await credentialReferences(deps.vault, ctx, command.scope.clientId, digest.redactionContexts);
+  const stored = await storeIngest(deps.db, command, withReferences(digest.plan, references), ctx);
   const figures = stats({
     ...parts,
     lines: digest.lines,
@@ -45,7 +49,13 @@ export async function ingest(deps: MemoryDeps, request: IngestRequest, ctx: Call
     snippets: stored.snippets,
   });
   ctx.logger.info(
-    { claudeSessionId: command.claudeSessionId, status: stored.status, lines: digest.lines, redactions: digest.redactions },
+    {
+      claudeSessionId: command.claudeSessionId,
+      status: stored.status,
+      lines: digest.lines,
+      redactions: digest.redactions,
+      credentialReferences: references.snippets.length,
+    },
     "transcript ingested",
   );
   return answer(deps, stored.status, stored.contextId, figures);

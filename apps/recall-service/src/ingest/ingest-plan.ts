@@ -5,6 +5,11 @@ export interface IngestPlan {
   snippets: SnippetPlan[];
   /** Undefined when the session said nothing about where the work stands. */
   projectState: ProjectStatePlan | undefined;
+  /**
+   * The vault could not be asked this time: the credential references stored from an earlier
+   * save of the session stay (a vault that is down must not erase what memory points to).
+   */
+  keepStoredCredentialReferences?: boolean;
 }
 
 /** The conversation context's own columns (scope columns come from the request). */

@@ -1,4 +1,4 @@
-import type { Transaction } from "sequelize";
+import type { Transaction, WhereOptions } from "sequelize";
 import { literal, Op, UniqueConstraintError } from "sequelize";
 import type { Database } from "@msp/db";
 import { uuidv7 } from "@msp/db";
@@ -123,7 +123,7 @@ async function storeIn(transaction: Transaction, command: IngestCommand, plan: I
     return { status: "duplicate", contextId: existing.id, decisions: 0, snippets: 0 };
   }
   if (existing) {
-    await removeDerivedRows(contextId, transaction);
+    await removeDerivedRows(contextId, plan.keepStoredCredentialReferences === true, transaction);
     await ConversationContextModel.update(
       { ...contextColumns, revision: existing.revision + 1 },
       { where: { id: contextId }, transaction },
@@ -199,16 +199,22 @@ async function claimContext(
   return { id: row.id, existing: { id: row.id, revision: Number(row.revision), sourceTokens: Number(row.source_tokens) } };
 }
 
-/** The snippets, decisions and tags written from a context, before its replacement is written. */
-async function removeDerivedRows(contextId: string, transaction: Transaction): Promise<void> {
-  const snippets = await ContextSnippetModel.findAll({ where: { context_id: contextId }, attributes: ["id"], raw: true, transaction });
+/**
+ * The snippets, decisions and tags written from a context, before its replacement is written;
+ * its credential references stay when `keepCredentialReferences` (the vault could not be asked).
+ */
+async function removeDerivedRows(contextId: string, keepCredentialReferences: boolean, transaction: Transaction): Promise<void> {
+  const derived: WhereOptions = keepCredentialReferences
+    ? { context_id: contextId, category: { [Op.ne]: "credential_reference" } }
+    : { context_id: contextId };
+  const snippets = await ContextSnippetModel.findAll({ where: derived, attributes: ["id"], raw: true, transaction });
   await removeFromTagIndex(
     "snippet",
     snippets.map((s) => s.id),
     transaction,
   );
   await removeFromTagIndex("context", [contextId], transaction);
-  await ContextSnippetModel.destroy({ where: { context_id: contextId }, transaction });
+  await ContextSnippetModel.destroy({ where: derived, transaction });
   // Decisions these superseded are freed by ON DELETE SET NULL and superseded again below.
   await DecisionLogModel.destroy({ where: { context_id: contextId }, transaction });
 }
@@ -272,18 +278,7 @@ async function insertSnippets(
   plan: IngestPlan,
   transaction: Transaction,
 ): Promise<TagOwner[]> {
-  const project = sameProject({ projectId: scope.project_id, repository: scope.repository });
-  const hashes = [...new Set(plan.snippets.map((s) => s.contentHash))];
-  const known = new Set<string>();
-  if (project !== undefined && hashes.length > 0) {
-    const rows = await ContextSnippetModel.findAll({
-      where: { [Op.and]: [project, { content_hash: { [Op.in]: hashes } }] },
-      attributes: ["content_hash"],
-      raw: true,
-      transaction,
-    });
-    for (const row of rows) known.add(row.content_hash);
-  }
+  const known = await storedHashes(plan, scope, transaction);
   const now = new Date();
   const rows = [];
   for (const s of plan.snippets) {
@@ -307,6 +302,40 @@ async function insertSnippets(
   }
   if (rows.length > 0) await ContextSnippetModel.bulkCreate(rows, { transaction });
   return rows.map((r) => ({ type: "snippet" as const, id: r.id, tags: r.tags, projectId: scope.project_id, clientId: scope.client_id }));
+}
+
+/**
+ * The content hashes among the plan's snippets that are stored already: in the same project for
+ * most snippets; anywhere in the client for credential references, which point to the client's
+ * vault and so are the same fact whichever of its projects a session was for.
+ */
+async function storedHashes(
+  plan: IngestPlan,
+  scope: { project_id: string | null; client_id: string | null; repository: string | null },
+  transaction: Transaction,
+): Promise<Set<string>> {
+  const known = new Set<string>();
+  const hashesOf = (credentialReferences: boolean) => [
+    ...new Set(plan.snippets.filter((s) => (s.category === "credential_reference") === credentialReferences).map((s) => s.contentHash)),
+  ];
+  const project = sameProject({ projectId: scope.project_id, repository: scope.repository });
+  const client: WhereOptions | undefined =
+    scope.client_id === null ? project : { client_id: scope.client_id, category: "credential_reference" };
+  // One read per index: (project_id or repository, content_hash) and content_hash within the client.
+  for (const [where, hashes] of [
+    [project, hashesOf(false)],
+    [client, hashesOf(true)],
+  ] as const) {
+    if (where === undefined || hashes.length === 0) continue;
+    const rows = await ContextSnippetModel.findAll({
+      where: { [Op.and]: [where, { content_hash: { [Op.in]: hashes } }] },
+      attributes: ["content_hash"],
+      raw: true,
+      transaction,
+    });
+    for (const row of rows) known.add(row.content_hash);
+  }
+  return known;
 }
 
 /**

@@ -1,7 +1,9 @@
 import { invalidArgument } from "@msp/errors";
+import type { RedactionContext } from "@msp/redaction";
 import { redactText } from "@msp/redaction";
 import { compressTranscript, countTokens, TranscriptParser } from "@msp/transcript";
 import { redactDeep } from "../redact-stored";
+import { RedactionSightings } from "./credential-references";
 import type { IngestPlan } from "./ingest-plan";
 import { planFromSession, withKeys } from "./session-plan";
 
@@ -14,13 +16,16 @@ export interface TranscriptDigest {
   /** Secrets replaced, by the compressor's redaction and the second pass over every stored text. */
   redactions: number;
   problems: number;
+  /** The hosts and accounts seen around the secrets redacted (by the machine or here): what the vault is asked about. */
+  redactionContexts: RedactionContext[];
 }
 
 /**
  * Parses a transcript (given whole or in the parts of an upload, in order), compresses it with
  * every text redacted on the way in, then redacts every text of the plan once more before
  * anything is stored: the memory never holds a plaintext secret, even one the compressor
- * assembled from pieces. CPU only, no I/O: runs before the transaction opens.
+ * assembled from pieces. Every redacted text is also read for the hosts and accounts around its
+ * markers. CPU only, no I/O: runs before the transaction opens.
  */
 export function digestTranscript(parts: readonly string[], claudeSessionId: string): TranscriptDigest {
   const parser = new TranscriptParser();
@@ -30,9 +35,11 @@ export function digestTranscript(parts: readonly string[], claudeSessionId: stri
     throw invalidArgument("transcript", `holds no transcript record (${stats.lines} lines, ${stats.malformed} not JSON records)`);
   }
   let redactions = 0;
+  const sightings = new RedactionSightings();
   const redact = (text: string): string => {
     const result = redactText(text);
     redactions += result.total;
+    sightings.note(result.text);
     return result.text;
   };
   const session = compressTranscript(events, { redact });
@@ -47,5 +54,6 @@ export function digestTranscript(parts: readonly string[], claudeSessionId: stri
     malformedLines: stats.malformed,
     redactions,
     problems: session.problems.length,
+    redactionContexts: sightings.list(),
   };
 }

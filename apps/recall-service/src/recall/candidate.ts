@@ -1,3 +1,4 @@
+import type { CredentialPointer } from "../credential-pointer";
 import type { Memo } from "./memo";
 
 /** The six kinds of memory recall can return, as the contract names them. */
@@ -49,6 +50,8 @@ export interface Candidate {
   occurrenceCount?: number | undefined;
   errorPattern?: string | undefined;
   recommendedSolution?: string | undefined;
+  /** A credential_reference snippet: the vault credential it points to, shown as a pointer line (never a secret). */
+  credential?: CredentialPointer | undefined;
   /** Values derived from the fields above, filled in as first needed (memo.ts). */
   memo?: Memo | undefined;
 }

@@ -5,6 +5,7 @@ import type { MemoryRow, MemoryTable } from "./memory-rows";
 import type { ReadRows } from "./read-rows";
 import { isVersionRow, memoryColumnsOf, memorySelectList, memoryTables, tableOfRow, versionOfRow, versionSelectList } from "./memory-rows";
 import { ScopeCache, scopeVersionKeys, versionStamp } from "./scope-cache";
+import { credentialPointerTag } from "../credential-pointer";
 import { knownIssueMinOccurrences } from "./supersede";
 
 /** How many rows each source adds at most: enough to fill a budget, few enough to stay fast. */
@@ -19,9 +20,18 @@ export interface GatherLimits {
   environment: number;
   /** Full-text hits for the query, over all tables. */
   fullText: number;
+  /** Credential references (pointers to the vault) of the client, newest first. */
+  credentials: number;
 }
 
-export const defaultGatherLimits: Readonly<GatherLimits> = { project: 25, client: 10, pinned: 20, environment: 15, fullText: 40 };
+export const defaultGatherLimits: Readonly<GatherLimits> = {
+  project: 25,
+  client: 10,
+  pinned: 20,
+  environment: 15,
+  fullText: 40,
+  credentials: 8,
+};
 
 /** One SELECT of a UNION: a condition, its parameters, an order and a limit (on an index). */
 interface Branch {
@@ -155,8 +165,21 @@ function branchesOf(kind: MemoryKind, scope: RecallScope, limits: GatherLimits):
         : [{ where: `scope_key IN (${sqlPlaceholders(wanted.length)})`, params: wanted, order: "scope_key", limit: 2 }];
     }
     case "context":
-    case "snippet":
       return scopedBranches(scope, limits);
+    case "snippet": {
+      const branches = scopedBranches(scope, limits);
+      // The client's credential pointers, however many newer snippets its projects have: found
+      // through the tag index (tag, client_id), so the read costs the pointers, not the client's snippets.
+      if (scope.clientId) {
+        branches.push({
+          where: "id IN (SELECT owner_id FROM context_tags WHERE tag = ? AND client_id = ? AND owner_type = 'snippet')",
+          params: [credentialPointerTag, scope.clientId],
+          order: "created_at DESC",
+          limit: limits.credentials,
+        });
+      }
+      return branches;
+    }
     case "decision":
       return scopedBranches(scope, limits, "superseded_by_id IS NULL");
     case "insight": {

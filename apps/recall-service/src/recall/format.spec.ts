@@ -43,6 +43,20 @@ describe("itemLine", () => {
     );
   });
 
+  it("renders a credential reference as its pointer (name, what for, reveal command), never its own text", () => {
+    const id = "0190f5c8-0000-7000-8000-0000000000d1";
+    const pointer = makeCandidate({
+      kind: "snippet",
+      title: "Credential for administrator@dc01: DC01 admin",
+      body: "whatever was written here",
+      credential: { id, name: "DC01 admin", host: "dc01", username: "administrator", type: "password" },
+    });
+    expect(itemLine(pointer, "abcdefgh", 500)).toBe(
+      `- [snippet abcdefgh 2026-11-26 LAPTOP-3] vault credential "DC01 admin" (password for administrator@dc01); the secret is never in memory: msp cred reveal ${id} --reason "<why you need it>"`,
+    );
+    expect(fullText(pointer, "abcdefgh")).toContain(`msp cred reveal ${id}`);
+  });
+
   it("is trimmed with an ellipsis to the maximum asked", () => {
     const line = itemLine(makeCandidate({ body: "x".repeat(1000) }), "abcdefgh", 120);
     expect(line).toHaveLength(120);

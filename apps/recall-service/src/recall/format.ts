@@ -1,3 +1,4 @@
+import { pointerText } from "../credential-pointer";
 import type { Candidate } from "./candidate";
 import { memoizedPerCandidate } from "./memo";
 import { isKnownIssue } from "./supersede";
@@ -40,8 +41,12 @@ export function itemTag(candidate: Candidate, shortId: string): string {
   return `[${candidate.kind} ${shortId} ${formatDate(candidate.time)}${machine ? ` ${machine}` : ""}]`;
 }
 
-/** The words after the tag: `<title>: <summary>`, or `known issue: <error> -> fix: <solution>`. */
+/**
+ * The words after the tag: `<title>: <summary>`, `known issue: <error> -> fix: <solution>`, or for
+ * a credential reference the pointer (name, what for, `msp cred reveal <id>`), never its own text.
+ */
 export const itemText = memoizedPerCandidate((candidate: Candidate): string => {
+  if (candidate.credential) return oneLine(pointerText(candidate.credential));
   if (isKnownIssue(candidate)) {
     const error = oneLine(candidate.errorPattern || candidate.title);
     return `known issue: ${error} -> fix: ${oneLine(candidate.recommendedSolution ?? "")}`;
@@ -98,6 +103,7 @@ export function fullText(candidate: Candidate, shortId: string): string {
     if (candidate.occurrenceCount !== undefined) lines.push(`seen ${candidate.occurrenceCount} times`);
   }
   if (candidate.body.trim()) lines.push("", candidate.body.trim());
+  if (candidate.credential) lines.push("", pointerText(candidate.credential));
   const details = stateDetailLines(candidate).map((line) => line.trim());
   if (details.length > 0) lines.push("", ...details);
   if (candidate.tags.length > 0) lines.push("", `tags: ${candidate.tags.join(", ")}`);

@@ -1,4 +1,5 @@
 import { toDate } from "@msp/resource-kit";
+import { credentialPointerOf } from "../credential-pointer";
 import type { Candidate, MemoryKind } from "./candidate";
 import { isMemoryKind } from "./candidate";
 
@@ -75,7 +76,7 @@ function sharedText(value: unknown): string | null {
 /** What each kind maps from its own columns; the rest of a candidate comes from the shared ones. */
 type OwnFields = Pick<Candidate, "title" | "body" | "time" | "importance" | "tags"> &
   Partial<Pick<Candidate, "subject" | "supersededById" | "fixKnownWrong" | OptionalCandidateField>>;
-type OptionalCandidateField = "nextActions" | "blockers" | "occurrenceCount" | "errorPattern" | "recommendedSolution";
+type OptionalCandidateField = "nextActions" | "blockers" | "occurrenceCount" | "errorPattern" | "recommendedSolution" | "credential";
 
 /**
  * A candidate from a row: the shared columns and the kind's own fields, in one object literal
@@ -110,6 +111,7 @@ function candidateOf(kind: MemoryKind, row: StoredRow, own: OwnFields): Candidat
     occurrenceCount: own.occurrenceCount,
     errorPattern: own.errorPattern,
     recommendedSolution: own.recommendedSolution,
+    credential: own.credential,
     // None yet: a recall derives what it needs once; a cached scope's candidates get a memo when
     // the cache first hands them out again (ScopeCache.get), so scopes recalled once keep none.
     memo: undefined,
@@ -167,6 +169,7 @@ export const snippetTable: MemoryTable = {
       time: timeOf(row["updated_at"], row["created_at"]),
       // Set on a problem snippet (structured_data) when its fix turned out wrong.
       fixKnownWrong: truthy(marks["fix_known_wrong"]) || truthy(marks["fixKnownWrong"]),
+      credential: text(row["category"]) === "credential_reference" ? credentialPointerOf(marks) : undefined,
     });
   },
 };

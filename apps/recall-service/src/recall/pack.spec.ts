@@ -40,6 +40,32 @@ function randomCandidates(random: () => number, count: number): Candidate[] {
 const fakeTokens = (text: string) => Math.ceil(text.length / 3) + (text.match(/\n/g)?.length ?? 0);
 
 describe("pack", () => {
+  it("packs the best five credential pointers right after the project state, before better-scored items", () => {
+    const state = makeCandidate({ kind: "project_state", title: "Project state" });
+    const best = Array.from({ length: 5 }, (_, i) => makeCandidate({ title: `Decision ${i}`, importance: 10, textRelevance: 1 }));
+    const pointers = Array.from({ length: 7 }, (_, i) =>
+      makeCandidate({
+        kind: "snippet",
+        title: `Credential for admin@web0${i}`,
+        importance: i,
+        credential: {
+          id: `0190f5c8-0000-7000-8000-00000000000${i}`,
+          name: `web0${i} admin`,
+          host: `web0${i}`,
+          username: "admin",
+          type: "",
+        },
+      }),
+    );
+    const ranked = rankCandidates([...best, ...pointers, state], scoringContext(scope, "", testNow));
+    const packed = pack(ranked, { budget: { chars: defaultBudgetChars }, header, maxItems: 60 });
+    const order = packed.items.map((i) => i.candidate.title);
+    expect(order.slice(0, 6)).toEqual(["Project state", ...[6, 5, 4, 3, 2].map((i) => `Credential for admin@web0${i}`)]);
+    // The other two compete by score with the rest.
+    expect(order.slice(6, 11)).toEqual(best.map((c) => c.title));
+    expect(order.slice(11)).toEqual(["Credential for admin@web01", "Credential for admin@web00"]);
+  });
+
   it("the formatted text is never over budget, for random candidate sets and budgets", () => {
     const random = seededRandom(42);
     for (let round = 0; round < 400; round++) {

@@ -7,6 +7,8 @@ import { shortIdLength, shortIdOfCandidate } from "./short-id";
 export const defaultBudgetChars = 8_000;
 /** Claude Code keeps at most 10,000 characters of injected text: never more, whatever was asked. */
 export const maxBudgetChars = 10_000;
+/** Credential pointers packed right after the project state; any more compete by score with the rest. */
+export const maxLeadingCredentials = 5;
 
 /** Counts a text in some unit (tokens of a tokenizer). */
 export type TextMeasure = (text: string) => number;
@@ -49,16 +51,15 @@ interface Entry {
 
 /**
  * Packs ranked items into the budget: project states and their next actions and blockers first,
- * then the rest by score, each one dense line trimmed to fit, between a header and a footer. The
- * text never exceeds the character budget (nor the token budget, checked with the real counter).
+ * then the best few credential pointers (short lines that say which vault entry opens a client
+ * system, whatever the session is about), then the rest by score, each one dense line trimmed to
+ * fit, between a header and a footer. The text never exceeds the character budget (nor the token
+ * budget, checked with the real counter).
  */
 export function pack(ranked: readonly ScoredCandidate[], options: PackOptions): PackedRecall {
   const charLimit = Math.max(0, Math.min(Math.floor(options.budget.chars), maxBudgetChars));
   const tokens = options.budget.tokens;
-  const ordered = [
-    ...ranked.filter((s) => s.candidate.kind === "project_state").sort(byScore),
-    ...ranked.filter((s) => s.candidate.kind !== "project_state").sort(byScore),
-  ];
+  const ordered = packingOrder(ranked);
   // The footer names the first item's short id, not known yet: reserve its worst case, one token per character.
   const room = new Room(charLimit, tokens, [options.header, footerLine("")], shortIdLength);
   const entries: Entry[] = [];
@@ -77,6 +78,24 @@ export function pack(ranked: readonly ScoredCandidate[], options: PackOptions): 
     if (last && last.lines.length > 1) last.lines.pop();
     else entries.pop();
   }
+}
+
+/** Project states, then up to maxLeadingCredentials credential pointers, then the rest; each part by score. */
+function packingOrder(ranked: readonly ScoredCandidate[]): ScoredCandidate[] {
+  const states: ScoredCandidate[] = [];
+  const pointers: ScoredCandidate[] = [];
+  const rest: ScoredCandidate[] = [];
+  for (const scored of ranked) {
+    if (scored.candidate.kind === "project_state") states.push(scored);
+    else if (scored.candidate.credential) pointers.push(scored);
+    else rest.push(scored);
+  }
+  pointers.sort(byScore);
+  return [
+    ...states.sort(byScore),
+    ...pointers.slice(0, maxLeadingCredentials),
+    ...[...pointers.slice(maxLeadingCredentials), ...rest].sort(byScore),
+  ];
 }
 
 function render(header: string, entries: readonly Entry[]): string {
