@@ -83,6 +83,9 @@ it("finds a client's credentials by host or username, names and ids only, for th
     ]),
   );
   expect(JSON.stringify(found)).not.toContain(secret);
+  // A short host name finds the host's full name.
+  const short = await call(credentials, "findCredentialReferences", { clientId, hosts: ["DC01"], usernames: [] });
+  expect(short.references.map((r) => [r.id, r.matched])).toEqual([[onHost.id, "host"]]);
   // Another client's folder finds nothing of this one.
   const elsewhere = await call(credentials, "findCredentialReferences", {
     clientId: randomUUID(),

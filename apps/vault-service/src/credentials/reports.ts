@@ -99,6 +99,9 @@ export async function credentialReferences(
   if (hosts.length === 0 && usernames.length === 0) return [];
   const match: WhereOptions[] = [];
   if (hosts.length > 0) match.push({ host: hosts });
+  // A short name ("dc01") also matches the host's full name ("dc01.contoso.local").
+  const shortNames = hosts.filter((h) => /^[a-z0-9-]+$/.test(h));
+  for (const name of shortNames) match.push({ host: { [Op.like]: `${name}.%` } });
   if (usernames.length > 0) match.push(db.sequelize.where(db.sequelize.fn("LOWER", db.sequelize.col("username")), { [Op.in]: usernames }));
   const where: WhereOptions[] = [{ client_id: clientId }, { is_active: true }, { [Op.or]: match }];
   const readable = readableBy(db, caller);
@@ -110,7 +113,7 @@ export async function credentialReferences(
     raw: true,
   });
   const scored = rows.map((row) => {
-    const onHost = row.host !== null && hosts.includes(row.host);
+    const onHost = row.host !== null && (hosts.includes(row.host) || shortNames.some((name) => row.host?.startsWith(`${name}.`)));
     const asUser = row.username !== null && usernames.includes(row.username.toLowerCase());
     return { row, onHost, asUser, score: (onHost ? 2 : 0) + (asUser ? 1 : 0) };
   });
