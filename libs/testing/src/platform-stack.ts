@@ -1,8 +1,10 @@
 import type { ChildProcess } from "node:child_process";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { resolve } from "node:path";
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
+import { createMasterKeyFile } from "@msp/crypto";
 import type { DatabaseConfig } from "@msp/db";
 import type { PlatformProcess } from "@msp/registry";
 import { addressesVariable, platformProcesses, platformServices, portVariable } from "@msp/registry";
@@ -50,8 +52,11 @@ function startApp(proc: PlatformProcess, env: NodeJS.ProcessEnv, nodeArgs: reado
   });
 }
 
+/** Whether the process has ended (by itself, or by a signal: then exitCode stays null). */
+const exited = (app: AppProcess) => app.child.exitCode !== null || app.child.signalCode !== null;
+
 function stopApp(app: AppProcess): Promise<void> {
-  if (app.child.exitCode !== null) return Promise.resolve();
+  if (exited(app)) return Promise.resolve();
   return new Promise((done) => {
     app.child.once("exit", () => done());
     app.child.kill("SIGTERM");
@@ -81,6 +86,10 @@ export interface PlatformStack {
   stopApp(app: string): Promise<void>;
   /** Stops the work service only. */
   stopWork(): Promise<void>;
+  /** Kills one app's process with SIGKILL (no shutdown, a transaction in hand is cut), once it has exited. */
+  killApp(app: string): Promise<void>;
+  /** Starts a stopped or killed app again with the same environment (database, ports, master key), once it serves. */
+  restartApp(app: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -93,6 +102,19 @@ export interface PlatformOptions {
   logLevel?: string;
   /** Extra node options per app (gateway, work-service...), such as --cpu-prof when profiling. */
   nodeArgs?: Readonly<Record<string, readonly string[]>>;
+  /** Extra environment per app (vault-service...), such as a smaller batch for a background job. */
+  envByApp?: Readonly<Record<string, Record<string, string>>>;
+}
+
+/**
+ * The vault's master key: a fresh one for a fresh database; for a database the caller gives (it
+ * outlives this platform, and a restart must open its key ring again), the one kept beside it in
+ * its data folder, made on first use as `npm start` makes it.
+ */
+function vaultMasterKey(given: DatabaseConfig | undefined): Buffer {
+  if (given === undefined) return randomBytes(32);
+  mkdirSync(given.dataDir, { recursive: true });
+  return createMasterKeyFile(join(given.dataDir, "vault-master-key"));
 }
 
 /** Starts every process of the registry (libs/registry) as `npm start` would, each on a free port. */
@@ -106,7 +128,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const common: NodeJS.ProcessEnv = {
     MSP_DATA_DIR: database.config.dataDir,
     MSP_JWT_SECRET: secret,
-    MSP_VAULT_MASTER_KEY: randomBytes(32).toString("base64"),
+    MSP_VAULT_MASTER_KEY: vaultMasterKey(options.database).toString("base64"),
     LOG_LEVEL: options.logLevel ?? "warn",
     ...(database.config.databaseUrl ? { DATABASE_URL: database.config.databaseUrl } : {}),
   };
@@ -118,11 +140,14 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   }
   const processes = platformProcesses();
   const launch = (proc: PlatformProcess, env: NodeJS.ProcessEnv) =>
-    startApp(proc, { ...common, ...env }, options.nodeArgs?.[proc.app] ?? []);
+    startApp(proc, { ...common, ...env, ...options.envByApp?.[proc.app] }, options.nodeArgs?.[proc.app] ?? []);
   // The gateway first: it hosts identity, which every service asks about revoked tokens.
   const gatewayProcess = processes.find((p) => p.gateway)!;
-  const gateway = await launch(gatewayProcess, { GATEWAY_PORT: "0", MSP_BOOTSTRAP_ADMIN_PASSWORD: adminPassword, ...options.env });
+  const gatewayEnv = { GATEWAY_PORT: "0", MSP_BOOTSTRAP_ADMIN_PASSWORD: adminPassword, ...options.env };
+  const gateway = await launch(gatewayProcess, gatewayEnv);
   const baseUrl = /listening on (http:\/\/[\d.]+:\d+)/.exec(gateway.line)![1]!;
+  // A restarted gateway takes the port it had: callers keep baseUrl.
+  gatewayEnv.GATEWAY_PORT = new URL(baseUrl).port;
   const running = new Map<string, AppProcess>([[gatewayProcess.app, gateway]]);
   // The others side by side; each migrates at start-up, and the migration lock lets one do it.
   const started = await Promise.allSettled(processes.filter((p) => !p.gateway).map((p) => launch(p, {})));
@@ -152,10 +177,25 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     return { status: response.status, json };
   };
 
-  const stopOne = async (app: string) => {
+  const appNamed = (app: string) => {
     const proc = running.get(app);
     if (proc === undefined) throw new Error(`no app named ${app} runs in this platform: ${[...running.keys()].join(", ")}`);
-    await stopApp(proc);
+    return proc;
+  };
+  const stopOne = async (app: string) => stopApp(appNamed(app));
+  const killOne = async (app: string) => {
+    const proc = appNamed(app);
+    if (exited(proc)) return;
+    await new Promise<void>((done) => {
+      proc.child.once("exit", () => done());
+      proc.child.kill("SIGKILL");
+    });
+  };
+  const restartOne = async (app: string) => {
+    const proc = appNamed(app);
+    if (!exited(proc)) throw new Error(`${app} is still running: stop or kill it first`);
+    const definition = processes.find((p) => p.app === app)!;
+    running.set(app, await launch(definition, definition.gateway ? gatewayEnv : {}));
   };
   return {
     baseUrl,
@@ -173,6 +213,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     },
     stopApp: stopOne,
     stopWork: () => stopOne("work-service"),
+    killApp: killOne,
+    restartApp: restartOne,
     async stop() {
       await Promise.all([...running.values()].map(stopApp));
       await database.drop();
