@@ -3,7 +3,7 @@
 //  - reveal (POST /api/v1/credentials/{id}:reveal with a reason) from 1 caller: p50/p95/p99 over
 //    --reveals calls after a warm-up (target: p95 <= 10 ms on MariaDB);
 //  - credential creates (POST /api/v1/credentials) from --callers callers: creates/s over --creates
-//    creates, the median of --runs runs (target: >= 500/s);
+//    creates, the median of --runs runs (target: >= 500/s); then the same straight to the vault over gRPC;
 //  - the online rewrap of --secrets secrets: the credentials made above plus bulk-inserted ones,
 //    sealed by the vault's own KeyRing and Sealer (same database, same master key), then
 //    POST /api/v1/encryptionKeys:rotate and the time until GET /api/v1/encryptionKeys:rewrapStatus
@@ -15,6 +15,7 @@
 //     [--runs 3] [--callers 16] [--secrets 100000] [--batch N (VAULT_REWRAP_BATCH; the service's default when unset)]
 //   MariaDB: MSP_BENCH_MARIADB_URL (default mariadb://root@127.0.0.1:3306/msp_vault_bench, recreated and dropped).
 import { randomBytes } from "node:crypto";
+import { Metadata, credentials } from "@grpc/grpc-js";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
@@ -29,6 +30,8 @@ import { startPlatform } from "@msp/testing";
 import { KeyRing } from "../../apps/vault-service/src/keys/key-ring";
 import { Sealer } from "../../apps/vault-service/src/keys/sealer";
 import { vaultModels } from "../../apps/vault-service/src/models";
+import type { CreateCredentialRequest } from "@msp/proto/src/gen/ts/msp/vault/v1/credential";
+import { Credential, CredentialServiceClient, CredentialType } from "@msp/proto/src/gen/ts/msp/vault/v1/credential";
 import { resetMariaDb } from "./bench-database";
 
 const { values: args } = parseArgs({
@@ -193,6 +196,48 @@ async function createMany(rest: Rest, count: number, callers: number, serial: { 
 }
 
 /**
+ * The same creates straight to the vault over gRPC (as internal tools call it), from `callers`
+ * loops on one channel: what the service takes without the gateway's JSON and forwarding.
+ */
+async function createManyGrpc(address: string, token: string, count: number, callers: number, serial: { next: number }) {
+  const client = new CredentialServiceClient(address, credentials.createInsecure());
+  const metadata = new Metadata();
+  metadata.set("authorization", `Bearer ${token}`);
+  const create = (request: CreateCredentialRequest) =>
+    new Promise<{ id: string }>((resolve, reject) =>
+      client.createCredential(request, metadata, (error, answer) => (error ? reject(error) : resolve(answer))),
+    );
+  let left = count;
+  let errors = 0;
+  let made = 0;
+  const started = performance.now();
+  const loop = async () => {
+    while (left > 0) {
+      left--;
+      const i = serial.next++;
+      try {
+        await create({
+          credential: Credential.fromPartial({
+            name: `bench ${i}`,
+            credentialType: CredentialType.CREDENTIAL_TYPE_PASSWORD,
+            username: "administrator",
+            url: `https://host-${i}.bench.example`,
+          }),
+          secret: secretOf(i),
+        });
+        made++;
+      } catch (error) {
+        if (errors++ < 3) console.error(String(error));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: callers }, loop));
+  client.close();
+  const seconds = (performance.now() - started) / 1000;
+  return { made, errors, seconds, perSecond: made / seconds };
+}
+
+/**
  * Inserts `count` credentials with bulk INSERTs, each secret sealed by the vault's own Sealer under
  * the ring's active key and bound to its row, table and column exactly as a create seals it (no
  * permission, access-log or audit rows: the admin reveals them, and the rewrap reads only the row).
@@ -303,7 +348,28 @@ async function measure(dialect: string, db: Database, masterKey: Buffer, platfor
     all.push(...result.made);
   }
   line(
-    `| ${dialect} | create, ${callers} callers | ${Number(args.creates)} x ${runs.length} | ${Math.round(median(runs))}/s (runs ${runs.map(Math.round).join(", ")}) | >= ${targets.createsPerSecond}/s |`,
+    `| ${dialect} | create through the gateway, ${callers} callers | ${Number(args.creates)} x ${runs.length} | ${Math.round(median(runs))}/s (runs ${runs.map(Math.round).join(", ")}) | >= ${targets.createsPerSecond}/s |`,
+  );
+  // The same over gRPC straight to the vault, in the same run.
+  const grpcRuns: number[] = [];
+  for (let run = 0; run < Number(args.runs); run++) {
+    const cpuBefore = cpuSeconds();
+    const result = await createManyGrpc(
+      platform.addresses["vault-service"]!,
+      await platform.login(),
+      Number(args.creates),
+      callers,
+      serial,
+    );
+    if (result.errors > 0) throw new Error(`${result.errors} gRPC creates failed`);
+    console.error(
+      `${dialect}: gRPC run ${run + 1}: ${result.made} creates in ${result.seconds.toFixed(1)} s, ${Math.round(result.perSecond)}/s; ` +
+        `CPU ms per create: ${cpuPerCall(cpuBefore, cpuSeconds(), result.made)}`,
+    );
+    grpcRuns.push(result.perSecond);
+  }
+  line(
+    `| ${dialect} | create over gRPC to the vault, ${callers} callers | ${Number(args.creates)} x ${grpcRuns.length} | ${Math.round(median(grpcRuns))}/s (runs ${grpcRuns.map(Math.round).join(", ")}) | >= ${targets.createsPerSecond}/s |`,
   );
 
   // Reveals, 1 caller, random credentials.

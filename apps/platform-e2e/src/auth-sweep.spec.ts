@@ -352,7 +352,11 @@ beforeAll(async () => {
   // versions and permissions; their role still refuses them every change), with one earlier secret.
   for (const slot of ["keep", "doomed"] as const) {
     const credential = await created("/api/v1/credentials", {
-      credential: { name: `Sweep TOTP ${slot} ${unique()}`, credentialType: "CREDENTIAL_TYPE_TOTP_SEED", clientId: fixtures.keep["clients"] },
+      credential: {
+        name: `Sweep TOTP ${slot} ${unique()}`,
+        credentialType: "CREDENTIAL_TYPE_TOTP_SEED",
+        clientId: fixtures.keep["clients"],
+      },
       secret: totpSeed,
     });
     fixtures[slot]["credentials"] = credential.id;
