@@ -1,7 +1,7 @@
 import { CryptoError } from "@msp/crypto";
 import type { Database, Dialect } from "@msp/db";
 import type { Logger } from "@msp/logging";
-import { Op, QueryTypes } from "sequelize";
+import { QueryTypes } from "sequelize";
 import { EncryptionKeyModel } from "../models";
 import type { KeyRing } from "./key-ring";
 import type { Sealer } from "./sealer";
@@ -53,6 +53,8 @@ export class Rewrapper {
   private running: Promise<void> | undefined;
   private stopping = false;
   private again = false;
+  /** Rows already reported as undecryptable, so that each is logged once, not on every pass. */
+  private readonly reported = new Set<string>();
 
   constructor(
     private readonly db: Database,
@@ -101,9 +103,12 @@ export class Rewrapper {
     await this.running;
   }
 
-  /** One pass over every secret table; only does work while some key is not active. */
+  /** One pass over every secret table; only does work while some key is being drained. */
   async pass(): Promise<RewrapPass> {
-    const draining = await EncryptionKeyModel.count({ where: { status: { [Op.ne]: "active" } } });
+    // Only while a rotation is being drained: once its keys are retired, passes stop scanning. A
+    // secret a writer sealed under a key just as it was retired stays readable (retired keys stay in
+    // the ring) and moves with the next rotation.
+    const draining = await EncryptionKeyModel.count({ where: { status: "rewrapping" } });
     const result: RewrapPass = { moved: 0, failed: 0, retired: [] };
     if (draining === 0) return result;
     const active = await this.ring.activeKey();
@@ -142,7 +147,10 @@ export class Rewrapper {
       } catch (error) {
         if (!(error instanceof CryptoError)) throw error;
         failed += 1;
-        this.logger.error({ table: target.table, id, code: error.code }, "a secret did not decrypt during rewrap; left under its key");
+        if (!this.reported.has(id) && this.reported.size < 100_000) {
+          this.reported.add(id);
+          this.logger.error({ table: target.table, id, code: error.code }, "a secret did not decrypt during rewrap; left under its key");
+        }
         continue;
       }
       const columns = await this.sealer.sealFields(target.table, id, plain);
