@@ -31,7 +31,14 @@ export function setAt(target: JsonObject, message: DescMessage, path: readonly s
       return;
     }
     const next = object[field.jsonName];
-    const child: JsonObject = typeof next === "object" && next !== null && !Array.isArray(next) ? (next as JsonObject) : {};
+    const isObject = typeof next === "object" && next !== null && !Array.isArray(next);
+    // A path parameter lands inside the body's message (body "*" with {credential.id}): the body
+    // must have sent that field as an object, or nothing at all.
+    if (next !== undefined && next !== null && !isObject) {
+      const where = path.slice(0, i + 1).join(".");
+      throw badRequest(`invalid request: ${where} must be a JSON object`, where);
+    }
+    const child: JsonObject = isObject ? (next as JsonObject) : {};
     object[field.jsonName] = child;
     object = child;
     desc = field.fieldKind === "message" ? field.message : undefined;
