@@ -101,7 +101,7 @@ async function main(): Promise<void> {
   );
   await db.close();
 
-  const platform = await startPlatform({ database: config });
+  const platform = await startPlatform({ database: config, poolMax: 20 });
   const work = mkdtempSync(join(tmpdir(), "msp-bench-machine-"));
   const home = join(work, "home");
   const mspHome = join(home, ".msp");

@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     await resetMariaDb(databaseUrl);
     database = { dataDir: resolve("data"), databaseUrl };
   }
-  const platform = await startPlatform(database ? { database } : {});
+  const platform = await startPlatform(database ? { database, poolMax: 20 } : { poolMax: 20 });
   const client = new MemoryServiceClient(platform.recallAddress, credentials.createInsecure(), {
     "grpc.max_send_message_length": 64 * 1024 * 1024,
   });

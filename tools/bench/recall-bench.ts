@@ -131,7 +131,7 @@ async function main(): Promise<void> {
 
   // The platform as `npm start` runs it: the recall service is its own process (and inherits this environment).
   if (args["cache-mb"] !== undefined) process.env["RECALL_CACHE_MB"] = args["cache-mb"];
-  const platform = await startPlatform({ database: config });
+  const platform = await startPlatform({ database: config, poolMax: 20 });
   try {
     const metadata = new Metadata();
     const client = new MemoryServiceClient(platform.recallAddress, credentials.createInsecure());

@@ -310,7 +310,7 @@ async function bench(dialect: "sqlite" | "mariadb"): Promise<string[]> {
     const masterKey = randomBytes(32);
     const vaultEnv: Record<string, string> = { MSP_VAULT_MASTER_KEY: masterKey.toString("base64") };
     if (args.batch !== undefined) vaultEnv["VAULT_REWRAP_BATCH"] = args.batch;
-    platform = await startPlatform({ database: config, envByApp: { "vault-service": vaultEnv } });
+    platform = await startPlatform({ database: config, poolMax: 20, envByApp: { "vault-service": vaultEnv } });
     rest = new Rest(platform.baseUrl, await platform.login());
     return await measure(dialect, db, masterKey, platform, rest);
   } finally {

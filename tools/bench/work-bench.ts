@@ -50,7 +50,7 @@ async function bench(dialect: "sqlite" | "mariadb"): Promise<string[]> {
   console.error(`${dialect}: seeded ${sessions} sessions in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
   await db.close();
 
-  const platform = await startPlatform({ database: config });
+  const platform = await startPlatform({ database: config, poolMax: 20 });
   const token = await platform.login();
   const auth = `authorization: Bearer ${token}`;
   const metadata = new Metadata();

@@ -68,7 +68,7 @@ async function bench(dialect: "sqlite" | "mariadb"): Promise<Line[]> {
   if (dialect === "mariadb") await db.sequelize.query("ANALYZE TABLE billable_time, sessions, work_items");
   await db.close();
 
-  const platform = await startPlatform({ database: config });
+  const platform = await startPlatform({ database: config, poolMax: 20 });
   const lines: Line[] = [];
   try {
     const token = await platform.login();

@@ -102,6 +102,12 @@ export interface PlatformOptions {
   logLevel?: string;
   /** Extra node options per app (gateway, work-service...), such as --cpu-prof when profiling. */
   nodeArgs?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Database connections per pool of each process (DB_POOL_MAX): 5 by default, since test files
+   * run platforms side by side on one MariaDB (151 connections by default, and each process has a
+   * write and a read pool); benchmarks give the production default, 20.
+   */
+  poolMax?: number;
   /** Extra environment per app (vault-service...), such as a smaller batch for a background job. */
   envByApp?: Readonly<Record<string, Record<string, string>>>;
 }
@@ -130,6 +136,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     MSP_JWT_SECRET: secret,
     MSP_VAULT_MASTER_KEY: vaultMasterKey(options.database).toString("base64"),
     LOG_LEVEL: options.logLevel ?? "warn",
+    DB_POOL_MAX: String(options.poolMax ?? 5),
     ...(database.config.databaseUrl ? { DATABASE_URL: database.config.databaseUrl } : {}),
   };
   for (const service of platformServices) {
