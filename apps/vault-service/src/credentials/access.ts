@@ -1,7 +1,7 @@
 import type { Principal } from "@msp/auth";
 import type { CallContext } from "@msp/grpc-kit";
 import { DomainError } from "@msp/errors";
-import type { Transaction, WhereOptions } from "sequelize";
+import type { WhereOptions } from "sequelize";
 import { Op, literal } from "sequelize";
 import type { Database } from "@msp/db";
 import { CredentialPermissionModel } from "../models";
@@ -9,7 +9,7 @@ import { CredentialPermissionModel } from "../models";
 /** How much a principal may do with one credential; each level includes those before it. */
 export type Level = "read" | "reveal" | "write" | "admin";
 
-export const levels: readonly Level[] = ["read", "reveal", "write", "admin"];
+const levels: readonly Level[] = ["read", "reveal", "write", "admin"];
 
 const rank: Record<Level, number> = { read: 1, reveal: 2, write: 3, admin: 4 };
 
@@ -29,13 +29,12 @@ export function principalIds(principal: Principal): string[] {
 }
 
 /** The highest level the caller holds on a credential (admins hold admin on every one). */
-export async function levelOn(credentialId: string, principal: Principal, transaction?: Transaction): Promise<Level | undefined> {
+export async function levelOn(credentialId: string, principal: Principal): Promise<Level | undefined> {
   if (principal.role === "admin") return "admin";
   const rows = await CredentialPermissionModel.findAll({
     where: { credential_id: credentialId, principal: principalIds(principal) },
     attributes: ["level"],
     raw: true,
-    ...(transaction ? { transaction } : {}),
   });
   let best: Level | undefined;
   for (const row of rows) {
