@@ -3,7 +3,7 @@
 // `npm install` / `npm ci` (the package's `prepare` script) and by `npm run build -w @msp/cli`.
 //
 // dist/hook.js  the hot path (`msp hook <event>`): fs, node:http, the redactor; nothing else
-// dist/cli.js   every other command (commander, setup, recall, status, sync, link, cred)
+// dist/cli.js   every other command (commander, setup, recall, status, sync, link, cred, audit, admin)
 //
 // Without esbuild (a production install without dev dependencies), or when bundling fails, it
 // prints why and exits 0 (`--strict`: 1): bin/msp.js then runs the TypeScript sources through tsx.

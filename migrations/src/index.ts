@@ -8,6 +8,7 @@ import { recall } from "./20261126000000-Recall";
 import { recallFullText } from "./20261126000100-RecallFullText";
 import { recallScopeVersions } from "./20261126000200-RecallScopeVersions";
 import { vault } from "./20261204000000-Vault";
+import { audit } from "./20261205000000-Audit";
 
 /** The platform's one schema history, oldest first. Every service applies it at start-up. */
 export const migrations: readonly Migration[] = [
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   recallFullText,
   recallScopeVersions,
   vault,
+  audit,
 ];

@@ -3,6 +3,25 @@
 import { Command, CommanderError, Option } from "commander";
 import { writeLog } from "./local/error-log";
 import { ApiError, closeConnections, UnreachableError } from "./platform/http-json";
+import type { AdminBackupOptions, AdminBackupsOptions, BackupWaitOptions } from "./commands/admin-backup";
+import { adminBackupCommand, adminBackupsCommand, adminVerifyBackupCommand } from "./commands/admin-backup";
+import type {
+  AuditEventsOptions,
+  AuditExportOptions,
+  AuditPruneOptions,
+  AuditPublicKeyOptions,
+  AuditVerifyOptions,
+} from "./commands/audit";
+import {
+  auditEventsCommand,
+  auditExportCommand,
+  auditPruneCommand,
+  auditPublicKeyCommand,
+  auditStatusCommand,
+  auditVerifyCommand,
+} from "./commands/audit";
+import { auditActions, auditOutcomes } from "./commands/audit-format";
+import { backupTypes } from "./commands/backup-format";
 import type { CommonOptions } from "./commands/command-support";
 import { CommandError, pathsOf } from "./commands/command-support";
 import type { CredAddOptions, CredListOptions, CredOptions, CredRevealOptions, CredRotateOptions } from "./commands/cred";
@@ -11,6 +30,7 @@ import { credentialTypes } from "./commands/cred-format";
 import type { LinkOptions } from "./commands/link";
 import { linkCommand } from "./commands/link";
 import type { RecallOptions } from "./commands/recall";
+import type { SignInOptions } from "./commands/sign-in";
 import { recallCommand } from "./commands/recall";
 import type { SetupOptions } from "./commands/setup";
 import { setupCommand } from "./commands/setup";
@@ -25,7 +45,9 @@ import { ConfigError } from "./local/cli-config";
 /** The commander program; exported so tests can read its help. */
 export function buildProgram(): Command {
   const program = new Command("msp")
-    .description("The MSP platform's Claude Code companion: memory across machines, work tracking, offline spool")
+    .description(
+      "The MSP platform's Claude Code companion: memory across machines, work tracking, offline spool; the vault, the audit chain and backups",
+    )
     .showHelpAfterError()
     .exitOverride();
   const common = (command: Command) =>
@@ -87,7 +109,128 @@ export function buildProgram(): Command {
   ).action((options: LinkOptions) => linkCommand(options));
 
   addCredCommands(program, common);
+  addAuditCommands(program, common);
+  addAdminCommands(program, common);
   return program;
+}
+
+/** What the commands that sign in like `msp cred` say about it after their help; `scopes` names the API key scopes they need. */
+const signInHelp = (scopes: string) =>
+  "\nSigns in as --user NAME (an admin; password from MSP_PASSWORD or asked), else with MSP_TOKEN\n" +
+  `(an admin's access token, or an API key with ${scopes}), else with the\n` +
+  "machine key msp setup stored, which by default carries only the hooks' scopes and so is refused.";
+
+/** `--user NAME`, as `msp cred` takes it. */
+const signedIn = (common: (command: Command) => Command) => (command: Command) =>
+  common(command).option("--user <name>", "sign in as this user (password from MSP_PASSWORD or asked) instead of the machine key");
+
+/** `msp audit ...`: the platform's audit chain (admins, or a token or API key with audit scopes). */
+function addAuditCommands(program: Command, common: (command: Command) => Command): void {
+  const audit = program
+    .command("audit")
+    .description("the platform's audit chain: events, verify (online or an export offline), export, public key, status, prune")
+    .addHelpText(
+      "after",
+      `${signInHelp("audit:read, or audit:write to prune")}\n` +
+        "msp audit verify --file EXPORT --hmac-key-file K --public-key-file P needs neither the platform nor msp setup.",
+    );
+  const user = signedIn(common);
+
+  user(
+    audit
+      .command("events")
+      .description("audit events, newest first: seq, time, principal, action, resource, outcome, method")
+      .option("--resource <id>", "only events about this record (its id)")
+      .option("--type <resourceType>", "only this kind of record, such as credential or client")
+      .option("--principal <name>", "only what this user (or machine) did")
+      .option("--action <action>", `only this action (${auditActions.join(", ")})`)
+      .option("--outcome <outcome>", `only this outcome (${auditOutcomes.join(", ")})`)
+      .option("--since <date>", "from this date or time on, such as 2026-12-01 or 2026-12-01T09:30:00Z")
+      .option("--until <date>", "up to this date (the whole day) or time")
+      .option("--filter <expr>", "a List filter, such as 'service = \"vault-service\"' (ANDed with the options above)")
+      .option("--oldest-first", "oldest first, as a record's history reads")
+      .option("--limit <n>", "at most this many events (default 50)"),
+  ).action((options: AuditEventsOptions) => auditEventsCommand(options));
+
+  user(
+    audit
+      .command("verify")
+      .description(
+        "check the chain: on the server (--from/--to), or an export file offline (--file with the keys); exit code 1 when broken",
+      )
+      .option("--from <seq>", "first seq to check (default: the start of the chain)")
+      .option("--to <seq>", "last seq to check (default: the newest event)")
+      .option("--file <export>", "verify this export (msp audit export) here, without the platform")
+      .option("--hmac-key-file <file>", "with --file: the audit HMAC key")
+      .option("--public-key-file <file>", "with --file: the checkpoints' public key (PEM, as msp audit public-key prints it)"),
+  ).action((options: AuditVerifyOptions) => auditVerifyCommand(options));
+
+  user(
+    audit
+      .command("export")
+      .description("write the chain (a header, events and signed checkpoints as JSON lines) to a file, mode 0600")
+      .option("--out <file>", "the file to write (required)")
+      .option("--from <seq>", "first seq (default: the start of the chain)")
+      .option("--to <seq>", "last seq (default: the newest event)")
+      .option("--force", "overwrite the file if it exists")
+      .addOption(new Option("--page-size <n>", "events per request (default 5000)").hideHelp()),
+  ).action((options: AuditExportOptions) => auditExportCommand(options));
+
+  user(
+    audit
+      .command("public-key")
+      .description("the checkpoints' public key (PEM on stdout; its id, the HMAC key's id and the anchor on stderr), to keep elsewhere")
+      .option("--out <file>", "write the PEM to this file instead")
+      .option("--force", "overwrite the file if it exists"),
+  ).action((options: AuditPublicKeyOptions) => auditPublicKeyCommand(options));
+
+  user(audit.command("status").description("the chain's head, outbox rows waiting, the last checkpoint, who holds the drain")).action(
+    (options: SignInOptions) => auditStatusCommand(options),
+  );
+
+  user(
+    audit
+      .command("prune")
+      .description("delete events older than N days, up to a checkpoint that stays as the chain's anchor (asks first)")
+      .option("--older-than-days <n>", "prune events that occurred before this many days ago (required, 1 or more)")
+      .option("--yes", "do not ask (required without a terminal)"),
+  ).action((options: AuditPruneOptions) => auditPruneCommand(options));
+}
+
+/** `msp admin ...`: backups of the platform's database (admins, or a token or API key with audit scopes). */
+function addAdminCommands(program: Command, common: (command: Command) => Command): void {
+  const admin = program
+    .command("admin")
+    .description("the platform's own upkeep: database backups, verified by restoring them")
+    .addHelpText("after", signInHelp("audit:write, or audit:read to list"));
+  const user = signedIn(common);
+  const waiting = (command: Command) =>
+    user(command)
+      .option("--no-wait", "start it and return at once")
+      .option("--timeout <seconds>", "how long to wait for it at most (default 3600)");
+
+  waiting(
+    admin
+      .command("backup")
+      .description("back up the platform's database and wait for it: file, size, checksum, status; exit code 1 when it failed")
+      .option("--verify", "then restore it into a scratch database and check it (row counts, the audit chain)")
+      .option("--type <type>", `${backupTypes.join(", ")} (default manual)`),
+  ).action((options: AdminBackupOptions) => adminBackupCommand(options));
+
+  user(
+    admin
+      .command("backups")
+      .description("the backups, newest first")
+      .option("--filter <expr>", "a List filter on backup_type, status, started_at, such as 'status = \"verified\"'")
+      .option("--limit <n>", "at most this many (default 50)"),
+  ).action((options: AdminBackupsOptions) => adminBackupsCommand(options));
+
+  waiting(
+    admin
+      .command("verify-backup")
+      .description("restore a backup into a scratch database and check it again, and wait for the result")
+      .argument("<id>", "the backup's id (msp admin backups shows them)"),
+  ).action((id: string, options: BackupWaitOptions) => adminVerifyBackupCommand(id, options));
 }
 
 /** `msp cred ...`: the vault's credentials. Secrets come from stdin or a prompt, never from an option. */

@@ -5,3 +5,4 @@ export * from "./mutex";
 export * from "./lock-retry";
 export { isUuid, uuidv7 } from "./uuid";
 export { sqlPlaceholders } from "./placeholders";
+export { affectedRows } from "./affected-rows";

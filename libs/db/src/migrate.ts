@@ -17,6 +17,13 @@ export interface MigrateOptions {
   /** A lock older than this is considered abandoned by a crashed process. */
   staleLockMs?: number;
   log?: (message: string) => void;
+  /**
+   * Runs under the migration lock, before anything changes, when an existing database (one with
+   * at least one applied migration) has pending ones; a fresh database skips it. The platform
+   * takes its pre-migration backup here. If it throws, no migration runs and the error propagates.
+   * The lock is kept fresh meanwhile, so a long backup is not mistaken for a crashed process.
+   */
+  beforeMigrating?: (pending: readonly string[]) => Promise<void>;
 }
 
 const lockTable = "schema_migration_lock";
@@ -26,11 +33,24 @@ const lockTable = "schema_migration_lock";
  * replicate) makes sure two services starting together never migrate twice.
  */
 export async function migrateUp(db: Database, migrations: readonly Migration[], options: MigrateOptions = {}): Promise<string[]> {
-  return withMigrationLock(db, options, async () => {
-    const applied = await umzugFor(db, migrations).up();
+  return withMigrationLock(db, options, async (lock) => {
+    const umzug = umzugFor(db, migrations);
+    if (options.beforeMigrating) await runBeforeMigrating(umzug, options.beforeMigrating, lock);
+    const applied = await umzug.up();
     for (const m of applied) options.log?.(`migrated ${m.name}`);
     return applied.map((m) => m.name);
   });
+}
+
+/** Calls the hook when an existing database has pending migrations, keeping the lock fresh meanwhile. */
+async function runBeforeMigrating(
+  umzug: Umzug<MigrationContext>,
+  beforeMigrating: (pending: readonly string[]) => Promise<void>,
+  lock: HeldLock,
+): Promise<void> {
+  const pending = await umzug.pending();
+  if (pending.length === 0 || (await umzug.executed()).length === 0) return;
+  await lock.keptFreshWhile(() => beforeMigrating(pending.map((m) => m.name)));
 }
 
 /** Reverts the most recent migration, or all of them down to `to` (0 reverts everything). */
@@ -56,7 +76,16 @@ function umzugFor(db: Database, migrations: readonly Migration[]): Umzug<Migrati
   });
 }
 
-async function withMigrationLock<T>(db: Database, options: MigrateOptions, fn: () => Promise<T>): Promise<T> {
+/** The migration lock while this process holds it. */
+interface HeldLock {
+  /**
+   * Runs fn while refreshing the lock's acquired_at, so other processes do not take a lock held
+   * through a long step (a pre-migration backup) for an abandoned one.
+   */
+  keptFreshWhile<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+async function withMigrationLock<T>(db: Database, options: MigrateOptions, fn: (lock: HeldLock) => Promise<T>): Promise<T> {
   const owner = randomUUID();
   const deadline = Date.now() + (options.lockTimeoutMs ?? 120_000);
   const staleMs = options.staleLockMs ?? 600_000;
@@ -85,8 +114,25 @@ async function withMigrationLock<T>(db: Database, options: MigrateOptions, fn: (
     if (Date.now() > deadline) throw new Error("timed out waiting for another process to finish migrating");
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  const refresh = () =>
+    s.query(`UPDATE ${lockTable} SET acquired_at = ? WHERE id = 1 AND owner = ?`, { replacements: [Date.now(), owner] });
+  const lock: HeldLock = {
+    async keptFreshWhile(inner) {
+      const timer = setInterval(
+        () => {
+          refresh().catch((error: unknown) => options.log?.(`could not refresh the migration lock: ${(error as Error).message}`));
+        },
+        Math.max(1000, Math.floor(staleMs / 4)),
+      );
+      try {
+        return await inner();
+      } finally {
+        clearInterval(timer);
+      }
+    },
+  };
   try {
-    return await fn();
+    return await fn(lock);
   } finally {
     await s.query(`DELETE FROM ${lockTable} WHERE id = 1 AND owner = ?`, { replacements: [owner] });
   }

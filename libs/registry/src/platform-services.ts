@@ -33,6 +33,13 @@ export const platformServices = [
     envPrefix: "VAULT_SERVICE",
   },
   {
+    name: "audit-service",
+    app: "audit-service",
+    protoPackages: ["msp.audit.v1"],
+    defaultPort: 50054,
+    envPrefix: "AUDIT_SERVICE",
+  },
+  {
     name: "recall-service",
     app: "recall-service",
     protoPackages: ["msp.recall.v1"],

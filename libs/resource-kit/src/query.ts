@@ -26,7 +26,7 @@ export function pageSizeOf(requested: number): number {
 }
 
 /** Parses order_by ("name, created_at desc") against the orderable fields; id always breaks ties. */
-export function parseOrderBy(text: string, orderable: readonly string[]): OrderTerm[] {
+export function parseOrderBy(text: string, orderable: readonly string[], tiebreak = "id"): OrderTerm[] {
   const terms: OrderTerm[] = [];
   if (text.trim() !== "") {
     for (const part of text.split(",")) {
@@ -43,7 +43,7 @@ export function parseOrderBy(text: string, orderable: readonly string[]): OrderT
       terms.push({ column: snake, desc: direction?.toLowerCase() === "desc" });
     }
   }
-  if (!terms.some((t) => t.column === "id")) terms.push({ column: "id", desc: false });
+  if (!terms.some((t) => t.column === tiebreak)) terms.push({ column: tiebreak, desc: false });
   return terms;
 }
 

@@ -58,6 +58,11 @@ export interface ResourceDefinition {
   orderable: readonly string[];
   /** Order when order_by is empty, such as "created_at desc"; id otherwise (creation order). */
   defaultOrderBy?: string;
+  /**
+   * The unique column that ends every List order, so that pages never skip or repeat a row: id
+   * unless the table has another key (audit events: seq).
+   */
+  tiebreak?: string;
   /** Unique column sets, to name the clash in ALREADY_EXISTS. */
   unique?: readonly (readonly string[])[];
   /** Fields holding ids of other rows: field -> [model, resource name]. Checked on write. */
@@ -128,7 +133,7 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
   const model = definition.model;
   // Sequelize aliases the table by the model's name in SELECTs; raw SQL fragments must use it.
   const alias = model.name;
-  const defaultOrder = parseOrderBy(definition.defaultOrderBy ?? "", definition.orderable);
+  const defaultOrder = parseOrderBy(definition.defaultOrderBy ?? "", definition.orderable, definition.tiebreak);
 
   function requireId(id: string, field = "id"): string {
     if (id === "") throw invalidArgument(field, "is required");
@@ -222,7 +227,7 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
 
     async list(request, restrict) {
       const pageSize = pageSizeOf(request.pageSize);
-      const order: OrderTerm[] = request.orderBy.trim() === "" ? defaultOrder : parseOrderBy(request.orderBy, definition.orderable);
+      const order: OrderTerm[] = request.orderBy.trim() === "" ? defaultOrder : parseOrderBy(request.orderBy, definition.orderable, definition.tiebreak);
       const conditions: WhereOptions[] = compileFilter(db, alias, request.filter, fields, definition.filterable);
       if (restrict !== undefined) conditions.push(restrict);
       if (request.pageToken !== "") conditions.push(afterCursor(order, decodePageToken(request.pageToken, request.filter, order, fields)));

@@ -1,5 +1,6 @@
 import type { RevocationChecker } from "@msp/auth";
 import { createAuthenticator, createRevocationClient } from "@msp/auth";
+import { preMigrationBackup } from "@msp/backup";
 import type { Database } from "@msp/db";
 import { createDatabase, migrateUp, prepareDatabase } from "@msp/db";
 import type { RunningGrpcServer, ServiceRegistration } from "@msp/grpc-kit";
@@ -28,9 +29,9 @@ export interface StartServiceOptions {
 }
 
 /**
- * Start-up shared by every service: database, migrations (under the migration lock), gRPC
- * server with health and reflection, every call authenticated, then its background workers.
- * Tests call this with port 0.
+ * Start-up shared by every service: database, migrations (under the migration lock, after a
+ * pre-migration backup of an existing database), gRPC server with health and reflection, every
+ * call authenticated, then its background workers. Tests call this with port 0.
  */
 export async function startService<C>(
   module: ServiceModule<C>,
@@ -61,8 +62,19 @@ export async function startService<C>(
   try {
     const authenticator = createAuthenticator({ secret: config.jwtSecret, revocation: revocation.checker });
     await prepareDatabase(db);
-    await migrateUp(db, migrations, { log: (message) => log.info(message) });
-    const registrations = await register(module, { db, logger: log, config: ownConfig, peers }, workers);
+    // An existing database is backed up before pending migrations change it (a failed backup
+    // stops the start; MSP_SKIP_PREMIGRATION_BACKUP=1 is the escape hatch).
+    await migrateUp(db, migrations, {
+      log: (message) => log.info(message),
+      beforeMigrating: preMigrationBackup({
+        databaseUrl: config.database.databaseUrl,
+        dataDir: config.database.dataDir,
+        backupDir: config.database.backupDir,
+        skip: config.database.skipPreMigrationBackup,
+        log,
+      }),
+    });
+    const registrations = await register(module, { db, database: config.database, logger: log, config: ownConfig, peers }, workers);
     server = await startGrpcServer({
       host: config.host,
       port: config.port,

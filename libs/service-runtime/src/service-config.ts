@@ -3,11 +3,22 @@ import { logLevel, port, z } from "@msp/config";
 import type { ServiceEntry } from "@msp/registry";
 import { addressesVariable, platformServices, portVariable } from "@msp/registry";
 
+/** The database settings of a platform process, with where its pre-migration backups go. */
+export interface PlatformDatabaseConfig extends DatabaseConfig {
+  /** MSP_BACKUP_DIR: the backup folder; `<dataDir>/backups` when unset. */
+  backupDir?: string | undefined;
+  /**
+   * MSP_SKIP_PREMIGRATION_BACKUP: migrate an existing database without the backup taken before
+   * (the escape hatch when the MariaDB dump tools are missing; take a backup by hand first).
+   */
+  skipPreMigrationBackup?: boolean | undefined;
+}
+
 /** The settings every gRPC service runs with. */
 export interface ServiceConfig {
   host: string;
   port: number;
-  database: DatabaseConfig;
+  database: PlatformDatabaseConfig;
   logLevel: string;
   shutdownGraceMs: number;
   /** MSP_JWT_SECRET: verifies every caller's token; the same in every process of the platform. */
@@ -22,6 +33,19 @@ export interface ServiceConfig {
 
 const makeSecret = "make one with `openssl rand -hex 32` and give every process the same";
 
+/** A yes/no variable: 1/true/yes/on or 0/false/no/off (any case); unset is `fallback`. */
+const flag = (fallback: boolean) =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(
+      z.enum(["1", "true", "yes", "on", "0", "false", "no", "off"], { errorMap: () => ({ message: "must be 1 or 0 (true or false)" }) }),
+    )
+    .transform((value) => ["1", "true", "yes", "on"].includes(value))
+    .optional()
+    .transform((value) => value ?? fallback);
+
 /** The variables every process of the platform reads: database, logging, token secret. */
 export const platformEnv = z.object({
   DATABASE_URL: z
@@ -32,11 +56,21 @@ export const platformEnv = z.object({
   DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(20),
   LOG_LEVEL: logLevel,
   MSP_JWT_SECRET: z.string({ required_error: `is required; ${makeSecret}` }).min(32, `must be at least 32 characters; ${makeSecret}`),
+  /** Where backups go (pre-migration ones included); `<MSP_DATA_DIR>/backups` when unset. */
+  MSP_BACKUP_DIR: z.string().min(1).optional(),
+  /** Escape hatch: upgrade an existing database without the pre-migration backup. Off by default. */
+  MSP_SKIP_PREMIGRATION_BACKUP: flag(false),
 });
 
 /** The database settings from the variables of platformEnv. */
-export function databaseConfigOf(env: z.infer<typeof platformEnv>): DatabaseConfig {
-  return { databaseUrl: env.DATABASE_URL, dataDir: env.MSP_DATA_DIR, poolMax: env.DB_POOL_MAX };
+export function databaseConfigOf(env: z.infer<typeof platformEnv>): PlatformDatabaseConfig {
+  return {
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.MSP_DATA_DIR,
+    poolMax: env.DB_POOL_MAX,
+    backupDir: env.MSP_BACKUP_DIR,
+    skipPreMigrationBackup: env.MSP_SKIP_PREMIGRATION_BACKUP,
+  };
 }
 
 /** host:port[,host:port...]; several addresses of one service are used round-robin. */

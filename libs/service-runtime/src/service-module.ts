@@ -1,6 +1,6 @@
 import type { ModelCtor } from "sequelize-typescript";
 import { z } from "@msp/config";
-import type { Database } from "@msp/db";
+import type { Database, DatabaseConfig } from "@msp/db";
 import type { Handlers, ServeOptions, ServiceDef } from "@msp/grpc-kit";
 import type { Logger } from "@msp/logging";
 import type { PeerClients } from "@msp/service-client";
@@ -8,6 +8,8 @@ import type { PeerClients } from "@msp/service-client";
 /** What a service's handlers and workers are built from. */
 export interface ServiceDeps<C> {
   db: Database;
+  /** Where the database is (its URL, or the SQLite file's data folder): for work on the database itself, such as backups. */
+  database: DatabaseConfig;
   logger: Logger;
   /** The service's own settings, parsed from the environment at start-up (ServiceModule.config). */
   config: C;

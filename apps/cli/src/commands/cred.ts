@@ -1,12 +1,8 @@
 // `msp cred ...`: the vault's credentials over REST through the gateway, as the other commands
 // call the platform. A secret is read from stdin or a prompt (never argv), printed only by
 // `reveal` (to stdout, nothing else), and never written to the log or the spool.
-import { createPlatformClient } from "../platform/platform-client";
-import type { PlatformClient } from "../platform/platform-client";
-import { ApiError } from "../platform/http-json";
 import type { Credential } from "../platform/platform-types";
-import type { CommonOptions } from "./command-support";
-import { CommandError, emit, pathsOf, requireConfig } from "./command-support";
+import { CommandError, emit } from "./command-support";
 import {
   credentialFilter,
   credentialId,
@@ -17,14 +13,12 @@ import {
   lengthOf,
   typeLabel,
 } from "./cred-format";
-import type { SecretSource } from "./cred-secret";
 import { processSecretSource, readSecret, refuseSecretOption } from "./cred-secret";
+import type { SignedIn, SignInDeps, SignInOptions, TokenSource } from "./sign-in";
+import { attempt, refusalError, signInFor } from "./sign-in";
 
 /** Options of every `msp cred` command. */
-export interface CredOptions extends CommonOptions {
-  /** Sign in as this user (password from MSP_PASSWORD or asked) instead of using the machine key. */
-  user?: string;
-}
+export type CredOptions = SignInOptions;
 
 export interface CredListOptions extends CredOptions {
   client?: string;
@@ -61,9 +55,7 @@ export interface CredRotateOptions extends CredOptions, SecretRefusal {
 }
 
 /** What the commands read besides their options: stdin and the terminal, the environment, the clock. */
-export interface CredDeps {
-  secrets: SecretSource;
-  env: NodeJS.ProcessEnv;
+export interface CredDeps extends SignInDeps {
   now: () => number;
 }
 
@@ -72,80 +64,20 @@ export function processCredDeps(): CredDeps {
 }
 
 /** How a command signs in to the vault: the token it sends and where it came from (for error messages). */
-interface Vault {
-  platform: PlatformClient;
-  source: "machine key" | "MSP_TOKEN" | "user";
-}
+type Vault = SignedIn;
 
 /**
  * The platform client for the vault: signed in as --user (password from MSP_PASSWORD or asked),
  * else with MSP_TOKEN (an access token or API key), else with the machine key setup stored,
  * which by default only carries the hooks' scopes.
  */
-async function openVault(options: CredOptions, deps: CredDeps): Promise<Vault> {
-  const config = requireConfig(pathsOf(options));
-  if (options.user !== undefined) {
-    const user = options.user.trim();
-    if (user === "") throw new CommandError("--user: give a user name");
-    return { platform: createPlatformClient(config.server, await userToken(config.server, user, deps)), source: "user" };
-  }
-  const token = deps.env["MSP_TOKEN"]?.trim();
-  if (token) return { platform: createPlatformClient(config.server, token), source: "MSP_TOKEN" };
-  return { platform: createPlatformClient(config.server, config.apiKey), source: "machine key" };
-}
-
-async function userToken(server: string, user: string, deps: CredDeps): Promise<string> {
-  let password = deps.env["MSP_PASSWORD"];
-  if (password === undefined) {
-    if (!deps.secrets.stdinIsTTY)
-      throw new CommandError(`--user ${user}: no terminal to ask for the password on; set MSP_PASSWORD, or MSP_TOKEN instead of --user`);
-    try {
-      password = await deps.secrets.prompt(`Password for ${user}: `);
-    } catch {
-      throw new CommandError("password entry cancelled", "cancelled");
-    }
-  }
-  try {
-    return (await createPlatformClient(server).login(user, password)).accessToken;
-  } catch (error) {
-    if (error instanceof ApiError && error.status >= 400 && error.status < 500)
-      throw new CommandError(`login as ${user} refused: ${error.detail}`, "unauthenticated");
-    throw error;
-  }
+function openVault(options: CredOptions, deps: CredDeps): Promise<Vault> {
+  return signInFor("vault", options, deps);
 }
 
 /** A refusal of the gateway (400, 401, 403, 404, 409) as one line naming what was wrong; other errors unchanged. */
-export function vaultError(error: unknown, source: Vault["source"]): unknown {
-  if (!(error instanceof ApiError) || error.status >= 500) return error;
-  const detail = error.detail;
-  switch (error.status) {
-    case 401:
-      return new CommandError(
-        `the platform refused ${source === "user" ? "the sign-in" : source === "MSP_TOKEN" ? "MSP_TOKEN" : "this machine's key"}: ${detail}`,
-        error.code,
-      );
-    case 403: {
-      const scopes = /lacks scope|scopes do not cover/.test(detail);
-      const hint =
-        scopes && source === "machine key"
-          ? " (the machine key msp setup stored carries only the hooks' scopes: add --user NAME, or set MSP_TOKEN to a token or API key with vault scopes)"
-          : "";
-      return new CommandError(`permission denied: ${detail}${hint}`, error.code);
-    }
-    case 404:
-      return new CommandError(detail, "not_found");
-    default:
-      return new CommandError(`refused: ${detail}`, error.code);
-  }
-}
-
-/** Runs one vault call; a gateway refusal becomes a CommandError (no stack trace, nothing logged). */
-async function attempt<T>(vault: Vault, call: (platform: PlatformClient) => Promise<T>): Promise<T> {
-  try {
-    return await call(vault.platform);
-  } catch (error) {
-    throw vaultError(error, vault.source);
-  }
+export function vaultError(error: unknown, source: TokenSource): unknown {
+  return refusalError(error, source, "vault");
 }
 
 /** `msp cred list [--client ID] [--type TYPE] [--filter EXPR]`: the credentials this caller may read, without secrets. */

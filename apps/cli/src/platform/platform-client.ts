@@ -1,10 +1,16 @@
 import { requestJson } from "./http-json";
 import type {
+  AuditEvent,
+  AuditKeys,
+  AuditStatus,
+  Backup,
   BillableTime,
   Client,
   CommandRun,
+  CreateBackupRequest,
   CreateCredentialRequest,
   Credential,
+  ExportAuditChainResponse,
   FileChange,
   GeneratePasswordResponse,
   IngestRequest,
@@ -12,11 +18,14 @@ import type {
   Machine,
   MemoryItem,
   Project,
+  PruneAuditEventsResponse,
   RecallRequest,
   RecallResponse,
   RevealCredentialResponse,
+  SeqRange,
   TokenResponse,
   TotpCodeResponse,
+  VerifyAuditChainResponse,
   WorkItem,
   WorkSession,
 } from "./platform-types";
@@ -24,6 +33,14 @@ import type {
 /** A filter value as AIP-160 wants it: double-quoted, with quotes and backslashes escaped. */
 export function quoteFilter(value: string): string {
   return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+}
+
+/** The set fields of a seq range as proto3 JSON writes int64s: decimal strings. */
+function int64Fields(range: SeqRange): Record<string, string> {
+  const fields: Record<string, string> = {};
+  if (range.fromSeq !== undefined) fields["fromSeq"] = String(range.fromSeq);
+  if (range.toSeq !== undefined) fields["toSeq"] = String(range.toSeq);
+  return fields;
 }
 
 /** A page of a List call. */
@@ -145,6 +162,30 @@ export function createPlatformClient(server: string, token?: string, observe?: (
       call<TotpCodeResponse>("POST", `/api/v1/credentials/${encodeURIComponent(id)}:totp`, timeoutMs, { reason }),
     generatePassword: (length: number | undefined, timeoutMs = 15_000) =>
       call<GeneratePasswordResponse>("POST", "/api/v1/credentials:generatePassword", timeoutMs, length === undefined ? {} : { length }),
+
+    // The audit chain and the backups (msp.audit.v1.AuditService, BackupService): admins, or keys with audit scopes.
+    listAuditEvents: (filter: string, orderBy: "seq desc" | "seq", pageToken: string, pageSize: number, timeoutMs = 30_000) =>
+      list<AuditEvent>("/api/v1/auditEvents", "auditEvents", filter, timeoutMs, pageToken, pageSize, orderBy),
+    /** Recomputes the chain over the range; int64 fields travel as JSON strings, as proto3 JSON writes them. */
+    verifyAuditChain: (range: SeqRange, timeoutMs = 600_000) =>
+      call<VerifyAuditChainResponse>("POST", "/api/v1/auditEvents:verify", timeoutMs, int64Fields(range)),
+    getAuditKeys: (timeoutMs = 15_000) => call<AuditKeys>("GET", "/api/v1/auditKeys", timeoutMs),
+    exportAuditChain: (range: SeqRange, pageToken: string, pageSize: number, timeoutMs = 300_000) => {
+      const query = new URLSearchParams(int64Fields(range));
+      query.set("pageSize", String(pageSize));
+      if (pageToken) query.set("pageToken", pageToken);
+      return call<ExportAuditChainResponse>("GET", `/api/v1/auditEvents:export?${query.toString()}`, timeoutMs);
+    },
+    pruneAuditEvents: (olderThanDays: number, timeoutMs = 600_000) =>
+      call<PruneAuditEventsResponse>("POST", "/api/v1/auditEvents:prune", timeoutMs, { olderThanDays }),
+    getAuditStatus: (timeoutMs = 15_000) => call<AuditStatus>("GET", "/api/v1/audit:status", timeoutMs),
+
+    createBackup: (request: CreateBackupRequest, timeoutMs = 30_000) => call<Backup>("POST", "/api/v1/backups", timeoutMs, request),
+    getBackup: (id: string, timeoutMs = 15_000) => call<Backup>("GET", `/api/v1/backups/${encodeURIComponent(id)}`, timeoutMs),
+    listBackups: (filter: string, pageToken: string, pageSize = 100, timeoutMs = 15_000) =>
+      list<Backup>("/api/v1/backups", "backups", filter, timeoutMs, pageToken, pageSize),
+    verifyBackup: (id: string, timeoutMs = 30_000) =>
+      call<Backup>("POST", `/api/v1/backups/${encodeURIComponent(id)}:verify`, timeoutMs, {}),
   };
 }
 

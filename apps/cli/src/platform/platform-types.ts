@@ -217,3 +217,106 @@ export interface GeneratePasswordResponse {
   password: string;
   entropyBits?: number;
 }
+
+/** An int64 as proto3 JSON writes it (a string); some gateways send a number. */
+export type Int64 = string | number;
+
+/** One event of the audit chain (msp.audit.v1.AuditEvent). */
+export interface AuditEvent {
+  id: string;
+  seq: Int64;
+  occurredAt?: string;
+  service?: string;
+  method?: string;
+  principal?: string;
+  resourceType?: string;
+  resourceId?: string;
+  /** An enum name such as AUDIT_ACTION_CREATE. */
+  action?: string;
+  /** An enum name such as AUDIT_OUTCOME_OK. */
+  outcome?: string;
+  requestSummary?: Record<string, unknown>;
+  sourceIp?: string;
+  prevHash?: string;
+  hash?: string;
+  chainedAt?: string;
+}
+
+/** The first broken link a verification found (msp.audit.v1.VerifyFailure). */
+export interface VerifyFailure {
+  seq?: Int64;
+  /** An enum name such as VERIFY_PROBLEM_HASH_MISMATCH. */
+  problem?: string;
+  detail?: string;
+}
+
+/** The range of VerifyAuditChain and ExportAuditChain; 0 or absent: the chain's start or end. */
+export interface SeqRange {
+  fromSeq?: number;
+  toSeq?: number;
+}
+
+export interface VerifyAuditChainResponse {
+  ok?: boolean;
+  checkedEvents?: Int64;
+  checkedCheckpoints?: Int64;
+  firstSeq?: Int64;
+  lastSeq?: Int64;
+  lastCheckpointSeq?: Int64;
+  unanchoredEvents?: Int64;
+  failure?: VerifyFailure;
+}
+
+/** The keys of the audit chain as an operator may see them (never the HMAC key itself). */
+export interface AuditKeys {
+  publicKeyPem?: string;
+  publicKeyId?: string;
+  hmacKeyId?: string;
+  anchorSeq?: Int64;
+  anchorHash?: string;
+}
+
+export interface ExportAuditChainResponse {
+  lines?: string[];
+  nextPageToken?: string;
+}
+
+export interface PruneAuditEventsResponse {
+  prunedEvents?: Int64;
+  anchorSeq?: Int64;
+  detail?: string;
+}
+
+export interface AuditStatus {
+  headSeq?: Int64;
+  headHash?: string;
+  outboxPending?: Int64;
+  lastCheckpointSeq?: Int64;
+  lastCheckpointAt?: string;
+  drainHolder?: string;
+  drainLeaseUntil?: string;
+}
+
+/** A backup of the platform's database (msp.audit.v1.Backup). */
+export interface Backup {
+  id: string;
+  /** An enum name such as BACKUP_TYPE_MANUAL. */
+  backupType?: string;
+  filePath?: string;
+  sizeBytes?: Int64;
+  startedAt?: string;
+  completedAt?: string;
+  /** An enum name such as BACKUP_STATUS_VERIFIED. */
+  status?: string;
+  verification?: string;
+  checksum?: string;
+  dialect?: string;
+  verifiedAt?: string;
+  createdAt?: string;
+  updatedAt?: string;
+}
+
+export interface CreateBackupRequest {
+  backupType?: string;
+  verify?: boolean;
+}

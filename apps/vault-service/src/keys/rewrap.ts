@@ -1,5 +1,6 @@
 import { CryptoError } from "@msp/crypto";
 import type { Database, Dialect } from "@msp/db";
+import { affectedRows } from "@msp/db";
 import type { Logger } from "@msp/logging";
 import { QueryTypes } from "sequelize";
 import { EncryptionKeyModel } from "../models";
@@ -225,12 +226,4 @@ function batchUpdate(
       ? `UPDATE ${target.table} AS t JOIN ${rows} ON ${match} SET ${names.map((name) => `t.${name} = v.new_${name}`).join(", ")}`
       : `UPDATE ${target.table} AS t SET ${names.map((name) => `${name} = v.new_${name}`).join(", ")} FROM ${rows} WHERE ${match}`;
   return { sql, replacements };
-}
-
-/** Rows an UPDATE changed, as either driver reports it. */
-function affectedRows(result: unknown): number {
-  if (typeof result === "number") return result;
-  if (result && typeof result === "object" && "affectedRows" in result) return Number((result as { affectedRows: unknown }).affectedRows);
-  if (result && typeof result === "object" && "changes" in result) return Number((result as { changes: unknown }).changes);
-  return 0;
 }

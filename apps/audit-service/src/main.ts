@@ -1,0 +1,4 @@
+import { mainOf } from "@msp/service-runtime";
+import { auditModule } from "./audit-module";
+
+mainOf(auditModule);
