@@ -245,6 +245,11 @@ const wellFormed: Record<string, (caller: Caller) => Promise<Planned> | Planned>
   }),
   IntegrationCredentialService_RevealIntegrationCredential: () => ({ body: { reason: "auth sweep" } }),
   IntegrationCredentialService_RecordConnectionTest: () => ({ body: { status: "CONNECTION_TEST_STATUS_OK" } }),
+  // The audit log and backups.
+  AuditService_VerifyAuditChain: () => ({ body: {} }),
+  AuditService_PruneAuditEvents: () => ({ body: { olderThanDays: 3650 } }),
+  BackupService_CreateBackup: () => ({ body: { backupType: "BACKUP_TYPE_MANUAL" } }),
+  BackupService_VerifyBackup: () => ({ body: {} }),
 };
 
 /** The RFC 6238 test seed, base32: the kept credential's secret. */
@@ -376,6 +381,14 @@ beforeAll(async () => {
       })
     ).id;
   }
+  // A finished backup, which VerifyBackup may verify again.
+  const backup = await created("/api/v1/backups", { backupType: "BACKUP_TYPE_MANUAL" });
+  for (let i = 0; i < 600; i++) {
+    const { json } = await platform.api("GET", `/api/v1/backups/${backup.id}`, { token: adminToken });
+    if (json?.status !== "BACKUP_STATUS_RUNNING") break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  fixtures.keep["backups"] = backup.id;
   // A memory item of the kept project, by the short id recall shows (once the recall engine answers).
   const session = `sweep-memory-${unique()}`;
   await created("/api/v1/memory:ingest", {
@@ -489,6 +502,45 @@ it("answers an admin's well-formed request to every operation with a 2xx", async
   expect(wrong).toEqual([]);
   // Every operation must have a well-formed request here: a new operation gets its line in `wellFormed`.
   expect(generic).toEqual([]);
+});
+
+/**
+ * Mutations that change nothing a log should keep: an RPC that only answers (declared a write for
+ * its scope) is listed here with why, so that a new mutation without its event fails the test.
+ */
+const unaudited: Record<string, string> = {
+  AuthService_CheckRevocation: "a question about a token, declared a read",
+  // The sweep's memory item is its project's state, whose marks are not counted: nothing changes.
+  // A counted mark is an audited update of the item (recall-service bookkeeping.ts).
+  MemoryService_MarkUseful: "the swept item's marks are not counted",
+};
+
+it("left a chained audit event, naming its resource, for every mutation the admin made", async () => {
+  // Everything the sweep did is in the outbox or already chained; wait for the drain to empty it.
+  for (let i = 0; i < 600; i++) {
+    const { json } = await platform.api("GET", "/api/v1/audit:status", { token: adminToken });
+    if (json?.outboxPending === "0") break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const mutations = operations.filter((op) => {
+    const policy = policyOf(op);
+    return (policy.access === "write" || policy.access === "public") && unaudited[op.operationId] === undefined;
+  });
+  const missing: string[] = [];
+  for (const op of mutations) {
+    const policy = policyOf(op);
+    const filter = `method = "${policy.service}/${policy.method}" AND outcome = "ok"`;
+    const { status, json } = await platform.api("GET", `/api/v1/auditEvents?pageSize=5&filter=${encodeURIComponent(filter)}`, {
+      token: adminToken,
+    });
+    const events: { resourceType?: string; resourceId?: string }[] = json?.auditEvents ?? [];
+    const named = events.filter((e) => (e.resourceType ?? "") !== "" && (e.resourceId ?? "") !== "");
+    if (status !== 200 || named.length === 0) missing.push(`${op.operationId}: ${status} ${JSON.stringify(events[0] ?? null)}`);
+  }
+  expect(missing).toEqual([]);
+  const verified = await platform.api("POST", "/api/v1/auditEvents:verify", { token: adminToken, body: {} });
+  expect(verified.json?.ok).toBe(true);
+  console.log(`audit: ${mutations.length} mutating operations each left a chained event naming its resource; the chain verifies`);
 });
 
 it("went through every operation of the document", () => {

@@ -55,7 +55,10 @@ export function checkpointsOf(events: readonly ChainEvent[], every: number, firs
 export interface FeedOptions extends Partial<VerifierOptions> {
   /** Events per addEvents call. */
   pageSize?: number;
-  /** When the checkpoints are given: all before the events (default), all after, or each after its event's page. */
+  /**
+   * When the checkpoints (sorted by seq) are given: all before the events (default), all after, or
+   * each after the page holding its event (the rest at the end).
+   */
   checkpointsWhen?: "before" | "after" | "interleaved";
 }
 
@@ -70,16 +73,19 @@ export function verifyChain(events: readonly ChainEvent[], checkpoints: readonly
     ...overrides,
   });
   if (checkpointsWhen === "before") verifier.addCheckpoints(checkpoints);
+  let given = 0;
   for (let i = 0; i < events.length; i += pageSize) {
     const page = events.slice(i, i + pageSize);
     verifier.addEvents(page);
     if (checkpointsWhen === "interleaved") {
       const last = page[page.length - 1]?.seq ?? 0;
-      const first = page[0]?.seq ?? 0;
-      verifier.addCheckpoints(checkpoints.filter((cp) => cp.seq >= first && cp.seq <= last));
+      const next = checkpoints.slice(given).filter((cp) => cp.seq <= last);
+      verifier.addCheckpoints(next);
+      given += next.length;
     }
   }
   if (checkpointsWhen === "after") verifier.addCheckpoints(checkpoints);
+  if (checkpointsWhen === "interleaved") verifier.addCheckpoints(checkpoints.slice(given));
   return verifier.finish();
 }
 

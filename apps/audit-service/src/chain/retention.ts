@@ -33,7 +33,7 @@ export class RetentionWorker {
   private async prune(): Promise<void> {
     try {
       const ctx = { service: "audit-service", method: "audit-service/retention", principal: "audit-service" };
-      const result = await pruneBefore(this.db, this.store, new Date(Date.now() - this.days * dayMs), ctx);
+      const result = await pruneBefore(this.db, this.store, new Date(Date.now() - this.days * dayMs), ctx, "when-pruned");
       if (result.prunedEvents > 0n)
         this.logger.info(
           { events: Number(result.prunedEvents), anchorSeq: Number(result.anchorSeq) },

@@ -1,0 +1,72 @@
+import { createHmac } from "node:crypto";
+import { canonicalEventBytes } from "./canonical";
+import { appendEvents, eventHash, isChainHash } from "./chain";
+import { genesisHash } from "./event";
+import { chainOf, hmacKey, otherHmacKey, unchainedEvents } from "./spec-fixtures";
+
+describe("eventHash", () => {
+  const [event] = chainOf(1);
+
+  it("is HMAC-SHA256 over the previous hash's bytes and the canonical event bytes", () => {
+    const expected = createHmac("sha256", hmacKey)
+      .update(Buffer.concat([Buffer.from(genesisHash, "hex"), canonicalEventBytes(event!)]))
+      .digest("hex");
+    expect(eventHash(hmacKey, genesisHash, event!)).toBe(expected);
+    expect(event!.hash).toBe(expected);
+  });
+
+  it("depends on the key, the link and every field", () => {
+    const hash = eventHash(hmacKey, genesisHash, event!);
+    expect(eventHash(otherHmacKey, genesisHash, event!)).not.toBe(hash);
+    expect(eventHash(hmacKey, "1".repeat(64), event!)).not.toBe(hash);
+    for (const change of [{ seq: 2 }, { id: "x" }, { occurredAt: new Date(0) }, { resourceId: "other" }, { sourceIp: null }]) {
+      expect(eventHash(hmacKey, genesisHash, { ...event!, ...change })).not.toBe(hash);
+    }
+  });
+
+  it("refuses a prevHash that is not 64 lower-case hex digits", () => {
+    for (const bad of ["", "0".repeat(63), "0".repeat(65), "G".repeat(64), "AB".repeat(32)]) {
+      expect(() => eventHash(hmacKey, bad, event!)).toThrow(/prevHash must be 64 lower-case hex digits/);
+    }
+  });
+});
+
+describe("appendEvents", () => {
+  it("gives dense seqs after the head and links each event to the one before", () => {
+    const first = appendEvents(hmacKey, { seq: 0, hash: genesisHash }, unchainedEvents(3));
+    expect(first.map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(first[0]!.prevHash).toBe(genesisHash);
+    expect(first[1]!.prevHash).toBe(first[0]!.hash);
+    expect(first[2]!.prevHash).toBe(first[1]!.hash);
+    for (const e of first) {
+      expect(isChainHash(e.hash)).toBe(true);
+      expect(e.hash).toBe(eventHash(hmacKey, e.prevHash, e));
+    }
+    const next = appendEvents(hmacKey, { seq: 3, hash: first[2]!.hash }, unchainedEvents(2, 4));
+    expect(next.map((e) => [e.seq, e.prevHash])).toEqual([
+      [4, first[2]!.hash],
+      [5, next[0]!.hash],
+    ]);
+  });
+
+  it("appends in batches to the same chain as in one go", () => {
+    const all = chainOf(10);
+    const head = all[5]!;
+    const rest = appendEvents(hmacKey, { seq: head.seq, hash: head.hash }, unchainedEvents(4, 7));
+    expect(rest).toEqual(all.slice(6));
+  });
+
+  it("does not modify its input and copies only the chain's fields", () => {
+    const input = unchainedEvents(1).map((e) => ({ ...e, extra: "ignored" }));
+    const before = JSON.stringify(input);
+    const [chained] = appendEvents(hmacKey, { seq: 0, hash: genesisHash }, input);
+    expect(JSON.stringify(input)).toBe(before);
+    expect(chained).not.toHaveProperty("extra");
+  });
+
+  it("refuses a bad head or key", () => {
+    expect(() => appendEvents(hmacKey, { seq: -1, hash: genesisHash }, [])).toThrow(/head.seq/);
+    expect(() => appendEvents(hmacKey, { seq: 0, hash: "x" }, [])).toThrow(/head.hash/);
+    expect(() => appendEvents(Buffer.alloc(16), { seq: 0, hash: genesisHash }, [])).toThrow(/32-byte/);
+  });
+});
