@@ -65,7 +65,11 @@ describe("ChainVerifier on an intact chain", () => {
     for (let batch = 0; batch < 100; batch++) {
       const last = chain[chain.length - 1];
       const head = last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: "0".repeat(64) };
-      const next = appendEvents(hmacKey, head, chainOf(1000).map(({ seq: _seq, prevHash: _prev, hash: _hash, ...e }) => e));
+      const next = appendEvents(
+        hmacKey,
+        head,
+        chainOf(1000).map(({ seq: _seq, prevHash: _prev, hash: _hash, ...e }) => e),
+      );
       chain = chain.concat(next);
     }
     const result = verifyChain(chain, checkpointsOf(chain, 1000), { pageSize: 5000 });
@@ -100,11 +104,21 @@ describe("ChainVerifier on a tampered chain", () => {
   });
 
   it("editing the stored hash is a hash_mismatch at that event", () => {
-    expectFailure(verifyChain(withEvent(events, 77, (e) => ({ ...e, hash: "f".repeat(64) })), checkpoints), 77, "hash_mismatch");
+    expectFailure(
+      verifyChain(
+        withEvent(events, 77, (e) => ({ ...e, hash: "f".repeat(64) })),
+        checkpoints,
+      ),
+      77,
+      "hash_mismatch",
+    );
   });
 
   it("an invalid occurredAt is a hash_mismatch, not an exception", () => {
-    const result = verifyChain(withEvent(events, 5, (e) => ({ ...e, occurredAt: new Date(NaN) })), checkpoints);
+    const result = verifyChain(
+      withEvent(events, 5, (e) => ({ ...e, occurredAt: new Date(NaN) })),
+      checkpoints,
+    );
     expectFailure(result, 5, "hash_mismatch");
     expect(result.failure?.detail).toContain("occurredAt");
   });
@@ -185,7 +199,9 @@ describe("ChainVerifier on a tampered chain", () => {
     const rewritten = appendEvents(
       hmacKey,
       { seq: 1499, hash: events[1498]!.hash },
-      events.slice(1499).map(({ seq: _seq, prevHash: _prev, hash: _hash, ...e }) => (e.id === "evt-1500" ? { ...e, outcome: "ok (edited)" } : e)),
+      events
+        .slice(1499)
+        .map(({ seq: _seq, prevHash: _prev, hash: _hash, ...e }) => (e.id === "evt-1500" ? { ...e, outcome: "ok (edited)" } : e)),
     );
     const chain = [...events.slice(0, 1499), ...rewritten];
     for (const feed of feeds) {

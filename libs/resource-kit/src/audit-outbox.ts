@@ -1,6 +1,7 @@
 import type { Transaction } from "sequelize";
 import { Column, DataType, Model, Table } from "sequelize-typescript";
 import { uuidv7 } from "@msp/db";
+import { redact } from "@msp/redaction";
 import { isSecretKey, redactSecrets, redacted } from "./redact";
 
 /** Who is changing what, carried from the RPC boundary into every mutation. */
@@ -39,11 +40,31 @@ export class AuditOutboxModel extends Model {
 export function redactSummary(summary: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(summary)) {
-    if (isSecretKey(key)) out[key] = redacted;
-    else if (typeof value === "string" && value.length > 2000) out[key] = `${value.slice(0, 2000)}... (${value.length} characters)`;
-    else out[key] = redactSecrets(value);
+    if (isSecretKey(key) && !describesSecret.test(key)) out[key] = redacted;
+    else if (typeof value === "string") out[key] = shortened(redact(value));
+    else out[key] = redactTexts(redactSecrets(value));
   }
   return out;
+}
+
+/** Keys that name something about a secret, not the secret: credential_type, token_count, api_key_id. */
+const describesSecret = /_(type|id|ids|at|count|version|level)$/i;
+
+function shortened(text: string): string {
+  return text.length > 2000 ? `${text.slice(0, 2000)}... (${text.length} characters)` : text;
+}
+
+/**
+ * Free text may carry a secret whatever its key (a session summary with "the wifi password is
+ * ...", a command with -p'...'): the hooks' redactor (libs/redaction) runs over every string.
+ */
+function redactTexts(value: unknown): unknown {
+  if (typeof value === "string") return shortened(redact(value));
+  if (Array.isArray(value)) return value.map(redactTexts);
+  if (typeof value === "object" && value !== null && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactTexts(item)]));
+  }
+  return value;
 }
 
 /** One change for the audit log: what was done to which resource, and what the request changed. */

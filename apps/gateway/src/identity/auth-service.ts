@@ -15,6 +15,13 @@ import { usernamePattern } from "./user.resource";
 
 const refused = (message = "invalid username or password") => new DomainError("unauthenticated", message);
 
+/** Who used an API key, for its audit event: the use is not an RPC of its own, so the method says what it was. */
+const keyUseContext = (username: string): MutationContext => ({
+  service: "identity",
+  method: "api key used (at most one event a minute per key)",
+  principal: username,
+});
+
 /** Logins, refreshes, API-key exchanges and revocations: everything that issues or kills a token. */
 export interface AuthLogic {
   login(username: string, password: string, ctx: MutationContext): Promise<CreateTokenResponse>;
@@ -35,8 +42,12 @@ export function createAuthLogic(db: Database, signer: TokenSigner, config: Ident
     resourceId: string | null,
     summary: object,
   ) {
+    // A login is made before anyone is known: its event names the account it was for.
+    const named = (summary as { username?: unknown }).username;
+    const who =
+      ctx.principal === "anonymous" && typeof named === "string" && named !== "" ? { ...ctx, principal: named.slice(0, 255) } : ctx;
     await db.transaction((transaction) =>
-      writeAuditEvent(transaction, ctx, { resourceType: "user", resourceId, action, outcome, summary: { ...summary } }),
+      writeAuditEvent(transaction, who, { resourceType: "user", resourceId, action, outcome, summary: { ...summary } }),
     );
   }
 
@@ -82,9 +93,18 @@ export function createAuthLogic(db: Database, signer: TokenSigner, config: Ident
     if (row.expires_at && new Date(row.expires_at) <= new Date()) throw refused("API key expired");
     const user = await UserModel.findOne({ where: { id: row.user_id }, raw: true });
     if (!user || !user.is_active) throw refused("API key's user is disabled");
-    // last_used_at is for people, not for locking: update it at most once a minute.
+    // last_used_at is for people, not for locking: update it, and log the key's use, at most once a
+    // minute per key.
     if (!row.last_used_at || Date.now() - new Date(row.last_used_at).getTime() > 60_000) {
-      await ApiKeyModel.update({ last_used_at: new Date() }, { where: { id: row.id } });
+      await db.transaction(async (transaction) => {
+        await ApiKeyModel.update({ last_used_at: new Date() }, { where: { id: row.id }, transaction });
+        await writeAuditEvent(transaction, keyUseContext(user.username), {
+          resourceType: "api_key",
+          resourceId: row.id,
+          action: "login",
+          summary: { used_by: user.username, prefix: row.prefix },
+        });
+      });
     }
     const scopes = typeof row.scopes === "string" ? (JSON.parse(row.scopes) as string[]) : (row.scopes ?? []);
     return { subject: row.id, userId: user.id, username: user.username, role: user.role as Principal["role"], scopes, kind: "api_key" };
