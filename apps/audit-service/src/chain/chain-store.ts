@@ -80,6 +80,12 @@ export class ChainStore {
     return rows.map(pendingEventOf);
   }
 
+  /** Whether any committed outbox row waits (a cheap read for the idle drain). */
+  async hasPending(): Promise<boolean> {
+    const rows = await this.db.select<{ id: string }>("SELECT id FROM audit_outbox LIMIT 1", []);
+    return rows.length > 0;
+  }
+
   /** Outbox rows not yet chained. */
   async pendingCount(): Promise<number> {
     const [row] = await this.db.select<{ n: unknown }>("SELECT COUNT(*) AS n FROM audit_outbox", []);

@@ -30,6 +30,8 @@ export class Drainer {
   private wake: (() => void) | undefined;
   private readonly startedAt = new Date();
   private holding = false;
+  private lastPass = 0;
+  private lastAcquire = 0;
 
   constructor(
     private readonly db: Database,
@@ -39,6 +41,11 @@ export class Drainer {
     private readonly logger: Logger,
     private readonly settings: DrainSettings,
   ) {}
+
+  /** A full pass (which renews the lease) runs at least this often while the lease is held. */
+  private get leaseRenewMs(): number {
+    return this.lease.renewEveryMs;
+  }
 
   start(): void {
     this.running = true;
@@ -57,13 +64,28 @@ export class Drainer {
     while (this.running) {
       let pause = this.settings.idleMs;
       try {
-        const held = await this.lease.acquire();
-        if (held !== this.holding)
-          this.logger.info({ holder: this.lease.holder }, held ? "draining the audit outbox" : "another instance drains the audit outbox");
-        this.holding = held;
-        if (held) {
-          const moved = await this.drainBatch();
-          if (moved === this.settings.batch) pause = 0;
+        const now = Date.now();
+        // Between batches (each renews the lease inside its transaction) a holder renews it a few
+        // times per lease; a waiting instance asks on every turn.
+        if (!this.holding || now - this.lastAcquire >= this.lease.renewEveryMs) {
+          const held = await this.lease.acquire();
+          if (held !== this.holding)
+            this.logger.info(
+              { holder: this.lease.holder },
+              held ? "draining the audit outbox" : "another instance drains the audit outbox",
+            );
+          this.holding = held;
+          if (held) this.lastAcquire = now;
+        }
+        if (this.holding) {
+          // At rest, a plain read finds nothing to do; the transaction (which renews the lease and
+          // may sign a checkpoint at the head) runs when rows wait, and at least a few times per
+          // checkpoint interval.
+          if ((await this.store.hasPending()) || now - this.lastPass >= Math.min(this.settings.intervalMs / 4, this.leaseRenewMs)) {
+            this.lastPass = now;
+            const moved = await this.drainBatch();
+            if (moved === this.settings.batch) pause = 0;
+          }
         } else {
           pause = Math.max(this.settings.idleMs, 1000);
         }

@@ -23,6 +23,11 @@ export class Lease {
     private readonly durationMs: number,
   ) {}
 
+  /** How often a holder renews the lease between its writes: a third of its duration. */
+  get renewEveryMs(): number {
+    return this.durationMs / 3;
+  }
+
   /** Takes the lease when it is free or expired, or renews it when held: whether this holder has it. */
   async acquire(): Promise<boolean> {
     const now = Date.now();
