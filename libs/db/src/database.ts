@@ -2,8 +2,7 @@ import "reflect-metadata";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import * as mariadb from "mariadb";
-import type { Transaction } from "sequelize";
-import { QueryTypes } from "sequelize";
+import { QueryTypes, Transaction } from "sequelize";
 import { Sequelize } from "sequelize-typescript";
 import type { ModelCtor } from "sequelize-typescript";
 import { retryingLockConflicts } from "./lock-retry";
@@ -34,8 +33,18 @@ export interface Database {
    * MariaDB a transaction that loses a deadlock runs again (lock-retry.ts): fn must start from
    * scratch each time.
    */
-  transaction<T>(fn: (t: Transaction) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (t: Transaction) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
+}
+
+/** How a transaction runs, where the default (REPEATABLE READ on MariaDB) does not fit. */
+export interface TransactionOptions {
+  /**
+   * READ COMMITTED on MariaDB: an UPDATE or DELETE that scans rows another transaction has just
+   * inserted and not committed skips them instead of waiting for that transaction (the audit
+   * drain deletes the rows it read while writers keep inserting). SQLite has one writer anyway.
+   */
+  readCommitted?: boolean;
 }
 
 /** SQLite waits this long for another process's write lock before giving up. */
@@ -79,7 +88,12 @@ function createMariaDb(url: string, poolMax: number, models: ModelCtor[]): Datab
     sequelize,
     dialect: "mariadb",
     select: <T extends object>(sql: string, params: readonly unknown[]) => readPool.query(sql, [...params]) as Promise<T[]>,
-    transaction: (fn) => retryingLockConflicts(() => sequelize.transaction((t) => fn(t))),
+    transaction: (fn, options) =>
+      retryingLockConflicts(() =>
+        options?.readCommitted
+          ? sequelize.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED }, (t) => fn(t))
+          : sequelize.transaction((t) => fn(t)),
+      ),
     close: async () => {
       await readPool.end();
       await sequelize.close();
