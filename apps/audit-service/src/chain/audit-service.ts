@@ -1,7 +1,7 @@
 import { checkpointLine, eventLine, exportHeaderLine, publicKeyPem } from "@msp/audit-chain";
 import type { Checkpoint, VerifyProblem, VerifyResult } from "@msp/audit-chain";
 import type { Database } from "@msp/db";
-import { invalidArgument } from "@msp/errors";
+import { failedPrecondition, invalidArgument } from "@msp/errors";
 import type { Handlers } from "@msp/grpc-kit";
 import type { ResourceStore } from "@msp/resource-kit";
 import type { AuditEvent, VerifyAuditChainResponse } from "@msp/proto/src/gen/ts/msp/audit/v1/audit";
@@ -144,13 +144,19 @@ export function auditHandlers(deps: AuditServiceDeps): Handlers<typeof AuditServ
         const toSeq = request.toSeq > 0n ? Math.min(seqOf(request.toSeq, "to_seq"), head.seq) : head.seq;
         if (fromSeq > toSeq && toSeq > 0 && request.fromSeq > 0n) throw invalidArgument("from_seq", `must not be after to_seq (${toSeq})`);
         // The export starts after a trusted point: the anchor, or the event before from_seq.
-        const before = fromSeq === start ? anchor : { seq: fromSeq - 1, hash: (await store.hashAt(fromSeq - 1)) ?? "" };
+        let before = anchor;
+        if (fromSeq !== start) {
+          const hash = await store.hashAt(fromSeq - 1);
+          if (hash === undefined)
+            throw failedPrecondition(`event ${fromSeq - 1}, which the export would start after, is missing: verify the chain`);
+          before = { seq: fromSeq - 1, hash };
+        }
         lines.push(
           exportHeaderLine({
             exportedAt: new Date(),
             fromSeq,
             toSeq,
-            anchor: before && before.hash !== "" ? before : null,
+            anchor: before,
             hmacKeyId: keys.hmacKeyId,
             publicKeyId: keys.publicKeyId,
           }),

@@ -28,6 +28,9 @@ export async function verifyStoredChain(
   if (range.fromSeq < 0 || range.toSeq < 0) throw invalidArgument(range.fromSeq < 0 ? "from_seq" : "to_seq", "must not be negative");
   if (range.toSeq > 0 && range.fromSeq > range.toSeq) throw invalidArgument("from_seq", `must not be after to_seq (${range.toSeq})`);
   const chainAnchor = await store.anchor();
+  // Read before the head: a checkpoint is committed with its events, so one that exists now and
+  // lies past the head read next signs events that are gone; one the drain adds meanwhile does not count.
+  const newestCheckpoint = range.toSeq > 0 ? null : await store.lastCheckpoint();
   const head = await store.head();
   const toSeq = range.toSeq > 0 ? Math.min(range.toSeq, head.seq) : head.seq;
   const startSeq = (chainAnchor?.seq ?? 0) + 1;
@@ -44,7 +47,7 @@ export async function verifyStoredChain(
   if (anchorFailure) return { ...verifier.finish(), ok: false, failure: anchorFailure };
 
   // Over the whole chain, checkpoints past the newest event count too: events they sign are missing.
-  const checkpointsTo = range.toSeq > 0 ? toSeq : Number.MAX_SAFE_INTEGER;
+  const checkpointsTo = range.toSeq > 0 ? toSeq : Math.max(toSeq, newestCheckpoint?.seq ?? 0);
   for (let after = fromSeq - 1; ; ) {
     const page = await store.checkpoints(Math.max(after + 1, fromSeq), checkpointsTo, checkpointsPerPage);
     if (!verifier.addCheckpoints(page) || page.length < checkpointsPerPage) break;
