@@ -189,6 +189,8 @@ describe("methodPolicy on the platform's descriptors", () => {
     expect(names((p) => p.ownToken)).toEqual(["msp.identity.v1.AuthService/CheckRevocation", "msp.identity.v1.AuthService/RevokeToken"]);
     const adminServices = [
       "msp.identity.v1.UserService/",
+      "msp.audit.v1.AuditService/",
+      "msp.audit.v1.BackupService/",
       "msp.vault.v1.KeyService/",
       "msp.vault.v1.IntegrationCredentialService/",
     ];
