@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { z } from "@msp/config";
 
 /** The audit service's own settings. */
@@ -13,6 +14,9 @@ export interface AuditSettings {
   leaseMs: number;
   /** Events older than this many days are pruned (up to a checkpoint) once a day; 0 keeps everything. */
   retentionDays: number;
+  /** Worker threads a long verify is spread over (1: none), and the least events each takes. */
+  verifyWorkers: number;
+  verifyMinEventsPerPart: number;
   /** MSP_BACKUP_DIR; the data folder's backups/ when unset. */
   backupDir: string | undefined;
 }
@@ -39,6 +43,8 @@ export const auditConfig = z
     AUDIT_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(15),
     AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
     MSP_BACKUP_DIR: z.string().min(1).optional(),
+    AUDIT_VERIFY_WORKERS: z.coerce.number().int().min(1).max(64).default(Math.min(4, availableParallelism())),
+    AUDIT_VERIFY_MIN_PART: z.coerce.number().int().min(1).max(100_000_000).default(100_000),
   })
   .superRefine((env, ctx) => {
     oneOf(ctx, env.MSP_AUDIT_HMAC_KEY, env.MSP_AUDIT_HMAC_KEY_FILE, "MSP_AUDIT_HMAC_KEY");
@@ -57,5 +63,7 @@ export const auditConfig = z
       leaseMs: env.AUDIT_LEASE_SECONDS * 1000,
       retentionDays: env.AUDIT_RETENTION_DAYS,
       backupDir: env.MSP_BACKUP_DIR,
+      verifyWorkers: env.AUDIT_VERIFY_WORKERS,
+      verifyMinEventsPerPart: env.AUDIT_VERIFY_MIN_PART,
     }),
   );

@@ -54,7 +54,11 @@ export const auditModule: ServiceModule<AuditSettings> = {
     host.run({ name: "backups", start: () => undefined, stop: () => jobs.settle() });
 
     const events = createResourceStore<AuditEvent>(db, auditEventResource);
-    host.serve(AuditServiceService, auditHandlers({ db, events, store, keys, lease, checkpointEvery: config.checkpointEvery }));
+    const verifyWorkers = { count: config.verifyWorkers, minEventsPerPart: config.verifyMinEventsPerPart, database };
+    host.serve(
+      AuditServiceService,
+      auditHandlers({ db, events, store, keys, lease, checkpointEvery: config.checkpointEvery, verifyWorkers }),
+    );
     host.serve(BackupServiceService, backupHandlers(createResourceStore<Backup>(db, backupResource), jobs));
   },
 };

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { checkpointLine, eventLine, exportHeaderLine, publicKeyPem } from "@msp/audit-chain";
 import type { Checkpoint, VerifyProblem, VerifyResult } from "@msp/audit-chain";
 import type { Database } from "@msp/db";
@@ -10,6 +11,7 @@ import type { ChainStore } from "./chain-store";
 import type { ChainKeys } from "./keys";
 import type { Lease } from "./lease";
 import { dayMs, pruneBefore } from "./prune";
+import type { VerifyWorkers } from "./verify-stored";
 import { verifyStoredChain } from "./verify-stored";
 
 export interface AuditServiceDeps {
@@ -20,6 +22,8 @@ export interface AuditServiceDeps {
   lease: Lease;
   /** The checkpoint spacing the drain keeps (a wider gap is a missing checkpoint). */
   checkpointEvery: number;
+  /** How a long verify spreads over worker threads. */
+  verifyWorkers: VerifyWorkers;
 }
 
 const problems: Record<VerifyProblem, WireProblem> = {
@@ -55,16 +59,27 @@ interface SeqCursor {
   to: number;
 }
 
+/** A token is its cursor and a checksum of it: a token altered or cut short is refused, not misread. */
 function encodeCursor(cursor: SeqCursor): string {
-  return Buffer.from(JSON.stringify(cursor)).toString("base64url");
+  const payload = JSON.stringify({ next: cursor.next, to: cursor.to });
+  return Buffer.from(`${payload}.${checksumOf(payload)}`).toString("base64url");
+}
+
+function checksumOf(payload: string): string {
+  return createHash("sha256").update(payload).digest("base64url").slice(0, 12);
 }
 
 function decodeCursor(token: string): SeqCursor {
-  try {
-    const value = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as Partial<SeqCursor>;
-    if (Number.isSafeInteger(value.next) && Number.isSafeInteger(value.to)) return { next: value.next!, to: value.to! };
-  } catch {
-    // Reported below.
+  const text = /^[A-Za-z0-9_-]+$/.test(token) ? Buffer.from(token, "base64url").toString("utf8") : "";
+  const dot = text.lastIndexOf(".");
+  const payload = text.slice(0, dot);
+  if (dot > 0 && checksumOf(payload) === text.slice(dot + 1)) {
+    try {
+      const value = JSON.parse(payload) as Partial<SeqCursor>;
+      if (Number.isSafeInteger(value.next) && Number.isSafeInteger(value.to)) return { next: value.next!, to: value.to! };
+    } catch {
+      // Reported below.
+    }
   }
   throw invalidArgument("page_token", "is not a token this method gave out; start again without it");
 }
@@ -102,7 +117,7 @@ export function auditHandlers(deps: AuditServiceDeps): Handlers<typeof AuditServ
 
     verifyAuditChain: async (request) => {
       const range = { fromSeq: seqOf(request.fromSeq, "from_seq"), toSeq: seqOf(request.toSeq, "to_seq") };
-      return verifyResponseOf(await verifyStoredChain(store, keys, range, deps.checkpointEvery));
+      return verifyResponseOf(await verifyStoredChain(store, keys, range, deps.checkpointEvery, deps.verifyWorkers));
     },
 
     listAuditCheckpoints: async (request) => {

@@ -130,7 +130,7 @@ export class ChainStore {
     let deleted = 0;
     for (let i = 0; i < ids.length; i += rowsPerInsert) {
       const chunk = ids.slice(i, i + rowsPerInsert);
-      deleted += await this.db.sequelize.query(`DELETE FROM audit_outbox WHERE id IN (${chunk.map(() => "?").join(", ")})`, {
+      deleted += await this.db.sequelize.query(deleteByIds(this.db.dialect, chunk.length), {
         replacements: [...chunk],
         transaction,
         type: QueryTypes.BULKDELETE,
@@ -161,11 +161,12 @@ export class ChainStore {
 
   /** Events with afterSeq < seq <= toSeq, oldest first, at most `limit`. */
   async eventsAfter(afterSeq: number, toSeq: number, limit: number): Promise<ChainEvent[]> {
-    const rows = await this.db.select<Record<string, unknown>>(
-      `SELECT ${eventColumns.filter((c) => c !== "chained_at").join(", ")} FROM audit_events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?`,
+    // Rows as arrays: a verify reads every event, and an object per row is a third of its time.
+    const rows = await this.db.selectRows(
+      `SELECT ${hashedColumns.join(", ")} FROM audit_events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?`,
       [afterSeq, toSeq, limit],
     );
-    return rows.map(chainEventOf);
+    return rows.map(chainEventOfRow);
   }
 
   /** The hash of event `seq`, or undefined when there is none. */
@@ -231,6 +232,17 @@ export class ChainStore {
   }
 }
 
+/**
+ * Deletes outbox rows by id. On MariaDB the ids drive the delete (a derived table joined
+ * STRAIGHT_JOIN on the primary key): a small outbox is otherwise scanned whole, and a scan waits for
+ * every writer whose row is inserted but not committed, stalling the drain for as long.
+ */
+function deleteByIds(dialect: Database["dialect"], count: number): string {
+  if (dialect === "sqlite") return `DELETE FROM audit_outbox WHERE id IN (${Array.from({ length: count }, () => "?").join(", ")})`;
+  const ids = Array.from({ length: count }, (_, i) => (i === 0 ? "SELECT ? AS id" : "SELECT ?")).join(" UNION ALL ");
+  return `DELETE o FROM (${ids}) AS v STRAIGHT_JOIN audit_outbox AS o ON o.id = v.id`;
+}
+
 /** Request summaries are chained as canonical JSON text: the outbox holds JSON (an object, or text on some drivers). */
 function summaryText(value: unknown): string | null {
   if (value === null || value === undefined) return null;
@@ -260,22 +272,25 @@ function pendingEventOf(row: Record<string, unknown>): PendingEvent {
   };
 }
 
-function chainEventOf(row: Record<string, unknown>): ChainEvent {
+/** The columns of a chained event that its hash covers (and the hashes), in the order chainEventOfRow reads them. */
+const hashedColumns = eventColumns.filter((c) => c !== "chained_at");
+
+function chainEventOfRow(row: unknown[]): ChainEvent {
   return {
-    seq: Number(row["seq"]),
-    id: String(row["id"]),
-    occurredAt: toDate(row["occurred_at"]),
-    service: String(row["service"]),
-    method: String(row["method"]),
-    principal: String(row["principal"]),
-    resourceType: String(row["resource_type"]),
-    resourceId: optionalText(row["resource_id"]),
-    action: String(row["action"]),
-    outcome: String(row["outcome"]),
-    requestSummary: optionalText(row["request_summary"]),
-    sourceIp: optionalText(row["source_ip"]),
-    prevHash: String(row["prev_hash"]),
-    hash: String(row["hash"]),
+    seq: Number(row[0]),
+    id: String(row[1]),
+    occurredAt: toDate(row[2]),
+    service: String(row[3]),
+    method: String(row[4]),
+    principal: String(row[5]),
+    resourceType: String(row[6]),
+    resourceId: optionalText(row[7]),
+    action: String(row[8]),
+    outcome: String(row[9]),
+    requestSummary: optionalText(row[10]),
+    sourceIp: optionalText(row[11]),
+    prevHash: String(row[12]),
+    hash: String(row[13]),
   };
 }
 

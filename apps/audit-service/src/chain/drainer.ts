@@ -104,30 +104,25 @@ export class Drainer {
 
   /** Chains one batch (and signs the checkpoints due): the number of events appended. */
   async drainBatch(): Promise<number> {
-    return this.db.transaction(
-      async (transaction) => {
-        await this.lease.fence(transaction);
-        const pending = await this.store.pendingEvents(this.settings.batch, transaction);
-        const head = await this.store.head(transaction);
-        const events = pending.length > 0 ? appendEvents(this.keys.hmacKey, head, pending) : [];
-        if (events.length > 0) {
-          await this.store.insertEvents(events, new Date(), transaction);
-          const deleted = await this.store.deletePending(
-            pending.map((p) => p.id),
-            transaction,
-          );
-          if (deleted !== pending.length) {
-            throw new Error(`only ${deleted} of ${pending.length} outbox rows were still there: another drainer took them; rolled back`);
-          }
+    return this.db.transaction(async (transaction) => {
+      await this.lease.fence(transaction);
+      const pending = await this.store.pendingEvents(this.settings.batch, transaction);
+      const head = await this.store.head(transaction);
+      const events = pending.length > 0 ? appendEvents(this.keys.hmacKey, head, pending) : [];
+      if (events.length > 0) {
+        await this.store.insertEvents(events, new Date(), transaction);
+        const deleted = await this.store.deletePending(
+          pending.map((p) => p.id),
+          transaction,
+        );
+        if (deleted !== pending.length) {
+          throw new Error(`only ${deleted} of ${pending.length} outbox rows were still there: another drainer took them; rolled back`);
         }
-        const last = events[events.length - 1];
-        await this.signDue(last ? { seq: last.seq, hash: last.hash } : head, events, transaction);
-        return events.length;
-        // READ COMMITTED: the DELETE of a small outbox may scan it whole, and in REPEATABLE READ it
-        // would wait for every writer whose row is inserted but not yet committed.
-      },
-      { readCommitted: true },
-    );
+      }
+      const last = events[events.length - 1];
+      await this.signDue(last ? { seq: last.seq, hash: last.hash } : head, events, transaction);
+      return events.length;
+    });
   }
 
   /** Signs the checkpoints due once the head is `head` (events: those just appended, to find their hashes). */

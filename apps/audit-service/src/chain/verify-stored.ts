@@ -1,8 +1,13 @@
-import type { ChainAnchor, ChainEvent, VerifyResult } from "@msp/audit-chain";
+import { extname, join } from "node:path";
+import { Worker } from "node:worker_threads";
+import type { ChainAnchor, Checkpoint, VerifyResult } from "@msp/audit-chain";
 import { ChainVerifier, checkpointSignatureValid } from "@msp/audit-chain";
+import type { DatabaseConfig } from "@msp/db";
 import { invalidArgument } from "@msp/errors";
 import type { ChainStore } from "./chain-store";
 import type { ChainKeys } from "./keys";
+import { combineResults, splitAtCheckpoints, verifyPart } from "./verify-part";
+import type { VerifyWorkerInput } from "./verify-worker";
 
 /** The range to verify; the whole chain when unset (0). */
 export interface VerifyRange {
@@ -10,20 +15,31 @@ export interface VerifyRange {
   toSeq: number;
 }
 
-/** Events read per query; the next page is read while this one is hashed. */
-const pageSize = 5000;
 const checkpointsPerPage = 10_000;
+
+/** How a verify may spread over worker threads. */
+export interface VerifyWorkers {
+  /** Parts run side by side at most (1: all in the calling thread). */
+  count: number;
+  /** No part smaller than this: below it a thread costs more than it saves. */
+  minEventsPerPart: number;
+  /** Where each worker connects. */
+  database: DatabaseConfig;
+}
 
 /**
  * Recomputes the stored chain over a range: every event's HMAC and link, every checkpoint's
  * signature and hash, and the anchor a prune left. Events before `fromSeq` are trusted as stored
- * (the range starts from the stored hash of fromSeq - 1).
+ * (the range starts from the stored hash of fromSeq - 1). A long range is cut at signed
+ * checkpoints into parts verified side by side in worker threads, each part starting from the hash
+ * of the checkpoint the part before checks.
  */
 export async function verifyStoredChain(
   store: ChainStore,
   keys: ChainKeys,
   range: VerifyRange,
   maxEventsBetweenCheckpoints: number,
+  workers?: VerifyWorkers,
 ): Promise<VerifyResult> {
   if (range.fromSeq < 0 || range.toSeq < 0) throw invalidArgument(range.fromSeq < 0 ? "from_seq" : "to_seq", "must not be negative");
   if (range.toSeq > 0 && range.fromSeq > range.toSeq) throw invalidArgument("from_seq", `must not be after to_seq (${range.toSeq})`);
@@ -41,32 +57,61 @@ export async function verifyStoredChain(
     anchor = hash === undefined ? chainAnchor : { seq: range.fromSeq - 1, hash };
   }
   const fromSeq = (anchor?.seq ?? 0) + 1;
-  const verifier = new ChainVerifier({ hmacKey: keys.hmacKey, publicKey: keys.publicKey, anchor, maxEventsBetweenCheckpoints });
 
   const anchorFailure = chainAnchor && fromSeq === startSeq ? await checkAnchor(store, keys, chainAnchor) : null;
-  if (anchorFailure) return { ...verifier.finish(), ok: false, failure: anchorFailure };
+  if (anchorFailure) {
+    const empty = new ChainVerifier({ hmacKey: keys.hmacKey, publicKey: keys.publicKey, anchor, maxEventsBetweenCheckpoints });
+    return { ...empty.finish(), ok: false, failure: anchorFailure };
+  }
 
   // Over the whole chain, checkpoints past the newest event count too: events they sign are missing.
   const checkpointsTo = range.toSeq > 0 ? toSeq : Math.max(toSeq, newestCheckpoint?.seq ?? 0);
+  const checkpoints: Checkpoint[] = [];
   for (let after = fromSeq - 1; ; ) {
-    const page = await store.checkpoints(Math.max(after + 1, fromSeq), checkpointsTo, checkpointsPerPage);
-    if (!verifier.addCheckpoints(page) || page.length < checkpointsPerPage) break;
+    const page = await store.checkpoints(after + 1, checkpointsTo, checkpointsPerPage);
+    checkpoints.push(...page);
+    if (page.length < checkpointsPerPage) break;
     after = page[page.length - 1]!.seq;
   }
 
-  let after = fromSeq - 1;
-  let next: Promise<ChainEvent[]> | undefined = after < toSeq ? store.eventsAfter(after, toSeq, pageSize) : undefined;
-  while (next) {
-    const events = await next;
-    const last = events[events.length - 1];
-    next = last && events.length === pageSize && last.seq < toSeq ? store.eventsAfter(last.seq, toSeq, pageSize) : undefined;
-    if (!verifier.addEvents(events)) {
-      await next?.catch(() => undefined);
-      break;
-    }
-    after = last?.seq ?? after;
+  const parts = workers
+    ? splitAtCheckpoints(anchor, toSeq, checkpoints, workers.count, workers.minEventsPerPart, maxEventsBetweenCheckpoints)
+    : [];
+  if (!workers || parts.length < 2) {
+    return verifyPart(store, keys.hmacKey, keys.publicKey, { anchor, toSeq, checkpoints, maxEventsBetweenCheckpoints });
   }
-  return verifier.finish();
+  const publicKeyPem = keys.publicKey.export({ type: "spki", format: "pem" }).toString();
+  const results = await Promise.all(
+    parts.map((part) => inWorker({ database: workers.database, hmacKey: keys.hmacKey, publicKeyPem, part })),
+  );
+  return combineResults(results);
+}
+
+/**
+ * A worker thread running verify-worker. Run as TypeScript (tsx, as `npm start` runs the services),
+ * the worker does not inherit the parent's loader: it registers tsx's own first.
+ */
+function startWorker(input: VerifyWorkerInput): Worker {
+  const extension = extname(__filename);
+  const file = join(__dirname, `verify-worker${extension}`);
+  if (extension !== ".ts") return new Worker(file, { workerData: input });
+  const source = `require(${JSON.stringify(require.resolve("tsx/cjs"))}); require(${JSON.stringify(file)});`;
+  return new Worker(source, { eval: true, workerData: input });
+}
+
+/** Runs one part in a worker thread (verify-worker.ts). */
+function inWorker(input: VerifyWorkerInput): Promise<VerifyResult> {
+  return new Promise((resolve, reject) => {
+    const worker = startWorker(input);
+    worker.once("message", (message: { result?: VerifyResult; error?: string }) => {
+      if (message.result) resolve(message.result);
+      else reject(new Error(`a verify worker failed: ${message.error ?? "no answer"}`));
+    });
+    worker.once("error", reject);
+    worker.once("exit", (code) => {
+      if (code !== 0) reject(new Error(`a verify worker exited with code ${code}`));
+    });
+  });
 }
 
 /** The anchor a prune left must be a checkpoint with a good signature and the anchor's hash. */

@@ -1,0 +1,101 @@
+import type { KeyObject } from "node:crypto";
+import type { ChainAnchor, ChainEvent, Checkpoint, VerifyResult } from "@msp/audit-chain";
+import { ChainVerifier } from "@msp/audit-chain";
+import type { ChainStore } from "./chain-store";
+
+/** One stretch of the chain to verify on its own: from after `anchor` to `toSeq`, with its checkpoints. */
+export interface VerifyPart {
+  /** Where it starts: the chain's anchor, the stored event before the range, or a signed checkpoint. */
+  anchor: ChainAnchor | null;
+  toSeq: number;
+  /** The checkpoints after the anchor that fall in the part (the last part: also those past toSeq). */
+  checkpoints: readonly Checkpoint[];
+  maxEventsBetweenCheckpoints: number;
+}
+
+/** Events read per query; the next page is read while this one is hashed. */
+const pageSize = 5000;
+
+/** Verifies one part: its events' HMACs and links, its checkpoints' signatures and hashes. */
+export async function verifyPart(store: ChainStore, hmacKey: Buffer, publicKey: KeyObject, part: VerifyPart): Promise<VerifyResult> {
+  const verifier = new ChainVerifier({
+    hmacKey,
+    publicKey,
+    anchor: part.anchor,
+    maxEventsBetweenCheckpoints: part.maxEventsBetweenCheckpoints,
+  });
+  verifier.addCheckpoints(part.checkpoints);
+  const fromSeq = (part.anchor?.seq ?? 0) + 1;
+  let next: Promise<ChainEvent[]> | undefined = fromSeq <= part.toSeq ? store.eventsAfter(fromSeq - 1, part.toSeq, pageSize) : undefined;
+  while (next) {
+    const events = await next;
+    const last = events[events.length - 1];
+    next = last && events.length === pageSize && last.seq < part.toSeq ? store.eventsAfter(last.seq, part.toSeq, pageSize) : undefined;
+    if (!verifier.addEvents(events)) {
+      await next?.catch(() => undefined);
+      break;
+    }
+  }
+  return verifier.finish();
+}
+
+/**
+ * The parts of a range, cut at signed checkpoints so that each part starts from a hash the
+ * previous part checks (its last checkpoint): at most `count`, none smaller than `minEvents`.
+ */
+export function splitAtCheckpoints(
+  anchor: ChainAnchor | null,
+  toSeq: number,
+  checkpoints: readonly Checkpoint[],
+  count: number,
+  minEvents: number,
+  maxEventsBetweenCheckpoints: number,
+): VerifyPart[] {
+  const fromSeq = (anchor?.seq ?? 0) + 1;
+  const span = toSeq - fromSeq + 1;
+  const parts = Math.max(1, Math.min(count, Math.floor(span / Math.max(1, minEvents))));
+  const starts: ChainAnchor[] = [];
+  let previous = fromSeq - 1;
+  for (let k = 1; k < parts; k++) {
+    const target = fromSeq - 1 + Math.round((k * span) / parts);
+    let cut: Checkpoint | undefined;
+    for (const checkpoint of checkpoints) {
+      if (checkpoint.seq > target || checkpoint.seq >= toSeq) break;
+      if (checkpoint.seq > previous) cut = checkpoint;
+    }
+    if (cut && cut.seq > previous) {
+      starts.push({ seq: cut.seq, hash: cut.hash });
+      previous = cut.seq;
+    }
+  }
+  const anchors: (ChainAnchor | null)[] = [anchor, ...starts];
+  return anchors.map((start, i) => {
+    const after = start?.seq ?? 0;
+    const end = i + 1 < anchors.length ? anchors[i + 1]!.seq : toSeq;
+    const last = i === anchors.length - 1;
+    return {
+      anchor: start,
+      toSeq: end,
+      checkpoints: checkpoints.filter((c) => c.seq > after && (last || c.seq <= end)),
+      maxEventsBetweenCheckpoints,
+    };
+  });
+}
+
+/** One result from the parts' results: the first broken link (the lowest seq) and the sums. */
+export function combineResults(results: readonly VerifyResult[]): VerifyResult {
+  const failures = results.map((r) => r.failure).filter((f): f is NonNullable<VerifyResult["failure"]> => f !== null);
+  const failure = failures.reduce<VerifyResult["failure"]>((lowest, f) => (lowest === null || f.seq < lowest.seq ? f : lowest), null);
+  const first = results[0];
+  const last = results[results.length - 1];
+  return {
+    ok: failure === null && results.every((r) => r.ok),
+    checkedEvents: results.reduce((n, r) => n + r.checkedEvents, 0),
+    checkedCheckpoints: results.reduce((n, r) => n + r.checkedCheckpoints, 0),
+    firstSeq: first?.firstSeq ?? null,
+    lastSeq: last?.lastSeq ?? null,
+    lastCheckpointSeq: [...results].reverse().find((r) => r.lastCheckpointSeq !== null)?.lastCheckpointSeq ?? null,
+    failure,
+    unanchoredEvents: last?.unanchoredEvents ?? 0,
+  };
+}
