@@ -639,6 +639,9 @@ function forgedTokens(real: string, rnd: Random): string[] {
   } catch {
     return [];
   }
+  // Only the resource kit's tokens ({q, a} and a checksum) are forged; other lists' tokens are
+  // still flipped, cut and extended above.
+  if (typeof payload !== "object" || payload === null || !Array.isArray(payload.a)) return [];
   const variants: unknown[] = [
     [],
     [null, null],
