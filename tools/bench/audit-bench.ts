@@ -21,7 +21,7 @@
 // stderr with the progress lines.
 //   npm run bench:audit -- [--db mariadb|sqlite|both] [--events 1000000] [--outbox 100000] [--runs 3]
 //     [--queries 2000] [--warmup 200] [--blocks 3] [--creates 200] [--resources 50000]
-//     [--sqlite-events 100000] [--sqlite-outbox 20000] [--sections drain,verify,query,mutation]
+//     [--sqlite-events 100000] [--sqlite-outbox 20000] [--sections drain,verify,query,mutation,lag] [--lags 100]
 //   MariaDB: MSP_BENCH_MARIADB_URL (default mariadb://root@127.0.0.1:3306/msp_audit_bench, recreated and dropped).
 import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
@@ -64,7 +64,8 @@ const { values: args } = parseArgs({
     resources: { type: "string", default: "50000" },
     "sqlite-events": { type: "string", default: "100000" },
     "sqlite-outbox": { type: "string", default: "20000" },
-    sections: { type: "string", default: "drain,verify,query,mutation" },
+    sections: { type: "string", default: "drain,verify,query,mutation,lag" },
+    lags: { type: "string", default: "100" },
   },
 });
 
@@ -748,6 +749,31 @@ async function querySection(c: Context): Promise<void> {
   }
 }
 
+/**
+ * Lag at rest: one client created at a time through the gateway, then the chain polled straight in
+ * the database (every 5 ms) until the create's event is chained; the time from the create's answer
+ * to the event's chained_at as the service recorded it, and to when the poll saw it.
+ */
+async function lagSection(c: Context): Promise<void> {
+  const samples: number[] = [];
+  for (let i = 0; i < Number(args.lags); i++) {
+    const created = await c.rest.call<{ id: string }>("POST", "/api/v1/clients", { name: `lag ${Date.now()} ${i}` });
+    const answered = Date.now();
+    for (;;) {
+      const [row] = await c.db.select<{ seq: unknown }>("SELECT seq FROM audit_events WHERE resource_id = ?", [created.id]);
+      if (row) break;
+      if (Date.now() - answered > 30_000) throw new Error(`the create of client ${created.id} was not chained in 30 s`);
+      await sleep(5);
+    }
+    samples.push(Date.now() - answered);
+    await sleep(300 + Math.random() * 300);
+  }
+  const p = percentiles(samples);
+  c.line(
+    `| ${c.dialect} | lag at rest: a create's answer to its event chained (polled every 5 ms) | ${p.n} creates | p95 ${ms(p.p95)} ms | p50 ${ms(p.p50)} / p95 ${ms(p.p95)} / max ${ms(Math.max(...samples))} ms | < 1 s |`,
+  );
+}
+
 async function mutationSection(c: Context): Promise<void> {
   const perCaller = Number(args.creates);
   let serial = 0;
@@ -860,6 +886,7 @@ async function bench(dialect: "sqlite" | "mariadb"): Promise<string[]> {
     if (sections.has("verify")) await verifySection(c);
     if (sections.has("query")) await querySection(c);
     if (sections.has("mutation")) await mutationSection(c);
+    if (sections.has("lag")) await lagSection(c);
     return lines;
   } finally {
     rest?.close();
