@@ -12,7 +12,15 @@ const dataDir = resolve(process.env["MSP_DATA_DIR"] ?? "./data");
 const jwtSecret = jwtSecretFor(dataDir, process.env["MSP_JWT_SECRET"]);
 const supervisor = new Supervisor({
   cwd: root,
-  env: { ...process.env, MSP_DATA_DIR: dataDir, MSP_JWT_SECRET: jwtSecret, ...vaultMasterKeyEnv(dataDir, process.env) },
+  env: {
+    // A verified backup of the embedded database every day at 02:00 UTC into data/backups (the last 7
+    // daily, 4 weekly and 12 monthly kept); AUDIT_BACKUP_DAILY_AT changes the time.
+    AUDIT_BACKUP_DAILY_AT: "02:00",
+    ...process.env,
+    MSP_DATA_DIR: dataDir,
+    MSP_JWT_SECRET: jwtSecret,
+    ...vaultMasterKeyEnv(dataDir, process.env),
+  },
   readyTimeoutMs: 120_000,
   spares: sparesWanted(process.env["MSP_WARM_SPARES"]),
   onLine: (app, line, stream) => (stream === "stdout" ? process.stdout : process.stderr).write(`[${app}] ${line}\n`),

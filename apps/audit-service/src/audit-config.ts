@@ -1,5 +1,7 @@
 import { availableParallelism } from "node:os";
 import { z } from "@msp/config";
+import type { BackupSchedule } from "./backups/backup-schedule";
+import { parseTimeOfDay } from "./backups/backup-schedule";
 
 /** The audit service's own settings. */
 export interface AuditSettings {
@@ -17,6 +19,10 @@ export interface AuditSettings {
   /** Worker threads a long verify is spread over (1: none), and the least events each takes. */
   verifyWorkers: number;
   verifyMinEventsPerPart: number;
+  /** The daily backup's time (AUDIT_BACKUP_DAILY_AT, UTC) and how many of each kind are kept; undefined: none. */
+  backupSchedule: BackupSchedule | undefined;
+  /** How often the schedule is checked (AUDIT_BACKUP_CHECK_SECONDS). */
+  backupScheduleTickMs: number;
   /** MSP_BACKUP_DIR; the data folder's backups/ when unset. */
   backupDir: string | undefined;
 }
@@ -43,6 +49,14 @@ export const auditConfig = z
     AUDIT_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(15),
     AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
     MSP_BACKUP_DIR: z.string().min(1).optional(),
+    AUDIT_BACKUP_DAILY_AT: z
+      .string()
+      .refine((text) => parseTimeOfDay(text) !== undefined, "must be a time of day in UTC, HH:MM (such as 02:00)")
+      .optional(),
+    AUDIT_BACKUP_CHECK_SECONDS: z.coerce.number().min(0.05).max(3600).default(60),
+    AUDIT_BACKUP_KEEP_DAILY: z.coerce.number().int().min(1).max(3650).default(7),
+    AUDIT_BACKUP_KEEP_WEEKLY: z.coerce.number().int().min(1).max(520).default(4),
+    AUDIT_BACKUP_KEEP_MONTHLY: z.coerce.number().int().min(1).max(1200).default(12),
     AUDIT_VERIFY_WORKERS: z.coerce.number().int().min(1).max(64).default(Math.min(4, availableParallelism())),
     AUDIT_VERIFY_MIN_PART: z.coerce.number().int().min(1).max(100_000_000).default(100_000),
   })
@@ -63,6 +77,14 @@ export const auditConfig = z
       leaseMs: env.AUDIT_LEASE_SECONDS * 1000,
       retentionDays: env.AUDIT_RETENTION_DAYS,
       backupDir: env.MSP_BACKUP_DIR,
+      backupScheduleTickMs: env.AUDIT_BACKUP_CHECK_SECONDS * 1000,
+      backupSchedule:
+        env.AUDIT_BACKUP_DAILY_AT === undefined
+          ? undefined
+          : {
+              minuteOfDay: parseTimeOfDay(env.AUDIT_BACKUP_DAILY_AT)!,
+              keep: { daily: env.AUDIT_BACKUP_KEEP_DAILY, weekly: env.AUDIT_BACKUP_KEEP_WEEKLY, monthly: env.AUDIT_BACKUP_KEEP_MONTHLY },
+            },
       verifyWorkers: env.AUDIT_VERIFY_WORKERS,
       verifyMinEventsPerPart: env.AUDIT_VERIFY_MIN_PART,
     }),

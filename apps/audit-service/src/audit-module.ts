@@ -7,6 +7,7 @@ import { AuditServiceService, BackupServiceService } from "@msp/proto/src/gen/ts
 import type { AuditSettings } from "./audit-config";
 import { auditConfig } from "./audit-config";
 import { BackupJobs } from "./backups/backup-jobs";
+import { ScheduledBackups } from "./backups/scheduled-backups";
 import { backupResource } from "./backups/backup.resource";
 import { backupHandlers } from "./backups/backup-service";
 import { auditEventResource } from "./chain/audit-event.resource";
@@ -52,6 +53,11 @@ export const auditModule: ServiceModule<AuditSettings> = {
     const jobs = new BackupJobs(db, place, keys, config.checkpointEvery, logger);
     await jobs.recover();
     host.run({ name: "backups", start: () => undefined, stop: () => jobs.settle() });
+    if (config.backupSchedule) {
+      const scheduleLease = new Lease(db, "backup-schedule", lease.holder, 300_000);
+      const scheduled = new ScheduledBackups(jobs, scheduleLease, config.backupSchedule, logger, config.backupScheduleTickMs);
+      host.run({ name: "scheduled-backups", start: () => scheduled.start(), stop: () => scheduled.stop() });
+    }
 
     const events = createResourceStore<AuditEvent>(db, auditEventResource);
     const verifyWorkers = { count: config.verifyWorkers, minEventsPerPart: config.verifyMinEventsPerPart, database };

@@ -69,6 +69,25 @@ export class BackupJobs {
     this.track(this.verify(id, row.file_path, row.checksum ?? undefined, countsOf(row.table_counts), ctx));
   }
 
+  /** Deletes a backup's file, its manifest and its row (the row's delete is audited). */
+  async remove(id: string, ctx: MutationContext): Promise<void> {
+    const row = await BackupLogModel.findByPk(id, { attributes: ["id", "file_path", "backup_type"], raw: true });
+    if (!row) return;
+    if (row.file_path) {
+      await rm(row.file_path, { force: true });
+      await rm(`${row.file_path}.manifest.json`, { force: true });
+    }
+    await this.db.transaction(async (transaction) => {
+      await BackupLogModel.destroy({ where: { id }, transaction });
+      await writeAuditEvent(transaction, ctx, {
+        resourceType: "backup",
+        resourceId: id,
+        action: "delete",
+        summary: { backup_type: row.backup_type, file_path: row.file_path, reason: "past retention" },
+      });
+    });
+  }
+
   /** Waits for every running job (on shutdown, and in tests). */
   async settle(): Promise<void> {
     while (this.jobs.size > 0) await Promise.allSettled([...this.jobs]);

@@ -2,7 +2,8 @@
 // MSP_TEST_DATABASE_URL): a backup restored into a scratch database and checked (row counts, the
 // audit chain); a pre-migration backup taken when a migration runs on an existing database, and
 // recorded in backup_log by the audit service.
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { createDatabase, migrateUp } from "@msp/db";
 import { migrations } from "@msp/migrations";
 import type { TestService } from "@msp/testing";
@@ -106,4 +107,70 @@ test("a migration on an existing database is preceded by a backup that backup_lo
     await service?.stop();
     await database.drop();
   }
+});
+
+describe("scheduled backups", () => {
+  let stack: AuditStack;
+  let backups: BackupServiceClient;
+  beforeAll(async () => {
+    // Due since midnight: the day's backup is taken at start; checked every 200 ms here.
+    stack = await startAuditStack({
+      ...fastDrainEnv,
+      AUDIT_BACKUP_DAILY_AT: "00:00",
+      AUDIT_BACKUP_CHECK_SECONDS: "0.2",
+      AUDIT_BACKUP_KEEP_DAILY: "1",
+      AUDIT_BACKUP_KEEP_WEEKLY: "1",
+      AUDIT_BACKUP_KEEP_MONTHLY: "1",
+    });
+    backups = connect(BackupServiceClient, stack.services[0]!);
+  }, 300_000);
+  afterAll(async () => {
+    backups?.close();
+    await stack?.stop();
+  }, 120_000);
+
+  const scheduledKinds = new Set([BackupType.BACKUP_TYPE_DAILY, BackupType.BACKUP_TYPE_WEEKLY, BackupType.BACKUP_TYPE_MONTHLY]);
+  const listScheduled = async () =>
+    (await call(backups, "listBackups", { pageSize: 50, pageToken: "", filter: "", orderBy: "" })).backups.filter((b) =>
+      scheduledKinds.has(b.backupType),
+    );
+
+  test("takes the day's backup once, verified, and keeps only the newest of its kind", async () => {
+    let taken: Backup[] = [];
+    for (let i = 0; i < 2400 && taken.length === 0; i++) {
+      taken = await listScheduled();
+      if (taken.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(taken).toHaveLength(1);
+    const backup = await finished(backups, taken[0]!.id);
+    expect(backup.status).toBe(BackupStatus.BACKUP_STATUS_VERIFIED);
+
+    // An older backup of the same kind, as a previous day would have left it: retention deletes it
+    // (row and file), and no second backup is taken today.
+    const older = join(stack.database.config.dataDir, "older-backup.sqlite");
+    writeFileSync(older, "old");
+    const kind = {
+      [BackupType.BACKUP_TYPE_DAILY]: "daily",
+      [BackupType.BACKUP_TYPE_WEEKLY]: "weekly",
+      [BackupType.BACKUP_TYPE_MONTHLY]: "monthly",
+    }[backup.backupType as number];
+    await stack.db.sequelize.query(
+      "INSERT INTO backup_log (id, revision, created_at, updated_at, backup_type, file_path, started_at, completed_at, status, dialect) VALUES (?, 1, ?, ?, ?, ?, ?, ?, 'completed', ?)",
+      {
+        replacements: [
+          "0190f7a0-0000-7000-8000-0000000000bb",
+          new Date("2026-01-01T00:00:00Z"),
+          new Date("2026-01-01T00:00:00Z"),
+          kind,
+          older,
+          new Date("2026-01-01T00:00:00Z"),
+          new Date("2026-01-01T00:01:00Z"),
+          stack.database.dialect,
+        ],
+      },
+    );
+    for (let i = 0; i < 600 && existsSync(older); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(existsSync(older)).toBe(false);
+    expect((await listScheduled()).map((b) => b.id)).toEqual([backup.id]);
+  });
 });
