@@ -17,6 +17,7 @@ import { Drainer } from "./chain/drainer";
 import { loadChainKeys } from "./chain/keys";
 import { Lease } from "./chain/lease";
 import { RetentionWorker } from "./chain/retention";
+import { VerifyPool } from "./chain/verify-pool";
 import { auditModels } from "./models";
 
 /**
@@ -60,7 +61,9 @@ export const auditModule: ServiceModule<AuditSettings> = {
     }
 
     const events = createResourceStore<AuditEvent>(db, auditEventResource);
-    const verifyWorkers = { count: config.verifyWorkers, minEventsPerPart: config.verifyMinEventsPerPart, database };
+    const pool = new VerifyPool(database);
+    host.run({ name: "verify-workers", start: () => undefined, stop: () => pool.close() });
+    const verifyWorkers = { count: config.verifyWorkers, minEventsPerPart: config.verifyMinEventsPerPart, pool };
     host.serve(
       AuditServiceService,
       auditHandlers({ db, events, store, keys, lease, checkpointEvery: config.checkpointEvery, verifyWorkers }),

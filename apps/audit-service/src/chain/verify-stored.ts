@@ -1,13 +1,10 @@
-import { extname, join } from "node:path";
-import { Worker } from "node:worker_threads";
 import type { ChainAnchor, Checkpoint, VerifyResult } from "@msp/audit-chain";
 import { ChainVerifier, checkpointSignatureValid } from "@msp/audit-chain";
-import type { DatabaseConfig } from "@msp/db";
 import { invalidArgument } from "@msp/errors";
 import type { ChainStore } from "./chain-store";
 import type { ChainKeys } from "./keys";
 import { combineResults, splitAtCheckpoints, verifyPart } from "./verify-part";
-import type { VerifyWorkerInput } from "./verify-worker";
+import type { VerifyPool } from "./verify-pool";
 
 /** The range to verify; the whole chain when unset (0). */
 export interface VerifyRange {
@@ -23,8 +20,8 @@ export interface VerifyWorkers {
   count: number;
   /** No part smaller than this: below it a thread costs more than it saves. */
   minEventsPerPart: number;
-  /** Where each worker connects. */
-  database: DatabaseConfig;
+  /** The worker threads. */
+  pool: VerifyPool;
 }
 
 /**
@@ -81,37 +78,8 @@ export async function verifyStoredChain(
     return verifyPart(store, keys.hmacKey, keys.publicKey, { anchor, toSeq, checkpoints, maxEventsBetweenCheckpoints });
   }
   const publicKeyPem = keys.publicKey.export({ type: "spki", format: "pem" }).toString();
-  const results = await Promise.all(
-    parts.map((part) => inWorker({ database: workers.database, hmacKey: keys.hmacKey, publicKeyPem, part })),
-  );
+  const results = await Promise.all(parts.map((part) => workers.pool.run(keys.hmacKey, publicKeyPem, part)));
   return combineResults(results);
-}
-
-/**
- * A worker thread running verify-worker. Run as TypeScript (tsx, as `npm start` runs the services),
- * the worker does not inherit the parent's loader: it registers tsx's own first.
- */
-function startWorker(input: VerifyWorkerInput): Worker {
-  const extension = extname(__filename);
-  const file = join(__dirname, `verify-worker${extension}`);
-  if (extension !== ".ts") return new Worker(file, { workerData: input });
-  const source = `require(${JSON.stringify(require.resolve("tsx/cjs"))}); require(${JSON.stringify(file)});`;
-  return new Worker(source, { eval: true, workerData: input });
-}
-
-/** Runs one part in a worker thread (verify-worker.ts). */
-function inWorker(input: VerifyWorkerInput): Promise<VerifyResult> {
-  return new Promise((resolve, reject) => {
-    const worker = startWorker(input);
-    worker.once("message", (message: { result?: VerifyResult; error?: string }) => {
-      if (message.result) resolve(message.result);
-      else reject(new Error(`a verify worker failed: ${message.error ?? "no answer"}`));
-    });
-    worker.once("error", reject);
-    worker.once("exit", (code) => {
-      if (code !== 0) reject(new Error(`a verify worker exited with code ${code}`));
-    });
-  });
 }
 
 /** The anchor a prune left must be a checkpoint with a good signature and the anchor's hash. */

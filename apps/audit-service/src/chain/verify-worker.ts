@@ -1,5 +1,6 @@
-// A worker thread verifying one part of the chain (verify-stored.ts starts it): it opens its own
-// connection to the database, so that reading and hashing run beside the other parts on other cores.
+// A worker thread verifying parts of the chain for verify-pool.ts: it keeps its own connection to
+// the database, so that reading and hashing run beside the other parts on other cores, and serves
+// parts until the pool ends it.
 import { createPublicKey } from "node:crypto";
 import { parentPort, workerData } from "node:worker_threads";
 import type { DatabaseConfig } from "@msp/db";
@@ -8,27 +9,21 @@ import { ChainStore } from "./chain-store";
 import type { VerifyPart } from "./verify-part";
 import { verifyPart } from "./verify-part";
 
-/** What a verify worker is given. */
-export interface VerifyWorkerInput {
-  database: DatabaseConfig;
+/** A part to verify, with the keys it is verified with. */
+export interface VerifyRequest {
+  id: number;
   hmacKey: Uint8Array;
   publicKeyPem: string;
   part: VerifyPart;
 }
 
-async function run(input: VerifyWorkerInput) {
-  const db = createDatabase({ ...input.database, poolMax: 2 });
-  try {
-    return await verifyPart(new ChainStore(db), Buffer.from(input.hmacKey), createPublicKey(input.publicKeyPem), input.part);
-  } finally {
-    await db.close();
-  }
-}
-
 if (parentPort) {
   const port = parentPort;
-  run(workerData as VerifyWorkerInput).then(
-    (result) => port.postMessage({ result }),
-    (error: unknown) => port.postMessage({ error: error instanceof Error ? error.message : String(error) }),
-  );
+  const store = new ChainStore(createDatabase({ ...(workerData as DatabaseConfig), poolMax: 2 }));
+  port.on("message", (request: VerifyRequest) => {
+    verifyPart(store, Buffer.from(request.hmacKey), createPublicKey(request.publicKeyPem), request.part).then(
+      (result) => port.postMessage({ id: request.id, result }),
+      (error: unknown) => port.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) }),
+    );
+  });
 }
