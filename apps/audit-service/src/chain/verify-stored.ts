@@ -45,6 +45,7 @@ export async function verifyStoredChain(
   // lies past the head read next signs events that are gone; one the drain adds meanwhile does not count.
   const newestCheckpoint = range.toSeq > 0 ? null : await store.lastCheckpoint();
   const head = await store.head();
+  if (range.fromSeq > head.seq) throw invalidArgument("from_seq", `is after the newest event (seq ${head.seq})`);
   const toSeq = range.toSeq > 0 ? Math.min(range.toSeq, head.seq) : head.seq;
   const startSeq = (chainAnchor?.seq ?? 0) + 1;
   let anchor: ChainAnchor | null = chainAnchor;

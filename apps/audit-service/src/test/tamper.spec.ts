@@ -175,6 +175,7 @@ test("a range verifies from the stored hash before it; a bad range is refused", 
   expect(Number(result.firstSeq)).toBe(10);
   expect(Number(result.lastSeq)).toBe(30);
   await expect(verify(stack.client, 30n, 10n)).rejects.toMatchObject({ details: expect.stringContaining("from_seq") });
+  await expect(verify(stack.client, 1000n, 0n)).rejects.toMatchObject({ details: expect.stringContaining("after the newest event") });
   await expect(
     call(stack.client, "listAuditEvents", { pageSize: 5, pageToken: "", filter: "nonsense ==", orderBy: "" }),
   ).rejects.toMatchObject({
