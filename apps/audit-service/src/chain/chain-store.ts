@@ -4,7 +4,7 @@ import type { ChainAnchor, ChainEvent, Checkpoint } from "@msp/audit-chain";
 import { canonicalJson, genesisHash } from "@msp/audit-chain";
 import type { Database } from "@msp/db";
 import { affectedRows } from "@msp/db";
-import { toDate } from "@msp/resource-kit";
+import { textOf, toDate } from "@msp/resource-kit";
 
 /** An outbox row as the drain reads it, ready to be chained (no seq or hashes yet). */
 export type PendingEvent = Omit<ChainEvent, "seq" | "prevHash" | "hash">;
@@ -252,8 +252,7 @@ function summaryText(value: unknown): string | null {
 }
 
 function optionalText(value: unknown): string | null {
-  if (value === null || value === undefined) return null;
-  return Buffer.isBuffer(value) ? value.toString("utf8") : String(value as string);
+  return value === null || value === undefined ? null : textOf(value);
 }
 
 function pendingEventOf(row: Record<string, unknown>): PendingEvent {

@@ -42,11 +42,6 @@ export class Drainer {
     private readonly settings: DrainSettings,
   ) {}
 
-  /** A full pass (which renews the lease) runs at least this often while the lease is held. */
-  private get leaseRenewMs(): number {
-    return this.lease.renewEveryMs;
-  }
-
   start(): void {
     this.running = true;
     this.loop = this.run();
@@ -81,7 +76,7 @@ export class Drainer {
           // At rest, a plain read finds nothing to do; the transaction (which renews the lease and
           // may sign a checkpoint at the head) runs when rows wait, and at least a few times per
           // checkpoint interval.
-          if ((await this.store.hasPending()) || now - this.lastPass >= Math.min(this.settings.intervalMs / 4, this.leaseRenewMs)) {
+          if ((await this.store.hasPending()) || now - this.lastPass >= Math.min(this.settings.intervalMs / 4, this.lease.renewEveryMs)) {
             this.lastPass = now;
             const moved = await this.drainBatch();
             if (moved === this.settings.batch) pause = 0;

@@ -8,7 +8,7 @@ const hourMs = 3_600_000;
 /** Prunes events older than the retention (AUDIT_RETENTION_DAYS) up to a checkpoint, at start and every hour. */
 export class RetentionWorker {
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private running: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly db: Database,
@@ -19,8 +19,9 @@ export class RetentionWorker {
 
   start(): void {
     this.running = this.prune();
+    // Each run waits for the one before: a prune of a large chain may take longer than the hour.
     this.timer = setInterval(() => {
-      this.running = this.prune();
+      this.running = this.running.then(() => this.prune());
     }, hourMs);
     this.timer.unref();
   }

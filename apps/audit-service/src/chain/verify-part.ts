@@ -1,6 +1,6 @@
 import type { KeyObject } from "node:crypto";
 import type { ChainAnchor, ChainEvent, Checkpoint, VerifyResult } from "@msp/audit-chain";
-import { ChainVerifier } from "@msp/audit-chain";
+import { ChainVerifier, lowerFailure } from "@msp/audit-chain";
 import type { ChainStore } from "./chain-store";
 
 /** One stretch of the chain to verify on its own: from after `anchor` to `toSeq`, with its checkpoints. */
@@ -84,8 +84,7 @@ export function splitAtCheckpoints(
 
 /** One result from the parts' results: the first broken link (the lowest seq) and the sums. */
 export function combineResults(results: readonly VerifyResult[]): VerifyResult {
-  const failures = results.map((r) => r.failure).filter((f): f is NonNullable<VerifyResult["failure"]> => f !== null);
-  const failure = failures.reduce<VerifyResult["failure"]>((lowest, f) => (lowest === null || f.seq < lowest.seq ? f : lowest), null);
+  const failure = results.reduce<VerifyResult["failure"]>((lowest, r) => lowerFailure(lowest, r.failure), null);
   const first = results[0];
   const last = results[results.length - 1];
   return {
