@@ -9,6 +9,7 @@ import { recallFullText } from "./20261126000100-RecallFullText";
 import { recallScopeVersions } from "./20261126000200-RecallScopeVersions";
 import { vault } from "./20261204000000-Vault";
 import { audit } from "./20261205000000-Audit";
+import { infra } from "./20261206000000-Infra";
 
 /** The platform's one schema history, oldest first. Every service applies it at start-up. */
 export const migrations: readonly Migration[] = [
@@ -22,4 +23,5 @@ export const migrations: readonly Migration[] = [
   recallScopeVersions,
   vault,
   audit,
+  infra,
 ];

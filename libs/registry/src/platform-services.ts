@@ -26,6 +26,13 @@ export const platformServices = [
     envPrefix: "WORK_SERVICE",
   },
   {
+    name: "infra-service",
+    app: "infra-service",
+    protoPackages: ["msp.infra.v1"],
+    defaultPort: 50052,
+    envPrefix: "INFRA_SERVICE",
+  },
+  {
     name: "vault-service",
     app: "vault-service",
     protoPackages: ["msp.vault.v1"],

@@ -1,0 +1,4 @@
+import { mainOf } from "@msp/service-runtime";
+import { infraModule } from "./infra-module";
+
+mainOf(infraModule);
