@@ -8,6 +8,7 @@ import { AssetServiceService } from "@msp/proto/src/gen/ts/msp/infra/v1/asset";
 import { FirewallRuleServiceService } from "@msp/proto/src/gen/ts/msp/infra/v1/firewall_rule";
 import type { InfrastructureChange } from "@msp/proto/src/gen/ts/msp/infra/v1/infrastructure_change";
 import { InfrastructureChangeServiceService } from "@msp/proto/src/gen/ts/msp/infra/v1/infrastructure_change";
+import { InfrastructureImportServiceService } from "@msp/proto/src/gen/ts/msp/infra/v1/import";
 import { M365TenantServiceService } from "@msp/proto/src/gen/ts/msp/infra/v1/m365_tenant";
 import type { Network } from "@msp/proto/src/gen/ts/msp/infra/v1/network";
 import { NetworkServiceService } from "@msp/proto/src/gen/ts/msp/infra/v1/network";
@@ -21,6 +22,7 @@ import { addAssetTag, removeAssetTag } from "./assets/asset-tags";
 import { hostFacts } from "./assets/host-facts";
 import { createOpenIncidents } from "./assets/open-incidents";
 import { changeHandlers } from "./changes/change-service";
+import { importInfrastructure } from "./import/infrastructure-import";
 import { infrastructureChangeResource } from "./changes/infrastructure-change.resource";
 import { analyzeAssetFirewall } from "./firewall/firewall-analysis-handler";
 import { firewallRuleResource } from "./firewall/firewall-rule.resource";
@@ -121,5 +123,11 @@ export const infraModule: ServiceModule<Record<string, never>> = {
       },
     });
     host.serve(InfrastructureChangeServiceService, changeHandlers(changes, work));
+    host.serve(InfrastructureImportServiceService, {
+      importInfrastructure: async (request, ctx) => {
+        await requireClient(ctx, request.clientId, "client_id");
+        return importInfrastructure({ db, assets, networks, services }, request, ctx);
+      },
+    });
   },
 };

@@ -113,6 +113,11 @@ export interface ResourceStore<M> {
    * computes them in the create's transaction from the new row's id (a ciphertext bound to its row).
    */
   create(message: M | undefined, ctx: MutationContext, internal?: StoredRecord | InternalColumns): Promise<M>;
+  /**
+   * A create inside a transaction the caller holds (an import of many rows, all or nothing): the
+   * same checks, row and audit event as `create`; returns the new id. Errors come as `create`'s.
+   */
+  createWithin(hook: HookContext, message: M | undefined, field?: string): Promise<string>;
   /** `internal` computes columns no caller can set in the update's transaction, from the row as it was. */
   update(message: M | undefined, updateMask: readonly string[] | undefined, ctx: MutationContext, internal?: InternalColumns): Promise<M>;
   delete(id: string, etag: string, ctx: MutationContext): Promise<void>;
@@ -207,6 +212,30 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
     throw invalidArguments(missing.map((name) => ({ field: `${prefix}.${name}`, description: "is required" })));
   }
 
+  /** Writes a new row from the caller's fields in `hook`'s transaction, with its audit event; returns its id. */
+  async function insert(hook: HookContext, given: StoredRecord, prefix: string, internal?: StoredRecord | InternalColumns): Promise<string> {
+    // Built afresh for each run of the transaction: prepare changes it.
+    const id = uuidv7();
+    const fixed = typeof internal === "function" ? {} : (internal ?? {});
+    const record: StoredRecord = { ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== null)), ...fixed };
+    await definition.prepare?.(record, undefined, { ...hook, given: new Set(Object.keys(given).filter((k) => given[k] !== null)) });
+    checkRequired(record, prefix);
+    await checkReferences(record, hook.transaction);
+    const computed = typeof internal === "function" ? await internal(id, undefined, hook) : {};
+    const now = new Date();
+    const row = { ...record, ...computed, id, revision: 1, created_at: now, updated_at: now };
+    await model.create(row, { transaction: hook.transaction });
+    // The change's own event first, then those of the records afterWrite derives from it.
+    await writeAuditEvent(hook.transaction, hook.ctx, {
+      resourceType: definition.name,
+      resourceId: row.id,
+      action: "create",
+      summary: record,
+    });
+    await definition.afterWrite?.(row, undefined, hook);
+    return row.id;
+  }
+
   let rowEncoder: RowEncoder | undefined;
 
   return {
@@ -250,29 +279,17 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
       const prefix = definition.name;
       if (!message) throw invalidArgument(prefix, "is required");
       const given = toStored(writable, message as ProtoObject, prefix);
-      const created = await mutate(ctx, async (hook) => {
-        // Built afresh for each run of the transaction: prepare changes it.
-        const id = uuidv7();
-        const fixed = typeof internal === "function" ? {} : (internal ?? {});
-        const record: StoredRecord = { ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== null)), ...fixed };
-        await definition.prepare?.(record, undefined, { ...hook, given: new Set(Object.keys(given).filter((k) => given[k] !== null)) });
-        checkRequired(record, prefix);
-        await checkReferences(record, hook.transaction);
-        const computed = typeof internal === "function" ? await internal(id, undefined, hook) : {};
-        const now = new Date();
-        const row = { ...record, ...computed, id, revision: 1, created_at: now, updated_at: now };
-        await model.create(row, { transaction: hook.transaction });
-        // The change's own event first, then those of the records afterWrite derives from it.
-        await writeAuditEvent(hook.transaction, ctx, {
-          resourceType: definition.name,
-          resourceId: row.id,
-          action: "create",
-          summary: record,
-        });
-        await definition.afterWrite?.(row, undefined, hook);
-        return row.id;
-      });
+      const created = await mutate(ctx, (hook) => insert(hook, given, prefix, internal));
       return toMessage(await findRow(created));
+    },
+
+    async createWithin(hook, message, field = definition.name) {
+      if (!message) throw invalidArgument(field, "is required");
+      try {
+        return await insert(hook, toStored(writable, message as ProtoObject, field), field);
+      } catch (error) {
+        throw translateWriteError(error, "write");
+      }
     },
 
     async update(message, updateMask, ctx, internal) {
