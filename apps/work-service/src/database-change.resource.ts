@@ -5,7 +5,7 @@ import { flagFollows, settleDetailOwners } from "./work-detail-rules";
 
 /**
  * Database changes on client databases. infrastructure_id is an id of the infrastructure service
- * (no foreign key; checked through that service once it exists).
+ * (no foreign key; checked with that service by the handlers, work-module.ts).
  */
 export const databaseChangeResource: ResourceDefinition = {
   name: "database_change",

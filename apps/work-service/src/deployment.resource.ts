@@ -5,7 +5,7 @@ import { flagFollows, settleDetailOwners } from "./work-detail-rules";
 
 /**
  * Deployments: what went where. infrastructure_id and service_id are ids of the infrastructure
- * service (no foreign key; checked through that service once it exists).
+ * service (no foreign key; checked with that service by the handlers, work-module.ts).
  */
 export const deploymentResource: ResourceDefinition = {
   name: "deployment",

@@ -47,6 +47,7 @@ import { tagResource } from "./tag.resource";
 import { taskResource } from "./task.resource";
 import { ticketLinkResource } from "./ticket-link.resource";
 import { workItemResource } from "./work-item.resource";
+import { createInfraIds, requireInfraIds } from "./infra-ids";
 
 /**
  * The session service's definition with the timeline's response sent as the handler encoded it:
@@ -64,7 +65,9 @@ export const workModule: ServiceModule<Record<string, never>> = {
   name: "work-service",
   models: workModels,
   config: noSettings,
-  setUp(host, { db }) {
+  // Deployments' and database changes' asset and service ids are checked with the infrastructure service.
+  peerScopes: ["infra:read"],
+  setUp(host, { db, peers }) {
     // One store per resource, shared by its standard methods, custom methods and the timeline.
     const sessions = createResourceStore<Session>(db, sessionResource);
     const workItems = createResourceStore<WorkItem>(db, workItemResource);
@@ -133,14 +136,35 @@ export const workModule: ServiceModule<Record<string, never>> = {
       ProblemSolutionServiceService,
       standardMethods(ProblemSolutionServiceService, t.problemSolutions, { singular: "ProblemSolution", plural: "ProblemSolutions" }),
     );
-    host.serve(
-      DeploymentServiceService,
-      standardMethods(DeploymentServiceService, t.deployments, { singular: "Deployment", plural: "Deployments" }),
-    );
-    host.serve(
-      DatabaseChangeServiceService,
-      standardMethods(DatabaseChangeServiceService, t.databaseChanges, { singular: "DatabaseChange", plural: "DatabaseChanges" }),
-    );
+    // Asset and service ids of deployments and database changes are the infrastructure service's.
+    const infraIds = createInfraIds(peers);
+    const deployments = standardMethods(DeploymentServiceService, t.deployments, { singular: "Deployment", plural: "Deployments" });
+    host.serve(DeploymentServiceService, {
+      ...deployments,
+      createDeployment: async (request, ctx) => {
+        await requireInfraIds(infraIds, ctx, request.deployment, "deployment");
+        return deployments.createDeployment(request, ctx);
+      },
+      updateDeployment: async (request, ctx) => {
+        await requireInfraIds(infraIds, ctx, request.deployment, "deployment");
+        return deployments.updateDeployment(request, ctx);
+      },
+    });
+    const databaseChanges = standardMethods(DatabaseChangeServiceService, t.databaseChanges, {
+      singular: "DatabaseChange",
+      plural: "DatabaseChanges",
+    });
+    host.serve(DatabaseChangeServiceService, {
+      ...databaseChanges,
+      createDatabaseChange: async (request, ctx) => {
+        await requireInfraIds(infraIds, ctx, request.databaseChange, "database_change");
+        return databaseChanges.createDatabaseChange(request, ctx);
+      },
+      updateDatabaseChange: async (request, ctx) => {
+        await requireInfraIds(infraIds, ctx, request.databaseChange, "database_change");
+        return databaseChanges.updateDatabaseChange(request, ctx);
+      },
+    });
     host.serve(BillableTimeServiceService, billableTimeHandlers);
     host.serve(
       TicketLinkServiceService,

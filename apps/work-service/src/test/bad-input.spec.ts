@@ -164,7 +164,7 @@ const cases: Case[] = [
     required: "deployment_type",
     enumField: ["deploymentType", "deployment_type"],
     longField: ["deployedTo", "deployed_to", 1024],
-    refField: ["infrastructureId", "infrastructure_id"],
+    refField: ["workItemId", "work_item_id"],
   },
   {
     singular: "DatabaseChange",
