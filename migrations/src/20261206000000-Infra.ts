@@ -135,10 +135,10 @@ export const infra: Migration = {
         name: col.string(255).notNull(),
         network_type: col.enum(["lan", "vpn", "vlan", "isolated", "dmz", "wan"]).notNull(),
         cidr: cidrText().notNull(),
-        // The range as two 32-digit hex numbers (IPv4 as IPv4-mapped IPv6), compared as text: overlaps
-        // are found with an index, on both dialects.
-        range_start: col.string(32).notNull(),
-        range_end: col.string(32).notNull(),
+        // The range as its IP version and two 32-digit hex numbers ("4" or "6" first), compared as text:
+        // overlaps are found with an index, on both dialects, and a v4 range never meets a v6 one.
+        range_start: col.string(33).notNull(),
+        range_end: col.string(33).notNull(),
         gateway_ip: ipText(),
         vlan_id: col.int(),
         overlap_allowed: col.bool().notNull().default(false),

@@ -45,7 +45,7 @@ export async function assetPage(
   const id = String(row["id"]);
   const parentId = row["parent_host_id"];
   const ip = typeof row["ip_address"] === "string" ? parseIp(row["ip_address"]) : undefined;
-  const point = ip ? storedRange({ version: ip.version, prefix: ip.version === 4 ? 32 : 128, first: ip.value, last: ip.value, text: ip.text }) : undefined;
+  const point = ip ? storedRange({ version: ip.version, first: ip.value, last: ip.value }) : undefined;
   const [parent, children, services, networks, changes, ruleCount, incidents] = await Promise.all([
     typeof parentId === "string" ? db.select<StoredRecord>("SELECT * FROM infrastructure WHERE id = ?", [parentId]) : [],
     db.select<StoredRecord>(`SELECT * FROM infrastructure WHERE parent_host_id = ? ORDER BY hostname LIMIT ${maxChildren}`, [id]),

@@ -7,7 +7,7 @@ import { AssetModel, InfrastructureChangeModel } from "../models";
  * service's (checked through it by the handlers); the asset is this service's.
  */
 export const infrastructureChangeResource: ResourceDefinition = {
-  name: "infrastructure change",
+  name: "infrastructure_change",
   model: InfrastructureChangeModel,
   schema: InfrastructureChangeSchema,
   required: ["change_type", "target_system"],

@@ -15,7 +15,7 @@ const positionStep = 10;
  * the asset and default to after the last rule.
  */
 export const firewallRuleResource: ResourceDefinition = {
-  name: "firewall rule",
+  name: "firewall_rule",
   model: FirewallRuleModel,
   schema: FirewallRuleSchema,
   required: ["infrastructure_id", "action"],

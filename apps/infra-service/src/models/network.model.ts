@@ -8,8 +8,8 @@ export class NetworkModel extends EntityModel {
   @Column(DataType.STRING(255)) declare name: string;
   @Column(DataType.STRING(8)) declare network_type: string;
   @Column(DataType.STRING(49)) declare cidr: string;
-  @Column(DataType.STRING(32)) declare range_start: string;
-  @Column(DataType.STRING(32)) declare range_end: string;
+  @Column(DataType.STRING(33)) declare range_start: string;
+  @Column(DataType.STRING(33)) declare range_end: string;
   @Column(DataType.STRING(45)) declare gateway_ip: string | null;
   @Column(DataType.INTEGER) declare vlan_id: number | null;
   @Column(DataType.BOOLEAN) declare overlap_allowed: boolean;

@@ -1,15 +1,14 @@
 import type { Cidr } from "../network/cidr";
 
-/** IPv4 addresses sit in the IPv4-mapped block of the IPv6 space (::ffff:0:0/96) in stored ranges. */
-const mappedV4 = 0xffff00000000n;
-
-/** An address of the 128-bit space as the 32 hex digits stored ranges compare as text. */
-function hex(value: bigint): string {
-  return value.toString(16).padStart(32, "0");
+/** An address as stored ranges compare it: its IP version, then 32 hex digits ("4" + ... or "6" + ...). */
+function rangeText(version: 4 | 6, value: bigint): string {
+  return `${version}${value.toString(16).padStart(32, "0")}`;
 }
 
-/** The stored range of a network: its first and last address, IPv4 mapped into IPv6. */
-export function storedRange(cidr: Cidr): { range_start: string; range_end: string } {
-  const offset = cidr.version === 4 ? mappedV4 : 0n;
-  return { range_start: hex(cidr.first + offset), range_end: hex(cidr.last + offset) };
+/**
+ * The stored range of a network: its first and last address, prefixed by its IP version, so that
+ * text comparison orders addresses and an IPv4 range never overlaps an IPv6 one (not even ::/0).
+ */
+export function storedRange(cidr: Pick<Cidr, "version" | "first" | "last">): { range_start: string; range_end: string } {
+  return { range_start: rangeText(cidr.version, cidr.first), range_end: rangeText(cidr.version, cidr.last) };
 }

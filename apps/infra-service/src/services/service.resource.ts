@@ -44,7 +44,7 @@ export const serviceResource: ResourceDefinition = {
 
 /** Relationships between two different services; one of each kind per ordered pair. */
 export const serviceRelationshipResource: ResourceDefinition = {
-  name: "service relationship",
+  name: "service_relationship",
   model: ServiceRelationshipModel,
   schema: ServiceRelationshipSchema,
   required: ["from_service_id", "to_service_id", "relationship"],
