@@ -31,7 +31,7 @@ export interface M365Tenant {
   clientId?:
     | string
     | undefined;
-  /** The tenant's id, a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47, stored in lower case; unique. Required. */
+  /** The tenant's id, a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47, stored in lower case (no braces); unique. Required. */
   tenantId?:
     | string
     | undefined;
