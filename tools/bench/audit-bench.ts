@@ -24,8 +24,7 @@
 //     [--sqlite-events 100000] [--sqlite-outbox 20000] [--sections drain,verify,query,mutation,lag] [--lags 100]
 //   MariaDB: MSP_BENCH_MARIADB_URL (default mariadb://root@127.0.0.1:3306/msp_audit_bench, recreated and dropped).
 import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { Agent, request } from "node:http";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -50,6 +49,7 @@ import { Lease } from "../../apps/audit-service/src/chain/lease";
 import { verifyStoredChain } from "../../apps/audit-service/src/chain/verify-stored";
 import { auditModels } from "../../apps/audit-service/src/models";
 import { resetMariaDb } from "./bench-database";
+import { Rest, cpuPer, cpuSeconds, median, percentiles } from "./bench-kit";
 
 const { values: args } = parseArgs({
   options: {
@@ -73,103 +73,8 @@ const targets = { drainPerSecond: 5000, verifySeconds: 5, queryP95Ms: 20 };
 const sections = new Set(args.sections.split(","));
 const ms = (n: number) => n.toFixed(2);
 const audit = "audit-service";
-
-interface Latencies {
-  n: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-}
-
-function percentiles(samples: readonly number[]): Latencies {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-  return { n: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted[sorted.length - 1] ?? NaN };
-}
-
-const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
-
-/**
- * CPU seconds so far of this process, the platform's processes (its children) and a local mariadbd,
- * read from /proc (Linux; only this process elsewhere).
- */
-function cpuSeconds(): Map<string, number> {
-  const out = new Map<string, number>();
-  const usage = process.cpuUsage();
-  out.set("bench client", (usage.user + usage.system) / 1e6);
-  if (!existsSync("/proc/self/stat")) return out;
-  const ticksPerSecond = 100; // USER_HZ
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const cpu = (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
-      if (name === "mariadbd") out.set("mariadbd", cpu);
-      else if (Number(fields[1]) === process.pid) {
-        const app = /apps\/([a-z-]+)\/src\/main\.ts/.exec(readFileSync(`/proc/${entry}/cmdline`, "utf8"))?.[1];
-        if (app) out.set(app, cpu);
-      }
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return out;
-}
-
-/** CPU milliseconds per unit of each process between two cpuSeconds() readings (a process started since counts from 0). */
-function cpuPer(before: Map<string, number>, after: Map<string, number>, units: number, apps = ["gateway", audit, "work-service"]): string {
-  return [...apps, "mariadbd", "bench client"]
-    .filter((name) => after.has(name))
-    .map((name) => `${name} ${(((after.get(name)! - (before.get(name) ?? 0)) * 1000) / units).toFixed(2)}`)
-    .join(", ");
-}
-
-/** JSON over HTTP/1.1 keep-alive (node:http: less client CPU per call than fetch on two shared cores). */
-class Rest {
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  private readonly url: URL;
-  constructor(
-    baseUrl: string,
-    public token: string,
-  ) {
-    this.url = new URL(baseUrl);
-  }
-
-  /** The answer's JSON; anything but 200 throws, naming the call. */
-  call<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const headers: Record<string, string | number> = { authorization: `Bearer ${this.token}` };
-    if (payload !== undefined) {
-      headers["content-type"] = "application/json";
-      headers["content-length"] = Buffer.byteLength(payload);
-    }
-    return new Promise((resolve, reject) => {
-      const outgoing = request(
-        { agent: this.agent, host: this.url.hostname, port: this.url.port, method, path, headers, timeout: 120_000 },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (chunk: Buffer) => chunks.push(chunk));
-          res.on("error", reject);
-          res.on("end", () => {
-            const text = Buffer.concat(chunks).toString("utf8");
-            if (res.statusCode !== 200) reject(new Error(`${method} ${path}: ${res.statusCode} ${text.slice(0, 300)}`));
-            else resolve(JSON.parse(text) as T);
-          });
-        },
-      );
-      outgoing.on("timeout", () => outgoing.destroy(new Error(`${method} ${path}: no answer in 120 s`)));
-      outgoing.on("error", reject);
-      outgoing.end(payload);
-    });
-  }
-
-  close(): void {
-    this.agent.destroy();
-  }
-}
+/** The processes whose CPU per call is shown. */
+const auditApps = ["gateway", audit, "work-service"];
 
 const sleep = (msToWait: number) => new Promise((resolve) => setTimeout(resolve, msToWait));
 
@@ -497,7 +402,7 @@ async function timedDrain(c: Context, done: (seq: number) => Promise<boolean>) {
   const from = first as { t: number; seq: number; cpu: Map<string, number> };
   const seconds = (end - from.t) / 1000;
   const events = seq - from.seq;
-  return { seconds, events, perSecond: events / seconds, total: seq - seq0, cpu: cpuPer(from.cpu, cpu, events / 1000) };
+  return { seconds, events, perSecond: events / seconds, total: seq - seq0, cpu: cpuPer(from.cpu, cpu, events / 1000, auditApps) };
 }
 
 async function drainSection(c: Context, outbox: number): Promise<void> {
@@ -614,7 +519,7 @@ async function verifySection(c: Context): Promise<void> {
       restNotes.push(`${seconds.toFixed(2)} s`);
       console.error(
         `${c.dialect}: REST verify run ${run + 1}: ${answer.checkedEvents} events, ${answer.checkedCheckpoints} checkpoints in ${seconds.toFixed(2)} s; ` +
-          `CPU ms per 1,000 events: ${cpuPer(cpu, cpuSeconds(), head / 1000)}`,
+          `CPU ms per 1,000 events: ${cpuPer(cpu, cpuSeconds(), head / 1000, auditApps)}`,
       );
     } catch (error) {
       const seconds = (performance.now() - t) / 1000;
@@ -646,7 +551,7 @@ async function verifySection(c: Context): Promise<void> {
     grpc.push(seconds);
     console.error(
       `${c.dialect}: gRPC verify run ${run + 1}: ${answer.checkedEvents} events in ${seconds.toFixed(2)} s; ` +
-        `CPU ms per 1,000 events: ${cpuPer(cpu, cpuSeconds(), head / 1000)}`,
+        `CPU ms per 1,000 events: ${cpuPer(cpu, cpuSeconds(), head / 1000, auditApps)}`,
     );
   }
   client.close();
@@ -741,7 +646,7 @@ async function querySection(c: Context): Promise<void> {
     for (let i = 0; i < Number(args.queries); i++) samples.push(await call());
     const p = percentiles(samples);
     console.error(
-      `${c.dialect}: query ${label}: ${(found / samples.length).toFixed(1)} events per answer; CPU ms per call: ${cpuPer(cpu, cpuSeconds(), samples.length)}`,
+      `${c.dialect}: query ${label}: ${(found / samples.length).toFixed(1)} events per answer; CPU ms per call: ${cpuPer(cpu, cpuSeconds(), samples.length, auditApps)}`,
     );
     c.line(
       `| ${c.dialect} | GET /api/v1/auditEvents?filter=resource_id = "<random id>", ${label}, 1 caller, ${head} events | ${p.n} calls | p95 ${ms(p.p95)} ms | p50 ${ms(p.p50)} / p95 ${ms(p.p95)} / p99 ${ms(p.p99)} ms, ${(found / samples.length).toFixed(1)} events per answer | p95 <= ${targets.queryP95Ms} ms |`,
@@ -819,7 +724,7 @@ async function mutationSection(c: Context): Promise<void> {
         const p = percentiles(latencies);
         const key = `${name} ${callers}`;
         samples.set(key, [...(samples.get(key) ?? []), ...latencies]);
-        const text = `${c.dialect}: creates, audit service ${name}, ${callers} caller(s): p50 ${ms(p.p50)} / p95 ${ms(p.p95)} ms; CPU ms per create: ${cpuPer(cpu, cpuSeconds(), latencies.length)}`;
+        const text = `${c.dialect}: creates, audit service ${name}, ${callers} caller(s): p50 ${ms(p.p50)} / p95 ${ms(p.p95)} ms; CPU ms per create: ${cpuPer(cpu, cpuSeconds(), latencies.length, auditApps)}`;
         console.error(text);
         blockLines.push(text);
       }

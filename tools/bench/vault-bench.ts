@@ -16,8 +16,7 @@
 //   MariaDB: MSP_BENCH_MARIADB_URL (default mariadb://root@127.0.0.1:3306/msp_vault_bench, recreated and dropped).
 import { randomBytes } from "node:crypto";
 import { Metadata, credentials } from "@grpc/grpc-js";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { Agent, request } from "node:http";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -33,6 +32,7 @@ import { vaultModels } from "../../apps/vault-service/src/models";
 import type { CreateCredentialRequest } from "@msp/proto/src/gen/ts/msp/vault/v1/credential";
 import { Credential, CredentialServiceClient, CredentialType } from "@msp/proto/src/gen/ts/msp/vault/v1/credential";
 import { resetMariaDb } from "./bench-database";
+import { Rest, cpuPer, cpuSeconds, median, percentiles } from "./bench-kit";
 
 const { values: args } = parseArgs({
   options: {
@@ -49,104 +49,8 @@ const { values: args } = parseArgs({
 
 const targets = { revealP95Ms: 10, createsPerSecond: 500, rewrapSeconds: 60 };
 const ms = (n: number) => n.toFixed(2);
-
-interface Latencies {
-  n: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-}
-
-function percentiles(samples: readonly number[]): Latencies {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-  return { n: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted[sorted.length - 1] ?? NaN };
-}
-
-/**
- * CPU seconds so far of this process, the platform's processes (its children) and a local mariadbd,
- * read from /proc (Linux; only this process elsewhere): what each costs per call, whatever else the
- * machine runs.
- */
-function cpuSeconds(): Map<string, number> {
-  const out = new Map<string, number>();
-  const usage = process.cpuUsage();
-  out.set("bench client", (usage.user + usage.system) / 1e6);
-  if (!existsSync("/proc/self/stat")) return out;
-  const ticksPerSecond = 100; // USER_HZ
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const cpu = (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
-      if (name === "mariadbd") out.set("mariadbd", cpu);
-      else if (Number(fields[1]) === process.pid) {
-        const app = /apps\/([a-z-]+)\/src\/main\.ts/.exec(readFileSync(`/proc/${entry}/cmdline`, "utf8"))?.[1];
-        if (app) out.set(app, cpu);
-      }
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return out;
-}
-
-/** CPU milliseconds per call of each process between two cpuSeconds() readings. */
-function cpuPerCall(before: Map<string, number>, after: Map<string, number>, calls: number): string {
-  return ["gateway", "vault-service", "mariadbd", "bench client"]
-    .filter((name) => before.has(name) && after.has(name))
-    .map((name) => `${name} ${(((after.get(name)! - before.get(name)!) * 1000) / calls).toFixed(2)}`)
-    .join(", ");
-}
-
-const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
-
-/** JSON over HTTP/1.1 keep-alive (node:http: less client CPU per call than fetch on two shared cores). */
-class Rest {
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  private readonly url: URL;
-  constructor(
-    baseUrl: string,
-    public token: string,
-  ) {
-    this.url = new URL(baseUrl);
-  }
-
-  /** The answer's JSON; anything but 200 throws, naming the call. */
-  call<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const headers: Record<string, string | number> = { authorization: `Bearer ${this.token}` };
-    if (payload !== undefined) {
-      headers["content-type"] = "application/json";
-      headers["content-length"] = Buffer.byteLength(payload);
-    }
-    return new Promise((resolve, reject) => {
-      const outgoing = request(
-        { agent: this.agent, host: this.url.hostname, port: this.url.port, method, path, headers, timeout: 60_000 },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (chunk: Buffer) => chunks.push(chunk));
-          res.on("error", reject);
-          res.on("end", () => {
-            const text = Buffer.concat(chunks).toString("utf8");
-            if (res.statusCode !== 200) reject(new Error(`${method} ${path}: ${res.statusCode} ${text.slice(0, 300)}`));
-            else resolve(JSON.parse(text) as T);
-          });
-        },
-      );
-      outgoing.on("timeout", () => outgoing.destroy(new Error(`${method} ${path}: no answer in 60 s`)));
-      outgoing.on("error", reject);
-      outgoing.end(payload);
-    });
-  }
-
-  close(): void {
-    this.agent.destroy();
-  }
-}
+/** The processes whose CPU per call is shown. */
+const vaultApps = ["gateway", "vault-service"];
 
 interface RewrapStatus {
   activeKeyId: string;
@@ -342,7 +246,7 @@ async function measure(dialect: string, db: Database, masterKey: Buffer, platfor
     if (result.errors > 0) throw new Error(`${result.errors} creates failed`);
     console.error(
       `${dialect}: run ${run + 1}: ${result.made.length} creates in ${result.seconds.toFixed(1)} s, ${Math.round(result.perSecond)}/s; ` +
-        `CPU ms per create: ${cpuPerCall(cpuBefore, cpuSeconds(), result.made.length)}`,
+        `CPU ms per create: ${cpuPer(cpuBefore, cpuSeconds(), result.made.length, vaultApps)}`,
     );
     runs.push(result.perSecond);
     all.push(...result.made);
@@ -364,7 +268,7 @@ async function measure(dialect: string, db: Database, masterKey: Buffer, platfor
     if (result.errors > 0) throw new Error(`${result.errors} gRPC creates failed`);
     console.error(
       `${dialect}: gRPC run ${run + 1}: ${result.made} creates in ${result.seconds.toFixed(1)} s, ${Math.round(result.perSecond)}/s; ` +
-        `CPU ms per create: ${cpuPerCall(cpuBefore, cpuSeconds(), result.made)}`,
+        `CPU ms per create: ${cpuPer(cpuBefore, cpuSeconds(), result.made, vaultApps)}`,
     );
     grpcRuns.push(result.perSecond);
   }
@@ -389,7 +293,7 @@ async function measure(dialect: string, db: Database, masterKey: Buffer, platfor
   const samples: number[] = [];
   const cpuBefore = cpuSeconds();
   for (let i = 0; i < Number(args.reveals); i++) samples.push(await reveal());
-  console.error(`${dialect}: CPU ms per reveal: ${cpuPerCall(cpuBefore, cpuSeconds(), samples.length)}`);
+  console.error(`${dialect}: CPU ms per reveal: ${cpuPer(cpuBefore, cpuSeconds(), samples.length, vaultApps)}`);
   const r = percentiles(samples);
   line(
     `| ${dialect} | reveal, 1 caller | ${r.n} | p50 ${ms(r.p50)} / p95 ${ms(r.p95)} / p99 ${ms(r.p99)} ms | p95 <= ${targets.revealP95Ms} ms |`,
@@ -427,7 +331,7 @@ async function measure(dialect: string, db: Database, masterKey: Buffer, platfor
   done = true;
   await revealing;
   console.error(
-    `${dialect}: CPU ms per 1,000 secrets rewrapped (with the reveals and polls meanwhile): ${cpuPerCall(cpuBeforeRewrap, cpuSeconds(), total / 1000)}`,
+    `${dialect}: CPU ms per 1,000 secrets rewrapped (with the reveals and polls meanwhile): ${cpuPer(cpuBeforeRewrap, cpuSeconds(), total / 1000, vaultApps)}`,
   );
   // The old key is retired by the pass that moved its last secret (a moment after remaining 0).
   let keys: EncryptionKey[] = [];
