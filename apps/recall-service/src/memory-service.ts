@@ -5,6 +5,7 @@ import type { ResourceStore } from "@msp/resource-kit";
 import type { ConversationContext } from "@msp/proto/src/gen/ts/msp/recall/v1/conversation_context";
 import type { MemoryServiceService } from "@msp/proto/src/gen/ts/msp/recall/v1/memory";
 import { ingest } from "./ingest/ingest-handler";
+import type { InfraHosts } from "./hosts/infra-hosts";
 import type { VaultCredentials } from "./ingest/vault-credentials";
 import type { WorkSessions } from "./ingest/work-sessions";
 import type { RecallLedger, RecallSettings } from "./recall";
@@ -21,12 +22,14 @@ export interface MemoryDeps {
   workSessions: WorkSessions;
   /** The vault's credentials, which Ingest's credential_reference snippets point to (never their secrets). */
   vault: VaultCredentials;
+  /** The infra service's hosts, whose facts recall adds when a prompt or folder names one (none: no host lines). */
+  infra?: InfraHosts | undefined;
 }
 
 /** MemoryService: Ingest here; Recall, GetMemoryItem and MarkUseful from the recall engine. */
 export function memoryHandlers(deps: MemoryDeps): Handlers<typeof MemoryServiceService> {
   return {
     ingest: (request, ctx) => ingest(deps, request, ctx),
-    ...recallMethods({ db: deps.db, logger: deps.logger, settings: deps.settings, ledger: deps.ledger }),
+    ...recallMethods({ db: deps.db, logger: deps.logger, settings: deps.settings, ledger: deps.ledger, infra: deps.infra }),
   };
 }

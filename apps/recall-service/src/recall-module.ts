@@ -18,6 +18,7 @@ import { conversationContextResource } from "./conversation-context.resource";
 import { decisionLogResource } from "./decision-log.resource";
 import { environmentalInsightResource } from "./environmental-insight.resource";
 import { failurePatternResource } from "./failure-pattern.resource";
+import { createInfraHosts } from "./hosts/infra-hosts";
 import { createVaultCredentials } from "./ingest/vault-credentials";
 import { createWorkSessions } from "./ingest/work-sessions";
 import { memoryHandlers } from "./memory-service";
@@ -40,8 +41,9 @@ export const recallModule: ServiceModule<RecallSettings> = {
   models: recallModels,
   config: recallConfig,
   // Ingest checks the work session it is given with the work service, and asks the vault which
-  // credentials (names and ids, never secrets) the secrets it redacted belong to.
-  peerScopes: ["work:read", "vault:read"],
+  // credentials (names and ids, never secrets) the secrets it redacted belong to; recall asks the
+  // infra service for the facts of the client's hosts a prompt or folder names.
+  peerScopes: ["work:read", "vault:read", "infra:read"],
   maxReceiveMessageBytes: recallMaxReceiveBytes,
   setUp(host, { db, logger, config, peers }) {
     const contexts = createResourceStore<ConversationContext>(db, conversationContextResource);
@@ -57,7 +59,8 @@ export const recallModule: ServiceModule<RecallSettings> = {
     };
     const workSessions = createWorkSessions(peers);
     const vault = createVaultCredentials(peers);
-    host.serve(MemoryServiceService, memoryHandlers({ db, logger, contexts, settings: config, ledger, workSessions, vault }));
+    const infra = config.hostBudgetMs > 0 ? createInfraHosts(peers, { budgetMs: config.hostBudgetMs }) : undefined;
+    host.serve(MemoryServiceService, memoryHandlers({ db, logger, contexts, settings: config, ledger, workSessions, vault, infra }));
     host.serve(
       ConversationContextServiceService,
       standardMethods(ConversationContextServiceService, contexts, { singular: "ConversationContext", plural: "ConversationContexts" }),

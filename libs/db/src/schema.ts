@@ -98,12 +98,12 @@ export async function createTable(
   for (const [name, { spec }] of Object.entries(columns)) {
     if (!spec.references) continue;
     parts.push(
-      `CONSTRAINT ${q(`fk_${table}_${name}`)} FOREIGN KEY (${q(name)}) REFERENCES ${q(spec.references.table)} (${q("id")}) ON DELETE ${spec.references.onDelete}`,
+      `CONSTRAINT ${q(constraintName(`fk_${table}_${name}`))} FOREIGN KEY (${q(name)}) REFERENCES ${q(spec.references.table)} (${q("id")}) ON DELETE ${spec.references.onDelete}`,
     );
   }
   for (const unique of options.unique ?? []) {
     const cols = typeof unique === "string" ? [unique] : unique;
-    parts.push(`CONSTRAINT ${q(`uq_${table}_${cols.join("_")}`)} UNIQUE (${cols.map(q).join(", ")})`);
+    parts.push(`CONSTRAINT ${q(constraintName(`uq_${table}_${cols.join("_")}`))} UNIQUE (${cols.map(q).join(", ")})`);
   }
   const extraChecks = (options.checks ?? []).map((check) => (typeof check === "string" ? check : check[ctx.dialect]));
   [...checks, ...extraChecks].forEach((check, i) => {

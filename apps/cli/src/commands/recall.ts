@@ -59,6 +59,9 @@ export async function recallCommand(queryWords: string[], options: RecallOptions
 }
 
 function explainLine(item: RecalledItem): string {
+  // A host line is no stored memory item: the infra service's facts of a host the query (or folder) names.
+  if (item.kind === "host")
+    return `  ${item.shortId} ${"host".padEnd(15)} facts of ${item.title ?? "a host"} (infra service), named by the query or folder`;
   const parts = item.scoreParts ?? {};
   const figure = (value: number | undefined) => (value ?? 0).toFixed(2);
   return `  ${item.shortId} ${(item.kind ?? "").padEnd(15)} score ${figure(item.score)}: text ${figure(parts.textRelevance)}, tags ${figure(parts.tagOverlap)}, scope ${figure(parts.scopeMatch)}, importance ${figure(parts.importance)}, decay ${figure(parts.decay)}, useful ${figure(parts.usefulness)}${parts.pinned ? ", pinned" : ""}`;

@@ -14,8 +14,13 @@ export interface LoginOptions {
   passwordStdin?: boolean;
 }
 
-/** The scopes a machine key needs for the hooks, and nothing more. */
-export const machineKeyScopes = ["work:write", "context:write"] as const;
+/** The scopes the hooks cannot work without: an API key given to setup must hold them. */
+export const requiredMachineKeyScopes = ["work:write", "context:write"] as const;
+/**
+ * The scopes a machine key is made with, and nothing more: the required ones, and infra:read so
+ * SessionStart can learn the names of the client's hosts (a key without it works, minus that).
+ */
+export const machineKeyScopes = [...requiredMachineKeyScopes, "infra:read"] as const;
 
 /**
  * Signs in for setup: --token takes an API key (msp_...) or an access token; otherwise the user
@@ -54,7 +59,7 @@ async function tokenIdentity(platform: PlatformClient, token: string): Promise<S
     throw error;
   }
   const scopes = answer.scopes ?? [];
-  const missing = machineKeyScopes.filter((scope) => scopes.length > 0 && !scopes.includes(scope));
+  const missing = requiredMachineKeyScopes.filter((scope) => scopes.length > 0 && !scopes.includes(scope));
   if (missing.length > 0) throw new CommandError(`the API key lacks the scopes the hooks need: ${missing.join(", ")}`, "permission_denied");
   return { kind: "api_key", apiKey: token };
 }

@@ -114,7 +114,7 @@ test("setup on each machine registers it, stores a scoped key in a 0600 config a
       apiKey: expect.stringMatching(/^msp_/),
     });
     const key = await platform.api("GET", `/api/v1/apiKeys/${out.apiKeyId}`);
-    expect(key.json).toMatchObject({ machineId: out.machine.id, scopes: ["work:write", "context:write"] });
+    expect(key.json).toMatchObject({ machineId: out.machine.id, scopes: ["work:write", "context:write", "infra:read"] });
     expect(out.recall.scope).toContain("project Patient portal");
   }
   expect(machineIds[A.name]).not.toBe(machineIds[B.name]);

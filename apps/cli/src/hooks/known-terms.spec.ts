@@ -37,6 +37,13 @@ describe("known terms", () => {
     expect(targetedQuery("please tidy up the readme", terms)).toBe("");
   });
 
+  it("listens for the names of the client's hosts, before the shop's clients and projects", () => {
+    const withHosts = knownTermsOf(catalog, [], ["dc01.corp.local", "dc01", "10.0.0.10", "ad"]);
+    expect(withHosts.slice(0, 3)).toEqual(["dc01.corp.local", "dc01", "10.0.0.10"]); // "ad" is too short to listen for
+    expect(targetedQuery("is dc01 up? and 10.0.0.10?", withHosts)).toBe("dc01 10.0.0.10");
+    expect(targetedQuery("the dc01x box", withHosts)).toBe("");
+  });
+
   it("keeps the recalled hosts when the shop has more names than the list holds", () => {
     const big = {
       ...catalog,

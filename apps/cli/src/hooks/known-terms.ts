@@ -2,6 +2,8 @@ import type { ProjectCatalog } from "../local/project-catalog";
 import type { RecalledItem } from "../platform/platform-types";
 
 const maxTerms = 1_000;
+/** The client's host names take at most this many places of the list, leaving room for clients and projects. */
+const maxHostTerms = 600;
 
 // Host names (srv-dc01, web1.acme.local), IPv4 addresses, and names with a digit and a dash or
 // dot, as recalled lines mention them: what a technician types when asking about a system.
@@ -9,21 +11,28 @@ const hostLike = /\b(?:\d{1,3}(?:\.\d{1,3}){3}|[a-z][a-z0-9-]*\d[a-z0-9-]*(?:\.[
 
 /**
  * The names UserPromptSubmit listens for, cached by SessionStart: the shop's clients and
- * projects, and the hosts and systems the recalled memory mentions.
+ * projects, the hosts and systems the recalled memory mentions, and the names the folder's
+ * client's hosts go by (host names, short names, IP addresses, aliases, from the infra service).
  */
-export function knownTermsOf(catalog: ProjectCatalog | undefined, items: readonly RecalledItem[]): string[] {
+export function knownTermsOf(
+  catalog: ProjectCatalog | undefined,
+  items: readonly RecalledItem[],
+  hostNames: readonly string[] = [],
+): string[] {
   const terms = new Set<string>();
   const add = (term: string | undefined) => {
     const clean = term?.trim().toLowerCase();
     if (clean && clean.length >= 3 && !commonWords.has(clean)) terms.add(clean);
   };
-  // Most telling first, as the list is capped: what the recalled memory mentions, then the shop's clients, then its projects.
+  // Most telling first, as the list is capped: what the recalled memory mentions, then the client's hosts, then the
+  // shop's clients, then its projects.
   for (const item of items) {
     for (const match of `${item.title ?? ""} ${item.line ?? ""}`.matchAll(hostLike)) {
       const word = match[0];
       if (/\d/.test(word) || word.split(".").length >= 3) add(word);
     }
   }
+  for (const name of hostNames.slice(0, maxHostTerms)) add(name);
   for (const client of catalog?.clients ?? []) add(client.name);
   for (const project of catalog?.projects ?? []) {
     add(project.name);

@@ -1,3 +1,4 @@
+import { clientHostsAreFresh, readClientHosts, refreshClientHosts } from "../local/host-catalog";
 import { loadSessionState, saveSessionState } from "../local/session-state";
 import { ensureWorkSession } from "../delivery/work-session";
 import { isRetryable, UnreachableError } from "../platform/http-json";
@@ -11,6 +12,8 @@ import { knownTermsOf } from "./known-terms";
 
 /** Claude Code caps injected text at 10,000 characters; recall packs into this many. */
 export const sessionStartBudgetChars = 8_000;
+/** The longest SessionStart waits for the list of the client's hosts (it runs beside the recall). */
+const hostListWaitMs = 1_000;
 
 /**
  * SessionStart: resolve the folder's project, open (or resume) the work session and print what
@@ -28,7 +31,7 @@ export async function sessionStart(ctx: HookContext): Promise<string> {
     return "";
   }
   const { scope, catalog } = await hookScope(ctx, true);
-  const [recalled] = await Promise.all([
+  const [recalled, , hostNames] = await Promise.all([
     ctx.platform
       .recall({ scope: memoryScopeOf(scope, ctx.config), budgetChars: sessionStartBudgetChars }, ctx.timeoutMs())
       .catch((error: unknown) => {
@@ -36,6 +39,7 @@ export async function sessionStart(ctx: HookContext): Promise<string> {
         return undefined;
       }),
     state.workSessionId ? Promise.resolve() : openWorkSession(ctx, scope, startedAt),
+    clientHostNames(ctx, scope.clientId),
   ]);
   const text = clipText(recalled?.text ?? "", sessionStartBudgetChars);
   const items = recalled?.items ?? [];
@@ -47,9 +51,25 @@ export async function sessionStart(ctx: HookContext): Promise<string> {
     scope,
     startedAt,
     injectedShortIds: [...new Set([...injected, ...items.map((item) => item.shortId)])],
-    knownTerms: knownTermsOf(catalog, items),
+    knownTerms: knownTermsOf(catalog, items, hostNames),
   });
   return text;
+}
+
+/**
+ * The names of the client's hosts, for UserPromptSubmit to notice a prompt naming one: cached,
+ * listed again when stale (beside the recall, so it costs no time unless the platform is slow).
+ */
+async function clientHostNames(ctx: HookContext, clientId: string | undefined): Promise<string[]> {
+  if (!clientId) return [];
+  const cached = readClientHosts(ctx.paths.cache, clientId);
+  if (cached && clientHostsAreFresh(cached)) return cached.names;
+  try {
+    return await refreshClientHosts(ctx.paths.cache, ctx.platform, clientId, Math.min(ctx.timeoutMs(), hostListWaitMs));
+  } catch (error) {
+    ctx.log(`could not list the client's hosts (hosts named in prompts are not recalled): ${messageOf(error)}`);
+    return cached?.names ?? [];
+  }
 }
 
 /** Opens the work session; when the platform cannot be reached, spools the opening for later. */

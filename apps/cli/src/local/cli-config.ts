@@ -10,7 +10,7 @@ export interface CliConfig {
   /** The machine's host name, shown next to what it remembered ("done on LAPTOP-3"). */
   machineName: string;
   fingerprint: string;
-  /** The machine API key (scopes work:write, context:write) the hooks send as bearer token. */
+  /** The machine API key (scopes work:write, context:write, infra:read) the hooks send as bearer token. */
   apiKey: string;
   /** The key's id, so a later setup can revoke it. */
   apiKeyId?: string;

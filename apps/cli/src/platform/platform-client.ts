@@ -1,5 +1,6 @@
 import { requestJson } from "./http-json";
 import type {
+  Asset,
   AuditEvent,
   AuditKeys,
   AuditStatus,
@@ -94,6 +95,9 @@ export function createPlatformClient(server: string, token?: string, observe?: (
       patch<Project>(`/api/v1/projects/${encodeURIComponent(id)}`, fields, timeoutMs),
     listClients: (pageToken: string, timeoutMs: number) => list<Client>("/api/v1/clients", "clients", "", timeoutMs, pageToken),
     getClient: (id: string, timeoutMs = 10_000) => call<Client>("GET", `/api/v1/clients/${encodeURIComponent(id)}`, timeoutMs),
+    /** A page of a client's assets (msp.infra.v1.AssetService): the machine key needs infra:read. */
+    listClientAssets: (clientId: string, pageToken: string, timeoutMs: number) =>
+      list<Asset>("/api/v1/assets", "assets", `client_id = ${quoteFilter(clientId)}`, timeoutMs, pageToken),
 
     getMachine: (id: string, timeoutMs = 10_000) => call<Machine>("GET", `/api/v1/machines/${encodeURIComponent(id)}`, timeoutMs),
     findMachinesByFingerprint: (fingerprint: string, timeoutMs = 10_000) =>

@@ -14,6 +14,17 @@ export interface Client {
   name?: string;
 }
 
+/** An asset of a client (msp.infra.v1.Asset), as far as the hooks read it: the names it goes by. */
+export interface Asset {
+  id: string;
+  clientId?: string;
+  hostname?: string;
+  ipAddress?: string;
+  aliases?: string[];
+  /** Such as ASSET_STATUS_ACTIVE. */
+  status?: string;
+}
+
 export interface Machine {
   id: string;
   hostname?: string;

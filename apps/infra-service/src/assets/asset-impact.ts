@@ -46,7 +46,7 @@ export async function assetImpact(
     services.map((s) => s.id),
     "dependents",
     maxDepth,
-    (ids) => graph.edgesTouching(ids),
+    (ids) => graph.edgesFrom(ids, "dependents"),
   );
   return {
     asset: assets.toMessage(row),

@@ -56,6 +56,6 @@ function settleAddresses(row: StoredRecord): void {
 
 async function nextPosition(infrastructureId: unknown, { transaction }: HookContext): Promise<number> {
   if (typeof infrastructureId !== "string") return positionStep;
-  const last = (await FirewallRuleModel.max("position", { where: { infrastructure_id: infrastructureId }, transaction })) as number | null;
-  return (last ?? 0) + positionStep;
+  const last: unknown = await FirewallRuleModel.max("position", { where: { infrastructure_id: infrastructureId }, transaction });
+  return (typeof last === "number" ? last : Number(last ?? 0)) + positionStep;
 }

@@ -49,8 +49,15 @@ export function rowMessage(
       case "stringList":
         message[field.localName] = listCell(text);
         break;
-      default:
+      case "string":
+      case "uuid":
+      case "date":
+      case "decimal":
         message[field.localName] = text;
+        break;
+      case "timestamp":
+      case "object":
+        problems.push({ field: `${prefix}.${name}`, description: "cannot be imported from a CSV cell" });
     }
   }
   return { message, lookups, problems };

@@ -3,7 +3,8 @@
  * hosted_on, proxied_by, authenticates_via); backend_for and replicates_to read the other way: the
  * backend serves its application, the replica follows its primary.
  */
-const dependentIsTo = new Set(["backend_for", "replicates_to"]);
+export const reversedRelationships = ["backend_for", "replicates_to"] as const;
+const dependentIsTo = new Set<string>(reversedRelationships);
 
 export interface RelationshipEdge {
   id: string;
@@ -32,7 +33,7 @@ export interface Reached {
   path: RelationshipEdge[];
 }
 
-/** The edges touching any of `ids` (either end): one level of the walk, read by the caller's store. */
+/** The edges of one step of the walk from `ids` in its direction (at least those), read by the caller's store. */
 export type EdgesOf = (ids: readonly string[]) => Promise<RelationshipEdge[]>;
 
 /**

@@ -1,6 +1,7 @@
 import type { Database } from "@msp/db";
 import { sqlPlaceholders } from "@msp/db";
-import type { RelationshipEdge } from "./dependency-walk";
+import type { RelationshipEdge, WalkDirection } from "./dependency-walk";
+import { reversedRelationships } from "./dependency-walk";
 
 /** Ids per IN list: well under both dialects' bound-parameter limits. */
 const chunkSize = 400;
@@ -24,14 +25,25 @@ export interface ServiceRow {
 export class ServiceGraphStore {
   constructor(private readonly db: Database) {}
 
-  /** Every relationship with either end in `ids`, in id order (so walks are repeatable). */
-  async edgesTouching(ids: readonly string[]): Promise<RelationshipEdge[]> {
+  /**
+   * The relationships that make one step of a walk from `ids`: for "dependents", those whose needed
+   * end is in `ids`; for "dependencies", those whose needing end is. Each half is one index lookup
+   * (an OR across both columns would scan the table on MariaDB); in id order, so walks are repeatable.
+   */
+  async edgesFrom(ids: readonly string[], direction: WalkDirection): Promise<RelationshipEdge[]> {
     const edges: RelationshipEdge[] = [];
+    const reversed = reversedRelationships.map((r) => `'${r}'`).join(", ");
+    // Dependents of X: "a needs X" is (to = X, a normal kind) or (from = X, a reversed kind).
+    const [normalEnd, reversedEnd] = direction === "dependents" ? ["to_service_id", "from_service_id"] : ["from_service_id", "to_service_id"];
     for (const part of chunks(ids)) {
       const list = sqlPlaceholders(part.length);
       const rows = await this.db.selectRows(
         `SELECT id, from_service_id, to_service_id, relationship FROM service_relationships
-         WHERE from_service_id IN (${list}) OR to_service_id IN (${list}) ORDER BY id`,
+           WHERE ${normalEnd} IN (${list}) AND relationship NOT IN (${reversed})
+         UNION ALL
+         SELECT id, from_service_id, to_service_id, relationship FROM service_relationships
+           WHERE ${reversedEnd} IN (${list}) AND relationship IN (${reversed})
+         ORDER BY id`,
         [...part, ...part],
       );
       for (const [id, from, to, relationship] of rows) {

@@ -22,11 +22,16 @@ export function serviceRefOf(row: ServiceRow): ServiceRef {
 
 /** The walk's results with their services named, nearest first (then by name). */
 export async function impactedServices(graph: ServiceGraphStore, reached: readonly Reached[]): Promise<ImpactedService[]> {
-  const rows = await graph.servicesById(reached.map((r) => r.id));
-  return reached
-    .filter((r) => rows.has(r.id))
-    .map((r) => ({
-      service: serviceRefOf(rows.get(r.id)!),
+  return impactedFrom(await graph.servicesById(reached.map((r) => r.id)), reached);
+}
+
+function impactedFrom(rows: ReadonlyMap<string, ServiceRow>, reached: readonly Reached[]): ImpactedService[] {
+  const named: ImpactedService[] = [];
+  for (const r of reached) {
+    const row = rows.get(r.id);
+    if (!row) continue;
+    named.push({
+      service: serviceRefOf(row),
       depth: r.depth,
       path: r.path.map(
         (edge): PathStep => ({
@@ -36,8 +41,9 @@ export async function impactedServices(graph: ServiceGraphStore, reached: readon
           relationship: edge.relationship,
         }),
       ),
-    }))
-    .sort((a, b) => a.depth - b.depth || a.service!.name.localeCompare(b.service!.name));
+    });
+  }
+  return named.sort((a, b) => a.depth - b.depth || (a.service?.name ?? "").localeCompare(b.service?.name ?? ""));
 }
 
 /** GetServiceImpact (dependents) and GetServiceDependencies (dependencies) of one service. */
@@ -50,7 +56,9 @@ export async function serviceWalk(
   const maxDepth = maxDepthOf(request.maxDepth);
   const start = await services.getRow(request.id);
   const id = String(start["id"]);
-  const walk = await walkDependencies([id], direction, maxDepth, (ids) => graph.edgesTouching(ids));
-  const [self] = (await graph.servicesById([id])).values();
-  return { service: self ? serviceRefOf(self) : undefined, services: await impactedServices(graph, walk.reached), truncated: walk.truncated };
+  const walk = await walkDependencies([id], direction, maxDepth, (ids) => graph.edgesFrom(ids, direction));
+  // The service asked about and those reached, named in one read.
+  const rows = await graph.servicesById([id, ...walk.reached.map((r) => r.id)]);
+  const self = rows.get(id);
+  return { service: self ? serviceRefOf(self) : undefined, services: impactedFrom(rows, walk.reached), truncated: walk.truncated };
 }

@@ -3,6 +3,8 @@ import type { Handlers } from "@msp/grpc-kit";
 import type { Logger } from "@msp/logging";
 import type { MemoryServiceService } from "@msp/proto/src/gen/ts/msp/recall/v1/memory";
 import { countTokens } from "@msp/transcript";
+import { createHostRecall } from "../hosts/host-recall";
+import type { InfraHosts } from "../hosts/infra-hosts";
 import { RecallLedger } from "./bookkeeping";
 import type { FullTextIndex } from "./fulltext";
 import { createFullTextIndex } from "./fulltext";
@@ -27,6 +29,8 @@ export interface RecallDeps {
   ledger?: RecallLedger;
   fullText?: FullTextIndex;
   now?: () => Date;
+  /** The infra service's hosts, for the host lines of a recall (none: recalls have no host lines). */
+  infra?: InfraHosts | undefined;
 }
 
 /** MemoryService's Recall, GetMemoryItem and MarkUseful, over one engine. */
@@ -44,9 +48,10 @@ export function recallMethods(deps: RecallDeps): Pick<Handlers<typeof MemoryServ
     countTokens,
     countLineTokens: createLineTokenCounter(countTokens),
     ledger: deps.ledger ?? createRecallLedger(deps.db, deps.logger),
+    ...(deps.infra ? { hosts: createHostRecall({ infra: deps.infra, read, logger: deps.logger }) } : {}),
   };
   return {
-    recall: (request) => recall(engine, request),
+    recall: (request, ctx) => recall(engine, request, ctx),
     getMemoryItem: (request) => getMemoryItem(engine, request),
     markUseful: (request, ctx) => markUseful(engine, request, ctx),
   };

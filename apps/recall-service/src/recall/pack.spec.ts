@@ -149,10 +149,42 @@ describe("pack", () => {
   });
 
   it("returns no text when nothing is known or nothing fits, and honours max_items", () => {
-    expect(pack([], { budget: { chars: 8000 }, header, maxItems: 10 })).toEqual({ text: "", items: [] });
+    expect(pack([], { budget: { chars: 8000 }, header, maxItems: 10 })).toEqual({ text: "", items: [], leading: [] });
     const ranked = rankCandidates([makeCandidate(), makeCandidate(), makeCandidate()], scoringContext(scope, "", testNow));
-    expect(pack(ranked, { budget: { chars: 50 }, header, maxItems: 10 })).toEqual({ text: "", items: [] });
+    expect(pack(ranked, { budget: { chars: 50 }, header, maxItems: 10 })).toEqual({ text: "", items: [], leading: [] });
     expect(pack(ranked, { budget: { chars: 8000 }, header, maxItems: 2 }).items).toHaveLength(2);
+  });
+
+  it("puts leading lines (host facts) right after the header, before the project state, within half of the budget", () => {
+    const state = makeCandidate({ kind: "project_state", title: "Project state", nextActions: ["deploy"] });
+    const items = Array.from({ length: 30 }, (_, i) => makeCandidate({ title: `Item ${i}`, body: "b".repeat(300) }));
+    const ranked = rankCandidates([state, ...items], scoringContext(scope, "", testNow));
+    const hostLines = ["- [host dc01 10.0.0.10] Windows Server 2016; shell powershell 5.1", `- [host web01] ${"x".repeat(390)}`];
+    const packed = pack(ranked, { budget: { chars: 2500 }, header, maxItems: 60, leading: hostLines });
+    const lines = packed.text.split("\n");
+    expect(lines.slice(0, 3)).toEqual([header, ...hostLines]);
+    expect(lines[3]).toMatch(/^- \[project_state /);
+    expect(packed.leading).toEqual(hostLines);
+    expect(packed.text.length).toBeLessThanOrEqual(2500);
+    expect(lines.at(-1)).toBe(`Full item: msp recall --id ${packed.items[0]!.shortId}`);
+
+    // However many, the leading lines take at most half of the room; the items get the rest.
+    const many = Array.from({ length: 10 }, (_, i) => `- [host web${i}] ${"y".repeat(390)}`);
+    const crowded = pack(ranked, { budget: { chars: 2500 }, header, maxItems: 60, leading: many });
+    expect(crowded.leading.join("\n").length).toBeLessThanOrEqual(1250);
+    expect(crowded.items.length).toBeGreaterThan(2);
+  });
+
+  it("gives the leading lines alone, without a footer, when no item is known; and nothing when they do not fit usefully", () => {
+    const line = "- [host dc01 10.0.0.10] Windows Server 2016; shell powershell 5.1; limits: PowerShell 2.0 only";
+    expect(pack([], { budget: { chars: 2500 }, header, maxItems: 5, leading: [line] })).toEqual({
+      text: `${header}\n${line}`,
+      items: [],
+      leading: [line],
+    });
+    expect(pack([], { budget: { chars: 200 }, header, maxItems: 5, leading: [line] })).toEqual({ text: "", items: [], leading: [] });
+    const tokens = pack([], { budget: { chars: 10_000, tokens: { limit: 60, count: fakeTokens } }, header, maxItems: 5, leading: [line] });
+    expect(fakeTokens(tokens.text)).toBeLessThanOrEqual(60);
   });
 
   it("caps any character budget at 10,000", () => {

@@ -25,7 +25,15 @@ export interface PackOptions {
   /** The first line, naming the project and client. */
   header: string;
   maxItems: number;
+  /**
+   * Lines that go right after the header, before every item (host lines: what the prompt or folder
+   * names), each trimmed to fit; together at most half of the budget, so items still have room.
+   */
+  leading?: readonly string[];
 }
+
+/** The share of the budget (after header and footer) the leading lines may take together. */
+export const leadingShare = 0.5;
 
 /** A recalled item as packed: its score, short id and the dense line that represents it. */
 export interface PackedItem extends ScoredCandidate {
@@ -39,9 +47,14 @@ function packedItem(scored: ScoredCandidate, shortId: string, line: string): Pac
 }
 
 export interface PackedRecall {
-  /** The injection text: header, item lines, footer; "" when no item fits or none is known. */
+  /**
+   * The injection text: header, leading lines, item lines, footer (naming the first item; left out
+   * without items); "" when nothing fits or nothing is known.
+   */
   text: string;
   items: PackedItem[];
+  /** The leading lines as they fit, in order: leading[i] is options.leading[i] trimmed (or left out, with those after it). */
+  leading: string[];
 }
 
 interface Entry {
@@ -50,7 +63,8 @@ interface Entry {
 }
 
 /**
- * Packs ranked items into the budget: project states and their next actions and blockers first,
+ * Packs ranked items into the budget, after the leading lines (the facts of the hosts asked
+ * about, at most half of it): project states and their next actions and blockers first,
  * then the best few credential pointers (short lines that say which vault entry opens a client
  * system, whatever the session is about), then the rest by score, each one dense line trimmed to
  * fit, between a header and a footer. The text never exceeds the character budget (nor the token
@@ -62,6 +76,14 @@ export function pack(ranked: readonly ScoredCandidate[], options: PackOptions): 
   const ordered = packingOrder(ranked);
   // The footer names the first item's short id, not known yet: reserve its worst case, one token per character.
   const room = new Room(charLimit, tokens, [options.header, footerLine("")], shortIdLength);
+  const leading: string[] = [];
+  let leadingChars = Math.floor(room.charsLeft() * leadingShare);
+  for (const line of options.leading ?? []) {
+    const fitted = room.take(line, [], leadingChars - 1);
+    if (fitted === null) break;
+    leading.push(fitted);
+    leadingChars -= fitted.length + 1;
+  }
   const entries: Entry[] = [];
   for (const scored of ordered) {
     if (entries.length >= options.maxItems) break;
@@ -72,11 +94,12 @@ export function pack(ranked: readonly ScoredCandidate[], options: PackOptions): 
   // Token counts of joined lines may differ slightly from the sum of their parts: measure the
   // real text and give up trailing lines (a state's details before the state itself) until it fits.
   for (;;) {
-    const text = render(options.header, entries);
-    if (room.accepts(text)) return { text, items: entries.map((e) => e.item) };
+    const text = render(options.header, leading, entries);
+    if (room.accepts(text)) return { text, items: entries.map((e) => e.item), leading };
     const last = entries.at(-1);
     if (last && last.lines.length > 1) last.lines.pop();
-    else entries.pop();
+    else if (last) entries.pop();
+    else leading.pop();
   }
 }
 
@@ -98,10 +121,10 @@ function packingOrder(ranked: readonly ScoredCandidate[]): ScoredCandidate[] {
   ];
 }
 
-function render(header: string, entries: readonly Entry[]): string {
+function render(header: string, leading: readonly string[], entries: readonly Entry[]): string {
   const first = entries[0];
-  if (!first) return "";
-  return [header, ...entries.flatMap((e) => e.lines), footerLine(first.item.shortId)].join("\n");
+  if (!first) return leading.length === 0 ? "" : [header, ...leading].join("\n");
+  return [header, ...leading, ...entries.flatMap((e) => e.lines), footerLine(first.item.shortId)].join("\n");
 }
 
 /** The item's lines as they fit in what is left of the budget, or null when it does not fit usefully. */
@@ -142,6 +165,11 @@ class Room {
       : Infinity;
   }
 
+  /** Characters left for lines (each also takes a newline). */
+  charsLeft(): number {
+    return this.chars;
+  }
+
   exhausted(): boolean {
     return this.chars <= 1 || this.tokens <= 1;
   }
@@ -152,9 +180,10 @@ class Room {
 
   /**
    * The line, trimmed to what is left, counted as used; null when too little of it would fit.
-   * Room for the lines `after` it is kept free, up to half of what is left.
+   * Room for the lines `after` it is kept free, up to half of what is left; the line is never
+   * longer than `max`.
    */
-  take(line: string, after: readonly string[] = []): string | null {
+  take(line: string, after: readonly string[] = [], max = Infinity): string | null {
     const keepChars = Math.min(
       after.reduce((sum, next) => sum + next.length + 1, 0),
       Math.floor(this.chars / 2),
@@ -163,7 +192,7 @@ class Room {
       after.reduce((sum, next) => sum + this.count(next) + 1, 0),
       Math.floor(this.tokens / 2),
     );
-    let fitted = trimTo(line, this.chars - 1 - keepChars);
+    let fitted = trimTo(line, Math.min(max, this.chars - 1 - keepChars));
     if (this.tokenBudget) fitted = this.trimToTokens(fitted, this.tokens - 1 - keepTokens);
     if (fitted.length === 0 || (fitted !== line && fitted.length < minUsefulLineChars)) return null;
     this.chars -= fitted.length + 1;

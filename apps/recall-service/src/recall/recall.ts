@@ -1,6 +1,8 @@
 import type { Database } from "@msp/db";
 import type { Logger } from "@msp/logging";
+import type { CallerContext } from "@msp/service-client";
 import type { RecalledItem, RecallRequest, RecallResponse } from "@msp/proto/src/gen/ts/msp/recall/v1/memory";
+import type { HostEntry, HostRecall } from "../hosts/host-recall";
 import type { RecallLedger } from "./bookkeeping";
 import type { RecallScope } from "./candidate";
 import { gatherCandidates } from "./candidates";
@@ -31,32 +33,47 @@ export interface RecallEngine {
   ledger: RecallLedger;
   /** Candidates of recently recalled scopes (none: every recall reads them). */
   cache?: ScopeCache | undefined;
+  /** The facts of the client's hosts the query or folder names, from the infra service (none: no host lines). */
+  hosts?: HostRecall | undefined;
 }
 
 /**
  * Recall: gather the scope's candidates (and full-text hits for the query), score them, drop
  * what is superseded or already injected, keep one of each duplicate, pack the best into the
- * budget. Recall counts and short ids are written after the answer, off its path (RecallLedger).
+ * budget, after a line for each of the client's hosts the query (or folder) names, asked of the
+ * infra service at the same time. Recall counts and short ids are written after the answer, off
+ * its path (RecallLedger).
  */
-export async function recall(engine: RecallEngine, request: RecallRequest): Promise<RecallResponse> {
+export async function recall(engine: RecallEngine, request: RecallRequest, caller?: CallerContext): Promise<RecallResponse> {
   const plan = parseRecallRequest(request);
   const now = engine.now();
-  const candidates = await gatherCandidates(engine.read, engine.fullText, { scope: plan.scope, query: plan.query, cache: engine.cache });
+  const [candidates, hosts] = await Promise.all([
+    gatherCandidates(engine.read, engine.fullText, { scope: plan.scope, query: plan.query, cache: engine.cache }),
+    engine.hosts ? engine.hosts(caller, { scope: plan.scope, query: plan.query, excludeShortIds: plan.excludeShortIds }) : [],
+  ]);
   const context = scoringContext(plan.scope, plan.query, now, { halfLifeDays: engine.settings.halfLifeDays });
-  const ranked = rankCandidates(candidates, context, plan.excludeShortIds);
+  // A failure pattern a host line shows is not shown again as an item of its own.
+  const inHostLines = new Set(hosts.flatMap((host) => host.failureIds));
+  const ranked = rankCandidates(
+    inHostLines.size === 0 ? candidates : candidates.filter((c) => !(c.kind === "failure_pattern" && inHostLines.has(c.id))),
+    context,
+    plan.excludeShortIds,
+  );
   const packed = pack(ranked, {
     budget: {
       chars: plan.budgetChars,
       ...(plan.budgetTokens === null ? {} : { tokens: { limit: plan.budgetTokens, count: engine.countTokens } }),
     },
     header: headerLine(headerLabels(plan.scope)),
-    maxItems: plan.maxItems,
+    // Host lines count as items: a caller asking for at most n items gets at most n lines.
+    maxItems: Math.max(0, plan.maxItems - hosts.length),
+    leading: hosts.map((host) => host.line),
   });
 
   const shown = packed.items.map((item) => ({ kind: item.candidate.kind, id: item.candidate.id, shortId: item.shortId }));
   engine.ledger.record(shown, now);
   return {
-    items: packed.items.map((item) => recalledItem(item, plan.explain)),
+    items: [...packed.leading.map((line, i) => hostItem(hosts[i]!, line)), ...packed.items.map((item) => recalledItem(item, plan.explain))],
     text: packed.text,
     textChars: packed.text.length,
     textTokens: plan.budgetTokens === null ? engine.countLineTokens(packed.text) : engine.countTokens(packed.text),
@@ -70,6 +87,15 @@ function headerLabels(scope: RecallScope): HeaderLabels {
   if (project) labels.project = project;
   if (scope.clientId) labels.client = scope.clientId;
   return labels;
+}
+
+/**
+ * A host line as an item of kind "host": its short id lets callers leave it out of later recalls
+ * (exclude_short_ids), as for memory items; it is no stored memory item (GetMemoryItem does not
+ * know it) and has no time, machine or score.
+ */
+function hostItem(host: HostEntry, line: string): RecalledItem {
+  return { shortId: host.shortId, kind: "host", id: host.id, title: host.hostname, line, machineId: "", machineName: "", score: 0 };
 }
 
 function recalledItem(item: PackedItem, explain: boolean): RecalledItem {

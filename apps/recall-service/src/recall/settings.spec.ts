@@ -1,9 +1,13 @@
 import { recallSettingsFromEnv } from "./settings";
 
 describe("recallSettingsFromEnv", () => {
-  it("defaults the half-life to 30 days and the scope cache to 64 MiB, and reads both from the environment", () => {
-    expect(recallSettingsFromEnv({})).toEqual({ halfLifeDays: 30, cacheMiB: 64 });
-    expect(recallSettingsFromEnv({ RECALL_HALF_LIFE_DAYS: " 7.5 ", RECALL_CACHE_MB: "0" })).toEqual({ halfLifeDays: 7.5, cacheMiB: 0 });
+  it("defaults the half-life to 30 days, the scope cache to 64 MiB and the host budget to 300 ms, and reads them from the environment", () => {
+    expect(recallSettingsFromEnv({})).toEqual({ halfLifeDays: 30, cacheMiB: 64, hostBudgetMs: 300 });
+    expect(recallSettingsFromEnv({ RECALL_HALF_LIFE_DAYS: " 7.5 ", RECALL_CACHE_MB: "0", RECALL_HOST_BUDGET_MS: "0" })).toEqual({
+      halfLifeDays: 7.5,
+      cacheMiB: 0,
+      hostBudgetMs: 0,
+    });
   });
 
   it("refuses a value that is not a sensible number, naming the variable", () => {
@@ -12,6 +16,9 @@ describe("recallSettingsFromEnv", () => {
     }
     for (const bad of ["lots", "-1", "5000", "NaN"]) {
       expect(() => recallSettingsFromEnv({ RECALL_CACHE_MB: bad })).toThrow(/RECALL_CACHE_MB/);
+    }
+    for (const bad of ["soon", "-1", "60000"]) {
+      expect(() => recallSettingsFromEnv({ RECALL_HOST_BUDGET_MS: bad })).toThrow(/RECALL_HOST_BUDGET_MS/);
     }
   });
 });

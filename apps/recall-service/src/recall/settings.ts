@@ -7,12 +7,19 @@ export interface RecallSettings {
   halfLifeDays: number;
   /** How much text the cache of recently recalled scopes may hold, in MiB; 0 turns it off. */
   cacheMiB: number;
+  /** How long a recall waits for the infra service's host facts, in ms; 0 turns host lines off. */
+  hostBudgetMs: number;
 }
 
 export const defaultCacheMiB = 64;
+export const defaultHostBudgetMs = 300;
 
 /** The settings when the environment says nothing. */
-export const defaultRecallSettings: RecallSettings = { halfLifeDays: defaultHalfLifeDays, cacheMiB: defaultCacheMiB };
+export const defaultRecallSettings: RecallSettings = {
+  halfLifeDays: defaultHalfLifeDays,
+  cacheMiB: defaultCacheMiB,
+  hostBudgetMs: defaultHostBudgetMs,
+};
 
 /** A number in [min, max] from a variable, blank meaning the default. */
 const numberSetting = (fallback: number, min: number, max: number, unit: string) =>
@@ -28,15 +35,23 @@ const numberSetting = (fallback: number, min: number, max: number, unit: string)
 
 /**
  * The recall service's own variables: RECALL_HALF_LIFE_DAYS (default 30, a number of days
- * between 0.5 and 3650) and RECALL_CACHE_MB (default 64, 0 to 4096). A bad value stops start-up
- * with the variable named, beside every other problem of the environment.
+ * between 0.5 and 3650), RECALL_CACHE_MB (default 64, 0 to 4096) and RECALL_HOST_BUDGET_MS
+ * (default 300, 0 to 5000; 0: no host lines). A bad value stops start-up with the variable named,
+ * beside every other problem of the environment.
  */
 export const recallConfig = z
   .object({
     RECALL_HALF_LIFE_DAYS: numberSetting(defaultHalfLifeDays, 0.5, 3650, "a number of days"),
     RECALL_CACHE_MB: numberSetting(defaultCacheMiB, 0, 4096, "a number of MiB"),
+    RECALL_HOST_BUDGET_MS: numberSetting(defaultHostBudgetMs, 0, 5000, "a number of milliseconds"),
   })
-  .transform((env): RecallSettings => ({ halfLifeDays: env.RECALL_HALF_LIFE_DAYS, cacheMiB: env.RECALL_CACHE_MB }));
+  .transform(
+    (env): RecallSettings => ({
+      halfLifeDays: env.RECALL_HALF_LIFE_DAYS,
+      cacheMiB: env.RECALL_CACHE_MB,
+      hostBudgetMs: Math.round(env.RECALL_HOST_BUDGET_MS),
+    }),
+  );
 
 /** The settings of an environment (tests and benchmarks); throws ConfigError naming each bad variable. */
 export function recallSettingsFromEnv(env: NodeJS.ProcessEnv): RecallSettings {

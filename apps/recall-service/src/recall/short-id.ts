@@ -8,9 +8,10 @@ export const shortIdLength = 8;
 
 /**
  * The short id Claude sees in a recalled line and passes to `msp recall --id`: stable for an item
- * (derived from kind and id only), lower-case RFC 4648 base32 of the SHA-256 of `kind:id`.
+ * (derived from kind and id only), lower-case RFC 4648 base32 of the SHA-256 of `kind:id`. Host
+ * lines (kind "host", the infra service's asset id) have one too, so callers can leave them out.
  */
-export function shortIdOf(kind: MemoryKind, id: string): string {
+export function shortIdOf(kind: MemoryKind | "host", id: string): string {
   const digest = createHash("sha256").update(`${kind}:${id.toLowerCase()}`).digest();
   let out = "";
   let buffer = 0;
