@@ -114,14 +114,14 @@ export const infra: Migration = {
         ...entityColumns(),
         from_service_id: col.ref("services", "CASCADE").notNull(),
         to_service_id: col.ref("services", "CASCADE").notNull(),
-        relationship: col
-          .enum(["hosted_on", "proxied_by", "authenticates_via", "backend_for", "depends_on", "replicates_to"])
-          .notNull(),
+        relationship: col.enum(["hosted_on", "proxied_by", "authenticates_via", "backend_for", "depends_on", "replicates_to"]).notNull(),
         notes: col.text(),
       },
       {
         unique: [["from_service_id", "to_service_id", "relationship"]],
-        indexes: ["to_service_id", "relationship", "created_at"],
+        // The walks read by one end and the kind (the unique key serves from_service_id); no index on
+        // the kind alone, which a planner would prefer for its two reversed kinds and scan.
+        indexes: [["to_service_id", "relationship"], "created_at"],
         checks: ["from_service_id <> to_service_id"],
       },
     );
@@ -201,7 +201,15 @@ export const infra: Migration = {
         verification_notes: col.text(),
       },
       {
-        indexes: ["work_item_id", "session_id", ["infrastructure_id", "created_at"], "change_type", "verified", "is_permanent", "created_at"],
+        indexes: [
+          "work_item_id",
+          "session_id",
+          ["infrastructure_id", "created_at"],
+          "change_type",
+          "verified",
+          "is_permanent",
+          "created_at",
+        ],
       },
     );
   },

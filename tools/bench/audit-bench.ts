@@ -413,7 +413,9 @@ async function drainSection(c: Context, outbox: number): Promise<void> {
     await fillOutbox(c.writer, c.people, outbox, new Date(Date.now() - 86_400_000));
     if (c.dialect === "mariadb") await c.db.sequelize.query("ANALYZE TABLE audit_outbox");
     const expected = await outboxCount(c.db);
-    console.error(`${c.dialect}: drain run ${run + 1}: ${expected} outbox rows inserted in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    console.error(
+      `${c.dialect}: drain run ${run + 1}: ${expected} outbox rows inserted in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
     const seq0 = await maxSeq(c.db);
     const r = await timedDrain(c, (seq) => Promise.resolve(seq >= seq0 + expected));
     const left = await outboxCount(c.db);
@@ -544,7 +546,9 @@ async function verifySection(c: Context): Promise<void> {
     const cpu = cpuSeconds();
     const t = performance.now();
     const answer = await new Promise<VerifyAuditChainResponse>((resolve, reject) =>
-      client.verifyAuditChain(VerifyAuditChainRequest.fromPartial({}), metadata, (error, response) => (error ? reject(error) : resolve(response))),
+      client.verifyAuditChain(VerifyAuditChainRequest.fromPartial({}), metadata, (error, response) =>
+        error ? reject(error) : resolve(response),
+      ),
     );
     const seconds = (performance.now() - t) / 1000;
     if (!answer.ok) throw new Error(`the chain did not verify over gRPC: ${JSON.stringify(answer.failure)}`);

@@ -105,7 +105,14 @@ async function seed(db: Database, clientIds: readonly string[]): Promise<Seed> {
       assets.push(row);
       assetIds.push(row.id);
       for (let k = 0; k < 10; k++) {
-        changes.push({ ...entity(), infrastructure_id: row.id, change_type: "service_config", target_system: `change ${k}`, is_permanent: true, verified: false });
+        changes.push({
+          ...entity(),
+          infrastructure_id: row.id,
+          change_type: "service_config",
+          target_system: `change ${k}`,
+          is_permanent: true,
+          verified: false,
+        });
       }
     }
     for (let n = 0; n < 10; n++) {
@@ -114,7 +121,16 @@ async function seed(db: Database, clientIds: readonly string[]): Promise<Seed> {
       const start = (10 << 24) | (c << 16) | (third << 8);
       const size = n % 2 ? 256 : 512;
       const hex = (v: number) => `4${v.toString(16).padStart(32, "0")}`;
-      networks.push({ ...entity(), client_id: clientId, name: `net ${n}`, network_type: "lan", cidr, range_start: hex(start), range_end: hex(start + size - 1), overlap_allowed: true });
+      networks.push({
+        ...entity(),
+        client_id: clientId,
+        name: `net ${n}`,
+        network_type: "lan",
+        cidr,
+        range_start: hex(start),
+        range_end: hex(start + size - 1),
+        overlap_allowed: true,
+      });
     }
     const layers: string[][] = [[], [], [], []];
     const shares = [0.1, 0.2, 0.4, 0.3];
@@ -124,7 +140,15 @@ async function seed(db: Database, clientIds: readonly string[]): Promise<Seed> {
       layers[layer]!.push(id);
       serviceIds.push(id);
       const now = new Date();
-      services.push({ id, revision: 1, created_at: now, updated_at: now, infrastructure_id: pick(hosts), name: `svc ${s}`, status: "running" });
+      services.push({
+        id,
+        revision: 1,
+        created_at: now,
+        updated_at: now,
+        infrastructure_id: pick(hosts),
+        name: `svc ${s}`,
+        status: "running",
+      });
     }
     const seen = new Set<string>();
     for (let l = 0; l < linksPerClient; l++) {
@@ -134,15 +158,27 @@ async function seed(db: Database, clientIds: readonly string[]): Promise<Seed> {
       const reversed = l % 12 === 0;
       const up = l % 200 === 0;
       const [a, b] = up ? [to, from] : reversed ? [to, from] : [from, to];
-      const relationship = up ? "depends_on" : reversed ? pick(["backend_for", "replicates_to"]) : pick(["depends_on", "depends_on", "hosted_on", "authenticates_via", "proxied_by"]);
+      const relationship = up
+        ? "depends_on"
+        : reversed
+          ? pick(["backend_for", "replicates_to"])
+          : pick(["depends_on", "depends_on", "hosted_on", "authenticates_via", "proxied_by"]);
       const key = `${a}|${b}|${relationship}`;
       if (a === b || seen.has(key)) continue;
       seen.add(key);
       relationships.push({ ...entity(), from_service_id: a, to_service_id: b, relationship });
     }
   });
-  await insertRows(db, "infrastructure", assets.filter((a) => a["parent_host_id"] === null));
-  await insertRows(db, "infrastructure", assets.filter((a) => a["parent_host_id"] !== null));
+  await insertRows(
+    db,
+    "infrastructure",
+    assets.filter((a) => a["parent_host_id"] === null),
+  );
+  await insertRows(
+    db,
+    "infrastructure",
+    assets.filter((a) => a["parent_host_id"] !== null),
+  );
   await insertRows(db, "services", services);
   await insertRows(db, "service_relationships", relationships);
   await insertRows(db, "networks", networks);
@@ -162,7 +198,9 @@ async function seed(db: Database, clientIds: readonly string[]): Promise<Seed> {
     is_enabled: rule.isEnabled,
   }));
   await insertRows(db, "firewall_rules", rules);
-  console.error(`seeded ${assets.length + 1} assets, ${services.length} services, ${relationships.length} relationships, ${networks.length} networks, ${changes.length} changes, ${rules.length} rules`);
+  console.error(
+    `seeded ${assets.length + 1} assets, ${services.length} services, ${relationships.length} relationships, ${networks.length} networks, ${changes.length} changes, ${rules.length} rules`,
+  );
   return { serviceIds, assetIds, firewallId: firewall.id };
 }
 
@@ -198,7 +236,9 @@ async function measure(dialect: string, rest: Rest, seeded: Seed, incidents: num
     reached += answer.services?.length ?? 0;
     sampled++;
   }
-  line(`impact (${(reached / sampled).toFixed(1)} services reached on average): ${await latencies(rest, "impact", impactPath, calls)} (target p95 <= ${targets.impactP95Ms} ms)`);
+  line(
+    `impact (${(reached / sampled).toFixed(1)} services reached on average): ${await latencies(rest, "impact", impactPath, calls)} (target p95 <= ${targets.impactP95Ms} ms)`,
+  );
   line(`dependencies: ${await latencies(rest, "dependencies", () => `/api/v1/services/${pick(seeded.serviceIds)}:dependencies`, calls)}`);
 
   const runs: number[] = [];
@@ -219,7 +259,9 @@ async function measure(dialect: string, rest: Rest, seeded: Seed, incidents: num
   line(
     `firewall analysis of ${args.rules} rules (${findings} findings): median ${ms(median(runs))} ms, p95 ${ms(percentiles(runs).p95)} ms through the gateway over ${runs.length} runs; the analysis alone median ${ms(median(alone))} ms (target <= ${targets.firewallMs} ms)`,
   );
-  line(`asset page (${incidents} assets with open incidents): ${await latencies(rest, "page", () => `/api/v1/assets/${pick(seeded.assetIds)}:page`, calls)} (target p95 <= ${targets.pageP95Ms} ms)`);
+  line(
+    `asset page (${incidents} assets with open incidents): ${await latencies(rest, "page", () => `/api/v1/assets/${pick(seeded.assetIds)}:page`, calls)} (target p95 <= ${targets.pageP95Ms} ms)`,
+  );
   return lines;
 }
 
@@ -238,12 +280,18 @@ async function bench(dialect: "sqlite" | "mariadb"): Promise<string[]> {
     platform = await startPlatform({ database: config, poolMax: 20 });
     rest = new Rest(platform.baseUrl, await platform.login());
     const clientIds: string[] = [];
-    for (let c = 0; c < clientsCount; c++) clientIds.push((await rest.call<{ id: string }>("POST", "/api/v1/clients", { name: `Bench client ${c}` })).id);
+    for (let c = 0; c < clientsCount; c++)
+      clientIds.push((await rest.call<{ id: string }>("POST", "/api/v1/clients", { name: `Bench client ${c}` })).id);
     const seeded = await seed(db, clientIds);
     // Open incidents on some assets, through the vault's API.
     const withIncidents = seeded.assetIds.filter((_, i) => i % 10 === 0);
     for (const id of withIncidents) {
-      await rest.call("POST", "/api/v1/securityIncidents", { infrastructureId: id, incidentType: "INCIDENT_TYPE_MALWARE", severity: "INCIDENT_SEVERITY_HIGH", description: "bench" });
+      await rest.call("POST", "/api/v1/securityIncidents", {
+        infrastructureId: id,
+        incidentType: "INCIDENT_TYPE_MALWARE",
+        severity: "INCIDENT_SEVERITY_HIGH",
+        description: "bench",
+      });
     }
     return await measure(dialect, rest, seeded, withIncidents.length);
   } finally {

@@ -12,7 +12,12 @@ type Context = MutationContext & CallerContext;
 
 /** Copies an asset's tag names from infrastructure_tags onto the asset (its `tags`), bumping its revision. */
 async function refreshTags(assetId: string, transaction: Transaction): Promise<void> {
-  const rows = (await AssetTagModel.findAll({ where: { infrastructure_id: assetId }, attributes: ["tag_name"], raw: true, transaction })) as {
+  const rows = (await AssetTagModel.findAll({
+    where: { infrastructure_id: assetId },
+    attributes: ["tag_name"],
+    raw: true,
+    transaction,
+  })) as {
     tag_name: string;
   }[];
   await AssetModel.update(
@@ -22,14 +27,27 @@ async function refreshTags(assetId: string, transaction: Transaction): Promise<v
 }
 
 /** AddAssetTag: the tag (made in the work service when new) linked to the asset once; adding it again changes nothing. */
-export async function addAssetTag(assets: ResourceStore<Asset>, work: WorkPeers, request: { infrastructureId: string; tag: string }, ctx: Context): Promise<Asset> {
+export async function addAssetTag(
+  assets: ResourceStore<Asset>,
+  work: WorkPeers,
+  request: { infrastructureId: string; tag: string },
+  ctx: Context,
+): Promise<Asset> {
   const asset = await assets.getRow(request.infrastructureId);
   const id = String(asset["id"]);
   const tag = await work.tag(ctx, request.tag);
   await assets.mutate(ctx, async ({ transaction }) => {
-    const existing = await AssetTagModel.findOne({ where: { infrastructure_id: id, tag_id: tag.id }, attributes: ["id"], raw: true, transaction });
+    const existing = await AssetTagModel.findOne({
+      where: { infrastructure_id: id, tag_id: tag.id },
+      attributes: ["id"],
+      raw: true,
+      transaction,
+    });
     if (existing) return;
-    await AssetTagModel.create({ id: uuidv7(), infrastructure_id: id, tag_id: tag.id, tag_name: tag.name, created_at: new Date() }, { transaction });
+    await AssetTagModel.create(
+      { id: uuidv7(), infrastructure_id: id, tag_id: tag.id, tag_name: tag.name, created_at: new Date() },
+      { transaction },
+    );
     await refreshTags(id, transaction);
     await writeAuditEvent(transaction, ctx, { resourceType: "asset", resourceId: id, action: "update", summary: { tag_added: tag.name } });
   });
@@ -37,7 +55,11 @@ export async function addAssetTag(assets: ResourceStore<Asset>, work: WorkPeers,
 }
 
 /** RemoveAssetTag: the link removed (the tag itself stays in the work service); removing a tag the asset lacks changes nothing. */
-export async function removeAssetTag(assets: ResourceStore<Asset>, request: { infrastructureId: string; tag: string }, ctx: Context): Promise<Asset> {
+export async function removeAssetTag(
+  assets: ResourceStore<Asset>,
+  request: { infrastructureId: string; tag: string },
+  ctx: Context,
+): Promise<Asset> {
   const asset = await assets.getRow(request.infrastructureId);
   const id = String(asset["id"]);
   const name = request.tag.trim().toLowerCase();

@@ -21,9 +21,11 @@ export async function hostFacts(
   request: MatchHostsRequest,
 ): Promise<HostFacts[]> {
   if (request.clientId === "") throw invalidArgument("client_id", "is required");
-  if (request.texts.some((text) => text.length > maxTextLength)) throw invalidArgument("texts", `each text must be at most ${maxTextLength} characters`);
+  if (request.texts.some((text) => text.length > maxTextLength))
+    throw invalidArgument("texts", `each text must be at most ${maxTextLength} characters`);
   const limit = request.limit === 0 ? defaultLimit : request.limit;
-  if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) throw invalidArgument("limit", `must be from 1 to ${maxLimit} (default ${defaultLimit})`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit)
+    throw invalidArgument("limit", `must be from 1 to ${maxLimit} (default ${defaultLimit})`);
   const rows = await db.select<StoredRecord>("SELECT * FROM infrastructure WHERE client_id = ? AND status <> 'decommissioned'", [
     request.clientId.toLowerCase(),
   ]);
@@ -43,7 +45,10 @@ export async function hostFacts(
   const [services, ...changes] = await Promise.all([
     graph.servicesOnAssets(ids),
     ...ids.map((id) =>
-      db.select<StoredRecord>("SELECT * FROM infrastructure_changes WHERE infrastructure_id = ? ORDER BY created_at DESC, id DESC LIMIT 3", [id]),
+      db.select<StoredRecord>(
+        "SELECT * FROM infrastructure_changes WHERE infrastructure_id = ? ORDER BY created_at DESC, id DESC LIMIT 3",
+        [id],
+      ),
     ),
   ]);
   return matches.map((match, i) => ({

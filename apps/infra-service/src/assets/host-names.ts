@@ -25,7 +25,10 @@ export const maxTextLength = 65_536;
  */
 export function candidateWords(text: string): Set<string> {
   const words = new Set<string>();
-  for (const match of text.slice(0, maxTextLength).toLowerCase().matchAll(/[a-z0-9][a-z0-9._:-]*/g)) {
+  for (const match of text
+    .slice(0, maxTextLength)
+    .toLowerCase()
+    .matchAll(/[a-z0-9][a-z0-9._:-]*/g)) {
     const word = match[0].replace(/[.:-]+$/, "");
     if (word.length >= 2) words.add(word);
     // "dc01:/var/log" or "10.0.0.10:8080": the part before a port or a path.
@@ -54,7 +57,10 @@ export function matchHosts(texts: readonly string[], hosts: readonly HostKeys[],
     if (hit) found.push({ id: host.id, matchedBy: hit[0], matchedText: hit[1], hostname: host.hostname });
   }
   return found
-    .sort((a, b) => rank[a.matchedBy] - rank[b.matchedBy] || b.matchedText.length - a.matchedText.length || a.hostname.localeCompare(b.hostname))
+    .sort(
+      (a, b) =>
+        rank[a.matchedBy] - rank[b.matchedBy] || b.matchedText.length - a.matchedText.length || a.hostname.localeCompare(b.hostname),
+    )
     .slice(0, limit)
     .map(({ id, matchedBy, matchedText }) => ({ id, matchedBy, matchedText }));
 }

@@ -17,7 +17,10 @@ async function settleWorkIds(change: InfrastructureChange | undefined, work: Wor
     const session = await work.sessionOfWorkItem(ctx, change.workItemId, "infrastructure_change.work_item_id");
     if (!change.sessionId) change.sessionId = session;
     else if (change.sessionId.toLowerCase() !== session.toLowerCase()) {
-      throw invalidArgument("infrastructure_change.session_id", "is not the session of the work item (leave it out to take the work item's)");
+      throw invalidArgument(
+        "infrastructure_change.session_id",
+        "is not the session of the work item (leave it out to take the work item's)",
+      );
     }
   } else if (change.sessionId) {
     await work.sessions.require(ctx, change.sessionId, "infrastructure_change.session_id");
@@ -28,7 +31,10 @@ export function changeHandlers(
   store: ResourceStore<InfrastructureChange>,
   work: WorkPeers,
 ): Handlers<typeof InfrastructureChangeServiceService> {
-  const standard = standardMethods(InfrastructureChangeServiceService, store, { singular: "InfrastructureChange", plural: "InfrastructureChanges" });
+  const standard = standardMethods(InfrastructureChangeServiceService, store, {
+    singular: "InfrastructureChange",
+    plural: "InfrastructureChanges",
+  });
   return {
     ...standard,
     createInfrastructureChange: async (request, ctx) => {

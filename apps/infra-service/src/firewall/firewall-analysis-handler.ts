@@ -18,10 +18,18 @@ interface RuleRow {
   is_enabled: boolean | number;
 }
 
-const kinds = { shadowed: FindingKind.FINDING_KIND_SHADOWED, redundant: FindingKind.FINDING_KIND_REDUNDANT, conflicting: FindingKind.FINDING_KIND_CONFLICTING };
+const kinds = {
+  shadowed: FindingKind.FINDING_KIND_SHADOWED,
+  redundant: FindingKind.FINDING_KIND_REDUNDANT,
+  conflicting: FindingKind.FINDING_KIND_CONFLICTING,
+};
 
 /** AnalyzeFirewallRules: one asset's rules read in position order and analysed exactly. */
-export async function analyzeAssetFirewall(db: Database, assets: ResourceStore<Asset>, request: AnalyzeFirewallRulesRequest): Promise<FirewallAnalysis> {
+export async function analyzeAssetFirewall(
+  db: Database,
+  assets: ResourceStore<Asset>,
+  request: AnalyzeFirewallRulesRequest,
+): Promise<FirewallAnalysis> {
   const asset = await assets.getRow(request.infrastructureId);
   const id = String(asset["id"]);
   const rows = await db.select<RuleRow>(

@@ -32,11 +32,15 @@ export const firewallRuleResource: ResourceDefinition = {
     settleAddresses(row);
     const ports = parsePortRange("firewall_rule.port_range", typeof row["port_range"] === "string" ? row["port_range"] : null);
     if (ports.text !== null && row["protocol"] !== "tcp" && row["protocol"] !== "udp") {
-      throw invalidArgument("firewall_rule.port_range", `applies only to tcp and udp rules (this rule's protocol is ${String(row["protocol"])})`);
+      throw invalidArgument(
+        "firewall_rule.port_range",
+        `applies only to tcp and udp rules (this rule's protocol is ${String(row["protocol"])})`,
+      );
     }
     row["port_range"] = ports.text;
     if (row["position"] === undefined || row["position"] === null) row["position"] = await nextPosition(row["infrastructure_id"], hook);
-    else if (typeof row["position"] === "number" && row["position"] < 0) throw invalidArgument("firewall_rule.position", "must be 0 or more");
+    else if (typeof row["position"] === "number" && row["position"] < 0)
+      throw invalidArgument("firewall_rule.position", "must be 0 or more");
   },
 };
 
@@ -48,7 +52,10 @@ function settleAddresses(row: StoredRecord): void {
     typeof row["destination_cidr"] === "string" ? row["destination_cidr"] : "",
   );
   if (source !== "any" && destination !== "any" && source.version !== destination.version) {
-    throw invalidArgument("firewall_rule.destination_cidr", `is IPv${destination.version} but the source is IPv${source.version}: a rule matches one IP version`);
+    throw invalidArgument(
+      "firewall_rule.destination_cidr",
+      `is IPv${destination.version} but the source is IPv${source.version}: a rule matches one IP version`,
+    );
   }
   row["source_cidr"] = source === "any" ? null : source.text;
   row["destination_cidr"] = destination === "any" ? null : destination.text;

@@ -123,7 +123,10 @@ const assetTypeWords: Record<string, string> = {
 
 /** An enum word as the API takes it: "Virtual Machine" -> virtual_machine; known spreadsheet words mapped. */
 export function enumWord(field: string, value: string): string {
-  const word = value.trim().toLowerCase().replace(/[\s-]+/g, "_");
+  const word = value
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, "_");
   if (field === "asset_type") return assetTypeWords[word.replace(/_/g, "")] ?? word;
   return word;
 }

@@ -41,7 +41,8 @@ export function readCsv(text: string): CsvTable {
   const [header, ...records] = rows;
   if (!header) throw invalidArgument("csv", "has no header line");
   if (records.length === 0) throw invalidArgument("csv", "has a header line but no records");
-  if (records.length > maxCsvRows) throw invalidArgument("csv", `has ${records.length} records; at most ${maxCsvRows} are imported at once`);
+  if (records.length > maxCsvRows)
+    throw invalidArgument("csv", `has ${records.length} records; at most ${maxCsvRows} are imported at once`);
   return {
     header: header.record,
     // info.lines is the line a record ends on; a record spanning lines (a quoted line break) is named by its last line.

@@ -32,7 +32,11 @@ export function rowMessage(
     switch (kind.type) {
       case "enum": {
         const number = storedToEnum({ ...field, kind }, enumWord(name, text));
-        if (number === 0) problems.push({ field: `${prefix}.${name}`, description: `"${text}" is not one of ${storedEnumValues({ ...field, kind }).join(", ")}` });
+        if (number === 0)
+          problems.push({
+            field: `${prefix}.${name}`,
+            description: `"${text}" is not one of ${storedEnumValues({ ...field, kind }).join(", ")}`,
+          });
         else message[field.localName] = number;
         break;
       }

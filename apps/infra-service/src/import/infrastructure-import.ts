@@ -66,7 +66,13 @@ export async function importInfrastructure(
     const { message, lookups, problems } = rowMessage(store.fields, cells, prefix);
     if (kind !== "services") message["clientId"] = clientId;
     errors.push(...problems.map((p) => ({ line: record.line, ...p })));
-    rows.push({ line: record.line, message, lookups, hostname: (cells.get("hostname") ?? "").toLowerCase(), parent: lookups.get("parent_host")?.toLowerCase() });
+    rows.push({
+      line: record.line,
+      message,
+      lookups,
+      hostname: (cells.get("hostname") ?? "").toLowerCase(),
+      parent: lookups.get("parent_host")?.toLowerCase(),
+    });
   }
   const ids: string[] = [];
   try {
@@ -112,12 +118,20 @@ export async function importInfrastructure(
 }
 
 /** Sites by name, parent hosts and service hosts by hostname, within the client; problems name the row's column. */
-async function resolveLookups(kind: ImportKindName, prefix: string, row: PreparedRow, clientId: string, hook: HookContext): Promise<RowProblem[]> {
+async function resolveLookups(
+  kind: ImportKindName,
+  prefix: string,
+  row: PreparedRow,
+  clientId: string,
+  hook: HookContext,
+): Promise<RowProblem[]> {
   const problems: RowProblem[] = [];
   const { transaction } = hook;
   const site = row.lookups.get("site");
   if (site !== undefined) {
-    const found = (await SiteModel.findOne({ where: { client_id: clientId, name: site }, attributes: ["id"], raw: true, transaction })) as { id: string } | null;
+    const found = (await SiteModel.findOne({ where: { client_id: clientId, name: site }, attributes: ["id"], raw: true, transaction })) as {
+      id: string;
+    } | null;
     if (found) row.message["siteId"] = found.id;
     else problems.push({ field: `${prefix}.site`, description: `the client has no site named "${site}"` });
   }

@@ -24,7 +24,8 @@ export async function networkOverlaps(db: Database, request: ListNetworkOverlaps
   const clientId = request.clientId.trim().toLowerCase();
   if (clientId === "" && !request.acrossClients) throw invalidArgument("client_id", "is required unless across_clients is set");
   const limit = request.limit === 0 ? defaultLimit : request.limit;
-  if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) throw invalidArgument("limit", `must be from 1 to ${maxLimit} (default ${defaultLimit})`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit)
+    throw invalidArgument("limit", `must be from 1 to ${maxLimit} (default ${defaultLimit})`);
   const columns = "id, name, cidr, client_id, site_id, overlap_allowed";
   const rows =
     clientId !== "" && !request.acrossClients
@@ -33,7 +34,8 @@ export async function networkOverlaps(db: Database, request: ListNetworkOverlaps
   const byId = new Map(rows.map((row) => [row.id, row]));
   const inputs: NetworkInput[] = rows.map((row) => ({ id: row.id, cidr: row.cidr, clientId: row.client_id, siteId: row.site_id }));
   // One client against everyone: only pairs with that client on one side count.
-  const wanted = (a: NetworkInput, b: NetworkInput) => clientId === "" || !request.acrossClients || a.clientId === clientId || b.clientId === clientId;
+  const wanted = (a: NetworkInput, b: NetworkInput) =>
+    clientId === "" || !request.acrossClients || a.clientId === clientId || b.clientId === clientId;
   const found = findOverlaps(inputs, clientId !== "" && request.acrossClients ? Number.MAX_SAFE_INTEGER : limit);
   const pairs = found.pairs.filter((pair) => wanted(pair.first, pair.second));
   const ref = (input: NetworkInput): NetworkRef => {

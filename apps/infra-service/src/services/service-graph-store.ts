@@ -34,7 +34,8 @@ export class ServiceGraphStore {
     const edges: RelationshipEdge[] = [];
     const reversed = reversedRelationships.map((r) => `'${r}'`).join(", ");
     // Dependents of X: "a needs X" is (to = X, a normal kind) or (from = X, a reversed kind).
-    const [normalEnd, reversedEnd] = direction === "dependents" ? ["to_service_id", "from_service_id"] : ["from_service_id", "to_service_id"];
+    const [normalEnd, reversedEnd] =
+      direction === "dependents" ? ["to_service_id", "from_service_id"] : ["from_service_id", "to_service_id"];
     for (const part of chunks(ids)) {
       const list = sqlPlaceholders(part.length);
       const rows = await this.db.selectRows(

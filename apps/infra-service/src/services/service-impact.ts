@@ -12,7 +12,8 @@ const maxMaxDepth = 50;
 /** The depth limit asked for: 0 means the default; beyond 50 is refused. */
 export function maxDepthOf(asked: number): number {
   if (asked === 0) return defaultMaxDepth;
-  if (!Number.isInteger(asked) || asked < 1 || asked > maxMaxDepth) throw invalidArgument("max_depth", `must be from 1 to ${maxMaxDepth} (default ${defaultMaxDepth})`);
+  if (!Number.isInteger(asked) || asked < 1 || asked > maxMaxDepth)
+    throw invalidArgument("max_depth", `must be from 1 to ${maxMaxDepth} (default ${defaultMaxDepth})`);
   return asked;
 }
 

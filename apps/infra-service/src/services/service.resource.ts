@@ -55,7 +55,10 @@ export const serviceRelationshipResource: ResourceDefinition = {
   orderable: ["created_at", "updated_at"],
   prepare(row) {
     if (row["from_service_id"] !== undefined && row["from_service_id"] === row["to_service_id"]) {
-      throw invalidArgument("service_relationship.to_service_id", "must be another service than from_service_id (a service never depends on itself)");
+      throw invalidArgument(
+        "service_relationship.to_service_id",
+        "must be another service than from_service_id (a service never depends on itself)",
+      );
     }
   },
 };

@@ -20,10 +20,12 @@ export const m365TenantResource: ResourceDefinition = {
   filterable: ["client_id", "tenant_id", "default_domain", "created_at"],
   orderable: ["created_at", "updated_at"],
   prepare(row) {
-    if (typeof row["default_domain"] === "string") row["default_domain"] = checkHostname("m365_tenant.default_domain", row["default_domain"]);
+    if (typeof row["default_domain"] === "string")
+      row["default_domain"] = checkHostname("m365_tenant.default_domain", row["default_domain"]);
     if (typeof row["admin_email"] === "string") {
       const address = row["admin_email"].trim();
-      if (!email.test(address)) throw invalidArgument("m365_tenant.admin_email", "must be an email address, such as admin@contoso.onmicrosoft.com");
+      if (!email.test(address))
+        throw invalidArgument("m365_tenant.admin_email", "must be an email address, such as admin@contoso.onmicrosoft.com");
       row["admin_email"] = address;
     }
   },

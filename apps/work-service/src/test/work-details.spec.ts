@@ -228,7 +228,11 @@ describe("DeploymentService", () => {
   it("records deployments, and never one naming an asset it could not check", async () => {
     const session = await newSession();
     await expectStatus(
-      newDeployment({ sessionId: session.id, infrastructureId: "0190f5c8-1111-7000-8000-000000000001", deploymentType: DeploymentType.DEPLOYMENT_TYPE_CODE }),
+      newDeployment({
+        sessionId: session.id,
+        infrastructureId: "0190f5c8-1111-7000-8000-000000000001",
+        deploymentType: DeploymentType.DEPLOYMENT_TYPE_CODE,
+      }),
       status.UNIMPLEMENTED,
       /no backend serves msp\.infra\.v1\.AssetService/,
     );

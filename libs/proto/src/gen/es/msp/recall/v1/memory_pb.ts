@@ -392,14 +392,15 @@ export const RecallResponseSchema: GenMessage<RecallResponse> = /*@__PURE__*/
  */
 export type RecalledItem = Message<"msp.recall.v1.RecalledItem"> & {
   /**
-   * 8 lower-case characters, stable for the item; ask GetMemoryItem for the full item.
+   * 8 lower-case characters, stable for the item; ask GetMemoryItem for the full item (not for a host).
    *
    * @generated from field: string short_id = 1;
    */
   shortId: string;
 
   /**
-   * project_state, context, snippet, decision, insight or failure_pattern.
+   * project_state, context, snippet, decision, insight, failure_pattern, or host: the facts of a client's
+   * host that the query or folder names (from the infrastructure service; id is the asset's id).
    *
    * @generated from field: string kind = 2;
    */

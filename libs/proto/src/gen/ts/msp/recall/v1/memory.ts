@@ -144,9 +144,12 @@ export interface RecallResponse {
 
 /** One item of a recall. */
 export interface RecalledItem {
-  /** 8 lower-case characters, stable for the item; ask GetMemoryItem for the full item. */
+  /** 8 lower-case characters, stable for the item; ask GetMemoryItem for the full item (not for a host). */
   shortId: string;
-  /** project_state, context, snippet, decision, insight or failure_pattern. */
+  /**
+   * project_state, context, snippet, decision, insight, failure_pattern, or host: the facts of a client's
+   * host that the query or folder names (from the infrastructure service; id is the asset's id).
+   */
   kind: string;
   /** The item's UUID. */
   id: string;
