@@ -245,6 +245,43 @@ const wellFormed: Record<string, (caller: Caller) => Promise<Planned> | Planned>
   }),
   IntegrationCredentialService_RevealIntegrationCredential: () => ({ body: { reason: "auth sweep" } }),
   IntegrationCredentialService_RecordConnectionTest: () => ({ body: { status: "CONNECTION_TEST_STATUS_OK" } }),
+  // Client infrastructure.
+  SiteService_CreateSite: () => ({ body: { clientId: fixtures.keep["clients"], name: `Sweep site ${unique()}` } }),
+  SiteService_UpdateSite: () => ({ query: "updateMask=notes", body: { notes: "swept" } }),
+  AssetService_CreateAsset: () => ({
+    body: { clientId: fixtures.keep["clients"], assetType: "ASSET_TYPE_VIRTUAL_MACHINE", hostname: `sweep-${unique()}` },
+  }),
+  AssetService_UpdateAsset: () => ({ query: "updateMask=notes", body: { notes: "swept" } }),
+  AssetService_AddAssetTag: () => ({ body: { tag: "swept" } }),
+  AssetService_RemoveAssetTag: () => ({ body: { tag: "swept" } }),
+  AssetService_MatchHosts: () => ({ body: { clientId: fixtures.keep["clients"], texts: ["is the sweep host up?"] } }),
+  ServiceCatalogService_CreateService: () => ({ body: { infrastructureId: fixtures.keep["assets"], name: `Sweep service ${unique()}` } }),
+  ServiceCatalogService_UpdateService: () => ({ query: "updateMask=notes", body: { notes: "swept" } }),
+  // A fresh service to depend on each time: a pair has one relationship of each kind.
+  ServiceRelationshipService_CreateServiceRelationship: async () => {
+    const to = await created("/api/v1/services", { infrastructureId: fixtures.keep["assets"], name: `Sweep needed ${unique()}` });
+    return { body: { fromServiceId: fixtures.keep["services"], toServiceId: to.id, relationship: "RELATIONSHIP_TYPE_DEPENDS_ON" } };
+  },
+  ServiceRelationshipService_UpdateServiceRelationship: () => ({ query: "updateMask=notes", body: { notes: "swept" } }),
+  NetworkService_CreateNetwork: () => ({
+    body: { clientId: fixtures.keep["clients"], name: `Sweep net ${unique()}`, cidr: "10.200.0.0/24" },
+  }),
+  NetworkService_UpdateNetwork: () => ({ query: "updateMask=notes", body: { notes: "swept" } }),
+  NetworkService_ListNetworkOverlaps: () => ({ query: `clientId=${fixtures.keep["clients"]}` }),
+  FirewallRuleService_CreateFirewallRule: () => ({ body: { infrastructureId: fixtures.keep["assets"], action: "FIREWALL_ACTION_DENY" } }),
+  FirewallRuleService_UpdateFirewallRule: () => ({ query: "updateMask=notes", body: { notes: "swept" } }),
+  M365TenantService_CreateM365Tenant: () => ({ body: { clientId: fixtures.keep["clients"], tenantId: randomUUID() } }),
+  M365TenantService_UpdateM365Tenant: () => ({ query: "updateMask=notes", body: { notes: "swept" } }),
+  InfrastructureChangeService_CreateInfrastructureChange: () => ({
+    body: { infrastructureId: fixtures.keep["assets"], changeType: "CHANGE_TYPE_DNS", targetSystem: `zone ${unique()}` },
+  }),
+  InfrastructureChangeService_UpdateInfrastructureChange: () => ({
+    query: "updateMask=verificationNotes",
+    body: { verificationNotes: "swept" },
+  }),
+  InfrastructureImportService_ImportInfrastructure: () => ({
+    body: { clientId: fixtures.keep["clients"], kind: "IMPORT_KIND_NETWORKS", csv: `name,cidr\nSweep import ${unique()},10.201.0.0/24\n` },
+  }),
   // The audit log and backups.
   AuditService_VerifyAuditChain: () => ({ body: {} }),
   AuditService_PruneAuditEvents: () => ({ body: { olderThanDays: 3650 } }),
@@ -351,6 +388,33 @@ beforeAll(async () => {
     fixtures[slot]["failurePatterns"] = (await created("/api/v1/failurePatterns", { errorPattern: `pattern ${uniqueWord()}` })).id;
     fixtures[slot]["operationFailures"] = (
       await created("/api/v1/operationFailures", { operationType: "OPERATION_TYPE_API_CALL", errorMessage: `failure ${u}` })
+    ).id;
+  }
+  // Client infrastructure: a kept firewall asset carries the services, rules and changes of both slots.
+  for (const slot of ["keep", "doomed"] as const) {
+    const u = `${slot}-${unique()}`;
+    const clientId = fixtures.keep["clients"];
+    fixtures[slot]["sites"] = (await created("/api/v1/sites", { clientId, name: `Site ${u}` })).id;
+    fixtures[slot]["assets"] = (await created("/api/v1/assets", { clientId, assetType: "ASSET_TYPE_FIREWALL", hostname: `asset-${u}` })).id;
+    const assetId = fixtures.keep["assets"];
+    fixtures[slot]["services"] = (await created("/api/v1/services", { infrastructureId: assetId, name: `Service ${u}` })).id;
+    // Between services of their own: deleting the doomed service must leave the doomed relationship to its own delete.
+    const needing = await created("/api/v1/services", { infrastructureId: assetId, name: `Needing ${u}` });
+    const needed = await created("/api/v1/services", { infrastructureId: assetId, name: `Needed ${u}` });
+    fixtures[slot]["serviceRelationships"] = (
+      await created("/api/v1/serviceRelationships", {
+        fromServiceId: needing.id,
+        toServiceId: needed.id,
+        relationship: "RELATIONSHIP_TYPE_DEPENDS_ON",
+      })
+    ).id;
+    fixtures[slot]["networks"] = (await created("/api/v1/networks", { clientId, name: `Net ${u}`, cidr: "10.77.0.0/24" })).id;
+    fixtures[slot]["firewallRules"] = (
+      await created("/api/v1/firewallRules", { infrastructureId: assetId, action: "FIREWALL_ACTION_ALLOW" })
+    ).id;
+    fixtures[slot]["m365Tenants"] = (await created("/api/v1/m365Tenants", { clientId, tenantId: randomUUID() })).id;
+    fixtures[slot]["infrastructureChanges"] = (
+      await created("/api/v1/infrastructureChanges", { infrastructureId: assetId, changeType: "CHANGE_TYPE_FIREWALL", targetSystem: u })
     ).id;
   }
   // The vault: a credential the readonly user administers (they read it, reveal it, see its

@@ -67,7 +67,7 @@ export function fillPath(template: string, valueOf: (param: string) => string): 
 
 /** The collection a path template is about: "clients" for /api/v1/clients/{client.id}, "auth" for /api/v1/auth/token. */
 export function collectionOf(template: string): string {
-  return /^\/api\/v\d+\/([A-Za-z]+)/.exec(template)?.[1] ?? "";
+  return /^\/api\/v\d+\/([A-Za-z][A-Za-z0-9]*)/.exec(template)?.[1] ?? "";
 }
 
 /** What a raw request got: a status and body, or the connection error that happened instead. */

@@ -74,9 +74,9 @@ test("a migration on an existing database is preceded by a backup that backup_lo
   const database = await createTestDatabase();
   let service: TestService | undefined;
   try {
-    // A database one migration behind, with data in it.
+    // A database from before the audit service's migration, with data in it.
     const old = createDatabase(database.config);
-    await migrateUp(old, migrations.slice(0, -1));
+    await migrateUp(old, migrations.slice(0, migrations.findIndex((m) => m.name === "20261205000000-Audit")));
     await old.sequelize.query(
       "INSERT INTO tags (id, revision, created_at, updated_at, name) VALUES ('0190f7a0-0000-7000-8000-00000000000a', 1, '2026-12-01 10:00:00.000', '2026-12-01 10:00:00.000', 'before-upgrade')",
     );
