@@ -1,3 +1,5 @@
+import { isUuid } from "@msp/db";
+import { invalidArgument } from "@msp/errors";
 import type { Handlers } from "@msp/grpc-kit";
 import { createResourceStore, standardMethods } from "@msp/resource-kit";
 import type { CallerContext } from "@msp/service-client";
@@ -58,7 +60,9 @@ export const infraModule: ServiceModule<Record<string, never>> = {
     const openIncidents = createOpenIncidents(peers);
     // client_id cannot change after a create, so only creates ask the work service.
     const requireClient = async (ctx: CallerContext, clientId: string | undefined, field: string) => {
-      if (clientId) await work.clients.require(ctx, clientId, field);
+      if (!clientId) return;
+      if (!isUuid(clientId)) throw invalidArgument(field, "must be a UUID");
+      await work.clients.require(ctx, clientId, field);
     };
 
     const standardAssets = standardMethods(AssetServiceService, assets, { singular: "Asset", plural: "Assets" });

@@ -1,3 +1,4 @@
+import { validate as isUuid } from "uuid";
 import { invalidArgument, isDomainError } from "@msp/errors";
 import type { CallerContext } from "./peer-clients";
 
@@ -8,7 +9,7 @@ import type { CallerContext } from "./peer-clients";
  * about again each time. Other errors (the owner unavailable) come through as they are.
  */
 export interface PeerIds {
-  /** Throws INVALID_ARGUMENT naming `field` when the owner has no such record. */
+  /** Throws INVALID_ARGUMENT naming `field` when `id` is no UUID or the owner has no such record. */
   require(ctx: CallerContext, id: string, field: string): Promise<void>;
 }
 
@@ -25,6 +26,8 @@ export function createPeerIds(ask: (ctx: CallerContext, id: string) => Promise<u
   const found = new Map<string, number>();
   return {
     async require(ctx, id, field) {
+      // Checked here, so that the error names the caller's field rather than the owner's `id`.
+      if (!isUuid(id)) throw invalidArgument(field, "must be a UUID");
       const until = found.get(id);
       if (until !== undefined && until > now()) return;
       try {

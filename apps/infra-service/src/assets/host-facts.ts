@@ -1,4 +1,5 @@
 import type { Database } from "@msp/db";
+import { isUuid } from "@msp/db";
 import { invalidArgument } from "@msp/errors";
 import type { ResourceStore, StoredRecord } from "@msp/resource-kit";
 import type { Asset, HostFacts, MatchHostsRequest } from "@msp/proto/src/gen/ts/msp/infra/v1/asset";
@@ -21,6 +22,7 @@ export async function hostFacts(
   request: MatchHostsRequest,
 ): Promise<HostFacts[]> {
   if (request.clientId === "") throw invalidArgument("client_id", "is required");
+  if (!isUuid(request.clientId)) throw invalidArgument("client_id", "must be a UUID");
   if (request.texts.some((text) => text.length > maxTextLength))
     throw invalidArgument("texts", `each text must be at most ${maxTextLength} characters`);
   const limit = request.limit === 0 ? defaultLimit : request.limit;

@@ -1,4 +1,5 @@
 import type { Database } from "@msp/db";
+import { isUuid } from "@msp/db";
 import { invalidArgument, isDomainError } from "@msp/errors";
 import type { HookContext, MutationContext, ResourceStore } from "@msp/resource-kit";
 import type { Asset } from "@msp/proto/src/gen/ts/msp/infra/v1/asset";
@@ -49,6 +50,7 @@ export async function importInfrastructure(
 ): Promise<ImportInfrastructureResponse> {
   const clientId = request.clientId.trim().toLowerCase();
   if (clientId === "") throw invalidArgument("client_id", "is required");
+  if (!isUuid(clientId)) throw invalidArgument("client_id", "must be a UUID");
   const kind = kinds[request.kind];
   if (kind === undefined) throw invalidArgument("kind", "must be IMPORT_KIND_ASSETS, IMPORT_KIND_NETWORKS or IMPORT_KIND_SERVICES");
   const table = readCsv(request.csv);

@@ -1,4 +1,5 @@
 import type { Database } from "@msp/db";
+import { isUuid } from "@msp/db";
 import { invalidArgument } from "@msp/errors";
 import type { ListNetworkOverlapsRequest, ListNetworkOverlapsResponse, NetworkRef } from "@msp/proto/src/gen/ts/msp/infra/v1/network";
 import type { NetworkInput } from "../network/overlaps";
@@ -23,6 +24,7 @@ interface NetworkRow {
 export async function networkOverlaps(db: Database, request: ListNetworkOverlapsRequest): Promise<ListNetworkOverlapsResponse> {
   const clientId = request.clientId.trim().toLowerCase();
   if (clientId === "" && !request.acrossClients) throw invalidArgument("client_id", "is required unless across_clients is set");
+  if (clientId !== "" && !isUuid(clientId)) throw invalidArgument("client_id", "must be a UUID");
   const limit = request.limit === 0 ? defaultLimit : request.limit;
   if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit)
     throw invalidArgument("limit", `must be from 1 to ${maxLimit} (default ${defaultLimit})`);
