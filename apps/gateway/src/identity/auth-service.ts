@@ -1,4 +1,4 @@
-import { Op } from "sequelize";
+import { Op, literal } from "sequelize";
 import type { Principal, TokenSigner } from "@msp/auth";
 import { verifyAccessToken, verifyRefreshToken } from "@msp/auth";
 import type { Database } from "@msp/db";
@@ -14,6 +14,13 @@ import { verifyDecoy, verifyPassword } from "./passwords";
 import { usernamePattern } from "./user.resource";
 
 const refused = (message = "invalid username or password") => new DomainError("unauthenticated", message);
+
+/** "15 minutes", "1 minute", "90 seconds". */
+function duration(seconds: number): string {
+  const minutes = seconds / 60;
+  if (Number.isInteger(minutes)) return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+  return `${seconds} second${seconds === 1 ? "" : "s"}`;
+}
 
 /** Who used an API key, for its audit event: the use is not an RPC of its own, so the method says what it was. */
 const keyUseContext = (username: string): MutationContext => ({
@@ -110,6 +117,31 @@ export function createAuthLogic(db: Database, signer: TokenSigner, config: Ident
     return { subject: row.id, userId: user.id, username: user.username, role: user.role as Principal["role"], scopes, kind: "api_key" };
   }
 
+  /**
+   * Counts a login attempt before its password is checked, in one atomic UPDATE, so that guesses
+   * sent at once cannot all pass before the first failure is written: the attempt's number in the
+   * current run of failures, or "locked" while the account is locked.
+   */
+  async function countAttempt(userId: string, now: Date): Promise<number | "locked"> {
+    const [counted] = await UserModel.update(
+      { failed_logins: literal("failed_logins + 1") },
+      { where: { id: userId, [Op.or]: [{ locked_until: null }, { locked_until: { [Op.lte]: now } }] } },
+    );
+    if (counted === 0) return "locked";
+    const row = await UserModel.findOne({ where: { id: userId }, attributes: ["failed_logins"], raw: true });
+    return Number(row?.failed_logins ?? 0);
+  }
+
+  /** Locks the account for the lockout period and starts the count again. */
+  async function lockAccount(userId: string, now: Date): Promise<void> {
+    await UserModel.update(
+      { failed_logins: 0, locked_until: new Date(now.getTime() + config.lockoutSeconds * 1000) },
+      { where: { id: userId } },
+    );
+  }
+
+  const refusedLogin = `invalid username or password (after ${config.lockoutThreshold} failed logins in a row an account is locked for ${duration(config.lockoutSeconds)})`;
+
   return {
     isRevoked,
     principalOfApiKey,
@@ -118,31 +150,36 @@ export function createAuthLogic(db: Database, signer: TokenSigner, config: Ident
       if (username === "") throw invalidArgument("username", "is required");
       if (password === "") throw invalidArgument("password", "is required");
       const name = username.trim().toLowerCase();
+      // Every refusal reads the same and costs one password hash, whether the account is unknown,
+      // disabled, locked or the password wrong: the answer never tells that an account exists.
+      const refusal = () => refused(refusedLogin);
       // A name no user can have is an unknown user without asking the database (a NUL in it would
       // even break SQLite's SQL).
       const user = usernamePattern.test(name) ? await UserModel.findOne({ where: { username: name } }) : null;
       if (!user) {
         await verifyDecoy(password);
         await audit(ctx, "login", "denied", null, { username, reason: "unknown user" });
-        throw refused();
+        throw refusal();
       }
       const now = new Date();
-      if (user.locked_until && user.locked_until > now) {
+      const attempt = await countAttempt(user.id, now);
+      if (attempt === "locked") {
+        await verifyDecoy(password);
         await audit(ctx, "login", "denied", user.id, { username, reason: "locked" });
-        throw refused(`account locked after repeated failed logins; try again after ${user.locked_until.toISOString()}`);
+        throw refusal();
+      }
+      if (attempt > config.lockoutThreshold) {
+        // Guesses sent at once beyond the threshold are not checked: the lock is taken instead.
+        await lockAccount(user.id, now);
+        await verifyDecoy(password);
+        await audit(ctx, "login", "denied", user.id, { username, reason: "too many attempts at once", locked: true });
+        throw refusal();
       }
       if (!(await verifyPassword(user.password_hash, password)) || !user.is_active) {
-        const failures = user.failed_logins + 1;
-        const lock = failures >= config.lockoutThreshold;
-        await UserModel.update(
-          {
-            failed_logins: lock ? 0 : failures,
-            locked_until: lock ? new Date(now.getTime() + config.lockoutSeconds * 1000) : user.locked_until,
-          },
-          { where: { id: user.id } },
-        );
+        const lock = attempt >= config.lockoutThreshold;
+        if (lock) await lockAccount(user.id, now);
         await audit(ctx, "login", "denied", user.id, { username, reason: user.is_active ? "wrong password" : "disabled", locked: lock });
-        throw refused();
+        throw refusal();
       }
       await UserModel.update({ failed_logins: 0, locked_until: null, last_login_at: now }, { where: { id: user.id } });
       await audit(ctx, "login", "ok", user.id, { username });
