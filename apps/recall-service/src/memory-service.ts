@@ -6,6 +6,7 @@ import type { ConversationContext } from "@msp/proto/src/gen/ts/msp/recall/v1/co
 import type { MemoryServiceService } from "@msp/proto/src/gen/ts/msp/recall/v1/memory";
 import { ingest } from "./ingest/ingest-handler";
 import type { InfraHosts } from "./hosts/infra-hosts";
+import type { WorkNames } from "./recall/scope-names";
 import type { VaultCredentials } from "./ingest/vault-credentials";
 import type { WorkSessions } from "./ingest/work-sessions";
 import type { RecallLedger, RecallSettings } from "./recall";
@@ -24,12 +25,21 @@ export interface MemoryDeps {
   vault: VaultCredentials;
   /** The infra service's hosts, whose facts recall adds when a prompt or folder names one (none: no host lines). */
   infra?: InfraHosts | undefined;
+  /** The work service's names of clients and projects, for a recall's header (none: ids). */
+  workNames?: WorkNames | undefined;
 }
 
 /** MemoryService: Ingest here; Recall, GetMemoryItem and MarkUseful from the recall engine. */
 export function memoryHandlers(deps: MemoryDeps): Handlers<typeof MemoryServiceService> {
   return {
     ingest: (request, ctx) => ingest(deps, request, ctx),
-    ...recallMethods({ db: deps.db, logger: deps.logger, settings: deps.settings, ledger: deps.ledger, infra: deps.infra }),
+    ...recallMethods({
+      db: deps.db,
+      logger: deps.logger,
+      settings: deps.settings,
+      ledger: deps.ledger,
+      infra: deps.infra,
+      workNames: deps.workNames,
+    }),
   };
 }

@@ -20,6 +20,7 @@ import { environmentalInsightResource } from "./environmental-insight.resource";
 import { failurePatternResource } from "./failure-pattern.resource";
 import { createInfraHosts } from "./hosts/infra-hosts";
 import { createVaultCredentials } from "./ingest/vault-credentials";
+import { createWorkNames } from "./recall/work-names";
 import { createWorkSessions } from "./ingest/work-sessions";
 import { memoryHandlers } from "./memory-service";
 import { recallModels } from "./models";
@@ -60,7 +61,11 @@ export const recallModule: ServiceModule<RecallSettings> = {
     const workSessions = createWorkSessions(peers);
     const vault = createVaultCredentials(peers);
     const infra = config.hostBudgetMs > 0 ? createInfraHosts(peers, { budgetMs: config.hostBudgetMs }) : undefined;
-    host.serve(MemoryServiceService, memoryHandlers({ db, logger, contexts, settings: config, ledger, workSessions, vault, infra }));
+    const workNames = createWorkNames(peers);
+    host.serve(
+      MemoryServiceService,
+      memoryHandlers({ db, logger, contexts, settings: config, ledger, workSessions, vault, infra, workNames }),
+    );
     host.serve(
       ConversationContextServiceService,
       standardMethods(ConversationContextServiceService, contexts, { singular: "ConversationContext", plural: "ConversationContexts" }),

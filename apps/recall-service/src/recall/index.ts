@@ -4,6 +4,8 @@ import type { Logger } from "@msp/logging";
 import type { MemoryServiceService } from "@msp/proto/src/gen/ts/msp/recall/v1/memory";
 import { countTokens } from "@msp/transcript";
 import { createHostRecall } from "../hosts/host-recall";
+import { createScopeNames } from "./scope-names";
+import type { WorkNames } from "./scope-names";
 import type { InfraHosts } from "../hosts/infra-hosts";
 import { RecallLedger } from "./bookkeeping";
 import type { FullTextIndex } from "./fulltext";
@@ -31,6 +33,8 @@ export interface RecallDeps {
   now?: () => Date;
   /** The infra service's hosts, for the host lines of a recall (none: recalls have no host lines). */
   infra?: InfraHosts | undefined;
+  /** The work service's names of clients and projects, for the header (none: it shows ids). */
+  workNames?: WorkNames | undefined;
 }
 
 /** MemoryService's Recall, GetMemoryItem and MarkUseful, over one engine. */
@@ -49,6 +53,7 @@ export function recallMethods(deps: RecallDeps): Pick<Handlers<typeof MemoryServ
     countLineTokens: createLineTokenCounter(countTokens),
     ledger: deps.ledger ?? createRecallLedger(deps.db, deps.logger),
     ...(deps.infra ? { hosts: createHostRecall({ infra: deps.infra, read, logger: deps.logger }) } : {}),
+    ...(deps.workNames ? { names: createScopeNames(deps.workNames) } : {}),
   };
   return {
     recall: (request, ctx) => recall(engine, request, ctx),

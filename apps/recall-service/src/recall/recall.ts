@@ -16,6 +16,7 @@ import { parseRecallRequest } from "./recall-request";
 import { scoringContext } from "./score";
 import type { ReadRows } from "./read-rows";
 import type { ScopeCache } from "./scope-cache";
+import type { ScopeNames } from "./scope-names";
 import type { RecallSettings } from "./settings";
 
 /** What a recall needs: the database (and its fast read path), its full-text index, the settings, a clock and a tokenizer. */
@@ -35,6 +36,8 @@ export interface RecallEngine {
   cache?: ScopeCache | undefined;
   /** The facts of the client's hosts the query or folder names, from the infra service (none: no host lines). */
   hosts?: HostRecall | undefined;
+  /** The project's and client's names for the header, from the work service (none: ids and the repository). */
+  names?: ScopeNames | undefined;
 }
 
 /**
@@ -47,9 +50,10 @@ export interface RecallEngine {
 export async function recall(engine: RecallEngine, request: RecallRequest, caller?: CallerContext): Promise<RecallResponse> {
   const plan = parseRecallRequest(request);
   const now = engine.now();
-  const [candidates, hosts] = await Promise.all([
+  const [candidates, hosts, labels] = await Promise.all([
     gatherCandidates(engine.read, engine.fullText, { scope: plan.scope, query: plan.query, cache: engine.cache }),
     engine.hosts ? engine.hosts(caller, { scope: plan.scope, query: plan.query, excludeShortIds: plan.excludeShortIds }) : [],
+    engine.names ? engine.names(caller, plan.scope) : headerLabels(plan.scope),
   ]);
   const context = scoringContext(plan.scope, plan.query, now, { halfLifeDays: engine.settings.halfLifeDays });
   // A failure pattern a host line shows is not shown again as an item of its own.
@@ -64,7 +68,7 @@ export async function recall(engine: RecallEngine, request: RecallRequest, calle
       chars: plan.budgetChars,
       ...(plan.budgetTokens === null ? {} : { tokens: { limit: plan.budgetTokens, count: engine.countTokens } }),
     },
-    header: headerLine(headerLabels(plan.scope)),
+    header: headerLine(labels),
     // Host lines count as items: a caller asking for at most n items gets at most n lines.
     maxItems: Math.max(0, plan.maxItems - hosts.length),
     leading: hosts.map((host) => host.line),
