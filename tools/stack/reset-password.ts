@@ -1,0 +1,44 @@
+// `npm run admin:reset-password [-- --user NAME]`: a new password for a user of an existing
+// platform database (the admin by default), for an operator who lost it. It reads the database as
+// `npm start` does (DATABASE_URL, else the SQLite file in MSP_DATA_DIR or ./data), sets the password
+// given in MSP_NEW_PASSWORD or a generated one (printed once), lifts any lockout and enables the
+// account; the change is audited. It can run while the platform runs.
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { createDatabase } from "@msp/db";
+import { AuditOutboxModel } from "@msp/resource-kit";
+import { UserModel } from "../../apps/gateway/src/identity/models";
+import { resetPassword } from "../../apps/gateway/src/identity/password-reset";
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({ options: { user: { type: "string", default: "admin" } } });
+  const dataDir = resolve(process.env["MSP_DATA_DIR"] ?? "./data");
+  const databaseUrl = process.env["DATABASE_URL"];
+  const sqliteFile = join(dataDir, "msp.sqlite");
+  if (!databaseUrl && !existsSync(sqliteFile)) {
+    console.error(
+      `admin:reset-password: there is no platform database at ${sqliteFile} (set MSP_DATA_DIR or DATABASE_URL, or start the platform once)`,
+    );
+    return 1;
+  }
+  const db = createDatabase({ dataDir, databaseUrl }, [UserModel, AuditOutboxModel]);
+  try {
+    const reset = await resetPassword(db, values.user, process.env["MSP_NEW_PASSWORD"] || undefined);
+    console.log(
+      `The password of "${values.user}" was reset${reset.generated ? `; the new one (shown once): ${reset.password}` : " to MSP_NEW_PASSWORD"}.`,
+    );
+    console.log("Any lockout was lifted and the account is enabled. Log in and change it if you like.");
+    return 0;
+  } catch (error) {
+    const where = databaseUrl ? "the database of DATABASE_URL" : `the SQLite database in ${dataDir}`;
+    const message = error instanceof Error ? error.message : String(error);
+    const reason = /no such table|doesn't exist/i.test(message) ? "the database has no users yet: start the platform once" : message;
+    console.error(`admin:reset-password: ${reason} (${where})`);
+    return 1;
+  } finally {
+    await db.close();
+  }
+}
+
+main().then((code) => process.exit(code));
