@@ -1,3 +1,4 @@
+import { setNestedScanner } from "./base64-values";
 import { redactionMarker, type RedactionKind } from "./redaction-kinds";
 import { candidateOf, charBefore } from "./secret-rule";
 import { isPlaceholder } from "./secret-shape";
@@ -7,6 +8,8 @@ import { secretRules } from "./rules";
 /** Where a secret of some kind lies in a text. */
 export interface SecretSpan extends TextRange {
   kind: RedactionKind;
+  /** The plain text of an encoded secret, to be redacted where it appears too. */
+  decoded?: string;
 }
 
 /** Secrets already found elsewhere (in the same text or value), by their exact text. */
@@ -52,11 +55,21 @@ function findByRules(text: string, blocked: RangeSet<TextRange>): RangeSet<Secre
   for (const rule of secretRules) {
     for (const match of text.matchAll(rule.pattern)) {
       const candidate = candidateOf(text, match);
-      if (candidate === undefined || blocked.overlaps(candidate.start, candidate.end) || found.overlaps(candidate.start, candidate.end))
+      if (candidate === undefined) continue;
+      // A rule that splits its match checks each part for overlaps instead of the whole.
+      if (rule.split === undefined && (blocked.overlaps(candidate.start, candidate.end) || found.overlaps(candidate.start, candidate.end)))
         continue;
       if (rule.accept !== undefined && !rule.accept(candidate)) continue;
       const kind = typeof rule.kind === "function" ? rule.kind(candidate) : rule.kind;
-      if (kind !== undefined) found.add({ start: candidate.start, end: candidate.end, kind });
+      if (kind === undefined) continue;
+      if (rule.split === undefined) {
+        found.add({ start: candidate.start, end: candidate.end, kind });
+        continue;
+      }
+      for (const part of rule.split(candidate)) {
+        if (part.end <= part.start || blocked.overlaps(part.start, part.end) || found.overlaps(part.start, part.end)) continue;
+        found.add({ start: part.start, end: part.end, kind, ...(part.decoded !== undefined ? { decoded: part.decoded } : {}) });
+      }
     }
   }
   return found;
@@ -77,6 +90,7 @@ export function learnSecrets(text: string, spans: readonly SecretSpan[], into: K
   for (const span of spans) {
     const secret = text.slice(span.start, span.end);
     if (isDistinctive(secret) && !into.has(secret)) into.set(secret, span.kind);
+    if (span.decoded !== undefined && isDistinctive(span.decoded) && !into.has(span.decoded)) into.set(span.decoded, span.kind);
   }
   return into;
 }
@@ -106,6 +120,9 @@ export function findSecrets(text: string): SecretSpan[] {
   if (learned.size > 0) findKnown(text, learned, found, blocked);
   return [...found.toArray()];
 }
+
+// Decoded base64 is scanned with the whole redactor (a connection string with its password).
+setNestedScanner((text) => findSecrets(text).length > 0);
 
 /** `spans` (from findSecrets) plus the occurrences in `text` of secrets found elsewhere. */
 export function withKnownSecrets(text: string, spans: readonly SecretSpan[], known: KnownSecrets): SecretSpan[] {

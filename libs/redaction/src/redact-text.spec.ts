@@ -194,6 +194,11 @@ describe("redactText on text built to make patterns backtrack", () => {
     ["one long upper-case name", "TOKEN_".repeat(65_000)],
     ["unclosed quotes after keys", "password: '".repeat(36_000)],
     ["colons after a scheme", `://${"a:".repeat(200_000)}`],
+    ["here-documents that never end", "chpasswd <<EOF\n".repeat(20_000)],
+    ["YAML data: blocks without entries", "kind: Secret\n" + "  data:\n".repeat(30_000)],
+    ["a Secret's JSON data without end", `"kind":"Secret","data":{${'"a":"YWJj",'.repeat(40_000)}`],
+    ["sentences about passwords without a value", "the password is ".repeat(30_000)],
+    ["options of openssl passwd", `openssl passwd ${"-x ".repeat(60_000)}`],
   ])("%s", (_name, text) => {
     const started = Date.now();
     redactText(text);

@@ -1,6 +1,7 @@
 import { countByKind, redactionMarker, type Redaction, type RedactionKind } from "./redaction-kinds";
 import { findSecrets, learnSecrets, replaceSpans, withKnownSecrets, type KnownSecrets, type SecretSpan } from "./find-secrets";
 import { describeType } from "./redact-text";
+import { isSecretManifestValue } from "./base64-values";
 
 // Redaction of parsed JSON (a transcript record, a tool input, a config object). Keys tell more
 // than text can: whatever sits under `password` or `authorization` is a secret, whatever sits
@@ -37,11 +38,20 @@ function isPlainObject(value: object): value is Record<string, unknown> {
   return prototype === Object.prototype || prototype === null;
 }
 
+interface WalkContext {
+  secretKind: RedactionKind | undefined;
+  contentKey: boolean;
+  /** Inside `data` or `stringData` of an object whose kind is Secret. */
+  manifestData?: "data" | "stringData" | undefined;
+  path: string;
+  seen: Set<object>;
+}
+
 /** Walks a JSON-like value once, with what each string is: a secret by its key, content, or text to scan. */
 function walk(
   value: unknown,
   visit: (text: string, context: { secretKind: RedactionKind | undefined; contentKey: boolean }) => string,
-  context: { secretKind: RedactionKind | undefined; contentKey: boolean; path: string; seen: Set<object> },
+  context: WalkContext,
 ): unknown {
   if (typeof value === "string") return visit(value, context);
   if (value === null || value === undefined || typeof value === "number" || typeof value === "boolean" || typeof value === "bigint")
@@ -52,15 +62,25 @@ function walk(
   context.seen.add(value);
   try {
     if (Array.isArray(value)) {
-      return value.map((item, index) => walk(item, visit, { ...context, contentKey: false, path: `${context.path}[${index}]` }));
+      return value.map((item, index) =>
+        walk(item, visit, { ...context, contentKey: false, manifestData: undefined, path: `${context.path}[${index}]` }),
+      );
     }
     if (!isPlainObject(value)) throw new TypeError(`redactValue: unsupported ${describeType(value)} at ${context.path}`);
     const result: Record<string, unknown> = {};
+    const secretManifest = value["kind"] === "Secret";
     for (const [key, item] of Object.entries(value)) {
+      // A Kubernetes Secret's values are judged by what they decode to (a `url` may hold a password).
+      const manifestData = context.manifestData;
+      const manifestKind =
+        manifestData !== undefined && typeof item === "string" && isSecretManifestValue(key, item, manifestData === "data")
+          ? "encoded_secret"
+          : undefined;
       result[key] = walk(item, visit, {
         ...context,
-        secretKind: context.secretKind ?? secretKindOfKey(key),
-        contentKey: contentKeys.test(normaliseKey(key)),
+        secretKind: context.secretKind ?? manifestKind ?? secretKindOfKey(key),
+        contentKey: manifestData === undefined && contentKeys.test(normaliseKey(key)),
+        manifestData: secretManifest && (key === "data" || key === "stringData") ? key : undefined,
         path: `${context.path}.${key}`,
       });
     }

@@ -27,6 +27,7 @@ export const REDACTION_KINDS = [
   "authorization_header",
   "cookie",
   "docker_auth",
+  "encoded_secret",
   "powershell_secure_string",
   "password_hash",
   "password",

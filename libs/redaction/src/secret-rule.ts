@@ -23,6 +23,21 @@ export interface SecretRule {
   pattern: RegExp;
   /** Vetoes a candidate the pattern alone cannot judge (placeholders, hashes, prose). */
   accept?: (candidate: Candidate) => boolean;
+  /**
+   * For a match that holds several secrets (the `user:password` lines of a chpasswd here-document,
+   * the values of a Kubernetes Secret's `data:`): the parts of the candidate that are secrets,
+   * instead of the whole of it. Each part may carry the text it decodes to, which is then redacted
+   * wherever else it appears (a base64 password printed decoded by `base64 -d`).
+   */
+  split?: (candidate: Candidate) => SecretPart[];
+}
+
+/** One secret inside a candidate, by its bounds in the text. */
+export interface SecretPart {
+  start: number;
+  end: number;
+  /** What the secret decodes to, when it was encoded (base64). */
+  decoded?: string;
 }
 
 /** Builds a rule and checks its pattern flags, so a rule without `d` fails at load, not silently. */

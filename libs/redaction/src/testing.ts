@@ -151,6 +151,37 @@ export function plantedSecrets(): PlantedSecret[] {
   plant("docker_auth", base64(`deploy:${typedPassword("docker-auth")}`), (s) => `{"auths":{"registry.acme.test":{"auth":"${s}"}}}`);
   plant("powershell_secure_string", typedPassword("powershell"), (s) => `$pw = ConvertTo-SecureString "${s}" -AsPlainText -Force`);
   plant("password_hash", `$apr1$${syntheticText("apr1-salt", 8)}$${syntheticText("apr1-hash", 22)}`, (s) => `ops:${s}`);
+  // System accounts, as provisioning scripts set them (the chpasswd pair and the Secret below reached the database once).
+  plant("password", typedPassword("chpasswd"), (s) => `echo 'deploy:${s}' | sudo chpasswd`);
+  plant("password", typedPassword("chpasswd-heredoc"), (s) => `chpasswd <<EOF\nops:${s}\nbackup:${typedPassword("chpasswd-2")}\nEOF`);
+  plant("password", typedPassword("net-user"), (s) => `net user svc_backup ${s} /add /y`);
+  plant("password", typedPassword("net-use"), (s) => `net use Z: \\\\fs01\\backup ${s} /user:ACME\\svc_backup`);
+  plant("password", typedPassword("useradd"), (s) => `useradd -m -s /bin/bash -p '${s}' deploy`);
+  plant("password", typedPassword("rdp"), (s) => `xfreerdp /v:10.20.0.40 /u:Administrator /p:${s} /cert:ignore`);
+  plant("password", syntheticText("pgpassword", 11, upper + lower), (s) => `PGPASSWORD=${s} psql -h db.internal -U app app`);
+  plant("password", syntheticText("mysql-letters", 9, upper + lower), (s) => `mysql -u root -p'${s}' crm -e "SHOW TABLES"`);
+  plant("password", syntheticText("sshpass-letters", 10, upper + lower), (s) => `sshpass -p ${s} ssh admin@10.20.0.16 uptime`);
+  plant("password", typedPassword("wifi"), (s) => `The office wifi password is ${s}. Guests use the other network.`);
+  plant("password", typedPassword("pgpass"), (s) => `echo 'db.internal:5432:app:app:${s}' >> ~/.pgpass`);
+  // Kubernetes Secrets keep their values base64-encoded: the password, and a URL that holds another.
+  const k8sPassword = base64(typedPassword("k8s-password"));
+  const k8sUrl = base64(`postgresql://portal:${typedPassword("k8s-url")}@portal-db.acme.svc:5432/portal`);
+  const manifest = (password: string, url: string) =>
+    [
+      "apiVersion: v1",
+      "kind: Secret",
+      "metadata:",
+      "  name: portal-db",
+      "  namespace: acme",
+      "data:",
+      `  username: ${base64("portal")}`,
+      `  password: ${password}`,
+      `  url: ${url}`,
+      "type: Opaque",
+    ].join("\n");
+  plant("encoded_secret", k8sPassword, (s) => manifest(s, k8sUrl));
+  plant("encoded_secret", k8sUrl, (s) => manifest(k8sPassword, s));
+  plant("encoded_secret", base64(typedPassword("base64-decode")), (s) => `echo ${s} | base64 -d`);
   plant("env_secret", mixedText("jwt-secret", 24), (s) => `export JWT_SECRET=${s}`);
   plant("secret_assignment", syntheticText("client-secret", 32, urlSafe), (s) => `client_secret: "${s}"`);
   plant("high_entropy", mixedText("session-key", 32), (s) => `session_key = "${s}"`);

@@ -1,5 +1,7 @@
 import type { SecretRule } from "../secret-rule";
+import { accountRules } from "./account-rules";
 import { assignmentRules } from "./assignment-rules";
+import { base64KeyRules, base64Rules } from "./base64-rules";
 import { configFileRules } from "./config-file-rules";
 import { headerRules } from "./header-rules";
 import { passwordRules } from "./password-rules";
@@ -15,8 +17,11 @@ export const secretRules: readonly SecretRule[] = [
   ...privateKeyRules,
   ...providerTokenRules,
   ...configFileRules,
+  ...base64Rules,
   ...urlRules,
   ...headerRules,
   ...passwordRules,
+  ...accountRules,
   ...assignmentRules,
+  ...base64KeyRules,
 ];

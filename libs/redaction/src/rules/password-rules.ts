@@ -1,6 +1,6 @@
 import { charBefore, commandBefore, isKeyWordAt, keyStart, secretRule, startsToken, type Candidate, type SecretRule } from "../secret-rule";
 import { assignmentSeparator, bareSecret, flagSeparator, optionalQuote, quotedSecret, secretValue } from "../pattern-parts";
-import { isTypedSecret, isVariableNamedLikeSecret } from "./value-checks";
+import { isCommandSecret, isTypedSecret, isVariableNamedLikeSecret } from "./value-checks";
 
 // Passwords typed into commands, configuration and prose. The command, flag or key stays, so
 // `mysql -u root -pS3cret db` becomes `mysql -u root -p[REDACTED:password] db`. Patterns start on
@@ -27,6 +27,8 @@ const commandPasswordOptions: readonly CommandPasswordOption[] = (
     { option: "P", gap: "either", command: /sqlcmd|bcp|osql|isql/ },
     { option: "w", gap: "spaced", command: /ldap(?:search|add|modify|delete|passwd|whoami|modrdn)/ },
     { option: "P", gap: "spaced", command: /zip|unzip|7za?/ },
+    { option: "p", gap: "spaced", command: /useradd|usermod|groupadd|groupmod|rdesktop/ },
+    { option: "P", gap: "spaced", command: /ipmitool/ },
   ] satisfies CommandPasswordOption[]
 ).map(({ option, gap, command }) => ({ option, gap, command: new RegExp(String.raw`(?:^|[\s"'(/])(?:${command.source})(?![\w-])`) }));
 
@@ -40,12 +42,13 @@ function isCommandPasswordOption(candidate: Candidate): boolean {
       entry.option === option &&
       (entry.gap === "either" || (entry.gap === "attached") === (gap === "")) &&
       entry.command.test(command) &&
-      isTypedSecret(candidate, 1),
+      isCommandSecret(candidate),
   );
 }
 
-const argument = String.raw`${optionalQuote}[^\s"'\\]{1,1024}${optionalQuote}`;
-const htpasswdFlags = String.raw`(?<flags>(?:[ \t]+-[A-Za-z]{1,10}){1,6})`;
+const argument = String.raw`(?:${optionalQuote}[^\s"'\\]{1,1024}${optionalQuote}|""|''|\\"\\")`;
+/** htpasswd's options, with the bcrypt cost after -C (`-bnBC 10`). */
+const htpasswdFlags = String.raw`(?<flags>(?:[ \t]+-[A-Za-z]{1,10}(?:[ \t]+\d{1,2}(?=[ \t]))?){1,6})`;
 
 function htpasswdFlagsHave(candidate: Candidate, wanted: { batch: boolean; display: boolean }): boolean {
   const flags = candidate.match.groups?.["flags"] ?? "";
@@ -61,6 +64,38 @@ const longPasswordWords = /^(?:password|passwd|passphrase|passwort)$/i;
 
 /** The flag around a `pass`-like word: `--db-password`, `-Password`, `-storepass`, `--pass`. */
 const passwordFlag = /^--?[A-Za-z-]*(?:password|passwd|passphrase|storepass|keypass)$|^--(?:pass|pwd|pw)$/i;
+
+/** A bare value in a sentence, without the punctuation that ends the sentence (`is Sunsh1ne.`; a `!` may be the password's). */
+const sentenceValue = String.raw`(?<s_1>[^\s"'${"`"},;()<>\[\]{}|&\\]{1,128}?)(?=[.?:]*(?:[\s"'${"`"},;()<>\]}|&]|\\[nrt"]|$))`;
+
+/** Words that say something about a password, not what it is: "the password is wrong", "... is required". */
+const sentenceWords = new Set(
+  (
+    "wrong correct incorrect incorrectly correctly invalid valid required mandatory optional missing empty blank expired set unset " +
+    "stored saved changed reset updated rotated hashed encrypted encoded protected weak strong too not the a an your my our their its " +
+    "same different case sensitive insensitive ok okay fine good bad null none unknown known secret hidden shown visible displayed printed " +
+    "needed accepted rejected used unused long short simple complex also still now then in on at being getting generated random there " +
+    "here this that what which where default enabled disabled managed stale old new current temporary ignored provided given sent entered " +
+    "typed asked prompted requested included attached below above following available unavailable lost forgotten shared private public " +
+    "safe unsafe insecure secure working broken ready done active locked unlocked unchanged different identical cleared removed deleted " +
+    "configured defined specified stored kept located listed mentioned written sufficient insufficient fixed only just already never " +
+    "always usually probably actually definitely literally simply likely different whatever something anything nothing everything"
+  ).split(" "),
+);
+
+/** A value stated in a sentence about a password: typed (not a word about it), not a reference, not a path. */
+function isSentenceSecret(candidate: Candidate): boolean {
+  const { text, match, secret } = candidate;
+  const word = match.groups?.["word"] ?? "";
+  if (!isKeyWordAt(text, match.index, word, longPasswordWords.test(word)) || !isTypedSecret(candidate, 3)) return false;
+  if (/^pin$/i.test(word) && !/^\d{4,8}$/.test(secret)) return false;
+  const lettersOnly = /^[A-Za-z]+$/.test(secret);
+  if (lettersOnly && (secret.length < 4 || sentenceWords.has(secret.toLowerCase()))) return false;
+  // "the password is 8 characters long": a value followed by more words must look typed.
+  const followedByWords = /^[ \t]+[A-Za-z]/.test(text.slice(candidate.end, candidate.end + 2));
+  if (followedByWords && !(/[A-Za-z]/.test(secret) && /[^A-Za-z]/.test(secret))) return false;
+  return !/^(?:https?|ftp):/i.test(secret);
+}
 
 export const passwordRules: readonly SecretRule[] = [
   passwordRule("command-option", String.raw`[ \t]-(?<option>[pPaw])(?<gap>[ \t]*)${secretValue()}`, "", isCommandPasswordOption),
@@ -137,7 +172,7 @@ export const passwordRules: readonly SecretRule[] = [
   passwordRule(
     // password: x, PASSWORD=x, "password": "x", \"db_password\": \"x\", **Password:** `x`
     "password-assignment",
-    String.raw`(?<word>pass(?:word|wd|phrase|wort)?|pwd)${assignmentSeparator}${secretValue()}`,
+    String.raw`(?<word>pass(?:word|wd|phrase|wort)?|pwd|pw)${assignmentSeparator}${secretValue()}`,
     "i",
     (candidate) => {
       const { text, match } = candidate;
@@ -148,5 +183,12 @@ export const passwordRules: readonly SecretRule[] = [
       // password=password in code passes a variable; PASSWORD=password in an env file sets one.
       return /^[A-Z]+$/.test(word) || !isVariableNamedLikeSecret(candidate);
     },
+  ),
+  passwordRule(
+    // the wifi password is Sunsh1ne, the password for admin on the router: x, PIN is 4711, password changed to x
+    "password-sentence",
+    String.raw`(?<word>pass(?:word|wd|phrase|code|wort)|pwd|pw|pin|psk|(?:wpa2?|wi-?fi|wlan)[ \t-]?key)(?:[ \t]+(?:for|of|on|to|at)[ \t]+[^\r\n.:;,!?"'\\]{1,60}?)?(?:[ \t]+(?:is[ \t]+now|now[ \t]+is|will[ \t]+be|would[ \t]+be|is|was|becomes|became|remains|stays)(?:[ \t]*:)?|[ \t]*:|[ \t]+(?:has[ \t]+been[ \t]+|was[ \t]+|is[ \t]+)?(?:set|changed|reset|updated)[ \t]+to|[ \t]+to)[ \t]+${sentenceValue}`,
+    "i",
+    isSentenceSecret,
   ),
 ];

@@ -32,7 +32,27 @@ export function isTypedSecret(candidate: Candidate, minLength = 3): boolean {
   const { secret, quoted } = candidate;
   if (!isLiteralSecret(secret, quoted, minLength)) return false;
   if (!quoted && (isPathLike(secret) || secret.startsWith("-"))) return false;
-  return !isProse(candidate);
+  return !isProse(candidate) || isAttachedValue(candidate);
+}
+
+/**
+ * A value written against its option or key with nothing between (`-phunter db`,
+ * `PGPASSWORD=hunter psql`): a command line, never prose, whatever words follow it.
+ */
+export function isAttachedValue(candidate: Candidate): boolean {
+  const before = candidate.text.charAt(candidate.start - 1);
+  if (before === "=") return /[A-Za-z0-9_]/.test(candidate.text.charAt(candidate.start - 2));
+  return candidate.match.groups?.["gap"] === "";
+}
+
+/**
+ * A value in a password's place on the command line of a known command (`sshpass -p hunter ssh`,
+ * `net user bob hunter /add`): like isTypedSecret, but the words after it are the command's.
+ */
+export function isCommandSecret(candidate: Candidate, minLength = 1): boolean {
+  const { secret, quoted } = candidate;
+  if (!isLiteralSecret(secret, quoted, minLength)) return false;
+  return quoted || !(isPathLike(secret) || secret.startsWith("-"));
 }
 
 /** Values of tokens and keys are machine-made or at least not a single plain word. */
