@@ -29,6 +29,7 @@ import { credAddCommand, credListCommand, credRevealCommand, credRotateCommand, 
 import { credentialTypes } from "./commands/cred-format";
 import type { LinkOptions } from "./commands/link";
 import { linkCommand } from "./commands/link";
+import type { McpOptions } from "./mcp/mcp-server";
 import type { RecallOptions } from "./commands/recall";
 import type { SignInOptions } from "./commands/sign-in";
 import { recallCommand } from "./commands/recall";
@@ -65,7 +66,9 @@ export function buildProgram(): Command {
       .option("--password-stdin", "read the password from stdin")
       .option("--name <friendly>", "a friendly name for this machine")
       .option("--no-hooks", "leave ~/.claude/settings.json alone")
-      .option("--uninstall", "remove the hooks msp added and this machine's config"),
+      .option("--uninstall", "remove the hooks msp added and this machine's config; asks before removing the spool and the logs")
+      .option("--purge", "with --uninstall: also remove the spool and the logs, without asking")
+      .option("--yes", "with --uninstall: answer yes to removing the spool and the logs"),
   ).action((options: SetupOptions) => setupCommand(options));
 
   common(
@@ -85,6 +88,19 @@ export function buildProgram(): Command {
       .option("--budget <chars>", "characters of text (200-10000, default 8000)")
       .option("--cwd <dir>", "recall for this folder instead of the current one"),
   ).action((query: string[], options: RecallOptions) => recallCommand(query, options));
+
+  common(
+    program
+      .command("mcp")
+      .description(
+        "serve this folder's memory to Claude Code over stdio (MCP): search, an item in full, recent work, known failures, save a note or decision",
+      )
+      .option("--cwd <dir>", "the folder whose memory to serve instead of the current one"),
+  ).action(async (options: McpOptions) => {
+    // Loaded on demand: the MCP SDK is only needed by this command.
+    const { mcpCommand } = await import("./mcp/mcp-server");
+    await mcpCommand(options);
+  });
 
   common(program.command("status").description("server reachable?, spooled events, last errors, this machine, this folder")).action(
     (options: CommonOptions) => statusCommand(options),

@@ -13,7 +13,9 @@ import { pendingEvents } from "../spool/spool-flush";
 import type { CommonOptions } from "./command-support";
 import { CommandError, emit, normalizeServerUrl, pathsOf } from "./command-support";
 import { describeScope, folderScope, recallForScope } from "./folder-recall";
+import { mcpServerEntry, registerMcpServer, unregisterMcpServer } from "../mcp/mcp-registration";
 import { installClaudeHooks, uninstallClaudeHooks, wantedHooks } from "./setup-hooks";
+import { localDataLines, terminalAsk, uninstallLocalData } from "./setup-uninstall";
 import type { LoginOptions } from "./setup-login";
 import { machineKeyScopes, signIn } from "./setup-login";
 import { registerMachine } from "./setup-machine";
@@ -22,6 +24,9 @@ export interface SetupOptions extends CommonOptions, LoginOptions {
   server?: string;
   name?: string;
   uninstall?: boolean;
+  /** With --uninstall: remove the spool and the logs too, without asking (--yes says the same). */
+  purge?: boolean;
+  yes?: boolean;
   /** false with --no-hooks: leave ~/.claude/settings.json alone. */
   hooks?: boolean;
 }
@@ -67,12 +72,16 @@ export async function setupCommand(options: SetupOptions): Promise<void> {
     ...(identity.userName ? { userName: identity.userName } : {}),
     hookCommand: hookBaseCommand(process.execPath, launcher),
     setupAt: new Date().toISOString(),
+    // What the technician keeps out of memory survives a new setup.
+    ...(previous?.memory ? { memory: previous.memory } : {}),
   };
   writeConfig(paths.config, config);
   const revoked = await revokeReplacedKey(admin, identity.kind, previous, config);
 
   const settingsPath = claudeSettingsPath(process.env["HOME"] || homedir());
   const install = options.hooks === false ? undefined : installClaudeHooks(settingsPath, wantedHooks(config.hookCommand!, homeFlag));
+  // The memory on demand (`msp mcp`) is registered with the hooks, in Claude Code's user config.
+  const mcp = options.hooks === false ? undefined : registerMcpServer(mcpServerEntry(process.execPath, launcher, homeFlag));
 
   const cwd = process.cwd();
   const scope = await folderScope(paths, hooks, cwd, true);
@@ -93,6 +102,7 @@ export async function setupCommand(options: SetupOptions): Promise<void> {
       revokedKeyId: revoked,
       config: paths.config,
       settings: install,
+      mcp,
       recall: preview,
     },
     [
@@ -105,6 +115,13 @@ export async function setupCommand(options: SetupOptions): Promise<void> {
       install
         ? `Claude Code hooks ${install.changed ? "installed in" : "already in"} ${install.path}${install.backup ? ` (original backed up to ${install.backup})` : ""}.`
         : "Claude Code settings left alone (--no-hooks).",
+      ...(mcp
+        ? [
+            mcp.conflict
+              ? `An MCP server named "msp" that msp did not write is in ${mcp.path}: left alone, so \`msp mcp\` is not registered.`
+              : `Memory on demand (\`msp mcp\`) ${mcp.changed ? "registered in" : "already in"} ${mcp.path}.`,
+          ]
+        : []),
       "",
       `A Claude Code session in ${cwd} (${preview.scope}) would start with:`,
       preview.error
@@ -134,10 +151,14 @@ async function revokeReplacedKey(
   }
 }
 
-/** `msp setup --uninstall`: removes the hooks it added (only those) and this machine's local config. */
+/**
+ * `msp setup --uninstall`: removes the hooks it added (only those) and this machine's local config;
+ * the spool and the logs too after asking, or with --purge (see setup-uninstall.ts).
+ */
 async function uninstall(options: SetupOptions, paths: MspPaths): Promise<void> {
   const settingsPath = claudeSettingsPath(process.env["HOME"] || homedir());
   const report = uninstallClaudeHooks(settingsPath);
+  const mcp = unregisterMcpServer();
   const config = readConfig(paths.config);
   let revoked: string | undefined;
   if (config?.apiKeyId && (options.user || options.token)) {
@@ -151,20 +172,22 @@ async function uninstall(options: SetupOptions, paths: MspPaths): Promise<void> 
   rmSync(paths.config, { force: true });
   rmSync(paths.sessions, { recursive: true, force: true });
   rmSync(paths.cache, { recursive: true, force: true });
+  const localData = await uninstallLocalData(paths, options, pending, options.json ? undefined : terminalAsk());
   emit(
     options,
-    { settings: report, revokedKeyId: revoked, configRemoved: config !== undefined, pendingEvents: pending },
+    { settings: report, mcp, revokedKeyId: revoked, configRemoved: config !== undefined, pendingEvents: pending, localData },
     [
       report.removedHooks > 0
         ? `Removed ${report.removedHooks} msp hook${report.removedHooks === 1 ? "" : "s"} from ${report.path}${report.removedFile ? " (msp had created the file; it is gone)" : "; everything else is as it was"}.`
         : `No msp hooks in ${report.path}.`,
+      mcp.removed ? `Removed the msp MCP server from ${mcp.path}.` : `No msp MCP server in ${mcp.path}.`,
       config ? `Removed ${paths.config}.` : `No config at ${paths.config}.`,
       revoked
         ? `Revoked the machine API key ${revoked}.`
         : config?.apiKeyId
           ? `The machine API key ${config.apiKeyId} is still valid on the server; revoke it there, or run: msp setup --uninstall --user NAME`
           : "",
-      pending > 0 ? `${pending} event${pending === 1 ? "" : "s"} never reached the platform; they stay in ${paths.spool}.` : "",
+      ...localDataLines(localData),
     ].filter(Boolean),
   );
 }

@@ -47,7 +47,8 @@ export async function syncCommand(options: SyncOptions): Promise<void> {
       redact,
       log: (message) => writeLog(paths.log, "error", "sync", message),
     };
-    result = await flushSpool(paths.spool, (event) => deliverEvent(ctx, event), { log: ctx.log });
+    // Run by hand, it also waits out the short grace period of what it delivered, so no copy is left.
+    result = await flushSpool(paths.spool, (event) => deliverEvent(ctx, event), { log: ctx.log, redact, settle: !options.background });
     if (result.stoppedBy)
       writeLog(
         paths.log,

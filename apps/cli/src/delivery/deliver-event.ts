@@ -1,3 +1,5 @@
+import { memoryExclusion, subjectOf } from "../local/memory-exclusion";
+import { readCatalog } from "../local/project-catalog";
 import type { SpoolEvent } from "../spool/spool-event";
 import type { DeliveryContext } from "./delivery-context";
 import { deliverCommand, deliverFileChange } from "./tool-delivery";
@@ -6,6 +8,12 @@ import { ensureWorkSession } from "./work-session";
 
 /** Delivers one spooled event to the platform; throws when it could not (see spool-flush for what happens then). */
 export async function deliverEvent(ctx: DeliveryContext, event: SpoolEvent): Promise<void> {
+  // Spooled before its folder was excluded from memory: it is dropped, not sent.
+  if (
+    ctx.config.memory?.exclude?.length &&
+    memoryExclusion(ctx.config, subjectOf(event.data.scope, readCatalog(ctx.paths.cache))) !== undefined
+  )
+    return;
   switch (event.kind) {
     case "session-open":
       await ensureWorkSession(ctx, event.claudeSessionId, { scope: event.data.scope, startedAt: event.at });

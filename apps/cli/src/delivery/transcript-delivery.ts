@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { CompressedSession } from "@msp/transcript";
 import { compressTranscript, parseTranscript } from "@msp/transcript";
+import { stripPrivateTranscript } from "@msp/redaction/src/private-text";
 import { withholdSecretOutputs } from "../hooks/secret-output";
 import { isRetryable } from "../platform/http-json";
 import type { WorkSession } from "../platform/platform-types";
@@ -70,8 +71,9 @@ function loadSlice(ctx: DeliveryContext, event: TranscriptEvent): TranscriptSlic
   const kept = loadTranscriptBlob(ctx.paths.spool, event.id);
   if (kept) return kept;
   const slice = readTranscriptSlice(event.data.transcriptPath, event.data.endOffset);
-  // What `msp cred reveal` printed goes nowhere, neither to the platform nor to the spool.
-  return { text: ctx.redact(withholdSecretOutputs(slice.text)), offset: slice.offset };
+  // What `msp cred reveal` printed and what the technician marked <private> go nowhere, neither
+  // to the platform nor to the spool.
+  return { text: ctx.redact(withholdSecretOutputs(stripPrivateTranscript(slice.text))), offset: slice.offset };
 }
 
 async function ingest(ctx: DeliveryContext, event: TranscriptEvent, workSessionId: string, slice: TranscriptSlice): Promise<void> {

@@ -54,6 +54,14 @@ describe("parseHookInput", () => {
     expect(parseHookInput('{"session_id":"x"}', "/fallback").cwd).toBe("/fallback");
   });
 
+  it("takes what the technician marked <private> out of the prompt before any hook reads it", () => {
+    const text = JSON.stringify({
+      session_id: "x",
+      prompt: "fix the NAS <private>admin pw Nas!2025x</private> on 10.0.0.9 <private>and this",
+    });
+    expect(parseHookInput(text, "/").prompt).toBe("fix the NAS [private] on 10.0.0.9 [private]");
+  });
+
   it.each(["", "[]", "null", '{"cwd":"/x"}', "{nope"])("refuses %j", (text) =>
     expect(() => parseHookInput(text, "/")).toThrow(HookInputError),
   );

@@ -1,3 +1,5 @@
+import { hasPrivateText, privateTermsOf, stripPrivate } from "@msp/redaction/src/private-text";
+
 /** The six Claude Code hook events the CLI handles, as `msp hook <event>` names them. */
 export type HookEvent = "session-start" | "user-prompt-submit" | "post-tool-use" | "pre-compact" | "stop" | "session-end";
 
@@ -31,8 +33,10 @@ export interface HookInput {
   hookEventName?: string;
   /** SessionStart: startup, resume, clear, compact. */
   source?: string;
-  /** UserPromptSubmit. */
+  /** UserPromptSubmit, without what was marked <private>. */
   prompt?: string;
+  /** The specific terms of the prompt's <private> blocks (a password, an address): never written anywhere as text. */
+  privateTerms?: string[];
   /** PostToolUse. */
   toolName?: string;
   toolInput?: Record<string, unknown>;
@@ -79,6 +83,12 @@ export function parseHookInput(text: string, fallbackCwd: string): HookInput {
   for (const [field, key] of optional) {
     const found = text_(key);
     if (found !== undefined) (input as unknown as Record<string, unknown>)[field] = found;
+  }
+  // What the technician marked <private> in a prompt is gone before any hook reads the prompt;
+  // its specific terms are kept (in memory) so the session's later records can leave them out too.
+  if (input.prompt !== undefined && hasPrivateText(input.prompt)) {
+    input.privateTerms = privateTermsOf(input.prompt);
+    input.prompt = stripPrivate(input.prompt);
   }
   const toolInput = raw["tool_input"];
   if (typeof toolInput === "object" && toolInput !== null && !Array.isArray(toolInput))

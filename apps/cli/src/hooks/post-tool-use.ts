@@ -1,5 +1,6 @@
 import { statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
+import { withoutPrivateTerms } from "@msp/redaction/src/private-text";
 import { deliverCommand, deliverFileChange } from "../delivery/tool-delivery";
 import { readLinks } from "../local/folder-links";
 import { readCatalog } from "../local/project-catalog";
@@ -29,10 +30,10 @@ export async function postToolUse(ctx: HookContext): Promise<void> {
   // Claude Code sends a tool_use_id; without one, the call itself and its time tell it apart (eventKey hashes it).
   const discriminator = input.toolUseId ?? JSON.stringify([toolName, input.toolInput, at]);
   const id = eventKey(input.sessionId, toolName, discriminator);
-  // With the platform down the record only goes to the spool, which stays on this machine: the
-  // background sender redacts it before it leaves, and this hook skips the redactor's start-up.
+  // Redacted here, whether it is sent now or spooled: nothing unredacted ever reaches the disk;
+  // and what a prompt of the session marked <private> is left out, where a command repeats it.
   const down = ctx.platformDown();
-  const redact = down ? (text: string) => text : ctx.redact;
+  const redact = state.privateTerms ? (text: string) => withoutPrivateTerms(ctx.redact(text), state.privateTerms) : ctx.redact;
   let event: SpoolEvent | undefined;
   const command = commandRecordOf(toolName, input.toolInput, input.toolResponse, scope, redact);
   if (command) event = { id, kind: "command", at, claudeSessionId: input.sessionId, data: command };
@@ -47,7 +48,7 @@ export async function postToolUse(ctx: HookContext): Promise<void> {
   if (change) event = { id, kind: "file-change", at, claudeSessionId: input.sessionId, data: change };
   if (!event) return;
   if (down) {
-    ctx.spool({ ...event, unredacted: true });
+    ctx.spool(event);
     return;
   }
   try {

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { tempDir } from "../test-support/temp-dirs";
 import { createServer } from "node:net";
@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { writeConfig } from "../local/cli-config";
 import { mspPaths } from "../local/msp-home";
 import { readLog } from "../local/error-log";
+import { redactLazily } from "../local/lazy-redact";
 import { markUnreachable } from "../local/reachability";
 import { readSpoolFile, activeSpoolFile } from "../spool/spool-file";
 import { runHook } from "./run-hook";
@@ -50,6 +51,12 @@ function machine(server: string) {
 const input = (event: Record<string, unknown>) => JSON.stringify({ session_id: "claude-1", cwd: tmpdir(), ...event });
 
 describe("hook budgets", () => {
+  // The hooks redact what they log and spool. Under jest the redactor's first load also compiles its
+  // TypeScript; the bundled hook does not, so that cost is paid here, before anything is timed.
+  beforeAll(() => {
+    redactLazily("warm-up: mysql -pS3cret");
+  });
+
   it("SessionStart against a platform that never answers gives up within its 2 s budget, prints nothing, spools the session", async () => {
     const hole = await blackHole();
     try {
@@ -95,7 +102,12 @@ describe("hook budgets", () => {
       ["user-prompt-submit", { prompt: "deploy failed with error 500" }],
       [
         "post-tool-use",
-        { tool_name: "Bash", tool_use_id: "toolu_1", tool_input: { command: "ls" }, tool_response: { stdout: "a", stderr: "" } },
+        {
+          tool_name: "Bash",
+          tool_use_id: "toolu_1",
+          tool_input: { command: "mysql -u root -pDown-S3cret crm" },
+          tool_response: { stdout: "password: Down-S3cret", stderr: "" },
+        },
       ],
       [
         "post-tool-use",
@@ -115,8 +127,33 @@ describe("hook budgets", () => {
     }
     const spooled = readSpoolFile(join(paths.spool, activeSpoolFile)).events;
     expect(spooled.map((event) => event.kind)).toEqual(["session-open", "command", "file-change", "transcript"]);
-    // Found down by SessionStart: the tool events were spooled without a try, left for the sender to redact.
-    expect(spooled[1]).toMatchObject({ kind: "command", unredacted: true });
+    // Found down by SessionStart: the tool events were spooled without a try, redacted before they reached the disk.
+    expect(spooled[1]).toMatchObject({ kind: "command", data: { commandText: "mysql -u root -p[REDACTED:password] crm" } });
+    expect(spooled[1]).not.toHaveProperty("unredacted");
+    expect(readFileSync(join(paths.spool, activeSpoolFile), "utf8")).not.toContain("Down-S3cret");
+  });
+
+  it("a prompt's <private> text is kept out of the commands the session spools, and out of the config folder", async () => {
+    const paths = machine(await closedPort());
+    const prompt = "log in to the NAS <private>as admin with Nas!2025x at 10.9.8.7</private> and check the disks";
+    expect(await runHook("user-prompt-submit", input({ prompt }), paths, tmpdir())).toBe("");
+    const command = {
+      tool_name: "Bash",
+      tool_use_id: "toolu_private",
+      tool_input: { command: "echo Nas!2025x | ssh admin@10.9.8.7 sudo -S df -h" },
+      tool_response: { stdout: "Filesystem on 10.9.8.7", stderr: "" },
+    };
+    expect(await runHook("post-tool-use", input(command), paths, tmpdir())).toBe("");
+    const [spooled] = readSpoolFile(join(paths.spool, activeSpoolFile)).events;
+    expect(spooled).toMatchObject({
+      kind: "command",
+      data: { commandText: "echo [private] | ssh admin@[private] sudo -S df -h" },
+    });
+    expect(spooled).toMatchObject({ data: { outputSummary: "Filesystem on [private]" } });
+    const everything = [paths.spool, paths.sessions].flatMap((dir) =>
+      readdirSync(dir).map((file) => readFileSync(join(dir, file), "utf8")),
+    );
+    expect(everything.join("\n")).not.toMatch(/Nas!2025x|10\.9\.8\.7/);
   });
 
   it("SessionStart seconds after the platform was found unreachable spools at once instead of waiting on it again", async () => {

@@ -1,5 +1,8 @@
 import { readConfig } from "../local/cli-config";
 import { writeLog } from "../local/error-log";
+import { rememberPrivateTerms } from "@msp/redaction/src/private-text";
+import { hookExclusion } from "../local/memory-exclusion";
+import { loadSessionState, saveSessionState } from "../local/session-state";
 import type { MspPaths } from "../local/msp-home";
 import { createHookContext } from "./hook-context";
 import type { HookEvent } from "./hook-input";
@@ -20,6 +23,14 @@ export async function runHook(event: HookEvent, stdinText: string, paths: MspPat
     const config = readConfig(paths.config);
     if (!config) return ""; // not set up on this machine: stay out of the way
     const input = parseHookInput(stdinText, cwd);
+    // A folder or project the technician keeps out of memory: send nothing, and succeed.
+    const excludedBy = hookExclusion(config, paths, input.cwd, input.sessionId);
+    if (excludedBy !== undefined) {
+      if (event === "session-start")
+        writeLog(paths.log, "info", event, `memory is off here (memory.exclude "${excludedBy}"): nothing is sent`);
+      return "";
+    }
+    if (input.privateTerms?.length) rememberPrivate(paths, input.sessionId, input.privateTerms);
     const ctx = createHookContext(event, input, config, paths, hookBudgetsMs[event]);
     let output = "";
     try {
@@ -48,4 +59,10 @@ export async function runHook(event: HookEvent, stdinText: string, paths: MspPat
     writeLog(paths.log, "error", event, error instanceof Error ? error.message : String(error));
     return "";
   }
+}
+
+/** Keeps the digests of a prompt's private terms in the session's state, for PostToolUse. */
+function rememberPrivate(paths: MspPaths, claudeSessionId: string, terms: readonly string[]): void {
+  const state = loadSessionState(paths.sessions, claudeSessionId);
+  saveSessionState(paths.sessions, { ...state, privateTerms: rememberPrivateTerms(state.privateTerms, terms) });
 }

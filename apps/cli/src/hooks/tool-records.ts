@@ -6,6 +6,8 @@ export type Redact = (text: string) => string;
 
 const maxCommandChars = 8_000;
 const maxSummaryChars = 600;
+/** Output up to this long is redacted whole before it is summarized (Claude Code cuts Bash output at 30,000). */
+const maxRedactedOutputChars = 100_000;
 
 /** The Bash (or PowerShell) call of a PostToolUse event as a commands_run record, redacted; undefined for other tools. */
 export function commandRecordOf(
@@ -27,10 +29,15 @@ export function commandRecordOf(
     if (summarizeOutput(outcome.output) || outcome.error) record.outputSummary = withheldOutput;
     return record;
   }
-  const summary = summarizeOutput(outcome.output);
+  // Redacted whole, then summarized: a secret's context (a manifest's `kind: Secret`, a here-document's
+  // start) may lie in the lines the summary leaves out. The summary is redacted again on its own
+  // (a no-op for what is marked), which is all an output too long to redact within a hook gets.
+  const whole = (text: string) => (text.length <= maxRedactedOutputChars ? redact(text) : text);
+  const output = whole(outcome.output);
+  const summary = summarizeOutput(output);
   if (summary) record.outputSummary = redact(summary);
   if (outcome.success === false) {
-    const error = summarizeOutput(outcome.error || outcome.output);
+    const error = summarizeOutput(outcome.error ? whole(outcome.error) : output);
     if (error) record.errorMessage = redact(error);
   }
   return record;

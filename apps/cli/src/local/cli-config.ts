@@ -19,6 +19,18 @@ export interface CliConfig {
   /** The command Claude Code runs for the hooks, without the event name. */
   hookCommand?: string;
   setupAt: string;
+  /** What the technician keeps out of memory (edited by hand; `msp setup` keeps it). */
+  memory?: MemorySettings;
+}
+
+/** `memory` in config.json. */
+export interface MemorySettings {
+  /**
+   * Folders and projects whose sessions send nothing: globs matched against the session's folder
+   * and repository (`~/clients/secret-*`, or `scratch/**` anywhere), and names matched against each
+   * folder name and the project's name and slug (`acme-*`). See local/memory-exclusion.ts.
+   */
+  exclude?: string[];
 }
 
 /** A config.json that exists but cannot be used. */
@@ -47,6 +59,17 @@ export function readConfig(path: string): CliConfig | undefined {
   const record = value as Record<string, unknown>;
   const missing = required.filter((key) => typeof record[key] !== "string" || record[key] === "");
   if (missing.length > 0) throw new ConfigError(`${path} lacks ${missing.join(", ")}; run msp setup again`);
+  // A malformed exclusion list fails the hooks (they then send nothing) rather than being ignored.
+  const memory = record["memory"];
+  if (memory !== undefined) {
+    const exclude = typeof memory === "object" && memory !== null ? (memory as Record<string, unknown>)["exclude"] : memory;
+    if (
+      typeof memory !== "object" ||
+      memory === null ||
+      (exclude !== undefined && (!Array.isArray(exclude) || exclude.some((pattern) => typeof pattern !== "string")))
+    )
+      throw new ConfigError(`${path}: memory.exclude must be a list of patterns, such as ["~/clients/secret-*", "**/scratch/**"]`);
+  }
   return record as unknown as CliConfig;
 }
 

@@ -1,5 +1,7 @@
 import { appendFileSync, mkdirSync, readFileSync, renameSync, statSync } from "node:fs";
 import { dirname } from "node:path";
+import { stripPrivate } from "@msp/redaction/src/private-text";
+import { redactLazily } from "./lazy-redact";
 
 /** One line of ~/.msp/log: what failed, where, when. */
 export interface LogEntry {
@@ -24,10 +26,23 @@ export function writeLog(path: string, level: LogEntry["level"], source: string,
     } catch {
       // no log yet
     }
-    const entry: LogEntry = { at: new Date().toISOString(), level, source, message: message.slice(0, 2000) };
+    const entry: LogEntry = { at: new Date().toISOString(), level, source, message: redactMessage(message.slice(0, 4000)).slice(0, 2000) };
     appendFileSync(path, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
   } catch {
     // nowhere to write: stay silent rather than disturb the session
+  }
+}
+
+/**
+ * A message redacted before it is written: failures quote what they failed on (a command, a
+ * server's answer naming a field), and the log stays on disk. The redactor loads on the first
+ * message only, so a hook that logs nothing never pays for it.
+ */
+function redactMessage(message: string): string {
+  try {
+    return stripPrivate(redactLazily(message));
+  } catch {
+    return "[message withheld: it could not be redacted]";
   }
 }
 

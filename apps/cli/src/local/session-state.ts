@@ -1,5 +1,6 @@
 import { readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
+import type { PrivateDigests } from "@msp/redaction/src/private-text";
 import type { WorkScope } from "../spool/spool-event";
 import { writeFileAtomic } from "./atomic-file";
 import { readJsonFile } from "./json-file";
@@ -18,6 +19,8 @@ export interface SessionState {
   knownTerms: string[];
   /** Transcript bytes already handed to the spool, so a Stop without new turns sends nothing. */
   queuedOffset?: number;
+  /** Keyed digests of what the prompts marked <private>, so commands that repeat it record [private]. */
+  privateTerms?: PrivateDigests;
 }
 
 /** The state file of a Claude session (its id made safe as a file name). */

@@ -1,6 +1,7 @@
 import type { WorkScope } from "../spool/spool-event";
 import type { FolderLinks } from "./folder-links";
 import { linkFor } from "./folder-links";
+import { displayRemoteUrl } from "./git-remote";
 import { findGitRepository } from "./git-repository";
 import type { ProjectCatalog } from "./project-catalog";
 import { projectForRepository } from "./project-catalog";
@@ -15,7 +16,8 @@ export function resolveWorkScope(cwd: string, links: FolderLinks, catalog: Proje
   const scope: WorkScope = { cwd };
   if (repo) {
     scope.repoRoot = repo.root;
-    if (repo.remoteUrl) scope.remoteUrl = repo.remoteUrl;
+    // Without the credentials a remote URL may hold (https://user:token@host/...): scopes are spooled and sent.
+    if (repo.remoteUrl) scope.remoteUrl = displayRemoteUrl(repo.remoteUrl);
     if (repo.repository) scope.repository = repo.repository;
   }
   const linked = linkFor(links, cwd);

@@ -8,10 +8,13 @@ import type {
   BillableTime,
   Client,
   CommandRun,
+  ContextSnippet,
   CreateBackupRequest,
   CreateCredentialRequest,
   Credential,
+  DecisionLog,
   ExportAuditChainResponse,
+  FailurePattern,
   FileChange,
   GeneratePasswordResponse,
   IngestRequest,
@@ -151,6 +154,29 @@ export function createPlatformClient(server: string, token?: string, observe?: (
     getMemoryItem: (shortId: string, timeoutMs = 10_000) =>
       call<MemoryItem>("GET", `/api/v1/memory/items/${encodeURIComponent(shortId)}`, timeoutMs),
     ingest: (request: IngestRequest, timeoutMs: number) => call<IngestResponse>("POST", "/api/v1/memory:ingest", timeoutMs, request),
+
+    // What `msp mcp` reads and writes besides recall: a project's recent sessions and their work, failure patterns, notes and decisions.
+    /** One page of sessions matching a filter (such as `project_id = "..."`), newest first. */
+    listRecentSessions: (filter: string, pageSize: number, timeoutMs = 15_000) =>
+      list<WorkSession>("/api/v1/sessions", "sessions", filter, timeoutMs, "", pageSize, "started_at desc"),
+    /** The first page of a session's work items, in their order. */
+    listSessionWorkItems: (sessionId: string, pageSize: number, timeoutMs = 15_000) =>
+      list<WorkItem>("/api/v1/workItems", "workItems", `session_id = ${quoteFilter(sessionId)}`, timeoutMs, "", pageSize, "position"),
+    /** One page of failure patterns, the most frequent first. */
+    listFailurePatterns: (filter: string, pageSize: number, timeoutMs = 15_000) =>
+      list<FailurePattern>(
+        "/api/v1/failurePatterns",
+        "failurePatterns",
+        filter,
+        timeoutMs,
+        "",
+        pageSize,
+        "occurrence_count desc,last_seen_at desc",
+      ),
+    createContextSnippet: (snippet: Partial<ContextSnippet>, timeoutMs = 15_000) =>
+      call<ContextSnippet>("POST", "/api/v1/contextSnippets", timeoutMs, snippet),
+    createDecisionLog: (decision: Partial<DecisionLog>, timeoutMs = 15_000) =>
+      call<DecisionLog>("POST", "/api/v1/decisionLogs", timeoutMs, decision),
 
     // The vault (msp.vault.v1.CredentialService). Secrets travel in bodies only, never in a path or query.
     listCredentials: (filter: string, pageToken: string, timeoutMs = 15_000) =>

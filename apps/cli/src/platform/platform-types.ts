@@ -57,6 +57,16 @@ export interface WorkItem {
   category?: string;
   categorySource?: string;
   description?: string;
+  /** The dense form's parts (description is composed from them when set). */
+  problem?: string;
+  cause?: string;
+  fix?: string;
+  verify?: string;
+  /** An enum name such as WORK_ITEM_STATUS_COMPLETED. */
+  status?: string;
+  affectedSystems?: string[];
+  position?: number;
+  completedAt?: string;
   etag?: string;
 }
 
@@ -330,4 +340,59 @@ export interface Backup {
 export interface CreateBackupRequest {
   backupType?: string;
   verify?: boolean;
+}
+
+/** A recurring failure and its known fix (msp.recall.v1.FailurePattern), as `msp mcp` shows it. */
+export interface FailurePattern {
+  id: string;
+  clientId?: string;
+  infrastructureId?: string;
+  /** An enum name such as FAILURE_PATTERN_TYPE_PERMISSION_DENIED. */
+  patternType?: string;
+  errorPattern?: string;
+  triggeringCommands?: string[];
+  description?: string;
+  rootCause?: string;
+  recommendedSolution?: string;
+  alternatives?: string[];
+  occurrenceCount?: number;
+  firstSeenAt?: string;
+  lastSeenAt?: string;
+  /** An enum name such as FAILURE_SEVERITY_HIGH. */
+  severity?: string;
+  isActive?: boolean;
+  host?: string;
+}
+
+/** A small reusable fact (msp.recall.v1.ContextSnippet). */
+export interface ContextSnippet {
+  id: string;
+  projectId?: string;
+  clientId?: string;
+  machineId?: string;
+  machineName?: string;
+  repository?: string;
+  /** An enum name such as SNIPPET_CATEGORY_CONFIGURATION. */
+  category?: string;
+  title?: string;
+  denseContent?: string;
+  tags?: string[];
+  importance?: number;
+  createdAt?: string;
+}
+
+/** A decision and why (msp.recall.v1.DecisionLog). */
+export interface DecisionLog {
+  id: string;
+  projectId?: string;
+  clientId?: string;
+  sessionId?: string;
+  repository?: string;
+  decision?: string;
+  rationale?: string;
+  tags?: string[];
+  subject?: string;
+  machineId?: string;
+  machineName?: string;
+  createdAt?: string;
 }

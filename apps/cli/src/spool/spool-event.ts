@@ -58,7 +58,10 @@ interface EventBase {
   claudeSessionId: string;
   /** A first attempt may have reached the server (no answer in time): check before creating again. */
   uncertain?: boolean;
-  /** Spooled as Claude sent it (the platform was down, the hook skipped the redactor): the sender redacts it. */
+  /**
+   * Spooled unredacted by an earlier version of msp (its hooks skipped the redactor when the platform
+   * was down). Hooks now always redact first; the sender redacts such an event in place and before sending.
+   */
   unredacted?: boolean;
 }
 
@@ -70,6 +73,30 @@ export type SpoolEvent =
   | (EventBase & { kind: "transcript"; data: TranscriptData });
 
 export type SpoolEventKind = SpoolEvent["kind"];
+
+/**
+ * An event with its texts redacted, for one an earlier version spooled unredacted (`unredacted`);
+ * any other event is returned as it is (hooks redact before they spool).
+ */
+export function redactedSpoolEvent(event: SpoolEvent, redact: (text: string) => string): SpoolEvent {
+  if (!event.unredacted) return event;
+  const clean: SpoolEvent = { ...event };
+  delete clean.unredacted;
+  if (clean.kind === "command") {
+    const data = clean.data;
+    return {
+      ...clean,
+      data: {
+        ...data,
+        commandText: redact(data.commandText),
+        ...(data.outputSummary !== undefined ? { outputSummary: redact(data.outputSummary) } : {}),
+        ...(data.errorMessage !== undefined ? { errorMessage: redact(data.errorMessage) } : {}),
+      },
+    };
+  }
+  if (clean.kind === "file-change") return { ...clean, data: { ...clean.data, filePath: redact(clean.data.filePath) } };
+  return clean;
+}
 
 /** The memory scope of a work scope, for Recall and Ingest. */
 export function memoryScopeOf(scope: WorkScope, machine: { machineId: string; machineName: string }): MemoryScope {

@@ -4,6 +4,7 @@ import { writeFileAtomic } from "../local/atomic-file";
 import { isRetryable } from "../platform/http-json";
 import { DeliveredJournal } from "./delivered-journal";
 import type { SpoolEvent } from "./spool-event";
+import { redactedSpoolEvent } from "./spool-event";
 import { activeSpoolFile, readSpoolFile } from "./spool-file";
 
 /** Delivers one event; throws a retryable error (platform down) to keep it, anything else to give up on it. */
@@ -24,12 +25,25 @@ export interface FlushResult {
 }
 
 export interface FlushOptions {
-  /** A delivered batch file is deleted only when older than this (a hook may still append to it after the rename). */
+  /**
+   * A delivered batch file is deleted once this long after it was set aside (default 1 s): a hook
+   * that opened the active file just before the rename may still append to it for a moment.
+   */
   graceMs?: number;
+  /** Wait out the grace period before returning, so that nothing delivered is left on disk (`msp sync`). */
+  settle?: boolean;
   /** An event the platform keeps failing with a retryable error is given up on after this many attempts. */
   maxAttempts?: number;
+  /**
+   * Redacts text: events an earlier version spooled unredacted are redacted in place (and before
+   * they are kept in failed.jsonl), and so are the failure messages kept there.
+   */
+  redact?: (text: string) => string;
   log?: (message: string) => void;
 }
+
+/** The default of FlushOptions.graceMs. */
+export const doneGraceMs = 1_000;
 
 const batchPattern = /^batch-\d{13}-\d+\.jsonl$/;
 
@@ -50,9 +64,30 @@ export async function flushSpool(spoolDir: string, deliver: DeliverEvent, option
     // Hooks that ran meanwhile appended to a fresh active file: take that too.
     if (!hasActiveEvents(spoolDir)) break;
   }
-  cleanUp(spoolDir, journal, options.graceMs ?? 30_000);
+  const graceMs = options.graceMs ?? doneGraceMs;
+  cleanUp(spoolDir, journal, graceMs);
+  if (options.settle) {
+    // Delivered batches younger than the grace period: wait it out and delete them too.
+    const wait = Math.max(0, ...doneFiles(spoolDir).map((file) => graceMs - ageOf(join(spoolDir, file), file)));
+    if (wait > 0 && wait <= graceMs) {
+      await new Promise((resolve) => setTimeout(resolve, wait + 5));
+      cleanUp(spoolDir, journal, graceMs);
+    }
+  }
   result.remaining = pendingEvents(spoolDir).length;
   return result;
+}
+
+/** Milliseconds since a batch file was set aside or last written to, whichever is later. */
+function ageOf(path: string, file: string): number {
+  const setAside = Number(/^batch-(\d{13})-/.exec(file)?.[1] ?? 0);
+  let written = 0;
+  try {
+    written = statSync(path).mtimeMs;
+  } catch {
+    return Infinity;
+  }
+  return Date.now() - Math.max(setAside, written);
 }
 
 /** The events still to send, oldest first (for `msp status`). */
@@ -112,7 +147,7 @@ async function deliverBatches(
   const events: SpoolEvent[] = [];
   for (const file of batchFiles(spoolDir)) {
     const read = readSpoolFile(join(spoolDir, file));
-    events.push(...read.events);
+    events.push(...scrubLegacyEvents(spoolDir, file, read.events, options));
     result.skipped += read.skipped;
   }
   const pending = events.filter((event) => !journal.has(event.id));
@@ -137,15 +172,29 @@ async function deliverBatches(
         writeAttempts(spoolDir, attempts);
         return message;
       }
-      appendFileSync(join(spoolDir, "failed.jsonl"), `${JSON.stringify({ failedAt: new Date().toISOString(), error: message, event })}\n`, {
-        mode: 0o600,
-      });
+      const redact = options.redact ?? ((text: string) => text);
+      const kept = { failedAt: new Date().toISOString(), error: redact(message), event: redactedSpoolEvent(event, redact) };
+      appendFileSync(join(spoolDir, "failed.jsonl"), `${JSON.stringify(kept)}\n`, { mode: 0o600 });
       journal.add(event.id);
       result.failed++;
       options.log?.(`gave up on spooled ${event.kind} ${event.id}: ${message}`);
     }
   }
   return undefined;
+}
+
+/**
+ * Events an earlier version spooled unredacted, redacted: the batch file is rewritten with them
+ * (once it is past its grace period, so no late hook appends to the file being replaced).
+ */
+function scrubLegacyEvents(spoolDir: string, file: string, events: SpoolEvent[], options: FlushOptions): SpoolEvent[] {
+  const redact = options.redact;
+  if (!redact || !events.some((event) => event.unredacted)) return events;
+  const scrubbed = events.map((event) => redactedSpoolEvent(event, redact));
+  const path = join(spoolDir, file);
+  if (ageOf(path, file) >= (options.graceMs ?? doneGraceMs))
+    writeFileAtomic(path, scrubbed.map((event) => `${JSON.stringify(event)}\n`).join(""));
+  return scrubbed;
 }
 
 /**
@@ -186,7 +235,7 @@ function cleanUp(spoolDir: string, journal: DeliveredJournal, graceMs: number): 
     if (stranded) renameSync(path, path.slice(0, -doneSuffix.length));
     // No grace deletes at once: a file written this millisecond can look a fraction of one
     // younger than Date.now() (mtime keeps sub-millisecond precision, Date.now() cuts it off).
-    else if (graceMs <= 0 || Date.now() - statSync(path).mtimeMs >= graceMs) {
+    else if (graceMs <= 0 || ageOf(path, file) >= graceMs) {
       rmSync(path, { force: true });
       continue;
     }

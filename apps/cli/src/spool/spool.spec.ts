@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { tempDir } from "../test-support/temp-dirs";
-import { appendFileSync, existsSync, readFileSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, readdirSync, renameSync, utimesSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -128,8 +128,11 @@ describe("flushSpool", () => {
     const files = () => readdirSync(dir).filter((file) => file.startsWith("batch-"));
     expect(files()).toEqual([expect.stringMatching(/^batch-\d+-\d+\.jsonl\.done$/)]);
     expect(spoolHasWork(dir)).toBe(false);
+    // Two minutes later: set aside (its name) and last written (its mtime) that long ago.
     const old = new Date(Date.now() - 120_000);
-    utimesSync(join(dir, files()[0]!), old, old);
+    const aged = join(dir, `batch-${String(old.getTime()).padStart(13, "0")}-1.jsonl.done`);
+    renameSync(join(dir, files()[0]!), aged);
+    utimesSync(aged, old, old);
     await flushSpool(dir, () => Promise.resolve(), { graceMs: 60_000 });
     expect(files()).toEqual([]);
     expect(readFileSync(join(dir, "delivered.log"), "utf8")).toBe("");
@@ -175,6 +178,54 @@ describe("flushSpool", () => {
     const sent: string[] = [];
     expect(await flushSpool(dir, (event) => Promise.resolve(void sent.push(event.id)))).toMatchObject({ delivered: 1, superseded: 1 });
     expect(sent).toEqual(["t2"]);
+  });
+});
+
+describe("what a flush leaves on disk", () => {
+  const fakeRedact = (text: string) => text.replace(/Legacy-S3cret/g, "[REDACTED:password]");
+  const legacy = (id: string): SpoolEvent => ({
+    id,
+    kind: "command",
+    at: "2026-11-25T10:00:00.000Z",
+    claudeSessionId: "s1",
+    data: { scope, commandText: "mysql -pLegacy-S3cret crm", shellType: "bash", outputSummary: "Legacy-S3cret" },
+    unredacted: true,
+  });
+  const spoolText = (dir: string) =>
+    readdirSync(dir)
+      .filter((file) => file !== "blobs")
+      .map((file) => readFileSync(join(dir, file), "utf8"))
+      .join("\n");
+
+  it("deletes what it delivered once the grace period is over, waiting it out when asked to settle", async () => {
+    const dir = spoolDir();
+    appendSpoolEvent(dir, command("a", "echo delivered"));
+    await flushSpool(dir, () => Promise.resolve(), { settle: true });
+    expect(readdirSync(dir).filter((file) => file.startsWith("batch-"))).toEqual([]);
+    expect(spoolText(dir)).not.toContain("echo delivered");
+  });
+
+  it("redacts an event an earlier version spooled unredacted, in place while the platform is down", async () => {
+    const dir = spoolDir();
+    appendSpoolEvent(dir, legacy("old"));
+    const down = () => Promise.reject(new UnreachableError("ECONNREFUSED"));
+    await flushSpool(dir, down, { graceMs: 0, redact: fakeRedact });
+    expect(spoolText(dir)).not.toContain("Legacy-S3cret");
+    const [pending] = pendingEvents(dir);
+    expect(pending).toMatchObject({ id: "old", data: { commandText: "mysql -p[REDACTED:password] crm" } });
+    expect(pending).not.toHaveProperty("unredacted");
+  });
+
+  it("keeps a refused event in failed.jsonl redacted, with its message redacted", async () => {
+    const dir = spoolDir();
+    appendSpoolEvent(dir, legacy("refused"));
+    const refuse = () => Promise.reject(new ApiError(400, "invalid_argument", "command_text Legacy-S3cret is too long"));
+    const result = await flushSpool(dir, refuse, { settle: true, redact: fakeRedact });
+    expect(result).toMatchObject({ failed: 1, remaining: 0 });
+    expect(readdirSync(dir).filter((file) => file.startsWith("batch-"))).toEqual([]);
+    const failed = readFileSync(join(dir, "failed.jsonl"), "utf8");
+    expect(failed).not.toContain("Legacy-S3cret");
+    expect(JSON.parse(failed)).toMatchObject({ error: expect.stringContaining("[REDACTED:password]"), event: { id: "refused" } });
   });
 });
 
