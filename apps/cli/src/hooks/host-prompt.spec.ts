@@ -79,10 +79,14 @@ describe("host names in prompts", () => {
     expect(await hook(paths, folder, "user-prompt-submit", { prompt: "Is DC01 replicating? password is hunter2" })).toBe(
       `# Memory\n${hostLine}`,
     );
-    expect(recalls().at(-1)).toMatchObject({ query: "dc01", scope: { clientId: "c1", projectId: "p1" } });
+    // The host first, then the prompt's words, its secret redacted.
+    expect(recalls().at(-1)).toMatchObject({
+      query: "dc01 Is DC01 replicating? password is [REDACTED:password]",
+      scope: { clientId: "c1", projectId: "p1" },
+    });
     // The same host again: the recall is told it was injected, and nothing is printed.
     expect(await hook(paths, folder, "user-prompt-submit", { prompt: "and 10.0.0.10, can it reach the internet?" })).toBe("");
-    expect(recalls().at(-1)).toMatchObject({ query: "10.0.0.10", excludeShortIds: [hostShortId] });
+    expect(recalls().at(-1)).toMatchObject({ query: expect.stringMatching(/^10\.0\.0\.10 /), excludeShortIds: [hostShortId] });
     // A prompt naming no host asks nothing.
     const before = recalls().length;
     expect(await hook(paths, folder, "user-prompt-submit", { prompt: "tidy up the readme please" })).toBe("");

@@ -1,4 +1,5 @@
-import { knownTermsOf, promptNamesSomethingKnown, targetedQuery } from "./known-terms";
+import { redact } from "@msp/redaction";
+import { knownTermsOf, pointsAtSomething, promptQuery, targetedQuery } from "./known-terms";
 
 const catalog = {
   fetchedAt: new Date().toISOString(),
@@ -20,16 +21,29 @@ describe("known terms", () => {
     expect(terms).toEqual(expect.arrayContaining(["acme dental", "portal", "acme-portal", "web01.acme.local", "10.0.4.12"]));
   });
 
-  it("says yes only when the prompt names one of them, or pastes an error", () => {
-    expect(promptNamesSomethingKnown("can you check web01.acme.local again?", terms)).toBe(true);
-    expect(promptNamesSomethingKnown("Acme Dental called about email", terms)).toBe(true);
-    expect(promptNamesSomethingKnown("got ECONNREFUSED from the API", terms)).toBe(true);
-    expect(promptNamesSomethingKnown("nginx: [emerg] bind() failed", terms)).toBe(true);
-    expect(promptNamesSomethingKnown("rename this variable please", terms)).toBe(false);
-    expect(promptNamesSomethingKnown("the portalized view", terms)).toBe(false); // whole words only
+  it("says yes only when the prompt names one of them, pastes an error, or points at an address or a file", () => {
+    expect(pointsAtSomething("can you check web01.acme.local again?", terms)).toBe(true);
+    expect(pointsAtSomething("Acme Dental called about email", terms)).toBe(true);
+    expect(pointsAtSomething("got ECONNREFUSED from the API", terms)).toBe(true);
+    expect(pointsAtSomething("nginx: [emerg] bind() failed", terms)).toBe(true);
+    expect(pointsAtSomething("rename this variable please", terms)).toBe(false);
+    expect(pointsAtSomething("the portalized view", terms)).toBe(false); // whole words only
+    expect(pointsAtSomething("why does docker-compose.yml not start?", terms)).toBe(true);
+    expect(pointsAtSomething("ping 192.168.7.40 please", terms)).toBe(true);
+    expect(pointsAtSomething("it fails with KeyError: 'ContainerConfig' again", terms)).toBe(true);
+    expect(pointsAtSomething("thanks, go on, e.g. with the next step", terms)).toBe(false);
   });
 
-  it("asks the platform about the names and errors only, never the prompt's free text", () => {
+  it("sends the prompt's words, redacted, after what it points at, or nothing", () => {
+    const query = promptQuery("docker compose up fails with KeyError: 'ContainerConfig' again, password is hunter2x", terms, redact, 1_000);
+    expect(query.startsWith("'containerconfig'")).toBe(true);
+    expect(query).toContain("docker compose up fails with KeyError");
+    expect(query).not.toContain("hunter2x");
+    expect(promptQuery("please tidy up the readme", terms, redact, 1_000)).toBe("");
+    expect(promptQuery(`check 10.0.0.1 ${"and more words ".repeat(200)}`, terms, redact, 300)).toHaveLength(300);
+  });
+
+  it("picks out the names and errors a prompt mentions", () => {
     expect(targetedQuery("Acme Dental says web01.acme.local gives 502 Bad Gateway, password is hunter2", terms)).toBe(
       "web01.acme.local acme dental 502 bad gateway",
     );

@@ -69,9 +69,36 @@ export function targetedQuery(prompt: string, terms: readonly string[]): string 
   return [...parts].join(" ");
 }
 
-/** The cheap local check before a targeted recall: does the prompt name something known, or paste an error? */
-export function promptNamesSomethingKnown(prompt: string, terms: readonly string[]): boolean {
-  return targetedQuery(prompt, terms) !== "";
+// What else in a prompt names something memory can know: an IPv4 address, a file name with its
+// extension or a path, a quoted KeyError-style name, a host-like word with a digit.
+const pointerLike =
+  /(?:\b\d{1,3}(?:\.\d{1,3}){3}\b|(?:[\w.-]*\/)*[\w-]{2,}\.(?:[a-z0-9]{1,5}|ya?ml|json|conf|toml)\b|'[A-Za-z_][\w.-]{2,}'|\b[a-z][a-z0-9-]*\d[a-z0-9-]*\b)/gi;
+
+/**
+ * The query UserPromptSubmit sends for a prompt: what the prompt points at first (known names,
+ * pasted errors, addresses, file names, host-like words: the words the search must not lose to the
+ * cut), then the prompt's own words, redacted by `redact` (secrets and <private> text never
+ * leave the machine), white space folded, at most `maxChars`. "" when the prompt points at
+ * nothing, and the hook stays silent without a round trip (a "thanks, go on" recalls nothing).
+ */
+export function promptQuery(prompt: string, terms: readonly string[], redact: (text: string) => string, maxChars: number): string {
+  // Redacted as a whole first: a secret only shows as one in its context ("password is X"), so
+  // nothing is picked out of the prompt before its secrets are gone.
+  const words = redact(prompt).replace(/\s+/g, " ").trim();
+  const targeted = targetedQuery(words, terms);
+  const pointers = pointersOf(words);
+  if (targeted === "" && pointers.length === 0) return "";
+  const lead = [...new Set([targeted, ...pointers].filter((p) => p !== ""))].join(" ");
+  return `${lead} ${words}`.trim().slice(0, maxChars);
+}
+
+/** The cheap local check before a recall: does the prompt name something known, paste an error, or point at an address or a file? */
+export function pointsAtSomething(prompt: string, terms: readonly string[]): boolean {
+  return targetedQuery(prompt, terms) !== "" || pointersOf(prompt).length > 0;
+}
+
+function pointersOf(prompt: string): string[] {
+  return [...prompt.matchAll(pointerLike)].map((m) => m[0].toLowerCase()).slice(0, maxQueryParts);
 }
 
 /** `term` occurs in `text` as a whole word (not inside a longer name). */

@@ -4,7 +4,8 @@ import { loadSessionState, saveSessionState } from "../local/session-state";
 import { resolveWorkScope } from "../local/work-scope";
 import { memoryScopeOf } from "../spool/spool-event";
 import type { HookContext } from "./hook-context";
-import { targetedQuery } from "./known-terms";
+import { redact } from "@msp/redaction";
+import { pointsAtSomething, promptQuery } from "./known-terms";
 
 /** A targeted recall is short: a few items that answer what the prompt names. */
 export const promptRecallBudgetChars = 2_500;
@@ -12,22 +13,23 @@ const promptRecallMaxItems = 5;
 const maxQueryChars = 1_000;
 
 /**
- * UserPromptSubmit: when the prompt names something the platform knows (a client, a host, an
- * error string), print a short targeted recall for those names that leaves out what SessionStart
- * injected. Otherwise print nothing, without a round trip.
+ * UserPromptSubmit: when the prompt points at something (a known client or host, an error string,
+ * an address, a file name), send its words, redacted, to a short recall that leaves out what this
+ * session was already shown. Otherwise print nothing, without a round trip.
  */
 export async function userPromptSubmit(ctx: HookContext): Promise<string> {
   const { input, paths } = ctx;
   const prompt = input.prompt ?? "";
   if (prompt.trim() === "") return "";
   const state = loadSessionState(paths.sessions, input.sessionId);
-  const query = targetedQuery(prompt, state.knownTerms);
-  if (query === "" || ctx.platformDown()) return "";
+  // The cheap local check first: a prompt that points at nothing costs no round trip and no redaction.
+  if (!pointsAtSomething(prompt, state.knownTerms) || ctx.platformDown()) return "";
+  const query = promptQuery(prompt, state.knownTerms, redact, maxQueryChars);
   const scope = state.scope ?? resolveWorkScope(input.cwd, readLinks(paths.links), readCatalog(paths.cache));
   const answer = await ctx.platform.recall(
     {
       scope: memoryScopeOf(scope, ctx.config),
-      query: query.slice(0, maxQueryChars),
+      query,
       budgetChars: promptRecallBudgetChars,
       maxItems: promptRecallMaxItems,
       excludeShortIds: state.injectedShortIds,
