@@ -139,33 +139,51 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     DB_POOL_MAX: String(options.poolMax ?? 5),
     ...(database.config.databaseUrl ? { DATABASE_URL: database.config.databaseUrl } : {}),
   };
-  for (const service of platformServices) {
-    const port = await freePort();
-    addresses[service.name] = `127.0.0.1:${port}`;
-    common[portVariable(service)] = String(port);
-    common[addressesVariable(service)] = addresses[service.name];
-  }
   const processes = platformProcesses();
   const launch = (proc: PlatformProcess, env: NodeJS.ProcessEnv) =>
     startApp(proc, { ...common, ...env, ...options.envByApp?.[proc.app] }, options.nodeArgs?.[proc.app] ?? []);
-  // The gateway first: it hosts identity, which every service asks about revoked tokens.
   const gatewayProcess = processes.find((p) => p.gateway)!;
-  const gatewayEnv = { GATEWAY_PORT: "0", MSP_BOOTSTRAP_ADMIN_PASSWORD: adminPassword, ...options.env };
-  const gateway = await launch(gatewayProcess, gatewayEnv);
-  const baseUrl = /listening on (http:\/\/[\d.]+:\d+)/.exec(gateway.line)![1]!;
-  // A restarted gateway takes the port it had: callers keep baseUrl.
-  gatewayEnv.GATEWAY_PORT = new URL(baseUrl).port;
-  const running = new Map<string, AppProcess>([[gatewayProcess.app, gateway]]);
-  // The others side by side; each migrates at start-up, and the migration lock lets one do it.
-  const started = await Promise.allSettled(processes.filter((p) => !p.gateway).map((p) => launch(p, {})));
-  for (const [i, proc] of processes.filter((p) => !p.gateway).entries()) {
-    const outcome = started[i]!;
-    if (outcome.status === "fulfilled") running.set(proc.app, outcome.value);
+  const gatewayEnv: NodeJS.ProcessEnv = { GATEWAY_PORT: "0", MSP_BOOTSTRAP_ADMIN_PASSWORD: adminPassword, ...options.env };
+  const gatewayPort = gatewayEnv["GATEWAY_PORT"];
+  let baseUrl = "";
+  let running = new Map<string, AppProcess>();
+  // A port found free can be taken by another test's process before an app binds it: the whole
+  // platform then starts again on other ports (up to three times), as no app may keep a peer's old address.
+  for (let attempt = 1; ; attempt++) {
+    for (const service of platformServices) {
+      const port = await freePort();
+      addresses[service.name] = `127.0.0.1:${port}`;
+      common[portVariable(service)] = String(port);
+      common[addressesVariable(service)] = addresses[service.name];
+    }
+    try {
+      ({ baseUrl, running } = await launchAll());
+      break;
+    } catch (error) {
+      if (attempt >= 3 || !/EADDRINUSE/.test(String(error instanceof Error ? error.message : error))) throw error;
+    }
   }
-  const failed = started.find((s) => s.status === "rejected");
-  if (failed) {
-    await Promise.all([...running.values()].map(stopApp));
-    throw failed.reason;
+
+  /** The gateway first (it hosts identity, which every service asks about revoked tokens), then the others side by side. */
+  async function launchAll(): Promise<{ baseUrl: string; running: Map<string, AppProcess> }> {
+    gatewayEnv["GATEWAY_PORT"] = gatewayPort;
+    const gateway = await launch(gatewayProcess, gatewayEnv);
+    const url = /listening on (http:\/\/[\d.]+:\d+)/.exec(gateway.line)![1]!;
+    // A restarted gateway takes the port it had: callers keep baseUrl.
+    gatewayEnv["GATEWAY_PORT"] = new URL(url).port;
+    const apps = new Map<string, AppProcess>([[gatewayProcess.app, gateway]]);
+    // Each migrates at start-up, and the migration lock lets one do it.
+    const started = await Promise.allSettled(processes.filter((p) => !p.gateway).map((p) => launch(p, {})));
+    for (const [i, proc] of processes.filter((p) => !p.gateway).entries()) {
+      const outcome = started[i]!;
+      if (outcome.status === "fulfilled") apps.set(proc.app, outcome.value);
+    }
+    const failed = started.find((s) => s.status === "rejected");
+    if (failed) {
+      await Promise.all([...apps.values()].map(stopApp));
+      throw failed.reason;
+    }
+    return { baseUrl: url, running: apps };
   }
 
   const api: PlatformStack["api"] = async (method, path, options = {}) => {

@@ -7,7 +7,7 @@
 // beside two baselines computed from the transcript's own text: its first and its last 8,000
 // characters. Prints a table and one summary line (for BENCHMARKS.md); --json for the details.
 //
-//   npx tsx tools/recall-eval/blind-eval.ts [--only <substring>] [--json] [--show <substring>]
+//   npm run eval:blind -- [--only <substring>] [--json] [--show <substring>]
 //   (transcripts from ../shared/fixtures/transcripts or MSP_TRANSCRIPTS_DIR)
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -20,7 +20,7 @@ const { values: args } = parseArgs({
   options: { only: { type: "string" }, json: { type: "boolean", default: false }, show: { type: "string" } },
 });
 
-const BLIND_DIR = join(__dirname, "blind");
+const BLIND_DIR = join(__dirname, "..", "recall-eval", "blind");
 const BUDGET = 8_000;
 
 interface BlindFact {
@@ -115,6 +115,7 @@ async function main(): Promise<number> {
   const results: Result[] = [];
   try {
     const client = await platform.api("POST", "/api/v1/clients", { name: "Blind Evaluation Client" });
+    const clientId = (client.json as { id?: string }).id ?? "";
     for (const [i, set] of sets.entries()) {
       const source = findTranscript(dir, set.transcript);
       if (!source) {
@@ -122,7 +123,7 @@ async function main(): Promise<number> {
         continue;
       }
       const remote = `https://github.com/blind-eval/project-${i}.git`;
-      await platform.api("POST", "/api/v1/projects", { clientId: client.json.id, name: `Blind project ${i}`, slug: `blind-${i}`, repoUrl: remote });
+      await platform.api("POST", "/api/v1/projects", { clientId, name: `Blind project ${i}`, slug: `blind-${i}`, repoUrl: remote });
       const repoA = gitClone(A.home, `work/project-${i}`, remote);
       const repoB = gitClone(B.home, `src/project-${i}`, remote);
       if (i === 0) {
