@@ -24,15 +24,12 @@
 //     [--sqlite-events 100000] [--sqlite-outbox 20000] [--sections drain,verify,query,mutation,lag] [--lags 100]
 //   MariaDB: MSP_BENCH_MARIADB_URL (default mariadb://root@127.0.0.1:3306/msp_audit_bench, recreated and dropped).
 import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Metadata, credentials } from "@grpc/grpc-js";
 import * as mariadb from "mariadb";
 import type { ChainEvent, Checkpoint } from "@msp/audit-chain";
 import { ChainVerifier, appendEvents, canonicalJson, hmacKeyId, publicKeyId, signCheckpoint } from "@msp/audit-chain";
-import type { Database, DatabaseConfig } from "@msp/db";
+import type { Database } from "@msp/db";
 import { createDatabase, migrateUp, uuidv7 } from "@msp/db";
 import { createLogger } from "@msp/logging";
 import { migrations } from "@msp/migrations";
@@ -48,7 +45,7 @@ import type { ChainKeys } from "../../apps/audit-service/src/chain/keys";
 import { Lease } from "../../apps/audit-service/src/chain/lease";
 import { verifyStoredChain } from "../../apps/audit-service/src/chain/verify-stored";
 import { auditModels } from "../../apps/audit-service/src/models";
-import { resetMariaDb } from "./bench-database";
+import { freshBenchDatabase } from "./bench-database";
 import { Rest, cpuPer, cpuSeconds, median, percentiles } from "./bench-kit";
 
 const { values: args } = parseArgs({
@@ -747,12 +744,8 @@ async function mutationSection(c: Context): Promise<void> {
 // ---- Driver -----------------------------------------------------------------------------------
 
 async function bench(dialect: "sqlite" | "mariadb"): Promise<string[]> {
-  const dataDir = mkdtempSync(join(tmpdir(), "msp-audit-bench-"));
-  const config: DatabaseConfig = { dataDir };
-  if (dialect === "mariadb") {
-    config.databaseUrl = process.env["MSP_BENCH_MARIADB_URL"] ?? "mariadb://root@127.0.0.1:3306/msp_audit_bench";
-    await resetMariaDb(config.databaseUrl);
-  }
+  const fresh = await freshBenchDatabase(dialect, "audit");
+  const config = fresh.config;
   const totalEvents = Number(dialect === "sqlite" ? args["sqlite-events"] : args.events);
   const outbox = Number(dialect === "sqlite" ? args["sqlite-outbox"] : args.outbox);
   const db = createDatabase(config, auditModels);
@@ -802,8 +795,7 @@ async function bench(dialect: "sqlite" | "mariadb"): Promise<string[]> {
     await writer.close();
     await db.close();
     await platform?.stop();
-    if (dialect === "mariadb") await resetMariaDb(config.databaseUrl!, false);
-    rmSync(dataDir, { recursive: true, force: true });
+    await fresh.dispose();
   }
 }
 

@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import * as mariadb from "mariadb";
+import type { DatabaseConfig } from "@msp/db";
 
 /** A connection to the server of a mariadb:// URL, without selecting its database. */
 function serverOf(url: string): { connect: () => Promise<mariadb.Connection>; database: string } {
@@ -37,4 +41,28 @@ export function resetMariaDb(url: string, recreate = true): Promise<void> {
 /** Makes the benchmark database of `url` when it does not exist yet (keeps what it holds). */
 export function createMariaDbIfMissing(url: string): Promise<void> {
   return onServer(url, (database) => [create(database, true)]);
+}
+
+/**
+ * A fresh database for one benchmark run: a temporary data folder (the SQLite file, and where the
+ * platform keeps its keys), and on MariaDB the database of MSP_BENCH_MARIADB_URL (default
+ * mariadb://root@127.0.0.1:3306/msp_<name>_bench), made empty. `dispose` drops it and the folder.
+ */
+export async function freshBenchDatabase(
+  dialect: "sqlite" | "mariadb",
+  name: string,
+): Promise<{ config: DatabaseConfig; dispose: () => Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), `msp-${name}-bench-`));
+  const config: DatabaseConfig = { dataDir };
+  if (dialect === "mariadb") {
+    config.databaseUrl = process.env["MSP_BENCH_MARIADB_URL"] ?? `mariadb://root@127.0.0.1:3306/msp_${name}_bench`;
+    await resetMariaDb(config.databaseUrl);
+  }
+  return {
+    config,
+    async dispose() {
+      if (config.databaseUrl) await resetMariaDb(config.databaseUrl, false);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }

@@ -13,11 +13,8 @@
 //   npm run bench:infra -- [--db both|mariadb|sqlite] [--services 10000] [--relationships 30000] [--rules 2000]
 //     [--calls 1000] [--warmup 100] [--runs 30]
 //   MariaDB: MSP_BENCH_MARIADB_URL (default mariadb://root@127.0.0.1:3306/msp_infra_bench, recreated and dropped).
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
-import type { Database, DatabaseConfig } from "@msp/db";
+import type { Database } from "@msp/db";
 import { createDatabase, migrateUp, uuidv7 } from "@msp/db";
 import { migrations } from "@msp/migrations";
 import type { PlatformStack } from "@msp/testing";
@@ -25,7 +22,7 @@ import { startPlatform } from "@msp/testing";
 import { analyzeFirewallRules } from "../../apps/infra-service/src/network/firewall-analysis";
 import { seededRandom, syntheticRuleSet } from "../../apps/infra-service/src/network/firewall-fixtures";
 import { infraModels } from "../../apps/infra-service/src/models";
-import { resetMariaDb } from "./bench-database";
+import { freshBenchDatabase } from "./bench-database";
 import { Rest, cpuPer, cpuSeconds, median, percentiles } from "./bench-kit";
 
 const { values: args } = parseArgs({
@@ -266,12 +263,8 @@ async function measure(dialect: string, rest: Rest, seeded: Seed, incidents: num
 }
 
 async function bench(dialect: "sqlite" | "mariadb"): Promise<string[]> {
-  const dataDir = mkdtempSync(join(tmpdir(), "msp-infra-bench-"));
-  const config: DatabaseConfig = { dataDir };
-  if (dialect === "mariadb") {
-    config.databaseUrl = process.env["MSP_BENCH_MARIADB_URL"] ?? "mariadb://root@127.0.0.1:3306/msp_infra_bench";
-    await resetMariaDb(config.databaseUrl);
-  }
+  const fresh = await freshBenchDatabase(dialect, "infra");
+  const config = fresh.config;
   const db = createDatabase(config, infraModels);
   let platform: PlatformStack | undefined;
   let rest: Rest | undefined;
@@ -298,8 +291,7 @@ async function bench(dialect: "sqlite" | "mariadb"): Promise<string[]> {
     rest?.close();
     await db.close();
     await platform?.stop();
-    if (dialect === "mariadb") await resetMariaDb(config.databaseUrl!, false);
-    rmSync(dataDir, { recursive: true, force: true });
+    await fresh.dispose();
   }
 }
 

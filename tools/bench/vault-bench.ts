@@ -16,11 +16,8 @@
 //   MariaDB: MSP_BENCH_MARIADB_URL (default mariadb://root@127.0.0.1:3306/msp_vault_bench, recreated and dropped).
 import { randomBytes } from "node:crypto";
 import { Metadata, credentials } from "@grpc/grpc-js";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
-import type { Database, DatabaseConfig } from "@msp/db";
+import type { Database } from "@msp/db";
 import { createDatabase, migrateUp, uuidv7 } from "@msp/db";
 import { createLogger } from "@msp/logging";
 import { migrations } from "@msp/migrations";
@@ -31,7 +28,7 @@ import { Sealer } from "../../apps/vault-service/src/keys/sealer";
 import { vaultModels } from "../../apps/vault-service/src/models";
 import type { CreateCredentialRequest } from "@msp/proto/src/gen/ts/msp/vault/v1/credential";
 import { Credential, CredentialServiceClient, CredentialType } from "@msp/proto/src/gen/ts/msp/vault/v1/credential";
-import { resetMariaDb } from "./bench-database";
+import { freshBenchDatabase } from "./bench-database";
 import { Rest, cpuPer, cpuSeconds, median, percentiles } from "./bench-kit";
 
 const { values: args } = parseArgs({
@@ -200,12 +197,8 @@ async function bulkCredentials(db: Database, masterKey: Buffer, count: number, f
 }
 
 async function bench(dialect: "sqlite" | "mariadb"): Promise<string[]> {
-  const dataDir = mkdtempSync(join(tmpdir(), "msp-vault-bench-"));
-  const config: DatabaseConfig = { dataDir };
-  if (dialect === "mariadb") {
-    config.databaseUrl = process.env["MSP_BENCH_MARIADB_URL"] ?? "mariadb://root@127.0.0.1:3306/msp_vault_bench";
-    await resetMariaDb(config.databaseUrl);
-  }
+  const fresh = await freshBenchDatabase(dialect, "vault");
+  const config = fresh.config;
   const db = createDatabase(config, vaultModels);
   let platform: PlatformStack | undefined;
   let rest: Rest | undefined;
@@ -221,8 +214,7 @@ async function bench(dialect: "sqlite" | "mariadb"): Promise<string[]> {
     rest?.close();
     await db.close();
     await platform?.stop();
-    if (dialect === "mariadb") await resetMariaDb(config.databaseUrl!, false);
-    rmSync(dataDir, { recursive: true, force: true });
+    await fresh.dispose();
   }
 }
 

@@ -5,3 +5,4 @@ export * from "./platform-stack";
 export * from "./expect-status";
 export * from "./service-stack";
 export * from "./free-port";
+export * from "./seeded-random";

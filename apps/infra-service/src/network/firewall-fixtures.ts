@@ -1,16 +1,7 @@
+import { seededRandom } from "@msp/testing/src/seeded-random";
 import type { RuleInput } from "./firewall-analysis";
 
-/** A small deterministic pseudo-random generator (mulberry32): numbers in [0, 1) from a 32-bit seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 const commonPorts = [
   22, 25, 53, 80, 110, 123, 143, 161, 389, 443, 445, 514, 587, 636, 993, 1433, 1521, 3306, 3389, 5432, 5900, 8080, 8443, 9100,

@@ -37,14 +37,5 @@ export function daysAgo(days: number): Date {
   return new Date(testNow.getTime() - days * 86_400_000);
 }
 
-/** A small seeded random generator (mulberry32), so property-style tests are repeatable. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator property-style tests use (libs/testing). */
+export { seededRandom } from "@msp/testing/src/seeded-random";
