@@ -2,6 +2,7 @@ import type { Database } from "@msp/db";
 import { isUuid } from "@msp/db";
 import { invalidArgument } from "@msp/errors";
 import type { ResourceStore, StoredRecord } from "@msp/resource-kit";
+import { normalizeRow } from "@msp/resource-kit";
 import type { Asset, HostFacts, MatchHostsRequest } from "@msp/proto/src/gen/ts/msp/infra/v1/asset";
 import type { InfrastructureChange } from "@msp/proto/src/gen/ts/msp/infra/v1/infrastructure_change";
 import { serviceRefOf } from "../services/service-impact";
@@ -31,14 +32,14 @@ export async function hostFacts(
   const rows = await db.select<StoredRecord>("SELECT * FROM infrastructure WHERE client_id = ? AND status <> 'decommissioned'", [
     request.clientId.toLowerCase(),
   ]);
-  const byId = new Map(rows.map((row) => [String(row["id"]), row]));
+  const byId = new Map(rows.map((row) => [String(row["id"]), normalizeRow(stores.assets.fields, row)]));
   const matches = matchHosts(
     request.texts,
-    rows.map((row) => ({
+    [...byId.values()].map((row) => ({
       id: String(row["id"]),
       hostname: String(row["hostname"]),
       ipAddress: typeof row["ip_address"] === "string" ? row["ip_address"] : null,
-      aliases: aliasesOf(row["aliases"]),
+      aliases: Array.isArray(row["aliases"]) ? row["aliases"].filter((a): a is string => typeof a === "string") : [],
     })),
     limit,
   );
@@ -60,18 +61,4 @@ export async function hostFacts(
     services: services.filter((s) => s.infrastructure_id === match.id).map(serviceRefOf),
     recentChanges: (changes[i] ?? []).map((c) => stores.changes.toMessage(c)),
   }));
-}
-
-/** The aliases column as the driver gives it: a list, or JSON text on some drivers. */
-function aliasesOf(value: unknown): string[] {
-  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === "string");
-  if (typeof value === "string") {
-    try {
-      const parsed: unknown = JSON.parse(value);
-      return Array.isArray(parsed) ? parsed.filter((v): v is string => typeof v === "string") : [];
-    } catch {
-      return [];
-    }
-  }
-  return [];
 }

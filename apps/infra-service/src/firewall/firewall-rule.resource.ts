@@ -4,6 +4,7 @@ import { invalidArgument } from "@msp/errors";
 import { FirewallRuleSchema } from "@msp/proto/src/gen/es/msp/infra/v1/firewall_rule_pb";
 import { AssetModel, FirewallRuleModel } from "../models";
 import { checkAddressOrCidr } from "../network/cidr";
+import { checkRuleFamilies } from "../network/firewall-analysis";
 import { parsePortRange } from "../network/ports";
 
 /** New rules without a position go this far after the last one, leaving room to insert between. */
@@ -51,12 +52,7 @@ function settleAddresses(row: StoredRecord): void {
     "firewall_rule.destination_cidr",
     typeof row["destination_cidr"] === "string" ? row["destination_cidr"] : "",
   );
-  if (source !== "any" && destination !== "any" && source.version !== destination.version) {
-    throw invalidArgument(
-      "firewall_rule.destination_cidr",
-      `is IPv${destination.version} but the source is IPv${source.version}: a rule matches one IP version`,
-    );
-  }
+  checkRuleFamilies("firewall_rule.source_cidr", source, "firewall_rule.destination_cidr", destination);
   row["source_cidr"] = source === "any" ? null : source.text;
   row["destination_cidr"] = destination === "any" ? null : destination.text;
 }
