@@ -10,6 +10,9 @@ import { recallScopeVersions } from "./20261126000200-RecallScopeVersions";
 import { vault } from "./20261204000000-Vault";
 import { audit } from "./20261205000000-Audit";
 import { infra } from "./20261206000000-Infra";
+import { contextModelSummary } from "./20261207000000-ContextModelSummary";
+import { identitySessions } from "./20261207000100-IdentitySessions";
+import { recallWorkRecordKinds } from "./20261208000000-RecallWorkRecordKinds";
 
 /** The platform's one schema history, oldest first. Every service applies it at start-up. */
 export const migrations: readonly Migration[] = [
@@ -24,4 +27,7 @@ export const migrations: readonly Migration[] = [
   vault,
   audit,
   infra,
+  contextModelSummary,
+  identitySessions,
+  recallWorkRecordKinds,
 ];

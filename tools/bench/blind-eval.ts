@@ -6,10 +6,14 @@
 // `msp recall QUESTION` for each question. Facts are counted in the injection and in the answers,
 // beside two baselines computed from the transcript's own text: its first and its last 8,000
 // characters. Prints a table and one summary line (for BENCHMARKS.md); --json for the details.
+// With --summaries model, machine A runs with the model summarizer on (`msp setup --summarizer
+// claude`, the given claude executable: the real Claude Code spends your tokens) and B's recall
+// prefers the model summaries, so the same facts score the model's summaries instead.
 //
 //   npm run eval:blind -- [--only <substring>] [--json] [--show <substring>]
+//                         [--summaries deterministic|model] [--claude PATH] [--model MODEL]
 //   (transcripts from ../shared/fixtures/transcripts or MSP_TRANSCRIPTS_DIR)
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { TestMachine } from "../../apps/cli/src/e2e/cli-harness";
@@ -17,8 +21,18 @@ import { buildBundles, claudeHook, createMachine, gitClone, msp, ok, removeMachi
 import { startRestartablePlatform } from "../../apps/cli/src/e2e/restartable-platform";
 
 const { values: args } = parseArgs({
-  options: { only: { type: "string" }, json: { type: "boolean", default: false }, show: { type: "string" } },
+  options: {
+    only: { type: "string" },
+    json: { type: "boolean", default: false },
+    show: { type: "string" },
+    summaries: { type: "string", default: "deterministic" },
+    claude: { type: "string" },
+    model: { type: "string" },
+  },
 });
+const modelSummaries = args.summaries === "model";
+/** Machine A's summarizer tokens of the day, as last read. */
+let tokensSoFar = 0;
 
 const BLIND_DIR = join(__dirname, "..", "recall-eval", "blind");
 const BUDGET = 8_000;
@@ -95,9 +109,15 @@ interface Result {
   firstQueries: Score;
   lastQueries: Score;
   missed: string[];
+  /** Tokens the model summary of this transcript cost (--summaries model); 0 otherwise. */
+  modelSummaryTokens: number;
 }
 
 async function main(): Promise<number> {
+  if (args.summaries !== "model" && args.summaries !== "deterministic") {
+    console.error(`blind-eval: --summaries is deterministic or model, not "${args.summaries}"`);
+    return 2;
+  }
   const dir = transcriptsDir();
   if (!existsSync(dir)) {
     console.error(`blind-eval: transcripts folder not found: ${dir} (set MSP_TRANSCRIPTS_DIR)`);
@@ -131,15 +151,20 @@ async function main(): Promise<number> {
           [A, repoA],
           [B, repoB],
         ] as const) {
-          ok(await msp(machine, ["setup", "--server", platform.baseUrl, "--user", "admin", "--name", machine.name, "--json"], {
+          const summarizer = machine === A && modelSummaries ? summarizerOptions() : [];
+          ok(await msp(machine, ["setup", "--server", platform.baseUrl, "--user", "admin", "--name", machine.name, ...summarizer, "--json"], {
             cwd,
             env: { MSP_PASSWORD: platform.adminPassword },
           }));
         }
+        if (modelSummaries) preferModelSummaries(B);
       }
       results.push(await evaluate(set, source, A, B, repoA, repoB, i));
       const r = results[results.length - 1]!;
-      console.error(`${set.transcript}: injection ${r.injection.found}/${r.injection.total}, queries ${r.queries.found}/${r.queries.total}`);
+      console.error(
+        `${set.transcript}: injection ${r.injection.found}/${r.injection.total}, queries ${r.queries.found}/${r.queries.total}` +
+          (modelSummaries ? `, model summary ${r.modelSummaryTokens} tokens` : ""),
+      );
     }
   } finally {
     await platform.dispose();
@@ -155,8 +180,9 @@ async function main(): Promise<number> {
       last: add(t.last, r.lastBaseline),
       firstQ: add(t.firstQ, r.firstQueries),
       lastQ: add(t.lastQ, r.lastQueries),
+      modelTokens: t.modelTokens + r.modelSummaryTokens,
     }),
-    { injection: zero(), queries: zero(), first: zero(), last: zero(), firstQ: zero(), lastQ: zero() },
+    { injection: zero(), queries: zero(), first: zero(), last: zero(), firstQ: zero(), lastQ: zero(), modelTokens: 0 },
   );
   if (args.json) console.log(JSON.stringify({ results, total }, null, 2));
   else {
@@ -166,7 +192,7 @@ async function main(): Promise<number> {
       );
     }
     console.log(
-      `blind eval: ${results.length} transcripts; SessionStart injection ${total.injection.found}/${total.injection.total} facts (${pct(total.injection)}); ` +
+      `blind eval${modelSummaries ? ` (model summaries: ${total.modelTokens} tokens)` : ""}: ${results.length} transcripts; SessionStart injection ${total.injection.found}/${total.injection.total} facts (${pct(total.injection)}); ` +
         `recall answers ${total.queries.found}/${total.queries.total} query facts (${pct(total.queries)}); ` +
         `baselines first 8,000 chars ${pct(total.first)} / ${pct(total.firstQ)}, last 8,000 chars ${pct(total.last)} / ${pct(total.lastQ)}`,
     );
@@ -192,6 +218,16 @@ async function evaluate(set: BlindSet, source: string, A: TestMachine, B: TestMa
   await msp(A, ["sync", "--json"]);
   await claudeHook(A, "SessionEnd", { ...common, reason: "prompt_input_exit" });
   await msp(A, ["sync", "--json"]);
+  let modelSummaryTokens = 0;
+  if (modelSummaries) {
+    // The summarizer runs detached after the SessionEnd upload: wait for it, then deliver its summary.
+    // A's tokens of the day before and after: the detached summarizer may have done the work.
+    const summarized = await msp(A, ["summarize", "--wait", "600", "--json"]);
+    const today = (JSON.parse(summarized.stdout || "{}") as { today?: { tokens?: number } }).today?.tokens ?? 0;
+    modelSummaryTokens = Math.max(0, today - tokensSoFar);
+    tokensSoFar = today;
+    await msp(A, ["sync", "--json"]);
+  }
 
   const start = await claudeHook(B, "SessionStart", {
     session_id: `${sessionId}-b`,
@@ -228,7 +264,28 @@ async function evaluate(set: BlindSet, source: string, A: TestMachine, B: TestMa
     firstQueries,
     lastQueries,
     missed: set.facts.filter((f) => !factFound(f, injection)).map((f) => `${f.id} ${f.fact}`),
+    modelSummaryTokens,
   };
+}
+
+/** Machine A's setup options for --summaries model: the summarizer on, with the given claude and model, and a cap that never stops the run. */
+function summarizerOptions(): string[] {
+  return [
+    "--summarizer",
+    "claude",
+    "--summarizer-daily-tokens",
+    "100000000",
+    ...(args.claude ? ["--summarizer-command", resolve(args.claude)] : []),
+    ...(args.model ? ["--summarizer-model", args.model] : []),
+  ];
+}
+
+/** Machine B's recall prefers the model summaries (what `memory.summaries` in its config.json says). */
+function preferModelSummaries(machine: TestMachine): void {
+  const path = join(machine.mspHome, "config.json");
+  const config = JSON.parse(readFileSync(path, "utf8")) as { memory?: Record<string, unknown> };
+  config.memory = { ...config.memory, summaries: "model" };
+  writeFileSync(path, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
 }
 
 main().then(

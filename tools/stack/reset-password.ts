@@ -2,13 +2,13 @@
 // platform database (the admin by default), for an operator who lost it. It reads the database as
 // `npm start` does (DATABASE_URL, else the SQLite file in MSP_DATA_DIR or ./data), sets the password
 // given in MSP_NEW_PASSWORD or a generated one (printed once), lifts any lockout and enables the
-// account; the change is audited. It can run while the platform runs.
+// account, and ends the user's sessions (their tokens stop working); the change is audited. It can
+// run while the platform runs.
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { createDatabase } from "@msp/db";
-import { AuditOutboxModel } from "@msp/resource-kit";
-import { UserModel } from "../../apps/gateway/src/identity/models";
+import { identityModels } from "../../apps/gateway/src/identity/models";
 import { resetPassword } from "../../apps/gateway/src/identity/password-reset";
 
 async function main(): Promise<number> {
@@ -22,13 +22,15 @@ async function main(): Promise<number> {
     );
     return 1;
   }
-  const db = createDatabase({ dataDir, databaseUrl }, [UserModel, AuditOutboxModel]);
+  const db = createDatabase({ dataDir, databaseUrl }, identityModels);
   try {
     const reset = await resetPassword(db, values.user, process.env["MSP_NEW_PASSWORD"] || undefined);
     console.log(
       `The password of "${values.user}" was reset${reset.generated ? `; the new one (shown once): ${reset.password}` : " to MSP_NEW_PASSWORD"}.`,
     );
-    console.log("Any lockout was lifted and the account is enabled. Log in and change it if you like.");
+    console.log(
+      "Any lockout was lifted, the account is enabled, and its existing tokens no longer work. Log in and change it if you like.",
+    );
     return 0;
   } catch (error) {
     const where = databaseUrl ? "the database of DATABASE_URL" : `the SQLite database in ${dataDir}`;

@@ -2,6 +2,7 @@
 // (or DATABASE_URL), prints where each listens, restarts a process that dies (supervisor.ts), and
 // stops them all on Ctrl-C.
 import { resolve } from "node:path";
+import { secureDataFolder } from "@msp/db";
 import { gatewayEntry, platformProcesses, portVariable } from "@msp/registry";
 import { jwtSecretFor } from "./jwt-secret";
 import { Supervisor } from "./supervisor";
@@ -9,6 +10,11 @@ import { vaultMasterKeyEnv } from "./vault-master-key";
 
 const root = resolve(__dirname, "..", "..");
 const dataDir = resolve(process.env["MSP_DATA_DIR"] ?? "./data");
+// What the platform writes (the SQLite file and its -wal and -shm, secrets, backups) holds password
+// and key hashes: readable by its own user only. The processes started below inherit the mask;
+// the data folder is made (or tightened to) 0700, and @msp/db tightens the SQLite files too.
+process.umask(0o077);
+secureDataFolder(dataDir);
 const jwtSecret = jwtSecretFor(dataDir, process.env["MSP_JWT_SECRET"]);
 const supervisor = new Supervisor({
   cwd: root,

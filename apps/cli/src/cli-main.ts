@@ -36,6 +36,8 @@ import { recallCommand } from "./commands/recall";
 import type { SetupOptions } from "./commands/setup";
 import { setupCommand } from "./commands/setup";
 import { statusCommand } from "./commands/status";
+import type { SummarizeOptions } from "./commands/summarize";
+import { summarizeCommand } from "./commands/summarize";
 import type { SyncOptions } from "./commands/sync";
 import { syncCommand } from "./commands/sync";
 import { hookMain } from "./hook-main";
@@ -68,7 +70,14 @@ export function buildProgram(): Command {
       .option("--no-hooks", "leave ~/.claude/settings.json alone")
       .option("--uninstall", "remove the hooks msp added and this machine's config; asks before removing the spool and the logs")
       .option("--purge", "with --uninstall: also remove the spool and the logs, without asking")
-      .option("--yes", "with --uninstall: answer yes to removing the spool and the logs"),
+      .option("--yes", "with --uninstall: answer yes to removing the spool and the logs")
+      .option(
+        "--summarizer <tool>",
+        "claude: after each session your own Claude Code (claude -p) writes a summary too, at your tokens' cost; off: stop (default off)",
+      )
+      .option("--summarizer-model <model>", "the model claude -p uses for summaries (default haiku)")
+      .option("--summarizer-daily-tokens <n>", "the most tokens summaries may use a day on this machine (default 200000)")
+      .option("--summarizer-command <path>", "the claude executable (default: claude on PATH)"),
   ).action((options: SetupOptions) => setupCommand(options));
 
   common(
@@ -113,6 +122,14 @@ export function buildProgram(): Command {
       .option("--wait <seconds>", "how long to wait for a background sender to finish (default 60)")
       .addOption(new Option("--background", "run quietly, as the hooks start it").hideHelp()),
   ).action((options: SyncOptions) => syncCommand(options));
+
+  common(
+    program
+      .command("summarize")
+      .description("write the model summaries of ended sessions now (msp setup --summarizer claude), and wait for one being written")
+      .option("--wait <seconds>", "how long to wait for a background summarizer to finish (default 300)")
+      .addOption(new Option("--background", "run quietly, as the sender starts it").hideHelp()),
+  ).action((options: SummarizeOptions) => summarizeCommand(options));
 
   common(
     program

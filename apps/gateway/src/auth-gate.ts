@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto";
+import { Code, ConnectError } from "@connectrpc/connect";
 import type { Principal, TokenSigner } from "@msp/auth";
 import { authorize, bearerToken, createCachedVerifier, methodPolicies, methodPolicy } from "@msp/auth";
 import { DomainError } from "@msp/errors";
 import { looksLikeApiKey } from "./identity/api-key-secrets";
 import type { AuthLogic } from "./identity/auth-service";
+import { loginThrottled } from "./identity/login-throttle";
 
 /** What the gateway forwards for a caller: the principal, and the JWT backends will check again. */
 export interface Forwarding {
@@ -12,9 +14,12 @@ export interface Forwarding {
 }
 
 export interface AuthGate {
-  /** Checks the caller of `path` (/pkg.Service/Method) from its Authorization header. */
-  check(path: string, authorization: string | undefined): Promise<Forwarding>;
-  /** Forgets every cached "not revoked" answer and API key: called after a revocation through this gateway. */
+  /**
+   * Checks the caller of `path` (/pkg.Service/Method) from its Authorization header; `clientIp`
+   * is the caller's address, which logins are throttled by.
+   */
+  check(path: string, authorization: string | undefined, clientIp?: string): Promise<Forwarding>;
+  /** Forgets every cached "not revoked" answer and API key: called whenever the identity services change something that can end a token. */
   forgetRevocations(): void;
 }
 
@@ -23,10 +28,13 @@ interface Cached<T> {
   until: number;
 }
 
+const loginPath = "/msp.identity.v1.AuthService/CreateToken";
+
 /**
- * The gateway's token check: JWT signature, expiry, revocation, role and scope, before any
- * backend is called. API keys sent as bearer tokens are exchanged here for a short-lived JWT,
- * which is what the backends see.
+ * The gateway's token check: JWT signature, expiry, revocation and the user's current state
+ * (deleted, disabled, another role, a newer security version, an API key revoked), role and
+ * scope, before any backend is called. API keys sent as bearer tokens are exchanged here for a
+ * short-lived JWT, which is what the backends see.
  */
 export function createAuthGate(options: {
   secret: string;
@@ -45,7 +53,8 @@ export function createAuthGate(options: {
     const principal = await verifyToken(token);
     const now = Date.now();
     if ((notRevoked.get(principal.tokenId) ?? 0) < now) {
-      if (await options.auth().isRevoked(principal.tokenId)) throw new DomainError("unauthenticated", "token revoked");
+      const refusal = await options.auth().tokenRefusal(principal);
+      if (refusal !== undefined) throw new DomainError("unauthenticated", `invalid token: ${refusal}`);
       if (notRevoked.size > 100_000) notRevoked.clear();
       notRevoked.set(principal.tokenId, now + options.revocationCacheMs);
     }
@@ -66,15 +75,25 @@ export function createAuthGate(options: {
     return value;
   }
 
+  /**
+   * Refuses a login from an address that failed too often (the identity service counts), with
+   * the Retry-After the HTTP answer carries (REST and Connect both send the error's metadata as headers).
+   */
+  function checkLoginThrottle(clientIp: string | undefined): void {
+    const wait = options.auth().loginRetryAfterSeconds(clientIp);
+    if (wait > 0) throw new ConnectError(loginThrottled(wait).message, Code.ResourceExhausted, { "retry-after": String(wait) });
+  }
+
   return {
     forgetRevocations() {
       notRevoked.clear();
       keyTokens.clear();
     },
-    async check(path, authorization) {
+    async check(path, authorization, clientIp) {
       const token = bearerToken(authorization);
       // The proto declares who may call the method (public ones, such as logging in, need no token).
       const policy = methodPolicy(path);
+      if (path === loginPath) checkLoginThrottle(clientIp);
       if (policy.access === "public") return token ? { authorization: `Bearer ${token}` } : {};
       if (!token) throw new DomainError("unauthenticated", "missing bearer token: send Authorization: Bearer <token>");
       let principal: Principal;

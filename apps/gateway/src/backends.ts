@@ -1,5 +1,6 @@
 import type { DescMessage, DescMethodUnary, MessageInitShape } from "@bufbuild/protobuf";
 import { Metadata } from "@grpc/grpc-js";
+import { ownerOfPackage } from "@msp/registry";
 import type { PackageAddresses } from "@msp/service-client";
 import { createServiceChannels } from "@msp/service-client";
 import { isReadMethod } from "@msp/service-runtime";
@@ -20,8 +21,13 @@ export interface Backends {
     decode: (bytes: Buffer) => R,
     signal?: AbortSignal,
   ): Promise<R>;
+  /** Which services serve now, by registry name: each answers its health check within a second (GET /api/ready). */
+  serving(): Promise<Record<string, boolean>>;
   close(): void;
 }
+
+/** How long a readiness check waits for each service's health answer. */
+const readinessDeadlineMs = 1_000;
 
 export function createBackends(packages: readonly PackageAddresses[], deadlineMs: number): Backends {
   const channels = createServiceChannels({ packages, deadlineMs, retryable: isReadMethod });
@@ -34,6 +40,15 @@ export function createBackends(packages: readonly PackageAddresses[], deadlineMs
       } catch (error) {
         throw asConnectError(error);
       }
+    },
+    async serving() {
+      const byPackage = await channels.serving(readinessDeadlineMs);
+      const byService: Record<string, boolean> = {};
+      for (const [protoPackage, serves] of Object.entries(byPackage)) {
+        const name = ownerOfPackage(protoPackage)?.name ?? protoPackage;
+        byService[name] = (byService[name] ?? true) && serves;
+      }
+      return byService;
     },
     close: () => channels.close(),
   };

@@ -16,6 +16,10 @@ const gatewayVariables = platformEnv.extend({
     .default(7 * 86_400),
   LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).default(5),
   LOCKOUT_SECONDS: z.coerce.number().int().min(1).default(900),
+  // Far above what people (and the test suites) fail in ten minutes from one address; far below a
+  // password spray's pace.
+  LOGIN_THROTTLE_FAILURES: z.coerce.number().int().min(1).default(100),
+  LOGIN_THROTTLE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(600),
   MAX_BODY_BYTES: z.coerce
     .number()
     .int()
@@ -44,6 +48,8 @@ export function gatewayConfigSchema() {
       refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
       lockoutThreshold: env.LOCKOUT_THRESHOLD,
       lockoutSeconds: env.LOCKOUT_SECONDS,
+      loginThrottleFailures: env.LOGIN_THROTTLE_FAILURES,
+      loginThrottleWindowSeconds: env.LOGIN_THROTTLE_WINDOW_SECONDS,
       revocationCacheMs: env.REVOCATION_CACHE_MS,
       bootstrapAdminPassword: env.MSP_BOOTSTRAP_ADMIN_PASSWORD,
     },

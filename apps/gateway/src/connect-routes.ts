@@ -1,5 +1,6 @@
 import type { DescService, FileRegistry } from "@bufbuild/protobuf";
-import type { ConnectRouter, HandlerContext } from "@connectrpc/connect";
+import type { ConnectRouter, ContextValues, HandlerContext } from "@connectrpc/connect";
+import { createContextKey, createContextValues } from "@connectrpc/connect";
 import type { UniversalHandler, UniversalServerResponse } from "@connectrpc/connect/protocol";
 import { createAsyncIterable } from "@connectrpc/connect/protocol";
 import { asConnectError } from "./domain-to-connect";
@@ -9,6 +10,14 @@ import { isUnary } from "./rest-routes";
 /** Every msp.* service of the registry, as found in the descriptor set. */
 export function mspServices(registry: FileRegistry): DescService[] {
   return [...registry].filter((type): type is DescService => type.kind === "service" && type.typeName.startsWith("msp."));
+}
+
+/** The caller's address, as REST calls have it: audit events and the login throttle name it. */
+const clientIpKey = createContextKey<string | undefined>(undefined, { description: "client IP" });
+
+/** What each Connect call's context carries from its HTTP request (connectNodeAdapter's contextValues). */
+export function connectContextValues(req: { socket: { remoteAddress?: string | undefined } }): ContextValues {
+  return createContextValues().set(clientIpKey, req.socket.remoteAddress);
 }
 
 /**
@@ -25,7 +34,7 @@ export function connectRoutes(services: readonly DescService[], forward: Forward
             return await forward.message(method, request, {
               authorization: context.requestHeader.get("authorization") ?? undefined,
               requestId: context.requestHeader.get("x-request-id") ?? undefined,
-              clientIp: undefined,
+              clientIp: context.values.get(clientIpKey),
               userAgent: context.requestHeader.get("user-agent") ?? undefined,
               signal: context.signal,
             });

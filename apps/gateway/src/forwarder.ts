@@ -1,18 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { DescMessage, DescMethodUnary, MessageInitShape, MessageShape } from "@bufbuild/protobuf";
 import { fromBinary } from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { asDatabaseUnavailable } from "@msp/db";
+import { isDomainError } from "@msp/errors";
 import type { AuthGate } from "./auth-gate";
 import type { Backends } from "./backends";
+import { asConnectError } from "./domain-to-connect";
+import { retryAfterSeconds } from "./http-errors";
 import { jsonWriterOf } from "./json-writer";
-
-/** Calls after which cached token and API key answers may be wrong: revocations, and changes to keys and users. */
-const revokingPaths = new Set([
-  "/msp.identity.v1.AuthService/RevokeToken",
-  "/msp.identity.v1.ApiKeyService/RevokeApiKey",
-  "/msp.identity.v1.ApiKeyService/DeleteApiKey",
-  "/msp.identity.v1.UserService/UpdateUser",
-  "/msp.identity.v1.UserService/DeleteUser",
-]);
 
 /** What the HTTP side knows about a call before forwarding it. */
 export interface IncomingCall {
@@ -48,18 +44,45 @@ export function createForwarder(gate: AuthGate, backends: Backends): Forwarder {
     decode: (bytes: Buffer) => R,
   ): Promise<R> => {
     const path = `/${method.parent.typeName}/${method.name}`;
-    const forwarding = await gate.check(path, call.authorization);
+    const forwarding = await gate.check(path, call.authorization, call.clientIp);
     const headers = new Headers();
     if (forwarding.authorization) headers.set("authorization", forwarding.authorization);
     headers.set("x-request-id", call.requestId && requestIdPattern.test(call.requestId) ? call.requestId : randomUUID());
     if (call.clientIp) headers.set("x-forwarded-for", call.clientIp);
     if (call.userAgent) headers.set("x-forwarded-user-agent", call.userAgent.slice(0, 255));
-    const response = await backends.unary(method, input, headers, decode, call.signal);
-    if (revokingPaths.has(path)) gate.forgetRevocations();
-    return response;
+    // The identity services tell the gate themselves when a token may have ended (start-gateway.ts).
+    return await backends.unary(method, input, headers, decode, call.signal);
+  };
+  // Both ways in (REST and Connect) hear an unreachable database or service as UNAVAILABLE with
+  // a Retry-After: the gate reads the database in this process (API keys, revocations).
+  const answered = async <I extends DescMessage, O extends DescMessage, R>(
+    method: DescMethodUnary<I, O>,
+    input: MessageInitShape<I>,
+    call: IncomingCall,
+    decode: (bytes: Buffer) => R,
+  ): Promise<R> => {
+    try {
+      return await forward(method, input, call, decode);
+    } catch (error) {
+      throw withRetryAfter(error);
+    }
   };
   return {
-    message: (method, input, call) => forward(method, input, call, (bytes) => fromBinary(method.output, bytes)),
-    json: (method, input, call) => forward(method, input, call, jsonWriterOf(method.output)),
+    message: (method, input, call) => answered(method, input, call, (bytes) => fromBinary(method.output, bytes)),
+    json: (method, input, call) => answered(method, input, call, jsonWriterOf(method.output)),
   };
+}
+
+/**
+ * An UNAVAILABLE (a service, or the database, away for now) as a ConnectError carrying
+ * Retry-After, which Connect sends as a response header; any other error unchanged.
+ */
+function withRetryAfter(error: unknown): unknown {
+  const mapped = asDatabaseUnavailable(error);
+  const unavailable =
+    (mapped instanceof ConnectError && mapped.code === Code.Unavailable) || (isDomainError(mapped) && mapped.code === "unavailable");
+  if (!unavailable) return mapped;
+  const connectError = asConnectError(mapped);
+  connectError.metadata.set("retry-after", retryAfterSeconds);
+  return connectError;
 }

@@ -7,9 +7,10 @@ import type { Logger } from "@msp/logging";
 import { loadDescriptorSet, openApiPath } from "@msp/proto";
 import type { AuthGate } from "./auth-gate";
 import type { Backends } from "./backends";
-import { connectRoutes, mspServices } from "./connect-routes";
+import { connectContextValues, connectRoutes, mspServices } from "./connect-routes";
 import { createDocsHandler } from "./docs-page";
 import { createForwarder } from "./forwarder";
+import { retryAfterSeconds } from "./http-errors";
 import { createRestHandler } from "./rest-handler";
 import { buildRestRoutes } from "./rest-routes";
 
@@ -50,11 +51,19 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
     // As over REST: an unknown field or enum value is refused, not silently dropped (a typo in
     // "taskType" would otherwise create a task of the default type).
     jsonOptions: { ignoreUnknownFields: false },
+    contextValues: connectContextValues,
     fallback: (req, res) => rest(req as IncomingMessage, res as ServerResponse),
   });
 
   const server = createServer((req, res) => {
+    // Every answer's content type is the one to use: a browser must not guess HTML or script
+    // from a JSON error that quotes what the caller sent.
+    res.setHeader("x-content-type-options", "nosniff");
     const path = req.url?.split("?")[0];
+    if (req.method === "GET" && path === "/api/ready") {
+      void answerReadiness(res, options.backends, options.logger);
+      return;
+    }
     if (req.method === "GET" && path === "/api/openapi.json") {
       res.writeHead(200, { "content-type": "application/json; charset=utf-8", "cache-control": "no-cache" });
       res.end(openApi);
@@ -83,4 +92,27 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
         setTimeout(() => server.closeAllConnections(), 10_000).unref();
       }),
   };
+}
+
+/**
+ * GET /api/ready: 200 when every service answers its health check, else 503 with Retry-After,
+ * each service named with "serving" or "unavailable". For load balancers and for whoever restarts
+ * a process and waits for it to serve through this gateway; no token needed, nothing secret told.
+ */
+async function answerReadiness(res: ServerResponse, backends: Backends, logger: Logger): Promise<void> {
+  let serving: Record<string, boolean>;
+  try {
+    serving = await backends.serving();
+  } catch (error) {
+    logger.error({ err: error }, "readiness check failed");
+    serving = {};
+  }
+  const ready = Object.keys(serving).length > 0 && Object.values(serving).every(Boolean);
+  const services = Object.fromEntries(Object.entries(serving).map(([name, up]) => [name, up ? "serving" : "unavailable"]));
+  res.writeHead(ready ? 200 : 503, {
+    "content-type": "application/json; charset=utf-8",
+    "cache-control": "no-store",
+    ...(ready ? {} : { "retry-after": retryAfterSeconds }),
+  });
+  res.end(JSON.stringify({ ready, services }));
 }

@@ -1,4 +1,5 @@
 import { Code, ConnectError } from "@connectrpc/connect";
+import { asDatabaseUnavailable } from "@msp/db";
 import { isDomainError } from "@msp/errors";
 import { BadRequestSchema } from "@msp/proto/src/gen/es/google/rpc/error_details_pb";
 import { asConnectError } from "./domain-to-connect";
@@ -49,10 +50,23 @@ export class HttpError extends Error {
 }
 
 /**
+ * Seconds a client is told to wait before trying again after a 503 (a service restarting, the
+ * database away): services come back within seconds, and the gateway reconnects within half a second.
+ */
+export const retryAfterSeconds = "1";
+
+/**
  * Turns anything thrown while serving a REST call into an HTTP status and body. Errors that
- * are not ConnectErrors are bugs in the gateway: the caller only learns "internal error".
+ * are not ConnectErrors are bugs in the gateway: the caller only learns "internal error". A
+ * database that cannot be reached is 503, and every 503 says when to try again (Retry-After).
  */
 export function toHttpError(error: unknown): { status: number; body: ErrorBody; unexpected: boolean; headers: Record<string, string> } {
+  const answer = httpErrorOf(asDatabaseUnavailable(error));
+  if (answer.status === 503) answer.headers = { "retry-after": retryAfterSeconds, ...answer.headers };
+  return answer;
+}
+
+function httpErrorOf(error: unknown): { status: number; body: ErrorBody; unexpected: boolean; headers: Record<string, string> } {
   if (error instanceof HttpError) {
     return {
       status: error.status,
@@ -61,7 +75,7 @@ export function toHttpError(error: unknown): { status: number; body: ErrorBody; 
       headers: error.headers,
     };
   }
-  if (isDomainError(error)) return toHttpError(asConnectError(error));
+  if (isDomainError(error)) return httpErrorOf(asConnectError(error));
   if (!(error instanceof ConnectError)) {
     return { status: 500, body: { code: "internal", message: "internal error", details: [] }, unexpected: true, headers: {} };
   }
@@ -70,11 +84,13 @@ export function toHttpError(error: unknown): { status: number; body: ErrorBody; 
     fieldViolations: badRequest.fieldViolations.map((v) => ({ field: v.field, description: v.description })),
   }));
   const internal = error.code === Code.Internal || error.code === Code.Unknown || error.code === Code.DataLoss;
+  // When to try again, as the error's metadata says it (a throttled login): sent as Connect sends it.
+  const retryAfter = error.metadata.get("retry-after");
   return {
     status: httpStatusOf[error.code],
     body: { code: codeName(error.code), message: internal ? "internal error" : error.rawMessage, details },
     unexpected: false,
-    headers: {},
+    headers: retryAfter ? { "retry-after": retryAfter } : {},
   };
 }
 

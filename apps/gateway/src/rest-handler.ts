@@ -59,7 +59,7 @@ async function handle(req: IncomingMessage, options: RestHandlerOptions): Promis
     const type = req.headers["content-type"] ?? "application/json";
     if (!/^application\/json\b/i.test(type))
       throw new HttpError(415, "unsupported_media_type", "send the request body as application/json");
-    const text = await readBody(req, options.maxBodyBytes);
+    const text = await readBody(req, options.maxBodyBytes, route.body === "*" ? "" : route.body);
     const body = parseJson(text);
     if (route.body === "*") {
       if (typeof body !== "object" || body === null || Array.isArray(body)) throw badRequest("the request body must be a JSON object");

@@ -12,6 +12,7 @@ import type { AuthLogic } from "./identity/auth-service";
 import type { BootstrapResult } from "./identity/bootstrap";
 import { bootstrapAdmin } from "./identity/bootstrap";
 import { identityModule } from "./identity/identity-module";
+import { localRevocationChecker } from "./identity/local-revocation";
 
 /** The gateway process: the identity gRPC services, then the HTTP door in front of everything. */
 export interface RunningGatewayProcess {
@@ -23,6 +24,10 @@ export interface RunningGatewayProcess {
 
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGatewayProcess> {
   let auth: AuthLogic | undefined;
+  const readyAuth = (): AuthLogic => {
+    if (!auth) throw new Error("identity services are not ready");
+    return auth;
+  };
   const identity = await startService(
     identityModule(config.identity, (ready) => (auth = ready)),
     {
@@ -38,8 +43,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     },
     {},
     logger,
-    // This process owns revoked_tokens: it reads them itself rather than asking itself over gRPC.
-    { revocation: { isRevoked: (tokenId) => (auth ? auth.isRevoked(tokenId) : Promise.resolve(true)) } },
+    // This process owns users and tokens: it checks them itself rather than asking itself over gRPC.
+    { revocation: localRevocationChecker(() => auth) },
   );
   try {
     const bootstrap = await bootstrapAdmin(identity.db, config.identity.bootstrapAdminPassword);
@@ -47,13 +52,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     const gate = createAuthGate({
       secret: config.identity.jwtSecret,
       signer: createTokenSigner(config.identity.jwtSecret),
-      auth: () => {
-        if (!auth) throw new Error("identity services are not ready");
-        return auth;
-      },
+      auth: readyAuth,
       revocationCacheMs: config.identity.revocationCacheMs,
       accessTokenTtlSeconds: config.identity.accessTokenTtlSeconds,
     });
+    // Whatever ends a token (a revocation, a user disabled or demoted, a key revoked) is refused
+    // through this gateway at once, however it was asked for (REST, Connect or the identity gRPC port).
+    readyAuth().onIdentityChange(() => gate.forgetRevocations());
     const http = await startGatewayServer({ ...config.http, gate, backends, logger });
     return {
       http,

@@ -121,6 +121,9 @@ const wellFormed: Record<string, (caller: Caller) => Promise<Planned> | Planned>
   SessionService_UpdateSession: () => ({ query: "updateMask=summary", body: { summary: "swept" } }),
   SessionService_AddSessionTag: () => ({ body: { tag: "swept" } }),
   SessionService_RemoveSessionTag: () => ({ body: { tag: "swept" } }),
+  SessionService_FindRecentWork: () => ({
+    body: { projectId: fixtures.keep["projects"], clientId: fixtures.keep["clients"], terms: ["sweep"] },
+  }),
   TagService_CreateTag: () => ({ body: { name: `sweep-${unique()}` } }),
   TagService_UpdateTag: () => ({ query: "updateMask=description", body: { description: "swept" } }),
   TaskService_CreateTask: () => ({ body: { title: `Sweep task ${unique()}` } }),
@@ -190,6 +193,9 @@ const wellFormed: Record<string, (caller: Caller) => Promise<Planned> | Planned>
   },
   MemoryService_Recall: () => ({ body: { scope: { projectId: fixtures.keep["projects"] }, query: "nginx" } }),
   MemoryService_MarkUseful: () => ({ body: {} }),
+  MemoryService_AttachSessionSummary: () => ({
+    body: { claudeSessionId: fixtures.keep["memorySession"], text: `Swept summary ${unique()}`, model: "sweep-model", tokens: "12" },
+  }),
   ConversationContextService_CreateConversationContext: () => ({ body: { title: `Sweep context ${unique()}`, denseSummary: "swept" } }),
   ConversationContextService_UpdateConversationContext: () => ({ query: "updateMask=importance", body: { importance: 6 } }),
   ContextSnippetService_CreateContextSnippet: () => ({
@@ -455,6 +461,7 @@ beforeAll(async () => {
   fixtures.keep["backups"] = backup.id;
   // A memory item of the kept project, by the short id recall shows (once the recall engine answers).
   const session = `sweep-memory-${unique()}`;
+  fixtures.keep["memorySession"] = session;
   await created("/api/v1/memory:ingest", {
     scope: { projectId: fixtures.keep["projects"] },
     claudeSessionId: session,

@@ -138,18 +138,20 @@ describe("logging in", () => {
 });
 
 describe("refresh and revoke", () => {
-  it("refreshes once: the old refresh token is refused the second time", async () => {
+  it("refreshes once: the old refresh token is refused the second time, and ends its sign-in (issue 18)", async () => {
     const first = (await login("admin", platform.adminPassword)).json;
     const refreshed = await api("POST", "/api/v1/auth/refresh", undefined, { refreshToken: first.refreshToken });
     expect(refreshed.status).toBe(200);
     expect(refreshed.json).toMatchObject({ tokenType: "Bearer", expiresIn: 900, role: "admin" });
     expect(refreshed.json.refreshToken).not.toBe(first.refreshToken);
     expect((await api("GET", "/api/v1/clients", refreshed.json.accessToken)).status).toBe(200);
-
-    const replayed = await api("POST", "/api/v1/auth/refresh", undefined, { refreshToken: first.refreshToken });
-    expect([replayed.status, replayed.json.message]).toEqual([401, "refresh token revoked"]);
     const next = await api("POST", "/api/v1/auth/refresh", undefined, { refreshToken: refreshed.json.refreshToken });
     expect(next.status).toBe(200);
+
+    const replayed = await api("POST", "/api/v1/auth/refresh", undefined, { refreshToken: first.refreshToken });
+    expect([replayed.status, replayed.json.message]).toEqual([401, "refresh token already used: its sign-in is ended; log in again"]);
+    const afterReplay = await api("POST", "/api/v1/auth/refresh", undefined, { refreshToken: next.json.refreshToken });
+    expect([afterReplay.status, afterReplay.json.message]).toEqual([401, "refresh token revoked"]);
   });
 
   it("refuses an access token as a refresh token", async () => {

@@ -43,7 +43,17 @@ export const conversationContextResource: ResourceDefinition = {
       tags: 64,
     },
   },
-  outputOnly: ["recall_count", "last_recalled_at", "useful_count", "content_hash"],
+  // The model summary is written only by MemoryService.AttachSessionSummary, which redacts it.
+  outputOnly: [
+    "recall_count",
+    "last_recalled_at",
+    "useful_count",
+    "content_hash",
+    "model_summary",
+    "model_summary_model",
+    "model_summary_tokens",
+    "model_summary_at",
+  ],
   required: ["title", "dense_summary"],
   unique: [["claude_session_id"], ["idempotency_key"]],
   filterable: [

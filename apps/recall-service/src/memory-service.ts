@@ -5,8 +5,10 @@ import type { ResourceStore } from "@msp/resource-kit";
 import type { ConversationContext } from "@msp/proto/src/gen/ts/msp/recall/v1/conversation_context";
 import type { MemoryServiceService } from "@msp/proto/src/gen/ts/msp/recall/v1/memory";
 import { ingest } from "./ingest/ingest-handler";
+import { attachSessionSummary } from "./model-summary/attach-handler";
 import type { InfraHosts } from "./hosts/infra-hosts";
 import type { WorkNames } from "./recall/scope-names";
+import type { WorkRecords } from "./recall/work-records";
 import type { VaultCredentials } from "./ingest/vault-credentials";
 import type { WorkSessions } from "./ingest/work-sessions";
 import type { RecallLedger, RecallSettings } from "./recall";
@@ -27,12 +29,15 @@ export interface MemoryDeps {
   infra?: InfraHosts | undefined;
   /** The work service's names of clients and projects, for a recall's header (none: ids). */
   workNames?: WorkNames | undefined;
+  /** The work service's work items and problem solutions, recalled with the memory (none: they are not). */
+  workRecords?: WorkRecords | undefined;
 }
 
-/** MemoryService: Ingest here; Recall, GetMemoryItem and MarkUseful from the recall engine. */
+/** MemoryService: Ingest and AttachSessionSummary here; Recall, GetMemoryItem and MarkUseful from the recall engine. */
 export function memoryHandlers(deps: MemoryDeps): Handlers<typeof MemoryServiceService> {
   return {
     ingest: (request, ctx) => ingest(deps, request, ctx),
+    attachSessionSummary: (request, ctx) => attachSessionSummary(deps, request, ctx),
     ...recallMethods({
       db: deps.db,
       logger: deps.logger,
@@ -40,6 +45,7 @@ export function memoryHandlers(deps: MemoryDeps): Handlers<typeof MemoryServiceS
       ledger: deps.ledger,
       infra: deps.infra,
       workNames: deps.workNames,
+      workRecords: deps.workRecords,
     }),
   };
 }

@@ -21,6 +21,7 @@ import { failurePatternResource } from "./failure-pattern.resource";
 import { createInfraHosts } from "./hosts/infra-hosts";
 import { createVaultCredentials } from "./ingest/vault-credentials";
 import { createWorkNames } from "./recall/work-names";
+import { createWorkRecords } from "./recall/work-records";
 import { createWorkSessions } from "./ingest/work-sessions";
 import { memoryHandlers } from "./memory-service";
 import { recallModels } from "./models";
@@ -43,7 +44,8 @@ export const recallModule: ServiceModule<RecallSettings> = {
   config: recallConfig,
   // Ingest checks the work session it is given with the work service, and asks the vault which
   // credentials (names and ids, never secrets) the secrets it redacted belong to; recall asks the
-  // infra service for the facts of the client's hosts a prompt or folder names.
+  // infra service for the facts of the client's hosts a prompt or folder names, and the work
+  // service for the scope's work items and problem solutions.
   peerScopes: ["work:read", "vault:read", "infra:read"],
   maxReceiveMessageBytes: recallMaxReceiveBytes,
   setUp(host, { db, logger, config, peers }) {
@@ -62,9 +64,11 @@ export const recallModule: ServiceModule<RecallSettings> = {
     const vault = createVaultCredentials(peers);
     const infra = config.hostBudgetMs > 0 ? createInfraHosts(peers, { budgetMs: config.hostBudgetMs }) : undefined;
     const workNames = createWorkNames(peers);
+    // Work items and problem solutions recorded in the work service are recalled with the memory.
+    const workRecords = createWorkRecords(peers);
     host.serve(
       MemoryServiceService,
-      memoryHandlers({ db, logger, contexts, settings: config, ledger, workSessions, vault, infra, workNames }),
+      memoryHandlers({ db, logger, contexts, settings: config, ledger, workSessions, vault, infra, workNames, workRecords }),
     );
     host.serve(
       ConversationContextServiceService,

@@ -40,6 +40,7 @@ import { machineResource } from "./machine.resource";
 import { workModels } from "./models";
 import { problemSolutionResource } from "./problem-solution.resource";
 import { projectResource } from "./project.resource";
+import { findRecentWork } from "./recent-work";
 import { sessionTimeline } from "./session-timeline";
 import { sessionResource } from "./session.resource";
 import { addTag, removeTag, sessionTagLinks, workItemTagLinks } from "./tag-links";
@@ -71,6 +72,7 @@ export const workModule: ServiceModule<Record<string, never>> = {
     // One store per resource, shared by its standard methods, custom methods and the timeline.
     const sessions = createResourceStore<Session>(db, sessionResource);
     const workItems = createResourceStore<WorkItem>(db, workItemResource);
+    const problemSolutions = createResourceStore<ProblemSolution>(db, problemSolutionResource);
     const clients = createResourceStore<Client>(db, clientResource);
     const billableTime = createResourceStore<BillableTime>(db, billableTimeResource);
     const t = {
@@ -78,7 +80,7 @@ export const workModule: ServiceModule<Record<string, never>> = {
       workItems,
       fileChanges: createResourceStore<FileChange>(db, fileChangeResource),
       commandRuns: createResourceStore<CommandRun>(db, commandRunResource),
-      problemSolutions: createResourceStore<ProblemSolution>(db, problemSolutionResource),
+      problemSolutions,
       deployments: createResourceStore<Deployment>(db, deploymentResource),
       databaseChanges: createResourceStore<DatabaseChange>(db, databaseChangeResource),
       ticketLinks: createResourceStore<TicketLink>(db, ticketLinkResource),
@@ -91,6 +93,7 @@ export const workModule: ServiceModule<Record<string, never>> = {
       addSessionTag: (request, ctx) => addTag(sessions, sessionTagLinks, request.sessionId, request.tag, ctx),
       removeSessionTag: (request, ctx) => removeTag(sessions, sessionTagLinks, request.sessionId, request.tag, ctx),
       getSessionTimeline: (request) => sessionTimeline(db, t, request.id),
+      findRecentWork: (request) => findRecentWork(db, t, request),
     };
     const billableTimeHandlers: Handlers<typeof BillableTimeServiceService> = {
       ...standardMethods(BillableTimeServiceService, billableTime, { singular: "BillableTime", plural: "BillableTime" }),

@@ -113,6 +113,25 @@ describe("createAuthenticator", () => {
     expect((await refusal(failing.authenticate(`Bearer ${token}`, getClient))).code).toBe("unavailable");
   });
 
+  it("gives the checker what the token says, and passes on its refusal naming why", async () => {
+    const seen: (Principal | undefined)[] = [];
+    const versioned = createAuthenticator({
+      secret,
+      revocation: {
+        isRevoked: (_tokenId, _expiresAt, _bearer, principal) => {
+          seen.push(principal);
+          return Promise.reject(new DomainError("unauthenticated", "invalid token: the user was disabled; log in again"));
+        },
+      },
+    });
+    const { token, tokenId } = await signer.issueAccessToken({ ...user("admin"), securityVersion: 4 }, 60);
+    expect(await refusal(versioned.authenticate(`Bearer ${token}`, getClient))).toEqual({
+      code: "unauthenticated",
+      message: "invalid token: the user was disabled; log in again",
+    });
+    expect(seen).toEqual([expect.objectContaining({ tokenId, securityVersion: 4, userId: "u1" })]);
+  });
+
   it("wants a secret of at least 32 characters", () => {
     expect(() => createAuthenticator({ secret: "short", revocation })).toThrow(/at least 32 characters/);
   });

@@ -36,7 +36,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       throw new DomainError("unauthenticated", `authorization ${problem}: send "authorization: Bearer <token>"`);
     }
     const principal = await verify(token);
-    if (await revocation.isRevoked(principal.tokenId, principal.expiresAt, token)) {
+    if (await revocation.isRevoked(principal.tokenId, principal.expiresAt, token, principal)) {
       throw new DomainError("unauthenticated", "invalid token: revoked");
     }
     return principal;

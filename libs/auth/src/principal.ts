@@ -29,6 +29,15 @@ export interface Principal {
   userId: string;
   /** On a service token: the service calling on the user's behalf, such as recall-service. */
   service?: string;
+  /**
+   * The user's security version when the token was issued (claim `sv`): the identity service
+   * bumps it when the user is disabled, changes role or password, or logs out everywhere, and a
+   * token with an older one is refused. Absent on service tokens (and on tokens issued before
+   * versions existed, which count as version 0).
+   */
+  securityVersion?: number;
+  /** The sign-in (refresh token family, claim `fam`) a user's token comes from: ending it ends the token. */
+  familyId?: string;
 }
 
 /** A readable name for audit rows: the username, and the key id for an API key. */

@@ -191,6 +191,21 @@ describe("createRevocationClient", () => {
     }
   });
 
+  it("passes on why the identity service refused a token, and remembers the refusal until the token expires", async () => {
+    const client = createRevocationClient({ address, cacheTtlMs: 10 });
+    try {
+      answer = (_id, respond) => respond({ code: status.UNAUTHENTICATED, details: "invalid token: the user was disabled" });
+      for (let i = 0; i < 2; i++) {
+        const refused = await refusal(client.isRevoked("x3", inAnHour(), "t"));
+        expect([refused.code, refused.message]).toEqual(["unauthenticated", "invalid token: the user was disabled"]);
+        await sleep(20);
+      }
+      expect(asked.filter((a) => a.tokenId === "x3")).toHaveLength(1);
+    } finally {
+      client.close();
+    }
+  });
+
   it("refuses lookups once closed", async () => {
     const client = createRevocationClient({ address });
     client.close();

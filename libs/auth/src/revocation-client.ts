@@ -2,10 +2,16 @@ import type { ServiceError } from "@grpc/grpc-js";
 import { Metadata, credentials, status } from "@grpc/grpc-js";
 import { DomainError } from "@msp/errors";
 import { AuthServiceClient } from "@msp/proto/src/gen/ts/msp/identity/v1/auth";
+import type { Principal } from "./principal";
 
-/** Says whether a token was revoked before it expired; `bearer` is the token itself, sent as credentials. */
+/**
+ * Says whether a token was revoked before it expired; `bearer` is the token itself, sent as
+ * credentials, and `principal` what it says (for a checker that compares it with the user's
+ * current state: the identity service's own, in the gateway process). A checker may also refuse
+ * the token with an unauthenticated DomainError saying why (the user was disabled, the API key revoked).
+ */
 export interface RevocationChecker {
-  isRevoked(tokenId: string, expiresAt: Date, bearer: string): Promise<boolean>;
+  isRevoked(tokenId: string, expiresAt: Date, bearer: string, principal?: Principal): Promise<boolean>;
 }
 
 export interface RevocationClientOptions {
@@ -21,6 +27,8 @@ export interface RevocationClientOptions {
 
 interface Answer {
   revoked: boolean;
+  /** The identity service refused the token itself (it names why): given again until the token expires. */
+  refusal?: DomainError;
   /** Epoch milliseconds after which the answer is asked again. */
   until: number;
 }
@@ -36,7 +44,15 @@ export function createRevocationClient(options: RevocationClientOptions): Revoca
   const cacheTtlMs = options.cacheTtlMs ?? 5000;
   const deadlineMs = options.deadlineMs ?? 2000;
   const maxEntries = options.maxEntries ?? 100_000;
-  const client = new AuthServiceClient(options.address, credentials.createInsecure(), { "grpc.service_config": roundRobin });
+  // Reconnects within half a second of a restarted gateway (the identity service) listening, as
+  // @msp/service-client's channels do: grpc-js's default backoff grows to 120 s, and every call
+  // would be refused "identity service unreachable" meanwhile.
+  const client = new AuthServiceClient(options.address, credentials.createInsecure(), {
+    "grpc.service_config": roundRobin,
+    "grpc.initial_reconnect_backoff_ms": 100,
+    "grpc.min_reconnect_backoff_ms": 100,
+    "grpc.max_reconnect_backoff_ms": 500,
+  });
   const answers = new Map<string, Answer>();
   const pending = new Map<string, Promise<boolean>>();
   let closed = false;
@@ -62,18 +78,28 @@ export function createRevocationClient(options: RevocationClientOptions): Revoca
     isRevoked(tokenId, expiresAt, bearer) {
       const known = answers.get(tokenId);
       if (known !== undefined) {
-        if (known.until > Date.now()) return Promise.resolve(known.revoked);
+        if (known.until > Date.now()) return known.refusal ? Promise.reject(known.refusal) : Promise.resolve(known.revoked);
         answers.delete(tokenId);
       }
       const inFlight = pending.get(tokenId);
       if (inFlight !== undefined) return inFlight;
       if (closed) return Promise.reject(unreachable());
+      const expires = expiresAt.getTime();
       const lookup = ask(tokenId, bearer)
-        .then((revoked) => {
-          const expires = expiresAt.getTime();
-          remember(tokenId, { revoked, until: revoked ? expires : Math.min(Date.now() + cacheTtlMs, expires) });
-          return revoked;
-        })
+        .then(
+          (revoked) => {
+            remember(tokenId, { revoked, until: revoked ? expires : Math.min(Date.now() + cacheTtlMs, expires) });
+            return revoked;
+          },
+          (error: unknown) => {
+            // A token the identity service refused stays refused (revocations and security
+            // versions never go back): no need to ask again before it expires.
+            if (error instanceof DomainError && error.code === "unauthenticated") {
+              remember(tokenId, { revoked: true, refusal: error, until: expires });
+            }
+            throw error;
+          },
+        )
         .finally(() => pending.delete(tokenId));
       pending.set(tokenId, lookup);
       return lookup;
@@ -91,7 +117,10 @@ function unreachable(cause?: unknown): DomainError {
 
 function refusalOf(error: ServiceError): DomainError {
   if (error.code === status.UNAUTHENTICATED) {
-    return new DomainError("unauthenticated", "invalid token: refused by the identity service", [], { cause: error });
+    // The identity service says why in the platform's words ("invalid token: the user was
+    // disabled"): the caller learns it about their own token.
+    const reason = error.details.startsWith("invalid token: ") ? error.details : "invalid token: refused by the identity service";
+    return new DomainError("unauthenticated", reason, [], { cause: error });
   }
   if (error.code === status.UNAVAILABLE || error.code === status.DEADLINE_EXCEEDED || error.code === status.CANCELLED) {
     return unreachable(error);

@@ -16,6 +16,8 @@ const alice: Omit<Principal, "tokenId" | "expiresAt"> = {
   scopes: [],
   kind: "user",
 };
+const family = "0190a0b0-0000-7000-8000-0000000000ff";
+const aliceRefresh = { subject: alice.subject, userId: alice.userId, username: "alice", familyId: family };
 const aliceKey: Omit<Principal, "tokenId" | "expiresAt"> = {
   ...alice,
   subject: "0190a0b0-0000-7000-8000-0000000000aa",
@@ -98,7 +100,7 @@ describe("access tokens", () => {
 
   it("are not refresh tokens, and refresh tokens are not access tokens", async () => {
     const access = await signer.issueAccessToken(alice, 60);
-    const refresh = await signer.issueRefreshToken(alice, 60);
+    const refresh = await signer.issueRefreshToken(aliceRefresh, 60);
     await expectRefused(verifyRefreshToken(access.token, secret), /not a refresh token/);
     await expectRefused(verifyAccessToken(refresh.token, secret), /not an access token/);
   });
@@ -130,17 +132,35 @@ describe("access tokens", () => {
     await expectRefused(verifyAccessToken(await forge({ ...claims, kind: "robot" }), secret), /malformed/);
     await expect(verifyAccessToken(await forge(claims), secret)).resolves.toMatchObject({ role: "admin" });
   });
+
+  it("carry the user's security version and sign-in family when given, and refuse a malformed version", async () => {
+    const issued = await signer.issueAccessToken({ ...alice, securityVersion: 3, familyId: family }, 60);
+    const payload = JSON.parse(Buffer.from(issued.token.split(".")[1]!, "base64url").toString()) as Record<string, unknown>;
+    expect([payload["sv"], payload["fam"]]).toEqual([3, family]);
+    await expect(verifyAccessToken(issued.token, secret)).resolves.toMatchObject({ securityVersion: 3, familyId: family });
+    const without = await verifyAccessToken((await signer.issueAccessToken(alice, 60)).token, secret);
+    expect(without).not.toHaveProperty("securityVersion");
+    expect(without).not.toHaveProperty("familyId");
+
+    await expect(signer.issueAccessToken({ ...alice, securityVersion: -1 }, 60)).rejects.toThrow(/securityVersion/);
+    const claims = { sub: "x", uid: "x", name: "x", role: "admin", scopes: [], kind: "user", jti: "j", iss: "msp-platform", typ: "access" };
+    for (const sv of ["3", -1, 1.5, null]) {
+      await expectRefused(verifyAccessToken(await forge({ ...claims, sv }), secret), /malformed/);
+    }
+    await expectRefused(verifyAccessToken(await forge({ ...claims, fam: "" }), secret), /malformed/);
+  });
 });
 
 describe("refresh tokens", () => {
-  it("round-trip whom they were issued to and carry no role", async () => {
-    const issued = await signer.issueRefreshToken({ subject: alice.subject, userId: alice.userId, username: "alice" }, 86_400);
+  it("round-trip whom they were issued to and their family, and carry no role", async () => {
+    const issued = await signer.issueRefreshToken(aliceRefresh, 86_400);
     await expect(verifyRefreshToken(issued.token, secret)).resolves.toEqual({
       subject: alice.subject,
       userId: alice.userId,
       username: "alice",
       tokenId: issued.tokenId,
       expiresAt: issued.expiresAt,
+      familyId: family,
     });
     const payload = JSON.parse(Buffer.from(issued.token.split(".")[1]!, "base64url").toString()) as Record<string, unknown>;
     expect(payload).not.toHaveProperty("role");
@@ -148,10 +168,19 @@ describe("refresh tokens", () => {
     expect(payload["typ"]).toBe("refresh");
   });
 
+  it("need a family to be issued; one without (issued before families existed) still verifies", async () => {
+    await expect(signer.issueRefreshToken({ ...aliceRefresh, familyId: "" }, 60)).rejects.toThrow(/names its family/);
+    const legacy = await forge({ sub: alice.subject, uid: alice.userId, name: "alice", jti: "j", iss: "msp-platform", typ: "refresh" });
+    const claims = await verifyRefreshToken(legacy, secret);
+    expect(claims.familyId).toBeUndefined();
+    const badFamily = await forge({ sub: "x", uid: "x", name: "x", jti: "j", iss: "msp-platform", typ: "refresh", fam: 7 });
+    await expectRefused(verifyRefreshToken(badFamily, secret), /malformed/);
+  });
+
   it("refuse another secret and expiry", async () => {
-    const other = await createTokenSigner(otherSecret).issueRefreshToken(alice, 60);
+    const other = await createTokenSigner(otherSecret).issueRefreshToken(aliceRefresh, 60);
     await expectRefused(verifyRefreshToken(other.token, secret), /signature/);
-    const old = await createTokenSigner(secret, { now: () => Date.now() - 7200_000 }).issueRefreshToken(alice, 60);
+    const old = await createTokenSigner(secret, { now: () => Date.now() - 7200_000 }).issueRefreshToken(aliceRefresh, 60);
     await expectRefused(verifyRefreshToken(old.token, secret), /expired/);
   });
 });

@@ -26,12 +26,22 @@ export interface RefreshTokenClaims {
   username: string;
   tokenId: string;
   expiresAt: Date;
+  /** The sign-in the token belongs to (claim `fam`); absent on refresh tokens issued before families existed. */
+  familyId?: string;
+}
+
+/** Who a refresh token is issued to, and the sign-in (refresh token family) it continues. */
+export interface RefreshTokenSubject {
+  subject: string;
+  userId: string;
+  username: string;
+  familyId: string;
 }
 
 /** Issues the platform's HS256 JWTs; the gateway holds one, services only verify. */
 export interface TokenSigner {
   issueAccessToken(p: Omit<Principal, "tokenId" | "expiresAt">, ttlSeconds: number): Promise<IssuedToken>;
-  issueRefreshToken(p: { subject: string; userId: string; username: string }, ttlSeconds: number): Promise<IssuedToken>;
+  issueRefreshToken(p: RefreshTokenSubject, ttlSeconds: number): Promise<IssuedToken>;
 }
 
 export interface TokenSignerOptions {
@@ -84,6 +94,7 @@ export function createTokenSigner(secret: string, options: TokenSignerOptions = 
       if (!principalKinds.includes(p.kind)) throw new Error(`unknown principal kind ${String(p.kind)}`);
       if (!p.scopes.every((s) => typeof s === "string")) throw new Error("scopes must be strings");
       if (p.kind === "service" && !p.service) throw new Error("a service token names its service");
+      if (p.securityVersion !== undefined && !isVersion(p.securityVersion)) throw new Error("securityVersion must be a whole number");
       const claims = {
         uid: p.userId,
         name: p.username,
@@ -91,11 +102,14 @@ export function createTokenSigner(secret: string, options: TokenSignerOptions = 
         scopes: [...p.scopes],
         kind: p.kind,
         ...(p.kind === "service" ? { svc: p.service } : {}),
+        ...(p.securityVersion !== undefined ? { sv: p.securityVersion } : {}),
+        ...(p.familyId ? { fam: p.familyId } : {}),
       };
       return await sign("access", p.subject, claims, ttlSeconds);
     },
-    issueRefreshToken(p, ttlSeconds) {
-      return sign("refresh", p.subject, { uid: p.userId, name: p.username }, ttlSeconds);
+    async issueRefreshToken(p, ttlSeconds) {
+      if (!p.familyId) throw new Error("a refresh token names its family");
+      return await sign("refresh", p.subject, { uid: p.userId, name: p.username, fam: p.familyId }, ttlSeconds);
     },
   };
 }
@@ -107,10 +121,12 @@ export async function verifyAccessToken(token: string, secret: string): Promise<
   const kind = payload["kind"];
   const scopes = payload["scopes"];
   const service = payload["svc"];
+  const version = payload["sv"];
   const common = commonClaims(payload);
   if (
     common === undefined ||
     (kind === "service" && (typeof service !== "string" || service === "")) ||
+    (version !== undefined && !isVersion(version)) ||
     !roles.includes(role as Role) ||
     !principalKinds.includes(kind as PrincipalKind) ||
     !Array.isArray(scopes) ||
@@ -128,7 +144,13 @@ export async function verifyAccessToken(token: string, secret: string): Promise<
     expiresAt: common.expiresAt,
     userId: common.userId,
     ...(kind === "service" ? { service: service as string } : {}),
+    ...(version !== undefined ? { securityVersion: version } : {}),
+    ...(common.familyId !== undefined ? { familyId: common.familyId } : {}),
   };
+}
+
+function isVersion(value: unknown): value is number {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
 }
 
 /** Checks a refresh token (signature, expiry, issuer, typ) and says whom it was issued to. */
@@ -163,9 +185,18 @@ function commonClaims(payload: JWTPayload): RefreshTokenClaims | undefined {
   const { sub, jti, exp } = payload;
   const uid = payload["uid"];
   const name = payload["name"];
+  const fam = payload["fam"];
   if (typeof sub !== "string" || sub === "" || typeof jti !== "string" || jti === "" || typeof exp !== "number") return undefined;
   if (typeof uid !== "string" || uid === "" || typeof name !== "string") return undefined;
-  return { subject: sub, userId: uid, username: name, tokenId: jti, expiresAt: new Date(exp * 1000) };
+  if (fam !== undefined && (typeof fam !== "string" || fam === "")) return undefined;
+  return {
+    subject: sub,
+    userId: uid,
+    username: name,
+    tokenId: jti,
+    expiresAt: new Date(exp * 1000),
+    ...(fam !== undefined ? { familyId: fam } : {}),
+  };
 }
 
 function malformed(): DomainError {

@@ -1,5 +1,6 @@
 import "reflect-metadata";
-import { mkdirSync } from "node:fs";
+import type { EventEmitter } from "node:events";
+import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { join, resolve } from "node:path";
 import * as mariadb from "mariadb";
 import type { Transaction } from "sequelize";
@@ -18,6 +19,15 @@ export interface DatabaseConfig {
   dataDir: string;
   /** Connection pool size per process (MariaDB). */
   poolMax?: number;
+}
+
+/** What a database handle reports besides its answers. */
+export interface DatabaseOptions {
+  /**
+   * A pool could not connect (the database went away). Reported, never thrown: the pools connect
+   * again by themselves, and the calls that need the database meanwhile fail as unavailable.
+   */
+  onConnectionError?: (error: Error) => void;
 }
 
 /** One process's handle on the platform database, whichever dialect it is. */
@@ -46,16 +56,40 @@ export interface Database {
 /** SQLite waits this long for another process's write lock before giving up. */
 const sqliteBusyTimeoutMs = 10_000;
 
+/**
+ * A MariaDB server that does not accept a connection this fast is treated as unavailable, and a
+ * read waits no longer for a pooled connection: well inside the gateway's and the peers' deadlines
+ * (10 s, 5 s), so the caller hears UNAVAILABLE rather than a deadline.
+ */
+const connectTimeoutMs = 3_000;
+
+/**
+ * How long the read pool keeps trying to connect (every 0.5 s) before it reports an error and
+ * pauses; each pause is longer than the one before (the driver adds 0.5 s each time, up to 10 s),
+ * which would leave reads failing for seconds after a long outage ended. A day of half-second
+ * tries costs nothing while the database is gone and keeps the return noticed within 0.5 s.
+ */
+const readPoolRetryWindowMs = 24 * 60 * 60 * 1000;
+
+/** Owner-only modes of the data folder and of the SQLite files, which hold password and key hashes. */
+export const dataFolderMode = 0o700;
+export const databaseFileMode = 0o600;
+
 export function sqlitePath(dataDir: string): string {
   return join(resolve(dataDir), "msp.sqlite");
 }
 
-export function createDatabase(config: DatabaseConfig, models: ModelCtor[] = []): Database {
-  if (config.databaseUrl) return createMariaDb(config.databaseUrl, config.poolMax ?? 20, models);
+export function createDatabase(config: DatabaseConfig, models: ModelCtor[] = [], options: DatabaseOptions = {}): Database {
+  if (config.databaseUrl) return createMariaDb(config.databaseUrl, config.poolMax ?? 20, models, options);
   return createSqlite(config.dataDir, models);
 }
 
-function createMariaDb(url: string, poolMax: number, models: ModelCtor[]): Database {
+/** Writes to stderr when the caller gave no logger: an unhandled pool 'error' event would end the process. */
+function reportToStderr(error: Error): void {
+  console.error(`database connection failed (the pool retries): ${error.message}`);
+}
+
+function createMariaDb(url: string, poolMax: number, models: ModelCtor[], options: DatabaseOptions): Database {
   if (!/^mariadb:\/\//.test(url)) throw new Error("DATABASE_URL must start with mariadb://");
   const parsed = new URL(url);
   const readPool = mariadb.createPool({
@@ -68,13 +102,22 @@ function createMariaDb(url: string, poolMax: number, models: ModelCtor[]): Datab
     // Sequelize writes DATETIME in UTC; reading it as text keeps it UTC whatever the process's time
     // zone (the driver's own timezone: "Z" conversion is ten times slower).
     dateStrings: true,
+    connectTimeout: connectTimeoutMs,
+    acquireTimeout: connectTimeoutMs,
+    initializationTimeout: readPoolRetryWindowMs,
   });
+  // The pool emits 'error' when it cannot connect; with no listener that event ends the process
+  // (a stopped MariaDB killed every service). Reported here, and the pool goes on trying.
+  // (The driver's types do not list the event, which PoolPromise, an EventEmitter, does emit.)
+  (readPool as unknown as EventEmitter).on("error", options.onConnectionError ?? reportToStderr);
   const sequelize = new Sequelize(url, {
     dialect: "mariadb",
     logging: false,
     timezone: "+00:00",
     pool: { max: poolMax, min: 0, idle: 10_000, acquire: 30_000 },
-    dialectOptions: { connectTimeout: 10_000 },
+    // Connections are made on demand: while the database is gone each call fails at once
+    // (ConnectionRefusedError, or after connectTimeout), and the first call after its return connects.
+    dialectOptions: { connectTimeout: connectTimeoutMs },
     // No statement retries: a deadlock rolls back the whole transaction (retrying its statement
     // only fails again, "rollback has been called"); `transaction` runs it again instead.
     retry: { max: 0 },
@@ -94,7 +137,8 @@ function createMariaDb(url: string, poolMax: number, models: ModelCtor[]): Datab
 }
 
 function createSqlite(dataDir: string, models: ModelCtor[]): Database {
-  mkdirSync(resolve(dataDir), { recursive: true });
+  secureDataFolder(dataDir);
+  secureSqliteFiles(sqlitePath(dataDir));
   const sequelize = new Sequelize({
     dialect: "sqlite",
     storage: sqlitePath(dataDir),
@@ -119,6 +163,40 @@ function createSqlite(dataDir: string, models: ModelCtor[]): Database {
     transaction: (fn) => writeTurn(() => sequelize.transaction((t) => fn(t))),
     close: () => sequelize.close(),
   };
+}
+
+/**
+ * Makes the data folder if needed and leaves it owner-only (0700): it holds the SQLite file, the
+ * JWT secret, the vault's master key and backups. An existing folder (made group- and
+ * world-readable by an older version) is tightened too; one this user may not change is left as is.
+ */
+export function secureDataFolder(dataDir: string): void {
+  const folder = resolve(dataDir);
+  mkdirSync(folder, { recursive: true, mode: dataFolderMode });
+  try {
+    chmodSync(folder, dataFolderMode);
+  } catch {
+    // Not ours to change (a shared mount): the files in it are still owner-only.
+  }
+}
+
+/**
+ * Creates the SQLite file owner-only (0600) before SQLite opens it, since SQLite would create it
+ * with the process's umask (0644); SQLite gives the -wal and -shm files the database file's mode.
+ * Files an older version created 0644 are tightened at every start.
+ */
+function secureSqliteFiles(file: string): void {
+  closeSync(openSync(file, "a", databaseFileMode));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      chmodSync(path, databaseFileMode);
+    } catch (error) {
+      // No -wal or -shm yet (or another process just checkpointed it away): nothing to tighten; a
+      // file of another user's stays as it is rather than stopping the start.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== "ENOENT" && code !== "EPERM") throw error;
+    }
+  }
 }
 
 /**

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { QueryTypes } from "sequelize";
 import { SequelizeStorage, Umzug } from "umzug";
 import type { Database } from "./database";
+import { isLockConflict, retryingLockConflicts } from "./lock-retry";
 import type { MigrationContext } from "./schema";
 
 /** One step of the schema history. Names are `<timestamp>-PascalName`. */
@@ -98,21 +99,26 @@ async function withMigrationLock<T>(db: Database, options: MigrateOptions, fn: (
       await s.query(`INSERT INTO ${lockTable} (id, owner, acquired_at) VALUES (1, ?, ?)`, { replacements: [owner, Date.now()] });
       break;
     } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
+      // Another process holds the lock, or took it while this insert waited: InnoDB may end such
+      // a race of inserts on one key in a deadlock (or a lock wait timeout). Either way the lock
+      // is someone else's: wait for the winner as for any holder.
+      if (!isUniqueViolation(error) && !isLockConflict(error)) throw error;
     }
-    const [holder] = await s.query<{ owner: string; acquired_at: number | string }>(
-      `SELECT owner, acquired_at FROM ${lockTable} WHERE id = 1`,
-      {
-        type: QueryTypes.SELECT,
-      },
+    const holder = await lostRace(() =>
+      s
+        .query<{ owner: string; acquired_at: number | string }>(`SELECT owner, acquired_at FROM ${lockTable} WHERE id = 1`, {
+          type: QueryTypes.SELECT,
+        })
+        .then((rows) => rows[0]),
     );
     if (holder && Date.now() - Number(holder.acquired_at) > staleMs) {
       options.log?.(`removing a stale migration lock held by ${holder.owner}`);
-      await s.query(`DELETE FROM ${lockTable} WHERE id = 1 AND owner = ?`, { replacements: [holder.owner] });
+      await lostRace(() => s.query(`DELETE FROM ${lockTable} WHERE id = 1 AND owner = ?`, { replacements: [holder.owner] }));
       continue;
     }
     if (Date.now() > deadline) throw new Error("timed out waiting for another process to finish migrating");
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Apart, so racers that lost together do not try again together.
+    await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 100));
   }
   const refresh = () =>
     s.query(`UPDATE ${lockTable} SET acquired_at = ? WHERE id = 1 AND owner = ?`, { replacements: [Date.now(), owner] });
@@ -134,7 +140,20 @@ async function withMigrationLock<T>(db: Database, options: MigrateOptions, fn: (
   try {
     return await fn(lock);
   } finally {
-    await s.query(`DELETE FROM ${lockTable} WHERE id = 1 AND owner = ?`, { replacements: [owner] });
+    await retryingLockConflicts(() => s.query(`DELETE FROM ${lockTable} WHERE id = 1 AND owner = ?`, { replacements: [owner] }), {
+      attempts: 10,
+      maxPauseMs: 100,
+    });
+  }
+}
+
+/** What `read` gives, or undefined when it lost a lock race on the lock row: the loop looks again. */
+async function lostRace<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (error) {
+    if (isLockConflict(error)) return undefined;
+    throw error;
   }
 }
 

@@ -73,7 +73,7 @@ describe("serviceOf with an authenticator", () => {
   });
 
   it("refuses any other method without a token, never reaching the handler", async () => {
-    const error = await unary((m, cb) => client.revokeToken({ token: "" }, m, cb)).then(
+    const error = await unary((m, cb) => client.revokeToken({ token: "", all: false, userId: "" }, m, cb)).then(
       () => undefined,
       (e: unknown) => e as ServiceError,
     );
@@ -90,7 +90,7 @@ describe("serviceOf with an authenticator", () => {
     );
     const metadata = new Metadata();
     metadata.set("authorization", `Bearer ${issued.token}`);
-    await unary((m, cb) => client.revokeToken({ token: "" }, m, cb), metadata);
+    await unary((m, cb) => client.revokeToken({ token: "", all: false, userId: "" }, m, cb), metadata);
     expect(seen).toHaveLength(1);
     expect(seen[0]?.principal).toBe("rita");
     expect(seen[0]?.auth).toEqual({

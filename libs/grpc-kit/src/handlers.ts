@@ -3,6 +3,7 @@ import { Metadata } from "@grpc/grpc-js";
 import type { Authenticator, Principal } from "@msp/auth";
 import { authorize, methodPolicy, principalName } from "@msp/auth";
 import type { Logger } from "@msp/logging";
+import { asDatabaseUnavailable } from "@msp/db";
 import { toPublicError } from "@msp/errors";
 import type { CallContext } from "./call-context";
 import { requestIdOf, sourceIpOf, userAgentOf } from "./call-context";
@@ -45,8 +46,9 @@ export interface ServiceRegistration {
  * revocation, role, scope: the policy its proto declares, see @msp/auth) except public methods
  * (logging in), and the principal
  * travels in the CallContext. This is the one boundary where errors are mapped: DomainErrors
- * keep their code and message, anything else becomes INTERNAL "internal error" and is logged
- * here with its stack, never sent.
+ * keep their code and message, a database that cannot be reached is UNAVAILABLE (@msp/db
+ * isDatabaseUnavailable), anything else becomes INTERNAL "internal error" and is logged here
+ * with its stack, never sent.
  */
 export function serviceOf<D extends ServiceDef>(
   definition: D,
@@ -98,7 +100,8 @@ export function serviceOf<D extends ServiceDef>(
               callback(null, response, trailer);
             },
             (error: unknown) => {
-              const publicError = toPublicError(error);
+              // A database that cannot be reached is UNAVAILABLE (try again shortly), not a bug.
+              const publicError = toPublicError(asDatabaseUnavailable(error));
               const ms = Math.round((performance.now() - started) * 10) / 10;
               if (publicError.unexpected) {
                 logger.error({ err: error, requestId, method: methodName, ms }, "unexpected error");

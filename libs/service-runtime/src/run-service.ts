@@ -42,7 +42,11 @@ export async function startService<C>(
 ): Promise<RunningService> {
   const log = logger ?? createLogger({ service: module.name, level: config.logLevel });
   const revocation = revocationOf(config, options);
-  const db = createDatabase(config.database, module.models);
+  // A database that goes away is reported and connected to again; calls needing it meanwhile
+  // answer UNAVAILABLE (grpc-kit), and everything else goes on serving.
+  const db = createDatabase(config.database, module.models, {
+    onConnectionError: (error) => log.warn({ err: error }, "cannot connect to the database; trying again"),
+  });
   const peers = createPeerClients({
     service: module.name,
     secret: config.jwtSecret,

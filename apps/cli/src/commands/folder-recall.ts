@@ -1,4 +1,5 @@
 import type { CliConfig } from "../local/cli-config";
+import { summaryPreferenceOf } from "../local/cli-config";
 import { readLinks } from "../local/folder-links";
 import type { MspPaths } from "../local/msp-home";
 import { catalogIsFresh, readCatalog, refreshCatalog } from "../local/project-catalog";
@@ -36,6 +37,7 @@ export function recallForScope(
       ...(options.explain ? { explain: true } : {}),
       ...(options.maxItems ? { maxItems: options.maxItems } : {}),
       budgetChars: options.budgetChars ?? 8_000,
+      ...summaryPreferenceOf(config),
     },
     30_000,
   );

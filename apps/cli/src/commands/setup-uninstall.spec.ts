@@ -65,6 +65,19 @@ describe("removing the spool and the logs on uninstall", () => {
       `Remove them with: msp setup --uninstall --purge   (or: rm -rf "${paths.spool}" "${paths.log}" "${paths.log}.1")`,
     ]);
   });
+
+  it("removes the model summarizer's queue with the spool, and names it when kept", async () => {
+    const paths = usedHome();
+    mkdirSync(join(paths.summarizer, "jobs"), { recursive: true });
+    writeFileSync(join(paths.summarizer, "jobs", "transcript-session_end_s1_100.json"), "{}");
+    const kept = await uninstallLocalData(paths, {}, 1, undefined);
+    expect(localDataLines(kept)[1]).toBe(
+      `Remove them with: msp setup --uninstall --purge   (or: rm -rf "${paths.spool}" "${paths.summarizer}" "${paths.log}" "${paths.log}.1")`,
+    );
+    rmSync(paths.config);
+    expect(await uninstallLocalData(paths, { purge: true }, 1, undefined)).toMatchObject({ removed: true, homeRemoved: true });
+    expect(existsSync(paths.summarizer)).toBe(false);
+  });
 });
 
 describe("msp setup --uninstall", () => {

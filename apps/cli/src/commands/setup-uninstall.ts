@@ -1,8 +1,9 @@
-import { readdirSync, rmSync, rmdirSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, rmdirSync } from "node:fs";
 import type { MspPaths } from "../local/msp-home";
 
 // `msp setup --uninstall` and what msp wrote on this machine besides the hooks and the config:
-// the spool (events not delivered yet, failed.jsonl, redacted transcript slices) and the log.
+// the spool (events not delivered yet, failed.jsonl, redacted transcript slices), the model
+// summarizer's queue (redacted sessions waiting for a summary) and the log.
 // They go after the technician says so: asked on a terminal, or with --purge (--yes). Without a
 // terminal and without the flag they stay, and the output says how to remove them.
 
@@ -22,6 +23,8 @@ export interface LocalDataReport {
   decision: LocalDataDecision;
   removed: boolean;
   spool: string;
+  /** The summarizer's folder, when this machine had one. */
+  summarizer?: string;
   logs: string[];
   /** Events that never reached the platform (lost when removed). */
   pendingEvents: number;
@@ -44,6 +47,7 @@ export async function decideLocalData(options: LocalDataOptions, ask: AskYesNo |
 /** Removes the spool folder and the log files, then the config folder if nothing is left in it. */
 export function removeLocalData(paths: MspPaths): { homeRemoved: boolean } {
   rmSync(paths.spool, { recursive: true, force: true });
+  rmSync(paths.summarizer, { recursive: true, force: true });
   for (const file of logFiles(paths)) rmSync(file, { force: true });
   try {
     if (readdirSync(paths.home).length === 0) {
@@ -67,8 +71,9 @@ export async function uninstallLocalData(
     pendingEvents > 0 ? ` (${pendingEvents} event${pendingEvents === 1 ? "" : "s"} never reached the platform and would be lost)` : "";
   const decision = await decideLocalData(options, ask, `Remove the spool${waiting} and the logs in ${paths.home}? [y/N] `);
   const removed = decision === "purge" || decision === "asked-yes";
+  const summarizer = existsSync(paths.summarizer) ? { summarizer: paths.summarizer } : {};
   const { homeRemoved } = removed ? removeLocalData(paths) : { homeRemoved: false };
-  return { decision, removed, spool: paths.spool, logs: logFiles(paths), pendingEvents, homeRemoved };
+  return { decision, removed, spool: paths.spool, ...summarizer, logs: logFiles(paths), pendingEvents, homeRemoved };
 }
 
 /** The lines `msp setup --uninstall` prints about the spool and the logs. */
@@ -85,7 +90,7 @@ export function localDataLines(report: LocalDataReport): string[] {
   const why = report.decision === "kept-no-terminal" ? "no terminal to ask on" : "as you answered";
   return [
     `${pending}Kept the spool (${report.spool}) and the logs (${report.logs[0]}) (${why}).`,
-    `Remove them with: msp setup --uninstall --purge   (or: rm -rf "${report.spool}" "${report.logs[0]}" "${report.logs[1]}")`,
+    `Remove them with: msp setup --uninstall --purge   (or: rm -rf "${report.spool}"${report.summarizer ? ` "${report.summarizer}"` : ""} "${report.logs[0]}" "${report.logs[1]}")`,
   ];
 }
 

@@ -3,6 +3,7 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import type { CliConfig } from "../local/cli-config";
 import { readConfig, writeConfig } from "../local/cli-config";
+import { memoryWithSummaries, summarizerLines, summarizerSettingsOf } from "./setup-summarizer";
 import { machineProfile } from "../local/machine-profile";
 import type { MspPaths } from "../local/msp-home";
 import { createPlatformClient } from "../platform/platform-client";
@@ -29,6 +30,11 @@ export interface SetupOptions extends CommonOptions, LoginOptions {
   yes?: boolean;
   /** false with --no-hooks: leave ~/.claude/settings.json alone. */
   hooks?: boolean;
+  /** claude: model summaries by the technician's Claude Code; off: none (see summarizerSettingsOf). */
+  summarizer?: string;
+  summarizerModel?: string;
+  summarizerDailyTokens?: string;
+  summarizerCommand?: string;
 }
 
 /** `msp setup`: sign in, register the machine, make its key, store the config, install the hooks, show the recall. */
@@ -38,13 +44,15 @@ export async function setupCommand(options: SetupOptions): Promise<void> {
   if (!options.server) throw new CommandError("--server URL is required (the platform's gateway, such as http://127.0.0.1:8080)");
   if (options.user && options.token) throw new CommandError("give --user or --token, not both");
   const server = normalizeServerUrl(options.server);
+  // Checked before signing in: a mistyped option costs no machine key.
+  const previous = readConfig(paths.config);
+  const summarizer = summarizerSettingsOf(options, previous?.summarizer);
   const anonymous = createPlatformClient(server);
   const identity = await signIn(anonymous, options, process.env);
   const admin = createPlatformClient(server, identity.kind === "user" ? identity.accessToken : identity.apiKey);
 
   const profile = machineProfile(process.env);
   const { machine, created } = await registerMachine(admin, profile, options.name);
-  const previous = readConfig(paths.config);
   let apiKey: string;
   let apiKeyId: string | undefined;
   if (identity.kind === "api_key") apiKey = identity.apiKey;
@@ -72,8 +80,9 @@ export async function setupCommand(options: SetupOptions): Promise<void> {
     ...(identity.userName ? { userName: identity.userName } : {}),
     hookCommand: hookBaseCommand(process.execPath, launcher),
     setupAt: new Date().toISOString(),
-    // What the technician keeps out of memory survives a new setup.
-    ...(previous?.memory ? { memory: previous.memory } : {}),
+    // What the technician keeps out of memory survives a new setup; so do the model summaries, unless the options change them.
+    ...memoryWithSummaries(previous?.memory, previous?.summarizer, summarizer),
+    ...(summarizer ? { summarizer } : {}),
   };
   writeConfig(paths.config, config);
   const revoked = await revokeReplacedKey(admin, identity.kind, previous, config);
@@ -101,6 +110,7 @@ export async function setupCommand(options: SetupOptions): Promise<void> {
       apiKeyId,
       revokedKeyId: revoked,
       config: paths.config,
+      summarizer: summarizer ?? null,
       settings: install,
       mcp,
       recall: preview,
@@ -112,6 +122,7 @@ export async function setupCommand(options: SetupOptions): Promise<void> {
         ? `Machine API key created with scopes ${machineKeyScopes.join(", ")}${revoked ? `; the previous key ${revoked} was revoked` : ""}.`
         : "The given API key is used by the hooks.",
       `Config written to ${paths.config} (mode 0600).`,
+      ...summarizerLines(summarizer),
       install
         ? `Claude Code hooks ${install.changed ? "installed in" : "already in"} ${install.path}${install.backup ? ` (original backed up to ${install.backup})` : ""}.`
         : "Claude Code settings left alone (--no-hooks).",

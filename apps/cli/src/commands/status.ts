@@ -11,6 +11,8 @@ import { countMspHooks } from "../settings/claude-settings";
 import { claudeSettingsPath, readSettings } from "../settings/settings-file";
 import { senderRunning } from "../spool/sender-lock";
 import { pendingEvents } from "../spool/spool-flush";
+import { jobsInProgress, waitingJobs } from "../summarizer/summary-jobs";
+import { usageToday } from "../summarizer/token-budget";
 import type { CommonOptions } from "./command-support";
 import { emit, pathsOf } from "./command-support";
 import { describeScope } from "./folder-recall";
@@ -52,6 +54,14 @@ export async function statusCommand(options: CommonOptions): Promise<void> {
     settings: settingsPath,
     spool: { pending: pending.length, byKind, oldest: pending[0]?.at, failed, senderRunning: senderRunning(paths.spool) },
     folder: scope,
+    summarizer: config?.summarizer
+      ? {
+          ...config.summarizer,
+          today: usageToday(paths.summarizer),
+          waiting: waitingJobs(paths.summarizer),
+          running: jobsInProgress(paths.summarizer),
+        }
+      : null,
     recentErrors: errors,
   };
   if (!config) {
@@ -71,6 +81,13 @@ export async function statusCommand(options: CommonOptions): Promise<void> {
             .join(", ")}), oldest ${pending[0]!.at}`
     }${failed ? `; ${failed} refused, see ${join(paths.spool, "failed.jsonl")}` : ""}${data.spool.senderRunning ? "; a sender is at work" : ""}`,
     `Folder   ${describeScope(scope)}`,
+    data.summarizer
+      ? `Summary  ${data.summarizer.command} -p --model ${data.summarizer.model}: ${data.summarizer.today.tokens} of ${data.summarizer.dailyTokenCap} tokens today (${data.summarizer.today.summaries} summaries)${
+          data.summarizer.waiting + data.summarizer.running > 0
+            ? `; ${data.summarizer.waiting + data.summarizer.running} sessions waiting`
+            : ""
+        }`
+      : "Summary  deterministic only (msp setup --summarizer claude adds model summaries)",
     errors.length === 0 ? "Errors   none lately" : `Errors   last ${errors.length} (from ${paths.log}):`,
     ...errors.map((entry) => `  ${entry.at} ${entry.source}: ${entry.message}`),
   ]);

@@ -3,6 +3,7 @@ import { readCatalog } from "../local/project-catalog";
 import type { SpoolEvent } from "../spool/spool-event";
 import type { DeliveryContext } from "./delivery-context";
 import { deliverCommand, deliverFileChange } from "./tool-delivery";
+import { deliverSessionSummary } from "./summary-delivery";
 import { deliverTranscript } from "./transcript-delivery";
 import { ensureWorkSession } from "./work-session";
 
@@ -24,5 +25,7 @@ export async function deliverEvent(ctx: DeliveryContext, event: SpoolEvent): Pro
       return deliverFileChange(ctx, event);
     case "transcript":
       return deliverTranscript(ctx, event);
+    case "session-summary":
+      return deliverSessionSummary(ctx, event);
   }
 }

@@ -17,6 +17,7 @@ import { splitTranscriptParts } from "./transcript-parts";
 import type { TranscriptSlice } from "./transcript-slice";
 import { readTranscriptSlice } from "./transcript-slice";
 import { upsertWorkItems } from "./work-items";
+import { queueModelSummary } from "../summarizer/queue-summary";
 import { ensureWorkSession } from "./work-session";
 
 type TranscriptEvent = Extract<SpoolEvent, { kind: "transcript" }>;
@@ -30,7 +31,8 @@ export function ingestKeyOf(machineId: string, claudeSessionId: string, offset: 
  * PreCompact, Stop and SessionEnd, delivered in the background: the work session's title,
  * summary and times, its work items, and on SessionEnd its status and billable time, from the
  * transcript compressed here; then the redacted transcript to recall's Ingest, in parts. Every
- * step is idempotent, so an event retried after the platform was down repeats nothing.
+ * step is idempotent, so an event retried after the platform was down repeats nothing. After a
+ * SessionEnd, the summarizer (when turned on) gets the same redacted transcript.
  */
 export async function deliverTranscript(ctx: DeliveryContext, event: TranscriptEvent): Promise<void> {
   const slice = loadSlice(ctx, event);
@@ -44,6 +46,8 @@ export async function deliverTranscript(ctx: DeliveryContext, event: TranscriptE
     throw error;
   }
   deleteTranscriptBlob(ctx.paths.spool, event.id);
+  // Optional (msp setup --summarizer claude): the session's context now exists; a model summary may follow.
+  queueModelSummary(ctx, event, slice);
 }
 
 /** The work service's side of a transcript event. */

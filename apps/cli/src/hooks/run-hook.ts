@@ -12,6 +12,7 @@ import { postToolUse } from "./post-tool-use";
 import { sessionStart } from "./session-start";
 import { transcriptEvent } from "./transcript-events";
 import { userPromptSubmit } from "./user-prompt-submit";
+import { summarizerRunEnv } from "../summarizer/summarizer-env";
 
 /**
  * Runs one hook and returns what Claude should read on stdout ("" for nothing). Never throws:
@@ -19,6 +20,8 @@ import { userPromptSubmit } from "./user-prompt-submit";
  * the platform did not exist.
  */
 export async function runHook(event: HookEvent, stdinText: string, paths: MspPaths, cwd: string): Promise<string> {
+  // The Claude Code the summarizer runs (claude -p) is no session of the technician's: nothing to record or recall.
+  if (process.env[summarizerRunEnv]) return "";
   try {
     const config = readConfig(paths.config);
     if (!config) return ""; // not set up on this machine: stay out of the way

@@ -1,4 +1,5 @@
 import { clientHostsAreFresh, readClientHosts, refreshClientHosts } from "../local/host-catalog";
+import { summaryPreferenceOf } from "../local/cli-config";
 import { loadSessionState, saveSessionState } from "../local/session-state";
 import { ensureWorkSession } from "../delivery/work-session";
 import { isRetryable, UnreachableError } from "../platform/http-json";
@@ -33,7 +34,10 @@ export async function sessionStart(ctx: HookContext): Promise<string> {
   const { scope, catalog } = await hookScope(ctx, true);
   const [recalled, , hostNames] = await Promise.all([
     ctx.platform
-      .recall({ scope: memoryScopeOf(scope, ctx.config), budgetChars: sessionStartBudgetChars }, ctx.timeoutMs())
+      .recall(
+        { scope: memoryScopeOf(scope, ctx.config), budgetChars: sessionStartBudgetChars, ...summaryPreferenceOf(ctx.config) },
+        ctx.timeoutMs(),
+      )
       .catch((error: unknown) => {
         ctx.log(`recall failed: ${messageOf(error)}`);
         return undefined;

@@ -1,5 +1,6 @@
 import { readLinks } from "../local/folder-links";
 import { readCatalog } from "../local/project-catalog";
+import { summaryPreferenceOf } from "../local/cli-config";
 import { loadSessionState, saveSessionState } from "../local/session-state";
 import { resolveWorkScope } from "../local/work-scope";
 import { memoryScopeOf } from "../spool/spool-event";
@@ -33,6 +34,7 @@ export async function userPromptSubmit(ctx: HookContext): Promise<string> {
       budgetChars: promptRecallBudgetChars,
       maxItems: promptRecallMaxItems,
       excludeShortIds: state.injectedShortIds,
+      ...summaryPreferenceOf(ctx.config),
     },
     ctx.timeoutMs(),
   );

@@ -21,6 +21,8 @@ export interface CliConfig {
   setupAt: string;
   /** What the technician keeps out of memory (edited by hand; `msp setup` keeps it). */
   memory?: MemorySettings;
+  /** Model summaries of sessions (`msp setup --summarizer claude`); absent: off, the default. */
+  summarizer?: SummarizerSettings;
 }
 
 /** `memory` in config.json. */
@@ -31,6 +33,34 @@ export interface MemorySettings {
    * folder name and the project's name and slug (`acme-*`). See local/memory-exclusion.ts.
    */
   exclude?: string[];
+  /**
+   * Which summary of a past session recall shows this machine where a model wrote one beside the
+   * compressor's (see summarizer): "model" or "deterministic". Absent: the platform's default.
+   */
+  summaries?: SummaryPreference;
+}
+
+export type SummaryPreference = "model" | "deterministic";
+
+/** `summarizer` in config.json: after SessionEnd, the technician's own Claude Code writes a summary of the session too. */
+export interface SummarizerSettings {
+  /** What writes the summaries: "claude", Claude Code in headless mode (`claude -p`). */
+  tool: "claude";
+  /** The model, as `claude --model` takes it: "haiku", "sonnet", or a full model id. */
+  model: string;
+  /** Tokens a day (read, cached and written, as Claude Code reports them) the summaries may use; past it they wait for the next day. */
+  dailyTokenCap: number;
+  /** The claude executable: a path, or a name looked up on PATH. */
+  command: string;
+}
+
+/** What `msp setup --summarizer claude` writes when nothing else is said: the cheapest model, a cap of a dozen long sessions a day. */
+export const defaultSummarizer: SummarizerSettings = { tool: "claude", model: "haiku", dailyTokenCap: 200_000, command: "claude" };
+
+/** What this machine's config says a recall should show of past sessions (memory.summaries), as RecallRequest fields. */
+export function summaryPreferenceOf(config: CliConfig): { contextSummary?: SummaryPreference } {
+  const summaries = config.memory?.summaries;
+  return summaries ? { contextSummary: summaries } : {};
 }
 
 /** A config.json that exists but cannot be used. */
@@ -70,7 +100,30 @@ export function readConfig(path: string): CliConfig | undefined {
     )
       throw new ConfigError(`${path}: memory.exclude must be a list of patterns, such as ["~/clients/secret-*", "**/scratch/**"]`);
   }
+  const summaries = typeof memory === "object" && memory !== null ? (memory as Record<string, unknown>)["summaries"] : undefined;
+  if (summaries !== undefined && summaries !== "model" && summaries !== "deterministic")
+    throw new ConfigError(`${path}: memory.summaries must be "model" or "deterministic"`);
+  const summarizer = record["summarizer"];
+  if (summarizer !== undefined && !isSummarizerSettings(summarizer))
+    throw new ConfigError(
+      `${path}: summarizer must be {"tool": "claude", "model": "...", "dailyTokenCap": <tokens>, "command": "claude"}; run msp setup --summarizer claude (or off)`,
+    );
   return record as unknown as CliConfig;
+}
+
+function isSummarizerSettings(value: unknown): value is SummarizerSettings {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    v["tool"] === "claude" &&
+    typeof v["model"] === "string" &&
+    v["model"] !== "" &&
+    typeof v["command"] === "string" &&
+    v["command"] !== "" &&
+    typeof v["dailyTokenCap"] === "number" &&
+    Number.isInteger(v["dailyTokenCap"]) &&
+    v["dailyTokenCap"] >= 0
+  );
 }
 
 /** Writes config.json with mode 0600 (it holds an API key), also when it existed with a wider mode. */

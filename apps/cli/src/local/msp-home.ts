@@ -10,6 +10,8 @@ export interface MspPaths {
   cache: string;
   links: string;
   log: string;
+  /** The model summarizer's jobs, its daily token count and its scratch folder (see summarizer/). */
+  summarizer: string;
 }
 
 /** The config folder: `--home` when given, else MSP_HOME, else ~/.msp (HOME-relative, so tests can move it). */
@@ -29,5 +31,6 @@ export function mspPaths(home: string): MspPaths {
     cache: join(home, "cache"),
     links: join(home, "links.json"),
     log: join(home, "log"),
+    summarizer: join(home, "summarizer"),
   };
 }

@@ -3,6 +3,7 @@
 // the folder's scope, sends only redacted text, answers within a character budget, and throws
 // McpToolError (or the platform's own errors) for the server to turn into a tool error.
 import { redactText } from "@msp/redaction";
+import { summaryPreferenceOf } from "../local/cli-config";
 import { ApiError } from "../platform/http-json";
 import type { FailurePattern, MemoryScope, RecallResponse, WorkItem, WorkSession } from "../platform/platform-types";
 import { quoteFilter } from "../platform/platform-client";
@@ -148,6 +149,7 @@ export async function memorySearch(context: McpContext, args: MemorySearchArgs):
       query,
       budgetChars: toolBudgetChars,
       ...(args.limit ? { maxItems: args.limit } : {}),
+      ...summaryPreferenceOf(context.config()),
     },
     timeoutMs,
   );
@@ -330,6 +332,7 @@ export async function knownFailures(context: McpContext, args: KnownFailuresArgs
         query: [host, error].filter(Boolean).join(" ").slice(0, maxQueryChars),
         budgetChars: 2_000,
         maxItems: 8,
+        ...summaryPreferenceOf(context.config()),
       },
       timeoutMs,
     ),

@@ -4,6 +4,8 @@ import type {
   AuditEvent,
   AuditKeys,
   AuditStatus,
+  AttachSessionSummaryRequest,
+  AttachSessionSummaryResponse,
   Backup,
   BillableTime,
   Client,
@@ -154,6 +156,8 @@ export function createPlatformClient(server: string, token?: string, observe?: (
     getMemoryItem: (shortId: string, timeoutMs = 10_000) =>
       call<MemoryItem>("GET", `/api/v1/memory/items/${encodeURIComponent(shortId)}`, timeoutMs),
     ingest: (request: IngestRequest, timeoutMs: number) => call<IngestResponse>("POST", "/api/v1/memory:ingest", timeoutMs, request),
+    attachSessionSummary: (request: AttachSessionSummaryRequest, timeoutMs: number) =>
+      call<AttachSessionSummaryResponse>("POST", "/api/v1/memory:attachSessionSummary", timeoutMs, request),
 
     // What `msp mcp` reads and writes besides recall: a project's recent sessions and their work, failure patterns, notes and decisions.
     /** One page of sessions matching a filter (such as `project_id = "..."`), newest first. */

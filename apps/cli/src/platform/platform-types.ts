@@ -141,6 +141,8 @@ export interface RecallRequest {
   explain?: boolean;
   maxItems?: number;
   excludeShortIds?: string[];
+  /** Which summary of past sessions to show where a model wrote one: "model" or "deterministic" (absent: the platform's setting). */
+  contextSummary?: "model" | "deterministic";
 }
 
 export interface RecallResponse {
@@ -160,6 +162,20 @@ export interface MemoryItem {
   projectId?: string;
   clientId?: string;
   tags?: string[];
+}
+
+/** msp.recall.v1.AttachSessionSummaryRequest: a model's summary of a Claude session, stored beside the deterministic one. */
+export interface AttachSessionSummaryRequest {
+  claudeSessionId: string;
+  text: string;
+  model: string;
+  /** int64 in proto3 JSON: a decimal string. */
+  tokens: string;
+}
+
+export interface AttachSessionSummaryResponse {
+  context?: { id?: string; modelSummary?: string; modelSummaryModel?: string };
+  redactions?: number;
 }
 
 export interface IngestRequest {

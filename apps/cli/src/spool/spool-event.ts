@@ -50,6 +50,16 @@ export interface TranscriptData {
   reason?: string;
 }
 
+/** A model's summary of a session (the summarizer wrote it after SessionEnd), redacted, for recall's AttachSessionSummary. */
+export interface SessionSummaryData {
+  scope: WorkScope;
+  text: string;
+  /** The model that wrote it. */
+  model: string;
+  /** Tokens it cost, as Claude Code reported them. */
+  tokens: number;
+}
+
 interface EventBase {
   /** The idempotency key: machine + Claude session + event (see eventKey). */
   id: string;
@@ -70,7 +80,8 @@ export type SpoolEvent =
   | (EventBase & { kind: "session-open"; data: SessionOpenData })
   | (EventBase & { kind: "command"; data: CommandData })
   | (EventBase & { kind: "file-change"; data: FileChangeData })
-  | (EventBase & { kind: "transcript"; data: TranscriptData });
+  | (EventBase & { kind: "transcript"; data: TranscriptData })
+  | (EventBase & { kind: "session-summary"; data: SessionSummaryData });
 
 export type SpoolEventKind = SpoolEvent["kind"];
 

@@ -57,7 +57,7 @@ export function readSpoolFile(path: string): SpoolRead {
   return { events, skipped };
 }
 
-const kinds = new Set(["session-open", "command", "file-change", "transcript"]);
+const kinds = new Set(["session-open", "command", "file-change", "transcript", "session-summary"]);
 
 function parseEvent(line: string): SpoolEvent | undefined {
   try {

@@ -1,4 +1,4 @@
-/** Token lifetimes and lockout rules of the identity part of the gateway. */
+/** Token lifetimes, lockout and login throttle rules of the identity part of the gateway. */
 export interface IdentityConfig {
   jwtSecret: string;
   accessTokenTtlSeconds: number;
@@ -7,4 +7,8 @@ export interface IdentityConfig {
   lockoutThreshold: number;
   /** ...for this long. */
   lockoutSeconds: number;
+  /** Failed logins from one address that make it wait (HTTP 429 with Retry-After)... */
+  loginThrottleFailures: number;
+  /** ...until this long after its first failure of the window. */
+  loginThrottleWindowSeconds: number;
 }

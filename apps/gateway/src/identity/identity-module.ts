@@ -39,31 +39,44 @@ export function identityModule(config: IdentityConfig, onReady?: (auth: AuthLogi
       const users = createResourceStore<User>(db, userResource);
       const keys = createResourceStore<ApiKey>(db, apiKeyResource);
 
+      // After a write that can end tokens, caches of "this token is fine" must go (the gateway's).
+      const ending = async <R>(write: Promise<R>): Promise<R> => {
+        const result = await write;
+        auth.identityChanged();
+        return result;
+      };
+
       const authHandlers: Handlers<typeof AuthServiceService> = {
         createToken: (request, ctx) =>
           request.apiKey !== "" ? auth.exchangeApiKey(request.apiKey, ctx) : auth.login(request.username, request.password, ctx),
         refreshToken: (request, ctx) => auth.refresh(request.refreshToken, ctx),
         revokeToken: async (request, ctx) => {
-          await auth.revoke(request.token, caller(ctx), ctx);
+          await auth.revoke({ token: request.token, all: request.all, userId: request.userId }, caller(ctx), ctx);
           return {};
         },
         checkRevocation: async (request, ctx) => {
-          // Services ask about the token of the call they are serving, with that same token.
+          // Services ask about the token of the call they are serving, with that same token: it is
+          // held against its user's current state (revoked, user gone, disabled or demoted, sign-ins
+          // ended, API key revoked). The gateway process's own check of this call already refuses
+          // such a token naming why (local-revocation.ts); this answer does not rely on it.
           const me = caller(ctx);
-          if (request.tokenId !== me.tokenId && me.role !== "admin") {
-            throw new DomainError("permission_denied", "a token can only ask about itself");
-          }
+          if (request.tokenId === me.tokenId) return { revoked: (await auth.tokenRefusal(me)) !== undefined };
+          if (me.role !== "admin") throw new DomainError("permission_denied", "a token can only ask about itself");
           return { revoked: await auth.isRevoked(request.tokenId) };
         },
       };
 
+      const standardUsers = standardMethods(UserServiceService, users, { singular: "User", plural: "Users" });
       const userHandlers: Handlers<typeof UserServiceService> = {
-        ...standardMethods(UserServiceService, users, { singular: "User", plural: "Users" }),
+        ...standardUsers,
         createUser: async (request, ctx) => {
           checkPasswordRules("password", request.password);
           return users.create(request.user, ctx, { password_hash: await hashPassword(request.password) });
         },
-        setUserPassword: (request, ctx) => setUserPassword(users, request.id, request.password, ctx),
+        // A new role or a disabled account ends the user's tokens (user.resource.ts), and so does deleting them.
+        updateUser: (request, ctx) => ending(standardUsers.updateUser(request, ctx)),
+        deleteUser: (request, ctx) => ending(standardUsers.deleteUser(request, ctx)),
+        setUserPassword: (request, ctx) => ending(setUserPassword(users, request.id, request.password, ctx)),
       };
 
       const standardKeys = standardMethods(ApiKeyServiceService, keys, { singular: "ApiKey", plural: "ApiKeys" });
@@ -81,10 +94,10 @@ export function identityModule(config: IdentityConfig, onReady?: (auth: AuthLogi
           return standardKeys.listApiKeys({ ...request, filter: request.filter.trim() ? `${own} AND ${request.filter}` : own }, ctx);
         },
         createApiKey: (request, ctx) => createApiKey(keys, request, caller(ctx), ctx),
-        revokeApiKey: (request, ctx) => revokeApiKey(keys, request.id, caller(ctx), ctx),
+        revokeApiKey: (request, ctx) => ending(revokeApiKey(keys, request.id, caller(ctx), ctx)),
         deleteApiKey: async (request, ctx) => {
           checkKeyOwner(await keys.get(request.id), caller(ctx));
-          return standardKeys.deleteApiKey(request, ctx);
+          return ending(standardKeys.deleteApiKey(request, ctx));
         },
       };
 

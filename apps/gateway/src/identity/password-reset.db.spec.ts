@@ -3,13 +3,13 @@ import { migrations } from "@msp/migrations";
 import { AuditOutboxModel } from "@msp/resource-kit";
 import { createTestDatabase } from "@msp/testing";
 import { bootstrapAdmin } from "./bootstrap";
-import { UserModel } from "./models";
+import { UserModel, identityModels } from "./models";
 import { verifyPassword } from "./passwords";
 import { resetPassword } from "./password-reset";
 
 test("resets a lost admin password on an existing database, lifting a lockout, and audits it", async () => {
   const database = await createTestDatabase();
-  const db = createDatabase(database.config, [UserModel, AuditOutboxModel]);
+  const db = createDatabase(database.config, identityModels);
   try {
     await migrateUp(db, migrations);
     const first = await bootstrapAdmin(db, "the-first-admin-password");

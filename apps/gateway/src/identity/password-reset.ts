@@ -4,6 +4,7 @@ import type { Database } from "@msp/db";
 import { writeAuditEvent } from "@msp/resource-kit";
 import { UserModel } from "./models";
 import { checkPasswordRules, hashPassword } from "./passwords";
+import { endSessions } from "./sessions";
 
 /** What a reset did: the user's id and the password now set (generated unless one was given). */
 export interface PasswordReset {
@@ -15,8 +16,10 @@ export interface PasswordReset {
 /**
  * Sets a new password on an existing database, for an operator who lost the admin password (the
  * bootstrap variable only acts on an empty one): the user's password replaced, any lockout lifted,
- * the account enabled again, and an audit event written. Throws an Error naming the problem when
- * there is no such user or the password breaks the rules.
+ * the account enabled again, every token of the user revoked (whoever knew the old password may
+ * hold some), and an audit event written. A running gateway refuses those tokens within its
+ * REVOCATION_CACHE_MS (it reads the user's security version again then). Throws an Error naming
+ * the problem when there is no such user or the password breaks the rules.
  */
 export async function resetPassword(db: Database, username: string, password?: string): Promise<PasswordReset> {
   const name = username.trim().toLowerCase();
@@ -37,10 +40,11 @@ export async function resetPassword(db: Database, username: string, password?: s
       },
       { where: { id: user.id }, transaction },
     );
+    await endSessions(user.id, transaction);
     await writeAuditEvent(
       transaction,
       { service: "gateway", method: "password reset by an operator (npm run admin:reset-password)", principal: "operator" },
-      { resourceType: "user", resourceId: user.id, action: "update", summary: { password: "reset", username: name } },
+      { resourceType: "user", resourceId: user.id, action: "update", summary: { password: "reset", sessions: "ended", username: name } },
     );
   });
   return { userId: user.id, password: chosen, generated: password === undefined };

@@ -6,8 +6,9 @@ import { writeAuditEvent } from "@msp/resource-kit";
 import type { User } from "@msp/proto/src/gen/ts/msp/identity/v1/user";
 import { UserModel } from "./models";
 import { checkPasswordRules, hashPassword } from "./passwords";
+import { endSessions } from "./sessions";
 
-/** Sets a new password (admins only, by policy) and lifts any lockout. */
+/** Sets a new password (admins only, by policy), lifts any lockout, and ends every session of the user. */
 export async function setUserPassword(users: ResourceStore<User>, id: string, password: string, ctx: MutationContext): Promise<User> {
   if (!isUuid(id)) throw invalidArgument("id", "must be a UUID");
   checkPasswordRules("password", password);
@@ -18,7 +19,14 @@ export async function setUserPassword(users: ResourceStore<User>, id: string, pa
       { password_hash: hash, failed_logins: 0, locked_until: null, updated_at: new Date(), revision: literal("revision + 1") },
       { where: { id }, transaction },
     );
-    await writeAuditEvent(transaction, ctx, { resourceType: "user", resourceId: id, action: "update", summary: { password: "changed" } });
+    // Whoever knew the old password may hold tokens: they all stop working.
+    await endSessions(id, transaction);
+    await writeAuditEvent(transaction, ctx, {
+      resourceType: "user",
+      resourceId: id,
+      action: "update",
+      summary: { password: "changed", sessions: "ended" },
+    });
   });
   return users.get(id);
 }

@@ -3,6 +3,7 @@ import type { ResourceDefinition, StoredRecord } from "@msp/resource-kit";
 import { UserSchema } from "@msp/proto/src/gen/es/msp/identity/v1/user_pb";
 import type { Transaction } from "sequelize";
 import { UserModel } from "./models";
+import { bumpSecurityVersion, endSessions } from "./sessions";
 
 /** Every stored username matches this (after trimming and lower-casing). */
 export const usernamePattern = /^[a-z0-9][a-z0-9._-]{2,63}$/;
@@ -40,6 +41,14 @@ export const userResource: ResourceDefinition = {
     }
     const demoted = existing && (row["role"] !== existing["role"] || row["is_active"] !== existing["is_active"]);
     if (existing && demoted && (row["role"] !== "admin" || !row["is_active"])) await keepOneAdmin(existing["id"] as string, transaction);
+  },
+  // A token says the role it was issued with: a new role, or a disabled account, must end the
+  // old tokens at once (a deleted user's tokens end with the row; the refresh tokens go with it).
+  async afterWrite(row, existing, { transaction }) {
+    if (!existing) return;
+    const id = existing["id"] as string;
+    if (existing["is_active"] && !row["is_active"]) await endSessions(id, transaction);
+    else if (row["role"] !== existing["role"]) await bumpSecurityVersion(id, transaction);
   },
   async beforeDelete(row, { transaction }) {
     await keepOneAdmin(row["id"] as string, transaction);

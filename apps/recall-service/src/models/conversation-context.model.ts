@@ -25,6 +25,11 @@ export class ConversationContextModel extends EntityModel {
   @Column(DataType.STRING(64)) declare content_hash: string;
   @Column(DataType.DATE(3)) declare started_at: Date | null;
   @Column(DataType.DATE(3)) declare ended_at: Date | null;
+  /** A language model's summary of the session (AttachSessionSummary), beside dense_summary. */
+  @Column(DataType.TEXT) declare model_summary: string | null;
+  @Column(DataType.STRING(128)) declare model_summary_model: string | null;
+  @Column(DataType.BIGINT) declare model_summary_tokens: number | null;
+  @Column(DataType.DATE(3)) declare model_summary_at: Date | null;
   @Column(DataType.BOOLEAN) declare pinned: boolean;
   @Column(DataType.INTEGER) declare recall_count: number;
   @Column(DataType.DATE(3)) declare last_recalled_at: Date | null;

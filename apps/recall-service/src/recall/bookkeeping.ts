@@ -3,13 +3,14 @@ import { sqlPlaceholders } from "@msp/db";
 import type { Database } from "@msp/db";
 import type { MutationContext } from "@msp/resource-kit";
 import { writeAuditEvent } from "@msp/resource-kit";
-import type { MemoryKind } from "./candidate";
+import type { RecalledKind } from "./candidate";
+import { isMemoryKind } from "./candidate";
 import { memoryTables } from "./memory-rows";
 import type { ReadRows } from "./read-rows";
 
 /** An item as shown by a recall. */
 export interface ShownItem {
-  kind: MemoryKind;
+  kind: RecalledKind;
   id: string;
   shortId: string;
 }
@@ -55,8 +56,8 @@ export async function recordRecalled(
 }
 
 /** The items ever shown under a short id (several when short ids collide). */
-export async function itemsWithShortId(read: ReadRows, shortId: string): Promise<{ kind: MemoryKind; id: string }[]> {
-  const rows = await read<{ kind: MemoryKind; item_id: string }>("SELECT kind, item_id FROM recall_short_ids WHERE short_id = ?", [
+export async function itemsWithShortId(read: ReadRows, shortId: string): Promise<{ kind: RecalledKind; id: string }[]> {
+  const rows = await read<{ kind: RecalledKind; item_id: string }>("SELECT kind, item_id FROM recall_short_ids WHERE short_id = ?", [
     shortId,
   ]);
   return rows.map((row) => ({ kind: row.kind, id: row.item_id }));
@@ -64,10 +65,12 @@ export async function itemsWithShortId(read: ReadRows, shortId: string): Promise
 
 /**
  * Counts one "useful" mark on an item, audited like any change. Project states have no count:
- * they are recalled first whatever their score, so marking one changes nothing. Returns whether
+ * they are recalled first whatever their score, so marking one changes nothing; nor have the
+ * work service's records, whose rows are not the recall service's to change. Returns whether
  * a row was counted.
  */
-export async function recordUseful(db: Database, item: { kind: MemoryKind; id: string }, ctx: MutationContext): Promise<boolean> {
+export async function recordUseful(db: Database, item: { kind: RecalledKind; id: string }, ctx: MutationContext): Promise<boolean> {
+  if (!isMemoryKind(item.kind)) return false;
   const table = memoryTables[item.kind];
   if (!table.counted) return false;
   return db.transaction(async (transaction) => {

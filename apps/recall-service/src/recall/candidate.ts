@@ -10,11 +10,25 @@ export function isMemoryKind(value: string): value is MemoryKind {
 }
 
 /**
+ * The work recorded in the work service that recall shows too: work items (Problem / Cause / Fix /
+ * Verify) and problem solutions, asked of the work service (work-recall.ts), never stored here.
+ */
+export const workRecordKinds = ["work_item", "problem_solution"] as const;
+export type WorkRecordKind = (typeof workRecordKinds)[number];
+
+export function isWorkRecordKind(value: string): value is WorkRecordKind {
+  return (workRecordKinds as readonly string[]).includes(value);
+}
+
+/** Every kind of item a recall can show (host lines aside). */
+export type RecalledKind = MemoryKind | WorkRecordKind;
+
+/**
  * One stored item that might be recalled, in the shape the ranking rules read: every kind is
  * mapped to these fields by the repository, so scoring, supersession and packing are pure.
  */
 export interface Candidate {
-  kind: MemoryKind;
+  kind: RecalledKind;
   id: string;
   title: string;
   /** The dense text shown after the title (summary, content, rationale, description...). */

@@ -1,4 +1,5 @@
-import type { Candidate, MemoryKind, RecallScope } from "./candidate";
+import type { Candidate, MemoryKind, RecallScope, RecalledKind } from "./candidate";
+import { isMemoryKind } from "./candidate";
 import { sqlPlaceholders } from "@msp/db";
 import type { FullTextHit, FullTextIndex } from "./fulltext";
 import type { MemoryRow, MemoryTable } from "./memory-rows";
@@ -327,8 +328,12 @@ function candidatesOf(rows: readonly MemoryRow[], scope: RecallScope): Candidate
   return candidates;
 }
 
-/** Items by kind and id, as candidates with their whole text (for GetMemoryItem and MarkUseful). */
-export async function candidatesById(read: ReadRows, items: readonly { kind: MemoryKind; id: string }[]): Promise<Candidate[]> {
-  const rows = await selectMemory(read, byIds(items), { whole: true });
+/**
+ * Items by kind and id, as candidates with their whole text (for GetMemoryItem and MarkUseful);
+ * only the recall service's own kinds (the work service's records are asked of it).
+ */
+export async function candidatesById(read: ReadRows, items: readonly { kind: RecalledKind; id: string }[]): Promise<Candidate[]> {
+  const stored = items.filter((item): item is { kind: MemoryKind; id: string } => isMemoryKind(item.kind));
+  const rows = await selectMemory(read, byIds(stored), { whole: true });
   return rows.flatMap((row) => tableOfRow(row)?.toCandidate(row) ?? []);
 }

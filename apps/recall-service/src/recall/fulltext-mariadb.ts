@@ -58,6 +58,28 @@ const indexedTables: readonly IndexedTable[] = [
 /** Tags weigh more than a word in the text, as in the SQLite index's bm25 weights. */
 const tagsWeight = 1.5;
 
+/**
+ * The largest relevance kept: InnoDB's are small (tens at most), but one computed while rows are
+ * inserted beside it can be infinite or NaN (a word's document count read as 0), and any arithmetic
+ * on such a value, or on one near the largest DOUBLE, fails the statement with error 1690
+ * ("DOUBLE value is out of range"). Weighted and summed, bounded values stay far from overflow.
+ */
+export const maxRelevance = 1e9;
+
+/**
+ * A MATCH ... AGAINST relevance bounded to [0, maxRelevance] without arithmetic: GREATEST and LEAST
+ * compare without an overflow check, GREATEST puts NaN and -inf at 0 and LEAST puts +inf and
+ * anything huge at the bound. Each relevance goes through it before it is weighted or added.
+ */
+export function boundedRelevance(match: string): string {
+  return `LEAST(GREATEST(${match}, 0e0), ${maxRelevance.toExponential()})`;
+}
+
+/** The score of a row's text and tags relevances (SQL expressions), bounded before the arithmetic. */
+export function combinedScore(text: string, tags: string | null): string {
+  return tags === null ? boundedRelevance(text) : `${boundedRelevance(text)} + ${tagsWeight} * ${boundedRelevance(tags)}`;
+}
+
 /** InnoDB's default full-text stopwords (INFORMATION_SCHEMA.INNODB_FT_DEFAULT_STOPWORD): never matched. */
 const innodbStopwords = new Set(
   "a about an are as at be by com de en for from how i in is it la of on or that the this to was what when where who will with und www".split(
@@ -170,12 +192,13 @@ export function createMariaDbFullTextIndex(read: ReadRows, frequency: WordFreque
             // Driven by each FULLTEXT index (a bare MATCH in WHERE): the text, then the tags.
             for (const [columns, weight] of [[table.text, 1], ...(table.tags ? [[[table.tags], tagsWeight] as const] : [])] as const) {
               const match = matchOf(columns);
-              selects.push(`(${select(`${weight} * ${match}`)} WHERE ${match} AND ${where.sql} ORDER BY score DESC LIMIT ?)`);
+              const score = weight === 1 ? boundedRelevance(match) : `${weight} * ${boundedRelevance(match)}`;
+              selects.push(`(${select(score)} WHERE ${match} AND ${where.sql} ORDER BY score DESC LIMIT ?)`);
               params.push(against, against, ...where.params, limit);
             }
           } else {
             // The text and the tags of a row in one score, so each of the scope's rows is read once.
-            const score = table.tags ? `${matchOf(table.text)} + ${tagsWeight} * ${matchOf([table.tags])}` : matchOf(table.text);
+            const score = combinedScore(matchOf(table.text), table.tags ? matchOf([table.tags]) : null);
             selects.push(`(${select(score)} JOIN ${newest.sql} AS s ON s.id = m.id HAVING score > 0 ORDER BY score DESC LIMIT ?)`);
             params.push(...(table.tags ? [against, against] : [against]), ...newest.params, limit);
           }

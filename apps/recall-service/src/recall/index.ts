@@ -18,6 +18,8 @@ import type { RecallSettings } from "./settings";
 import { ScopeCache } from "./scope-cache";
 import { createLineTokenCounter } from "./token-count";
 import { defaultRecallSettings } from "./settings";
+import { createWorkRecall } from "./work-recall";
+import type { WorkRecords } from "./work-records";
 
 export { defaultRecallSettings, recallConfig, recallSettingsFromEnv } from "./settings";
 export type { RecallSettings } from "./settings";
@@ -35,6 +37,10 @@ export interface RecallDeps {
   infra?: InfraHosts | undefined;
   /** The work service's names of clients and projects, for the header (none: it shows ids). */
   workNames?: WorkNames | undefined;
+  /** The work service's work items and problem solutions, recalled with the memory (none: they are not). */
+  workRecords?: WorkRecords | undefined;
+  /** How long a recall waits for them (default 250 ms; see work-recall.ts). */
+  workBudgetMs?: number | undefined;
 }
 
 /** MemoryService's Recall, GetMemoryItem and MarkUseful, over one engine. */
@@ -54,10 +60,13 @@ export function recallMethods(deps: RecallDeps): Pick<Handlers<typeof MemoryServ
     ledger: deps.ledger ?? createRecallLedger(deps.db, deps.logger),
     ...(deps.infra ? { hosts: createHostRecall({ infra: deps.infra, read, logger: deps.logger }) } : {}),
     ...(deps.workNames ? { names: createScopeNames(deps.workNames) } : {}),
+    ...(deps.workRecords
+      ? { work: createWorkRecall({ work: deps.workRecords, read, logger: deps.logger, budgetMs: deps.workBudgetMs }) }
+      : {}),
   };
   return {
     recall: (request, ctx) => recall(engine, request, ctx),
-    getMemoryItem: (request) => getMemoryItem(engine, request),
+    getMemoryItem: (request, ctx) => getMemoryItem(engine, request, ctx),
     markUseful: (request, ctx) => markUseful(engine, request, ctx),
   };
 }

@@ -4,6 +4,8 @@ import { isUuid } from "@msp/db";
 import type { RecallRequest, Scope } from "@msp/proto/src/gen/ts/msp/recall/v1/memory";
 import { normalizeRepository } from "../repository-name";
 import type { RecallScope } from "./candidate";
+import type { ContextSummaryChoice } from "./context-summary";
+import { contextSummaryChoices, isContextSummaryChoice } from "./context-summary";
 import { defaultBudgetChars, maxBudgetChars } from "./pack";
 import { isShortId, normalizeShortId } from "./short-id";
 
@@ -26,6 +28,8 @@ export interface RecallPlan {
   maxItems: number;
   excludeShortIds: ReadonlySet<string>;
   explain: boolean;
+  /** The summary of session contexts the caller asked for; null: the service's setting (chosenContextSummary). */
+  contextSummary: ContextSummaryChoice | null;
 }
 
 /** Checks a RecallRequest; every broken rule is reported at once, naming its field. */
@@ -46,6 +50,9 @@ export function parseRecallRequest(request: RecallRequest): RecallPlan {
     if (isShortId(shortId)) excluded.add(shortId);
     else refuse(`exclude_short_ids[${i}]`, "must be a short id of 8 characters a-z and 2-7");
   });
+  const contextSummary = request.contextSummary.trim().toLowerCase();
+  if (contextSummary !== "" && !isContextSummaryChoice(contextSummary))
+    refuse("context_summary", `must be ${contextSummaryChoices.join(" or ")} (empty: the service's setting)`);
   const scope = parseScope(request.scope, refuse);
   if (violations.length > 0) throw invalidArguments(violations);
 
@@ -57,6 +64,7 @@ export function parseRecallRequest(request: RecallRequest): RecallPlan {
     maxItems: request.maxItems || defaultMaxItems,
     excludeShortIds: excluded,
     explain: request.explain,
+    contextSummary: isContextSummaryChoice(contextSummary) ? contextSummary : null,
   };
 }
 

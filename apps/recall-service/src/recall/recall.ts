@@ -18,6 +18,7 @@ import type { ReadRows } from "./read-rows";
 import type { ScopeCache } from "./scope-cache";
 import type { ScopeNames } from "./scope-names";
 import type { RecallSettings } from "./settings";
+import type { WorkRecall } from "./work-recall";
 
 /** What a recall needs: the database (and its fast read path), its full-text index, the settings, a clock and a tokenizer. */
 export interface RecallEngine {
@@ -38,23 +39,28 @@ export interface RecallEngine {
   hosts?: HostRecall | undefined;
   /** The project's and client's names for the header, from the work service (none: ids and the repository). */
   names?: ScopeNames | undefined;
+  /** Work items and problem solutions of the scope, from the work service (none: only the recall service's own memory). */
+  work?: WorkRecall | undefined;
 }
 
 /**
- * Recall: gather the scope's candidates (and full-text hits for the query), score them, drop
- * what is superseded or already injected, keep one of each duplicate, pack the best into the
- * budget, after a line for each of the client's hosts the query (or folder) names, asked of the
- * infra service at the same time. Recall counts and short ids are written after the answer, off
- * its path (RecallLedger).
+ * Recall: gather the scope's candidates (and full-text hits for the query), with the scope's work
+ * items and problem solutions asked of the work service meanwhile, score them, drop what is
+ * superseded or already injected, keep one of each duplicate, pack the best into the budget, after
+ * a line for each of the client's hosts the query (or folder) names, asked of the infra service at
+ * the same time. Recall counts and short ids are written after the answer, off its path (RecallLedger).
  */
 export async function recall(engine: RecallEngine, request: RecallRequest, caller?: CallerContext): Promise<RecallResponse> {
   const plan = parseRecallRequest(request);
   const now = engine.now();
-  const [candidates, hosts, labels] = await Promise.all([
+  const [stored, hosts, labels, work] = await Promise.all([
     gatherCandidates(engine.read, engine.fullText, { scope: plan.scope, query: plan.query, cache: engine.cache }),
     engine.hosts ? engine.hosts(caller, { scope: plan.scope, query: plan.query, excludeShortIds: plan.excludeShortIds }) : [],
     engine.names ? engine.names(caller, plan.scope) : headerLabels(plan.scope),
+    engine.work ? engine.work.candidates(caller, { scope: plan.scope, query: plan.query }) : [],
   ]);
+  // Work recorded in the work service competes with the stored memory on the same terms.
+  const candidates = work.length === 0 ? stored : [...stored, ...work];
   const context = scoringContext(plan.scope, plan.query, now, { halfLifeDays: engine.settings.halfLifeDays });
   // A failure pattern a host line shows is not shown again as an item of its own.
   const inHostLines = new Set(hosts.flatMap((host) => host.failureIds));

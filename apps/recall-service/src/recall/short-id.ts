@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Candidate, MemoryKind } from "./candidate";
+import type { Candidate, RecalledKind } from "./candidate";
 import { memoizedPerCandidate } from "./memo";
 
 const alphabet = "abcdefghijklmnopqrstuvwxyz234567";
@@ -11,7 +11,7 @@ export const shortIdLength = 8;
  * (derived from kind and id only), lower-case RFC 4648 base32 of the SHA-256 of `kind:id`. Host
  * lines (kind "host", the infra service's asset id) have one too, so callers can leave them out.
  */
-export function shortIdOf(kind: MemoryKind | "host", id: string): string {
+export function shortIdOf(kind: RecalledKind | "host", id: string): string {
   const digest = createHash("sha256").update(`${kind}:${id.toLowerCase()}`).digest();
   let out = "";
   let buffer = 0;

@@ -11,4 +11,6 @@ export class UserModel extends EntityModel {
   @Column(DataType.DATE(3)) declare last_login_at: Date | null;
   @Column(DataType.INTEGER) declare failed_logins: number;
   @Column(DataType.DATE(3)) declare locked_until: Date | null;
+  /** Moved on by whatever must end the user's tokens at once (sessions.ts); every access token carries it. */
+  @Column(DataType.INTEGER) declare security_version: number;
 }

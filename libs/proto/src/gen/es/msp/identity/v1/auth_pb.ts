@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file msp/identity/v1/auth.proto.
  */
 export const file_msp_identity_v1_auth: GenFile = /*@__PURE__*/
-  fileDesc("Chptc3AvaWRlbnRpdHkvdjEvYXV0aC5wcm90bxIPbXNwLmlkZW50aXR5LnYxIkkKEkNyZWF0ZVRva2VuUmVxdWVzdBIQCgh1c2VybmFtZRgBIAEoCRIQCghwYXNzd29yZBgCIAEoCRIPCgdhcGlfa2V5GAMgASgJIrgBChNDcmVhdGVUb2tlblJlc3BvbnNlEhQKDGFjY2Vzc190b2tlbhgBIAEoCRISCgp0b2tlbl90eXBlGAIgASgJEhIKCmV4cGlyZXNfaW4YAyABKAUSFQoNcmVmcmVzaF90b2tlbhgEIAEoCRIuCgpleHBpcmVzX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIMCgRyb2xlGAYgASgJEg4KBnNjb3BlcxgHIAMoCSIsChNSZWZyZXNoVG9rZW5SZXF1ZXN0EhUKDXJlZnJlc2hfdG9rZW4YASABKAkiIwoSUmV2b2tlVG9rZW5SZXF1ZXN0Eg0KBXRva2VuGAEgASgJIhUKE1Jldm9rZVRva2VuUmVzcG9uc2UiKgoWQ2hlY2tSZXZvY2F0aW9uUmVxdWVzdBIQCgh0b2tlbl9pZBgBIAEoCSIqChdDaGVja1Jldm9jYXRpb25SZXNwb25zZRIPCgdyZXZva2VkGAEgASgIMrsECgtBdXRoU2VydmljZRJ9CgtDcmVhdGVUb2tlbhIjLm1zcC5pZGVudGl0eS52MS5DcmVhdGVUb2tlblJlcXVlc3QaJC5tc3AuaWRlbnRpdHkudjEuQ3JlYXRlVG9rZW5SZXNwb25zZSIjorsYAggBgtPkkwIXOgEqIhIvYXBpL3YxL2F1dGgvdG9rZW4SgQEKDFJlZnJlc2hUb2tlbhIkLm1zcC5pZGVudGl0eS52MS5SZWZyZXNoVG9rZW5SZXF1ZXN0GiQubXNwLmlkZW50aXR5LnYxLkNyZWF0ZVRva2VuUmVzcG9uc2UiJaK7GAIIAYLT5JMCGToBKiIUL2FwaS92MS9hdXRoL3JlZnJlc2gSgAEKC1Jldm9rZVRva2VuEiMubXNwLmlkZW50aXR5LnYxLlJldm9rZVRva2VuUmVxdWVzdBokLm1zcC5pZGVudGl0eS52MS5SZXZva2VUb2tlblJlc3BvbnNlIiaiuxgECAMgAYLT5JMCGDoBKiITL2FwaS92MS9hdXRoL3Jldm9rZRKVAQoPQ2hlY2tSZXZvY2F0aW9uEicubXNwLmlkZW50aXR5LnYxLkNoZWNrUmV2b2NhdGlvblJlcXVlc3QaKC5tc3AuaWRlbnRpdHkudjEuQ2hlY2tSZXZvY2F0aW9uUmVzcG9uc2UiL6K7GAQIAiABgtPkkwIhOgEqIhwvYXBpL3YxL2F1dGg6Y2hlY2tSZXZvY2F0aW9uGg6iuxgKCghpZGVudGl0eWIGcHJvdG8z", [file_google_api_annotations, file_google_protobuf_timestamp, file_msp_policy_v1_policy]);
+  fileDesc("Chptc3AvaWRlbnRpdHkvdjEvYXV0aC5wcm90bxIPbXNwLmlkZW50aXR5LnYxIkkKEkNyZWF0ZVRva2VuUmVxdWVzdBIQCgh1c2VybmFtZRgBIAEoCRIQCghwYXNzd29yZBgCIAEoCRIPCgdhcGlfa2V5GAMgASgJIrgBChNDcmVhdGVUb2tlblJlc3BvbnNlEhQKDGFjY2Vzc190b2tlbhgBIAEoCRISCgp0b2tlbl90eXBlGAIgASgJEhIKCmV4cGlyZXNfaW4YAyABKAUSFQoNcmVmcmVzaF90b2tlbhgEIAEoCRIuCgpleHBpcmVzX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIMCgRyb2xlGAYgASgJEg4KBnNjb3BlcxgHIAMoCSIsChNSZWZyZXNoVG9rZW5SZXF1ZXN0EhUKDXJlZnJlc2hfdG9rZW4YASABKAkiQQoSUmV2b2tlVG9rZW5SZXF1ZXN0Eg0KBXRva2VuGAEgASgJEgsKA2FsbBgCIAEoCBIPCgd1c2VyX2lkGAMgASgJIhUKE1Jldm9rZVRva2VuUmVzcG9uc2UiKgoWQ2hlY2tSZXZvY2F0aW9uUmVxdWVzdBIQCgh0b2tlbl9pZBgBIAEoCSIqChdDaGVja1Jldm9jYXRpb25SZXNwb25zZRIPCgdyZXZva2VkGAEgASgIMrsECgtBdXRoU2VydmljZRJ9CgtDcmVhdGVUb2tlbhIjLm1zcC5pZGVudGl0eS52MS5DcmVhdGVUb2tlblJlcXVlc3QaJC5tc3AuaWRlbnRpdHkudjEuQ3JlYXRlVG9rZW5SZXNwb25zZSIjorsYAggBgtPkkwIXOgEqIhIvYXBpL3YxL2F1dGgvdG9rZW4SgQEKDFJlZnJlc2hUb2tlbhIkLm1zcC5pZGVudGl0eS52MS5SZWZyZXNoVG9rZW5SZXF1ZXN0GiQubXNwLmlkZW50aXR5LnYxLkNyZWF0ZVRva2VuUmVzcG9uc2UiJaK7GAIIAYLT5JMCGToBKiIUL2FwaS92MS9hdXRoL3JlZnJlc2gSgAEKC1Jldm9rZVRva2VuEiMubXNwLmlkZW50aXR5LnYxLlJldm9rZVRva2VuUmVxdWVzdBokLm1zcC5pZGVudGl0eS52MS5SZXZva2VUb2tlblJlc3BvbnNlIiaiuxgECAMgAYLT5JMCGDoBKiITL2FwaS92MS9hdXRoL3Jldm9rZRKVAQoPQ2hlY2tSZXZvY2F0aW9uEicubXNwLmlkZW50aXR5LnYxLkNoZWNrUmV2b2NhdGlvblJlcXVlc3QaKC5tc3AuaWRlbnRpdHkudjEuQ2hlY2tSZXZvY2F0aW9uUmVzcG9uc2UiL6K7GAQIAiABgtPkkwIhOgEqIhwvYXBpL3YxL2F1dGg6Y2hlY2tSZXZvY2F0aW9uGg6iuxgKCghpZGVudGl0eWIGcHJvdG8z", [file_google_api_annotations, file_google_protobuf_timestamp, file_msp_policy_v1_policy]);
 
 /**
  * Request for CreateToken: either username and password, or api_key.
@@ -147,6 +147,22 @@ export type RevokeTokenRequest = Message<"msp.identity.v1.RevokeTokenRequest"> &
    * @generated from field: string token = 1;
    */
   token: string;
+
+  /**
+   * Log out everywhere: revoke every token of the user (user_id, else the owner of token, else the
+   * caller), API-key tokens included; the API keys themselves keep working.
+   *
+   * @generated from field: bool all = 2;
+   */
+  all: boolean;
+
+  /**
+   * With all: the user to log out everywhere (admins only for another user). Empty means the
+   * owner of token, or the caller.
+   *
+   * @generated from field: string user_id = 3;
+   */
+  userId: string;
 };
 
 /**
@@ -221,6 +237,8 @@ export const CheckRevocationResponseSchema: GenMessage<CheckRevocationResponse> 
 export const AuthService: GenService<{
   /**
    * Log in with a username and password (or exchange an API key) for an access token and a refresh token.
+   * Too many failed logins from one address in a while are refused with RESOURCE_EXHAUSTED (HTTP 429
+   * with Retry-After) until the while is over.
    *
    * @generated from rpc msp.identity.v1.AuthService.CreateToken
    */
@@ -231,6 +249,8 @@ export const AuthService: GenService<{
   },
   /**
    * Exchange a refresh token for a new access token (and a new refresh token; the old one stops working).
+   * A refresh token works once: using it again ends its whole sign-in (the token was stolen, or a
+   * client retried), and every token refreshed from the same login stops working.
    *
    * @generated from rpc msp.identity.v1.AuthService.RefreshToken
    */
@@ -240,7 +260,10 @@ export const AuthService: GenService<{
     output: typeof CreateTokenResponseSchema;
   },
   /**
-   * Revoke an access or refresh token before it expires; without a token, the caller's own.
+   * Revoke an access or refresh token before it expires; without a token, the caller's own. Revoking
+   * a refresh token ends its whole sign-in (every token refreshed from the same login). With all,
+   * log a user out everywhere: every access and refresh token they hold stops working at once.
+   * Another user's tokens need the admin role (and, for a scoped API key, identity:write).
    *
    * @generated from rpc msp.identity.v1.AuthService.RevokeToken
    */

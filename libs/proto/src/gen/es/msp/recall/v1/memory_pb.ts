@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file msp/recall/v1/memory.proto.
  */
 export const file_msp_recall_v1_memory: GenFile = /*@__PURE__*/
-  fileDesc("Chptc3AvcmVjYWxsL3YxL21lbW9yeS5wcm90bxINbXNwLnJlY2FsbC52MSKHAQoFU2NvcGUSEgoKbWFjaGluZV9pZBgBIAEoCRIUCgxtYWNoaW5lX25hbWUYAiABKAkSEgoKcHJvamVjdF9pZBgDIAEoCRIRCgljbGllbnRfaWQYBCABKAkSCwoDY3dkGAUgASgJEhIKCnJlcG9zaXRvcnkYBiABKAkSDAoEaG9zdBgHIAEoCSLOAQoNSW5nZXN0UmVxdWVzdBIjCgVzY29wZRgBIAEoCzIULm1zcC5yZWNhbGwudjEuU2NvcGUSGQoRY2xhdWRlX3Nlc3Npb25faWQYAiABKAkSFwoPd29ya19zZXNzaW9uX2lkGAMgASgJEhcKD2lkZW1wb3RlbmN5X2tleRgEIAEoCRISCgp0cmFuc2NyaXB0GAUgASgJEhIKCnBhcnRfaW5kZXgYBiABKAUSEgoKcGFydF9jb3VudBgHIAEoBRIPCgd0cmlnZ2VyGAggASgJIoABCg5Jbmdlc3RSZXNwb25zZRIOCgZzdGF0dXMYASABKAkSMwoHY29udGV4dBgCIAEoCzIiLm1zcC5yZWNhbGwudjEuQ29udmVyc2F0aW9uQ29udGV4dBIpCgVzdGF0cxgDIAEoCzIaLm1zcC5yZWNhbGwudjEuSW5nZXN0U3RhdHMi8AEKC0luZ2VzdFN0YXRzEg0KBWxpbmVzGAEgASgFEg8KB3JlY29yZHMYAiABKAUSFwoPbWFsZm9ybWVkX2xpbmVzGAMgASgFEhUKDXNvdXJjZV90b2tlbnMYBCABKAMSFgoOc3VtbWFyeV90b2tlbnMYBSABKAMSEgoKcmVkYWN0aW9ucxgGIAEoBRIRCglkZWNpc2lvbnMYByABKAUSEAoIcHJvYmxlbXMYCCABKAUSEAoIc25pcHBldHMYCSABKAUSFgoOcGFydHNfcmVjZWl2ZWQYCiABKAUSFgoOcGFydHNfZXhwZWN0ZWQYCyABKAUirwEKDVJlY2FsbFJlcXVlc3QSIwoFc2NvcGUYASABKAsyFC5tc3AucmVjYWxsLnYxLlNjb3BlEg0KBXF1ZXJ5GAIgASgJEhQKDGJ1ZGdldF9jaGFycxgDIAEoBRIVCg1idWRnZXRfdG9rZW5zGAQgASgFEg8KB2V4cGxhaW4YBSABKAgSEQoJbWF4X2l0ZW1zGAYgASgFEhkKEWV4Y2x1ZGVfc2hvcnRfaWRzGAcgAygJInMKDlJlY2FsbFJlc3BvbnNlEioKBWl0ZW1zGAEgAygLMhsubXNwLnJlY2FsbC52MS5SZWNhbGxlZEl0ZW0SDAoEdGV4dBgCIAEoCRISCgp0ZXh0X2NoYXJzGAMgASgFEhMKC3RleHRfdG9rZW5zGAQgASgFIuoBCgxSZWNhbGxlZEl0ZW0SEAoIc2hvcnRfaWQYASABKAkSDAoEa2luZBgCIAEoCRIKCgJpZBgDIAEoCRINCgV0aXRsZRgEIAEoCRIMCgRsaW5lGAUgASgJEigKBHRpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCm1hY2hpbmVfaWQYByABKAkSFAoMbWFjaGluZV9uYW1lGAggASgJEg0KBXNjb3JlGAkgASgBEi4KC3Njb3JlX3BhcnRzGAogASgLMhkubXNwLnJlY2FsbC52MS5TY29yZVBhcnRzIpUBCgpTY29yZVBhcnRzEhYKDnRleHRfcmVsZXZhbmNlGAEgASgBEhMKC3RhZ19vdmVybGFwGAIgASgBEhMKC3Njb3BlX21hdGNoGAMgASgBEhIKCmltcG9ydGFuY2UYBCABKAESDQoFZGVjYXkYBSABKAESEgoKdXNlZnVsbmVzcxgGIAEoARIOCgZwaW5uZWQYByABKAgiKAoUR2V0TWVtb3J5SXRlbVJlcXVlc3QSEAoIc2hvcnRfaWQYASABKAkiJQoRTWFya1VzZWZ1bFJlcXVlc3QSEAoIc2hvcnRfaWQYASABKAki3gEKCk1lbW9yeUl0ZW0SEAoIc2hvcnRfaWQYASABKAkSDAoEa2luZBgCIAEoCRIKCgJpZBgDIAEoCRINCgV0aXRsZRgEIAEoCRIMCgR0ZXh0GAUgASgJEigKBHRpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCm1hY2hpbmVfaWQYByABKAkSFAoMbWFjaGluZV9uYW1lGAggASgJEhIKCnByb2plY3RfaWQYCSABKAkSEQoJY2xpZW50X2lkGAogASgJEgwKBHRhZ3MYCyADKAkyhQQKDU1lbW9yeVNlcnZpY2USbQoGSW5nZXN0EhwubXNwLnJlY2FsbC52MS5Jbmdlc3RSZXF1ZXN0Gh0ubXNwLnJlY2FsbC52MS5Jbmdlc3RSZXNwb25zZSImorsYAggDgtPkkwIaOgEqIhUvYXBpL3YxL21lbW9yeTppbmdlc3QSbQoGUmVjYWxsEhwubXNwLnJlY2FsbC52MS5SZWNhbGxSZXF1ZXN0Gh0ubXNwLnJlY2FsbC52MS5SZWNhbGxSZXNwb25zZSImorsYAggCgtPkkwIaOgEqIhUvYXBpL3YxL21lbW9yeTpyZWNhbGwSfgoNR2V0TWVtb3J5SXRlbRIjLm1zcC5yZWNhbGwudjEuR2V0TWVtb3J5SXRlbVJlcXVlc3QaGS5tc3AucmVjYWxsLnYxLk1lbW9yeUl0ZW0iLaK7GAIIAoLT5JMCIRIfL2FwaS92MS9tZW1vcnkvaXRlbXMve3Nob3J0X2lkfRKGAQoKTWFya1VzZWZ1bBIgLm1zcC5yZWNhbGwudjEuTWFya1VzZWZ1bFJlcXVlc3QaGS5tc3AucmVjYWxsLnYxLk1lbW9yeUl0ZW0iO6K7GAIIA4LT5JMCLzoBKiIqL2FwaS92MS9tZW1vcnkvaXRlbXMve3Nob3J0X2lkfTptYXJrVXNlZnVsGg2iuxgJCgdjb250ZXh0YgZwcm90bzM", [file_google_api_annotations, file_google_protobuf_timestamp, file_msp_policy_v1_policy, file_msp_recall_v1_conversation_context]);
+  fileDesc("Chptc3AvcmVjYWxsL3YxL21lbW9yeS5wcm90bxINbXNwLnJlY2FsbC52MSKHAQoFU2NvcGUSEgoKbWFjaGluZV9pZBgBIAEoCRIUCgxtYWNoaW5lX25hbWUYAiABKAkSEgoKcHJvamVjdF9pZBgDIAEoCRIRCgljbGllbnRfaWQYBCABKAkSCwoDY3dkGAUgASgJEhIKCnJlcG9zaXRvcnkYBiABKAkSDAoEaG9zdBgHIAEoCSLOAQoNSW5nZXN0UmVxdWVzdBIjCgVzY29wZRgBIAEoCzIULm1zcC5yZWNhbGwudjEuU2NvcGUSGQoRY2xhdWRlX3Nlc3Npb25faWQYAiABKAkSFwoPd29ya19zZXNzaW9uX2lkGAMgASgJEhcKD2lkZW1wb3RlbmN5X2tleRgEIAEoCRISCgp0cmFuc2NyaXB0GAUgASgJEhIKCnBhcnRfaW5kZXgYBiABKAUSEgoKcGFydF9jb3VudBgHIAEoBRIPCgd0cmlnZ2VyGAggASgJIoABCg5Jbmdlc3RSZXNwb25zZRIOCgZzdGF0dXMYASABKAkSMwoHY29udGV4dBgCIAEoCzIiLm1zcC5yZWNhbGwudjEuQ29udmVyc2F0aW9uQ29udGV4dBIpCgVzdGF0cxgDIAEoCzIaLm1zcC5yZWNhbGwudjEuSW5nZXN0U3RhdHMi8AEKC0luZ2VzdFN0YXRzEg0KBWxpbmVzGAEgASgFEg8KB3JlY29yZHMYAiABKAUSFwoPbWFsZm9ybWVkX2xpbmVzGAMgASgFEhUKDXNvdXJjZV90b2tlbnMYBCABKAMSFgoOc3VtbWFyeV90b2tlbnMYBSABKAMSEgoKcmVkYWN0aW9ucxgGIAEoBRIRCglkZWNpc2lvbnMYByABKAUSEAoIcHJvYmxlbXMYCCABKAUSEAoIc25pcHBldHMYCSABKAUSFgoOcGFydHNfcmVjZWl2ZWQYCiABKAUSFgoOcGFydHNfZXhwZWN0ZWQYCyABKAUiyAEKDVJlY2FsbFJlcXVlc3QSIwoFc2NvcGUYASABKAsyFC5tc3AucmVjYWxsLnYxLlNjb3BlEg0KBXF1ZXJ5GAIgASgJEhQKDGJ1ZGdldF9jaGFycxgDIAEoBRIVCg1idWRnZXRfdG9rZW5zGAQgASgFEg8KB2V4cGxhaW4YBSABKAgSEQoJbWF4X2l0ZW1zGAYgASgFEhkKEWV4Y2x1ZGVfc2hvcnRfaWRzGAcgAygJEhcKD2NvbnRleHRfc3VtbWFyeRgIIAEoCSJzCg5SZWNhbGxSZXNwb25zZRIqCgVpdGVtcxgBIAMoCzIbLm1zcC5yZWNhbGwudjEuUmVjYWxsZWRJdGVtEgwKBHRleHQYAiABKAkSEgoKdGV4dF9jaGFycxgDIAEoBRITCgt0ZXh0X3Rva2VucxgEIAEoBSLqAQoMUmVjYWxsZWRJdGVtEhAKCHNob3J0X2lkGAEgASgJEgwKBGtpbmQYAiABKAkSCgoCaWQYAyABKAkSDQoFdGl0bGUYBCABKAkSDAoEbGluZRgFIAEoCRIoCgR0aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgptYWNoaW5lX2lkGAcgASgJEhQKDG1hY2hpbmVfbmFtZRgIIAEoCRINCgVzY29yZRgJIAEoARIuCgtzY29yZV9wYXJ0cxgKIAEoCzIZLm1zcC5yZWNhbGwudjEuU2NvcmVQYXJ0cyKVAQoKU2NvcmVQYXJ0cxIWCg50ZXh0X3JlbGV2YW5jZRgBIAEoARITCgt0YWdfb3ZlcmxhcBgCIAEoARITCgtzY29wZV9tYXRjaBgDIAEoARISCgppbXBvcnRhbmNlGAQgASgBEg0KBWRlY2F5GAUgASgBEhIKCnVzZWZ1bG5lc3MYBiABKAESDgoGcGlubmVkGAcgASgIIigKFEdldE1lbW9yeUl0ZW1SZXF1ZXN0EhAKCHNob3J0X2lkGAEgASgJIiUKEU1hcmtVc2VmdWxSZXF1ZXN0EhAKCHNob3J0X2lkGAEgASgJIt4BCgpNZW1vcnlJdGVtEhAKCHNob3J0X2lkGAEgASgJEgwKBGtpbmQYAiABKAkSCgoCaWQYAyABKAkSDQoFdGl0bGUYBCABKAkSDAoEdGV4dBgFIAEoCRIoCgR0aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgptYWNoaW5lX2lkGAcgASgJEhQKDG1hY2hpbmVfbmFtZRgIIAEoCRISCgpwcm9qZWN0X2lkGAkgASgJEhEKCWNsaWVudF9pZBgKIAEoCRIMCgR0YWdzGAsgAygJImUKG0F0dGFjaFNlc3Npb25TdW1tYXJ5UmVxdWVzdBIZChFjbGF1ZGVfc2Vzc2lvbl9pZBgBIAEoCRIMCgR0ZXh0GAIgASgJEg0KBW1vZGVsGAMgASgJEg4KBnRva2VucxgEIAEoAyJnChxBdHRhY2hTZXNzaW9uU3VtbWFyeVJlc3BvbnNlEjMKB2NvbnRleHQYASABKAsyIi5tc3AucmVjYWxsLnYxLkNvbnZlcnNhdGlvbkNvbnRleHQSEgoKcmVkYWN0aW9ucxgCIAEoBTKtBQoNTWVtb3J5U2VydmljZRJtCgZJbmdlc3QSHC5tc3AucmVjYWxsLnYxLkluZ2VzdFJlcXVlc3QaHS5tc3AucmVjYWxsLnYxLkluZ2VzdFJlc3BvbnNlIiaiuxgCCAOC0+STAho6ASoiFS9hcGkvdjEvbWVtb3J5OmluZ2VzdBJtCgZSZWNhbGwSHC5tc3AucmVjYWxsLnYxLlJlY2FsbFJlcXVlc3QaHS5tc3AucmVjYWxsLnYxLlJlY2FsbFJlc3BvbnNlIiaiuxgCCAKC0+STAho6ASoiFS9hcGkvdjEvbWVtb3J5OnJlY2FsbBJ+Cg1HZXRNZW1vcnlJdGVtEiMubXNwLnJlY2FsbC52MS5HZXRNZW1vcnlJdGVtUmVxdWVzdBoZLm1zcC5yZWNhbGwudjEuTWVtb3J5SXRlbSItorsYAggCgtPkkwIhEh8vYXBpL3YxL21lbW9yeS9pdGVtcy97c2hvcnRfaWR9EoYBCgpNYXJrVXNlZnVsEiAubXNwLnJlY2FsbC52MS5NYXJrVXNlZnVsUmVxdWVzdBoZLm1zcC5yZWNhbGwudjEuTWVtb3J5SXRlbSI7orsYAggDgtPkkwIvOgEqIiovYXBpL3YxL21lbW9yeS9pdGVtcy97c2hvcnRfaWR9Om1hcmtVc2VmdWwSpQEKFEF0dGFjaFNlc3Npb25TdW1tYXJ5EioubXNwLnJlY2FsbC52MS5BdHRhY2hTZXNzaW9uU3VtbWFyeVJlcXVlc3QaKy5tc3AucmVjYWxsLnYxLkF0dGFjaFNlc3Npb25TdW1tYXJ5UmVzcG9uc2UiNKK7GAIIA4LT5JMCKDoBKiIjL2FwaS92MS9tZW1vcnk6YXR0YWNoU2Vzc2lvblN1bW1hcnkaDaK7GAkKB2NvbnRleHRiBnByb3RvMw", [file_google_api_annotations, file_google_protobuf_timestamp, file_msp_policy_v1_policy, file_msp_recall_v1_conversation_context]);
 
 /**
  * Where the caller works. Ids are the work service's; every field is optional.
@@ -334,6 +334,15 @@ export type RecallRequest = Message<"msp.recall.v1.RecallRequest"> & {
    * @generated from field: repeated string exclude_short_ids = 7;
    */
   excludeShortIds: string[];
+
+  /**
+   * Which summary of a session to show where a model summary was attached (AttachSessionSummary): "deterministic"
+   * (the compressor's) or "model"; a context without a model summary always shows the compressor's. Empty: the
+   * service's setting RECALL_CONTEXT_SUMMARY (default deterministic).
+   *
+   * @generated from field: string context_summary = 8;
+   */
+  contextSummary: string;
 };
 
 /**
@@ -399,8 +408,9 @@ export type RecalledItem = Message<"msp.recall.v1.RecalledItem"> & {
   shortId: string;
 
   /**
-   * project_state, context, snippet, decision, insight, failure_pattern, or host: the facts of a client's
-   * host that the query or folder names (from the infrastructure service; id is the asset's id).
+   * project_state, context, snippet, decision, insight, failure_pattern; work_item or problem_solution: work
+   * recorded in the work service (id is its id there); or host: the facts of a client's host that the query or
+   * folder names (from the infrastructure service; id is the asset's id).
    *
    * @generated from field: string kind = 2;
    */
@@ -589,7 +599,7 @@ export type MemoryItem = Message<"msp.recall.v1.MemoryItem"> & {
   shortId: string;
 
   /**
-   * project_state, context, snippet, decision, insight or failure_pattern.
+   * project_state, context, snippet, decision, insight, failure_pattern, work_item or problem_solution.
    *
    * @generated from field: string kind = 2;
    */
@@ -667,6 +677,77 @@ export const MemoryItemSchema: GenMessage<MemoryItem> = /*@__PURE__*/
   messageDesc(file_msp_recall_v1_memory, 10);
 
 /**
+ * Request for AttachSessionSummary.
+ *
+ * @generated from message msp.recall.v1.AttachSessionSummaryRequest
+ */
+export type AttachSessionSummaryRequest = Message<"msp.recall.v1.AttachSessionSummaryRequest"> & {
+  /**
+   * Claude Code's session id, whose context (stored by Ingest) gets the summary. Required.
+   *
+   * @generated from field: string claude_session_id = 1;
+   */
+  claudeSessionId: string;
+
+  /**
+   * The summary, at most 20,000 characters. Required.
+   *
+   * @generated from field: string text = 2;
+   */
+  text: string;
+
+  /**
+   * The model that wrote it, such as "claude-haiku-4-5" or "haiku": letters, digits and . _ : @ / -, at most 128
+   * characters. Required.
+   *
+   * @generated from field: string model = 3;
+   */
+  model: string;
+
+  /**
+   * Tokens the model read and wrote for it, as its usage said (0: unknown).
+   *
+   * @generated from field: int64 tokens = 4;
+   */
+  tokens: bigint;
+};
+
+/**
+ * Describes the message msp.recall.v1.AttachSessionSummaryRequest.
+ * Use `create(AttachSessionSummaryRequestSchema)` to create a new message.
+ */
+export const AttachSessionSummaryRequestSchema: GenMessage<AttachSessionSummaryRequest> = /*@__PURE__*/
+  messageDesc(file_msp_recall_v1_memory, 11);
+
+/**
+ * Response of AttachSessionSummary.
+ *
+ * @generated from message msp.recall.v1.AttachSessionSummaryResponse
+ */
+export type AttachSessionSummaryResponse = Message<"msp.recall.v1.AttachSessionSummaryResponse"> & {
+  /**
+   * The context, with model_summary set.
+   *
+   * @generated from field: msp.recall.v1.ConversationContext context = 1;
+   */
+  context?: ConversationContext | undefined;
+
+  /**
+   * Secrets replaced by [REDACTED:<kind>] in the text.
+   *
+   * @generated from field: int32 redactions = 2;
+   */
+  redactions: number;
+};
+
+/**
+ * Describes the message msp.recall.v1.AttachSessionSummaryResponse.
+ * Use `create(AttachSessionSummaryResponseSchema)` to create a new message.
+ */
+export const AttachSessionSummaryResponseSchema: GenMessage<AttachSessionSummaryResponse> = /*@__PURE__*/
+  messageDesc(file_msp_recall_v1_memory, 12);
+
+/**
  * Claude's memory: transcripts in (compressed, redacted), the right context out.
  *
  * @generated from service msp.recall.v1.MemoryService
@@ -713,6 +794,18 @@ export const MemoryService: GenService<{
     methodKind: "unary";
     input: typeof MarkUsefulRequestSchema;
     output: typeof MemoryItemSchema;
+  },
+  /**
+   * Store a summary of a Claude session written by a language model (the technician's own Claude Code, which the CLI
+   * runs after SessionEnd when they turned it on) beside the deterministic summary of its context, which stays. The
+   * text is redacted like every ingested text; a later call for the same session replaces it.
+   *
+   * @generated from rpc msp.recall.v1.MemoryService.AttachSessionSummary
+   */
+  attachSessionSummary: {
+    methodKind: "unary";
+    input: typeof AttachSessionSummaryRequestSchema;
+    output: typeof AttachSessionSummaryResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_msp_recall_v1_memory, 0);

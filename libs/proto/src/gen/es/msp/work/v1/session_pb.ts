@@ -30,7 +30,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file msp/work/v1/session.proto.
  */
 export const file_msp_work_v1_session: GenFile = /*@__PURE__*/
-  fileDesc("Chltc3Avd29yay92MS9zZXNzaW9uLnByb3RvEgttc3Aud29yay52MSLSBQoHU2Vzc2lvbhIKCgJpZBgBIAEoCRIWCgljbGllbnRfaWQYAiABKAlIAIgBARIXCgpwcm9qZWN0X2lkGAMgASgJSAGIAQESFwoKbWFjaGluZV9pZBgEIAEoCUgCiAEBEiAKE2V4dGVybmFsX3Nlc3Npb25faWQYBSABKAlIA4gBARISCgV0aXRsZRgGIAEoCUgEiAEBEhQKB3N1bW1hcnkYByABKAlIBYgBARIvCgZzdGF0dXMYCCABKA4yGi5tc3Aud29yay52MS5TZXNzaW9uU3RhdHVzSAaIAQESLgoKc3RhcnRlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kZWRfYXQYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhgKEGR1cmF0aW9uX21pbnV0ZXMYCyABKAUSGAoLaXNfYmlsbGFibGUYDCABKAhIB4gBARIWCg5iaWxsYWJsZV9ob3VycxgNIAEoCRIXCgp0ZWNobmljaWFuGA4gASgJSAiIAQESDAoEdGFncxgPIAMoCRIYChBiaWxsYWJsZV9taW51dGVzGBAgASgFEhcKD2JpbGxhYmxlX2Ftb3VudBgRIAEoCRIMCgRldGFnGGQgASgJEi4KCmNyZWF0ZWRfYXQYZSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnVwZGF0ZWRfYXQYZiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgwKCl9jbGllbnRfaWRCDQoLX3Byb2plY3RfaWRCDQoLX21hY2hpbmVfaWRCFgoUX2V4dGVybmFsX3Nlc3Npb25faWRCCAoGX3RpdGxlQgoKCF9zdW1tYXJ5QgkKB19zdGF0dXNCDgoMX2lzX2JpbGxhYmxlQg0KC190ZWNobmljaWFuIh8KEUdldFNlc3Npb25SZXF1ZXN0EgoKAmlkGAEgASgJIl4KE0xpc3RTZXNzaW9uc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkSDgoGZmlsdGVyGAMgASgJEhAKCG9yZGVyX2J5GAQgASgJIlcKFExpc3RTZXNzaW9uc1Jlc3BvbnNlEiYKCHNlc3Npb25zGAEgAygLMhQubXNwLndvcmsudjEuU2Vzc2lvbhIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiPQoUQ3JlYXRlU2Vzc2lvblJlcXVlc3QSJQoHc2Vzc2lvbhgBIAEoCzIULm1zcC53b3JrLnYxLlNlc3Npb24ibgoUVXBkYXRlU2Vzc2lvblJlcXVlc3QSJQoHc2Vzc2lvbhgBIAEoCzIULm1zcC53b3JrLnYxLlNlc3Npb24SLwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIjAKFERlbGV0ZVNlc3Npb25SZXF1ZXN0EgoKAmlkGAEgASgJEgwKBGV0YWcYAiABKAkiFwoVRGVsZXRlU2Vzc2lvblJlc3BvbnNlIjcKFEFkZFNlc3Npb25UYWdSZXF1ZXN0EhIKCnNlc3Npb25faWQYASABKAkSCwoDdGFnGAIgASgJIjoKF1JlbW92ZVNlc3Npb25UYWdSZXF1ZXN0EhIKCnNlc3Npb25faWQYASABKAkSCwoDdGFnGAIgASgJIicKGUdldFNlc3Npb25UaW1lbGluZVJlcXVlc3QSCgoCaWQYASABKAkilAIKFlNlc3Npb25UaW1lbGluZURldGFpbHMSLQoMZmlsZV9jaGFuZ2VzGAEgAygLMhcubXNwLndvcmsudjEuRmlsZUNoYW5nZRItCgxjb21tYW5kX3J1bnMYAiADKAsyFy5tc3Aud29yay52MS5Db21tYW5kUnVuEjcKEXByb2JsZW1fc29sdXRpb25zGAMgAygLMhwubXNwLndvcmsudjEuUHJvYmxlbVNvbHV0aW9uEiwKC2RlcGxveW1lbnRzGAQgAygLMhcubXNwLndvcmsudjEuRGVwbG95bWVudBI1ChBkYXRhYmFzZV9jaGFuZ2VzGAUgAygLMhsubXNwLndvcmsudjEuRGF0YWJhc2VDaGFuZ2UieQoXU2Vzc2lvblRpbWVsaW5lV29ya0l0ZW0SKAoJd29ya19pdGVtGAEgASgLMhUubXNwLndvcmsudjEuV29ya0l0ZW0SNAoHZGV0YWlscxgCIAEoCzIjLm1zcC53b3JrLnYxLlNlc3Npb25UaW1lbGluZURldGFpbHMikQIKD1Nlc3Npb25UaW1lbGluZRIlCgdzZXNzaW9uGAEgASgLMhQubXNwLndvcmsudjEuU2Vzc2lvbhI4Cgp3b3JrX2l0ZW1zGAIgAygLMiQubXNwLndvcmsudjEuU2Vzc2lvblRpbWVsaW5lV29ya0l0ZW0SPAoPc2Vzc2lvbl9kZXRhaWxzGAMgASgLMiMubXNwLndvcmsudjEuU2Vzc2lvblRpbWVsaW5lRGV0YWlscxItCgx0aWNrZXRfbGlua3MYBCADKAsyFy5tc3Aud29yay52MS5UaWNrZXRMaW5rEjAKDWJpbGxhYmxlX3RpbWUYBSADKAsyGS5tc3Aud29yay52MS5CaWxsYWJsZVRpbWUqiwEKDVNlc3Npb25TdGF0dXMSHgoaU0VTU0lPTl9TVEFUVVNfVU5TUEVDSUZJRUQQABIeChpTRVNTSU9OX1NUQVRVU19JTl9QUk9HUkVTUxABEhwKGFNFU1NJT05fU1RBVFVTX0NPTVBMRVRFRBACEhwKGFNFU1NJT05fU1RBVFVTX0FCQU5ET05FRBADMoEICg5TZXNzaW9uU2VydmljZRJnCgpHZXRTZXNzaW9uEh4ubXNwLndvcmsudjEuR2V0U2Vzc2lvblJlcXVlc3QaFC5tc3Aud29yay52MS5TZXNzaW9uIiOiuxgCCAKC0+STAhcSFS9hcGkvdjEvc2Vzc2lvbnMve2lkfRJzCgxMaXN0U2Vzc2lvbnMSIC5tc3Aud29yay52MS5MaXN0U2Vzc2lvbnNSZXF1ZXN0GiEubXNwLndvcmsudjEuTGlzdFNlc3Npb25zUmVzcG9uc2UiHqK7GAIIAoLT5JMCEhIQL2FwaS92MS9zZXNzaW9ucxJxCg1DcmVhdGVTZXNzaW9uEiEubXNwLndvcmsudjEuQ3JlYXRlU2Vzc2lvblJlcXVlc3QaFC5tc3Aud29yay52MS5TZXNzaW9uIieiuxgCCAOC0+STAhs6B3Nlc3Npb24iEC9hcGkvdjEvc2Vzc2lvbnMSfgoNVXBkYXRlU2Vzc2lvbhIhLm1zcC53b3JrLnYxLlVwZGF0ZVNlc3Npb25SZXF1ZXN0GhQubXNwLndvcmsudjEuU2Vzc2lvbiI0orsYAggDgtPkkwIoOgdzZXNzaW9uMh0vYXBpL3YxL3Nlc3Npb25zL3tzZXNzaW9uLmlkfRJ7Cg1EZWxldGVTZXNzaW9uEiEubXNwLndvcmsudjEuRGVsZXRlU2Vzc2lvblJlcXVlc3QaIi5tc3Aud29yay52MS5EZWxldGVTZXNzaW9uUmVzcG9uc2UiI6K7GAIIA4LT5JMCFyoVL2FwaS92MS9zZXNzaW9ucy97aWR9En8KDUFkZFNlc3Npb25UYWcSIS5tc3Aud29yay52MS5BZGRTZXNzaW9uVGFnUmVxdWVzdBoULm1zcC53b3JrLnYxLlNlc3Npb24iNaK7GAIIA4LT5JMCKToBKiIkL2FwaS92MS9zZXNzaW9ucy97c2Vzc2lvbl9pZH06YWRkVGFnEogBChBSZW1vdmVTZXNzaW9uVGFnEiQubXNwLndvcmsudjEuUmVtb3ZlU2Vzc2lvblRhZ1JlcXVlc3QaFC5tc3Aud29yay52MS5TZXNzaW9uIjiiuxgCCAOC0+STAiw6ASoiJy9hcGkvdjEvc2Vzc2lvbnMve3Nlc3Npb25faWR9OnJlbW92ZVRhZxKIAQoSR2V0U2Vzc2lvblRpbWVsaW5lEiYubXNwLndvcmsudjEuR2V0U2Vzc2lvblRpbWVsaW5lUmVxdWVzdBocLm1zcC53b3JrLnYxLlNlc3Npb25UaW1lbGluZSIsorsYAggCgtPkkwIgEh4vYXBpL3YxL3Nlc3Npb25zL3tpZH06dGltZWxpbmUaCqK7GAYKBHdvcmtiBnByb3RvMw", [file_google_api_annotations, file_google_protobuf_field_mask, file_google_protobuf_timestamp, file_msp_policy_v1_policy, file_msp_work_v1_billable_time, file_msp_work_v1_command_run, file_msp_work_v1_database_change, file_msp_work_v1_deployment, file_msp_work_v1_file_change, file_msp_work_v1_problem_solution, file_msp_work_v1_ticket_link, file_msp_work_v1_work_item]);
+  fileDesc("Chltc3Avd29yay92MS9zZXNzaW9uLnByb3RvEgttc3Aud29yay52MSLSBQoHU2Vzc2lvbhIKCgJpZBgBIAEoCRIWCgljbGllbnRfaWQYAiABKAlIAIgBARIXCgpwcm9qZWN0X2lkGAMgASgJSAGIAQESFwoKbWFjaGluZV9pZBgEIAEoCUgCiAEBEiAKE2V4dGVybmFsX3Nlc3Npb25faWQYBSABKAlIA4gBARISCgV0aXRsZRgGIAEoCUgEiAEBEhQKB3N1bW1hcnkYByABKAlIBYgBARIvCgZzdGF0dXMYCCABKA4yGi5tc3Aud29yay52MS5TZXNzaW9uU3RhdHVzSAaIAQESLgoKc3RhcnRlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kZWRfYXQYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhgKEGR1cmF0aW9uX21pbnV0ZXMYCyABKAUSGAoLaXNfYmlsbGFibGUYDCABKAhIB4gBARIWCg5iaWxsYWJsZV9ob3VycxgNIAEoCRIXCgp0ZWNobmljaWFuGA4gASgJSAiIAQESDAoEdGFncxgPIAMoCRIYChBiaWxsYWJsZV9taW51dGVzGBAgASgFEhcKD2JpbGxhYmxlX2Ftb3VudBgRIAEoCRIMCgRldGFnGGQgASgJEi4KCmNyZWF0ZWRfYXQYZSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnVwZGF0ZWRfYXQYZiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgwKCl9jbGllbnRfaWRCDQoLX3Byb2plY3RfaWRCDQoLX21hY2hpbmVfaWRCFgoUX2V4dGVybmFsX3Nlc3Npb25faWRCCAoGX3RpdGxlQgoKCF9zdW1tYXJ5QgkKB19zdGF0dXNCDgoMX2lzX2JpbGxhYmxlQg0KC190ZWNobmljaWFuIh8KEUdldFNlc3Npb25SZXF1ZXN0EgoKAmlkGAEgASgJIl4KE0xpc3RTZXNzaW9uc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkSDgoGZmlsdGVyGAMgASgJEhAKCG9yZGVyX2J5GAQgASgJIlcKFExpc3RTZXNzaW9uc1Jlc3BvbnNlEiYKCHNlc3Npb25zGAEgAygLMhQubXNwLndvcmsudjEuU2Vzc2lvbhIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiPQoUQ3JlYXRlU2Vzc2lvblJlcXVlc3QSJQoHc2Vzc2lvbhgBIAEoCzIULm1zcC53b3JrLnYxLlNlc3Npb24ibgoUVXBkYXRlU2Vzc2lvblJlcXVlc3QSJQoHc2Vzc2lvbhgBIAEoCzIULm1zcC53b3JrLnYxLlNlc3Npb24SLwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIjAKFERlbGV0ZVNlc3Npb25SZXF1ZXN0EgoKAmlkGAEgASgJEgwKBGV0YWcYAiABKAkiFwoVRGVsZXRlU2Vzc2lvblJlc3BvbnNlIjcKFEFkZFNlc3Npb25UYWdSZXF1ZXN0EhIKCnNlc3Npb25faWQYASABKAkSCwoDdGFnGAIgASgJIjoKF1JlbW92ZVNlc3Npb25UYWdSZXF1ZXN0EhIKCnNlc3Npb25faWQYASABKAkSCwoDdGFnGAIgASgJIicKGUdldFNlc3Npb25UaW1lbGluZVJlcXVlc3QSCgoCaWQYASABKAkilAIKFlNlc3Npb25UaW1lbGluZURldGFpbHMSLQoMZmlsZV9jaGFuZ2VzGAEgAygLMhcubXNwLndvcmsudjEuRmlsZUNoYW5nZRItCgxjb21tYW5kX3J1bnMYAiADKAsyFy5tc3Aud29yay52MS5Db21tYW5kUnVuEjcKEXByb2JsZW1fc29sdXRpb25zGAMgAygLMhwubXNwLndvcmsudjEuUHJvYmxlbVNvbHV0aW9uEiwKC2RlcGxveW1lbnRzGAQgAygLMhcubXNwLndvcmsudjEuRGVwbG95bWVudBI1ChBkYXRhYmFzZV9jaGFuZ2VzGAUgAygLMhsubXNwLndvcmsudjEuRGF0YWJhc2VDaGFuZ2UieQoXU2Vzc2lvblRpbWVsaW5lV29ya0l0ZW0SKAoJd29ya19pdGVtGAEgASgLMhUubXNwLndvcmsudjEuV29ya0l0ZW0SNAoHZGV0YWlscxgCIAEoCzIjLm1zcC53b3JrLnYxLlNlc3Npb25UaW1lbGluZURldGFpbHMikQIKD1Nlc3Npb25UaW1lbGluZRIlCgdzZXNzaW9uGAEgASgLMhQubXNwLndvcmsudjEuU2Vzc2lvbhI4Cgp3b3JrX2l0ZW1zGAIgAygLMiQubXNwLndvcmsudjEuU2Vzc2lvblRpbWVsaW5lV29ya0l0ZW0SPAoPc2Vzc2lvbl9kZXRhaWxzGAMgASgLMiMubXNwLndvcmsudjEuU2Vzc2lvblRpbWVsaW5lRGV0YWlscxItCgx0aWNrZXRfbGlua3MYBCADKAsyFy5tc3Aud29yay52MS5UaWNrZXRMaW5rEjAKDWJpbGxhYmxlX3RpbWUYBSADKAsyGS5tc3Aud29yay52MS5CaWxsYWJsZVRpbWUiYAoVRmluZFJlY2VudFdvcmtSZXF1ZXN0EhIKCnByb2plY3RfaWQYASABKAkSEQoJY2xpZW50X2lkGAIgASgJEg0KBXRlcm1zGAMgAygJEhEKCXBhZ2Vfc2l6ZRgEIAEoBSLOAQoRUmVjZW50V29ya1Nlc3Npb24SCgoCaWQYASABKAkSEgoKcHJvamVjdF9pZBgCIAEoCRIRCgljbGllbnRfaWQYAyABKAkSEgoKbWFjaGluZV9pZBgEIAEoCRIUCgxtYWNoaW5lX25hbWUYBSABKAkSLgoKc3RhcnRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIq4BChZGaW5kUmVjZW50V29ya1Jlc3BvbnNlEikKCndvcmtfaXRlbXMYASADKAsyFS5tc3Aud29yay52MS5Xb3JrSXRlbRI3ChFwcm9ibGVtX3NvbHV0aW9ucxgCIAMoCzIcLm1zcC53b3JrLnYxLlByb2JsZW1Tb2x1dGlvbhIwCghzZXNzaW9ucxgDIAMoCzIeLm1zcC53b3JrLnYxLlJlY2VudFdvcmtTZXNzaW9uKosBCg1TZXNzaW9uU3RhdHVzEh4KGlNFU1NJT05fU1RBVFVTX1VOU1BFQ0lGSUVEEAASHgoaU0VTU0lPTl9TVEFUVVNfSU5fUFJPR1JFU1MQARIcChhTRVNTSU9OX1NUQVRVU19DT01QTEVURUQQAhIcChhTRVNTSU9OX1NUQVRVU19BQkFORE9ORUQQAzKPCQoOU2Vzc2lvblNlcnZpY2USZwoKR2V0U2Vzc2lvbhIeLm1zcC53b3JrLnYxLkdldFNlc3Npb25SZXF1ZXN0GhQubXNwLndvcmsudjEuU2Vzc2lvbiIjorsYAggCgtPkkwIXEhUvYXBpL3YxL3Nlc3Npb25zL3tpZH0ScwoMTGlzdFNlc3Npb25zEiAubXNwLndvcmsudjEuTGlzdFNlc3Npb25zUmVxdWVzdBohLm1zcC53b3JrLnYxLkxpc3RTZXNzaW9uc1Jlc3BvbnNlIh6iuxgCCAKC0+STAhISEC9hcGkvdjEvc2Vzc2lvbnMScQoNQ3JlYXRlU2Vzc2lvbhIhLm1zcC53b3JrLnYxLkNyZWF0ZVNlc3Npb25SZXF1ZXN0GhQubXNwLndvcmsudjEuU2Vzc2lvbiInorsYAggDgtPkkwIbOgdzZXNzaW9uIhAvYXBpL3YxL3Nlc3Npb25zEn4KDVVwZGF0ZVNlc3Npb24SIS5tc3Aud29yay52MS5VcGRhdGVTZXNzaW9uUmVxdWVzdBoULm1zcC53b3JrLnYxLlNlc3Npb24iNKK7GAIIA4LT5JMCKDoHc2Vzc2lvbjIdL2FwaS92MS9zZXNzaW9ucy97c2Vzc2lvbi5pZH0SewoNRGVsZXRlU2Vzc2lvbhIhLm1zcC53b3JrLnYxLkRlbGV0ZVNlc3Npb25SZXF1ZXN0GiIubXNwLndvcmsudjEuRGVsZXRlU2Vzc2lvblJlc3BvbnNlIiOiuxgCCAOC0+STAhcqFS9hcGkvdjEvc2Vzc2lvbnMve2lkfRJ/Cg1BZGRTZXNzaW9uVGFnEiEubXNwLndvcmsudjEuQWRkU2Vzc2lvblRhZ1JlcXVlc3QaFC5tc3Aud29yay52MS5TZXNzaW9uIjWiuxgCCAOC0+STAik6ASoiJC9hcGkvdjEvc2Vzc2lvbnMve3Nlc3Npb25faWR9OmFkZFRhZxKIAQoQUmVtb3ZlU2Vzc2lvblRhZxIkLm1zcC53b3JrLnYxLlJlbW92ZVNlc3Npb25UYWdSZXF1ZXN0GhQubXNwLndvcmsudjEuU2Vzc2lvbiI4orsYAggDgtPkkwIsOgEqIicvYXBpL3YxL3Nlc3Npb25zL3tzZXNzaW9uX2lkfTpyZW1vdmVUYWcSiAEKEkdldFNlc3Npb25UaW1lbGluZRImLm1zcC53b3JrLnYxLkdldFNlc3Npb25UaW1lbGluZVJlcXVlc3QaHC5tc3Aud29yay52MS5TZXNzaW9uVGltZWxpbmUiLKK7GAIIAoLT5JMCIBIeL2FwaS92MS9zZXNzaW9ucy97aWR9OnRpbWVsaW5lEosBCg5GaW5kUmVjZW50V29yaxIiLm1zcC53b3JrLnYxLkZpbmRSZWNlbnRXb3JrUmVxdWVzdBojLm1zcC53b3JrLnYxLkZpbmRSZWNlbnRXb3JrUmVzcG9uc2UiMKK7GAIIAoLT5JMCJDoBKiIfL2FwaS92MS9zZXNzaW9uczpmaW5kUmVjZW50V29yaxoKorsYBgoEd29ya2IGcHJvdG8z", [file_google_api_annotations, file_google_protobuf_field_mask, file_google_protobuf_timestamp, file_msp_policy_v1_policy, file_msp_work_v1_billable_time, file_msp_work_v1_command_run, file_msp_work_v1_database_change, file_msp_work_v1_deployment, file_msp_work_v1_file_change, file_msp_work_v1_problem_solution, file_msp_work_v1_ticket_link, file_msp_work_v1_work_item]);
 
 /**
  * One sitting of work, usually one Claude Code session.
@@ -575,6 +575,148 @@ export const SessionTimelineSchema: GenMessage<SessionTimeline> = /*@__PURE__*/
   messageDesc(file_msp_work_v1_session, 13);
 
 /**
+ * Request for FindRecentWork.
+ *
+ * @generated from message msp.work.v1.FindRecentWorkRequest
+ */
+export type FindRecentWorkRequest = Message<"msp.work.v1.FindRecentWorkRequest"> & {
+  /**
+   * The project whose sessions' work comes first. One of project_id and client_id is required.
+   *
+   * @generated from field: string project_id = 1;
+   */
+  projectId: string;
+
+  /**
+   * The client: its sessions outside the project (its other projects, or none) come after the project's.
+   *
+   * @generated from field: string client_id = 2;
+   */
+  clientId: string;
+
+  /**
+   * Words to look for in the records' text, ignoring case: records of the project and client that contain one of
+   * them come too, however old. At most 16, each 3 to 100 characters.
+   *
+   * @generated from field: repeated string terms = 3;
+   */
+  terms: string[];
+
+  /**
+   * Per kind (work items, problem solutions): at most this many from the project's recent sessions, as many from
+   * the client's other recent sessions, and as many found by the terms (default 20, maximum 100).
+   *
+   * @generated from field: int32 page_size = 4;
+   */
+  pageSize: number;
+};
+
+/**
+ * Describes the message msp.work.v1.FindRecentWorkRequest.
+ * Use `create(FindRecentWorkRequestSchema)` to create a new message.
+ */
+export const FindRecentWorkRequestSchema: GenMessage<FindRecentWorkRequest> = /*@__PURE__*/
+  messageDesc(file_msp_work_v1_session, 14);
+
+/**
+ * A session as FindRecentWork returns it: where and when its work was done.
+ *
+ * @generated from message msp.work.v1.RecentWorkSession
+ */
+export type RecentWorkSession = Message<"msp.work.v1.RecentWorkSession"> & {
+  /**
+   * The session's id.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * Its project; empty when it has none.
+   *
+   * @generated from field: string project_id = 2;
+   */
+  projectId: string;
+
+  /**
+   * Its client; empty when it has none.
+   *
+   * @generated from field: string client_id = 3;
+   */
+  clientId: string;
+
+  /**
+   * The machine it ran on; empty when unknown.
+   *
+   * @generated from field: string machine_id = 4;
+   */
+  machineId: string;
+
+  /**
+   * The machine's friendly name, else its host name.
+   *
+   * @generated from field: string machine_name = 5;
+   */
+  machineName: string;
+
+  /**
+   * When the session started.
+   *
+   * @generated from field: google.protobuf.Timestamp started_at = 6;
+   */
+  startedAt?: Timestamp | undefined;
+
+  /**
+   * When it ended; unset while it goes on.
+   *
+   * @generated from field: google.protobuf.Timestamp ended_at = 7;
+   */
+  endedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message msp.work.v1.RecentWorkSession.
+ * Use `create(RecentWorkSessionSchema)` to create a new message.
+ */
+export const RecentWorkSessionSchema: GenMessage<RecentWorkSession> = /*@__PURE__*/
+  messageDesc(file_msp_work_v1_session, 15);
+
+/**
+ * Response of FindRecentWork.
+ *
+ * @generated from message msp.work.v1.FindRecentWorkResponse
+ */
+export type FindRecentWorkResponse = Message<"msp.work.v1.FindRecentWorkResponse"> & {
+  /**
+   * Work items, newest first.
+   *
+   * @generated from field: repeated msp.work.v1.WorkItem work_items = 1;
+   */
+  workItems: WorkItem[];
+
+  /**
+   * Problem solutions, newest first.
+   *
+   * @generated from field: repeated msp.work.v1.ProblemSolution problem_solutions = 2;
+   */
+  problemSolutions: ProblemSolution[];
+
+  /**
+   * The sessions of the records above, each once.
+   *
+   * @generated from field: repeated msp.work.v1.RecentWorkSession sessions = 3;
+   */
+  sessions: RecentWorkSession[];
+};
+
+/**
+ * Describes the message msp.work.v1.FindRecentWorkResponse.
+ * Use `create(FindRecentWorkResponseSchema)` to create a new message.
+ */
+export const FindRecentWorkResponseSchema: GenMessage<FindRecentWorkResponse> = /*@__PURE__*/
+  messageDesc(file_msp_work_v1_session, 16);
+
+/**
  * Whether a session is still going.
  *
  * @generated from enum msp.work.v1.SessionStatus
@@ -695,6 +837,19 @@ export const SessionService: GenService<{
     methodKind: "unary";
     input: typeof GetSessionTimelineRequestSchema;
     output: typeof SessionTimelineSchema;
+  },
+  /**
+   * The work recorded for a project and its client, for Claude's memory: the work items and problem solutions of
+   * the project's recent sessions, then of the client's other recent sessions, newest first, with the sessions
+   * they were done in. With terms, also the records of the project and client whose text contains one of them,
+   * however old.
+   *
+   * @generated from rpc msp.work.v1.SessionService.FindRecentWork
+   */
+  findRecentWork: {
+    methodKind: "unary";
+    input: typeof FindRecentWorkRequestSchema;
+    output: typeof FindRecentWorkResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_msp_work_v1_session, 0);

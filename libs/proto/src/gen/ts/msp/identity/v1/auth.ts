@@ -62,6 +62,16 @@ export interface RefreshTokenRequest {
 export interface RevokeTokenRequest {
   /** The access or refresh token to revoke; empty revokes the token of the call itself. */
   token: string;
+  /**
+   * Log out everywhere: revoke every token of the user (user_id, else the owner of token, else the
+   * caller), API-key tokens included; the API keys themselves keep working.
+   */
+  all: boolean;
+  /**
+   * With all: the user to log out everywhere (admins only for another user). Empty means the
+   * owner of token, or the caller.
+   */
+  userId: string;
 }
 
 /** Response of RevokeToken. */
@@ -387,13 +397,19 @@ export const RefreshTokenRequest: MessageFns<RefreshTokenRequest> = {
 };
 
 function createBaseRevokeTokenRequest(): RevokeTokenRequest {
-  return { token: "" };
+  return { token: "", all: false, userId: "" };
 }
 
 export const RevokeTokenRequest: MessageFns<RevokeTokenRequest> = {
   encode(message: RevokeTokenRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.token !== "") {
       writer.uint32(10).string(message.token);
+    }
+    if (message.all !== false) {
+      writer.uint32(16).bool(message.all);
+    }
+    if (message.userId !== "") {
+      writer.uint32(26).string(message.userId);
     }
     return writer;
   },
@@ -413,6 +429,22 @@ export const RevokeTokenRequest: MessageFns<RevokeTokenRequest> = {
           message.token = reader.string();
           continue;
         }
+        case 2: {
+          if (tag !== 16) {
+            break;
+          }
+
+          message.all = reader.bool();
+          continue;
+        }
+        case 3: {
+          if (tag !== 26) {
+            break;
+          }
+
+          message.userId = reader.string();
+          continue;
+        }
       }
       if ((tag & 7) === 4 || tag === 0) {
         break;
@@ -423,13 +455,23 @@ export const RevokeTokenRequest: MessageFns<RevokeTokenRequest> = {
   },
 
   fromJSON(object: any): RevokeTokenRequest {
-    return { token: isSet(object.token) ? globalThis.String(object.token) : "" };
+    return {
+      token: isSet(object.token) ? globalThis.String(object.token) : "",
+      all: isSet(object.all) ? globalThis.Boolean(object.all) : false,
+      userId: isSet(object.userId) ? globalThis.String(object.userId) : "",
+    };
   },
 
   toJSON(message: RevokeTokenRequest): unknown {
     const obj: any = {};
     if (message.token !== "") {
       obj.token = message.token;
+    }
+    if (message.all !== false) {
+      obj.all = message.all;
+    }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
     }
     return obj;
   },
@@ -440,6 +482,8 @@ export const RevokeTokenRequest: MessageFns<RevokeTokenRequest> = {
   fromPartial<I extends Exact<DeepPartial<RevokeTokenRequest>, I>>(object: I): RevokeTokenRequest {
     const message = createBaseRevokeTokenRequest();
     message.token = object.token ?? "";
+    message.all = object.all ?? false;
+    message.userId = object.userId ?? "";
     return message;
   },
 };
@@ -606,7 +650,11 @@ export const CheckRevocationResponse: MessageFns<CheckRevocationResponse> = {
 /** Authentication: passwords or API keys in, short-lived access tokens out. */
 export type AuthServiceService = typeof AuthServiceService;
 export const AuthServiceService = {
-  /** Log in with a username and password (or exchange an API key) for an access token and a refresh token. */
+  /**
+   * Log in with a username and password (or exchange an API key) for an access token and a refresh token.
+   * Too many failed logins from one address in a while are refused with RESOURCE_EXHAUSTED (HTTP 429
+   * with Retry-After) until the while is over.
+   */
   createToken: {
     path: "/msp.identity.v1.AuthService/CreateToken",
     requestStream: false,
@@ -616,7 +664,11 @@ export const AuthServiceService = {
     responseSerialize: (value: CreateTokenResponse): Buffer => Buffer.from(CreateTokenResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CreateTokenResponse => CreateTokenResponse.decode(value),
   },
-  /** Exchange a refresh token for a new access token (and a new refresh token; the old one stops working). */
+  /**
+   * Exchange a refresh token for a new access token (and a new refresh token; the old one stops working).
+   * A refresh token works once: using it again ends its whole sign-in (the token was stolen, or a
+   * client retried), and every token refreshed from the same login stops working.
+   */
   refreshToken: {
     path: "/msp.identity.v1.AuthService/RefreshToken",
     requestStream: false,
@@ -626,7 +678,12 @@ export const AuthServiceService = {
     responseSerialize: (value: CreateTokenResponse): Buffer => Buffer.from(CreateTokenResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CreateTokenResponse => CreateTokenResponse.decode(value),
   },
-  /** Revoke an access or refresh token before it expires; without a token, the caller's own. */
+  /**
+   * Revoke an access or refresh token before it expires; without a token, the caller's own. Revoking
+   * a refresh token ends its whole sign-in (every token refreshed from the same login). With all,
+   * log a user out everywhere: every access and refresh token they hold stops working at once.
+   * Another user's tokens need the admin role (and, for a scoped API key, identity:write).
+   */
   revokeToken: {
     path: "/msp.identity.v1.AuthService/RevokeToken",
     requestStream: false,
@@ -651,18 +708,35 @@ export const AuthServiceService = {
 } as const;
 
 export interface AuthServiceServer extends UntypedServiceImplementation {
-  /** Log in with a username and password (or exchange an API key) for an access token and a refresh token. */
+  /**
+   * Log in with a username and password (or exchange an API key) for an access token and a refresh token.
+   * Too many failed logins from one address in a while are refused with RESOURCE_EXHAUSTED (HTTP 429
+   * with Retry-After) until the while is over.
+   */
   createToken: handleUnaryCall<CreateTokenRequest, CreateTokenResponse>;
-  /** Exchange a refresh token for a new access token (and a new refresh token; the old one stops working). */
+  /**
+   * Exchange a refresh token for a new access token (and a new refresh token; the old one stops working).
+   * A refresh token works once: using it again ends its whole sign-in (the token was stolen, or a
+   * client retried), and every token refreshed from the same login stops working.
+   */
   refreshToken: handleUnaryCall<RefreshTokenRequest, CreateTokenResponse>;
-  /** Revoke an access or refresh token before it expires; without a token, the caller's own. */
+  /**
+   * Revoke an access or refresh token before it expires; without a token, the caller's own. Revoking
+   * a refresh token ends its whole sign-in (every token refreshed from the same login). With all,
+   * log a user out everywhere: every access and refresh token they hold stops working at once.
+   * Another user's tokens need the admin role (and, for a scoped API key, identity:write).
+   */
   revokeToken: handleUnaryCall<RevokeTokenRequest, RevokeTokenResponse>;
   /** Says whether a token id has been revoked; services ask this (and cache the answer) on every call. */
   checkRevocation: handleUnaryCall<CheckRevocationRequest, CheckRevocationResponse>;
 }
 
 export interface AuthServiceClient extends Client {
-  /** Log in with a username and password (or exchange an API key) for an access token and a refresh token. */
+  /**
+   * Log in with a username and password (or exchange an API key) for an access token and a refresh token.
+   * Too many failed logins from one address in a while are refused with RESOURCE_EXHAUSTED (HTTP 429
+   * with Retry-After) until the while is over.
+   */
   createToken(
     request: CreateTokenRequest,
     callback: (error: ServiceError | null, response: CreateTokenResponse) => void,
@@ -678,7 +752,11 @@ export interface AuthServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CreateTokenResponse) => void,
   ): ClientUnaryCall;
-  /** Exchange a refresh token for a new access token (and a new refresh token; the old one stops working). */
+  /**
+   * Exchange a refresh token for a new access token (and a new refresh token; the old one stops working).
+   * A refresh token works once: using it again ends its whole sign-in (the token was stolen, or a
+   * client retried), and every token refreshed from the same login stops working.
+   */
   refreshToken(
     request: RefreshTokenRequest,
     callback: (error: ServiceError | null, response: CreateTokenResponse) => void,
@@ -694,7 +772,12 @@ export interface AuthServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CreateTokenResponse) => void,
   ): ClientUnaryCall;
-  /** Revoke an access or refresh token before it expires; without a token, the caller's own. */
+  /**
+   * Revoke an access or refresh token before it expires; without a token, the caller's own. Revoking
+   * a refresh token ends its whole sign-in (every token refreshed from the same login). With all,
+   * log a user out everywhere: every access and refresh token they hold stops working at once.
+   * Another user's tokens need the admin role (and, for a scoped API key, identity:write).
+   */
   revokeToken(
     request: RevokeTokenRequest,
     callback: (error: ServiceError | null, response: RevokeTokenResponse) => void,

@@ -183,6 +183,25 @@ export interface ConversationContext {
   endedAt?:
     | Date
     | undefined;
+  /**
+   * Output only. A summary of the session written by a language model (MemoryService.AttachSessionSummary), kept
+   * beside dense_summary; recall shows it instead when asked to (RecallRequest.context_summary).
+   */
+  modelSummary?:
+    | string
+    | undefined;
+  /** Output only. The model that wrote model_summary. */
+  modelSummaryModel?:
+    | string
+    | undefined;
+  /** Output only. Tokens the model read and wrote for model_summary (0: unknown). */
+  modelSummaryTokens?:
+    | bigint
+    | undefined;
+  /** Output only. When model_summary was attached. */
+  modelSummaryAt?:
+    | Date
+    | undefined;
   /** Output only. Changes on every update; send it back to update or delete safely. */
   etag: string;
   /** Output only. */
@@ -402,6 +421,10 @@ function createBaseConversationContext(): ConversationContext {
     gitBranch: undefined,
     startedAt: undefined,
     endedAt: undefined,
+    modelSummary: undefined,
+    modelSummaryModel: undefined,
+    modelSummaryTokens: undefined,
+    modelSummaryAt: undefined,
     etag: "",
     createdAt: undefined,
     updatedAt: undefined,
@@ -496,6 +519,21 @@ export const ConversationContext: MessageFns<ConversationContext> = {
     }
     if (message.endedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.endedAt), writer.uint32(218).fork()).join();
+    }
+    if (message.modelSummary !== undefined) {
+      writer.uint32(226).string(message.modelSummary);
+    }
+    if (message.modelSummaryModel !== undefined) {
+      writer.uint32(234).string(message.modelSummaryModel);
+    }
+    if (message.modelSummaryTokens !== undefined) {
+      if (BigInt.asIntN(64, message.modelSummaryTokens) !== message.modelSummaryTokens) {
+        throw new globalThis.Error("value provided for field message.modelSummaryTokens of type int64 too large");
+      }
+      writer.uint32(240).int64(message.modelSummaryTokens);
+    }
+    if (message.modelSummaryAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.modelSummaryAt), writer.uint32(250).fork()).join();
     }
     if (message.etag !== "") {
       writer.uint32(802).string(message.etag);
@@ -732,6 +770,38 @@ export const ConversationContext: MessageFns<ConversationContext> = {
           message.endedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
           continue;
         }
+        case 28: {
+          if (tag !== 226) {
+            break;
+          }
+
+          message.modelSummary = reader.string();
+          continue;
+        }
+        case 29: {
+          if (tag !== 234) {
+            break;
+          }
+
+          message.modelSummaryModel = reader.string();
+          continue;
+        }
+        case 30: {
+          if (tag !== 240) {
+            break;
+          }
+
+          message.modelSummaryTokens = reader.int64() as bigint;
+          continue;
+        }
+        case 31: {
+          if (tag !== 250) {
+            break;
+          }
+
+          message.modelSummaryAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+          continue;
+        }
         case 100: {
           if (tag !== 802) {
             break;
@@ -796,6 +866,10 @@ export const ConversationContext: MessageFns<ConversationContext> = {
       gitBranch: isSet(object.gitBranch) ? globalThis.String(object.gitBranch) : undefined,
       startedAt: isSet(object.startedAt) ? fromJsonTimestamp(object.startedAt) : undefined,
       endedAt: isSet(object.endedAt) ? fromJsonTimestamp(object.endedAt) : undefined,
+      modelSummary: isSet(object.modelSummary) ? globalThis.String(object.modelSummary) : undefined,
+      modelSummaryModel: isSet(object.modelSummaryModel) ? globalThis.String(object.modelSummaryModel) : undefined,
+      modelSummaryTokens: isSet(object.modelSummaryTokens) ? BigInt(object.modelSummaryTokens) : undefined,
+      modelSummaryAt: isSet(object.modelSummaryAt) ? fromJsonTimestamp(object.modelSummaryAt) : undefined,
       etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
       createdAt: isSet(object.createdAt) ? fromJsonTimestamp(object.createdAt) : undefined,
       updatedAt: isSet(object.updatedAt) ? fromJsonTimestamp(object.updatedAt) : undefined,
@@ -885,6 +959,18 @@ export const ConversationContext: MessageFns<ConversationContext> = {
     if (message.endedAt !== undefined) {
       obj.endedAt = message.endedAt.toISOString();
     }
+    if (message.modelSummary !== undefined) {
+      obj.modelSummary = message.modelSummary;
+    }
+    if (message.modelSummaryModel !== undefined) {
+      obj.modelSummaryModel = message.modelSummaryModel;
+    }
+    if (message.modelSummaryTokens !== undefined) {
+      obj.modelSummaryTokens = message.modelSummaryTokens.toString();
+    }
+    if (message.modelSummaryAt !== undefined) {
+      obj.modelSummaryAt = message.modelSummaryAt.toISOString();
+    }
     if (message.etag !== "") {
       obj.etag = message.etag;
     }
@@ -931,6 +1017,10 @@ export const ConversationContext: MessageFns<ConversationContext> = {
     message.gitBranch = object.gitBranch ?? undefined;
     message.startedAt = object.startedAt ?? undefined;
     message.endedAt = object.endedAt ?? undefined;
+    message.modelSummary = object.modelSummary ?? undefined;
+    message.modelSummaryModel = object.modelSummaryModel ?? undefined;
+    message.modelSummaryTokens = object.modelSummaryTokens ?? undefined;
+    message.modelSummaryAt = object.modelSummaryAt ?? undefined;
     message.etag = object.etag ?? "";
     message.createdAt = object.createdAt ?? undefined;
     message.updatedAt = object.updatedAt ?? undefined;

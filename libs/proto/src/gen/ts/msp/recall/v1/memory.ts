@@ -128,6 +128,12 @@ export interface RecallRequest {
   maxItems: number;
   /** Short ids of items already injected, not to be repeated. */
   excludeShortIds: string[];
+  /**
+   * Which summary of a session to show where a model summary was attached (AttachSessionSummary): "deterministic"
+   * (the compressor's) or "model"; a context without a model summary always shows the compressor's. Empty: the
+   * service's setting RECALL_CONTEXT_SUMMARY (default deterministic).
+   */
+  contextSummary: string;
 }
 
 /** Response of Recall. */
@@ -147,8 +153,9 @@ export interface RecalledItem {
   /** 8 lower-case characters, stable for the item; ask GetMemoryItem for the full item (not for a host). */
   shortId: string;
   /**
-   * project_state, context, snippet, decision, insight, failure_pattern, or host: the facts of a client's
-   * host that the query or folder names (from the infrastructure service; id is the asset's id).
+   * project_state, context, snippet, decision, insight, failure_pattern; work_item or problem_solution: work
+   * recorded in the work service (id is its id there); or host: the facts of a client's host that the query or
+   * folder names (from the infrastructure service; id is the asset's id).
    */
   kind: string;
   /** The item's UUID. */
@@ -205,7 +212,7 @@ export interface MarkUsefulRequest {
 export interface MemoryItem {
   /** 8 lower-case characters, stable for the item. */
   shortId: string;
-  /** project_state, context, snippet, decision, insight or failure_pattern. */
+  /** project_state, context, snippet, decision, insight, failure_pattern, work_item or problem_solution. */
   kind: string;
   /** The item's UUID. */
   id: string;
@@ -227,6 +234,31 @@ export interface MemoryItem {
   clientId: string;
   /** Tags of the item. */
   tags: string[];
+}
+
+/** Request for AttachSessionSummary. */
+export interface AttachSessionSummaryRequest {
+  /** Claude Code's session id, whose context (stored by Ingest) gets the summary. Required. */
+  claudeSessionId: string;
+  /** The summary, at most 20,000 characters. Required. */
+  text: string;
+  /**
+   * The model that wrote it, such as "claude-haiku-4-5" or "haiku": letters, digits and . _ : @ / -, at most 128
+   * characters. Required.
+   */
+  model: string;
+  /** Tokens the model read and wrote for it, as its usage said (0: unknown). */
+  tokens: bigint;
+}
+
+/** Response of AttachSessionSummary. */
+export interface AttachSessionSummaryResponse {
+  /** The context, with model_summary set. */
+  context?:
+    | ConversationContext
+    | undefined;
+  /** Secrets replaced by [REDACTED:<kind>] in the text. */
+  redactions: number;
 }
 
 function createBaseScope(): Scope {
@@ -909,6 +941,7 @@ function createBaseRecallRequest(): RecallRequest {
     explain: false,
     maxItems: 0,
     excludeShortIds: [],
+    contextSummary: "",
   };
 }
 
@@ -934,6 +967,9 @@ export const RecallRequest: MessageFns<RecallRequest> = {
     }
     for (const v of message.excludeShortIds) {
       writer.uint32(58).string(v!);
+    }
+    if (message.contextSummary !== "") {
+      writer.uint32(66).string(message.contextSummary);
     }
     return writer;
   },
@@ -1001,6 +1037,14 @@ export const RecallRequest: MessageFns<RecallRequest> = {
           message.excludeShortIds.push(reader.string());
           continue;
         }
+        case 8: {
+          if (tag !== 66) {
+            break;
+          }
+
+          message.contextSummary = reader.string();
+          continue;
+        }
       }
       if ((tag & 7) === 4 || tag === 0) {
         break;
@@ -1021,6 +1065,7 @@ export const RecallRequest: MessageFns<RecallRequest> = {
       excludeShortIds: globalThis.Array.isArray(object?.excludeShortIds)
         ? object.excludeShortIds.map((e: any) => globalThis.String(e))
         : [],
+      contextSummary: isSet(object.contextSummary) ? globalThis.String(object.contextSummary) : "",
     };
   },
 
@@ -1047,6 +1092,9 @@ export const RecallRequest: MessageFns<RecallRequest> = {
     if (message.excludeShortIds?.length) {
       obj.excludeShortIds = message.excludeShortIds;
     }
+    if (message.contextSummary !== "") {
+      obj.contextSummary = message.contextSummary;
+    }
     return obj;
   },
 
@@ -1062,6 +1110,7 @@ export const RecallRequest: MessageFns<RecallRequest> = {
     message.explain = object.explain ?? false;
     message.maxItems = object.maxItems ?? 0;
     message.excludeShortIds = object.excludeShortIds?.map((e) => e) || [];
+    message.contextSummary = object.contextSummary ?? "";
     return message;
   },
 };
@@ -1895,6 +1944,195 @@ export const MemoryItem: MessageFns<MemoryItem> = {
   },
 };
 
+function createBaseAttachSessionSummaryRequest(): AttachSessionSummaryRequest {
+  return { claudeSessionId: "", text: "", model: "", tokens: 0n };
+}
+
+export const AttachSessionSummaryRequest: MessageFns<AttachSessionSummaryRequest> = {
+  encode(message: AttachSessionSummaryRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.claudeSessionId !== "") {
+      writer.uint32(10).string(message.claudeSessionId);
+    }
+    if (message.text !== "") {
+      writer.uint32(18).string(message.text);
+    }
+    if (message.model !== "") {
+      writer.uint32(26).string(message.model);
+    }
+    if (message.tokens !== 0n) {
+      if (BigInt.asIntN(64, message.tokens) !== message.tokens) {
+        throw new globalThis.Error("value provided for field message.tokens of type int64 too large");
+      }
+      writer.uint32(32).int64(message.tokens);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AttachSessionSummaryRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const end = length === undefined ? reader.len : reader.pos + length;
+    const message = createBaseAttachSessionSummaryRequest();
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          if (tag !== 10) {
+            break;
+          }
+
+          message.claudeSessionId = reader.string();
+          continue;
+        }
+        case 2: {
+          if (tag !== 18) {
+            break;
+          }
+
+          message.text = reader.string();
+          continue;
+        }
+        case 3: {
+          if (tag !== 26) {
+            break;
+          }
+
+          message.model = reader.string();
+          continue;
+        }
+        case 4: {
+          if (tag !== 32) {
+            break;
+          }
+
+          message.tokens = reader.int64() as bigint;
+          continue;
+        }
+      }
+      if ((tag & 7) === 4 || tag === 0) {
+        break;
+      }
+      reader.skip(tag & 7);
+    }
+    return message;
+  },
+
+  fromJSON(object: any): AttachSessionSummaryRequest {
+    return {
+      claudeSessionId: isSet(object.claudeSessionId) ? globalThis.String(object.claudeSessionId) : "",
+      text: isSet(object.text) ? globalThis.String(object.text) : "",
+      model: isSet(object.model) ? globalThis.String(object.model) : "",
+      tokens: isSet(object.tokens) ? BigInt(object.tokens) : 0n,
+    };
+  },
+
+  toJSON(message: AttachSessionSummaryRequest): unknown {
+    const obj: any = {};
+    if (message.claudeSessionId !== "") {
+      obj.claudeSessionId = message.claudeSessionId;
+    }
+    if (message.text !== "") {
+      obj.text = message.text;
+    }
+    if (message.model !== "") {
+      obj.model = message.model;
+    }
+    if (message.tokens !== 0n) {
+      obj.tokens = message.tokens.toString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AttachSessionSummaryRequest>, I>>(base?: I): AttachSessionSummaryRequest {
+    return AttachSessionSummaryRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AttachSessionSummaryRequest>, I>>(object: I): AttachSessionSummaryRequest {
+    const message = createBaseAttachSessionSummaryRequest();
+    message.claudeSessionId = object.claudeSessionId ?? "";
+    message.text = object.text ?? "";
+    message.model = object.model ?? "";
+    message.tokens = object.tokens ?? 0n;
+    return message;
+  },
+};
+
+function createBaseAttachSessionSummaryResponse(): AttachSessionSummaryResponse {
+  return { context: undefined, redactions: 0 };
+}
+
+export const AttachSessionSummaryResponse: MessageFns<AttachSessionSummaryResponse> = {
+  encode(message: AttachSessionSummaryResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.context !== undefined) {
+      ConversationContext.encode(message.context, writer.uint32(10).fork()).join();
+    }
+    if (message.redactions !== 0) {
+      writer.uint32(16).int32(message.redactions);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AttachSessionSummaryResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const end = length === undefined ? reader.len : reader.pos + length;
+    const message = createBaseAttachSessionSummaryResponse();
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          if (tag !== 10) {
+            break;
+          }
+
+          message.context = ConversationContext.decode(reader, reader.uint32());
+          continue;
+        }
+        case 2: {
+          if (tag !== 16) {
+            break;
+          }
+
+          message.redactions = reader.int32();
+          continue;
+        }
+      }
+      if ((tag & 7) === 4 || tag === 0) {
+        break;
+      }
+      reader.skip(tag & 7);
+    }
+    return message;
+  },
+
+  fromJSON(object: any): AttachSessionSummaryResponse {
+    return {
+      context: isSet(object.context) ? ConversationContext.fromJSON(object.context) : undefined,
+      redactions: isSet(object.redactions) ? globalThis.Number(object.redactions) : 0,
+    };
+  },
+
+  toJSON(message: AttachSessionSummaryResponse): unknown {
+    const obj: any = {};
+    if (message.context !== undefined) {
+      obj.context = ConversationContext.toJSON(message.context);
+    }
+    if (message.redactions !== 0) {
+      obj.redactions = Math.round(message.redactions);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AttachSessionSummaryResponse>, I>>(base?: I): AttachSessionSummaryResponse {
+    return AttachSessionSummaryResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AttachSessionSummaryResponse>, I>>(object: I): AttachSessionSummaryResponse {
+    const message = createBaseAttachSessionSummaryResponse();
+    message.context = (object.context !== undefined && object.context !== null)
+      ? ConversationContext.fromPartial(object.context)
+      : undefined;
+    message.redactions = object.redactions ?? 0;
+    return message;
+  },
+};
+
 /** Claude's memory: transcripts in (compressed, redacted), the right context out. */
 export type MemoryServiceService = typeof MemoryServiceService;
 export const MemoryServiceService = {
@@ -1942,6 +2180,22 @@ export const MemoryServiceService = {
     responseSerialize: (value: MemoryItem): Buffer => Buffer.from(MemoryItem.encode(value).finish()),
     responseDeserialize: (value: Buffer): MemoryItem => MemoryItem.decode(value),
   },
+  /**
+   * Store a summary of a Claude session written by a language model (the technician's own Claude Code, which the CLI
+   * runs after SessionEnd when they turned it on) beside the deterministic summary of its context, which stays. The
+   * text is redacted like every ingested text; a later call for the same session replaces it.
+   */
+  attachSessionSummary: {
+    path: "/msp.recall.v1.MemoryService/AttachSessionSummary",
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: (value: AttachSessionSummaryRequest): Buffer =>
+      Buffer.from(AttachSessionSummaryRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AttachSessionSummaryRequest => AttachSessionSummaryRequest.decode(value),
+    responseSerialize: (value: AttachSessionSummaryResponse): Buffer =>
+      Buffer.from(AttachSessionSummaryResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AttachSessionSummaryResponse => AttachSessionSummaryResponse.decode(value),
+  },
 } as const;
 
 export interface MemoryServiceServer extends UntypedServiceImplementation {
@@ -1957,6 +2211,12 @@ export interface MemoryServiceServer extends UntypedServiceImplementation {
   getMemoryItem: handleUnaryCall<GetMemoryItemRequest, MemoryItem>;
   /** Mark a recalled item useful: it ranks higher from now on. */
   markUseful: handleUnaryCall<MarkUsefulRequest, MemoryItem>;
+  /**
+   * Store a summary of a Claude session written by a language model (the technician's own Claude Code, which the CLI
+   * runs after SessionEnd when they turned it on) beside the deterministic summary of its context, which stays. The
+   * text is redacted like every ingested text; a later call for the same session replaces it.
+   */
+  attachSessionSummary: handleUnaryCall<AttachSessionSummaryRequest, AttachSessionSummaryResponse>;
 }
 
 export interface MemoryServiceClient extends Client {
@@ -2027,6 +2287,26 @@ export interface MemoryServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: MemoryItem) => void,
+  ): ClientUnaryCall;
+  /**
+   * Store a summary of a Claude session written by a language model (the technician's own Claude Code, which the CLI
+   * runs after SessionEnd when they turned it on) beside the deterministic summary of its context, which stays. The
+   * text is redacted like every ingested text; a later call for the same session replaces it.
+   */
+  attachSessionSummary(
+    request: AttachSessionSummaryRequest,
+    callback: (error: ServiceError | null, response: AttachSessionSummaryResponse) => void,
+  ): ClientUnaryCall;
+  attachSessionSummary(
+    request: AttachSessionSummaryRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AttachSessionSummaryResponse) => void,
+  ): ClientUnaryCall;
+  attachSessionSummary(
+    request: AttachSessionSummaryRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AttachSessionSummaryResponse) => void,
   ): ClientUnaryCall;
 }
 

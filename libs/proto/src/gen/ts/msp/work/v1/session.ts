@@ -267,6 +267,54 @@ export interface SessionTimeline {
   billableTime: BillableTime[];
 }
 
+/** Request for FindRecentWork. */
+export interface FindRecentWorkRequest {
+  /** The project whose sessions' work comes first. One of project_id and client_id is required. */
+  projectId: string;
+  /** The client: its sessions outside the project (its other projects, or none) come after the project's. */
+  clientId: string;
+  /**
+   * Words to look for in the records' text, ignoring case: records of the project and client that contain one of
+   * them come too, however old. At most 16, each 3 to 100 characters.
+   */
+  terms: string[];
+  /**
+   * Per kind (work items, problem solutions): at most this many from the project's recent sessions, as many from
+   * the client's other recent sessions, and as many found by the terms (default 20, maximum 100).
+   */
+  pageSize: number;
+}
+
+/** A session as FindRecentWork returns it: where and when its work was done. */
+export interface RecentWorkSession {
+  /** The session's id. */
+  id: string;
+  /** Its project; empty when it has none. */
+  projectId: string;
+  /** Its client; empty when it has none. */
+  clientId: string;
+  /** The machine it ran on; empty when unknown. */
+  machineId: string;
+  /** The machine's friendly name, else its host name. */
+  machineName: string;
+  /** When the session started. */
+  startedAt?:
+    | Date
+    | undefined;
+  /** When it ended; unset while it goes on. */
+  endedAt?: Date | undefined;
+}
+
+/** Response of FindRecentWork. */
+export interface FindRecentWorkResponse {
+  /** Work items, newest first. */
+  workItems: WorkItem[];
+  /** Problem solutions, newest first. */
+  problemSolutions: ProblemSolution[];
+  /** The sessions of the records above, each once. */
+  sessions: RecentWorkSession[];
+}
+
 function createBaseSession(): Session {
   return {
     id: "",
@@ -1709,6 +1757,376 @@ export const SessionTimeline: MessageFns<SessionTimeline> = {
   },
 };
 
+function createBaseFindRecentWorkRequest(): FindRecentWorkRequest {
+  return { projectId: "", clientId: "", terms: [], pageSize: 0 };
+}
+
+export const FindRecentWorkRequest: MessageFns<FindRecentWorkRequest> = {
+  encode(message: FindRecentWorkRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.projectId !== "") {
+      writer.uint32(10).string(message.projectId);
+    }
+    if (message.clientId !== "") {
+      writer.uint32(18).string(message.clientId);
+    }
+    for (const v of message.terms) {
+      writer.uint32(26).string(v!);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(32).int32(message.pageSize);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FindRecentWorkRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const end = length === undefined ? reader.len : reader.pos + length;
+    const message = createBaseFindRecentWorkRequest();
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          if (tag !== 10) {
+            break;
+          }
+
+          message.projectId = reader.string();
+          continue;
+        }
+        case 2: {
+          if (tag !== 18) {
+            break;
+          }
+
+          message.clientId = reader.string();
+          continue;
+        }
+        case 3: {
+          if (tag !== 26) {
+            break;
+          }
+
+          message.terms.push(reader.string());
+          continue;
+        }
+        case 4: {
+          if (tag !== 32) {
+            break;
+          }
+
+          message.pageSize = reader.int32();
+          continue;
+        }
+      }
+      if ((tag & 7) === 4 || tag === 0) {
+        break;
+      }
+      reader.skip(tag & 7);
+    }
+    return message;
+  },
+
+  fromJSON(object: any): FindRecentWorkRequest {
+    return {
+      projectId: isSet(object.projectId) ? globalThis.String(object.projectId) : "",
+      clientId: isSet(object.clientId) ? globalThis.String(object.clientId) : "",
+      terms: globalThis.Array.isArray(object?.terms) ? object.terms.map((e: any) => globalThis.String(e)) : [],
+      pageSize: isSet(object.pageSize) ? globalThis.Number(object.pageSize) : 0,
+    };
+  },
+
+  toJSON(message: FindRecentWorkRequest): unknown {
+    const obj: any = {};
+    if (message.projectId !== "") {
+      obj.projectId = message.projectId;
+    }
+    if (message.clientId !== "") {
+      obj.clientId = message.clientId;
+    }
+    if (message.terms?.length) {
+      obj.terms = message.terms;
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FindRecentWorkRequest>, I>>(base?: I): FindRecentWorkRequest {
+    return FindRecentWorkRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FindRecentWorkRequest>, I>>(object: I): FindRecentWorkRequest {
+    const message = createBaseFindRecentWorkRequest();
+    message.projectId = object.projectId ?? "";
+    message.clientId = object.clientId ?? "";
+    message.terms = object.terms?.map((e) => e) || [];
+    message.pageSize = object.pageSize ?? 0;
+    return message;
+  },
+};
+
+function createBaseRecentWorkSession(): RecentWorkSession {
+  return {
+    id: "",
+    projectId: "",
+    clientId: "",
+    machineId: "",
+    machineName: "",
+    startedAt: undefined,
+    endedAt: undefined,
+  };
+}
+
+export const RecentWorkSession: MessageFns<RecentWorkSession> = {
+  encode(message: RecentWorkSession, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.projectId !== "") {
+      writer.uint32(18).string(message.projectId);
+    }
+    if (message.clientId !== "") {
+      writer.uint32(26).string(message.clientId);
+    }
+    if (message.machineId !== "") {
+      writer.uint32(34).string(message.machineId);
+    }
+    if (message.machineName !== "") {
+      writer.uint32(42).string(message.machineName);
+    }
+    if (message.startedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.startedAt), writer.uint32(50).fork()).join();
+    }
+    if (message.endedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.endedAt), writer.uint32(58).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecentWorkSession {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const end = length === undefined ? reader.len : reader.pos + length;
+    const message = createBaseRecentWorkSession();
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          if (tag !== 10) {
+            break;
+          }
+
+          message.id = reader.string();
+          continue;
+        }
+        case 2: {
+          if (tag !== 18) {
+            break;
+          }
+
+          message.projectId = reader.string();
+          continue;
+        }
+        case 3: {
+          if (tag !== 26) {
+            break;
+          }
+
+          message.clientId = reader.string();
+          continue;
+        }
+        case 4: {
+          if (tag !== 34) {
+            break;
+          }
+
+          message.machineId = reader.string();
+          continue;
+        }
+        case 5: {
+          if (tag !== 42) {
+            break;
+          }
+
+          message.machineName = reader.string();
+          continue;
+        }
+        case 6: {
+          if (tag !== 50) {
+            break;
+          }
+
+          message.startedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+          continue;
+        }
+        case 7: {
+          if (tag !== 58) {
+            break;
+          }
+
+          message.endedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+          continue;
+        }
+      }
+      if ((tag & 7) === 4 || tag === 0) {
+        break;
+      }
+      reader.skip(tag & 7);
+    }
+    return message;
+  },
+
+  fromJSON(object: any): RecentWorkSession {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      projectId: isSet(object.projectId) ? globalThis.String(object.projectId) : "",
+      clientId: isSet(object.clientId) ? globalThis.String(object.clientId) : "",
+      machineId: isSet(object.machineId) ? globalThis.String(object.machineId) : "",
+      machineName: isSet(object.machineName) ? globalThis.String(object.machineName) : "",
+      startedAt: isSet(object.startedAt) ? fromJsonTimestamp(object.startedAt) : undefined,
+      endedAt: isSet(object.endedAt) ? fromJsonTimestamp(object.endedAt) : undefined,
+    };
+  },
+
+  toJSON(message: RecentWorkSession): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.projectId !== "") {
+      obj.projectId = message.projectId;
+    }
+    if (message.clientId !== "") {
+      obj.clientId = message.clientId;
+    }
+    if (message.machineId !== "") {
+      obj.machineId = message.machineId;
+    }
+    if (message.machineName !== "") {
+      obj.machineName = message.machineName;
+    }
+    if (message.startedAt !== undefined) {
+      obj.startedAt = message.startedAt.toISOString();
+    }
+    if (message.endedAt !== undefined) {
+      obj.endedAt = message.endedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RecentWorkSession>, I>>(base?: I): RecentWorkSession {
+    return RecentWorkSession.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RecentWorkSession>, I>>(object: I): RecentWorkSession {
+    const message = createBaseRecentWorkSession();
+    message.id = object.id ?? "";
+    message.projectId = object.projectId ?? "";
+    message.clientId = object.clientId ?? "";
+    message.machineId = object.machineId ?? "";
+    message.machineName = object.machineName ?? "";
+    message.startedAt = object.startedAt ?? undefined;
+    message.endedAt = object.endedAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseFindRecentWorkResponse(): FindRecentWorkResponse {
+  return { workItems: [], problemSolutions: [], sessions: [] };
+}
+
+export const FindRecentWorkResponse: MessageFns<FindRecentWorkResponse> = {
+  encode(message: FindRecentWorkResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.workItems) {
+      WorkItem.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.problemSolutions) {
+      ProblemSolution.encode(v!, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.sessions) {
+      RecentWorkSession.encode(v!, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FindRecentWorkResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const end = length === undefined ? reader.len : reader.pos + length;
+    const message = createBaseFindRecentWorkResponse();
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          if (tag !== 10) {
+            break;
+          }
+
+          message.workItems.push(WorkItem.decode(reader, reader.uint32()));
+          continue;
+        }
+        case 2: {
+          if (tag !== 18) {
+            break;
+          }
+
+          message.problemSolutions.push(ProblemSolution.decode(reader, reader.uint32()));
+          continue;
+        }
+        case 3: {
+          if (tag !== 26) {
+            break;
+          }
+
+          message.sessions.push(RecentWorkSession.decode(reader, reader.uint32()));
+          continue;
+        }
+      }
+      if ((tag & 7) === 4 || tag === 0) {
+        break;
+      }
+      reader.skip(tag & 7);
+    }
+    return message;
+  },
+
+  fromJSON(object: any): FindRecentWorkResponse {
+    return {
+      workItems: globalThis.Array.isArray(object?.workItems)
+        ? object.workItems.map((e: any) => WorkItem.fromJSON(e))
+        : [],
+      problemSolutions: globalThis.Array.isArray(object?.problemSolutions)
+        ? object.problemSolutions.map((e: any) => ProblemSolution.fromJSON(e))
+        : [],
+      sessions: globalThis.Array.isArray(object?.sessions)
+        ? object.sessions.map((e: any) => RecentWorkSession.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: FindRecentWorkResponse): unknown {
+    const obj: any = {};
+    if (message.workItems?.length) {
+      obj.workItems = message.workItems.map((e) => WorkItem.toJSON(e));
+    }
+    if (message.problemSolutions?.length) {
+      obj.problemSolutions = message.problemSolutions.map((e) => ProblemSolution.toJSON(e));
+    }
+    if (message.sessions?.length) {
+      obj.sessions = message.sessions.map((e) => RecentWorkSession.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FindRecentWorkResponse>, I>>(base?: I): FindRecentWorkResponse {
+    return FindRecentWorkResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FindRecentWorkResponse>, I>>(object: I): FindRecentWorkResponse {
+    const message = createBaseFindRecentWorkResponse();
+    message.workItems = object.workItems?.map((e) => WorkItem.fromPartial(e)) || [];
+    message.problemSolutions = object.problemSolutions?.map((e) => ProblemSolution.fromPartial(e)) || [];
+    message.sessions = object.sessions?.map((e) => RecentWorkSession.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 /** Sessions: sittings of work, usually one Claude Code session each. */
 export type SessionServiceService = typeof SessionServiceService;
 export const SessionServiceService = {
@@ -1803,6 +2221,23 @@ export const SessionServiceService = {
     responseSerialize: (value: SessionTimeline): Buffer => Buffer.from(SessionTimeline.encode(value).finish()),
     responseDeserialize: (value: Buffer): SessionTimeline => SessionTimeline.decode(value),
   },
+  /**
+   * The work recorded for a project and its client, for Claude's memory: the work items and problem solutions of
+   * the project's recent sessions, then of the client's other recent sessions, newest first, with the sessions
+   * they were done in. With terms, also the records of the project and client whose text contains one of them,
+   * however old.
+   */
+  findRecentWork: {
+    path: "/msp.work.v1.SessionService/FindRecentWork",
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: (value: FindRecentWorkRequest): Buffer =>
+      Buffer.from(FindRecentWorkRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): FindRecentWorkRequest => FindRecentWorkRequest.decode(value),
+    responseSerialize: (value: FindRecentWorkResponse): Buffer =>
+      Buffer.from(FindRecentWorkResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): FindRecentWorkResponse => FindRecentWorkResponse.decode(value),
+  },
 } as const;
 
 export interface SessionServiceServer extends UntypedServiceImplementation {
@@ -1829,6 +2264,13 @@ export interface SessionServiceServer extends UntypedServiceImplementation {
    * but to no work item, its ticket links and its billable time.
    */
   getSessionTimeline: handleUnaryCall<GetSessionTimelineRequest, SessionTimeline>;
+  /**
+   * The work recorded for a project and its client, for Claude's memory: the work items and problem solutions of
+   * the project's recent sessions, then of the client's other recent sessions, newest first, with the sessions
+   * they were done in. With terms, also the records of the project and client whose text contains one of them,
+   * however old.
+   */
+  findRecentWork: handleUnaryCall<FindRecentWorkRequest, FindRecentWorkResponse>;
 }
 
 export interface SessionServiceClient extends Client1 {
@@ -1966,6 +2408,27 @@ export interface SessionServiceClient extends Client1 {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: SessionTimeline) => void,
+  ): ClientUnaryCall;
+  /**
+   * The work recorded for a project and its client, for Claude's memory: the work items and problem solutions of
+   * the project's recent sessions, then of the client's other recent sessions, newest first, with the sessions
+   * they were done in. With terms, also the records of the project and client whose text contains one of them,
+   * however old.
+   */
+  findRecentWork(
+    request: FindRecentWorkRequest,
+    callback: (error: ServiceError | null, response: FindRecentWorkResponse) => void,
+  ): ClientUnaryCall;
+  findRecentWork(
+    request: FindRecentWorkRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: FindRecentWorkResponse) => void,
+  ): ClientUnaryCall;
+  findRecentWork(
+    request: FindRecentWorkRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: FindRecentWorkResponse) => void,
   ): ClientUnaryCall;
 }
 
