@@ -74,7 +74,12 @@ describe("pack with digests", () => {
     const other = makeCandidate({ kind: "decision", title: "Keep exim installed for a week as a fallback", importance: 10 });
     const ranked = rankCandidates([state, session, repeated, other], scoringContext(scope, "", testNow));
     const lines = digestLines(summary, new Set());
-    const packed = pack(ranked, { budget: { chars: 8_000 }, header: headerLine({}), maxItems: 20, digests: new Map([[session.id, lines]]) });
+    const packed = pack(ranked, {
+      budget: { chars: 8_000 },
+      header: headerLine({}),
+      maxItems: 20,
+      digests: new Map([[session.id, lines]]),
+    });
     const text = packed.text.split("\n");
     expect(text[1]).toContain("Project state: testing");
     expect(text[2]).toMatch(/\[context \S+ \S+ LAPTOP-3\] Move the mail relay to postfix$/);

@@ -65,6 +65,8 @@ const coverageProbeChars = 80;
 /** Whether the digest text (folded) already shows this item's text. */
 export function coveredByDigest(itemText: string, foldedDigest: string): boolean {
   if (foldedDigest === "") return false;
-  const probe = foldForCoverage(itemText).slice(0, coverageProbeChars).replace(/\s\S*$/, "");
+  const probe = foldForCoverage(itemText)
+    .slice(0, coverageProbeChars)
+    .replace(/\s\S*$/, "");
   return probe.length >= 24 && foldedDigest.includes(probe);
 }

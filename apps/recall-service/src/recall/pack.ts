@@ -1,5 +1,16 @@
 import { coveredByDigest, foldForCoverage, maxDigestLineChars } from "./digest";
-import { footerLine, itemLine, itemTag, itemText, maxItemLineChars, maxStateLineChars, minUsefulLineChars, oneLine, stateDetailLines, trimTo } from "./format";
+import {
+  footerLine,
+  itemLine,
+  itemTag,
+  itemText,
+  maxItemLineChars,
+  maxStateLineChars,
+  minUsefulLineChars,
+  oneLine,
+  stateDetailLines,
+  trimTo,
+} from "./format";
 import type { ScoredCandidate } from "./score";
 import { byScore } from "./score";
 import { shortIdLength, shortIdOfCandidate } from "./short-id";

@@ -23,15 +23,28 @@ const findingsOf = (turns: Array<["user" | "assistant", string]>, redact = (t: s
 
 describe("specificsOf", () => {
   it("counts files, identifiers, flags, hex, versions and addresses once each", () => {
-    expect(specificsOf("ShouldAllocLargeObject in heap-inl.h:439 uses kDefaultLargeObjectThreshold = 12 * KB").size).toBeGreaterThanOrEqual(3);
+    expect(specificsOf("ShouldAllocLargeObject in heap-inl.h:439 uses kDefaultLargeObjectThreshold = 12 * KB").size).toBeGreaterThanOrEqual(
+      3,
+    );
     expect(specificsOf("This is a plain sentence about nothing in particular.").size).toBe(0);
-    expect([...specificsOf("echo 0x3f > /proc/<pid>/coredump_filter")]).toEqual(expect.arrayContaining(["0x3f", "/proc/<pid>/coredump_filter"]));
+    expect([...specificsOf("echo 0x3f > /proc/<pid>/coredump_filter")]).toEqual(
+      expect.arrayContaining(["0x3f", "/proc/<pid>/coredump_filter"]),
+    );
   });
 });
 
 describe("proseLines", () => {
   it("joins table cells, puts short items under their heading and keeps short commands from fences", () => {
-    const text = ["### Default filter", "- 0x080 drops dalvik", "| Flag | Value |", "|---|---|", "| FILTER_JAVAHEAP_VMA | 0x080 |", "```", "echo 0x3f > /proc/1/coredump_filter", "```"].join("\n");
+    const text = [
+      "### Default filter",
+      "- 0x080 drops dalvik",
+      "| Flag | Value |",
+      "|---|---|",
+      "| FILTER_JAVAHEAP_VMA | 0x080 |",
+      "```",
+      "echo 0x3f > /proc/1/coredump_filter",
+      "```",
+    ].join("\n");
     expect(proseLines(text)).toEqual([
       "Default filter: 0x080 drops dalvik",
       "Default filter: Flag · Value",
@@ -43,23 +56,28 @@ describe("proseLines", () => {
 
 describe("collectFindings", () => {
   it("keeps the assistant's dense lines, redacted, once, and skips chatter, questions and vague prose", () => {
-    const found = findingsOf([
-      ["user", "how does ART pick the large object space?"],
-      ["assistant", "Let me check heap.cc and heap-inl.h for that."],
+    const found = findingsOf(
       [
-        "assistant",
+        ["user", "how does ART pick the large object space?"],
+        ["assistant", "Let me check heap.cc and heap-inl.h for that."],
         [
-          "The rule is in heap-inl.h:439 (ShouldAllocLargeObject): byte_count >= large_object_threshold_ and a primitive array or String.",
-          "The default is kDefaultLargeObjectThreshold = 12 * KB in heap.h:157.",
-          "It is quite an interesting design overall.",
-          "Do you want me to look at -XX:LargeObjectSpace=freelist as well?",
-          "The token ghp_secret123 in /srv/app/config/app.yml is not used by heap.cc or heap.h.",
-          "The default is kDefaultLargeObjectThreshold = 12 * KB in heap.h:157.",
-        ].join("\n"),
+          "assistant",
+          [
+            "The rule is in heap-inl.h:439 (ShouldAllocLargeObject): byte_count >= large_object_threshold_ and a primitive array or String.",
+            "The default is kDefaultLargeObjectThreshold = 12 * KB in heap.h:157.",
+            "It is quite an interesting design overall.",
+            "Do you want me to look at -XX:LargeObjectSpace=freelist as well?",
+            "The token ghp_secret123 in /srv/app/config/app.yml is not used by heap.cc or heap.h.",
+            "The default is kDefaultLargeObjectThreshold = 12 * KB in heap.h:157.",
+          ].join("\n"),
+        ],
       ],
-    ], (t) => t.replace("ghp_secret123", "[REDACTED:token]"));
+      (t) => t.replace("ghp_secret123", "[REDACTED:token]"),
+    );
     const texts = found.map((f) => f.text);
-    expect(texts).toContain("The rule is in heap-inl.h:439 (ShouldAllocLargeObject): byte_count >= large_object_threshold_ and a primitive array or String.");
+    expect(texts).toContain(
+      "The rule is in heap-inl.h:439 (ShouldAllocLargeObject): byte_count >= large_object_threshold_ and a primitive array or String.",
+    );
     expect(texts.filter((t) => t.includes("kDefaultLargeObjectThreshold"))).toHaveLength(1);
     expect(texts.some((t) => t.startsWith("Let me"))).toBe(false);
     expect(texts.some((t) => t.includes("interesting design"))).toBe(false);

@@ -48,7 +48,8 @@ export function specificsOf(line: string): Set<string> {
   const found = new Set<string>();
   for (const pattern of SPECIFICS) for (const match of line.matchAll(pattern)) found.add(match[0].toLowerCase());
   // A path also matches as file names and identifiers: count what it contains once.
-  for (const item of [...found]) if (item.includes("/")) for (const other of found) if (other !== item && item.includes(other)) found.delete(other);
+  for (const item of [...found])
+    if (item.includes("/")) for (const other of found) if (other !== item && item.includes(other)) found.delete(other);
   return found;
 }
 
@@ -75,7 +76,12 @@ export function proseLines(text: string): string[] {
       heading = clean(headingMatch[1] ?? "");
       continue;
     }
-    if (line.startsWith("|")) line = line.split("|").map((cell) => cell.trim()).filter(Boolean).join(" · ");
+    if (line.startsWith("|"))
+      line = line
+        .split("|")
+        .map((cell) => cell.trim())
+        .filter(Boolean)
+        .join(" · ");
     line = clean(line.replace(/^(?:[-*•>]|\d+[.)])\s+/, ""));
     if (line.length < 4) continue;
     // A short item says little without the heading it sits under.
