@@ -14,7 +14,7 @@ import { collectFindings } from "./compress/findings";
 import { collectGoalTurns, titleFrom } from "./compress/goals";
 import { collectProblems, toProblem } from "./compress/problems";
 import { collectState } from "./compress/session-state";
-import { delegatedWork, lastReport, recaps } from "./compress/session-notes";
+import { delegatedWork, lastReport, recaps, structuredResults } from "./compress/session-notes";
 import { collectSnippets } from "./compress/snippets";
 import { collectHosts, collectServices, collectTags } from "./compress/tags";
 import { dedupeKey, shorten } from "./compress/text-tools";
@@ -135,6 +135,7 @@ export function compressTranscript(events: TranscriptEvent[], options: CompressO
     commits,
     report: lastReport(context),
     findings: collectFindings(context),
+    results: structuredResults(context),
     recaps: recaps(context),
     delegated: delegatedWork(context),
     earlier: earlierContext(context),
@@ -202,6 +203,7 @@ interface SummaryInput {
   commits: string[];
   report: { items: string[]; recent: boolean };
   findings: Finding[];
+  results: string[];
   recaps: string[];
   delegated: string[];
   earlier: { items: string[]; only: boolean };
@@ -239,6 +241,7 @@ function summaryLines(input: SummaryInput): SummaryLine[] {
   const { state } = input;
   if (state.phase) add("state", `phase: ${state.phase}`, 0);
   state.blockers.forEach((blocker) => add("state", `BLOCKER: ${blocker}`, 0));
+  input.results.forEach((result, index, all) => add("state", `result: ${result}`, index === all.length - 1 ? 0 : 2));
   state.nextActions.forEach((next, index) => add("state", `next: ${next}`, index < 4 ? 1 : 3));
   state.open.forEach((item, index) => add("state", `open: ${item}`, index < 4 ? 1 : 3));
   state.done.forEach((item, index, all) => add("state", item, index >= all.length - 6 ? 2 : 3, "done"));

@@ -37,6 +37,8 @@ const SPECIFICS: readonly RegExp[] = [
   // command-line flags and environment variables
   /(?<=^|[\s(`'"])--?[a-zA-Z][\w-]*(?:=\S+)?/g,
   /\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b/g,
+  // settings and observed values: ro.debuggable=0, uid=2000, threshold=3
+  /\b[\w.-]+=[\w./:-]+/g,
 ];
 
 /** Lines that only announce what comes next, ask something, or talk about the conversation. */
