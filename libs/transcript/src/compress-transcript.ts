@@ -9,13 +9,15 @@ import { collectDecisions, toDecision } from "./compress/decisions";
 import type { SummaryLine } from "./compress/dense-summary";
 import { fitSummary } from "./compress/dense-summary";
 import { collectFiles } from "./compress/files";
+import type { Finding } from "./compress/findings";
+import { collectFindings } from "./compress/findings";
 import { collectGoalTurns, titleFrom } from "./compress/goals";
 import { collectProblems, toProblem } from "./compress/problems";
 import { collectState } from "./compress/session-state";
-import { delegatedWork, lastReport, recaps } from "./compress/session-notes";
+import { delegatedWork, lastReport, recaps, structuredResults } from "./compress/session-notes";
 import { collectSnippets } from "./compress/snippets";
 import { collectHosts, collectServices, collectTags } from "./compress/tags";
-import { shorten } from "./compress/text-tools";
+import { dedupeKey, shorten } from "./compress/text-tools";
 import { bashCommand, buildTimeline, filePathOf } from "./compress/timeline";
 import type { CompressOptions, CompressedSession } from "./compressed-session";
 import { countTokens } from "./count-tokens";
@@ -132,6 +134,8 @@ export function compressTranscript(events: TranscriptEvent[], options: CompressO
     commands: commandGroups,
     commits,
     report: lastReport(context),
+    findings: collectFindings(context),
+    results: structuredResults(context),
     recaps: recaps(context),
     delegated: delegatedWork(context),
     earlier: earlierContext(context),
@@ -198,6 +202,8 @@ interface SummaryInput {
   commands: ReturnType<typeof collectCommands>;
   commits: string[];
   report: { items: string[]; recent: boolean };
+  findings: Finding[];
+  results: string[];
   recaps: string[];
   delegated: string[];
   earlier: { items: string[]; only: boolean };
@@ -235,12 +241,20 @@ function summaryLines(input: SummaryInput): SummaryLine[] {
   const { state } = input;
   if (state.phase) add("state", `phase: ${state.phase}`, 0);
   state.blockers.forEach((blocker) => add("state", `BLOCKER: ${blocker}`, 0));
+  input.results.forEach((result, index, all) => add("state", `result: ${result}`, index === all.length - 1 ? 0 : 2));
   state.nextActions.forEach((next, index) => add("state", `next: ${next}`, index < 4 ? 1 : 3));
   state.open.forEach((item, index) => add("state", `open: ${item}`, index < 4 ? 1 : 3));
   state.done.forEach((item, index, all) => add("state", item, index >= all.length - 6 ? 2 : 3, "done"));
   input.commits.forEach((subject, index, all) => add("state", subject, index >= all.length - 4 ? 2 : 4, "commits"));
 
   input.report.items.forEach((item, index) => add("report", item, input.report.recent ? (index < 6 ? 2 : 3) : index < 4 ? 3 : 5));
+  const byWeight = [...input.findings].sort((a, b) => b.weight - a.weight || b.step - a.step);
+  const findingTier = (finding: Finding) => {
+    const rank = byWeight.indexOf(finding);
+    return rank < 6 ? 2 : rank < 24 ? 3 : 4;
+  };
+  const reported = new Set(input.report.items.map(dedupeKey));
+  for (const finding of input.findings) if (!reported.has(dedupeKey(finding.text))) add("findings", finding.text, findingTier(finding));
   input.recaps.forEach((recap, index, all) => add("earlier", `recap: ${recap}`, index === all.length - 1 ? 1 : 3));
   input.delegated.forEach((item, index) => add("delegated", item, index < 4 ? 3 : 4));
 
@@ -278,9 +292,9 @@ function summaryLines(input: SummaryInput): SummaryLine[] {
   input.files.created.forEach((file) => add("files", file, createdTier(file), "created"));
   input.files.changed.forEach((file) => add("files", file, changedTier(file), "changed"));
 
-  const byWeight = [...input.commands].sort((a, b) => b.weight - a.weight || a.firstStep - b.firstStep);
-  const topCommands = new Set(byWeight.slice(0, 8));
-  const nextCommands = new Set(byWeight.slice(8, 20));
+  const commandsByWeight = [...input.commands].sort((a, b) => b.weight - a.weight || a.firstStep - b.firstStep);
+  const topCommands = new Set(commandsByWeight.slice(0, 8));
+  const nextCommands = new Set(commandsByWeight.slice(8, 20));
   for (const group of input.commands) {
     const outcome = group.ok === true ? "ok" : group.ok === false ? "FAILED" : "no result";
     const text = `\`${group.command}\`${group.count > 1 ? ` x${group.count}` : ""} ${outcome}${group.note ? ` (${group.note})` : ""}`;

@@ -56,7 +56,10 @@ export interface ProjectStatePlan {
   currentPhase: string | null;
   nextActions: string[];
   blockers: string[];
+  /** One line for this session: its work date, what it was about, where it ended. */
   summary: string;
+  /** A short session (a quick question) adds to where the work stands; it does not replace it. */
+  short: boolean;
   keyFiles: string[];
   importantDecisions: string[];
 }

@@ -12,8 +12,6 @@ const maxSummaryChars = 65_535;
 const maxCommandSnippets = 40;
 /** At most this many tags on a snippet or decision (those of the session its text mentions). */
 const maxItemTags = 10;
-/** Longest project summary. */
-const maxProjectSummaryChars = 1_000;
 
 /**
  * What one compressed session stores: the context, its decisions, its snippets (problems as
@@ -68,7 +66,7 @@ export function planFromSession(session: CompressedSession, claudeSessionId: str
       contentHash: "",
     })),
   ];
-  return { context, decisions, snippets, projectState: projectStateOf(session, title, denseSummary, keyDecisions) };
+  return { context, decisions, snippets, projectState: projectStateOf(session, title, keyDecisions) };
 }
 
 /** A decision as one line of the context's key decisions. */
@@ -114,17 +112,26 @@ function commandSnippet(c: CompressedSession["commands"][number], tags: readonly
   };
 }
 
-function projectStateOf(session: CompressedSession, title: string, denseSummary: string, keyDecisions: string[]): ProjectStatePlan {
-  const firstLines =
-    denseSummary.length <= maxProjectSummaryChars ? denseSummary : denseSummary.slice(0, maxProjectSummaryChars).replace(/\n[^\n]*$/, "");
+function projectStateOf(session: CompressedSession, title: string, keyDecisions: string[]): ProjectStatePlan {
   return {
     currentPhase: session.state.phase?.trim() || null,
     nextActions: session.state.nextActions,
     blockers: session.state.blockers,
-    summary: firstLines.trim() || title,
+    summary: sessionLine(session, title),
+    short: session.sourceTokens < shortSessionTokens,
     keyFiles: [...new Set([...session.filesCreated, ...session.filesChanged])],
     importantDecisions: keyDecisions,
   };
+}
+
+/** Below this many tokens of text a session is short: a question asked, a file looked at. */
+export const shortSessionTokens = 4_000;
+
+/** "2026-05-16 Move the mail relay to postfix (testing)": the session in the project state's list of recent work. */
+export function sessionLine(session: CompressedSession, title: string): string {
+  const date = dateOrNull(session.endedAt ?? session.startedAt);
+  const phase = session.state.phase?.trim();
+  return cut(`${date ? `${date.toISOString().slice(0, 10)} ` : ""}${title}${phase ? ` (${phase})` : ""}`, 300);
 }
 
 /**

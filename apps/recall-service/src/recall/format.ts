@@ -52,7 +52,15 @@ export const itemText = memoizedPerCandidate((candidate: Candidate): string => {
     return `known issue: ${error} -> fix: ${oneLine(candidate.recommendedSolution ?? "")}`;
   }
   const title = oneLine(candidate.title);
-  let body = oneLine(candidate.body);
+  // A project state's summary lists recent sessions, one per line: they stay apart on the one line.
+  let body =
+    candidate.kind === "project_state"
+      ? candidate.body
+          .split("\n")
+          .map(oneLine)
+          .filter((line) => line !== "")
+          .join("; ")
+      : oneLine(candidate.body);
   // Many snippets repeat their title at the start of their content: say it once.
   if (title && body.toLowerCase().startsWith(title.toLowerCase())) body = body.slice(title.length).replace(/^[\s:;,.#–—-]+/, "");
   if (!body) return title;

@@ -1,4 +1,16 @@
-import { footerLine, itemLine, maxItemLineChars, maxStateLineChars, minUsefulLineChars, stateDetailLines, trimTo } from "./format";
+import { coveredByDigest, foldForCoverage, maxDigestLineChars } from "./digest";
+import {
+  footerLine,
+  itemLine,
+  itemTag,
+  itemText,
+  maxItemLineChars,
+  maxStateLineChars,
+  minUsefulLineChars,
+  oneLine,
+  stateDetailLines,
+  trimTo,
+} from "./format";
 import type { ScoredCandidate } from "./score";
 import { byScore } from "./score";
 import { shortIdLength, shortIdOfCandidate } from "./short-id";
@@ -30,7 +42,16 @@ export interface PackOptions {
    * names), each trimmed to fit; together at most half of the budget, so items still have room.
    */
   leading?: readonly string[];
+  /**
+   * Sessions shown with their digest (see digest.ts): candidate id to the lines shown under the
+   * session's item, packed right after the project states and credential pointers, together at
+   * most digestShare of what is left then. Items whose text a digest already shows are left out.
+   */
+  digests?: ReadonlyMap<string, readonly string[]>;
 }
+
+/** The share of the budget left after the project states that the digests may take together. */
+export const digestShare = 0.7;
 
 /** The share of the budget (after header and footer) the leading lines may take together. */
 export const leadingShare = 0.5;
@@ -73,7 +94,7 @@ interface Entry {
 export function pack(ranked: readonly ScoredCandidate[], options: PackOptions): PackedRecall {
   const charLimit = Math.max(0, Math.min(Math.floor(options.budget.chars), maxBudgetChars));
   const tokens = options.budget.tokens;
-  const ordered = packingOrder(ranked);
+  const ordered = packingOrder(ranked, options.digests);
   // The footer names the first item's short id, not known yet: reserve its worst case, one token per character.
   const room = new Room(charLimit, tokens, [options.header, footerLine("")], shortIdLength);
   const leading: string[] = [];
@@ -84,10 +105,24 @@ export function pack(ranked: readonly ScoredCandidate[], options: PackOptions): 
     leading.push(fitted);
     leadingChars -= fitted.length + 1;
   }
+  const digests = options.digests ?? new Map<string, readonly string[]>();
   const entries: Entry[] = [];
+  let digestChars: number | undefined;
+  let shownDigests = "";
   for (const scored of ordered) {
     if (entries.length >= options.maxItems) break;
-    const entry = fitEntry(scored, room);
+    const digest = digests.get(scored.candidate.id);
+    let entry: Entry | null;
+    if (digest) {
+      digestChars ??= Math.floor(room.charsLeft() * digestShare);
+      const before = room.charsLeft();
+      entry = fitDigestEntry(scored, digest, room, digestChars);
+      digestChars -= before - room.charsLeft();
+      if (entry) shownDigests += ` ${foldForCoverage(entry.lines.join(" "))}`;
+    } else {
+      if (coveredByDigest(itemText(scored.candidate), shownDigests)) continue;
+      entry = fitEntry(scored, room);
+    }
     if (entry) entries.push(entry);
     if (room.exhausted()) break;
   }
@@ -103,13 +138,15 @@ export function pack(ranked: readonly ScoredCandidate[], options: PackOptions): 
   }
 }
 
-/** Project states, then up to maxLeadingCredentials credential pointers, then the rest; each part by score. */
-function packingOrder(ranked: readonly ScoredCandidate[]): ScoredCandidate[] {
+/** Project states, then up to maxLeadingCredentials credential pointers, then the digests, then the rest; each part by score. */
+function packingOrder(ranked: readonly ScoredCandidate[], digests: ReadonlyMap<string, readonly string[]> = new Map()): ScoredCandidate[] {
   const states: ScoredCandidate[] = [];
   const pointers: ScoredCandidate[] = [];
+  const withDigest: ScoredCandidate[] = [];
   const rest: ScoredCandidate[] = [];
   for (const scored of ranked) {
     if (scored.candidate.kind === "project_state") states.push(scored);
+    else if (digests.has(scored.candidate.id)) withDigest.push(scored);
     else if (scored.candidate.credential) pointers.push(scored);
     else rest.push(scored);
   }
@@ -117,6 +154,7 @@ function packingOrder(ranked: readonly ScoredCandidate[]): ScoredCandidate[] {
   return [
     ...states.sort(byScore),
     ...pointers.slice(0, maxLeadingCredentials),
+    ...withDigest.sort(byScore),
     ...[...pointers.slice(maxLeadingCredentials), ...rest].sort(byScore),
   ];
 }
@@ -143,6 +181,27 @@ function fitEntry(scored: ScoredCandidate, room: Room): Entry | null {
   for (const detail of details) {
     const fitted = room.take(detail);
     if (fitted !== null) lines.push(fitted);
+  }
+  return { item: packedItem(scored, shortId, line), lines };
+}
+
+/**
+ * A session with its digest: the item's line (its title only: the digest says the rest), then the
+ * digest's lines indented, each cut to maxDigestLineChars, while they fit in `share` characters.
+ */
+function fitDigestEntry(scored: ScoredCandidate, digest: readonly string[], room: Room, share: number): Entry | null {
+  const { candidate } = scored;
+  const shortId = shortIdOfCandidate(candidate);
+  const line = room.take(trimTo(`- ${itemTag(candidate, shortId)} ${oneLine(candidate.title)}`, maxItemLineChars));
+  if (line === null) return null;
+  const lines = [line];
+  let left = share - line.length - 1;
+  for (const detail of digest) {
+    if (left < minUsefulLineChars) break;
+    const fitted = room.take(`  ${trimTo(oneLine(detail), maxDigestLineChars)}`, [], left - 1);
+    if (fitted === null) continue;
+    lines.push(fitted);
+    left -= fitted.length + 1;
   }
   return { item: packedItem(scored, shortId, line), lines };
 }

@@ -259,14 +259,16 @@ describe("GetMemoryItem and MarkUseful", () => {
     expect(item.machineName).toBe("LAPTOP-3");
   });
 
-  it("shows the start of a long summary in the line and the whole of it in the item", async () => {
+  it("shows the newest session's digest under its title, each line cut, and the whole summary in the item", async () => {
     const longProject = uuidv7();
     const summary = Array.from({ length: 600 }, (_, i) => `step${i}`).join(" ");
     const id = await insertRow(db, "conversation_contexts", { project_id: longProject, title: "Long session", dense_summary: summary });
     const answer = await recallOf({ scope: { projectId: longProject } });
     const shown = answer.items.find((item) => item.id === id)!;
-    expect(shown.line.length).toBeLessThanOrEqual(480);
-    expect(shown.line.endsWith("…")).toBe(true);
+    expect(shown.line).toMatch(/\] Long session$/);
+    const digestLine = answer.text.split("\n").find((line) => line.startsWith("  step0 step1"))!;
+    expect(digestLine.length).toBeLessThanOrEqual(2 + 320);
+    expect(digestLine.endsWith("…")).toBe(true);
     const item = await call(memory, "getMemoryItem", { shortId: shown.shortId });
     expect(item.text).toContain(summary);
   });

@@ -6,6 +6,7 @@ import type { HostEntry, HostRecall } from "../hosts/host-recall";
 import type { RecallLedger } from "./bookkeeping";
 import type { RecallScope } from "./candidate";
 import { gatherCandidates } from "./candidates";
+import { readDigests } from "./digest-source";
 import type { HeaderLabels } from "./format";
 import { headerLine } from "./format";
 import type { FullTextIndex } from "./fulltext";
@@ -69,6 +70,7 @@ export async function recall(engine: RecallEngine, request: RecallRequest, calle
     context,
     plan.excludeShortIds,
   );
+  const digests = await readDigests(engine.read, ranked, context.queryTerms);
   const packed = pack(ranked, {
     budget: {
       chars: plan.budgetChars,
@@ -78,6 +80,7 @@ export async function recall(engine: RecallEngine, request: RecallRequest, calle
     // Host lines count as items: a caller asking for at most n items gets at most n lines.
     maxItems: Math.max(0, plan.maxItems - hosts.length),
     leading: hosts.map((host) => host.line),
+    digests,
   });
 
   const shown = packed.items.map((item) => ({ kind: item.candidate.kind, id: item.candidate.id, shortId: item.shortId }));

@@ -31,6 +31,20 @@ export function failureNote(action: Action, context: CompressContext): string | 
   return parts.length > 0 ? parts.join(": ") : undefined;
 }
 
+/** Longest output kept as a command's note: "AVD 'test_root_1' deleted.", "Created symlink ...". */
+const maxOutputNoteChars = 120;
+
+/** What a command that worked printed, when that is one short line (a confirmation, a value); not progress bars. */
+function shortOutput(action: Action, context: CompressContext): string | undefined {
+  const lines = (action.result?.text ?? "")
+    .split(/[\r\n]+/)
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !/^\(Bash completed with no output\)$/.test(line));
+  const [only] = lines;
+  if (lines.length !== 1 || !only || only.length > maxOutputNoteChars || /\[=+|\d+%|^[\W_]+$/.test(only)) return undefined;
+  return relativize(context.redact(only), context);
+}
+
 export function collectCommands(context: CompressContext): CommandGroup[] {
   const groups = new Map<string, CommandGroup>();
   for (const action of context.timeline.actions) {
@@ -66,7 +80,10 @@ export function collectCommands(context: CompressContext): CommandGroup[] {
     } else if (ok === undefined && action.result) {
       group.note = "started in background";
     } else if (ok === true) {
-      if (group.failures > 0) group.note = `ok after ${group.failures} failed run${group.failures > 1 ? "s" : ""}`;
+      const said = group.inspection ? undefined : shortOutput(action, context);
+      if (group.failures > 0)
+        group.note = `ok after ${group.failures} failed run${group.failures > 1 ? "s" : ""}${said ? `: ${said}` : ""}`;
+      else if (said) group.note = said;
       else delete group.note;
     }
   }

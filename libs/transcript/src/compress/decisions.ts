@@ -23,6 +23,9 @@ const RATIONALE = /\b(because|since|as it|as the|so that|to avoid|to keep|which 
 const NOISE =
   /^(let me (check|look|read|see|run|verify|test|try|examine|first|start)|i'll (check|look|read|run|start|try)|now let|perfect|great|excellent|good)\b/i;
 
+/** "you are violating this, don't do that": a reproach names no choice to remember. */
+const REPROACH = /\b(don'?t|do not|never) do (that|this|it)\b|\byou('re| are) violating\b/i;
+
 function rationaleOf(sentence: string, next: string | undefined): string | undefined {
   const match = RATIONALE.exec(sentence);
   if (match && match.index > 10) return sentence.slice(match.index).trim();
@@ -53,7 +56,7 @@ export function collectDecisions(context: CompressContext): FoundDecision[] {
     if (step.kind === "prompt") afterSlashCommand = false;
     if (step.kind === "prompt") {
       const text = stripFiller(step.text.split("\n")[0] ?? "");
-      if (text.length >= 12 && text.length <= 400 && USER_DIRECTIVE.test(text)) {
+      if (text.length >= 12 && text.length <= 400 && USER_DIRECTIVE.test(text) && !REPROACH.test(text)) {
         const clean = context.redact(text);
         const decision: FoundDecision = {
           decision: shorten(clean, 200),

@@ -17,6 +17,7 @@ export type SectionName =
   | "goals"
   | "state"
   | "report"
+  | "findings"
   | "problems"
   | "decisions"
   | "deadEnds"
@@ -31,6 +32,7 @@ const SECTIONS: Array<[SectionName, string | undefined]> = [
   ["goals", "Goals (user's words)"],
   ["state", "State at end"],
   ["report", "Last report (assistant's words)"],
+  ["findings", "Findings (assistant's explanations)"],
   ["problems", "Problems (problem -> cause -> fix -> verify)"],
   ["decisions", "Decisions"],
   ["deadEnds", "Dead ends (tried and dropped; do not repeat)"],

@@ -283,9 +283,32 @@ export function collectProblems(context: CompressContext): FoundProblem[] {
       twin.occurrences += 1;
       continue;
     }
+    // The same failure met again after a fix that did not last is one problem: the fix that came last is the one that holds.
+    const again = problems.find((other) => dedupeKey(other.problem) === dedupeKey(problem.problem));
+    if (again) {
+      mergeInto(again, problem);
+      bySubject.set(failure.subject, again);
+      byError.set(errorKey, again);
+      continue;
+    }
     problems.push(problem);
   }
   return problems;
+}
+
+/** Folds a later occurrence of a problem into the first: counted, with the later cause, fix and verification where it has them. */
+function mergeInto(first: FoundProblem, later: FoundProblem): void {
+  first.occurrences += later.occurrences;
+  if (later.cause) first.cause = later.cause;
+  if (later.fix) {
+    first.fix = later.fix;
+    if (later.fixAction) first.fixAction = later.fixAction;
+  }
+  if (later.verify) first.verify = later.verify;
+  if (later.resolved) {
+    first.resolved = true;
+    if (later.resolvedAt !== undefined) first.resolvedAt = later.resolvedAt;
+  }
 }
 
 /** The public form of a problem. */

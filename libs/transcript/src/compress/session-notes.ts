@@ -50,3 +50,25 @@ export function delegatedWork(context: CompressContext): string[] {
   }
   return items;
 }
+
+/** Tools through which an agent hands back its result as fields. */
+const RESULT_TOOLS = new Set(["StructuredOutput"]);
+/** Longest field value shown in a result line. */
+const maxResultValueChars = 100;
+
+/**
+ * The results an agent handed back as fields (StructuredOutput), one line each: "verdict=NOT_ROOTABLE;
+ * installed=true; ...", scalars only, in the order given. It is the session's own statement of
+ * where it ended.
+ */
+export function structuredResults(context: CompressContext): string[] {
+  const results: string[] = [];
+  for (const action of context.timeline.actions) {
+    if (!RESULT_TOOLS.has(action.call.name) || action.outcome === "rejected") continue;
+    const fields = Object.entries(action.call.input)
+      .filter(([, value]) => ["string", "number", "boolean"].includes(typeof value))
+      .map(([key, value]) => `${key}=${shorten(String(value), maxResultValueChars)}`);
+    if (fields.length > 0) results.push(shorten(relativize(context.redact(fields.join("; ")), context), 600));
+  }
+  return results;
+}

@@ -1,0 +1,94 @@
+import { coveredByDigest, digestContexts, digestLines, foldForCoverage } from "./digest";
+import { headerLine } from "./format";
+import { digestShare, pack } from "./pack";
+import { rankCandidates } from "./rank";
+import { scoringContext } from "./score";
+import { daysAgo, makeCandidate, testNow } from "./testing";
+
+const summary = [
+  "# Move the mail relay to postfix",
+  "session 1a2b3c4d | cwd /srv/mail | branch main",
+  "## Goals (user's words)",
+  "- move the relay from exim to postfix => Done: postfix relays through smtp.acme.example:587",
+  "## Decisions",
+  "## Findings (assistant's explanations)",
+  "- relayhost = [smtp.acme.example]:587 in /etc/postfix/main.cf; smtp_tls_security_level = encrypt",
+  "- the old exim queue held 14 messages: flushed with exim -qff before the switch",
+].join("\n");
+const scope = { projectId: "project-1", clientId: "client-1" };
+
+describe("digestLines", () => {
+  it("drops the title and empty sections, shows headings as labels and items as lines", () => {
+    expect(digestLines(summary, new Set())).toEqual([
+      "session 1a2b3c4d | cwd /srv/mail | branch main",
+      "Goals (user's words):",
+      "· move the relay from exim to postfix => Done: postfix relays through smtp.acme.example:587",
+      "Findings (assistant's explanations):",
+      "· relayhost = [smtp.acme.example]:587 in /etc/postfix/main.cf; smtp_tls_security_level = encrypt",
+      "· the old exim queue held 14 messages: flushed with exim -qff before the switch",
+    ]);
+  });
+
+  it("with query terms keeps only the lines naming them, those naming the most first", () => {
+    expect(digestLines(summary, new Set(["exim", "queue"]))).toEqual([
+      "· the old exim queue held 14 messages: flushed with exim -qff before the switch",
+      "· move the relay from exim to postfix => Done: postfix relays through smtp.acme.example:587",
+    ]);
+    expect(digestLines(summary, new Set(["nothing"]))).toEqual([]);
+  });
+});
+
+describe("digestContexts", () => {
+  it("chooses the newest context at session start and the best matches of a query", () => {
+    const old = makeCandidate({ title: "old", time: daysAgo(30), importance: 9 });
+    const newest = makeCandidate({ title: "newest", time: daysAgo(1) });
+    const snippet = makeCandidate({ kind: "snippet", time: testNow });
+    const ranked = rankCandidates([old, newest, snippet], scoringContext(scope, "", testNow));
+    expect(digestContexts(ranked, false).map((c) => c.title)).toEqual(["newest"]);
+    const hit = makeCandidate({ title: "hit", textRelevance: 0.9 });
+    const queried = rankCandidates([old, hit], scoringContext(scope, "postfix", testNow));
+    expect(digestContexts(queried, true).map((c) => c.title)).toContain("hit");
+    expect(digestContexts(queried, true).every((c) => c.textRelevance > 0)).toBe(true);
+  });
+});
+
+describe("coveredByDigest", () => {
+  it("tells an item the digest already shows from one it does not", () => {
+    const folded = foldForCoverage(summary);
+    expect(coveredByDigest("relayhost = [smtp.acme.example]:587 in /etc/postfix/main.cf; smtp_tls_security_level", folded)).toBe(true);
+    expect(coveredByDigest("the backup job on nas01 fails every sunday at 02:00 with ENOSPC", folded)).toBe(false);
+    expect(coveredByDigest("postfix", folded)).toBe(false);
+  });
+});
+
+describe("pack with digests", () => {
+  it("shows the digest under the session's title after the project state, within its share, and leaves out items it already shows", () => {
+    const state = makeCandidate({ kind: "project_state", title: "Project state: testing", body: "" });
+    const session = makeCandidate({ title: "Move the mail relay to postfix", body: summary, time: daysAgo(1) });
+    const repeated = makeCandidate({
+      kind: "snippet",
+      title: "relayhost = [smtp.acme.example]:587 in /etc/postfix/main.cf",
+      body: "smtp_tls_security_level = encrypt",
+      importance: 10,
+    });
+    const other = makeCandidate({ kind: "decision", title: "Keep exim installed for a week as a fallback", importance: 10 });
+    const ranked = rankCandidates([state, session, repeated, other], scoringContext(scope, "", testNow));
+    const lines = digestLines(summary, new Set());
+    const packed = pack(ranked, {
+      budget: { chars: 8_000 },
+      header: headerLine({}),
+      maxItems: 20,
+      digests: new Map([[session.id, lines]]),
+    });
+    const text = packed.text.split("\n");
+    expect(text[1]).toContain("Project state: testing");
+    expect(text[2]).toMatch(/\[context \S+ \S+ LAPTOP-3\] Move the mail relay to postfix$/);
+    expect(text.slice(3, 3 + lines.length)).toEqual(lines.map((line) => `  ${line}`));
+    expect(packed.items.map((item) => item.candidate.id)).toEqual([state.id, session.id, other.id]);
+
+    const small = pack(ranked, { budget: { chars: 600 }, header: headerLine({}), maxItems: 20, digests: new Map([[session.id, lines]]) });
+    const digestPart = small.text.split("\n").filter((line) => line.startsWith("  "));
+    expect(digestPart.join("\n").length).toBeLessThanOrEqual(600 * digestShare);
+    expect(small.text.length).toBeLessThanOrEqual(600);
+  });
+});

@@ -1,0 +1,72 @@
+// A session's digest: the lines of its dense summary shown under the session's item, so that the
+// newest session of the folder's project reaches Claude whole (goals, state, findings, problems,
+// decisions, files), not as one cut line. With a query, only the lines that answer it.
+import type { Candidate } from "./candidate";
+import type { ScoredCandidate } from "./score";
+import { termsOf } from "./terms";
+
+/** Contexts shown with their digest: the newest of the scope at session start; the best two matches of a query. */
+export const digestsAtStart = 1;
+export const digestsForQuery = 2;
+/** Longest digest line; a longer one is cut (its full text stays one `msp recall --id` away). */
+export const maxDigestLineChars = 320;
+
+/**
+ * The contexts that get a digest: without a query the newest one (the work the next session
+ * continues from); with one, the best-scored contexts the query matched.
+ */
+export function digestContexts(ranked: readonly ScoredCandidate[], hasQuery: boolean): Candidate[] {
+  const contexts = ranked.map((item) => item.candidate).filter((candidate) => candidate.kind === "context");
+  if (hasQuery) return contexts.filter((candidate) => candidate.textRelevance > 0).slice(0, digestsForQuery);
+  return [...contexts].sort((a, b) => b.time.getTime() - a.time.getTime()).slice(0, digestsAtStart);
+}
+
+/**
+ * The digest of a dense summary: its lines without the title (the item's own line says it), a
+ * section heading as a short label; with query terms, only the lines naming at least one of them,
+ * those naming the most first (ties in reading order), their headings dropped.
+ */
+export function digestLines(denseSummary: string, queryTerms: ReadonlySet<string>): string[] {
+  const lines: { text: string; heading: boolean }[] = [];
+  for (const raw of denseSummary.split("\n")) {
+    const line = raw.trim();
+    if (line === "" || /^# /.test(line)) continue;
+    const heading = /^#{2,}\s*(.+?)\s*$/.exec(line);
+    lines.push(heading ? { text: `${heading[1]}:`, heading: true } : { text: line.replace(/^- /, "· "), heading: false });
+  }
+  if (queryTerms.size === 0) {
+    // A heading with no line under it says nothing.
+    return lines.filter((line, index) => !line.heading || lines[index + 1]?.heading === false).map((line) => line.text);
+  }
+  return lines
+    .map((line, index) => ({ line: line.text, index, hits: line.heading ? 0 : hitsOf(line.text, queryTerms) }))
+    .filter((entry) => entry.hits > 0)
+    .sort((a, b) => b.hits - a.hits || a.index - b.index)
+    .map((entry) => entry.line);
+}
+
+function hitsOf(line: string, terms: ReadonlySet<string>): number {
+  let hits = 0;
+  for (const word of new Set(termsOf(line))) if (terms.has(word)) hits += 1;
+  return hits;
+}
+
+/** Text folded for "is this already shown" checks: lower case, words only. */
+export function foldForCoverage(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
+}
+
+/** The first words of an item's text are enough to tell it is a line the digest already shows. */
+const coverageProbeChars = 80;
+
+/** Whether the digest text (folded) already shows this item's text. */
+export function coveredByDigest(itemText: string, foldedDigest: string): boolean {
+  if (foldedDigest === "") return false;
+  const probe = foldForCoverage(itemText)
+    .slice(0, coverageProbeChars)
+    .replace(/\s\S*$/, "");
+  return probe.length >= 24 && foldedDigest.includes(probe);
+}

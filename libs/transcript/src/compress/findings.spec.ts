@@ -1,0 +1,98 @@
+import { parseTranscript } from "../parse-transcript";
+import { collectFindings, proseLines, specificsOf } from "./findings";
+import { buildTimeline } from "./timeline";
+
+function transcript(turns: Array<["user" | "assistant", string]>): string {
+  return turns
+    .map(([role, text], i) =>
+      JSON.stringify({
+        type: role,
+        isSidechain: false,
+        sessionId: "s1",
+        cwd: "/srv/app",
+        uuid: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+        timestamp: `2026-05-16T06:${String(10 + i).padStart(2, "0")}:00.000Z`,
+        message: { role, content: role === "user" ? text : [{ type: "text", text }] },
+      }),
+    )
+    .join("\n");
+}
+
+const findingsOf = (turns: Array<["user" | "assistant", string]>, redact = (t: string) => t) =>
+  collectFindings({ timeline: buildTimeline(parseTranscript(transcript(turns)).events), redact, cwd: "/srv/app" });
+
+describe("specificsOf", () => {
+  it("counts files, identifiers, flags, hex, versions and addresses once each", () => {
+    expect(specificsOf("ShouldAllocLargeObject in heap-inl.h:439 uses kDefaultLargeObjectThreshold = 12 * KB").size).toBeGreaterThanOrEqual(
+      3,
+    );
+    expect(specificsOf("This is a plain sentence about nothing in particular.").size).toBe(0);
+    expect([...specificsOf("echo 0x3f > /proc/<pid>/coredump_filter")]).toEqual(
+      expect.arrayContaining(["0x3f", "/proc/<pid>/coredump_filter"]),
+    );
+  });
+});
+
+describe("proseLines", () => {
+  it("joins table cells, puts short items under their heading and keeps short commands from fences", () => {
+    const text = [
+      "### Default filter",
+      "- 0x080 drops dalvik",
+      "| Flag | Value |",
+      "|---|---|",
+      "| FILTER_JAVAHEAP_VMA | 0x080 |",
+      "```",
+      "echo 0x3f > /proc/1/coredump_filter",
+      "```",
+    ].join("\n");
+    expect(proseLines(text)).toEqual([
+      "Default filter: 0x080 drops dalvik",
+      "Default filter: Flag · Value",
+      "Default filter: FILTER_JAVAHEAP_VMA · 0x080",
+      "`echo 0x3f > /proc/1/coredump_filter`",
+    ]);
+  });
+});
+
+describe("collectFindings", () => {
+  it("keeps the assistant's dense lines, redacted, once, and skips chatter, questions and vague prose", () => {
+    const found = findingsOf(
+      [
+        ["user", "how does ART pick the large object space?"],
+        ["assistant", "Let me check heap.cc and heap-inl.h for that."],
+        [
+          "assistant",
+          [
+            "The rule is in heap-inl.h:439 (ShouldAllocLargeObject): byte_count >= large_object_threshold_ and a primitive array or String.",
+            "The default is kDefaultLargeObjectThreshold = 12 * KB in heap.h:157.",
+            "It is quite an interesting design overall.",
+            "Do you want me to look at -XX:LargeObjectSpace=freelist as well?",
+            "The token ghp_secret123 in /srv/app/config/app.yml is not used by heap.cc or heap.h.",
+            "The default is kDefaultLargeObjectThreshold = 12 * KB in heap.h:157.",
+          ].join("\n"),
+        ],
+      ],
+      (t) => t.replace("ghp_secret123", "[REDACTED:token]"),
+    );
+    const texts = found.map((f) => f.text);
+    expect(texts).toContain(
+      "The rule is in heap-inl.h:439 (ShouldAllocLargeObject): byte_count >= large_object_threshold_ and a primitive array or String.",
+    );
+    expect(texts.filter((t) => t.includes("kDefaultLargeObjectThreshold"))).toHaveLength(1);
+    expect(texts.some((t) => t.startsWith("Let me"))).toBe(false);
+    expect(texts.some((t) => t.includes("interesting design"))).toBe(false);
+    expect(texts.some((t) => t.endsWith("?"))).toBe(false);
+    expect(texts.join("\n")).not.toContain("ghp_secret123");
+    expect(texts.join("\n")).toContain("config/app.yml");
+  });
+
+  it("weighs a turn's last answer above the same kind of line said on the way", () => {
+    const found = findingsOf([
+      ["user", "where is the relay configured?"],
+      ["assistant", "Checking main.cf: relayhost_old and smtp_port_old in /etc/postfix/old.cf"],
+      ["assistant", "Answer: relayhost and smtp_port are set in /etc/postfix/main.cf"],
+    ]);
+    const [onTheWay, final] = found;
+    expect(final!.weight).toBeGreaterThan(onTheWay!.weight);
+  });
+});

@@ -1,0 +1,142 @@
+// Findings: what the assistant established and explained. A research or debugging session ends
+// with answers whose value is in their specifics (the file and function, the flag, the threshold,
+// the path, the version), and those are what a technician looks up the next day. Every line of
+// the assistant's prose is scored by how many such specifics it names; the densest lines are kept,
+// the last answer of each turn first, in reading order.
+import type { CompressContext } from "./compress-context";
+import { relativize } from "./compress-context";
+import { dedupeKey, oneLine, shorten, stripAnsi } from "./text-tools";
+
+export interface Finding {
+  text: string;
+  /** position in the timeline */
+  step: number;
+  /** how much the line is worth keeping: its specifics, more for a turn's last answer */
+  weight: number;
+}
+
+/** Patterns of specifics: each distinct match counts once. */
+const SPECIFICS: readonly RegExp[] = [
+  // paths and file names
+  /(?:~|\.{0,2})\/[\w.@-]+(?:\/[\w.@*<>-]+)*/g,
+  /\b[\w-]+\.(?:c|cc|cpp|h|hpp|ts|tsx|js|mjs|py|go|rs|java|kt|rb|php|cs|md|json|ya?ml|toml|sh|ps1|conf|cfg|ini|xml|gradle|sql|env|lock|service|txt|log|csv|html|css|dockerfile)\b/gi,
+  // code identifiers: scoped, called, camelCase, snake_case and CONSTANT_CASE
+  /\b\w+(?:::|->)\w+/g,
+  /\b[A-Za-z_]\w*\(\)/g,
+  /\b[a-z]+[A-Z]\w*/g,
+  /\b[A-Z][a-z0-9]+[A-Z]\w*/g,
+  /\b[A-Za-z]\w*_\w+/g,
+  // numbers that settle something: hex, versions, sizes and durations, ports, line references
+  /\b0x[0-9a-f]+\b/gi,
+  /\bv?\d+\.\d+(?:\.\d+)+\b/g,
+  /\b\d+(?:\.\d+)?\s?(?:[KMGT]i?B|kb|ms|s|sec|min|h|px|%|MHz|GHz|cores?|pages?)\b/g,
+  /(?<=[\w\]]):\d{2,5}\b/g,
+  // network: IPs, URLs, hosts with a domain
+  /\b\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?\b/g,
+  /\bhttps?:\/\/\S+/g,
+  // command-line flags and environment variables
+  /(?<=^|[\s(`'"])--?[a-zA-Z][\w-]*(?:=\S+)?/g,
+  /\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b/g,
+  // settings and observed values: ro.debuggable=0, uid=2000, threshold=3
+  /\b[\w.-]+=[\w./:-]+/g,
+];
+
+/** Lines that only announce what comes next, ask something, or talk about the conversation. */
+const CHATTER =
+  /^(let me|i'll|i will|now (let|i)|first,? (let|i)|next,? (let|i)|here('s| is| are)|you('re| are) (right|absolutely)|good question|great|perfect|excellent|sure|ok(ay)?|好的|让我|我来|现在让我|下面)\b/i;
+
+/** The distinct specifics a line names. */
+export function specificsOf(line: string): Set<string> {
+  const found = new Set<string>();
+  for (const pattern of SPECIFICS) for (const match of line.matchAll(pattern)) found.add(match[0].toLowerCase());
+  // A path also matches as file names and identifiers: count what it contains once.
+  for (const item of [...found])
+    if (item.includes("/")) for (const other of found) if (other !== item && item.includes(other)) found.delete(other);
+  return found;
+}
+
+/** The lines of an assistant message as they read on their own: markdown removed, table rows joined, short items under their heading. */
+export function proseLines(text: string): string[] {
+  const lines: string[] = [];
+  let heading = "";
+  let inFence = false;
+  for (const raw of stripAnsi(text).split("\n")) {
+    if (/^\s*```/.test(raw)) {
+      inFence = !inFence;
+      continue;
+    }
+    let line = raw.trim();
+    if (line === "") continue;
+    // Commands shown in a fence are kept when short: "echo 0x3f > /proc/<pid>/coredump_filter".
+    if (inFence) {
+      if (line.length <= 120 && !/^[{}[\]();,]+$/.test(line) && !/^(#|\/\/)/.test(line)) lines.push(`\`${line}\``);
+      continue;
+    }
+    if (/^\|?[\s:|-]+\|?$/.test(line)) continue;
+    const headingMatch = /^#{1,6}\s+(.*)$/.exec(line);
+    if (headingMatch) {
+      heading = clean(headingMatch[1] ?? "");
+      continue;
+    }
+    if (line.startsWith("|"))
+      line = line
+        .split("|")
+        .map((cell) => cell.trim())
+        .filter(Boolean)
+        .join(" · ");
+    line = clean(line.replace(/^(?:[-*•>]|\d+[.)])\s+/, ""));
+    if (line.length < 4) continue;
+    // A short item says little without the heading it sits under.
+    lines.push(line.length < 70 && heading && !line.startsWith(heading) ? `${heading}: ${line}` : line);
+  }
+  return lines;
+}
+
+function clean(text: string): string {
+  return oneLine(text.replace(/\*\*|__|`/g, "").replace(/[✅✓❌✗🎯🔒🔥🚀💻🎉⚠️🔐🔗🛡️🌐📋📌💡🔍⭐️]/gu, ""));
+}
+
+/** Longest finding kept. */
+const maxFindingChars = 240;
+/** Most findings kept per session (the summary's budget picks among them). */
+const maxFindings = 80;
+
+/**
+ * The assistant's densest lines: at least two specifics (three in a fenced command), the last
+ * answer of each turn counted double, each line once, the best `maxFindings` in reading order.
+ */
+export function collectFindings(context: CompressContext): Finding[] {
+  const { steps, sidechainOnly } = context.timeline;
+  const lastSayOfTurn = new Set<number>();
+  let lastSay = -1;
+  steps.forEach((step, index) => {
+    if (step.kind === "prompt") {
+      if (lastSay >= 0) lastSayOfTurn.add(lastSay);
+      lastSay = -1;
+    } else if (step.kind === "say" && (!step.event.isSidechain || sidechainOnly)) lastSay = index;
+  });
+  if (lastSay >= 0) lastSayOfTurn.add(lastSay);
+
+  const found: Finding[] = [];
+  const seen = new Set<string>();
+  steps.forEach((step, index) => {
+    if (step.kind !== "say" || (step.event.isSidechain && !sidechainOnly) || step.text.length < 40) return;
+    const final = lastSayOfTurn.has(index);
+    for (const line of proseLines(step.text)) {
+      if (CHATTER.test(line) || /[?？]$/.test(line)) continue;
+      const specifics = specificsOf(line).size;
+      const fenced = line.startsWith("`");
+      if (specifics < (fenced ? 3 : 2)) continue;
+      const text = shorten(relativize(context.redact(line), context), maxFindingChars);
+      const key = dedupeKey(text);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      // Specifics per word matter as much as their number: a dense line beats a long one.
+      const words = Math.max(4, text.split(/\s+/).length);
+      const weight = Math.min(specifics, 8) * (final ? 2 : 1) * (1 + Math.min(specifics / words, 0.5));
+      found.push({ text, step: index, weight });
+    }
+  });
+  const kept = new Set([...found].sort((a, b) => b.weight - a.weight || b.step - a.step).slice(0, maxFindings));
+  return found.filter((finding) => kept.has(finding));
+}

@@ -1,0 +1,42 @@
+import { parseTranscript } from "../parse-transcript";
+import { structuredResults } from "./session-notes";
+import { buildTimeline } from "./timeline";
+
+const line = (record: object) => JSON.stringify({ isSidechain: true, sessionId: "s1", cwd: "/home/u/avd", ...record });
+
+describe("structuredResults", () => {
+  it("reads an agent's StructuredOutput fields as one line, scalars only, redacted", () => {
+    const jsonl = [
+      line({ type: "user", uuid: "u1", timestamp: "2026-06-06T06:00:00Z", message: { role: "user", content: "Test the image" } }),
+      line({
+        type: "assistant",
+        uuid: "a1",
+        timestamp: "2026-06-06T06:10:00Z",
+        message: {
+          role: "assistant",
+          content: [
+            {
+              type: "tool_use",
+              id: "t1",
+              name: "StructuredOutput",
+              input: { verdict: "NOT_ROOTABLE", adb_root_works: false, sdk: 36, token: "s3cr3t", nested: { a: 1 } },
+            },
+          ],
+        },
+      }),
+      line({
+        type: "user",
+        uuid: "u2",
+        timestamp: "2026-06-06T06:10:01Z",
+        message: {
+          role: "user",
+          content: [{ type: "tool_result", tool_use_id: "t1", content: "Structured output provided successfully" }],
+        },
+      }),
+    ].join("\n");
+    const timeline = buildTimeline(parseTranscript(jsonl).events);
+    expect(structuredResults({ timeline, redact: (t) => t.replace("s3cr3t", "[REDACTED:token]") })).toEqual([
+      "verdict=NOT_ROOTABLE; adb_root_works=false; sdk=36; token=[REDACTED:token]",
+    ]);
+  });
+});
