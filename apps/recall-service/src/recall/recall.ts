@@ -6,6 +6,7 @@ import type { HostEntry, HostRecall } from "../hosts/host-recall";
 import type { RecallLedger } from "./bookkeeping";
 import type { RecallScope } from "./candidate";
 import { gatherCandidates } from "./candidates";
+import { chosenContextSummary } from "./context-summary";
 import { readDigests } from "./digest-source";
 import type { HeaderLabels } from "./format";
 import { headerLine } from "./format";
@@ -70,7 +71,12 @@ export async function recall(engine: RecallEngine, request: RecallRequest, calle
     context,
     plan.excludeShortIds,
   );
-  const digests = await readDigests(engine.read, ranked, context.queryTerms);
+  const digests = await readDigests(
+    engine.read,
+    ranked,
+    context.queryTerms,
+    chosenContextSummary(plan.contextSummary, engine.settings.contextSummary),
+  );
   const packed = pack(ranked, {
     budget: {
       chars: plan.budgetChars,
