@@ -1,5 +1,6 @@
 import type { ContextSummaryChoice } from "./context-summary";
 import { contextSummarySql } from "./context-summary";
+import type { RecallScope } from "./candidate";
 import type { ScoredCandidate } from "./score";
 import { digestContexts, digestLines } from "./digest";
 import type { ReadRows } from "./read-rows";
@@ -14,8 +15,9 @@ export async function readDigests(
   ranked: readonly ScoredCandidate[],
   queryTerms: ReadonlySet<string>,
   choice: ContextSummaryChoice = "deterministic",
+  scope: RecallScope = {},
 ): Promise<Map<string, readonly string[]>> {
-  const chosen = digestContexts(ranked, queryTerms.size > 0);
+  const chosen = digestContexts(ranked, queryTerms.size > 0, scope);
   const digests = new Map<string, readonly string[]>();
   if (chosen.length === 0) return digests;
   const rows = await read<{ id: string; dense_summary: string | null }>(

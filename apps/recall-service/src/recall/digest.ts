@@ -1,7 +1,7 @@
 // A session's digest: the lines of its dense summary shown under the session's item, so that the
 // newest session of the folder's project reaches Claude whole (goals, state, findings, problems,
 // decisions, files), not as one cut line. With a query, only the lines that answer it.
-import type { Candidate } from "./candidate";
+import type { Candidate, RecallScope } from "./candidate";
 import type { ScoredCandidate } from "./score";
 import { termsOf } from "./terms";
 
@@ -13,10 +13,16 @@ export const maxDigestLineChars = 320;
 
 /**
  * The contexts that get a digest: without a query the newest one (the work the next session
- * continues from); with one, the best-scored contexts the query matched.
+ * continues from); with one, the best-scored contexts the query matched; in a project's folder
+ * (a project or repository in the scope) only that project's.
  */
-export function digestContexts(ranked: readonly ScoredCandidate[], hasQuery: boolean): Candidate[] {
-  const contexts = ranked.map((item) => item.candidate).filter((candidate) => candidate.kind === "context");
+export function digestContexts(ranked: readonly ScoredCandidate[], hasQuery: boolean, scope: RecallScope = {}): Candidate[] {
+  // In a project's folder, only that project's sessions: another project of the client is not what it continues from.
+  const inProject = (candidate: Candidate) =>
+    (!scope.projectId && !scope.repository) ||
+    (!!scope.projectId && candidate.projectId === scope.projectId) ||
+    (!!scope.repository && candidate.repository === scope.repository);
+  const contexts = ranked.map((item) => item.candidate).filter((candidate) => candidate.kind === "context" && inProject(candidate));
   if (hasQuery) return contexts.filter((candidate) => candidate.textRelevance > 0).slice(0, digestsForQuery);
   return [...contexts].sort((a, b) => b.time.getTime() - a.time.getTime()).slice(0, digestsAtStart);
 }

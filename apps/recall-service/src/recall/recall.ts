@@ -76,6 +76,7 @@ export async function recall(engine: RecallEngine, request: RecallRequest, calle
     ranked,
     context.queryTerms,
     chosenContextSummary(plan.contextSummary, engine.settings.contextSummary),
+    plan.scope,
   );
   const packed = pack(ranked, {
     budget: {
