@@ -43,16 +43,21 @@ export interface IngestCommand {
   trigger: IngestTrigger;
 }
 
+/** A Claude Code session id, trimmed; a broken one is refused as claude_session_id. */
+export function checkClaudeSessionId(value: string, refuse: (field: string, description: string) => void): string {
+  const id = value.trim();
+  if (id === "") refuse("claude_session_id", "is required");
+  else if (id.length > maxClaudeSessionIdChars) refuse("claude_session_id", `must be at most ${maxClaudeSessionIdChars} characters`);
+  else if (!/^[\w.:-]+$/.test(id)) refuse("claude_session_id", "may hold only letters, digits, '.', ':', '_' and '-'");
+  return id;
+}
+
 /** Checks an ingest request, naming every field that breaks a rule in one INVALID_ARGUMENT. */
 export function checkIngestRequest(request: IngestRequest): IngestCommand {
   const violations: FieldViolation[] = [];
   const refuse = (field: string, description: string) => violations.push({ field, description });
 
-  const claudeSessionId = request.claudeSessionId.trim();
-  if (claudeSessionId === "") refuse("claude_session_id", "is required");
-  else if (claudeSessionId.length > maxClaudeSessionIdChars)
-    refuse("claude_session_id", `must be at most ${maxClaudeSessionIdChars} characters`);
-  else if (!/^[\w.:-]+$/.test(claudeSessionId)) refuse("claude_session_id", "may hold only letters, digits, '.', ':', '_' and '-'");
+  const claudeSessionId = checkClaudeSessionId(request.claudeSessionId, refuse);
 
   const idempotencyKey = request.idempotencyKey.trim();
   if (idempotencyKey === "") refuse("idempotency_key", "is required");

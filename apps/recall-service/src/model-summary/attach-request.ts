@@ -1,7 +1,7 @@
 import type { FieldViolation } from "@msp/errors";
 import { invalidArguments } from "@msp/errors";
 import type { AttachSessionSummaryRequest } from "@msp/proto/src/gen/ts/msp/recall/v1/memory";
-import { maxClaudeSessionIdChars } from "../ingest/ingest-request";
+import { checkClaudeSessionId } from "../ingest/ingest-request";
 
 /** Longest model summary: the CLI asks for a few thousand characters; this leaves room, not a transcript. */
 export const maxModelSummaryChars = 20_000;
@@ -22,11 +22,7 @@ export function checkAttachRequest(request: AttachSessionSummaryRequest): Attach
   const violations: FieldViolation[] = [];
   const refuse = (field: string, description: string) => violations.push({ field, description });
 
-  const claudeSessionId = request.claudeSessionId.trim();
-  if (claudeSessionId === "") refuse("claude_session_id", "is required");
-  else if (claudeSessionId.length > maxClaudeSessionIdChars)
-    refuse("claude_session_id", `must be at most ${maxClaudeSessionIdChars} characters`);
-  else if (!/^[\w.:-]+$/.test(claudeSessionId)) refuse("claude_session_id", "may hold only letters, digits, '.', ':', '_' and '-'");
+  const claudeSessionId = checkClaudeSessionId(request.claudeSessionId, refuse);
 
   const text = request.text.trim();
   if (text === "") refuse("text", "is required");
