@@ -148,8 +148,9 @@ function createSqlite(dataDir: string, models: ModelCtor[]): Database {
     transactionType: "IMMEDIATE" as Transaction.TYPES,
   });
   configureSqliteConnections(sequelize);
-  // Sequelize opens one SQLite connection per transaction; running them one at a time in this
-  // process avoids busy-waiting on our own lock. Other processes wait on busy_timeout.
+  // Write transactions of this process run one at a time, on the one connection kept for them
+  // (configureSqliteConnections), rather than busy-waiting on our own lock. Other processes wait
+  // on busy_timeout.
   const writeTurn = createMutex();
   return {
     sequelize,
@@ -206,13 +207,20 @@ function secureSqliteFiles(file: string): void {
 function configureSqliteConnections(sequelize: Sequelize): void {
   interface SqliteConnection {
     configure(option: "busyTimeout", ms: number): void;
+    run(sql: string, callback: (error: Error | null) => void): void;
+    close(callback: (error: Error | null) => void): void;
+    uuid?: string;
     mspConfigured?: boolean;
   }
   const manager = sequelize.connectionManager as unknown as {
-    getConnection(options?: unknown): Promise<SqliteConnection>;
+    connections: Record<string, SqliteConnection>;
+    getConnection(options?: { uuid?: string }): Promise<SqliteConnection>;
+    releaseConnection(connection: SqliteConnection, force?: boolean): void;
+    destroyConnection(connection: SqliteConnection): Promise<void>;
   };
   const getConnection = manager.getConnection.bind(manager);
-  manager.getConnection = async (options) => {
+  const releaseConnection = manager.releaseConnection.bind(manager);
+  const configured = async (options?: { uuid?: string }) => {
     const connection = await getConnection(options);
     if (!connection.mspConfigured) {
       connection.configure("busyTimeout", sqliteBusyTimeoutMs);
@@ -220,7 +228,57 @@ function configureSqliteConnections(sequelize: Sequelize): void {
     }
     return connection;
   };
+  // Sequelize opens a new SQLite connection for every transaction and closes it at the end, and
+  // the first statement on a new connection parses the whole schema (hundreds of tables and
+  // indexes): about 5 ms of CPU per transaction. This process's write transactions take turns
+  // (Database.transaction), so one kept connection serves them all; a transaction that starts
+  // while it is taken (one begun outside Database.transaction) gets its own, as before.
+  // Closing a connection ended whatever transaction it still had open (a COMMIT that failed); the
+  // kept one gets a ROLLBACK instead, finished before the next transaction takes it, and failing
+  // harmlessly ("no transaction is active") after a transaction that ended as it should.
+  let kept: SqliteConnection | undefined;
+  let keptBusy = false;
+  let keptClean: Promise<void> = Promise.resolve();
+  manager.getConnection = async (options) => {
+    const uuid = options?.uuid;
+    if (uuid === undefined || uuid === "default" || keptBusy) return configured(options);
+    keptBusy = true;
+    try {
+      await keptClean;
+      kept ??= await configured({ ...options, uuid: keptTransactionConnection });
+      return kept;
+    } catch (error) {
+      keptBusy = false;
+      throw error;
+    }
+  };
+  manager.releaseConnection = (connection, force) => {
+    if (connection !== kept) return releaseConnection(connection, force);
+    if (force === true) {
+      kept = undefined;
+      keptBusy = false;
+      return releaseConnection(connection, force);
+    }
+    keptClean = new Promise((resolve) => connection.run("ROLLBACK", () => resolve()));
+    keptBusy = false;
+  };
+  // After a failed COMMIT Sequelize "kills" the connection, through a pool SQLite does not use:
+  // the connection stayed open, holding its transaction and the write lock. Closing it ends both.
+  manager.destroyConnection = async (connection) => {
+    if (connection === kept) {
+      kept = undefined;
+      keptBusy = false;
+      keptClean = Promise.resolve();
+      delete manager.connections[keptTransactionConnection];
+    } else if (connection.uuid !== undefined) {
+      delete manager.connections[connection.uuid];
+    }
+    await new Promise<void>((resolve) => connection.close(() => resolve()));
+  };
 }
+
+/** The key of the SQLite connection kept for transactions among Sequelize's connections. */
+const keptTransactionConnection = "msp-transactions";
 
 /** Settings that persist in the SQLite file; run once at start-up. */
 export async function prepareDatabase(db: Database): Promise<void> {
