@@ -1,5 +1,5 @@
 import type { KeyObject } from "node:crypto";
-import { isChainHash, linkedHash, requireHmacKeyBytes } from "./chain";
+import { hmacKeyObject, isChainHash, linkedHash, requireHmacKeyBytes } from "./chain";
 import { checkpointSetFailure } from "./checkpoint-rules";
 import { checkpointSignatureValid } from "./checkpoint";
 import { genesisHash, type ChainAnchor, type ChainEvent, type Checkpoint } from "./event";
@@ -37,7 +37,7 @@ export interface VerifierOptions {
  * ones that were removed (`seq_gap`, `broken_link`); across pages the lower seq still fails.
  */
 export class ChainVerifier {
-  private readonly hmacKey: Buffer;
+  private readonly hmacKey: KeyObject;
   private readonly publicKey: KeyObject;
   private readonly anchor: ChainAnchor | null;
   private readonly maxEventsBetweenCheckpoints: number | undefined;
@@ -72,7 +72,7 @@ export class ChainVerifier {
     if (max !== undefined && (!Number.isSafeInteger(max) || max < 1)) {
       throw new TypeError("ChainVerifier: maxEventsBetweenCheckpoints must be an integer >= 1");
     }
-    this.hmacKey = options.hmacKey;
+    this.hmacKey = hmacKeyObject(options.hmacKey);
     this.publicKey = options.publicKey;
     this.anchor = anchor;
     this.maxEventsBetweenCheckpoints = max;
@@ -299,7 +299,7 @@ export class ChainVerifier {
 }
 
 /** The event's hash, or null when it cannot be computed (an invalid occurredAt). */
-function hashOrNull(hmacKey: Buffer, prevHash: string, e: ChainEvent): string | null {
+function hashOrNull(hmacKey: KeyObject, prevHash: string, e: ChainEvent): string | null {
   try {
     return linkedHash(hmacKey, prevHash, e);
   } catch {
