@@ -91,19 +91,30 @@ export class VerifyPool {
 }
 
 /**
+ * The young generation of a verify worker, in MiB (V8's default is about 48). A verify allocates
+ * a few objects per event and keeps a page of 5,000 events alive while the next one is read: in
+ * the default young generation those survive into the old one and collecting them took a third
+ * of the worker's CPU. With room for several pages, they die young (the CPU per event fell by
+ * about a third, BENCHMARKS.md); the memory is taken only while the worker runs.
+ */
+const workerYoungGenerationMb = 192;
+
+/**
  * A worker thread running verify-worker. Run as TypeScript (tsx, as `npm start` runs the services),
  * the worker does not inherit the parent's loader: it registers tsx's own first.
  */
 function startWorker(database: DatabaseConfig): Worker {
   const extension = extname(__filename);
+  const resourceLimits = { maxYoungGenerationSizeMb: workerYoungGenerationMb };
   const file = join(__dirname, `verify-worker${extension}`);
   const worker =
     extension === ".ts"
       ? new Worker(`require(${JSON.stringify(require.resolve("tsx/cjs"))}); require(${JSON.stringify(file)});`, {
           eval: true,
           workerData: database,
+          resourceLimits,
         })
-      : new Worker(file, { workerData: database });
+      : new Worker(file, { workerData: database, resourceLimits });
   // An idle worker does not keep the process alive.
   worker.unref();
   return worker;
