@@ -145,6 +145,7 @@ export function buildOpenApi(registry: FileRegistry): OpenApiDocument {
         "REST/JSON interface of the MSP platform, generated from the protobuf definitions (the gateway transcodes each call to gRPC).",
         "",
         "- Bodies and answers are proto3 canonical JSON: lowerCamel field names, 64-bit integers as strings, enums by value name, timestamps as RFC 3339.",
+        "- Requests (bodies and query parameters) may also give an enum value by its short name in any case (`internal` for `CLIENT_TYPE_INTERNAL`) and a timestamp as a date alone (`2026-12-01`, midnight UTC).",
         "- Authenticate with `Authorization: Bearer <token>`: an access token from `POST /api/v1/auth/token`, or an API key.",
         "- Each operation names the scope an API key with scopes needs (in its `security` and description) and the roles that may call it.",
         "- Lists take `pageSize` (default 50, maximum 500), `pageToken`, `filter` and `orderBy` as query parameters.",

@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { Principal, TokenSigner } from "@msp/auth";
-import { authorize, bearerToken, createCachedVerifier, methodPolicies, methodPolicy } from "@msp/auth";
+import { authorize, bearerToken, createCachedVerifier, looksLikeApiKey, methodPolicies, methodPolicy } from "@msp/auth";
 import { DomainError } from "@msp/errors";
-import { looksLikeApiKey } from "./identity/api-key-secrets";
 import type { AuthLogic } from "./identity/auth-service";
 import { loginThrottled } from "./identity/login-throttle";
 

@@ -3,6 +3,7 @@ import type { ConnectRouter, ContextValues, HandlerContext } from "@connectrpc/c
 import { createContextKey, createContextValues } from "@connectrpc/connect";
 import type { UniversalHandler, UniversalServerResponse } from "@connectrpc/connect/protocol";
 import { createAsyncIterable } from "@connectrpc/connect/protocol";
+import { connectJsonAsRest } from "./connect-json";
 import { asConnectError } from "./domain-to-connect";
 import type { Forwarder } from "./forwarder";
 import { isUnary } from "./rest-routes";
@@ -23,8 +24,9 @@ export function connectContextValues(req: { socket: { remoteAddress?: string | u
 /**
  * Serves every unary RPC over Connect (JSON and binary) and gRPC-web at /<package>.<Service>/<Method>,
  * each forwarded to its owner. No service is named here: they all come from the descriptors.
+ * Connect JSON bodies are read as REST bodies are (connect-json.ts).
  */
-export function connectRoutes(services: readonly DescService[], forward: Forwarder): (router: ConnectRouter) => void {
+export function connectRoutes(services: readonly DescService[], forward: Forwarder, maxBodyBytes: number): (router: ConnectRouter) => void {
   return (router) => {
     for (const service of services) {
       for (const method of service.methods) {
@@ -44,7 +46,7 @@ export function connectRoutes(services: readonly DescService[], forward: Forward
         });
       }
     }
-    router.handlers.forEach((handler, i) => (router.handlers[i] = undecodableIsInvalidArgument(handler)));
+    router.handlers.forEach((handler, i) => (router.handlers[i] = undecodableIsInvalidArgument(connectJsonAsRest(handler, maxBodyBytes))));
   };
 }
 

@@ -1,12 +1,14 @@
 // The gateway's HTTP door with a gate and backends of the test's own (issue 18): every answer says
 // `nosniff`, a JSON body that is not UTF-8 is refused naming its field (never stored altered), an
 // unreachable service or database is a 503 with Retry-After over REST and Connect, never a 500,
-// and GET /api/ready tells whether every service answers its health check.
+// GET /api/ready tells whether every service answers its health check, and hand-written request
+// JSON (short enum names, dates) is read alike over REST and Connect (issue 17).
 import { create, toBinary } from "@bufbuild/protobuf";
 import { Server, ServerCredentials } from "@grpc/grpc-js";
 import { HealthImplementation } from "grpc-health-check";
 import { createLogger } from "@msp/logging";
 import { ListClientsResponseSchema } from "@msp/proto/src/gen/es/msp/work/v1/client_pb";
+import { FileChangeType } from "@msp/proto/src/gen/es/msp/work/v1/file_change_pb";
 import { freePort } from "@msp/testing";
 import { ConnectionRefusedError } from "sequelize";
 import type { AuthGate } from "./auth-gate";
@@ -30,9 +32,9 @@ const received: { method: string; input: unknown }[] = [];
 const workingBackends: Backends = {
   unary(method, input, _headers, decode) {
     received.push({ method: method.name, input });
-    if (method.name !== "ListClients" && method.name !== "CreateClient") throw new Error(`not in this test: ${method.name}`);
+    // Every answer is the output's empty message (a list of no clients for ListClients).
     const bytes = toBinary(ListClientsResponseSchema, create(ListClientsResponseSchema, { clients: [] }));
-    return Promise.resolve(decode(Buffer.from(bytes)));
+    return Promise.resolve(decode(method.name === "ListClients" ? Buffer.from(bytes) : Buffer.alloc(0)));
   },
   serving: () => Promise.resolve({ "work-service": true }),
   close: () => undefined,
@@ -141,6 +143,87 @@ describe("an unreachable service or database", () => {
     expect(connect.status).toBe(503);
     expect(connect.headers.get("retry-after")).toBe("1");
     expect(await connect.text()).not.toContain("10.1.2.3");
+  });
+});
+
+describe("hand-written request JSON (issue 17), over REST and Connect alike", () => {
+  const forms = 'an RFC 3339 timestamp such as "2026-12-01T09:30:00Z" or a date such as "2026-12-01" (midnight UTC)';
+  const changeTypes = "created, modified, deleted, renamed, backed_up";
+  const connectPost = (method: string, body: unknown) => post(gateway, `/msp.work.v1.${method}`, JSON.stringify(body));
+  type Refusal = { code: string; message: string; details: Record<string, unknown>[] };
+
+  it("reads a date-only query parameter as its midnight UTC", async () => {
+    const answer = await fetch(url(gateway, "/api/v1/clients/c1:billingSummary?start=2026-12-01&end=2027-01-01T00:00:00%2B01:00"));
+    expect(answer.status).toBe(200);
+    const input = received[0]?.input as { start: { seconds: bigint }; end: { seconds: bigint } };
+    expect(Number(input.start.seconds)).toBe(Date.parse("2026-12-01T00:00:00Z") / 1000);
+    expect(Number(input.end.seconds)).toBe(Date.parse("2026-12-31T23:00:00Z") / 1000);
+  });
+
+  it("refuses a bad timestamp parameter naming it and the forms it takes, with a BadRequest", async () => {
+    const answer = await fetch(url(gateway, "/api/v1/clients/c1:billingSummary?start=2026-13-01"));
+    expect(answer.status).toBe(400);
+    expect(await answer.json()).toEqual({
+      code: "invalid_argument",
+      message: `start: '2026-13-01' is not ${forms}`,
+      details: [
+        {
+          "@type": "type.googleapis.com/google.rpc.BadRequest",
+          fieldViolations: [{ field: "start", description: `'2026-13-01' is not ${forms}` }],
+        },
+      ],
+    });
+    expect(received).toEqual([]);
+  });
+
+  it("reads an enum value by its short name in a REST body and a Connect body", async () => {
+    expect((await post(gateway, "/api/v1/fileChanges", JSON.stringify({ changeType: "modified", filePath: "a" }))).status).toBe(200);
+    expect((await connectPost("FileChangeService/CreateFileChange", { fileChange: { changeType: "Backed_Up" } })).status).toBe(200);
+    const changeTypes = received.map((r) => (r.input as { fileChange: { changeType: number } }).fileChange.changeType);
+    expect(changeTypes).toEqual([FileChangeType.MODIFIED, FileChangeType.BACKED_UP]);
+  });
+
+  it("refuses an unknown enum value listing the values, over REST and Connect, with a BadRequest", async () => {
+    const rest = await post(gateway, "/api/v1/fileChanges", JSON.stringify({ changeType: "changed" }));
+    expect(rest.status).toBe(400);
+    const description = `'changed' is not one of ${changeTypes}`;
+    expect(await rest.json()).toEqual({
+      code: "invalid_argument",
+      message: `file_change.change_type: ${description}`,
+      details: [
+        { "@type": "type.googleapis.com/google.rpc.BadRequest", fieldViolations: [{ field: "file_change.change_type", description }] },
+      ],
+    });
+    const connect = await connectPost("FileChangeService/CreateFileChange", { fileChange: { changeType: "changed" } });
+    expect(connect.status).toBe(400);
+    const body = (await connect.json()) as Refusal;
+    expect(body).toMatchObject({ code: "invalid_argument", message: `file_change.change_type: ${description}` });
+    expect(body.details).toEqual([
+      expect.objectContaining({
+        type: "google.rpc.BadRequest",
+        debug: { fieldViolations: [{ field: "file_change.change_type", description }] },
+      }),
+    ]);
+    expect(received).toEqual([]);
+  });
+
+  it("gives other decoding errors the same BadRequest, naming the field", async () => {
+    const rest = (await (await post(gateway, "/api/v1/fileChanges", JSON.stringify({ sizeBytes: "1.5" }))).json()) as Refusal;
+    expect(rest.details).toEqual([
+      { "@type": "type.googleapis.com/google.rpc.BadRequest", fieldViolations: [{ field: "size_bytes", description: expect.any(String) }] },
+    ]);
+    const unknown = await connectPost("FileChangeService/CreateFileChange", { fileChange: { size: 1 } });
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as Refusal).message).toMatch(/^file_change\.size: is not a field of FileChange; its fields are /);
+    expect(received).toEqual([]);
+  });
+
+  it("refuses a Connect JSON body that is not UTF-8 naming its field, as REST does", async () => {
+    const body = Buffer.concat([Buffer.from('{"client":{"name":"Acme ', "utf8"), Buffer.from([0xff]), Buffer.from('"}}', "utf8")]);
+    const answer = await post(gateway, "/msp.work.v1.ClientService/CreateClient", body);
+    expect(answer.status).toBe(400);
+    expect(((await answer.json()) as Refusal).message).toMatch(/^client\.name: not valid UTF-8/);
+    expect(received).toEqual([]);
   });
 });
 

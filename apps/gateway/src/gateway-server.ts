@@ -46,7 +46,7 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
   const openApi = readFileSync(openApiPath);
   const docs = createDocsHandler({ openApiPath: "/api/openapi.json" });
   const connect = connectNodeAdapter({
-    routes: connectRoutes(mspServices(registry), forward),
+    routes: connectRoutes(mspServices(registry), forward, options.maxBodyBytes),
     readMaxBytes: options.maxBodyBytes,
     // As over REST: an unknown field or enum value is refused, not silently dropped (a typo in
     // "taskType" would otherwise create a task of the default type).

@@ -1,5 +1,6 @@
 import type { DescField, DescMessage } from "@bufbuild/protobuf";
 import { ScalarType } from "@bufbuild/protobuf";
+import { acceptQueryValue } from "./accept-json";
 import { badRequest } from "./http-errors";
 import { fieldAt } from "./rest-routes";
 
@@ -48,6 +49,8 @@ export function setAt(target: JsonObject, message: DescMessage, path: readonly s
 /**
  * Turns query parameters into request JSON: scalars and enums, repeated scalars (the parameter
  * given several times), nested fields written with dots (a.b), and string-like well-known types.
+ * Enum values and timestamps take the forms request bodies take (accept-json.ts); a bad one is
+ * refused naming the parameter as it was written.
  */
 export function applyQuery(target: JsonObject, message: DescMessage, query: URLSearchParams, pathBound: ReadonlySet<string>): void {
   const lists = new Map<string, unknown[]>();
@@ -80,5 +83,5 @@ function queryValue(field: DescField, raw: string, key: string): unknown {
     if (raw !== "true" && raw !== "false") throw badRequest(`query parameter '${key}' must be true or false`, key);
     return raw === "true";
   }
-  return raw;
+  return acceptQueryValue(field, raw, key);
 }

@@ -3,6 +3,7 @@ import type { DescMessage } from "@bufbuild/protobuf";
 import { fromJson } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { Logger } from "@msp/logging";
+import { acceptRequestJson, decodeRefusal } from "./accept-json";
 import type { Forwarder } from "./forwarder";
 import { HttpError, badRequest, toHttpError } from "./http-errors";
 import { outputBuffers } from "./output-buffers";
@@ -71,11 +72,12 @@ async function handle(req: IncomingMessage, options: RestHandlerOptions): Promis
   const bound = new Set(route.variables.map((v) => v.join(".")));
   applyQuery(json, input, url.searchParams, bound);
   route.variables.forEach((path, i) => setAt(json, input, path, values[i]));
+  acceptRequestJson(input, json);
   let message;
   try {
     message = fromJson(input, json as never, { ignoreUnknownFields: false });
   } catch (error) {
-    throw badRequest(`invalid request: ${error instanceof Error ? error.message : String(error)}`);
+    throw decodeRefusal(error);
   }
   return options.forward.json(route.method, message, {
     authorization: req.headers.authorization,

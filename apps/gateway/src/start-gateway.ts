@@ -12,7 +12,7 @@ import type { AuthLogic } from "./identity/auth-service";
 import type { BootstrapResult } from "./identity/bootstrap";
 import { bootstrapAdmin } from "./identity/bootstrap";
 import { identityModule } from "./identity/identity-module";
-import { localRevocationChecker } from "./identity/local-revocation";
+import { localApiKeyExchanger, localRevocationChecker } from "./identity/local-revocation";
 
 /** The gateway process: the identity gRPC services, then the HTTP door in front of everything. */
 export interface RunningGatewayProcess {
@@ -24,6 +24,7 @@ export interface RunningGatewayProcess {
 
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGatewayProcess> {
   let auth: AuthLogic | undefined;
+  const signer = createTokenSigner(config.identity.jwtSecret);
   const readyAuth = (): AuthLogic => {
     if (!auth) throw new Error("identity services are not ready");
     return auth;
@@ -43,15 +44,18 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     },
     {},
     logger,
-    // This process owns users and tokens: it checks them itself rather than asking itself over gRPC.
-    { revocation: localRevocationChecker(() => auth) },
+    // This process owns users, keys and tokens: it checks them itself rather than asking itself over gRPC.
+    {
+      revocation: localRevocationChecker(() => auth),
+      apiKeys: localApiKeyExchanger(() => auth, signer, config.identity.accessTokenTtlSeconds),
+    },
   );
   try {
     const bootstrap = await bootstrapAdmin(identity.db, config.identity.bootstrapAdminPassword);
     const backends = createBackends(gatewayBackends(config.peers, `127.0.0.1:${identity.port}`), config.http.backendDeadlineMs);
     const gate = createAuthGate({
       secret: config.identity.jwtSecret,
-      signer: createTokenSigner(config.identity.jwtSecret),
+      signer,
       auth: readyAuth,
       revocationCacheMs: config.identity.revocationCacheMs,
       accessTokenTtlSeconds: config.identity.accessTokenTtlSeconds,

@@ -1,15 +1,20 @@
 // Issue 3: logins, lockout, refresh rotation, revocation, API keys (shown once, stored hashed,
-// usable as bearer keys or exchanged, limited by scopes, revocable at once), what technicians
-// may see, the bootstrap admin's password, a service calling another for a user (the recall
-// service checks an Ingest's work session with the work service, with a service token), and a
-// 503 when a backend is down.
+// usable as bearer keys or exchanged, through the gateway or straight to a service over gRPC
+// (issue 17), limited by scopes, revocable at once), what technicians may see, the bootstrap
+// admin's password, a service calling another for a user (the recall service checks an Ingest's
+// work session with the work service, with a service token), and a 503 when a backend is down.
+import { execFile } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { status } from "@grpc/grpc-js";
 import type { Database } from "@msp/db";
 import { createDatabase } from "@msp/db";
 import type { TestDatabase } from "@msp/testing";
-import { bearerMetadata, call, connect, createTestDatabase } from "@msp/testing";
-import { ClientServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/client";
+import { bearerMetadata, call, connect, createTestDatabase, expectStatus } from "@msp/testing";
+import { ApiKeyServiceClient } from "@msp/proto/src/gen/ts/msp/identity/v1/api_key";
+import { Client, ClientServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/client";
 import { isUuid, jwtClaims } from "./e2e-support";
 import type { Json, PlatformStack } from "./platform-stack";
 import { startPlatform } from "./platform-stack";
@@ -31,6 +36,7 @@ const api = (method: string, path: string, token: string | undefined, body?: unk
   platform.api(method, path, { token, ...(body !== undefined ? { body } : {}) });
 const login = (username: string, pass: string) => api("POST", "/api/v1/auth/token", undefined, { username, password: pass });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const run = promisify(execFile);
 
 async function createUser(username: string, role: string): Promise<Json> {
   const { status: code, json } = await api("POST", "/api/v1/users", adminToken, { user: { username, role }, password });
@@ -298,6 +304,59 @@ describe("API keys", () => {
     expect(answer).toBe(401);
     const exchange = await api("POST", "/api/v1/auth/token", undefined, { apiKey: key });
     expect([exchange.status, exchange.json.message]).toEqual([401, "API key revoked"]);
+  });
+
+  it("works as the bearer token of a gRPC call straight to a service, and stops there once revoked (issue 17)", async () => {
+    const { key, apiKey } = await createKey(adminToken, { name: "straight to the services", scopes: ["work:read", "identity:read"] });
+    const work = connect(ClientServiceClient, platform.workAddress);
+    const identity = connect(ApiKeyServiceClient, platform.identityAddress);
+    const listClients = () => call(work, "listClients", { pageSize: 1, pageToken: "", filter: "", orderBy: "" }, bearerMetadata(key));
+    try {
+      expect(Array.isArray((await listClients()).clients)).toBe(true);
+      expect(await call(identity, "getApiKey", { id: apiKey.id }, bearerMetadata(key))).toMatchObject({ id: apiKey.id });
+      // The key's scopes hold there as they do through the gateway.
+      const client = Client.fromPartial({ name: "Not with a read key" });
+      await expectStatus(
+        call(work, "createClient", { client }, bearerMetadata(key)),
+        status.PERMISSION_DENIED,
+        "API key lacks scope work:write",
+      );
+
+      expect((await api("POST", `/api/v1/apiKeys/${apiKey.id}:revoke`, adminToken, {})).status).toBe(200);
+      // The identity port checks keys itself: at once. The work service holds a "not revoked" answer
+      // for its token up to 5 s (as for any token), then hears why.
+      await expectStatus(call(identity, "getApiKey", { id: apiKey.id }, bearerMetadata(key)), status.UNAUTHENTICATED, "API key revoked");
+      let refusal: { code: number; details: string } | undefined;
+      for (let attempt = 0; attempt < 200 && refusal === undefined; attempt++) {
+        refusal = await listClients().then(
+          () => undefined,
+          (error: { code: number; details: string }) => error,
+        );
+        if (refusal === undefined) await sleep(100);
+      }
+      expect(refusal).toMatchObject({ code: status.UNAUTHENTICATED, details: "API key revoked" });
+    } finally {
+      work.close();
+      identity.close();
+    }
+  });
+
+  it("works in the README's buf curl examples, as written, as does an access token", async () => {
+    const readme = readFileSync(join(__dirname, "..", "..", "..", "README.md"), "utf8");
+    const block = /```sh\n(BUF=node_modules\/\.bin\/buf\n[\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toContain("--list-methods");
+    // The examples name the work service's default port; this platform's runs elsewhere.
+    const script = `set -e\n${block!.replaceAll("127.0.0.1:50051", platform.workAddress)}`;
+    const { key } = await createKey(adminToken, { name: "README examples", scopes: ["work:read"] });
+    for (const token of [adminToken, key]) {
+      const { stdout } = await run("bash", ["-c", script], {
+        cwd: join(__dirname, "..", "..", ".."),
+        env: { ...process.env, TOKEN: token },
+      });
+      expect(stdout).toContain("msp.work.v1.ClientService\n");
+      expect(stdout).toContain("msp.work.v1.ClientService/ListClients\n");
+      expect(stdout).toContain('"status": "SERVING"');
+    }
   });
 
   it("stops working once deleted", async () => {

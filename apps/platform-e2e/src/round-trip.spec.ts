@@ -218,3 +218,63 @@ describe("a client through REST, Connect and gRPC", () => {
     await expectStatus(call(grpc, "getClient", { id: created.id }), status.UNAUTHENTICATED);
   });
 });
+
+describe("hand-written JSON through the platform (issue 17)", () => {
+  const forms = 'an RFC 3339 timestamp such as "2026-12-01T09:30:00Z" or a date such as "2026-12-01" (midnight UTC)';
+  const clientTypes = "msp_client, internal, project";
+
+  it("takes an enum value by its short name in a REST body and a Connect body", async () => {
+    const viaRest = await rest("POST", "/api/v1/clients", { name: `Short enum ${Date.now()}`, clientType: "internal" });
+    expect([viaRest.status, viaRest.json.clientType]).toEqual([200, "CLIENT_TYPE_INTERNAL"]);
+    const viaConnect = await connectJson("CreateClient", { client: { name: `Short enum ${Date.now()} (Connect)`, clientType: "Project" } });
+    expect([viaConnect.status, viaConnect.json.clientType]).toEqual([200, "CLIENT_TYPE_PROJECT"]);
+  });
+
+  it("refuses an unknown enum value listing the values, with the BadRequest validation errors carry", async () => {
+    const refused = await rest("POST", "/api/v1/clients", { name: "Bad enum", clientType: "customer" });
+    const description = `'customer' is not one of ${clientTypes}`;
+    expect(refused).toEqual({
+      status: 400,
+      json: {
+        code: "invalid_argument",
+        message: `client.client_type: ${description}`,
+        details: [
+          { "@type": "type.googleapis.com/google.rpc.BadRequest", fieldViolations: [{ field: "client.client_type", description }] },
+        ],
+      },
+    });
+    // A validation error of the work service itself has the same shape.
+    const invalid = await rest("POST", "/api/v1/clients", { name: "" });
+    expect(invalid.json.details).toEqual([
+      {
+        "@type": "type.googleapis.com/google.rpc.BadRequest",
+        fieldViolations: [{ field: "client.name", description: expect.any(String) }],
+      },
+    ]);
+  });
+
+  it("takes dates as the query parameters of a billing period, as midnight UTC", async () => {
+    const client = await rest("POST", "/api/v1/clients", { name: `Billing dates ${Date.now()}` });
+    const summary = await rest("GET", `/api/v1/clients/${client.json.id}:billingSummary?start=2026-12-01&end=2027-01-01`);
+    expect(summary.status).toBe(200);
+    expect([summary.json.start, summary.json.end]).toEqual(["2026-12-01T00:00:00Z", "2027-01-01T00:00:00Z"]);
+  });
+
+  it("refuses a bad timestamp parameter naming it and the forms it takes", async () => {
+    const client = await rest("POST", "/api/v1/clients", { name: `Bad dates ${Date.now()}` });
+    const refused = await rest("GET", `/api/v1/clients/${client.json.id}:billingSummary?end=2026-12-32`);
+    expect(refused).toEqual({
+      status: 400,
+      json: {
+        code: "invalid_argument",
+        message: `end: '2026-12-32' is not ${forms}`,
+        details: [
+          {
+            "@type": "type.googleapis.com/google.rpc.BadRequest",
+            fieldViolations: [{ field: "end", description: `'2026-12-32' is not ${forms}` }],
+          },
+        ],
+      },
+    });
+  });
+});

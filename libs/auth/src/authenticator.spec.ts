@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { DomainError } from "@msp/errors";
+import { createApiKeyExchanger } from "./api-keys";
 import { createAuthenticator } from "./authenticator";
 import type { MethodPolicy } from "./policy";
 import { methodPolicy } from "./policy";
@@ -56,7 +57,7 @@ describe("createAuthenticator", () => {
   it("refuses a call without a bearer token, before any lookup", async () => {
     expect(await refusal(authenticator.authenticate(undefined, getClient))).toEqual({
       code: "unauthenticated",
-      message: 'authorization missing: send "authorization: Bearer <token>"',
+      message: 'authorization missing: send "authorization: Bearer <token>" (an access token or an API key)',
     });
     expect((await refusal(authenticator.authenticate("Basic dXNlcjpwYXNz", getClient))).code).toBe("unauthenticated");
     expect(lookups).toHaveLength(0);
@@ -134,5 +135,87 @@ describe("createAuthenticator", () => {
 
   it("wants a secret of at least 32 characters", () => {
     expect(() => createAuthenticator({ secret: "short", revocation })).toThrow(/at least 32 characters/);
+  });
+});
+
+describe("an API key as the bearer token (issue 17)", () => {
+  const key = `msp_0123456789abcdef_${"k".repeat(43)}`;
+  /** The keys the identity service would know, and whether each is revoked. */
+  const keys = new Map<string, { revoked: boolean }>();
+  let exchanges = 0;
+  let clock = 1_000_000;
+  const exchanger = createApiKeyExchanger({
+    now: () => clock,
+    exchange: async (given) => {
+      exchanges++;
+      const known = keys.get(given);
+      if (!known) throw new DomainError("unauthenticated", "invalid API key");
+      if (known.revoked) throw new DomainError("unauthenticated", "API key revoked");
+      return signer.issueAccessToken({ ...user("technician"), subject: "key-1", kind: "api_key", scopes: ["work:read"] }, 900);
+    },
+  });
+  const withKeys = createAuthenticator({ secret, revocation, apiKeys: exchanger });
+
+  beforeEach(() => {
+    keys.clear();
+    keys.set(key, { revoked: false });
+    exchanger.forget(key);
+    exchanges = 0;
+  });
+
+  it("is exchanged once for a token of the key, then that token is reused and checked on every call", async () => {
+    const first = await withKeys.authenticate(`Bearer ${key}`, getClient);
+    expect(first).toMatchObject({ kind: "api_key", subject: "key-1", scopes: ["work:read"] });
+    await expect(withKeys.authenticate(`Bearer ${key}`, getClient)).resolves.toMatchObject({ tokenId: first.tokenId });
+    expect(exchanges).toBe(1);
+    expect(lookups.map((l) => l.tokenId)).toEqual([first.tokenId, first.tokenId]);
+    expect(await refusal(withKeys.authenticate(`Bearer ${key}`, createClient))).toEqual({
+      code: "permission_denied",
+      message: "API key lacks scope work:write",
+    });
+  });
+
+  it("shares one exchange among calls made at once", async () => {
+    await Promise.all(Array.from({ length: 5 }, () => withKeys.authenticate(`Bearer ${key}`, getClient)));
+    expect(exchanges).toBe(1);
+  });
+
+  it("is refused once revoked, saying so, as soon as its token is refused", async () => {
+    const first = await withKeys.authenticate(`Bearer ${key}`, getClient);
+    keys.set(key, { revoked: true });
+    revoked.add(first.tokenId); // the identity service's check refuses the key's token now
+    expect(await refusal(withKeys.authenticate(`Bearer ${key}`, getClient))).toEqual({
+      code: "unauthenticated",
+      message: "API key revoked",
+    });
+    expect(exchanges).toBe(2);
+    // The refusal is given again for a while without asking, then asked again.
+    await refusal(withKeys.authenticate(`Bearer ${key}`, getClient));
+    expect(exchanges).toBe(2);
+    clock += 5_001;
+    await refusal(withKeys.authenticate(`Bearer ${key}`, getClient));
+    expect(exchanges).toBe(3);
+  });
+
+  it("keeps working with a new token when its old one was refused but the key was not (its user logged out everywhere)", async () => {
+    const first = await withKeys.authenticate(`Bearer ${key}`, getClient);
+    revoked.add(first.tokenId);
+    const second = await withKeys.authenticate(`Bearer ${key}`, getClient);
+    expect(second.tokenId).not.toBe(first.tokenId);
+    expect(exchanges).toBe(2);
+  });
+
+  it("refuses an unknown key in the identity service's words", async () => {
+    expect(await refusal(withKeys.authenticate(`Bearer msp_ffffffffffffffff_${"x".repeat(43)}`, getClient))).toEqual({
+      code: "unauthenticated",
+      message: "invalid API key",
+    });
+  });
+
+  it("is refused, saying what to do, where no exchanger is given", async () => {
+    expect(await refusal(authenticator.authenticate(`Bearer ${key}`, getClient))).toEqual({
+      code: "unauthenticated",
+      message: "API keys are not taken here: exchange the key at AuthService/CreateToken and send its access token",
+    });
   });
 });

@@ -1,3 +1,4 @@
+export * from "./api-keys";
 export * from "./authenticator";
 export * from "./bearer-token";
 export * from "./cached-verifier";

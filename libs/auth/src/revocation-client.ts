@@ -2,6 +2,7 @@ import type { ServiceError } from "@grpc/grpc-js";
 import { Metadata, credentials, status } from "@grpc/grpc-js";
 import { DomainError } from "@msp/errors";
 import { AuthServiceClient } from "@msp/proto/src/gen/ts/msp/identity/v1/auth";
+import type { KeyToken } from "./api-keys";
 import type { Principal } from "./principal";
 
 /**
@@ -19,7 +20,7 @@ export interface RevocationClientOptions {
   address: string;
   /** How long a "not revoked" answer is trusted; a revocation takes effect within it. */
   cacheTtlMs?: number;
-  /** How long one CheckRevocation may take before the caller is refused. */
+  /** How long one CheckRevocation (or one API key's exchange) may take before the caller is refused. */
   deadlineMs?: number;
   /** At most this many answers are kept; the oldest go first. */
   maxEntries?: number;
@@ -38,9 +39,13 @@ const roundRobin = JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }
 /**
  * Asks the identity service's AuthService/CheckRevocation, caching each answer per token id
  * (a revoked token stays revoked until it expires) and sharing one call among concurrent
- * lookups of the same token. Fails closed: no answer means the call is refused.
+ * lookups of the same token. Fails closed: no answer means the call is refused. Also exchanges
+ * an API key sent straight to a service for an access token (AuthService/CreateToken), for
+ * createApiKeyExchanger (api-keys.ts).
  */
-export function createRevocationClient(options: RevocationClientOptions): RevocationChecker & { close(): void } {
+export function createRevocationClient(
+  options: RevocationClientOptions,
+): RevocationChecker & { exchangeApiKey(key: string): Promise<KeyToken>; close(): void } {
   const cacheTtlMs = options.cacheTtlMs ?? 5000;
   const deadlineMs = options.deadlineMs ?? 2000;
   const maxEntries = options.maxEntries ?? 100_000;
@@ -63,6 +68,26 @@ export function createRevocationClient(options: RevocationClientOptions): Revoca
       metadata.set("authorization", `Bearer ${bearer}`);
       client.checkRevocation({ tokenId }, metadata, { deadline: Date.now() + deadlineMs }, (error, response) =>
         error ? reject(refusalOf(error)) : resolve(response.revoked),
+      );
+    });
+
+  // AuthService/CreateToken with the key, as a caller exchanging it at the gateway would.
+  const exchangeApiKey = (key: string) =>
+    new Promise<KeyToken>((resolve, reject) => {
+      if (closed) {
+        reject(unreachable());
+        return;
+      }
+      client.createToken(
+        { username: "", password: "", apiKey: key },
+        new Metadata(),
+        { deadline: Date.now() + deadlineMs },
+        (error, response) => {
+          if (error) reject(keyRefusalOf(error));
+          else if (!response.expiresAt || response.accessToken === "")
+            reject(new DomainError("unavailable", "the identity service issued no token for the API key"));
+          else resolve({ token: response.accessToken, expiresAt: response.expiresAt });
+        },
       );
     });
 
@@ -104,6 +129,7 @@ export function createRevocationClient(options: RevocationClientOptions): Revoca
       pending.set(tokenId, lookup);
       return lookup;
     },
+    exchangeApiKey,
     close() {
       closed = true;
       client.close();
@@ -113,6 +139,19 @@ export function createRevocationClient(options: RevocationClientOptions): Revoca
 
 function unreachable(cause?: unknown): DomainError {
   return new DomainError("unavailable", "cannot check token revocation: identity service unreachable", [], { cause });
+}
+
+/** Why the identity service would not exchange an API key: the key refused (in its words: "API key revoked"), or no answer. */
+function keyRefusalOf(error: ServiceError): DomainError {
+  if (error.code === status.UNAUTHENTICATED) return new DomainError("unauthenticated", error.details, [], { cause: error });
+  // An address that failed to log in too often is refused for a while (login-throttle.ts), and so is its exchange.
+  if (error.code === status.RESOURCE_EXHAUSTED) return new DomainError("resource_exhausted", error.details, [], { cause: error });
+  if (error.code === status.UNAVAILABLE || error.code === status.DEADLINE_EXCEEDED || error.code === status.CANCELLED) {
+    return new DomainError("unavailable", "cannot exchange the API key: identity service unreachable", [], { cause: error });
+  }
+  return new DomainError("unavailable", `cannot exchange the API key: identity service answered ${status[error.code]}`, [], {
+    cause: error,
+  });
 }
 
 function refusalOf(error: ServiceError): DomainError {

@@ -1,6 +1,7 @@
 import type { DescEnum, DescField, DescMessage } from "@bufbuild/protobuf";
 import { ScalarType } from "@bufbuild/protobuf";
 import { invalidArgument } from "@msp/errors";
+import { enumPrefix, enumShortNames } from "./value-forms";
 
 /**
  * How one proto field of a resource is stored. Derived from the message descriptor, so a
@@ -93,11 +94,6 @@ function kindOf(field: DescField, o: FieldOverrides): FieldKind {
   }
 }
 
-/** CLIENT_TYPE_ for enum msp.work.v1.ClientType. */
-function enumPrefix(desc: DescEnum): string {
-  return `${desc.name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase()}_`;
-}
-
 /** The stored value of an enum number: CLIENT_TYPE_MSP_CLIENT (1) -> "msp_client"; 0 -> null. */
 export function enumToStored(field: FieldInfo & { kind: { type: "enum" } }, value: number): string | null {
   if (value === 0) return null;
@@ -113,5 +109,5 @@ export function storedToEnum(field: FieldInfo & { kind: { type: "enum" } }, stor
 }
 
 export function storedEnumValues(field: FieldInfo & { kind: { type: "enum" } }): string[] {
-  return field.kind.desc.values.filter((v) => v.number !== 0).map((v) => v.name.slice(field.kind.prefix.length).toLowerCase());
+  return enumShortNames(field.kind.desc);
 }

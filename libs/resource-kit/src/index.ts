@@ -9,3 +9,4 @@ export * from "./resource";
 export * from "./standard-methods";
 export * from "./entity-model";
 export * from "./row-encoder";
+export * from "./value-forms";

@@ -10,6 +10,7 @@ import { normalizeRow } from "./codec";
 import { describeFields } from "./fields";
 import type { OrderTerm } from "./query";
 import { afterCursor, compileFilter, decodePageToken, encodePageToken, pageSizeOf, parseOrderBy } from "./query";
+import { timestampForms } from "./value-forms";
 
 /** The DomainError a call throws; anything else thrown (or nothing) fails the test. */
 function refusal(fn: () => unknown): DomainError {
@@ -201,8 +202,8 @@ describe("compileFilter", () => {
     it.each([
       ["done", "done"],
       ["unspecified", "unspecified"],
-      ["PROJECT_STATUS_UNSPECIFIED", "project_status_unspecified"],
-      ["SESSION_STATUS_COMPLETED", "session_status_completed"],
+      ["PROJECT_STATUS_UNSPECIFIED", "PROJECT_STATUS_UNSPECIFIED"],
+      ["SESSION_STATUS_COMPLETED", "SESSION_STATUS_COMPLETED"],
       ["2", "2"],
     ])("refuse %s", (value, shown) => {
       refusedFilter(
@@ -238,16 +239,21 @@ describe("compileFilter", () => {
       ]);
     });
 
+    it("compare with a quoted date as its midnight UTC", () => {
+      expect(sessions('started_at >= "2026-01-31"')).toEqual([where("started_at", Op.gte, new Date("2026-01-31T00:00:00Z"))]);
+    });
+
     it.each(["today", "2026"])("refuse the unquoted %s", (value) => {
       refusedFilter(
         () => sessions(`started_at > ${value}`),
-        'filter: started_at: must be compared with a quoted RFC 3339 timestamp such as "2026-01-31T00:00:00Z"',
+        `filter: started_at: must be compared with a quoted timestamp: ${timestampForms}`,
       );
     });
 
     it.each([
       "yesterday",
-      "2026-01-31",
+      "2026-1-31",
+      "2026-02-29",
       "2026-01-31 10:00:00",
       "2026-01-31 10:00:00.000 +00:00",
       "2026-01-31T25:00:00Z",
@@ -257,7 +263,7 @@ describe("compileFilter", () => {
       // Would silently roll over to March 2.
       "2026-02-30T00:00:00Z",
     ])("refuse %j", (value) => {
-      refusedFilter(() => sessions(`started_at > "${value}"`), `filter: started_at: '${value}' is not an RFC 3339 timestamp`);
+      refusedFilter(() => sessions(`started_at > "${value}"`), `filter: started_at: '${value}' is not ${timestampForms}`);
     });
   });
 

@@ -5,10 +5,10 @@ import type { Database } from "@msp/db";
 import { isUuid } from "@msp/db";
 import { invalidArgument } from "@msp/errors";
 import type { FieldInfo } from "./fields";
-import { storedEnumValues } from "./fields";
 import type { Comparison, Literal } from "./filter";
 import { parseFilter } from "./filter";
 import { toDate } from "./codec";
+import { canonicalTimestamp, enumShortName, enumShortNames, enumValueNamed, timestampForms } from "./value-forms";
 
 export const defaultPageSize = 50;
 export const maxPageSize = 500;
@@ -98,16 +98,10 @@ function filterValue(field: FieldInfo, c: Comparison): unknown {
       if (!/^-?\d+(\.\d+)?$/.test(String(c.value.value))) throw bad("must be compared with a number");
       return String(c.value.value);
     case "timestamp": {
-      if (c.value.kind !== "string") throw bad('must be compared with a quoted RFC 3339 timestamp such as "2026-01-31T00:00:00Z"');
-      const date = toDate(c.value.value);
-      // The offset is required (without one the instant depends on the server's time zone), and
-      // the day must exist (Date would quietly roll 2026-02-30 over to March 2).
-      const day = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.exec(c.value.value)?.[1];
-      const midnight = new Date(`${day}T00:00:00Z`);
-      if (!day || Number.isNaN(date.getTime()) || Number.isNaN(midnight.getTime()) || midnight.toISOString().slice(0, 10) !== day) {
-        throw bad(`'${c.value.value}' is not an RFC 3339 timestamp`);
-      }
-      return date;
+      if (c.value.kind !== "string") throw bad(`must be compared with a quoted timestamp: ${timestampForms}`);
+      const canonical = canonicalTimestamp(c.value.value);
+      if (canonical === undefined) throw bad(`'${c.value.value}' is not ${timestampForms}`);
+      return toDate(canonical);
     }
     case "date": {
       const text = filterText(field, c.value);
@@ -116,11 +110,10 @@ function filterValue(field: FieldInfo, c: Comparison): unknown {
     }
     case "enum": {
       if (c.op !== "=" && c.op !== "!=") throw bad("only = and != apply to enumerations");
-      const text = filterText(field, c.value).toLowerCase();
-      const allowed = storedEnumValues({ ...field, kind: k });
-      const stored = text.startsWith(k.prefix.toLowerCase()) ? text.slice(k.prefix.length) : text;
-      if (!allowed.includes(stored)) throw bad(`'${text}' is not one of ${allowed.join(", ")}`);
-      return stored;
+      const text = filterText(field, c.value);
+      const value = enumValueNamed(k.desc, text);
+      if (!value) throw bad(`'${text}' is not one of ${enumShortNames(k.desc).join(", ")}`);
+      return enumShortName(k.desc, value);
     }
     case "uuid": {
       const text = filterText(field, c.value);

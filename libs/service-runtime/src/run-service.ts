@@ -1,5 +1,5 @@
-import type { RevocationChecker } from "@msp/auth";
-import { createAuthenticator, createRevocationClient } from "@msp/auth";
+import type { ApiKeyExchanger, RevocationChecker } from "@msp/auth";
+import { createApiKeyExchanger, createAuthenticator, createRevocationClient } from "@msp/auth";
 import { preMigrationBackup } from "@msp/backup";
 import type { Database } from "@msp/db";
 import { createDatabase, migrateUp, prepareDatabase } from "@msp/db";
@@ -26,6 +26,12 @@ export interface StartServiceOptions {
    * tests, and the process that hosts the identity services itself (it must not ask itself).
    */
   revocation?: RevocationChecker;
+  /**
+   * Exchanges API keys sent as bearer tokens, with `revocation`: the process that hosts the
+   * identity services. Without `revocation` the identity service at config.identityAddress
+   * exchanges them; with `revocation` and without this, API keys are refused.
+   */
+  apiKeys?: ApiKeyExchanger;
 }
 
 /**
@@ -64,7 +70,11 @@ export async function startService<C>(
     }
   };
   try {
-    const authenticator = createAuthenticator({ secret: config.jwtSecret, revocation: revocation.checker });
+    const authenticator = createAuthenticator({
+      secret: config.jwtSecret,
+      revocation: revocation.checker,
+      ...(revocation.apiKeys ? { apiKeys: revocation.apiKeys } : {}),
+    });
     await prepareDatabase(db);
     // An existing database is backed up before pending migrations change it (a failed backup
     // stops the start; MSP_SKIP_PREMIGRATION_BACKUP=1 is the escape hatch).
@@ -128,9 +138,16 @@ async function register<C>(module: ServiceModule<C>, deps: ServiceDeps<C>, worke
   return registrations;
 }
 
-/** The given revocation checker, or a client of the identity service that stop() closes. */
-function revocationOf(config: ServiceConfig, options: StartServiceOptions): { checker: RevocationChecker; close(): void } {
-  if (options.revocation !== undefined) return { checker: options.revocation, close: () => undefined };
+/**
+ * The given revocation checker (and API key exchanger), or a client of the identity service that
+ * answers both and that stop() closes.
+ */
+function revocationOf(
+  config: ServiceConfig,
+  options: StartServiceOptions,
+): { checker: RevocationChecker; apiKeys: ApiKeyExchanger | undefined; close(): void } {
+  if (options.revocation !== undefined) return { checker: options.revocation, apiKeys: options.apiKeys, close: () => undefined };
   const client = createRevocationClient({ address: config.identityAddress });
-  return { checker: client, close: () => client.close() };
+  const apiKeys = createApiKeyExchanger({ exchange: (key) => client.exchangeApiKey(key) });
+  return { checker: client, apiKeys, close: () => client.close() };
 }

@@ -20,10 +20,6 @@ export function hashApiKey(key: string): string {
   return createHash("sha256").update(key).digest("hex");
 }
 
-export function looksLikeApiKey(token: string): boolean {
-  return token.startsWith("msp_");
-}
-
 /** The prefix of a well-formed key, or undefined. */
 export function apiKeyPrefix(key: string): string | undefined {
   return keyPattern.exec(key)?.[1];

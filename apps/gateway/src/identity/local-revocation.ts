@@ -1,4 +1,5 @@
-import type { RevocationChecker } from "@msp/auth";
+import type { ApiKeyExchanger, RevocationChecker, TokenSigner } from "@msp/auth";
+import { createApiKeyExchanger } from "@msp/auth";
 import { DomainError } from "@msp/errors";
 import type { AuthLogic } from "./auth-service";
 
@@ -19,4 +20,24 @@ export function localRevocationChecker(auth: () => AuthLogic | undefined): Revoc
       return false;
     },
   };
+}
+
+/**
+ * API keys sent as bearer tokens straight to this process's identity services (gRPC on
+ * IDENTITY_PORT): exchanged by the identity logic itself for a token of the key, as the gateway's
+ * gate exchanges them, and not over gRPC.
+ */
+export function localApiKeyExchanger(
+  auth: () => AuthLogic | undefined,
+  signer: TokenSigner,
+  accessTokenTtlSeconds: number,
+): ApiKeyExchanger {
+  return createApiKeyExchanger({
+    async exchange(key) {
+      const logic = auth();
+      if (!logic) throw new DomainError("unavailable", "the identity services are starting; try again shortly");
+      const issued = await signer.issueAccessToken(await logic.principalOfApiKey(key), accessTokenTtlSeconds);
+      return { token: issued.token, expiresAt: issued.expiresAt };
+    },
+  });
 }
