@@ -13,6 +13,7 @@ import { infra } from "./20261206000000-Infra";
 import { contextModelSummary } from "./20261207000000-ContextModelSummary";
 import { identitySessions } from "./20261207000100-IdentitySessions";
 import { recallWorkRecordKinds } from "./20261208000000-RecallWorkRecordKinds";
+import { idempotencyKeys } from "./20261209000000-IdempotencyKeys";
 
 /** The platform's one schema history, oldest first. Every service applies it at start-up. */
 export const migrations: readonly Migration[] = [
@@ -30,4 +31,5 @@ export const migrations: readonly Migration[] = [
   contextModelSummary,
   identitySessions,
   recallWorkRecordKinds,
+  idempotencyKeys,
 ];

@@ -3,6 +3,8 @@ import type { Database } from "@msp/db";
 import { createDatabase, migrateDown, migrateUp } from "@msp/db";
 import type { TestDatabase } from "@msp/testing";
 import { createTestDatabase } from "@msp/testing";
+import { idempotencyTableOf } from "@msp/grpc-kit";
+import { platformServices } from "@msp/registry";
 import { migrations } from "./index";
 
 const ownTables = [
@@ -39,6 +41,12 @@ const ownTables = [
   "ingest_receipts",
   "recall_short_ids",
   "recall_scope_versions",
+  "work_idempotency_keys",
+  "infra_idempotency_keys",
+  "vault_idempotency_keys",
+  "audit_idempotency_keys",
+  "recall_idempotency_keys",
+  "identity_idempotency_keys",
 ];
 
 async function tables(db: Database): Promise<string[]> {
@@ -71,6 +79,8 @@ describe("migrations", () => {
     try {
       expect(await migrateUp(db, migrations)).toEqual(migrations.map((m) => m.name));
       expect(await tables(db)).toEqual(expect.arrayContaining(ownTables));
+      // Every registered service has its idempotency keys' table (grpc-kit names it).
+      expect(await tables(db)).toEqual(expect.arrayContaining(platformServices.map((service) => idempotencyTableOf(service.name))));
       expect(await migrateUp(db, migrations)).toEqual([]);
 
       await migrateDown(db, migrations, 0);

@@ -104,7 +104,7 @@ describe("buildOpenApi on the real descriptor set", () => {
     expect(parameter(op, "client.id")).toMatchObject({ in: "path", required: true, schema: { type: "string" } });
     expect(op.requestBody?.content["application/json"].schema).toEqual({ $ref: "#/components/schemas/msp.work.v1.Client" });
     expect(parameter(op, "updateMask")).toMatchObject({ in: "query", schema: { type: "string" } });
-    expect(op.parameters?.map((p) => p.name).sort()).toEqual(["client.id", "updateMask"]);
+    expect(op.parameters?.map((p) => p.name).sort()).toEqual(["Idempotency-Key", "client.id", "updateMask"]);
     expect(op.responses["200"]).toMatchObject({
       content: { "application/json": { schema: { $ref: "#/components/schemas/msp.work.v1.Client" } } },
     });
@@ -140,7 +140,23 @@ describe("buildOpenApi on the real descriptor set", () => {
     expect(del.operation.parameters?.map((p) => [p.name, p.in])).toEqual([
       ["id", "path"],
       ["etag", "query"],
+      ["Idempotency-Key", "header"],
     ]);
+  });
+
+  it("gives every write, and only writes, the optional Idempotency-Key header", () => {
+    const policies = createPolicyIndex(registry);
+    for (const { operation: op } of operations) {
+      const [service, method] = op.operationId.replace(/_\d+$/, "").split("_");
+      const rpc = policies.all().find((p) => p.service.endsWith(`.${service}`) && p.method === method);
+      const header = op.parameters?.find((p) => p.name === "Idempotency-Key");
+      expect([op.operationId, header !== undefined]).toEqual([op.operationId, rpc?.access === "write"]);
+    }
+    expect(parameter(operation("BillableTimeService_CreateBillableTime").operation, "Idempotency-Key")).toMatchObject({
+      in: "header",
+      required: false,
+      schema: { type: "string", minLength: 1, maxLength: 255 },
+    });
   });
 
   it("writes enums as strings with their value names, in components", () => {

@@ -16,6 +16,8 @@ export interface Schema {
   description?: string;
   enum?: string[];
   pattern?: string;
+  minLength?: number;
+  maxLength?: number;
   minimum?: number;
   maximum?: number;
   items?: Schema;
@@ -28,7 +30,7 @@ export interface Schema {
 // The OpenAPI 3.1 objects this generator writes, typed so the spec (and the gateway) can read them.
 export interface Parameter {
   name: string;
-  in: "path" | "query";
+  in: "path" | "query" | "header";
   description?: string;
   required?: boolean;
   deprecated?: boolean;
@@ -150,6 +152,7 @@ export function buildOpenApi(registry: FileRegistry): OpenApiDocument {
         "- Each operation names the scope an API key with scopes needs (in its `security` and description) and the roles that may call it.",
         "- Lists take `pageSize` (default 50, maximum 500), `pageToken`, `filter` and `orderBy` as query parameters.",
         "- Updates take an `updateMask` query parameter: comma-separated lowerCamel field paths.",
+        "- Writes take an `Idempotency-Key` header (1 to 255 printable ASCII characters, such as a UUID): a retry with the same key and body gets the first answer and changes nothing; the key is kept 24 hours per caller.",
         "- Errors share one JSON body (`Error`) with a canonical `code`.",
       ].join("\n"),
       license: { name: "Proprietary", identifier: "LicenseRef-Proprietary" },
@@ -257,6 +260,8 @@ function buildOperation(
     const excluded = binding.body === "" ? undefined : binding.body;
     parameters.push(...queryParameters(method.input, bound, excluded, schemas));
   }
+  // Writes are applied once per key (grpc-kit idempotency.ts); reads and public methods take none.
+  if (policy.access === "write") parameters.push(idempotencyKeyParameter);
 
   const comment = commentOf(method);
   const operation: Operation = {
@@ -275,6 +280,16 @@ function buildOperation(
   };
   return { path, operation };
 }
+
+/** The header every write takes, as the gateway forwards it to the services. */
+const idempotencyKeyParameter: Parameter = {
+  name: "Idempotency-Key",
+  in: "header",
+  description:
+    "Makes a retry of this write safe: the first request with a key is applied once, and a retry with the same key and the same request gets its answer again (changing nothing) for 24 hours; the same key with another request is refused (400). Keys are the caller's own: 1 to 255 printable ASCII characters, such as a UUID.",
+  required: false,
+  schema: { type: "string", minLength: 1, maxLength: 255, pattern: "^[ -~]+$" },
+};
 
 /**
  * No requirement for a public method; else bearerAuth with the scope an API key needs (OpenAPI

@@ -38,6 +38,7 @@ export function connectRoutes(services: readonly DescService[], forward: Forward
               requestId: context.requestHeader.get("x-request-id") ?? undefined,
               clientIp: context.values.get(clientIpKey),
               userAgent: context.requestHeader.get("user-agent") ?? undefined,
+              idempotencyKey: context.requestHeader.get("idempotency-key") ?? undefined,
               signal: context.signal,
             });
           } catch (error) {

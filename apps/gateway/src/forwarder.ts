@@ -4,10 +4,11 @@ import { fromBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { asDatabaseUnavailable } from "@msp/db";
 import { isDomainError } from "@msp/errors";
+import { idempotencyKeyMetadata, idempotencyKeyProblem } from "@msp/grpc-kit";
 import type { AuthGate } from "./auth-gate";
 import type { Backends } from "./backends";
 import { asConnectError } from "./domain-to-connect";
-import { retryAfterSeconds } from "./http-errors";
+import { badRequest, retryAfterSeconds } from "./http-errors";
 import { jsonWriterOf } from "./json-writer";
 
 /** What the HTTP side knows about a call before forwarding it. */
@@ -17,6 +18,8 @@ export interface IncomingCall {
   clientIp: string | undefined;
   /** The HTTP client's User-Agent, forwarded for access logs (the vault's). */
   userAgent?: string | undefined;
+  /** The `Idempotency-Key` header: a write with one is applied once, and a retry gets its first answer. */
+  idempotencyKey?: string | undefined;
   signal?: AbortSignal;
 }
 
@@ -50,6 +53,7 @@ export function createForwarder(gate: AuthGate, backends: Backends): Forwarder {
     headers.set("x-request-id", call.requestId && requestIdPattern.test(call.requestId) ? call.requestId : randomUUID());
     if (call.clientIp) headers.set("x-forwarded-for", call.clientIp);
     if (call.userAgent) headers.set("x-forwarded-user-agent", call.userAgent.slice(0, 255));
+    if (call.idempotencyKey !== undefined) headers.set(idempotencyKeyMetadata, checkedIdempotencyKey(call.idempotencyKey));
     // The identity services tell the gate themselves when a token may have ended (start-gateway.ts).
     return await backends.unary(method, input, headers, decode, call.signal);
   };
@@ -71,6 +75,13 @@ export function createForwarder(gate: AuthGate, backends: Backends): Forwarder {
     message: (method, input, call) => answered(method, input, call, (bytes) => fromBinary(method.output, bytes)),
     json: (method, input, call) => answered(method, input, call, jsonWriterOf(method.output)),
   };
+}
+
+/** The key as sent, or 400 naming the rule it breaks (the services check it again). */
+function checkedIdempotencyKey(key: string): string {
+  const problem = idempotencyKeyProblem(key);
+  if (problem !== undefined) throw badRequest(`Idempotency-Key: ${problem}`, "Idempotency-Key");
+  return key;
 }
 
 /**

@@ -84,7 +84,14 @@ async function handle(req: IncomingMessage, options: RestHandlerOptions): Promis
     requestId: typeof req.headers["x-request-id"] === "string" ? req.headers["x-request-id"] : undefined,
     clientIp: req.socket.remoteAddress,
     userAgent: req.headers["user-agent"],
+    idempotencyKey: headerOf(req, "idempotency-key"),
   });
+}
+
+/** A request header as one string (Node joins repeated ones with ", "), or undefined when absent. */
+function headerOf(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(", ") : value;
 }
 
 function parseJson(text: string): unknown {

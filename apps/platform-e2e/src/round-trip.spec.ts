@@ -278,3 +278,65 @@ describe("hand-written JSON through the platform (issue 17)", () => {
     });
   });
 });
+
+// Issue 18: with no idempotency key, a client retrying a billable-time create as told billed twice.
+describe("a billable-time create retried through REST with an Idempotency-Key", () => {
+  let clientId: string;
+  const keyedCreate = (key: string, description: string, durationMinutes = 30) =>
+    platform.api("POST", "/api/v1/billableTime", {
+      token,
+      headers: { "idempotency-key": key },
+      body: { clientId, startedAt: "2026-03-02T09:00:00Z", durationMinutes, description },
+    });
+  const entries = async (description: string): Promise<Json[]> => {
+    const filter = encodeURIComponent(`client_id = "${clientId}"`);
+    const { status: code, json } = await rest("GET", `/api/v1/billableTime?pageSize=500&filter=${filter}`);
+    expect(code).toBe(200);
+    return (json.billableTime ?? []).filter((e: Json) => e.description === description);
+  };
+
+  beforeAll(async () => {
+    clientId = (await rest("POST", "/api/v1/clients", { name: `Idempotency ${Date.now()}` })).json.id;
+  });
+
+  it("gets the first answer again and bills once; the key with another body is 400 naming it; ten at once bill once", async () => {
+    const key = `retry-${Date.now()}`;
+    const first = await keyedCreate(key, "billed once");
+    expect(first.status).toBe(200);
+    expect(await keyedCreate(key, "billed once")).toEqual(first);
+    // The same create over Connect carries the key too (the same header) and is the same request.
+    const overConnect = await fetch(`${platform.baseUrl}/msp.work.v1.BillableTimeService/CreateBillableTime`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}`, "idempotency-key": key },
+      body: JSON.stringify({
+        billableTime: { clientId, startedAt: "2026-03-02T09:00:00Z", durationMinutes: 30, description: "billed once" },
+      }),
+    });
+    expect([overConnect.status, ((await overConnect.json()) as Json).id]).toEqual([200, first.json.id]);
+    expect(await entries("billed once")).toHaveLength(1);
+
+    const reused = await keyedCreate(key, "billed once", 45);
+    expect(reused.status).toBe(400);
+    expect(reused.json).toMatchObject({
+      code: "failed_precondition",
+      message: `Idempotency-Key "${key}" was already used for a different CreateBillableTime request; send a new key with a new request`,
+    });
+
+    const parallel = `parallel-${Date.now()}`;
+    const answers = await Promise.all(Array.from({ length: 10 }, () => keyedCreate(parallel, "ten at once")));
+    expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
+    const stored = await entries("ten at once");
+    expect(stored).toHaveLength(1);
+    expect(new Set(answers.map((a) => a.json.id))).toEqual(new Set([stored[0].id]));
+  });
+
+  it("refuses a bad key with 400 naming the header, before anything is written", async () => {
+    const bad = await keyedCreate("k".repeat(256), "bad key");
+    expect(bad.status).toBe(400);
+    expect(bad.json).toMatchObject({
+      code: "invalid_argument",
+      message: "Idempotency-Key: must be at most 255 characters (a UUID is the usual key)",
+    });
+    expect(await entries("bad key")).toHaveLength(0);
+  });
+});

@@ -40,7 +40,8 @@ export async function markInvoiced(
     throw invalidArgument("invoiced_at", "must be a timestamp between 1970 and 9999");
   }
 
-  await store.mutate(ctx, async ({ transaction }) => {
+  // Answered from inside the transaction: once it commits, nothing is left to fail.
+  return store.mutate(ctx, async ({ transaction }) => {
     const rows = await lockEntries(db, transaction, ids);
     refuseUnless(ids, rows, false, "no entry was marked invoiced", "already invoiced");
     // The rows are locked (MariaDB) or the writers take turns (SQLite): what was read above still holds.
@@ -55,8 +56,8 @@ export async function markInvoiced(
       ctx,
       ids.map((id) => ({ resourceType: "billable_time", resourceId: id, action: "update", summary })),
     );
+    return { billableTime: await entriesOf(db, store, ids, transaction) };
   });
-  return { billableTime: await entriesOf(db, store, ids) };
 }
 
 /**
@@ -76,7 +77,7 @@ export async function unmarkInvoiced(
   if (reason === "") throw invalidArgument("reason", "is required: say why the entries are no longer invoiced");
   if (reason.length > 500) throw invalidArgument("reason", "must be at most 500 characters");
 
-  await store.mutate(ctx, async (hook) => {
+  return store.mutate(ctx, async (hook) => {
     const { transaction } = hook;
     // Their sessions first, as every billing change locks (rebill re-prices them): an invoiced
     // entry cannot move, so its session can be read before the entry is locked.
@@ -99,8 +100,8 @@ export async function unmarkInvoiced(
       })),
     );
     await rebill(hook, { entryIds: ids, sessionIds: rows.map((row) => row.session_id) });
+    return { billableTime: await entriesOf(db, store, ids, transaction) };
   });
-  return { billableTime: await entriesOf(db, store, ids) };
 }
 
 /** What invoicing reads of an entry, locked until the change commits. */
@@ -155,9 +156,18 @@ function refuseUnless(
     throw invalidArgument("billable_time_ids", `name entries of one client (an invoice is for one client), not of ${clients.size}`);
 }
 
-/** The entries as messages, in the order asked. */
-async function entriesOf(db: Database, store: ResourceStore<BillableTime>, ids: readonly string[]): Promise<BillableTime[]> {
-  const rows = await db.select<StoredRecord>(`SELECT * FROM billable_time WHERE id IN (${sqlPlaceholders(ids.length)})`, ids);
+/** The entries as the change's transaction left them, in the order named: its answer, read before it commits. */
+async function entriesOf(
+  db: Database,
+  store: ResourceStore<BillableTime>,
+  ids: readonly string[],
+  transaction: Transaction,
+): Promise<BillableTime[]> {
+  const rows = await db.sequelize.query<StoredRecord>(`SELECT * FROM billable_time WHERE id IN (${sqlPlaceholders(ids.length)})`, {
+    replacements: [...ids],
+    type: QueryTypes.SELECT,
+    transaction,
+  });
   const byId = new Map(rows.map((row) => [textOf(row["id"]), store.toMessage(normalizeRow(store.fields, row))]));
   return ids.map((id) => byId.get(id)).filter((m): m is BillableTime => m !== undefined);
 }

@@ -71,7 +71,8 @@ export async function refreshTags(
 export async function addTag<M>(store: ResourceStore<M>, links: TagLinks, ownerId: string, tag: string, ctx: MutationContext): Promise<M> {
   const id = checkOwnerId(links, ownerId);
   const name = normalizeTagName("tag", tag);
-  await store.mutate(ctx, async ({ db, transaction }) => {
+  // Answered from inside the transaction: once it commits, nothing is left to fail.
+  return store.mutate(ctx, async ({ db, transaction }) => {
     await store.get(id);
     let found = await TagModel.findOne({ where: { name }, attributes: ["id"], raw: true, transaction });
     if (!found) {
@@ -81,13 +82,13 @@ export async function addTag<M>(store: ResourceStore<M>, links: TagLinks, ownerI
     const tagId = found.id;
     const where = { [links.ownerColumn]: id, tag_id: tagId };
     const already = await links.linkModel.findOne({ where, attributes: ["id"], raw: true, transaction });
-    if (already) return;
+    if (already) return store.getWithin(transaction, id);
     await links.linkModel.create({ id: uuidv7(), ...where, created_at: new Date() }, { transaction });
     await TagModel.update(bump(1), { where: { id: tagId }, transaction });
     await refreshTags(db, links, id, transaction);
     await writeAuditEvent(transaction, ctx, { resourceType: links.resource, resourceId: id, action: "update", summary: { add_tag: name } });
+    return store.getWithin(transaction, id);
   });
-  return store.get(id);
 }
 
 /** Removes a tag from a record; removing a tag the record does not have changes nothing. */
@@ -100,12 +101,12 @@ export async function removeTag<M>(
 ): Promise<M> {
   const id = checkOwnerId(links, ownerId);
   const name = normalizeTagName("tag", tag);
-  await store.mutate(ctx, async ({ db, transaction }) => {
+  return store.mutate(ctx, async ({ db, transaction }) => {
     await store.get(id);
     const found = await TagModel.findOne({ where: { name }, attributes: ["id"], raw: true, transaction });
-    if (!found) return;
+    if (!found) return store.getWithin(transaction, id);
     const removed = await links.linkModel.destroy({ where: { [links.ownerColumn]: id, tag_id: found.id }, transaction });
-    if (removed === 0) return;
+    if (removed === 0) return store.getWithin(transaction, id);
     await TagModel.update(bump(-1), { where: { id: found.id }, transaction });
     await refreshTags(db, links, id, transaction);
     await writeAuditEvent(transaction, ctx, {
@@ -114,8 +115,8 @@ export async function removeTag<M>(
       action: "update",
       summary: { remove_tag: name },
     });
+    return store.getWithin(transaction, id);
   });
-  return store.get(id);
 }
 
 /**

@@ -7,8 +7,10 @@ import type { Transaction } from "sequelize";
 import { QueryTypes } from "sequelize";
 import { Sequelize } from "sequelize-typescript";
 import type { ModelCtor } from "sequelize-typescript";
+import { retryingLostConnection } from "./connection-retry";
 import { retryingLockConflicts } from "./lock-retry";
 import { createMutex } from "./mutex";
+import { joinedTransaction } from "./transaction-joiner";
 
 export type Dialect = "mariadb" | "sqlite";
 
@@ -46,8 +48,9 @@ export interface Database {
   selectRows(sql: string, params: readonly unknown[]): Promise<unknown[][]>;
   /**
    * Runs fn in one transaction; on SQLite, write transactions of this process take turns. On
-   * MariaDB a transaction that loses a deadlock runs again (lock-retry.ts): fn must start from
-   * scratch each time.
+   * MariaDB a transaction that loses a deadlock runs again (lock-retry.ts), and so, once, does one
+   * whose connection failed before it asked to commit (connection-retry.ts): fn must start from
+   * scratch each time. A joiner of the call (transaction-joiner.ts) writes first in it.
    */
   transaction<T>(fn: (t: Transaction) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -128,7 +131,10 @@ function createMariaDb(url: string, poolMax: number, models: ModelCtor[], option
     dialect: "mariadb",
     select: <T extends object>(sql: string, params: readonly unknown[]) => readPool.query(sql, [...params]) as Promise<T[]>,
     selectRows: (sql, params) => readPool.query({ sql, rowsAsArray: true }, [...params]) as Promise<unknown[][]>,
-    transaction: (fn) => retryingLockConflicts(() => sequelize.transaction((t) => fn(t))),
+    transaction: (fn) =>
+      joinedTransaction(fn, (body) =>
+        retryingLostConnection(body, (run) => retryingLockConflicts(() => sequelize.transaction((t) => run(t)))),
+      ),
     close: async () => {
       await readPool.end();
       await sequelize.close();
@@ -161,7 +167,7 @@ function createSqlite(dataDir: string, models: ModelCtor[]): Database {
       (await sequelize.query<Record<string, unknown>>(sql, { replacements: [...params], type: QueryTypes.SELECT })).map((row) =>
         Object.values(row),
       ),
-    transaction: (fn) => writeTurn(() => sequelize.transaction((t) => fn(t))),
+    transaction: (fn) => joinedTransaction(fn, (body) => writeTurn(() => sequelize.transaction((t) => body(t)))),
     close: () => sequelize.close(),
   };
 }

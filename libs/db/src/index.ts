@@ -7,3 +7,6 @@ export { isUuid, uuidv7 } from "./uuid";
 export { sqlPlaceholders } from "./placeholders";
 export { affectedRows } from "./affected-rows";
 export { asDatabaseUnavailable, databaseUnavailableMessage, isDatabaseUnavailable } from "./unavailable";
+export { joiningTransactions } from "./transaction-joiner";
+export type { TransactionJoiner } from "./transaction-joiner";
+export { retryingLostConnection } from "./connection-retry";

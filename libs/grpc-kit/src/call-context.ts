@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Metadata, ServerUnaryCall } from "@grpc/grpc-js";
 import type { Principal } from "@msp/auth";
 import type { Logger } from "@msp/logging";
+import type { AnswerKeeper } from "./idempotency";
 
 /** Per-call data every handler gets: who is calling, which method, a request id, a logger. */
 export interface CallContext {
@@ -18,6 +19,13 @@ export interface CallContext {
   /** The HTTP client's User-Agent the gateway forwarded, else the gRPC caller's own. */
   userAgent?: string | undefined;
   logger: Logger;
+  /**
+   * On a write sent with an idempotency key: records `answer`, the call's whole answer, inside the
+   * transaction of its write, so that a retry gets it even when the process ends right after the
+   * commit (the resource kit's standard Create and Update do). Without it the answer is kept just
+   * after the commit.
+   */
+  keepAnswer?: AnswerKeeper | undefined;
 }
 
 const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;

@@ -8,6 +8,8 @@ import { toPublicError } from "@msp/errors";
 import type { CallContext } from "./call-context";
 import { requestIdOf, sourceIpOf, userAgentOf } from "./call-context";
 import { errorDetails } from "./error-details";
+import type { Idempotency } from "./idempotency";
+import { answerOnce, idempotencyKeyOf } from "./idempotency";
 
 /** A generated grpc-js service definition (ts-proto `outputServices=grpc-js`). */
 export type ServiceDef = ServiceDefinition;
@@ -28,6 +30,17 @@ export type RefusalHook = (methodName: string, request: unknown, ctx: CallContex
 /** How a service is served besides its handlers. */
 export interface ServeOptions {
   onRefused?: RefusalHook;
+  /**
+   * Write methods (handler names, such as createApiKey) whose answer holds a secret shown only
+   * once: with an idempotency key they are still applied once, but their answer is never kept, and
+   * a retry is told the request was made (ALREADY_EXISTS).
+   */
+  secretAnswers?: readonly string[];
+}
+
+/** What the server gives every service it serves (service-runtime): the service's idempotency keys. */
+export interface ServerSupport {
+  idempotency?: Idempotency;
 }
 
 /** A service ready to register: its definition, its fully-qualified name and its handlers. */
@@ -56,8 +69,11 @@ export function serviceOf<D extends ServiceDef>(
   serviceName: string,
   logger: Logger,
   options: ServeOptions = {},
+  support: ServerSupport = {},
 ): ServiceRegistration {
   const fullName = Object.values(definition)[0]?.path.split("/")[1] ?? "";
+  const secretAnswers = new Set(options.secretAnswers ?? []);
+  for (const name of secretAnswers) if (!(name in definition)) throw new Error(`secretAnswers names ${name}, which ${fullName} lacks`);
   const bind = (authenticator: Authenticator) => {
     const implementation: Record<string, handleUnaryCall<unknown, unknown>> = {};
     for (const [key, method] of Object.entries(definition)) {
@@ -65,6 +81,8 @@ export function serviceOf<D extends ServiceDef>(
       const methodName = method.path.slice(1);
       const policy = methodPolicy(method.path);
       const open = policy.access === "public";
+      // Writes take an idempotency key; reads need none (they are safe to repeat), nor public methods.
+      const idempotency = policy.access === "write" ? support.idempotency : undefined;
       implementation[key] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
         const requestId = requestIdOf(call.metadata);
         const trailer = new Metadata();
@@ -81,10 +99,26 @@ export function serviceOf<D extends ServiceDef>(
           logger,
         });
         const onRefused = options.onRefused;
+        // The handler, once the caller is known: with an idempotency key, applied once (idempotency.ts).
+        const serve = (auth: Principal): Promise<unknown> => {
+          const ctx = contextFor(auth);
+          const idempotencyKey = idempotency === undefined ? undefined : idempotencyKeyOf(call.metadata);
+          if (idempotency === undefined || idempotencyKey === undefined) return handler(call.request, ctx);
+          const keyed = {
+            key: idempotencyKey,
+            caller: auth,
+            method: methodName,
+            request: method.requestSerialize(call.request),
+            keepsAnswer: !secretAnswers.has(key),
+            encode: (answer: unknown) => method.responseSerialize(answer),
+            decode: (bytes: Buffer) => method.responseDeserialize(bytes) as unknown,
+          };
+          return answerOnce(idempotency, keyed, (keepAnswer) => handler(call.request, { ...ctx, keepAnswer }));
+        };
         const answer = open
           ? handler(call.request, contextFor(undefined))
           : onRefused === undefined
-            ? authenticator.authenticate(authorizationOf(call.metadata), policy).then((auth) => handler(call.request, contextFor(auth)))
+            ? authenticator.authenticate(authorizationOf(call.metadata), policy).then(serve)
             : authenticator.identify(authorizationOf(call.metadata)).then(async (auth) => {
                 try {
                   authorize(auth, policy);
@@ -92,7 +126,7 @@ export function serviceOf<D extends ServiceDef>(
                   await onRefused(key, call.request, contextFor(auth), refusal);
                   throw refusal;
                 }
-                return handler(call.request, contextFor(auth));
+                return serve(auth);
               });
         answer
           .then(

@@ -3,6 +3,7 @@ import type { Transaction, WhereOptions } from "sequelize";
 import { ForeignKeyConstraintError, Op, QueryTypes, UniqueConstraintError } from "sequelize";
 import type { Model, ModelCtor } from "sequelize-typescript";
 import type { Database } from "@msp/db";
+import type { AnswerKeeper } from "@msp/grpc-kit";
 import { isLockConflict, isUuid, uuidv7 } from "@msp/db";
 import { aborted, alreadyExists, failedPrecondition, invalidArgument, invalidArguments, notFound } from "@msp/errors";
 import type { MutationContext } from "./audit-outbox";
@@ -92,6 +93,15 @@ export interface ResourceDefinition {
  */
 export type InternalColumns = (id: string, existing: StoredRecord | undefined, hook: HookContext) => Promise<StoredRecord>;
 
+/** How a create or update is answered besides its message. */
+export interface WriteOptions {
+  /**
+   * The call's answer is the message this write returns: record it inside the write's own
+   * transaction (an idempotency key's, grpc-kit CallContext.keepAnswer), so that it commits with it.
+   */
+  keepAnswer?: AnswerKeeper | undefined;
+}
+
 export interface ListRequest {
   pageSize: number;
   pageToken: string;
@@ -106,20 +116,35 @@ export interface ResourceStore<M> {
   get(id: string): Promise<M>;
   /** The stored row of `id` (normalized), for custom reads: INVALID_ARGUMENT or NOT_FOUND as `get`. */
   getRow(id: string): Promise<StoredRecord>;
+  /**
+   * The record as `transaction` sees it (locked on MariaDB): what a custom write answers, read
+   * before it commits, so that a committed write is never answered with a failed read after it.
+   */
+  getWithin(transaction: Transaction, id: string): Promise<M>;
   /** `restrict` narrows the list further (what the caller may see), ANDed with the filter. */
   list(request: ListRequest, restrict?: WhereOptions): Promise<{ items: M[]; nextPageToken: string }>;
   /**
    * `internal` adds columns no caller can set, such as a password hash; given as a function, it
    * computes them in the create's transaction from the new row's id (a ciphertext bound to its row).
+   * The answer is the record as the create's transaction wrote it, read before it commits.
    */
-  create(message: M | undefined, ctx: MutationContext, internal?: StoredRecord | InternalColumns): Promise<M>;
+  create(message: M | undefined, ctx: MutationContext, internal?: StoredRecord | InternalColumns, options?: WriteOptions): Promise<M>;
   /**
    * A create inside a transaction the caller holds (an import of many rows, all or nothing): the
    * same checks, row and audit event as `create`; returns the new id. Errors come as `create`'s.
    */
   createWithin(hook: HookContext, message: M | undefined, field?: string): Promise<string>;
-  /** `internal` computes columns no caller can set in the update's transaction, from the row as it was. */
-  update(message: M | undefined, updateMask: readonly string[] | undefined, ctx: MutationContext, internal?: InternalColumns): Promise<M>;
+  /**
+   * `internal` computes columns no caller can set in the update's transaction, from the row as it
+   * was. The answer is the record as the update's transaction left it, read before it commits.
+   */
+  update(
+    message: M | undefined,
+    updateMask: readonly string[] | undefined,
+    ctx: MutationContext,
+    internal?: InternalColumns,
+    options?: WriteOptions,
+  ): Promise<M>;
   delete(id: string, etag: string, ctx: MutationContext): Promise<void>;
   /** Turns a stored row (as the driver gives it, or normalized) into its message, etag included: for custom methods. */
   toMessage(row: StoredRecord): M;
@@ -213,7 +238,12 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
   }
 
   /** Writes a new row from the caller's fields in `hook`'s transaction, with its audit event; returns its id. */
-  async function insert(hook: HookContext, given: StoredRecord, prefix: string, internal?: StoredRecord | InternalColumns): Promise<string> {
+  async function insert(
+    hook: HookContext,
+    given: StoredRecord,
+    prefix: string,
+    internal?: StoredRecord | InternalColumns,
+  ): Promise<string> {
     // Built afresh for each run of the transaction: prepare changes it.
     const id = uuidv7();
     const fixed = typeof internal === "function" ? {} : (internal ?? {});
@@ -236,6 +266,16 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
     return row.id;
   }
 
+  /**
+   * The record `id` as the write's transaction left it (afterWrite included), read before the
+   * commit; kept as the call's answer in the same transaction when the call asks for it.
+   */
+  async function answered(transaction: Transaction, id: string, options: WriteOptions): Promise<M> {
+    const message = toMessage(await findRow(id, transaction));
+    await options.keepAnswer?.(transaction, message);
+    return message;
+  }
+
   let rowEncoder: RowEncoder | undefined;
 
   return {
@@ -254,9 +294,12 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
 
     getRow: (id) => findRow(requireId(id)),
 
+    getWithin: async (transaction, id) => toMessage(await findRow(requireId(id), transaction)),
+
     async list(request, restrict) {
       const pageSize = pageSizeOf(request.pageSize);
-      const order: OrderTerm[] = request.orderBy.trim() === "" ? defaultOrder : parseOrderBy(request.orderBy, definition.orderable, definition.tiebreak);
+      const order: OrderTerm[] =
+        request.orderBy.trim() === "" ? defaultOrder : parseOrderBy(request.orderBy, definition.orderable, definition.tiebreak);
       const conditions: WhereOptions[] = compileFilter(db, alias, request.filter, fields, definition.filterable);
       if (restrict !== undefined) conditions.push(restrict);
       if (request.pageToken !== "") conditions.push(afterCursor(order, decodePageToken(request.pageToken, request.filter, order, fields)));
@@ -275,12 +318,15 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
       };
     },
 
-    async create(message, ctx, internal) {
+    async create(message, ctx, internal, options = {}) {
       const prefix = definition.name;
       if (!message) throw invalidArgument(prefix, "is required");
       const given = toStored(writable, message as ProtoObject, prefix);
-      const created = await mutate(ctx, (hook) => insert(hook, given, prefix, internal));
-      return toMessage(await findRow(created));
+      // Answered from inside the transaction: once it commits, nothing is left to fail.
+      return mutate(ctx, async (hook) => {
+        const id = await insert(hook, given, prefix, internal);
+        return answered(hook.transaction, id, options);
+      });
     },
 
     async createWithin(hook, message, field = definition.name) {
@@ -292,7 +338,7 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
       }
     },
 
-    async update(message, updateMask, ctx, internal) {
+    async update(message, updateMask, ctx, internal, options = {}) {
       const prefix = definition.name;
       if (!message) throw invalidArgument(prefix, "is required");
       const object = message as ProtoObject;
@@ -311,7 +357,7 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
       }
       const changes = toStored(changing, object, prefix);
       const frozen = Object.keys(changes).filter((name) => immutable.has(name));
-      const updated = await mutate(ctx, async (hook) => {
+      return mutate(ctx, async (hook) => {
         await definition.lockFirst?.(id, hook);
         const existing = await findRow(id, hook.transaction);
         if (etag !== "" && etag !== etagOf(id, Number(existing["revision"]))) {
@@ -340,9 +386,8 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
         if (count !== 1) throw aborted(`the ${definition.name} was changed by someone else; read it again and retry`);
         await writeAuditEvent(hook.transaction, ctx, { resourceType: definition.name, resourceId: id, action: "update", summary: values });
         await definition.afterWrite?.({ ...merged, revision: revision + 1 }, existing, hook);
-        return id;
+        return answered(hook.transaction, id, options);
       });
-      return toMessage(await findRow(updated));
     },
 
     async delete(id, etag, ctx) {

@@ -1,4 +1,4 @@
-import type { Handlers, ServiceDef } from "@msp/grpc-kit";
+import type { AnswerKeeper, Handlers, ServiceDef } from "@msp/grpc-kit";
 import type { ListRequest, ResourceStore } from "./resource";
 import type { MutationContext } from "./audit-outbox";
 
@@ -17,7 +17,10 @@ export type StandardHandlers<D extends ServiceDef, S extends string, P extends s
   StandardMethodName<S, P> & keyof D
 >;
 
-type Handler = (request: never, ctx: MutationContext) => Promise<unknown>;
+/** The call's context as the standard methods use it: who is calling, and (with an idempotency key) where its answer is kept. */
+type StandardContext = MutationContext & { keepAnswer?: AnswerKeeper | undefined };
+
+type Handler = (request: never, ctx: StandardContext) => Promise<unknown>;
 
 /**
  * The standard RPC handlers of a resource (GetClient, ListClients, CreateClient, UpdateClient,
@@ -40,10 +43,12 @@ export function standardMethods(definition: ServiceDef, store: ResourceStore<unk
       const page = await store.list(request);
       return { [listField]: page.items, nextPageToken: page.nextPageToken };
     },
-    [`create${singular}`]: (request: Record<string, unknown>, ctx: MutationContext) => store.create(request[field], ctx),
-    [`update${singular}`]: (request: Record<string, unknown>, ctx: MutationContext) =>
-      store.update(request[field], request["updateMask"] as string[] | undefined, ctx),
-    [`delete${singular}`]: async (request: { id: string; etag: string }, ctx: MutationContext) => {
+    // A create's or update's answer is the record itself: kept with the write when the call has an idempotency key.
+    [`create${singular}`]: (request: Record<string, unknown>, ctx: StandardContext) =>
+      store.create(request[field], ctx, undefined, { keepAnswer: ctx.keepAnswer }),
+    [`update${singular}`]: (request: Record<string, unknown>, ctx: StandardContext) =>
+      store.update(request[field], request["updateMask"] as string[] | undefined, ctx, undefined, { keepAnswer: ctx.keepAnswer }),
+    [`delete${singular}`]: async (request: { id: string; etag: string }, ctx: StandardContext) => {
       await store.delete(request.id, request.etag, ctx);
       return {};
     },

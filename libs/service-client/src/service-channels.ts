@@ -25,7 +25,8 @@ export interface ServiceChannelsOptions {
   deadlineMs: number;
   /**
    * Whether a method may be sent again after UNAVAILABLE (it had no effect). Only reads are:
-   * a write whose connection broke may have been applied.
+   * a write whose connection broke may have been applied, unless it carries an idempotency key
+   * (the service applies it once, and answers a repeat with the first answer).
    */
   retryable: (path: string) => boolean;
   /** How many more times a retryable call is tried after UNAVAILABLE (default 2), each on the next address. */
@@ -138,7 +139,7 @@ export function createServiceChannels(options: ServiceChannelsOptions): ServiceC
           if (failure.code === GrpcStatus.DEADLINE_EXCEEDED && unavailable !== undefined) failure = unavailable;
           if (failure.code === GrpcStatus.UNAVAILABLE) unavailable = failure;
           const again =
-            mayRetry &&
+            (mayRetry || hasIdempotencyKey(callOptions.metadata)) &&
             failure.code === GrpcStatus.UNAVAILABLE &&
             attempt < retries &&
             callOptions.signal?.aborted !== true &&
@@ -188,4 +189,9 @@ function backoffMs(attempt: number): number {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Whether a call carries an idempotency key: such a write may be sent again, as the service applies it once. */
+function hasIdempotencyKey(metadata: Metadata): boolean {
+  return metadata.get("idempotency-key").length > 0;
 }

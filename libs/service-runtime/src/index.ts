@@ -4,3 +4,4 @@ export * from "./run-service";
 export * from "./service-config";
 export * from "./service-module";
 export * from "./standby";
+export * from "./idempotency-store";

@@ -3,7 +3,7 @@ import { createApiKeyExchanger, createAuthenticator, createRevocationClient } fr
 import { preMigrationBackup } from "@msp/backup";
 import type { Database } from "@msp/db";
 import { createDatabase, migrateUp, prepareDatabase } from "@msp/db";
-import type { RunningGrpcServer, ServiceRegistration } from "@msp/grpc-kit";
+import type { RunningGrpcServer, ServerSupport, ServiceRegistration } from "@msp/grpc-kit";
 import { serviceOf, startGrpcServer } from "@msp/grpc-kit";
 import type { Logger } from "@msp/logging";
 import { createLogger, describeDatabaseUrl } from "@msp/logging";
@@ -12,6 +12,7 @@ import { createPeerClients } from "@msp/service-client";
 import type { ServiceConfig } from "./service-config";
 import type { BackgroundWorker, ServiceDeps, ServiceModule } from "./service-module";
 import { isReadMethod } from "./read-methods";
+import { createKeptKeys, idempotencyOf, keyPruner } from "./idempotency-store";
 
 /** A service up and running: its port, and how to stop it (server first, then workers, then the pool). */
 export interface RunningService {
@@ -88,7 +89,16 @@ export async function startService<C>(
         log,
       }),
     });
-    const registrations = await register(module, { db, database: config.database, logger: log, config: ownConfig, peers }, workers);
+    // Writes sent with an idempotency key are applied once (grpc-kit idempotency.ts), kept in the service's own table.
+    const keptKeys = createKeptKeys(db, module.name);
+    const support: ServerSupport = { idempotency: idempotencyOf(keptKeys, config.jwtSecret, log) };
+    workers.push(keyPruner(keptKeys, log));
+    const registrations = await register(
+      module,
+      { db, database: config.database, logger: log, config: ownConfig, peers },
+      workers,
+      support,
+    );
     server = await startGrpcServer({
       host: config.host,
       port: config.port,
@@ -126,11 +136,17 @@ export async function startService<C>(
 }
 
 /** Runs the module's set-up: its services, bound to the server kit, and its workers. */
-async function register<C>(module: ServiceModule<C>, deps: ServiceDeps<C>, workers: BackgroundWorker[]): Promise<ServiceRegistration[]> {
+async function register<C>(
+  module: ServiceModule<C>,
+  deps: ServiceDeps<C>,
+  workers: BackgroundWorker[],
+  support: ServerSupport,
+): Promise<ServiceRegistration[]> {
   const registrations: ServiceRegistration[] = [];
   await module.setUp(
     {
-      serve: (definition, handlers, options) => void registrations.push(serviceOf(definition, handlers, module.name, deps.logger, options)),
+      serve: (definition, handlers, options) =>
+        void registrations.push(serviceOf(definition, handlers, module.name, deps.logger, options, support)),
       run: (worker) => void workers.push(worker),
     },
     deps,

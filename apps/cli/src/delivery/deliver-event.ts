@@ -2,6 +2,7 @@ import { memoryExclusion, subjectOf } from "../local/memory-exclusion";
 import { readCatalog } from "../local/project-catalog";
 import type { SpoolEvent } from "../spool/spool-event";
 import type { DeliveryContext } from "./delivery-context";
+import { deliveringEvent } from "./delivery-context";
 import { deliverCommand, deliverFileChange } from "./tool-delivery";
 import { deliverSessionSummary } from "./summary-delivery";
 import { deliverTranscript } from "./transcript-delivery";
@@ -17,7 +18,7 @@ export async function deliverEvent(ctx: DeliveryContext, event: SpoolEvent): Pro
     return;
   switch (event.kind) {
     case "session-open":
-      await ensureWorkSession(ctx, event.claudeSessionId, { scope: event.data.scope, startedAt: event.at });
+      await ensureWorkSession(deliveringEvent(ctx, event.id), event.claudeSessionId, { scope: event.data.scope, startedAt: event.at });
       return;
     case "command":
       return deliverCommand(ctx, event);

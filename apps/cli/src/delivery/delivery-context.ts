@@ -12,3 +12,11 @@ export interface DeliveryContext {
   redact: (text: string) => string;
   log: (message: string) => void;
 }
+
+/**
+ * The context for delivering one event: its writes carry keys derived from the event's id, so
+ * that the event delivered again (after a timeout, by `msp sync`) is applied once by the platform.
+ */
+export function deliveringEvent(ctx: DeliveryContext, eventId: string): DeliveryContext {
+  return { ...ctx, platform: ctx.platform.forEvent(eventId) };
+}

@@ -1,5 +1,6 @@
 import type { SpoolEvent } from "../spool/spool-event";
 import type { DeliveryContext } from "./delivery-context";
+import { deliveringEvent } from "./delivery-context";
 
 type SummaryEvent = Extract<SpoolEvent, { kind: "session-summary" }>;
 
@@ -9,7 +10,7 @@ type SummaryEvent = Extract<SpoolEvent, { kind: "session-summary" }>;
  * retried event changes nothing.
  */
 export async function deliverSessionSummary(ctx: DeliveryContext, event: SummaryEvent): Promise<void> {
-  await ctx.platform.attachSessionSummary(
+  await deliveringEvent(ctx, event.id).platform.attachSessionSummary(
     {
       claudeSessionId: event.claudeSessionId,
       text: event.data.text,

@@ -12,6 +12,10 @@ function fakePlatform(existingCommands: Array<{ commandText: string }> = []) {
   const calls: string[] = [];
   let sessions = 0;
   const platform = {
+    // Writes of one event get keys of their own (platform-client eventWriteKeys); the fake needs none.
+    forEvent() {
+      return this;
+    },
     findWorkSessions: (machineId: string, external: string) => {
       calls.push(`find ${machineId} ${external}`);
       return Promise.resolve({ items: sessions > 0 ? [{ id: "ws-1" }] : [], nextPageToken: "" });

@@ -2,6 +2,7 @@ import type { CommandRun, FileChange } from "../platform/platform-types";
 import { quoteFilter } from "../platform/platform-client";
 import type { CommandData, SpoolEvent } from "../spool/spool-event";
 import type { DeliveryContext } from "./delivery-context";
+import { deliveringEvent } from "./delivery-context";
 import { ensureWorkSession } from "./work-session";
 
 type CommandEvent = Extract<SpoolEvent, { kind: "command" }>;
@@ -11,7 +12,8 @@ type FileChangeEvent = Extract<SpoolEvent, { kind: "file-change" }>;
 const uncertainWindowMs = 120_000;
 
 /** Records a Bash command as a commands_run row of the Claude session's work session. */
-export async function deliverCommand(ctx: DeliveryContext, event: CommandEvent): Promise<void> {
+export async function deliverCommand(context: DeliveryContext, event: CommandEvent): Promise<void> {
+  const ctx = deliveringEvent(context, event.id);
   const sessionId = await ensureWorkSession(ctx, event.claudeSessionId, { scope: event.data.scope, startedAt: event.at });
   const data = event.unredacted ? redactCommand(event.data, ctx.redact) : event.data;
   const record: Omit<CommandRun, "id"> & { shellType: string; errorMessage?: string } = {
@@ -39,7 +41,8 @@ export async function deliverCommand(ctx: DeliveryContext, event: CommandEvent):
 }
 
 /** Records a file edit or write as a file_changes row of the Claude session's work session. */
-export async function deliverFileChange(ctx: DeliveryContext, event: FileChangeEvent): Promise<void> {
+export async function deliverFileChange(context: DeliveryContext, event: FileChangeEvent): Promise<void> {
+  const ctx = deliveringEvent(context, event.id);
   const sessionId = await ensureWorkSession(ctx, event.claudeSessionId, { scope: event.data.scope, startedAt: event.at });
   const data = event.unredacted ? { ...event.data, filePath: ctx.redact(event.data.filePath) } : event.data;
   if (
@@ -79,7 +82,8 @@ export function redactCommand(data: CommandData, redact: (text: string) => strin
 /**
  * After a first attempt that may have reached the server (it sent the request but got no answer
  * in time), looks for the row it would have created: same session, same text, created around
- * that moment. Commands and file changes carry no idempotency key of their own.
+ * that moment. Their Idempotency-Keys cover a repeat within the platform's 24 hours; this covers a
+ * first attempt made by a version of the CLI that sent none.
  */
 async function alreadyRecorded<T>(
   ctx: DeliveryContext,

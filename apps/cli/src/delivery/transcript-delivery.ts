@@ -11,6 +11,7 @@ import type { ActiveTime } from "./active-time";
 import { activeTimeOf } from "./active-time";
 import { recordBillableTime } from "./billable-time";
 import type { DeliveryContext } from "./delivery-context";
+import { deliveringEvent } from "./delivery-context";
 import { workItemDrafts } from "./session-summary";
 import { deleteTranscriptBlob, loadTranscriptBlob, saveTranscriptBlob } from "./transcript-blob";
 import { splitTranscriptParts } from "./transcript-parts";
@@ -34,7 +35,8 @@ export function ingestKeyOf(machineId: string, claudeSessionId: string, offset: 
  * step is idempotent, so an event retried after the platform was down repeats nothing. After a
  * SessionEnd, the summarizer (when turned on) gets the same redacted transcript.
  */
-export async function deliverTranscript(ctx: DeliveryContext, event: TranscriptEvent): Promise<void> {
+export async function deliverTranscript(context: DeliveryContext, event: TranscriptEvent): Promise<void> {
+  const ctx = deliveringEvent(context, event.id);
   const slice = loadSlice(ctx, event);
   try {
     const sessionId = await ensureWorkSession(ctx, event.claudeSessionId, { scope: event.data.scope, startedAt: event.at });

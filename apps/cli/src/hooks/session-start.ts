@@ -1,6 +1,7 @@
 import { clientHostsAreFresh, readClientHosts, refreshClientHosts } from "../local/host-catalog";
 import { summaryPreferenceOf } from "../local/cli-config";
 import { loadSessionState, saveSessionState } from "../local/session-state";
+import { deliveringEvent } from "../delivery/delivery-context";
 import { ensureWorkSession } from "../delivery/work-session";
 import { isRetryable, UnreachableError } from "../platform/http-json";
 import { eventKey } from "../spool/event-key";
@@ -80,7 +81,9 @@ async function clientHostNames(ctx: HookContext, clientId: string | undefined): 
 async function openWorkSession(ctx: HookContext, scope: WorkScope, startedAt: string): Promise<void> {
   const { input } = ctx;
   try {
-    await ensureWorkSession(ctx, input.sessionId, { scope, startedAt, createFirst: input.source === "startup" });
+    // Keyed as its spooled event would be: a later delivery of that event is applied once with this one.
+    const opening = deliveringEvent(ctx, eventKey(input.sessionId, "session-open", ""));
+    await ensureWorkSession(opening, input.sessionId, { scope, startedAt, createFirst: input.source === "startup" });
   } catch (error) {
     if (!isRetryable(error)) {
       ctx.log(`could not open the work session: ${messageOf(error)}`);

@@ -49,6 +49,8 @@ export interface JsonRequest {
   /** Bearer token or API key. */
   token?: string | undefined;
   body?: unknown;
+  /** Sent as the Idempotency-Key header: the platform applies a write with a key once, and answers a repeat with its first answer. */
+  idempotencyKey?: string | undefined;
   /** Gives up after this many milliseconds (connect, send and answer together). */
   timeoutMs: number;
 }
@@ -82,6 +84,7 @@ export function requestJson<T>(req: JsonRequest): Promise<T> {
   const body = req.body === undefined ? undefined : JSON.stringify(req.body);
   const headers: Record<string, string | number> = { accept: "application/json" };
   if (req.token) headers["authorization"] = `Bearer ${req.token}`;
+  if (req.idempotencyKey !== undefined) headers["idempotency-key"] = req.idempotencyKey;
   if (body !== undefined) {
     headers["content-type"] = "application/json";
     headers["content-length"] = Buffer.byteLength(body);

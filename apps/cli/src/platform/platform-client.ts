@@ -49,6 +49,32 @@ function int64Fields(range: SeqRange): Record<string, string> {
   return fields;
 }
 
+/** The Idempotency-Key of one write: given its method, path and body. */
+export type WriteKeys = (method: string, path: string, body: unknown) => string;
+
+/** A fresh random key for every write (interactive commands: each is its own logical write). */
+export const randomWriteKeys: WriteKeys = () => globalThis.crypto.randomUUID();
+
+/**
+ * Keys for the writes of one event (a hook's spooled event): the same event delivered again, by a
+ * later hook or `msp sync`, sends each of its writes with the key it had the first time, so the
+ * platform applies it once; another write of the event (another path or body) gets another key.
+ */
+export function eventWriteKeys(eventId: string): WriteKeys {
+  return (method, path, body) => {
+    // node:crypto loads only when an event is delivered (a hook that sends nothing saves its milliseconds).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createHash } = require("node:crypto") as typeof import("node:crypto");
+    const digest = createHash("sha256")
+      .update([eventId, method, path, JSON.stringify(body ?? null)].join("\n"))
+      .digest("hex");
+    return `msp-event-${digest.slice(0, 40)}`;
+  };
+}
+
+/** Logging in: public, so nothing to key (a repeat just logs in again). */
+const tokenPath = "/api/v1/auth/token";
+
 /** A page of a List call. */
 export interface Page<T> {
   items: T[];
@@ -59,13 +85,15 @@ export interface Page<T> {
  * The REST calls the CLI makes, each with its own time limit; `observe` hears of every call's
  * outcome (undefined for success), which the hooks use to notice an unreachable platform. Create calls send the resource
  * itself as the body (the protos' `body: "<resource>"`), updates the changed fields with an updateMask (in JSON, a FieldMask lists lowerCamelCase names). One object per server and token;
- * everything goes through the gateway, as ARCHITECTURE.md wants for outside clients.
+ * everything goes through the gateway, as ARCHITECTURE.md wants for outside clients. Every write
+ * (POST, PATCH, DELETE; logging in aside) carries an Idempotency-Key from `writeKeys`.
  */
-export function createPlatformClient(server: string, token?: string, observe?: (error: unknown) => void) {
+export function createPlatformClient(server: string, token?: string, observe?: (error: unknown) => void, writeKeys = randomWriteKeys) {
   const base = server.replace(/\/+$/, "");
   const call = async <T>(method: "GET" | "POST" | "PATCH" | "DELETE", path: string, timeoutMs: number, body?: unknown) => {
+    const idempotencyKey = method === "GET" || path === tokenPath ? undefined : writeKeys(method, path, body);
     try {
-      const answer = await requestJson<T>({ method, url: `${base}${path}`, token, body, timeoutMs });
+      const answer = await requestJson<T>({ method, url: `${base}${path}`, token, body, idempotencyKey, timeoutMs });
       observe?.(undefined);
       return answer;
     } catch (error) {
@@ -85,12 +113,14 @@ export function createPlatformClient(server: string, token?: string, observe?: (
 
   return {
     server: base,
+    /** The same client with the write keys of one event (eventWriteKeys): what delivering an event uses. */
+    forEvent: (eventId: string) => createPlatformClient(server, token, observe, eventWriteKeys(eventId)),
     /** Every row of a List call with this filter, page after page. */
     listRaw: <T>(path: string, field: string, filter: string, timeoutMs: number) =>
       allPages<T>((token) => list<T>(path, field, filter, timeoutMs, token)),
     login: (username: string, password: string, timeoutMs = 15_000) =>
-      call<TokenResponse>("POST", "/api/v1/auth/token", timeoutMs, { username, password }),
-    exchangeApiKey: (apiKey: string, timeoutMs = 15_000) => call<TokenResponse>("POST", "/api/v1/auth/token", timeoutMs, { apiKey }),
+      call<TokenResponse>("POST", tokenPath, timeoutMs, { username, password }),
+    exchangeApiKey: (apiKey: string, timeoutMs = 15_000) => call<TokenResponse>("POST", tokenPath, timeoutMs, { apiKey }),
 
     listProjects: (pageToken: string, timeoutMs: number) => list<Project>("/api/v1/projects", "projects", "", timeoutMs, pageToken),
     getProject: (id: string, timeoutMs = 10_000) => call<Project>("GET", `/api/v1/projects/${encodeURIComponent(id)}`, timeoutMs),

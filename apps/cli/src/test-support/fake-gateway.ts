@@ -16,6 +16,8 @@ export interface Seen {
   path: string;
   query: URLSearchParams;
   authorization: string | undefined;
+  /** The Idempotency-Key header the CLI sent with a write. */
+  idempotencyKey: string | undefined;
   body: unknown;
 }
 
@@ -37,6 +39,7 @@ export async function fakeGateway(route: Route) {
         path: decodeURIComponent(url.pathname),
         query: url.searchParams,
         authorization: req.headers.authorization,
+        idempotencyKey: typeof req.headers["idempotency-key"] === "string" ? req.headers["idempotency-key"] : undefined,
         body: text ? (JSON.parse(text) as unknown) : undefined,
       };
       seen.push(request);

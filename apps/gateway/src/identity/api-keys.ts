@@ -46,15 +46,15 @@ export async function createApiKey(
 export async function revokeApiKey(keys: ResourceStore<ApiKey>, id: string, caller: Principal, ctx: MutationContext): Promise<ApiKey> {
   const key = await keys.get(id);
   checkKeyOwner(key, caller);
-  if (!key.revokedAt) {
-    await keys.mutate(ctx, async ({ transaction }) => {
-      const now = new Date();
-      await ApiKeyModel.update(
-        { revoked_at: now, updated_at: now, revision: literal("revision + 1") },
-        { where: { id: key.id }, transaction },
-      );
-      await writeAuditEvent(transaction, ctx, { resourceType: "api_key", resourceId: key.id, action: "revoke" });
-    });
-  }
-  return keys.get(id);
+  if (key.revokedAt) return key;
+  // Answered from inside the transaction: once it commits, nothing is left to fail.
+  return keys.mutate(ctx, async ({ transaction }) => {
+    const now = new Date();
+    await ApiKeyModel.update(
+      { revoked_at: now, updated_at: now, revision: literal("revision + 1") },
+      { where: { id: key.id }, transaction },
+    );
+    await writeAuditEvent(transaction, ctx, { resourceType: "api_key", resourceId: key.id, action: "revoke" });
+    return keys.getWithin(transaction, key.id);
+  });
 }

@@ -71,7 +71,7 @@ export function identityModule(config: IdentityConfig, onReady?: (auth: AuthLogi
         ...standardUsers,
         createUser: async (request, ctx) => {
           checkPasswordRules("password", request.password);
-          return users.create(request.user, ctx, { password_hash: await hashPassword(request.password) });
+          return users.create(request.user, ctx, { password_hash: await hashPassword(request.password) }, { keepAnswer: ctx.keepAnswer });
         },
         // A new role or a disabled account ends the user's tokens (user.resource.ts), and so does deleting them.
         updateUser: (request, ctx) => ending(standardUsers.updateUser(request, ctx)),
@@ -103,7 +103,8 @@ export function identityModule(config: IdentityConfig, onReady?: (auth: AuthLogi
 
       host.serve(AuthServiceService, authHandlers);
       host.serve(UserServiceService, userHandlers);
-      host.serve(ApiKeyServiceService, keyHandlers);
+      // A new key is shown once: with an idempotency key it is still made once, but never kept to show again.
+      host.serve(ApiKeyServiceService, keyHandlers, { secretAnswers: ["createApiKey"] });
     },
   };
 }

@@ -13,7 +13,8 @@ export async function setUserPassword(users: ResourceStore<User>, id: string, pa
   if (!isUuid(id)) throw invalidArgument("id", "must be a UUID");
   checkPasswordRules("password", password);
   const hash = await hashPassword(password);
-  await users.mutate(ctx, async ({ transaction }) => {
+  // Answered from inside the transaction: once it commits, nothing is left to fail.
+  return users.mutate(ctx, async ({ transaction }) => {
     await users.get(id);
     await UserModel.update(
       { password_hash: hash, failed_logins: 0, locked_until: null, updated_at: new Date(), revision: literal("revision + 1") },
@@ -27,6 +28,6 @@ export async function setUserPassword(users: ResourceStore<User>, id: string, pa
       action: "update",
       summary: { password: "changed", sessions: "ended" },
     });
+    return users.getWithin(transaction, id);
   });
-  return users.get(id);
 }

@@ -36,22 +36,23 @@ export async function addAssetTag(
   const asset = await assets.getRow(request.infrastructureId);
   const id = String(asset["id"]);
   const tag = await work.tag(ctx, request.tag);
-  await assets.mutate(ctx, async ({ transaction }) => {
+  // Answered from inside the transaction: once it commits, nothing is left to fail.
+  return assets.mutate(ctx, async ({ transaction }) => {
     const existing = await AssetTagModel.findOne({
       where: { infrastructure_id: id, tag_id: tag.id },
       attributes: ["id"],
       raw: true,
       transaction,
     });
-    if (existing) return;
+    if (existing) return assets.getWithin(transaction, id);
     await AssetTagModel.create(
       { id: uuidv7(), infrastructure_id: id, tag_id: tag.id, tag_name: tag.name, created_at: new Date() },
       { transaction },
     );
     await refreshTags(id, transaction);
     await writeAuditEvent(transaction, ctx, { resourceType: "asset", resourceId: id, action: "update", summary: { tag_added: tag.name } });
+    return assets.getWithin(transaction, id);
   });
-  return assets.get(id);
 }
 
 /** RemoveAssetTag: the link removed (the tag itself stays in the work service); removing a tag the asset lacks changes nothing. */
@@ -63,11 +64,11 @@ export async function removeAssetTag(
   const asset = await assets.getRow(request.infrastructureId);
   const id = String(asset["id"]);
   const name = request.tag.trim().toLowerCase();
-  await assets.mutate(ctx, async ({ transaction }) => {
+  return assets.mutate(ctx, async ({ transaction }) => {
     const removed = await AssetTagModel.destroy({ where: { infrastructure_id: id, tag_name: name }, transaction });
-    if (removed === 0) return;
+    if (removed === 0) return assets.getWithin(transaction, id);
     await refreshTags(id, transaction);
     await writeAuditEvent(transaction, ctx, { resourceType: "asset", resourceId: id, action: "update", summary: { tag_removed: name } });
+    return assets.getWithin(transaction, id);
   });
-  return assets.get(id);
 }

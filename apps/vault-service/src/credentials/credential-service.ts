@@ -89,7 +89,7 @@ export function credentialHandlers(deps: CredentialServiceDeps): Handlers<typeof
       callerOf(ctx);
       const secret = checkSecret("secret", request.secret, storedType(request.credential));
       if (request.credential?.clientId) await clients.require(ctx, request.credential.clientId, "credential.client_id");
-      return credentials.create(request.credential, ctx, secrets.firstSecret(secret));
+      return credentials.create(request.credential, ctx, secrets.firstSecret(secret), { keepAnswer: ctx.keepAnswer });
     },
     updateCredential: async (request, ctx) => {
       const id = checkId(request.credential?.id ?? "", "credential.id");
@@ -100,7 +100,7 @@ export function credentialHandlers(deps: CredentialServiceDeps): Handlers<typeof
         request.secret === undefined
           ? undefined
           : checkSecret("secret", request.secret, storedType(request.credential) ?? String(row["credential_type"]));
-      return credentials.update(request.credential, request.updateMask, ctx, secrets.change(secret));
+      return credentials.update(request.credential, request.updateMask, ctx, secrets.change(secret), { keepAnswer: ctx.keepAnswer });
     },
     deleteCredential: async (request, ctx) => {
       const id = checkId(request.id, "id");
@@ -124,7 +124,7 @@ export function credentialHandlers(deps: CredentialServiceDeps): Handlers<typeof
       await requireLevel(id, callerOf(ctx), "write");
       const secret = checkSecret("secret", request.secret, String(row["credential_type"]));
       const reason = request.reason.trim() === "" ? undefined : request.reason.trim().slice(0, 500);
-      return credentials.update({ id } as Credential, [], ctx, secrets.change(secret, reason));
+      return credentials.update({ id } as Credential, [], ctx, secrets.change(secret, reason), { keepAnswer: ctx.keepAnswer });
     },
     getTotpCode: async (request, ctx) => {
       const id = checkId(request.id, "id");
