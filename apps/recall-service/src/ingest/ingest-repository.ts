@@ -130,8 +130,10 @@ async function storeIn(transaction: Transaction, command: IngestCommand, plan: I
     );
   }
 
-  const { count: decisions, superseded } = await insertDecisions(contextId, command, plan, transaction);
-  const snippetOwners = await insertSnippets(contextId, scopeColumns, plan, transaction);
+  // Snippets and decisions are dated by the session's work, not by when it reached the platform.
+  const occurredAt = c.endedAt ?? c.startedAt ?? null;
+  const { count: decisions, superseded } = await insertDecisions(contextId, command, plan, occurredAt, transaction);
+  const snippetOwners = await insertSnippets(contextId, scopeColumns, plan, occurredAt, transaction);
   const contextOwner: TagOwner = { type: "context", id: contextId, tags: c.tags, projectId: scope.projectId, clientId: scope.clientId };
   await addToTagIndex([contextOwner, ...snippetOwners], transaction);
   if (plan.projectState) await upsertProjectState(command, contextId, plan.projectState, transaction);
@@ -224,6 +226,7 @@ async function insertDecisions(
   contextId: string,
   command: IngestCommand,
   plan: IngestPlan,
+  occurredAt: Date | null,
   transaction: Transaction,
 ): Promise<{ count: number; superseded: SupersededDecision[] }> {
   if (plan.decisions.length === 0) return { count: 0, superseded: [] };
@@ -249,6 +252,7 @@ async function insertDecisions(
     tags: d.tags,
     subject: d.subject,
     subject_key: d.subjectKey,
+    occurred_at: occurredAt,
   }));
   await DecisionLogModel.bulkCreate(rows, { transaction });
   // The newest decision of each subject supersedes every earlier one (this session's included).
@@ -276,6 +280,7 @@ async function insertSnippets(
     repository: string | null;
   },
   plan: IngestPlan,
+  occurredAt: Date | null,
   transaction: Transaction,
 ): Promise<TagOwner[]> {
   const known = await storedHashes(plan, scope, transaction);
@@ -298,6 +303,7 @@ async function insertSnippets(
       tags: s.tags,
       importance: s.importance,
       content_hash: s.contentHash,
+      occurred_at: occurredAt,
     });
   }
   if (rows.length > 0) await ContextSnippetModel.bulkCreate(rows, { transaction });

@@ -22,4 +22,6 @@ export class ContextSnippetModel extends EntityModel {
   @Column(DataType.INTEGER) declare recall_count: number;
   @Column(DataType.DATE(3)) declare last_recalled_at: Date | null;
   @Column(DataType.INTEGER) declare useful_count: number;
+  /** When the work was done: the end of the session it came from (null: its own time). */
+  @Column(DataType.DATE(3)) declare occurred_at: Date | null;
 }

@@ -157,6 +157,7 @@ export const snippetTable: MemoryTable = {
     "content_hash",
     "category",
     "structured_data",
+    "occurred_at",
   ]),
   toCandidate: (row) => {
     const data = jsonValue(row["structured_data"]);
@@ -166,7 +167,8 @@ export const snippetTable: MemoryTable = {
       body: text(row["dense_content"]),
       tags: jsonStrings(row["tags"]),
       importance: numberOf(row["importance"], 5),
-      time: timeOf(row["updated_at"], row["created_at"]),
+      // When the session's work was done; the row's own time for one written through the API.
+      time: timeOf(row["occurred_at"], row["updated_at"], row["created_at"]),
       // Set on a problem snippet (structured_data) when its fix turned out wrong.
       fixKnownWrong: truthy(marks["fix_known_wrong"]) || truthy(marks["fixKnownWrong"]),
       credential: text(row["category"]) === "credential_reference" ? credentialPointerOf(marks) : undefined,
@@ -186,6 +188,7 @@ export const decisionTable: MemoryTable = {
     "impact",
     "subject",
     "superseded_by_id",
+    "occurred_at",
   ]),
   toCandidate: (row) =>
     candidateOf("decision", row, {
@@ -193,7 +196,7 @@ export const decisionTable: MemoryTable = {
       body: text(row["rationale"]),
       tags: jsonStrings(row["tags"]),
       importance: levelImportance[text(row["impact"])] ?? 5,
-      time: timeOf(row["created_at"]),
+      time: timeOf(row["occurred_at"], row["created_at"]),
       subject: textOrNull(row["subject"]),
       supersededById: textOrNull(row["superseded_by_id"]),
     }),

@@ -10,6 +10,7 @@ import { redact } from "@msp/redaction";
 import { compressTranscript, parseTranscript } from "@msp/transcript";
 import type { RecallStack } from "./recall-test-stack";
 import { page, startRecallStack } from "./recall-test-stack";
+import { decisionTable, snippetTable } from "../recall/memory-rows";
 import { TranscriptWriter } from "./transcript-records";
 
 const fixture = readFileSync(join(__dirname, "fixtures", "nginx-proxy-session.jsonl"), "utf8");
@@ -310,6 +311,27 @@ describe("Ingest", () => {
       ["conversation_context", answer.context!.id, "create", "Ingest"],
       ["decision_log", older.id, "update", "Ingest"],
     ]);
+  });
+
+  it("dates the snippets and decisions of a session synced weeks later by the session's work, not by the sync", async () => {
+    const sessionId = "work-time-0001";
+    const transcript = dockerSession(sessionId, 3);
+    // A project of its own: the same session's snippets already stored in a project are not stored twice.
+    const ownScope = { ...scope, projectId: "0190f5c8-0000-7000-8000-00000000a0ff", repository: "git@github.com:Acme/Ops.git" };
+    const answer = await ingest({ scope: ownScope, claudeSessionId: sessionId, idempotencyKey: key(), transcript, trigger: "session_end" });
+    const endedAt = answer.context!.endedAt!;
+    expect(endedAt.getTime()).toBeLessThan(new Date("2026-11-21T00:00:00Z").getTime());
+    const db = stack.service.service.db;
+    const rows = [
+      ...(await db.select<Record<string, unknown>>("SELECT * FROM context_snippets WHERE context_id = ?", [answer.context!.id])).map(
+        (row) => snippetTable.toCandidate(row),
+      ),
+      ...(await db.select<Record<string, unknown>>("SELECT * FROM decision_logs WHERE context_id = ?", [answer.context!.id])).map((row) =>
+        decisionTable.toCandidate(row),
+      ),
+    ];
+    expect(new Set(rows.map((r) => r.kind))).toEqual(new Set(["snippet", "decision"]));
+    expect(rows.map((r) => r.time.toISOString())).toEqual(rows.map(() => endedAt.toISOString()));
   });
 
   it("keeps a project state by repository until the project is known, then gives it to the project", async () => {
