@@ -1,4 +1,5 @@
 import type { CompressedSession } from "@msp/transcript";
+import { commandWorthKeeping } from "@msp/transcript";
 import { contentHash } from "../content-hash";
 import { normalizeSubject } from "../decision-supersession";
 import { normalizeTags } from "../tags";
@@ -55,7 +56,10 @@ export function planFromSession(session: CompressedSession, claudeSessionId: str
   }));
   const snippets: SnippetPlan[] = [
     ...session.problems.map((p) => problemSnippet(p, tags)),
-    ...session.commands.slice(0, maxCommandSnippets).map((c) => commandSnippet(c, tags)),
+    ...session.commands
+      .filter(commandSnippetWorthy)
+      .slice(0, maxCommandSnippets)
+      .map((c) => commandSnippet(c, tags)),
     ...session.snippets.map((s) => ({
       category: s.category,
       title: cut(s.title, maxTitleChars),
@@ -96,6 +100,15 @@ function problemSnippet(p: CompressedSession["problems"][number], tags: readonly
     importance: p.fix ? 7 : 5,
     contentHash: "",
   };
+}
+
+/**
+ * A command becomes a snippet when it failed (what not to do again), printed a value worth keeping
+ * (its note: a version, "Created symlink ..."), or changed something (installed, configured,
+ * deployed); a routine run that worked (`python3 x.py`, `npm test`, a restart) is not one.
+ */
+export function commandSnippetWorthy(c: CompressedSession["commands"][number]): boolean {
+  return c.ok === false || c.note !== undefined || commandWorthKeeping(c.command);
 }
 
 function commandSnippet(c: CompressedSession["commands"][number], tags: readonly string[]): SnippetPlan {

@@ -10,6 +10,7 @@ import { redact } from "@msp/redaction";
 import { compressTranscript, parseTranscript } from "@msp/transcript";
 import type { RecallStack } from "./recall-test-stack";
 import { page, startRecallStack } from "./recall-test-stack";
+import { commandSnippetWorthy } from "../ingest/session-plan";
 import { decisionTable, snippetTable } from "../recall/memory-rows";
 import { TranscriptWriter } from "./transcript-records";
 
@@ -126,7 +127,10 @@ describe("Ingest", () => {
       if (problem.fix) expect(lesson?.denseContent).toContain(`\nFix: ${problem.fix}`);
     }
     const commands = snippets.filter((s) => s.category === SnippetCategory.SNIPPET_CATEGORY_COMMAND).map((s) => s.denseContent);
-    for (const run of expected.commands) expect(commands.some((c) => c?.startsWith(run.command))).toBe(true);
+    // Every command worth a snippet is one (failed, printed a value, or changed something); a routine run is not.
+    for (const run of expected.commands) {
+      expect([run.command, commands.some((c) => c?.startsWith(run.command))]).toEqual([run.command, commandSnippetWorthy(run)]);
+    }
     const hashes = snippets.map((s) => s.contentHash);
     expect(new Set(hashes).size).toBe(hashes.length);
     expect(snippets.every((s) => s.projectId === project && s.machineName === "LAPTOP-3")).toBe(true);

@@ -1,6 +1,7 @@
 import {
   commandHead,
   commandKey,
+  commandWorthKeeping,
   displayCommand,
   isCheck,
   isInspection,
@@ -71,5 +72,38 @@ describe("shell command rules", () => {
     expect(isCheck("bash -n script.sh")).toBe(true);
     expect(isCheck("nginx -t && systemctl reload nginx")).toBe(true);
     expect(isCheck("make install")).toBe(false);
+  });
+});
+
+describe("commandWorthKeeping (a command that worked, as a memory snippet of its own)", () => {
+  it.each([
+    "python3 x.py",
+    "python3 -u scripts/report.py --all",
+    "node dist/main.js",
+    "./run-tests.sh",
+    "cd app && npm test",
+    "npm run build",
+    "make",
+    "cargo build --release",
+    "go test ./...",
+    "ls -la /etc/nginx",
+    "git status",
+    "sudo systemctl restart nginx",
+    "docker compose up -d",
+  ])("drops a routine run or a look-around: %s", (command) => {
+    expect(commandWorthKeeping(command)).toBe(false);
+  });
+
+  it.each([
+    "sudo apt-get install -y docker-ce",
+    "git remote add origin git@github.com:acme/web.git",
+    "sudo systemctl enable --now nginx",
+    "kubectl apply -f deploy.yaml",
+    "ln -s /etc/nginx/sites-available/web /etc/nginx/sites-enabled/web",
+    "sed -i 's/^#Port 22/Port 2222/' /etc/ssh/sshd_config",
+    "python3 -m venv .venv",
+    "pip install -r requirements.txt",
+  ])("keeps one that changed something: %s", (command) => {
+    expect(commandWorthKeeping(command)).toBe(true);
   });
 });

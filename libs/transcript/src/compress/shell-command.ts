@@ -88,7 +88,7 @@ const INSPECTION = new Set([
 
 /** Sub-commands that only read state, for tools whose first word alone says nothing. */
 const INSPECTION_SUBCOMMANDS: Record<string, RegExp> = {
-  git: /^(status|log|diff|show|branch|remote|rev-parse|ls-files|config --get|describe|blame|reflog|tag -l|stash list)\b/,
+  git: /^(status|log|diff|show|branch|remote(?!\s+(add|set-url|remove|rm|rename)\b)|rev-parse|ls-files|config --get|describe|blame|reflog|tag -l|stash list)\b/,
   docker: /^(ps|images|logs|inspect|info|version|stats|top|port|network ls|volume ls)\b/,
   "docker-compose": /^(ps|logs|config|images|top|version)\b/,
   systemctl: /^(status|is-active|is-enabled|list-units|list-unit-files|show|cat)\b/,
@@ -156,6 +156,30 @@ export function isRoutine(command: string): boolean {
       ),
     )
   );
+}
+
+/**
+ * A run of a program or a project's own task (`python3 x.py`, `./deploy.sh`, `npm test`, `make`,
+ * `cargo build`): what a session does over and over while it works. Run successfully it changed no
+ * setting worth remembering by itself: what it was for is in the session's summary.
+ */
+export function isProgramRun(command: string): boolean {
+  const parts = simpleCommands(command).filter(
+    (part) => !/^(cd|sleep|echo|true|false|:|export|source|\.)(\s|$)/.test(part) && !isInspection(part),
+  );
+  return (
+    parts.length > 0 &&
+    parts.every((part) =>
+      /^((sudo\s+)?(python3?|node|deno|bun|ruby|perl|php|bash|sh|zsh|pwsh|powershell)(\s+-[-\w]+)*\s+[^\s-]\S*\.(py|js|mjs|cjs|ts|rb|pl|php|sh|ps1)\b|\.{1,2}\/\S+|(npm|pnpm|yarn)\s+(test|t|start|run\s+\S+|build)\b|npx\s+\S+|make\b|cargo\s+(build|run|test|check|clippy|fmt)\b|go\s+(run|test|build|vet)\b|dotnet\s+(run|build|test)\b|(mvn|gradle|\.\/gradlew)\b|pytest\b|jest\b|tsc\b)/.test(
+        part,
+      ),
+    )
+  );
+}
+
+/** Whether a command that worked is worth remembering as a command of its own (a snippet). */
+export function commandWorthKeeping(command: string): boolean {
+  return !isRoutine(command) && !isProgramRun(command) && !isInspection(command);
 }
 
 /** Splits a command line at `&&`, `||`, `;`, `|` and `&` outside quotes. */
