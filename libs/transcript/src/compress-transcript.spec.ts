@@ -130,7 +130,7 @@ describe("compressTranscript on a deployment session", () => {
             : [];
     const words = strings({ ...blanked, denseSummary: "" }).flatMap((text) => text.match(/[A-Za-z]*[a-wyz][A-Za-z]*/g) ?? []);
     const labels = new Set(
-      "wrote edited awaiting user unfinished when the transcript ends failed exit tried refused Write Fix Problem Cause Verify Why reported recap intent fixed earlier decided in progress ok after run runs blocked implementing deploying testing researching discussion done session on API errors then command configuration pattern lesson learned tech decision".split(
+      "wrote edited awaiting user unfinished when the transcript ends failed exit tried refused Write Fix Problem Cause Verify Why reported recap intent fixed earlier decided in progress ok after run runs blocked implementing deploying testing researching discussion done session on API errors then command configuration pattern lesson learned tech decision line lines sections values".split(
         " ",
       ),
     );

@@ -271,7 +271,10 @@ function summaryLines(input: SummaryInput): SummaryLine[] {
     add("problems", parts.join(" -> "), tier);
   });
 
+  // A directive the goals already quote in the user's words is not repeated under Decisions.
+  const goalWords = dedupeKey(input.goals.map((turn) => turn.goal).join(" "));
   input.decisions.forEach((decision, index) => {
+    if (decision.byUser && goalWords.includes(dedupeKey(decision.decision))) return;
     const text = `${decision.byUser ? "user: " : ""}${decision.decision}${decision.rationale && !decision.decision.includes(decision.rationale) ? ` (why: ${decision.rationale})` : ""}`;
     add("decisions", text, decision.byUser ? 2 : index < 4 ? 3 : 4);
   });

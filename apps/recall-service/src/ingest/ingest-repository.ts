@@ -136,7 +136,7 @@ async function storeIn(transaction: Transaction, command: IngestCommand, plan: I
   const snippetOwners = await insertSnippets(contextId, scopeColumns, plan, occurredAt, transaction);
   const contextOwner: TagOwner = { type: "context", id: contextId, tags: c.tags, projectId: scope.projectId, clientId: scope.clientId };
   await addToTagIndex([contextOwner, ...snippetOwners], transaction);
-  if (plan.projectState) await upsertProjectState(command, contextId, plan.projectState, transaction);
+  if (plan.projectState) await upsertProjectState(command, contextId, plan.projectState, occurredAt, transaction);
 
   const status = existing ? "updated" : "stored";
   await IngestReceiptModel.update({ context_id: contextId, status }, { where: { id: receiptId }, transaction });
@@ -344,6 +344,13 @@ async function storedHashes(
   return known;
 }
 
+/** The later of two times, either of which may be unknown. */
+function newest(a: Date | string | null, b: Date | null): Date | null {
+  const first = a === null ? null : new Date(a);
+  if (first === null || Number.isNaN(first.getTime())) return b;
+  return b === null || first.getTime() > b.getTime() ? first : b;
+}
+
 /**
  * Brings the project's state (by project, or by repository until the project is known) up to
  * date. A state kept by repository is adopted by the project once the session names it.
@@ -352,6 +359,7 @@ async function upsertProjectState(
   command: IngestCommand,
   contextId: string,
   plan: ProjectStatePlan,
+  occurredAt: Date | null,
   transaction: Transaction,
 ): Promise<void> {
   const scope = command.scope;
@@ -390,6 +398,7 @@ async function upsertProjectState(
     last_context_id: contextId,
     machine_id: scope.machineId,
     machine_name: scope.machineName,
+    occurred_at: newest(current?.occurred_at ?? null, occurredAt),
     updated_at: now,
   };
   if (current) {

@@ -1,5 +1,5 @@
 import type { CompressedSession } from "@msp/transcript";
-import { commandWorthKeeping } from "@msp/transcript";
+import { commandWorthKeeping, isProgramRun } from "@msp/transcript";
 import { contentHash } from "../content-hash";
 import { normalizeSubject } from "../decision-supersession";
 import { normalizeTags } from "../tags";
@@ -57,18 +57,21 @@ export function planFromSession(session: CompressedSession, claudeSessionId: str
   const snippets: SnippetPlan[] = [
     ...session.problems.map((p) => problemSnippet(p, tags)),
     ...session.commands
-      .filter(commandSnippetWorthy)
+      .filter((c) => keptAsCommandSnippet(c, session.problems))
       .slice(0, maxCommandSnippets)
       .map((c) => commandSnippet(c, tags)),
-    ...session.snippets.map((s) => ({
-      category: s.category,
-      title: cut(s.title, maxTitleChars),
-      denseContent: s.content,
-      structuredData: null,
-      tags: tagsMentioned(tags, `${s.title} ${s.content}`),
-      importance: 5,
-      contentHash: "",
-    })),
+    // A decision is stored once, as a decision: not again as a snippet of the same words.
+    ...session.snippets
+      .filter((s) => s.category !== "tech_decision")
+      .map((s) => ({
+        category: s.category,
+        title: cut(s.title, maxTitleChars),
+        denseContent: s.content,
+        structuredData: null,
+        tags: tagsMentioned(tags, `${s.title} ${s.content}`),
+        importance: 5,
+        contentHash: "",
+      })),
   ];
   return { context, decisions, snippets, projectState: projectStateOf(session, title, keyDecisions) };
 }
@@ -108,7 +111,18 @@ function problemSnippet(p: CompressedSession["problems"][number], tags: readonly
  * deployed); a routine run that worked (`python3 x.py`, `npm test`, a restart) is not one.
  */
 export function commandSnippetWorthy(c: CompressedSession["commands"][number]): boolean {
-  return c.ok === false || c.note !== undefined || commandWorthKeeping(c.command);
+  return c.ok === false || commandWorthKeeping(c.command) || (c.note !== undefined && !isProgramRun(c.command));
+}
+
+/** Whether a command of the session becomes a command snippet: worth one, and not already one of its problems. */
+export function keptAsCommandSnippet(c: CompressedSession["commands"][number], problems: CompressedSession["problems"]): boolean {
+  return commandSnippetWorthy(c) && !shownAsProblem(c, problems);
+}
+
+/** A failed command that a problem of the session already names: the problem, with its fix, is its memory. */
+function shownAsProblem(c: CompressedSession["commands"][number], problems: CompressedSession["problems"]): boolean {
+  const firstLine = (c.command.split("\n")[0] ?? c.command).trim();
+  return c.ok === false && firstLine !== "" && problems.some((p) => p.problem.includes(firstLine));
 }
 
 function commandSnippet(c: CompressedSession["commands"][number], tags: readonly string[]): SnippetPlan {

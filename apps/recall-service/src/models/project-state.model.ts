@@ -18,4 +18,6 @@ export class ProjectStateModel extends EntityModel {
   @Column(DataType.JSON) declare important_decisions: string[] | null;
   @Column(DataType.CHAR(36)) declare machine_id: string | null;
   @Column(DataType.STRING(255)) declare machine_name: string | null;
+  /** When the work was done: the end of the newest session the state holds (null: its own time). */
+  @Column(DataType.DATE(3)) declare occurred_at: Date | null;
 }

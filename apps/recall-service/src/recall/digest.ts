@@ -71,7 +71,9 @@ const coverageProbeChars = 80;
 /** Whether the digest text (folded) already shows this item's text. */
 export function coveredByDigest(itemText: string, foldedDigest: string): boolean {
   if (foldedDigest === "") return false;
+  // "user: we will use ...": a directive is shown in the user's words, without its marker.
   const probe = foldForCoverage(itemText)
+    .replace(/^user /, "")
     .slice(0, coverageProbeChars)
     .replace(/\s\S*$/, "");
   return probe.length >= 24 && foldedDigest.includes(probe);

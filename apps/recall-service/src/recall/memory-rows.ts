@@ -258,6 +258,7 @@ export const projectStateTable: MemoryTable = {
     "next_actions",
     "blockers",
     "key_files",
+    "occurred_at",
   ]),
   toCandidate: (row) => {
     const phase = text(row["current_phase"]);
@@ -269,7 +270,8 @@ export const projectStateTable: MemoryTable = {
       body: [text(row["summary"]), keyFiles.length > 0 ? `key files: ${keyFiles.join(", ")}` : ""].filter((t) => t !== "").join(" | "),
       tags: [],
       importance: 10,
-      time: timeOf(row["updated_at"]),
+      // The newest session's work; the row's own time for a state written through the API.
+      time: timeOf(row["occurred_at"], row["updated_at"]),
       nextActions: jsonStrings(row["next_actions"]),
       blockers: jsonStrings(row["blockers"]),
     });

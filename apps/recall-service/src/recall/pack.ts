@@ -122,6 +122,8 @@ export function pack(ranked: readonly ScoredCandidate[], options: PackOptions): 
     } else {
       if (coveredByDigest(itemText(scored.candidate), shownDigests)) continue;
       entry = fitEntry(scored, room);
+      // What a line shows is shown: an item that only repeats it (a decision quoted by a session's line) is left out.
+      if (entry) shownDigests += ` ${foldForCoverage(entry.lines.join(" "))}`;
     }
     if (entry) entries.push(entry);
     if (room.exhausted()) break;

@@ -10,7 +10,7 @@ import { redact } from "@msp/redaction";
 import { compressTranscript, parseTranscript } from "@msp/transcript";
 import type { RecallStack } from "./recall-test-stack";
 import { page, startRecallStack } from "./recall-test-stack";
-import { commandSnippetWorthy } from "../ingest/session-plan";
+import { keptAsCommandSnippet } from "../ingest/session-plan";
 import { decisionTable, snippetTable } from "../recall/memory-rows";
 import { TranscriptWriter } from "./transcript-records";
 
@@ -127,9 +127,11 @@ describe("Ingest", () => {
       if (problem.fix) expect(lesson?.denseContent).toContain(`\nFix: ${problem.fix}`);
     }
     const commands = snippets.filter((s) => s.category === SnippetCategory.SNIPPET_CATEGORY_COMMAND).map((s) => s.denseContent);
-    // Every command worth a snippet is one (failed, printed a value, or changed something); a routine run is not.
+    // Every command worth a snippet is one (failed, printed a value, or changed something), unless a
+    // problem already tells it; a routine run is not one.
     for (const run of expected.commands) {
-      expect([run.command, commands.some((c) => c?.startsWith(run.command))]).toEqual([run.command, commandSnippetWorthy(run)]);
+      const kept = keptAsCommandSnippet(run, expected.problems);
+      expect([run.command, commands.some((c) => c?.startsWith(run.command))]).toEqual([run.command, kept]);
     }
     const hashes = snippets.map((s) => s.contentHash);
     expect(new Set(hashes).size).toBe(hashes.length);

@@ -45,6 +45,22 @@ export class TranscriptWriter {
     );
   }
 
+  /** A Write call that creates `filePath` with `content`, and its result. */
+  write(filePath: string, content: string): this {
+    this.tools += 1;
+    const id = `toolu_${String(this.tools).padStart(4, "0")}`;
+    this.push("assistant", {
+      role: "assistant",
+      model: "claude-test",
+      content: [{ type: "tool_use", id, name: "Write", input: { file_path: filePath, content } }],
+    });
+    return this.push(
+      "user",
+      { role: "user", content: [{ type: "tool_result", tool_use_id: id, content: `File created successfully at: ${filePath}` }] },
+      { toolUseResult: { type: "create", filePath, content } },
+    );
+  }
+
   /** The records as JSONL lines, one record per line. */
   lines(): string[] {
     return this.records.map((r) => JSON.stringify(r));

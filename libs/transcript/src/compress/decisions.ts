@@ -57,7 +57,10 @@ export function collectDecisions(context: CompressContext): FoundDecision[] {
     if (step.kind === "prompt") {
       const text = stripFiller(step.text.split("\n")[0] ?? "");
       if (text.length >= 12 && text.length <= 400 && USER_DIRECTIVE.test(text) && !REPROACH.test(text)) {
-        const clean = context.redact(text);
+        // The sentences that state the choice, not the whole prompt around them ("Good. We will use
+        // postgres 16 only. Next: ..."): the same directive said twice is then one decision.
+        const stated = sentences(text).filter((sentence) => USER_DIRECTIVE.test(sentence) && !REPROACH.test(sentence));
+        const clean = context.redact(stated.length > 0 ? stated.join(" ") : text);
         const decision: FoundDecision = {
           decision: shorten(clean, 200),
           subject: context.redact(subjectOf(clean)),

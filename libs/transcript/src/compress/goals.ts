@@ -57,6 +57,14 @@ function outcomeOf(steps: CompressContext["timeline"]["steps"], from: number, co
 export function collectGoalTurns(context: CompressContext): GoalTurn[] {
   const turns: GoalTurn[] = [];
   const { steps } = context.timeline;
+  // A sentence the user already said in an earlier goal ("We will use postgres 16 only.") is not said again.
+  const said = new Set<string>();
+  const unsaid = (goal: string): string => {
+    const parts = sentences(goal);
+    const fresh = parts.filter((sentence) => !said.has(dedupeKey(sentence)));
+    for (const sentence of parts) said.add(dedupeKey(sentence));
+    return fresh.length === parts.length ? goal : fresh.join(" ");
+  };
   steps.forEach((step, index) => {
     if (step.kind !== "prompt" || isContinuation(step.text) || CONTEXT_LOADING.test(step.text.trim())) return;
     const redacted = context.redact(step.text);
@@ -65,7 +73,7 @@ export function collectGoalTurns(context: CompressContext): GoalTurn[] {
       const line = errorLine(redacted);
       if (line) goal = `fix reported error: ${shorten(relativize(line, context), 170)}`;
     } else {
-      const text = gist(redacted);
+      const text = unsaid(gist(redacted));
       if (text.length >= 3) goal = shorten(relativize(text, context), 220);
     }
     if (!goal) return;

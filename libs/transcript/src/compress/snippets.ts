@@ -14,8 +14,29 @@ const CONFIG_FILE =
   /(\.(ya?ml|toml|ini|conf|cfg|json|service|timer|socket|properties|xml|nginx)$|(^|\/)(Dockerfile|docker-compose[\w.-]*|Makefile|Caddyfile|nginx\.conf|sites-(available|enabled)\/[^/]+|\.gitignore|crontab)$)/i;
 const SECRET_FILE = /(^|\/)(\.env(\.\w+)?|.*\.(pem|key|p12|pfx|kdbx)|id_(rsa|ed25519|ecdsa)|\.htpasswd|shadow|credentials(\.json)?)$/i;
 
-function firstLines(text: string, lines: number, max: number): string {
-  return shorten(text.split("\n").slice(0, lines).join("\n"), max);
+/** The sections and settled values a file holds the most of, kept as a file's role. */
+const maxRoleParts = 8;
+
+/**
+ * What a configuration file is, in one line rather than its body: its size, its top-level
+ * sections (YAML and TOML keys, INI sections, JSON keys) and the settled values in it (images,
+ * versions, ports, paths, hosts: values with a digit, a dot or a slash), e.g. "16 lines; sections
+ * services, volumes; values postgres:16-alpine, ghcr.io/acme/billing:2.4.1, 8443:8443".
+ */
+export function fileRole(content: string): string {
+  const lines = content.split("\n").filter((line) => line.trim() !== "" && !/^\s*(#|\/\/|;)/.test(line));
+  const sections = new Set<string>();
+  const values = new Set<string>();
+  for (const line of lines) {
+    const section = /^\[([^\]]{1,60})\]|^"?([A-Za-z_][\w.-]{0,60})"?\s*[:=]/.exec(line);
+    if (section && sections.size < maxRoleParts) sections.add((section[1] ?? section[2]) as string);
+    const value = /(?:[:=]|^\s*-)\s*["']?([^\s"'#,{}[\]]{3,120})["']?\s*,?\s*$/.exec(line)?.[1];
+    if (value && /[\d./]/.test(value) && !/^(true|false|null|yes|no)$/i.test(value) && values.size < maxRoleParts) values.add(value);
+  }
+  const parts = [`${lines.length} line${lines.length === 1 ? "" : "s"}`];
+  if (sections.size > 0) parts.push(`sections ${[...sections].join(", ")}`);
+  if (values.size > 0) parts.push(`values ${[...values].join(", ")}`);
+  return shorten(parts.join("; "), 400);
 }
 
 export function collectSnippets(
@@ -58,7 +79,7 @@ export function collectSnippets(
     const content = action.call.input["content"];
     if (typeof content !== "string" || content.trim() === "") continue;
     const path = context.redact(showPath(touch.path, context));
-    configs.set(touch.path, { category: "configuration", title: path, content: firstLines(context.redact(content), 25, 700) });
+    configs.set(touch.path, { category: "configuration", title: path, content: `wrote ${path}: ${fileRole(context.redact(content))}` });
   }
   snippets.push(...[...configs.values()].slice(-6));
   for (const decision of decisions) {
