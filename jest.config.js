@@ -37,6 +37,17 @@ const ignored = ["/node_modules/", "/dist/"];
 /** A path pattern that matches (so ignores) every path matching none of `patterns`. */
 const noneOf = (patterns) => `^(?!(?:${patterns.join("|")}))`;
 
+/** MSP_TEST_SLOWNESS, as libs/testing/src/slowness.ts reads it (this file cannot import TypeScript). */
+function testSlowness() {
+  const raw = (process.env.MSP_TEST_SLOWNESS ?? "").trim();
+  if (raw === "") return 1;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 1) {
+    throw new Error(`MSP_TEST_SLOWNESS must be a number of at least 1 (how many times longer every test deadline is), not "${raw}"`);
+  }
+  return value;
+}
+
 /** @type {import("jest").Config} */
 const shared = {
   testEnvironment: "node",
@@ -58,5 +69,7 @@ module.exports = {
   ],
   // Integration tests create a database per test file, so two workers never share one.
   maxWorkers: 2,
-  testTimeout: 30_000,
+  // A test's deadline (a hang becomes a failure): enough for a machine five times slower than
+  // usual, times MSP_TEST_SLOWNESS for one slower still (libs/testing/src/slowness.ts).
+  testTimeout: 30_000 * testSlowness(),
 };

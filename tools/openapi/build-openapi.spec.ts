@@ -23,7 +23,7 @@ import {
   method_policy,
   service_policy,
 } from "@msp/proto/src/gen/es/msp/policy/v1/policy_pb";
-import type { OpenApiDocument, Operation, Parameter, Schema } from "./build-openapi";
+import type { OpenApiDocument, Operation, Parameter, ParameterRef, Schema } from "./build-openapi";
 import { buildOpenApi } from "./build-openapi";
 
 const registry: FileRegistry = createFileRegistry(loadDescriptorSet());
@@ -39,8 +39,18 @@ function operation(operationId: string) {
   return found;
 }
 
+/** An operation's parameters, the shared ones (components/parameters) looked up. */
+function parametersOf(op: Operation | undefined, document: OpenApiDocument = doc): Parameter[] {
+  return (op?.parameters ?? []).map((p: Parameter | ParameterRef) => {
+    if (!("$ref" in p)) return p;
+    const shared = resolve(document, p.$ref) as Parameter | undefined;
+    if (!shared) throw new Error(`${op?.operationId}: unresolved ${p.$ref}`);
+    return shared;
+  });
+}
+
 function parameter(op: Operation, name: string): Parameter {
-  const found = op.parameters?.find((p) => p.name === name);
+  const found = parametersOf(op).find((p) => p.name === name);
   if (!found) throw new Error(`${op.operationId} has no parameter ${name}`);
   return found;
 }
@@ -104,7 +114,11 @@ describe("buildOpenApi on the real descriptor set", () => {
     expect(parameter(op, "client.id")).toMatchObject({ in: "path", required: true, schema: { type: "string" } });
     expect(op.requestBody?.content["application/json"].schema).toEqual({ $ref: "#/components/schemas/msp.work.v1.Client" });
     expect(parameter(op, "updateMask")).toMatchObject({ in: "query", schema: { type: "string" } });
-    expect(op.parameters?.map((p) => p.name).sort()).toEqual(["Idempotency-Key", "client.id", "updateMask"]);
+    expect(
+      parametersOf(op)
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(["Idempotency-Key", "client.id", "updateMask"]);
     expect(op.responses["200"]).toMatchObject({
       content: { "application/json": { schema: { $ref: "#/components/schemas/msp.work.v1.Client" } } },
     });
@@ -116,7 +130,7 @@ describe("buildOpenApi on the real descriptor set", () => {
     const { path, method, operation: op } = operation("ClientService_ListClients");
     expect([method, path]).toEqual(["get", "/api/v1/clients"]);
     expect(op.requestBody).toBeUndefined();
-    expect(op.parameters?.map((p) => [p.name, p.in])).toEqual([
+    expect(parametersOf(op).map((p) => [p.name, p.in])).toEqual([
       ["pageSize", "query"],
       ["pageToken", "query"],
       ["filter", "query"],
@@ -137,7 +151,7 @@ describe("buildOpenApi on the real descriptor set", () => {
     const del = operation("ClientService_DeleteClient");
     expect([del.method, del.path]).toEqual(["delete", "/api/v1/clients/{id}"]);
     expect(del.operation.requestBody).toBeUndefined();
-    expect(del.operation.parameters?.map((p) => [p.name, p.in])).toEqual([
+    expect(parametersOf(del.operation).map((p) => [p.name, p.in])).toEqual([
       ["id", "path"],
       ["etag", "query"],
       ["Idempotency-Key", "header"],
@@ -149,7 +163,7 @@ describe("buildOpenApi on the real descriptor set", () => {
     for (const { operation: op } of operations) {
       const [service, method] = op.operationId.replace(/_\d+$/, "").split("_");
       const rpc = policies.all().find((p) => p.service.endsWith(`.${service}`) && p.method === method);
-      const header = op.parameters?.find((p) => p.name === "Idempotency-Key");
+      const header = parametersOf(op).find((p) => p.name === "Idempotency-Key");
       expect([op.operationId, header !== undefined]).toEqual([op.operationId, rpc?.access === "write"]);
     }
     expect(parameter(operation("BillableTimeService_CreateBillableTime").operation, "Idempotency-Key")).toMatchObject({
@@ -157,6 +171,18 @@ describe("buildOpenApi on the real descriptor set", () => {
       required: false,
       schema: { type: "string", minLength: 1, maxLength: 255 },
     });
+  });
+
+  it("shares the Idempotency-Key header as one component, referenced by every write", () => {
+    const writes = operations.filter(({ operation: op }) => op.parameters?.some((p) => "$ref" in p));
+    expect(writes.length).toBeGreaterThan(100);
+    for (const { operation: op } of writes) {
+      expect(op.parameters?.filter((p) => "$ref" in p)).toEqual([{ $ref: "#/components/parameters/IdempotencyKey" }]);
+    }
+    expect(doc.components.parameters["IdempotencyKey"]).toMatchObject({ name: "Idempotency-Key", in: "header" });
+    // Written once: the description is not repeated inline anywhere.
+    const text = JSON.stringify(doc);
+    expect(text.split("Makes a retry of this write safe").length - 1).toBe(1);
   });
 
   it("writes enums as strings with their value names, in components", () => {
@@ -233,6 +259,27 @@ describe("buildOpenApi on the real descriptor set", () => {
     for (const { ref, at } of all) expect([at, ref, resolve(doc, ref) !== undefined]).toEqual([at, ref, true]);
     const used = new Set(all.map((r) => r.ref));
     for (const name of Object.keys(doc.components.schemas)) expect(used).toContain(`#/components/schemas/${name}`);
+  });
+
+  it("lists the everyday services first and identity last, and groups the tags by package", () => {
+    const names = doc.tags.map((t) => t.name);
+    expect(names.slice(0, 5)).toEqual(["ClientService", "ProjectService", "SessionService", "WorkItemService", "BillableTimeService"]);
+    expect(names.slice(-3).sort()).toEqual(["ApiKeyService", "AuthService", "UserService"]);
+    const groups = doc["x-tagGroups"];
+    expect(groups.map((g) => g.name)).toEqual(["Work", "Recall", "Infrastructure", "Vault", "Audit", "Identity"]);
+    // Every tag is in exactly one group, and the groups list them in the document's order.
+    expect(groups.flatMap((g) => g.tags)).toEqual(names);
+  });
+
+  it("lists as required what every answer carries, and nothing in what clients send", () => {
+    // Answers only: implicit-presence fields are always written (the gateway emits zero values).
+    expect(schema("msp.work.v1.ListClientsResponse").required).toEqual(["clients", "nextPageToken"]);
+    // A resource clients send (create, update) gets no required list: which fields a call needs depends on the call.
+    expect(schema("msp.work.v1.Client").required).toBeUndefined();
+    expect(schema("Error").required).toEqual(["code", "message", "details"]);
+    for (const [name, s] of Object.entries(doc.components.schemas)) {
+      for (const field of s.required ?? []) expect([name, field, s.properties?.[field] !== undefined]).toEqual([name, field, true]);
+    }
   });
 
   it("tags each operation with its service, described by the service comment", () => {
@@ -416,12 +463,16 @@ describe("buildOpenApi on a synthetic proto", () => {
     expect(synthetic.components.schemas["msp.test.v1.Node.CountersEntry"]).toBeUndefined();
   });
 
+  it("requires, in an answer, the fields written even at their zero value: not oneofs, optionals or messages", () => {
+    expect(node?.required).toEqual(["id", "size", "count", "blob", "score", "counters", "children", "kinds"]);
+  });
+
   it("handles recursive messages with a $ref to themselves", () => {
     expect(node?.properties?.children).toEqual({ type: "array", items: { $ref: "#/components/schemas/msp.test.v1.Node" } });
   });
 
   it("flattens nested request messages into dotted query parameters and skips what a query cannot carry", () => {
-    expect(getNode?.parameters?.map((p) => [p.name, p.in, p.schema])).toEqual([
+    expect(parametersOf(getNode, synthetic).map((p) => [p.name, p.in, p.schema])).toEqual([
       ["id", "path", { type: "string" }],
       ["page.limit", "query", { type: "string", format: "int64" }],
       ["page.deep", "query", { type: "boolean" }],
@@ -430,14 +481,15 @@ describe("buildOpenApi on a synthetic proto", () => {
       ["kind", "query", { $ref: "#/components/schemas/msp.test.v1.Kind" }],
       ["minScore", "query", { type: "number", format: "double" }],
     ]);
-    expect(getNode?.parameters?.find((p) => p.name === "tags")).toMatchObject({ style: "form", explode: true });
+    expect(parametersOf(getNode, synthetic).find((p) => p.name === "tags")).toMatchObject({ style: "form", explode: true });
   });
 
   it("documents additional bindings and custom methods, and skips streaming RPCs", () => {
     const ids = Object.values(synthetic.paths).flatMap((item) => Object.values(item).map((op) => op.operationId));
     expect(ids.sort()).toEqual(["NodeService_GetNode", "NodeService_GetNodeChildren", "NodeService_GetNode_2"]);
-    expect(synthetic.paths["/v1/{id}/self"]?.get?.parameters?.[0]).toMatchObject({ name: "id", in: "path" });
-    expect(synthetic.paths["/v1/{id}/self"]?.get?.parameters?.[0]?.description).toContain("`nodes/*`");
+    const [selfId] = parametersOf(synthetic.paths["/v1/{id}/self"]?.get, synthetic);
+    expect(selfId).toMatchObject({ name: "id", in: "path" });
+    expect(selfId?.description).toContain("`nodes/*`");
     const head = synthetic.paths["/v1/nodes/{id}/children"]?.head;
     expect(head?.responses["200"]).toMatchObject({
       content: { "application/json": { schema: { type: "array", items: { $ref: "#/components/schemas/msp.test.v1.Node" } } } },

@@ -3,6 +3,7 @@
 // adding an RPC to a proto adds its documentation with no change here.
 import type { DescEnum, DescEnumValue, DescField, DescFile, DescMessage, DescMethod, DescService, FileRegistry } from "@bufbuild/protobuf";
 import { ScalarType, getOption, hasOption } from "@bufbuild/protobuf";
+import { FeatureSet_FieldPresence } from "@bufbuild/protobuf/wkt";
 import type { MethodPolicy, PolicyIndex } from "@msp/auth";
 import { createPolicyIndex } from "@msp/auth";
 import { http } from "@msp/proto/src/gen/es/google/api/annotations_pb";
@@ -22,6 +23,7 @@ export interface Schema {
   maximum?: number;
   items?: Schema;
   properties?: Record<string, Schema>;
+  required?: string[];
   additionalProperties?: Schema | boolean;
   readOnly?: boolean;
   deprecated?: boolean;
@@ -37,6 +39,11 @@ export interface Parameter {
   style?: "form" | "simple";
   explode?: boolean;
   schema: Schema;
+}
+
+/** A parameter shared through `components/parameters`. */
+export interface ParameterRef {
+  $ref: string;
 }
 
 export interface MediaContent {
@@ -65,7 +72,7 @@ export interface Operation {
   operationId: string;
   deprecated?: boolean;
   security?: SecurityRequirement[];
-  parameters?: Parameter[];
+  parameters?: (Parameter | ParameterRef)[];
   requestBody?: RequestBody;
   responses: Record<string, ResponseOrRef>;
 }
@@ -84,9 +91,12 @@ export interface OpenApiDocument {
   servers: { url: string; description: string }[];
   security: SecurityRequirement[];
   tags: { name: string; description?: string }[];
+  /** Redoc's grouping of the tags (Swagger UI ignores it and follows the order of `tags`). */
+  "x-tagGroups": { name: string; tags: string[] }[];
   paths: Record<string, PathItem>;
   components: {
     schemas: Record<string, Schema>;
+    parameters: Record<string, Parameter>;
     responses: Record<string, Response>;
     securitySchemes: Record<string, { type: "http"; scheme: "bearer"; bearerFormat: string; description: string }>;
   };
@@ -108,6 +118,30 @@ const errorResponses: readonly { status: string; name: string; description: stri
   { status: "503", name: "Unavailable", description: "A backing service is unavailable; retry later." },
 ];
 
+/**
+ * How the operations are grouped, in the order people reach for them: the daily work first,
+ * identity (users, keys, logging in) last. A package not listed here goes just before identity.
+ */
+const tagGroups: readonly { name: string; packagePrefix: string }[] = [
+  { name: "Work", packagePrefix: "msp.work." },
+  { name: "Recall", packagePrefix: "msp.recall." },
+  { name: "Infrastructure", packagePrefix: "msp.infra." },
+  { name: "Vault", packagePrefix: "msp.vault." },
+  { name: "Audit", packagePrefix: "msp.audit." },
+  { name: "Identity", packagePrefix: "msp.identity." },
+];
+
+/** The everyday resources, first in their group, in this order; the group's other services follow. */
+const everydayServices: readonly string[] = [
+  "msp.work.v1.ClientService",
+  "msp.work.v1.ProjectService",
+  "msp.work.v1.SessionService",
+  "msp.work.v1.WorkItemService",
+  "msp.work.v1.BillableTimeService",
+];
+
+const idempotencyKeyRef: ParameterRef = { $ref: "#/components/parameters/IdempotencyKey" };
+
 const methodOrder: readonly HttpMethod[] = ["get", "put", "post", "delete", "options", "head", "patch"];
 const outputOnly = /^Output only\.?/;
 
@@ -115,12 +149,15 @@ const outputOnly = /^Output only\.?/;
 export function buildOpenApi(registry: FileRegistry): OpenApiDocument {
   const schemas = new SchemaCollector();
   const tags: OpenApiDocument["tags"] = [];
+  const groups = new Map<string, string[]>();
   const paths: Record<string, PathItem> = {};
   // Who may call each RPC, as its proto declares it: the same index the services and the gateway read.
   const policies: PolicyIndex = createPolicyIndex(registry);
 
   for (const service of platformServices(registry)) {
     tags.push({ name: service.name, ...optionalDescription(commentOf(service)) });
+    const group = groupOf(service);
+    groups.set(group, [...(groups.get(group) ?? []), service.name]);
     for (const method of service.methods) {
       // The gateway transcodes unary calls only; a streaming RPC has no REST form to document.
       if (method.methodKind !== "unary" || !hasOption(method, http)) continue;
@@ -160,9 +197,11 @@ export function buildOpenApi(registry: FileRegistry): OpenApiDocument {
     servers: [{ url: "/", description: "The gateway that serves this document" }],
     security: [{ bearerAuth: [] }],
     tags,
+    "x-tagGroups": [...groups.entries()].map(([name, names]) => ({ name, tags: names })),
     paths,
     components: {
       schemas: { ...schemas.sorted(), ...errorSchemas() },
+      parameters: { IdempotencyKey: idempotencyKeyParameter },
       responses: Object.fromEntries(
         errorResponses.map((r) => [r.name, { description: r.description, content: json({ $ref: "#/components/schemas/Error" }) }]),
       ),
@@ -178,10 +217,29 @@ export function buildOpenApi(registry: FileRegistry): OpenApiDocument {
   };
 }
 
-/** msp.* services, in file-name then declaration order, so the output never depends on load order. */
+/**
+ * msp.* services by group (tagGroups), the everyday ones first in theirs, the others in file-name
+ * then declaration order, so the output never depends on load order.
+ */
 function platformServices(registry: FileRegistry): DescService[] {
   const files: DescFile[] = [...registry.files].sort((a, b) => compare(a.name, b.name));
-  return files.flatMap((file) => file.services.filter((s) => s.typeName.startsWith(servicePackagePrefix)));
+  const services = files.flatMap((file) => file.services.filter((s) => s.typeName.startsWith(servicePackagePrefix)));
+  const groupRank = (s: DescService): number => {
+    const index = tagGroups.findIndex((g) => s.typeName.startsWith(g.packagePrefix));
+    // Unlisted packages sort between the listed ones and the last group (identity).
+    return index === -1 ? tagGroups.length - 1.5 : index;
+  };
+  const everydayRank = (s: DescService): number => {
+    const index = everydayServices.indexOf(s.typeName);
+    return index === -1 ? everydayServices.length : index;
+  };
+  // Array.prototype.sort is stable: services of equal rank keep their file order.
+  return services.sort((a, b) => groupRank(a) - groupRank(b) || everydayRank(a) - everydayRank(b));
+}
+
+/** The group a service's operations are shown under: its package's, or the package itself. */
+function groupOf(service: DescService): string {
+  return tagGroups.find((g) => service.typeName.startsWith(g.packagePrefix))?.name ?? service.file.proto.package;
 }
 
 interface Binding {
@@ -247,9 +305,11 @@ function buildOperation(
   let requestBody: RequestBody | undefined;
   if (binding.body === "*") {
     requestBody = { content: json(bodyWithout(method.input, bound, schemas)) };
+    schemas.sentInRequests(...method.input.fields.filter((f) => !bound.has(f.name)).flatMap(messagesOf));
   } else if (binding.body !== "") {
     const field = method.input.fields.find((f) => f.name === binding.body);
     if (!field) throw new Error(`${where}: body "${binding.body}" is not a field of ${method.input.typeName}`);
+    schemas.sentInRequests(...messagesOf(field));
     requestBody = {
       ...optionalDescription(fieldDescription(field)),
       required: true,
@@ -261,7 +321,8 @@ function buildOperation(
     parameters.push(...queryParameters(method.input, bound, excluded, schemas));
   }
   // Writes are applied once per key (grpc-kit idempotency.ts); reads and public methods take none.
-  if (policy.access === "write") parameters.push(idempotencyKeyParameter);
+  const operationParameters: (Parameter | ParameterRef)[] = [...parameters];
+  if (policy.access === "write") operationParameters.push(idempotencyKeyRef);
 
   const comment = commentOf(method);
   const operation: Operation = {
@@ -271,7 +332,7 @@ function buildOperation(
     operationId,
     ...(method.deprecated ? { deprecated: true } : {}),
     security: securityOf(policy),
-    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(operationParameters.length > 0 ? { parameters: operationParameters } : {}),
     ...(requestBody ? { requestBody } : {}),
     responses: {
       "200": okResponse(method, binding.responseBody, schemas, where),
@@ -281,7 +342,7 @@ function buildOperation(
   return { path, operation };
 }
 
-/** The header every write takes, as the gateway forwards it to the services. */
+/** The header every write takes, as the gateway forwards it to the services (components/parameters/IdempotencyKey). */
 const idempotencyKeyParameter: Parameter = {
   name: "Idempotency-Key",
   in: "header",
@@ -561,11 +622,41 @@ function wellKnownSchema(typeName: string): Schema | undefined {
   }
 }
 
-/** Collects the messages and enums referenced so far; a $ref first, the schema later, so recursion works. */
+/** The messages a field's value is made of: its own type, or its list's or map's values'. */
+function messagesOf(field: DescField): DescMessage[] {
+  switch (field.fieldKind) {
+    case "message":
+      return [field.message];
+    case "list":
+      return field.listKind === "message" ? [field.message] : [];
+    case "map":
+      return field.mapKind === "message" ? [field.message] : [];
+    case "scalar":
+    case "enum":
+      return [];
+  }
+}
+
+/**
+ * Collects the messages and enums referenced so far; a $ref first, the schema later, so recursion works.
+ * It also notes which messages clients send (request bodies), since `required` differs for those.
+ */
 class SchemaCollector {
   private readonly pending: (DescMessage | DescEnum)[] = [];
   private readonly built = new Map<string, Schema>();
   private readonly known = new Set<string>();
+  private readonly sent = new Set<string>();
+  private readonly sentPending: DescMessage[] = [];
+
+  /** Notes that clients send these messages in request bodies, and so every message inside them. */
+  sentInRequests(...messages: DescMessage[]): void {
+    this.sentPending.push(...messages);
+    for (let message = this.sentPending.pop(); message; message = this.sentPending.pop()) {
+      if (this.sent.has(message.typeName)) continue;
+      this.sent.add(message.typeName);
+      this.sentPending.push(...message.fields.flatMap(messagesOf));
+    }
+  }
 
   ref(desc: DescMessage | DescEnum): Schema {
     if (!this.known.has(desc.typeName)) {
@@ -578,13 +669,22 @@ class SchemaCollector {
   /** Every referenced schema (building those still pending, which may reference more), by name. */
   sorted(): Record<string, Schema> {
     for (let desc = this.pending.shift(); desc; desc = this.pending.shift()) {
-      this.built.set(desc.typeName, desc.kind === "enum" ? enumSchema(desc) : messageSchema(desc, this));
+      this.built.set(desc.typeName, desc.kind === "enum" ? enumSchema(desc) : messageSchema(desc, this, !this.sent.has(desc.typeName)));
     }
     return Object.fromEntries([...this.built.entries()].sort(([a], [b]) => compare(a, b)));
   }
 }
 
-function messageSchema(message: DescMessage, schemas: SchemaCollector): Schema {
+/**
+ * A message's schema. `answerOnly` (no client ever sends it): every field with implicit presence
+ * is `required`, since the gateway writes those even at their zero value (json-writer.ts, as
+ * protobuf-es `alwaysEmitImplicit`); `optional`, oneof and message fields appear only when set.
+ * A message clients send gets no `required` list: the protos declare no required fields (the
+ * services check them in code, and differently per method: a create needs a name, an update with
+ * a mask does not), and an output-only field listed as required would be asked of clients too.
+ */
+function messageSchema(message: DescMessage, schemas: SchemaCollector, answerOnly: boolean): Schema {
+  const required = answerOnly ? message.fields.filter((f) => f.presence === FeatureSet_FieldPresence.IMPLICIT).map((f) => f.jsonName) : [];
   const oneofs = message.oneofs
     .filter((o) => !(o.fields.length === 1 && o.fields[0]?.proto.proto3Optional))
     .map((o) => `At most one of ${o.fields.map((f) => `\`${f.jsonName}\``).join(", ")} is set.`);
@@ -594,6 +694,7 @@ function messageSchema(message: DescMessage, schemas: SchemaCollector): Schema {
     ...optionalDescription(description),
     ...(message.deprecated ? { deprecated: true } : {}),
     properties: Object.fromEntries(message.fields.map((f) => [f.jsonName, fieldSchema(f, schemas)])),
+    ...(required.length > 0 ? { required } : {}),
   };
 }
 
@@ -626,6 +727,8 @@ function errorSchemas(): Record<string, Schema> {
         message: { type: "string", description: "What went wrong, for people; names the field and the rule for bad input." },
         details: { type: "array", description: "Machine-readable details.", items: { $ref: "#/components/schemas/ErrorDetail" } },
       },
+      // http-errors.ts writes all three on every error.
+      required: ["code", "message", "details"],
     },
     ErrorDetail: {
       type: "object",
@@ -641,9 +744,11 @@ function errorSchemas(): Record<string, Schema> {
               field: { type: "string", description: "The field's path, such as `client.name`." },
               description: { type: "string", description: "The rule it broke, such as `is required`." },
             },
+            required: ["field", "description"],
           },
         },
       },
+      required: ["@type"],
       additionalProperties: true,
     },
   };

@@ -2,8 +2,9 @@
 import { join } from "node:path";
 import type { PlatformProcess } from "@msp/registry";
 import { Supervisor } from "./supervisor";
+import { withSlowness } from "@msp/testing";
 
-jest.setTimeout(60_000);
+jest.setTimeout(withSlowness(60_000));
 
 const flaky: PlatformProcess = {
   app: "flaky-service",

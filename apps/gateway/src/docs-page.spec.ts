@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders, Server } from "node:http";
 import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
-import { createDocsHandler } from "./docs-page";
+import { createDocsHandler, createOpenApiHandler } from "./docs-page";
 
 interface Answer {
   status: number;
@@ -10,13 +10,19 @@ interface Answer {
   body: Buffer;
 }
 
+const indentedDocument = `${JSON.stringify({ openapi: "3.1.0", info: { title: "t", version: "v1" }, paths: {} }, null, 2)}\n`;
+
 let server: Server;
 let port: number;
 
 beforeAll(async () => {
   const docs = createDocsHandler({ openApiPath: "/api/openapi.json" });
+  const openApi = createOpenApiHandler("/api/openapi.json", Buffer.from(indentedDocument));
   server = createServer((req, res) => {
-    if (docs(req, res)) return;
+    if (req.url?.startsWith("/only-docs/")) {
+      req.url = req.url.slice("/only-docs".length);
+      if (docs(req, res)) return;
+    } else if (openApi(req, res) || docs(req, res)) return;
     res.writeHead(418, { "content-type": "text/plain" });
     res.end("not the docs");
   });
@@ -93,6 +99,10 @@ describe("docs page", () => {
     const script = (await call(init ?? "")).body.toString("utf8");
     expect(script).toContain('url: "/api/openapi.json"');
     expect(script).toContain('dom_id: "#swagger-ui"');
+    // Opens collapsed, without the long list of every schema, and with a filter box.
+    expect(script).toContain('docExpansion: "none"');
+    expect(script).toContain("defaultModelsExpandDepth: -1");
+    expect(script).toContain("filter: true");
   });
 
   it("revalidates an unversioned asset URL and answers 304 to a matching etag", async () => {
@@ -149,8 +159,26 @@ describe("docs page", () => {
   });
 
   it("leaves every other path to the caller", async () => {
-    for (const path of ["/", "/api/openapi.json", "/api/docsx", "/api/v1/clients", "/api/docs-assets/x"]) {
+    for (const path of ["/", "/only-docs/api/openapi.json", "/api/docsx", "/api/v1/clients", "/api/docs-assets/x"]) {
       expect([path, (await call(path)).status]).toEqual([path, 418]);
     }
+  });
+});
+
+describe("the OpenAPI document", () => {
+  it("is served as compact JSON, the same document as the indented file", async () => {
+    const answer = await call("/api/openapi.json");
+    expect(answer.status).toBe(200);
+    expect(answer.headers["content-type"]).toBe("application/json; charset=utf-8");
+    expect(answer.body.toString("utf8")).toBe(JSON.stringify(JSON.parse(indentedDocument)));
+  });
+
+  it("is gzipped when the client accepts it, and answers 304 to its etag", async () => {
+    const zipped = await call("/api/openapi.json", { headers: { "accept-encoding": "gzip" } });
+    expect(zipped.headers["content-encoding"]).toBe("gzip");
+    expect(JSON.parse(gunzipSync(zipped.body).toString("utf8"))).toEqual(JSON.parse(indentedDocument));
+    const again = await call("/api/openapi.json", { headers: { "if-none-match": String(zipped.headers.etag) } });
+    expect(again.status).toBe(304);
+    expect(again.body.length).toBe(0);
   });
 });

@@ -85,6 +85,19 @@ export function createDocsHandler(options: DocsHandlerOptions): DocsHandler {
   };
 }
 
+/**
+ * Serves the OpenAPI document at `path` as compact JSON (the committed file is indented for
+ * readable diffs), gzipped when the client accepts it, revalidated by etag (304 when unchanged).
+ */
+export function createOpenApiHandler(path: string, document: Buffer): DocsHandler {
+  const compact = asset(Buffer.from(JSON.stringify(JSON.parse(document.toString("utf8")))), "application/json; charset=utf-8");
+  return (req, res) => {
+    if (pathnameOf(req.url) !== path) return false;
+    serve(req, res, compact, "no-cache", false);
+    return true;
+  };
+}
+
 function asset(body: Buffer, type: string): Asset {
   return { body, type, etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"` };
 }
@@ -133,6 +146,13 @@ window.addEventListener("load", function () {
     presets: [SwaggerUIBundle.presets.apis],
     layout: "BaseLayout",
     validatorUrl: null,
+    // Opens as the list of services, each collapsed: rendering every operation of a document
+    // this size at once takes seconds; an operation is drawn when its service is opened.
+    docExpansion: "none",
+    // No "Schemas" section below the operations (hundreds of them); each operation still shows its own.
+    defaultModelsExpandDepth: -1,
+    // A box to filter the services by name.
+    filter: true,
   });
 });
 `;

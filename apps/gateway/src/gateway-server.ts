@@ -8,7 +8,7 @@ import { loadDescriptorSet, openApiPath } from "@msp/proto";
 import type { AuthGate } from "./auth-gate";
 import type { Backends } from "./backends";
 import { connectContextValues, connectRoutes, mspServices } from "./connect-routes";
-import { createDocsHandler } from "./docs-page";
+import { createDocsHandler, createOpenApiHandler } from "./docs-page";
 import { createForwarder } from "./forwarder";
 import { retryAfterSeconds } from "./http-errors";
 import { createRestHandler } from "./rest-handler";
@@ -43,7 +43,7 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
     maxBodyBytes: options.maxBodyBytes,
     logger: options.logger,
   });
-  const openApi = readFileSync(openApiPath);
+  const openApi = createOpenApiHandler("/api/openapi.json", readFileSync(openApiPath));
   const docs = createDocsHandler({ openApiPath: "/api/openapi.json" });
   const connect = connectNodeAdapter({
     routes: connectRoutes(mspServices(registry), forward, options.maxBodyBytes),
@@ -64,12 +64,7 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
       void answerReadiness(res, options.backends, options.logger);
       return;
     }
-    if (req.method === "GET" && path === "/api/openapi.json") {
-      res.writeHead(200, { "content-type": "application/json; charset=utf-8", "cache-control": "no-cache" });
-      res.end(openApi);
-      return;
-    }
-    if (docs(req, res)) return;
+    if (openApi(req, res) || docs(req, res)) return;
     connect(req, res);
   });
   server.keepAliveTimeout = 65_000;

@@ -5,8 +5,9 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Json, PlatformStack } from "./platform-stack";
 import { startPlatform } from "./platform-stack";
+import { withSlowness } from "@msp/testing";
 
-jest.setTimeout(300_000);
+jest.setTimeout(withSlowness(300_000));
 
 let platform: PlatformStack;
 let admin: string;

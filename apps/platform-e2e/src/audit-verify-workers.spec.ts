@@ -4,11 +4,11 @@
 import type { Database } from "@msp/db";
 import { createDatabase } from "@msp/db";
 import type { TestDatabase } from "@msp/testing";
-import { createTestDatabase } from "@msp/testing";
+import { createTestDatabase, withSlowness } from "@msp/testing";
 import type { PlatformStack } from "./platform-stack";
 import { startPlatform } from "./platform-stack";
 
-jest.setTimeout(300_000);
+jest.setTimeout(withSlowness(300_000));
 
 let database: TestDatabase;
 let platform: PlatformStack;

@@ -10,8 +10,9 @@ import type { Operation } from "./e2e-support";
 import { collectionOf, fillPath, jwtClaims, openApiDocument, openApiOperations } from "./e2e-support";
 import type { Json, PlatformStack } from "./platform-stack";
 import { startPlatform } from "./platform-stack";
+import { withSlowness } from "@msp/testing";
 
-jest.setTimeout(120_000);
+jest.setTimeout(withSlowness(120_000));
 
 const operations = openApiOperations();
 

@@ -10,11 +10,11 @@
 import type { Server, Socket } from "node:net";
 import { connect as connectTcp, createServer } from "node:net";
 import type { TestDatabase } from "@msp/testing";
-import { createTestDatabase } from "@msp/testing";
+import { createTestDatabase, withSlowness } from "@msp/testing";
 import type { PlatformStack } from "./platform-stack";
 import { startPlatform } from "./platform-stack";
 
-jest.setTimeout(600_000);
+jest.setTimeout(withSlowness(600_000));
 
 const onMariaDb = process.env["MSP_TEST_DATABASE_URL"] ? describe : describe.skip;
 

@@ -5,13 +5,13 @@
 // everywhere"; and failed logins are throttled per address (429 with Retry-After).
 import { request } from "node:http";
 import { status } from "@grpc/grpc-js";
-import { bearerMetadata, call, connect } from "@msp/testing";
+import { bearerMetadata, call, connect, withSlowness } from "@msp/testing";
 import { ClientServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/client";
 import { jwtClaims } from "./e2e-support";
 import type { Json, PlatformStack } from "./platform-stack";
 import { startPlatform } from "./platform-stack";
 
-jest.setTimeout(90_000);
+jest.setTimeout(withSlowness(90_000));
 
 const password = "sessions-password-123";
 const throttleFailures = 5;

@@ -12,14 +12,14 @@ import { status } from "@grpc/grpc-js";
 import type { Database } from "@msp/db";
 import { createDatabase } from "@msp/db";
 import type { TestDatabase } from "@msp/testing";
-import { bearerMetadata, call, connect, createTestDatabase, expectStatus } from "@msp/testing";
+import { bearerMetadata, call, connect, createTestDatabase, expectStatus, withSlowness } from "@msp/testing";
 import { ApiKeyServiceClient } from "@msp/proto/src/gen/ts/msp/identity/v1/api_key";
 import { Client, ClientServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/client";
 import { isUuid, jwtClaims } from "./e2e-support";
 import type { Json, PlatformStack } from "./platform-stack";
 import { startPlatform } from "./platform-stack";
 
-jest.setTimeout(60_000);
+jest.setTimeout(withSlowness(60_000));
 
 const lockoutSeconds = 3;
 /** Every refused login's answer, whatever the reason. */
@@ -466,7 +466,7 @@ describe("a backend that is down", () => {
       const ms = Date.now() - started;
       expect([code, json.code]).toEqual([503, "unavailable"]);
       expect(json.message).not.toMatch(/\d+\.\d+\.\d+\.\d+|ECONNREFUSED/); // no internal addresses
-      expect(ms).toBeLessThan(2_000);
+      expect(ms).toBeLessThan(withSlowness(2_000));
     }
     const connectCall = await fetch(`${platform.baseUrl}/msp.work.v1.ClientService/ListClients`, {
       method: "POST",

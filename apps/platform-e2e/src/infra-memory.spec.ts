@@ -11,8 +11,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Json, PlatformStack } from "./platform-stack";
 import { startPlatform } from "./platform-stack";
+import { withSlowness } from "@msp/testing";
 
-jest.setTimeout(180_000);
+jest.setTimeout(withSlowness(180_000));
 
 // The CLI as Claude Code and a technician run it: the bundle `npm install` builds, as processes
 // (apps may not import each other's code, so this is a small copy of apps/cli's e2e harness).
@@ -206,7 +207,7 @@ beforeAll(async () => {
     env: { MSP_PASSWORD: platform.adminPassword },
   });
   expect(jsonOf<Json>(ok(setup)).recall.scope).toContain("project IT operations");
-}, 180_000);
+}, withSlowness(180_000));
 
 afterAll(async () => {
   await platform?.stop();

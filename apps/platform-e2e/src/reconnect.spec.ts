@@ -11,11 +11,11 @@ import type { ServiceError } from "@grpc/grpc-js";
 import { status } from "@grpc/grpc-js";
 import { createTokenSigner, verifyAccessToken } from "@msp/auth";
 import { ClientServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/client";
-import { bearerMetadata, call, connect } from "@msp/testing";
+import { bearerMetadata, call, connect, withSlowness } from "@msp/testing";
 import type { PlatformStack } from "./platform-stack";
 import { startPlatform } from "./platform-stack";
 
-jest.setTimeout(300_000);
+jest.setTimeout(withSlowness(300_000));
 
 const pollEveryMs = 100;
 /** 2 s of polling. With grpc-js's default backoff the count ran to 50-100 here. */

@@ -2,13 +2,13 @@
 // masked update, stale etag, delete), and the same data over Connect (JSON and binary) and over
 // plain gRPC straight to the work service.
 import { status } from "@grpc/grpc-js";
-import { bearerMetadata, call, connect, expectStatus } from "@msp/testing";
+import { bearerMetadata, call, connect, expectStatus, withSlowness } from "@msp/testing";
 import type { ClientServiceClient } from "@msp/proto/src/gen/ts/msp/work/v1/client";
 import { Client, ClientServiceClient as ClientServiceClientCtor, GetClientRequest } from "@msp/proto/src/gen/ts/msp/work/v1/client";
 import type { Json, PlatformStack } from "./platform-stack";
 import { startPlatform } from "./platform-stack";
 
-jest.setTimeout(60_000);
+jest.setTimeout(withSlowness(60_000));
 
 let platform: PlatformStack;
 let token: string;

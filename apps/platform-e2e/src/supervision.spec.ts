@@ -7,9 +7,9 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { addressesVariable, platformServices, portVariable } from "@msp/registry";
 import type { TestDatabase } from "@msp/testing";
-import { createTestDatabase, freePort } from "@msp/testing";
+import { createTestDatabase, freePort, withSlowness } from "@msp/testing";
 
-jest.setTimeout(240_000);
+jest.setTimeout(withSlowness(240_000));
 
 const root = join(__dirname, "..", "..", "..");
 const password = "Supervised-admin-1";

@@ -12,14 +12,14 @@
 // test, only longer. Waits fail on a lack of progress, not on time.
 // E2E_SEED=<seed> replays the same operations.
 import { Metadata, credentials as grpcCredentials } from "@grpc/grpc-js";
-import { call } from "@msp/testing";
+import { call, withSlowness } from "@msp/testing";
 import { Credential, CredentialServiceClient, CredentialType } from "@msp/proto/src/gen/ts/msp/vault/v1/credential";
 import { Random, closeConnections, jsonOf, mapConcurrently, rawRequest } from "./e2e-support";
 import type { Json, PlatformStack } from "./platform-stack";
 import { startPlatform } from "./platform-stack";
 
 // Minutes on a slow machine: thousands of writes, each audited.
-jest.setTimeout(1_800_000);
+jest.setTimeout(withSlowness(1_800_000));
 
 const seed = process.env["E2E_SEED"] ? Number(process.env["E2E_SEED"]) : Date.now() % 2 ** 31;
 const callers = 8;

@@ -13,11 +13,11 @@ import type { Database } from "@msp/db";
 import { createDatabase, migrateUp, prepareDatabase, uuidv7 } from "@msp/db";
 import { migrations } from "@msp/migrations";
 import type { TestDatabase } from "@msp/testing";
-import { createTestDatabase } from "@msp/testing";
+import { createTestDatabase, withSlowness } from "@msp/testing";
 import type { BackupResult, RestoredCheck } from "./index";
 import { BackupError, listBackupManifests, takeBackup, verifyBackup } from "./index";
 
-jest.setTimeout(180_000);
+jest.setTimeout(withSlowness(180_000));
 
 const onMariaDb = Boolean(process.env["MSP_TEST_DATABASE_URL"]);
 const hasDumpTool = spawnSync("mariadb-dump", ["--version"]).error === undefined;

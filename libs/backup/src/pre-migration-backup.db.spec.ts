@@ -7,11 +7,11 @@ import type { Database } from "@msp/db";
 import { createDatabase, migrateUp, prepareDatabase } from "@msp/db";
 import { migrations } from "@msp/migrations";
 import type { TestDatabase } from "@msp/testing";
-import { createTestDatabase } from "@msp/testing";
+import { createTestDatabase, withSlowness } from "@msp/testing";
 import type { PreMigrationLog } from "./index";
 import { listBackupManifests, preMigrationBackup, verifyBackup } from "./index";
 
-jest.setTimeout(180_000);
+jest.setTimeout(withSlowness(180_000));
 
 const newest = migrations[migrations.length - 1]!;
 const older = migrations.slice(0, -1);

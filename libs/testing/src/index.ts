@@ -6,3 +6,4 @@ export * from "./expect-status";
 export * from "./service-stack";
 export * from "./free-port";
 export * from "./seeded-random";
+export * from "./slowness";

@@ -11,6 +11,7 @@ import { addressesVariable, platformProcesses, platformServices, portVariable } 
 import type { TestDatabase } from "./test-database";
 import { createTestDatabase } from "./test-database";
 import { freePort } from "./free-port";
+import { describeDeadline, scaled } from "./slowness";
 
 const root = resolve(__dirname, "..", "..", "..");
 
@@ -35,7 +36,15 @@ function startApp(proc: PlatformProcess, env: NodeJS.ProcessEnv, nodeArgs: reado
   });
   const output: string[] = [];
   return new Promise((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`${proc.entry} did not start in 60 s:\n${output.slice(-20).join("\n")}`)), 60_000);
+    // A few seconds on a usual machine (the services start side by side, each compiling its
+    // TypeScript); the deadline only turns a hang into a failure.
+    const deadline = scaled(20_000);
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      fail(
+        new Error(`${proc.entry} did not print "${proc.readyPrefix}" in ${describeDeadline(deadline)}:\n${output.slice(-20).join("\n")}`),
+      );
+    }, deadline);
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on("line", (line) => {
         output.push(line);

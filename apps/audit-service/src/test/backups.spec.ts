@@ -7,14 +7,14 @@ import { join } from "node:path";
 import { createDatabase, migrateUp } from "@msp/db";
 import { migrations } from "@msp/migrations";
 import type { TestService } from "@msp/testing";
-import { call, connect, createTestDatabase, startTestService } from "@msp/testing";
+import { call, connect, createTestDatabase, startTestService, withSlowness } from "@msp/testing";
 import type { Backup } from "@msp/proto/src/gen/ts/msp/audit/v1/audit";
 import { BackupServiceClient, BackupStatus, BackupType } from "@msp/proto/src/gen/ts/msp/audit/v1/audit";
 import { auditModule } from "../audit-module";
 import type { AuditStack } from "./audit-stack";
 import { drained, fastDrainEnv, startAuditStack, writeChanges } from "./audit-stack";
 
-jest.setTimeout(300_000);
+jest.setTimeout(withSlowness(300_000));
 
 const final = new Set([
   BackupStatus.BACKUP_STATUS_COMPLETED,
@@ -76,7 +76,13 @@ test("a migration on an existing database is preceded by a backup that backup_lo
   try {
     // A database from before the audit service's migration, with data in it.
     const old = createDatabase(database.config);
-    await migrateUp(old, migrations.slice(0, migrations.findIndex((m) => m.name === "20261205000000-Audit")));
+    await migrateUp(
+      old,
+      migrations.slice(
+        0,
+        migrations.findIndex((m) => m.name === "20261205000000-Audit"),
+      ),
+    );
     await old.sequelize.query(
       "INSERT INTO tags (id, revision, created_at, updated_at, name) VALUES ('0190f7a0-0000-7000-8000-00000000000a', 1, '2026-12-01 10:00:00.000', '2026-12-01 10:00:00.000', 'before-upgrade')",
     );

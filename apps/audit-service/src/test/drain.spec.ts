@@ -2,11 +2,11 @@
 // transaction, some rolled back, some committing out of order, two audit instances at once) must
 // each land in the chain exactly once, with dense seqs, verifying, and with checkpoints.
 import { writeAuditEvent } from "@msp/resource-kit";
-import { call } from "@msp/testing";
+import { call, withSlowness } from "@msp/testing";
 import type { AuditStack } from "./audit-stack";
 import { countOf, drained, eventually, startAuditStack, testContext, verify, writeChanges } from "./audit-stack";
 
-jest.setTimeout(180_000);
+jest.setTimeout(withSlowness(180_000));
 
 let stack: AuditStack;
 beforeAll(async () => {

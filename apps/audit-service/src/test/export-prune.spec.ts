@@ -4,13 +4,13 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parsePublicKey, readHmacKeyFile, verifyExportFile } from "@msp/audit-chain";
-import { call } from "@msp/testing";
+import { call, withSlowness } from "@msp/testing";
 import { ChainStore } from "../chain/chain-store";
 import { pruneBefore } from "../chain/prune";
 import type { AuditStack } from "./audit-stack";
 import { countOf, drained, startAuditStack, testContext, verify, writeChanges } from "./audit-stack";
 
-jest.setTimeout(180_000);
+jest.setTimeout(withSlowness(180_000));
 
 let stack: AuditStack;
 beforeAll(async () => {

@@ -7,8 +7,9 @@ import type { ChainEvent } from "@msp/audit-chain";
 import { ChainStore } from "../chain/chain-store";
 import type { AuditStack } from "./audit-stack";
 import { fastDrainEnv, startAuditStack, verify } from "./audit-stack";
+import { withSlowness } from "@msp/testing";
 
-jest.setTimeout(600_000);
+jest.setTimeout(withSlowness(600_000));
 
 const total = 100_000;
 let stack: AuditStack;

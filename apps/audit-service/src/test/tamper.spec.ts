@@ -1,12 +1,12 @@
 // The chain altered with SQL behind the service's back, as someone with write access to the
 // database could: each alteration must make VerifyAuditChain fail and name the first broken seq and
 // why; put back, the chain verifies again.
-import { call } from "@msp/testing";
+import { call, withSlowness } from "@msp/testing";
 import { VerifyProblem } from "@msp/proto/src/gen/ts/msp/audit/v1/audit";
 import type { AuditStack } from "./audit-stack";
 import { drained, startAuditStack, verify, writeChanges } from "./audit-stack";
 
-jest.setTimeout(180_000);
+jest.setTimeout(withSlowness(180_000));
 
 let stack: AuditStack;
 beforeAll(async () => {

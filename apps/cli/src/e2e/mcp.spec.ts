@@ -10,8 +10,9 @@ import type { TestMachine } from "./cli-harness";
 import { buildBundles, createMachine, gitClone, jsonOf, launcher, msp, ok, removeMachine } from "./cli-harness";
 import type { RestartablePlatform } from "./restartable-platform";
 import { startRestartablePlatform } from "./restartable-platform";
+import { withSlowness } from "@msp/testing";
 
-jest.setTimeout(180_000);
+jest.setTimeout(withSlowness(180_000));
 
 const machine = createMachine("LAPTOP-MCP", "e2e-fingerprint-mcp");
 const stranger = createMachine("NOT-SET-UP", "e2e-fingerprint-mcp-stranger");

@@ -13,8 +13,9 @@ import { buildBundles, claudeHook, createMachine, gitClone, jsonOf, msp, ok, rem
 import type { RestartablePlatform } from "./restartable-platform";
 import { startRestartablePlatform } from "./restartable-platform";
 import { syntheticTranscript } from "./session-transcripts";
+import { withSlowness } from "@msp/testing";
 
-jest.setTimeout(240_000);
+jest.setTimeout(withSlowness(240_000));
 
 const A = createMachine("SUMMARY-A", "e2e-summary-machine-a");
 const B = createMachine("SUMMARY-B", "e2e-summary-machine-b");

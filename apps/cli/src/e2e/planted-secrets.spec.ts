@@ -11,8 +11,9 @@ import type { Json } from "@msp/testing";
 import { buildBundles, claudeHook, createMachine, gitClone, jsonOf, msp, ok, removeMachine } from "./cli-harness";
 import type { RestartablePlatform } from "./restartable-platform";
 import { startRestartablePlatform } from "./restartable-platform";
+import { withSlowness } from "@msp/testing";
 
-jest.setTimeout(420_000);
+jest.setTimeout(withSlowness(420_000));
 
 const machine = createMachine("LAPTOP-P", "e2e-fingerprint-planted");
 const remote = "https://github.com/acme/planted.git";

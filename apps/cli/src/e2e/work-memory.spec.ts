@@ -12,8 +12,9 @@ import type { ProcessResult, TestMachine } from "./cli-harness";
 import { buildBundles, claudeHook, createMachine, gitClone, jsonOf, msp, ok, removeMachine } from "./cli-harness";
 import type { RestartablePlatform } from "./restartable-platform";
 import { startRestartablePlatform } from "./restartable-platform";
+import { withSlowness } from "@msp/testing";
 
-jest.setTimeout(240_000);
+jest.setTimeout(withSlowness(240_000));
 
 const B = createMachine("DESKTOP-B", "e2e-fingerprint-work-memory-b");
 const remote = "https://github.com/harbor/pms.git";

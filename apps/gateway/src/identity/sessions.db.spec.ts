@@ -13,7 +13,7 @@ import { migrations } from "@msp/migrations";
 import type { MutationContext, ResourceStore } from "@msp/resource-kit";
 import { createResourceStore } from "@msp/resource-kit";
 import type { TestDatabase } from "@msp/testing";
-import { createTestDatabase } from "@msp/testing";
+import { createTestDatabase, withSlowness } from "@msp/testing";
 import type { ApiKey } from "@msp/proto/src/gen/ts/msp/identity/v1/api_key";
 import type { User } from "@msp/proto/src/gen/ts/msp/identity/v1/user";
 import { UserRole } from "@msp/proto/src/gen/ts/msp/identity/v1/user";
@@ -28,7 +28,7 @@ import { resetPassword } from "./password-reset";
 import { userResource } from "./user.resource";
 import { setUserPassword } from "./user-passwords";
 
-jest.setTimeout(60_000);
+jest.setTimeout(withSlowness(60_000));
 
 const secret = randomBytes(32).toString("hex");
 const password = "sessions-password-123";

@@ -1,12 +1,12 @@
 import type { PlatformStack } from "@msp/testing";
-import { startPlatform } from "@msp/testing";
+import { startPlatform, withSlowness } from "@msp/testing";
 import { TranscriptWriter } from "../test/transcript-records";
 
 // The whole path with the real vault, through the gateway as the hooks and the CLI call it: a
 // credential stored in the vault for the client's domain controller, a session whose password for
 // administrator@dc01 is redacted, and what Claude is shown at the start of the next session.
 
-jest.setTimeout(180_000);
+jest.setTimeout(withSlowness(180_000));
 
 let platform: PlatformStack;
 let token: string;

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import type { PlatformStack } from "@msp/testing";
-import { startPlatform } from "@msp/testing";
+import { startPlatform, withSlowness } from "@msp/testing";
 import { realTranscript } from "../test/real-transcripts";
 import { TranscriptWriter } from "../test/transcript-records";
 
-jest.setTimeout(120_000);
+jest.setTimeout(withSlowness(120_000));
 
 const large = "Skills03__ubuntu-secure/extracted_conversation_1201_messages.jsonl";
 /** What a client sends per REST part: its JSON body stays under the gateway's 1 MiB limit. */

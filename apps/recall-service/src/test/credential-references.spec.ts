@@ -6,7 +6,7 @@ import type { Handlers, RunningGrpcServer } from "@msp/grpc-kit";
 import { serviceOf, startGrpcServer } from "@msp/grpc-kit";
 import { createLogger } from "@msp/logging";
 import type { TestService } from "@msp/testing";
-import { call, connect, freePort, startTestService } from "@msp/testing";
+import { call, connect, freePort, startTestService, withSlowness } from "@msp/testing";
 import type { CredentialReference, FindCredentialReferencesRequest } from "@msp/proto/src/gen/ts/msp/vault/v1/credential";
 import { CredentialServiceService, CredentialType } from "@msp/proto/src/gen/ts/msp/vault/v1/credential";
 import type { DeepPartial } from "@msp/proto/src/gen/ts/msp/recall/v1/memory";
@@ -22,7 +22,7 @@ import { TranscriptWriter } from "./transcript-records";
 // authenticator and the method policies of the protos (the vault service itself is another app,
 // which this app's code may not import: the end-to-end test runs the real one).
 
-jest.setTimeout(30_000);
+jest.setTimeout(withSlowness(30_000));
 
 const client = "0190f5c8-0000-7000-8000-00000000c301";
 const otherClient = "0190f5c8-0000-7000-8000-00000000c302";
@@ -250,7 +250,7 @@ describe("credential references: memory points to the vault entry of a redacted 
     const answer = await ingest({ scope, claudeSessionId: "cred-hang", transcript: dcSession("cred-hang") });
     expect(answer.status).toBe("stored");
     expect(asked).toHaveLength(1);
-    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(Date.now() - started).toBeLessThan(withSlowness(5_000));
   });
 
   it("stores the memory when the vault is down", async () => {
@@ -273,7 +273,7 @@ describe("credential references: memory points to the vault entry of a redacted 
         }),
       );
       expect(answer.status).toBe("stored");
-      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(Date.now() - started).toBeLessThan(withSlowness(5_000));
       const text = (await call(client2, "recall", RecallRequest.fromPartial({ scope: { projectId: project, clientId: client } }))).text;
       expect(text).toContain("Check AD replication on dc01");
       expect(text).not.toContain(secret);

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { status } from "@grpc/grpc-js";
 import { base32Decode, totpCode } from "@msp/crypto";
 import type { TestToken } from "@msp/testing";
-import { call, expectStatus, testToken } from "@msp/testing";
+import { call, expectStatus, testToken, withSlowness } from "@msp/testing";
 import { Credential, CredentialType, PermissionLevel } from "@msp/proto/src/gen/ts/msp/vault/v1/credential";
 import {
   ConnectionTestStatus,
@@ -17,7 +17,7 @@ import type { VaultTestStack } from "./vault-test-stack";
 import { startVault } from "./vault-test-stack";
 
 // Generous budgets for a slow machine: tests wait for work to be done, never for time to pass.
-jest.setTimeout(120_000);
+jest.setTimeout(withSlowness(120_000));
 
 let stack: VaultTestStack;
 beforeAll(async () => {

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { ConfigError } from "@msp/config";
 import { loadServiceConfig } from "@msp/service-runtime";
 import type { TestDatabase } from "@msp/testing";
-import { call, createTestDatabase } from "@msp/testing";
+import { call, createTestDatabase, withSlowness } from "@msp/testing";
 import { Credential, CredentialType } from "@msp/proto/src/gen/ts/msp/vault/v1/credential";
 import { Integration, IntegrationCredential, IntegrationCredentialType } from "@msp/proto/src/gen/ts/msp/vault/v1/integration_credential";
 import { vaultModule } from "../vault-module";
@@ -16,7 +16,7 @@ import type { VaultTestStack } from "./vault-test-stack";
 import { eventually, startLoggedVault } from "./logged-vault";
 
 // Generous budgets for a slow machine: tests wait for work to be done, never for time to pass.
-jest.setTimeout(120_000);
+jest.setTimeout(withSlowness(120_000));
 
 const newKey = () => randomBytes(32).toString("base64");
 const platform = { MSP_JWT_SECRET: randomBytes(32).toString("hex") };

@@ -7,14 +7,14 @@ import { join } from "node:path";
 import { status } from "@grpc/grpc-js";
 import { base32Encode } from "@msp/crypto";
 import type { TestDatabase } from "@msp/testing";
-import { call, createTestDatabase, expectStatus, testToken } from "@msp/testing";
+import { call, createTestDatabase, expectStatus, testToken, withSlowness } from "@msp/testing";
 import { Credential, CredentialType } from "@msp/proto/src/gen/ts/msp/vault/v1/credential";
 import { Integration, IntegrationCredential, IntegrationCredentialType } from "@msp/proto/src/gen/ts/msp/vault/v1/integration_credential";
 import type { LoggedVault } from "./logged-vault";
 import { startLoggedVault } from "./logged-vault";
 
 // Generous budgets for a slow machine: tests wait for work to be done, never for time to pass.
-jest.setTimeout(120_000);
+jest.setTimeout(withSlowness(120_000));
 
 const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 /** A recognisable random marker: 28 random letters and digits. */

@@ -4,7 +4,7 @@
 // and the rewrap job must leave such rows as they are while it moves the others.
 import { randomBytes } from "node:crypto";
 import { status } from "@grpc/grpc-js";
-import { call, expectStatus } from "@msp/testing";
+import { call, expectStatus, withSlowness } from "@msp/testing";
 import { Credential, CredentialType } from "@msp/proto/src/gen/ts/msp/vault/v1/credential";
 import { Integration, IntegrationCredential, IntegrationCredentialType } from "@msp/proto/src/gen/ts/msp/vault/v1/integration_credential";
 import { KeyStatus } from "@msp/proto/src/gen/ts/msp/vault/v1/key";
@@ -12,7 +12,7 @@ import type { LoggedVault } from "./logged-vault";
 import { eventually, startLoggedVault } from "./logged-vault";
 
 // Generous budgets for a slow machine: tests wait for work to be done, never for time to pass.
-jest.setTimeout(120_000);
+jest.setTimeout(withSlowness(120_000));
 
 let stack: LoggedVault;
 beforeAll(async () => {
