@@ -14,6 +14,7 @@ import { contextModelSummary } from "./20261207000000-ContextModelSummary";
 import { identitySessions } from "./20261207000100-IdentitySessions";
 import { recallWorkRecordKinds } from "./20261208000000-RecallWorkRecordKinds";
 import { idempotencyKeys } from "./20261209000000-IdempotencyKeys";
+import { workReview } from "./20261210000000-WorkReview";
 
 /** The platform's one schema history, oldest first. Every service applies it at start-up. */
 export const migrations: readonly Migration[] = [
@@ -32,4 +33,5 @@ export const migrations: readonly Migration[] = [
   identitySessions,
   recallWorkRecordKinds,
   idempotencyKeys,
+  workReview,
 ];
