@@ -15,6 +15,7 @@ import { identitySessions } from "./20261207000100-IdentitySessions";
 import { recallWorkRecordKinds } from "./20261208000000-RecallWorkRecordKinds";
 import { idempotencyKeys } from "./20261209000000-IdempotencyKeys";
 import { memoryWorkTime } from "./20261209000100-MemoryWorkTime";
+import { workReview } from "./20261210000000-WorkReview";
 
 /** The platform's one schema history, oldest first. Every service applies it at start-up. */
 export const migrations: readonly Migration[] = [
@@ -34,4 +35,5 @@ export const migrations: readonly Migration[] = [
   recallWorkRecordKinds,
   idempotencyKeys,
   memoryWorkTime,
+  workReview,
 ];

@@ -91,7 +91,8 @@ describe("migrations", () => {
     } finally {
       await db.close();
     }
-  });
+    // The whole history twice and back: some 30 s on a loaded machine, so a budget for one five times slower.
+  }, 180_000);
 
   it("are applied once when several processes start together", async () => {
     const dbs = [createDatabase(testDb.config), createDatabase(testDb.config), createDatabase(testDb.config)];

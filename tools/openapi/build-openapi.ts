@@ -7,6 +7,7 @@ import { FeatureSet_FieldPresence } from "@bufbuild/protobuf/wkt";
 import type { MethodPolicy, PolicyIndex } from "@msp/auth";
 import { createPolicyIndex } from "@msp/auth";
 import { http } from "@msp/proto/src/gen/es/google/api/annotations_pb";
+import { file_download } from "@msp/proto/src/gen/es/msp/http/v1/download_pb";
 import type { HttpRule } from "@msp/proto/src/gen/es/google/api/http_pb";
 
 /** A JSON Schema (2020-12, as OpenAPI 3.1 uses it), limited to the keywords this generator writes. */
@@ -48,6 +49,8 @@ export interface ParameterRef {
 
 export interface MediaContent {
   "application/json": { schema: Schema };
+  /** A method's file form (msp.http.v1.file_download), such as text/csv, beside its JSON. */
+  [mediaType: string]: { schema: Schema };
 }
 
 export interface RequestBody {
@@ -491,7 +494,19 @@ function okResponse(method: DescMethod, responseBody: string, schemas: SchemaCol
     if (!field) throw new Error(`${where}: response_body "${responseBody}" is not a field of ${method.output.typeName}`);
     schema = stripDocs(fieldSchema(field, schemas));
   }
-  return { description: summaryOf(commentOf(method.output)) ?? "OK", content: json(schema) };
+  const content: MediaContent = json(schema);
+  // The file form: the same answer as the file itself, for a caller whose Accept names its media type.
+  if (hasOption(method, file_download)) {
+    const download = getOption(method, file_download);
+    const suffix = download.pathSuffix === "" ? "" : ` (or the path ending in \`${download.pathSuffix}\`)`;
+    content[download.mediaType] = {
+      schema: {
+        type: "string",
+        description: `The file itself, for \`Accept: ${download.mediaType}\`${suffix}; named in Content-Disposition.`,
+      },
+    };
+  }
+  return { description: summaryOf(commentOf(method.output)) ?? "OK", content };
 }
 
 /** Well-known types are inlined (they are JSON primitives); every other message is a component. */

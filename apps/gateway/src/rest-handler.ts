@@ -4,6 +4,7 @@ import { fromJson } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { Logger } from "@msp/logging";
 import { acceptRequestJson, decodeRefusal } from "./accept-json";
+import { fileOf, sendFile, wantsFile } from "./file-download";
 import type { Forwarder } from "./forwarder";
 import { HttpError, badRequest, toHttpError } from "./http-errors";
 import { outputBuffers } from "./output-buffers";
@@ -24,7 +25,7 @@ export function createRestHandler(options: RestHandlerOptions): (req: IncomingMe
   return (req, res) => {
     const requestId = typeof req.headers["x-request-id"] === "string" ? req.headers["x-request-id"] : undefined;
     handle(req, options).then(
-      (json) => sendBody(res, 200, json),
+      (answer) => (Buffer.isBuffer(answer) ? sendBody(res, 200, answer) : sendFile(res, answer)),
       (error: unknown) => {
         const { status, body, unexpected, headers } = toHttpError(error);
         if (unexpected) options.logger.error({ err: error, requestId, path: req.url }, "unexpected error in the REST handler");
@@ -35,8 +36,11 @@ export function createRestHandler(options: RestHandlerOptions): (req: IncomingMe
   };
 }
 
-/** Answers a request with the JSON of the service's response, in UTF-8. */
-async function handle(req: IncomingMessage, options: RestHandlerOptions): Promise<Buffer> {
+/**
+ * Answers a request with the JSON of the service's response, in UTF-8; or, for a method with a
+ * file form asked for (file-download.ts), with the file the response carries.
+ */
+async function handle(req: IncomingMessage, options: RestHandlerOptions): Promise<Buffer | ReturnType<typeof fileOf>> {
   const url = new URL(req.url ?? "/", "http://gateway");
   let found;
   try {
@@ -79,13 +83,17 @@ async function handle(req: IncomingMessage, options: RestHandlerOptions): Promis
   } catch (error) {
     throw decodeRefusal(error);
   }
-  return options.forward.json(route.method, message, {
+  const call = {
     authorization: req.headers.authorization,
     requestId: typeof req.headers["x-request-id"] === "string" ? req.headers["x-request-id"] : undefined,
     clientIp: req.socket.remoteAddress,
     userAgent: req.headers["user-agent"],
     idempotencyKey: headerOf(req, "idempotency-key"),
-  });
+  };
+  if (route.download && wantsFile(route, headerOf(req, "accept"))) {
+    return fileOf(route.download, await options.forward.message(route.method, message, call));
+  }
+  return options.forward.json(route.method, message, call);
 }
 
 /** A request header as one string (Node joins repeated ones with ", "), or undefined when absent. */

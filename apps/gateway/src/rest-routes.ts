@@ -1,6 +1,8 @@
 import type { DescMessage, DescMethod, DescMethodUnary, DescService, FileRegistry } from "@bufbuild/protobuf";
-import { getOption } from "@bufbuild/protobuf";
+import { getOption, hasOption } from "@bufbuild/protobuf";
 import { http } from "@msp/proto/src/gen/es/google/api/annotations_pb";
+import type { FileDownload } from "@msp/proto/src/gen/es/msp/http/v1/download_pb";
+import { file_download } from "@msp/proto/src/gen/es/msp/http/v1/download_pb";
 
 export type HttpVerb = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 
@@ -15,6 +17,10 @@ export interface RestRoute {
   body: string;
   method: DescMethodUnary;
   service: DescService;
+  /** The file form of the answer (msp.http.v1.file_download), for a caller asking for its media type. */
+  download?: FileDownload;
+  /** The route is the file form's own (the template with the option's path_suffix): it always answers the file. */
+  fileOnly?: boolean;
 }
 
 /** Only unary RPCs are served through the gateway: streaming ones have no REST or JSON form here. */
@@ -32,7 +38,19 @@ export function buildRestRoutes(registry: FileRegistry): RestRoute[] {
       const rule = getOption(method, http);
       if (rule.pattern.case === undefined || rule.pattern.case === "custom") continue;
       const verb = rule.pattern.case.toUpperCase() as HttpVerb;
-      routes.push({ verb, ...compileTemplate(rule.pattern.value), body: rule.body, method, service: type });
+      const download = hasOption(method, file_download) ? getOption(method, file_download) : undefined;
+      routes.push({
+        verb,
+        ...compileTemplate(rule.pattern.value),
+        body: rule.body,
+        method,
+        service: type,
+        ...(download ? { download } : {}),
+      });
+      if (download && download.pathSuffix !== "") {
+        const template = `${rule.pattern.value}${download.pathSuffix}`;
+        routes.push({ verb, ...compileTemplate(template), body: rule.body, method, service: type, download, fileOnly: true });
+      }
     }
   }
   return routes;

@@ -260,6 +260,34 @@ describe("hand-written JSON through the platform (issue 17)", () => {
     expect([summary.json.start, summary.json.end]).toEqual(["2026-12-01T00:00:00Z", "2027-01-01T00:00:00Z"]);
   });
 
+  it("answers the billable time export as the CSV file itself for Accept: text/csv and the .csv path", async () => {
+    const client = await rest("POST", "/api/v1/clients", { name: "CSV Download Ltd" });
+    await rest("POST", "/api/v1/billableTime", {
+      clientId: client.json.id,
+      startedAt: "2026-12-03T09:00:00Z",
+      durationMinutes: 30,
+      description: "Printer fixed",
+    });
+    const path = `/api/v1/clients/${client.json.id}:exportBillableTime?start=2026-12-01&end=2027-01-01`;
+    const download = (url: string, accept?: string) =>
+      fetch(`${platform.baseUrl}${url}`, { headers: { authorization: `Bearer ${token}`, ...(accept ? { accept } : {}) } });
+    for (const response of [await download(path, "text/csv"), await download(path.replace("?", ".csv?"))]) {
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8; header=present");
+      expect(response.headers.get("content-disposition")).toBe(
+        'attachment; filename="billable-time-csv-download-ltd-2026-12-01-2027-01-01.csv"; ' +
+          "filename*=UTF-8''billable-time-csv-download-ltd-2026-12-01-2027-01-01.csv",
+      );
+      const lines = (await response.text()).split("\r\n");
+      expect(lines[0]).toMatch(/^entry_id,date,started_at,/);
+      expect(lines[1]).toContain(",Printer fixed,");
+    }
+    // Without Accept (or asking for JSON) the JSON form stays.
+    const json = await download(path, "application/json, text/csv;q=0.5");
+    expect(json.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(((await json.json()) as Json).rowCount).toBe(1);
+  });
+
   it("refuses a bad timestamp parameter naming it and the forms it takes", async () => {
     const client = await rest("POST", "/api/v1/clients", { name: `Bad dates ${Date.now()}` });
     const refused = await rest("GET", `/api/v1/clients/${client.json.id}:billingSummary?end=2026-12-32`);

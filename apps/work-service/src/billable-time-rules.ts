@@ -17,6 +17,24 @@ export const billableTimeOverrides: FieldOverrides = {
   maxLength: { invoice_reference: 64 },
 };
 
+/**
+ * The billable time category of work of a work item's category: what an invoice calls that kind
+ * of work. Time on a work item takes it unless a category is given.
+ */
+const billableCategories: Readonly<Record<string, string>> = {
+  infrastructure: "maintenance",
+  troubleshooting: "support",
+  configuration: "support",
+  development: "development",
+  maintenance: "maintenance",
+  security: "support",
+  documentation: "consulting",
+};
+
+export function billableCategoryOf(workItemCategory: unknown): string | null {
+  return typeof workItemCategory === "string" ? (billableCategories[workItemCategory] ?? null) : null;
+}
+
 /** The billed figures, derived from the raw minutes, the rates and the client's policy. */
 export const derivedFields = ["rounded_minutes", "effective_hourly_rate", "rate_source", "amount", "rounding_scope"] as const;
 
@@ -93,11 +111,12 @@ export async function settleBillableTime(row: StoredRecord, existing: StoredReco
   if (typeof workItemId === "string" && changed("work_item_id")) {
     const item = await WorkItemModel.findOne({
       where: { id: workItemId },
-      attributes: ["session_id", "is_billable"],
+      attributes: ["session_id", "is_billable", "category"],
       raw: true,
       transaction,
     });
     if (!item) throw invalidArgument("billable_time.work_item_id", `no work item has id ${workItemId}`);
+    if (!given.has("category") && !row["category"]) row["category"] = billableCategoryOf(item.category);
     if (typeof row["session_id"] !== "string") row["session_id"] = item.session_id;
     else if (row["session_id"] !== item.session_id) {
       throw invalidArgument(

@@ -123,23 +123,26 @@ export async function billingSummary(
   const client = await clients.get(clientIdOf(request.clientId));
   const period = periodOf(request);
   const groups = await db.select<Record<string, unknown>>(
-    `SELECT project_id, category, is_billable, is_invoiced, COUNT(*) AS entries, SUM(duration_minutes) AS raw,
-       SUM(rounded_minutes) AS billed, ${amountSum(db, "amount")} AS amount
+    `SELECT project_id, category, is_billable, is_invoiced, CASE WHEN review_status = 'pending' THEN 1 ELSE 0 END AS unreviewed,
+       COUNT(*) AS entries, SUM(duration_minutes) AS raw, SUM(rounded_minutes) AS billed, ${amountSum(db, "amount")} AS amount
      FROM billable_time WHERE client_id = ?${periodSql(db, "started_at", period)}
-     GROUP BY project_id, category, is_billable, is_invoiced`,
+     GROUP BY project_id, category, is_billable, is_invoiced, CASE WHEN review_status = 'pending' THEN 1 ELSE 0 END`,
     [client.id],
   );
   const lines = new Map<string, LineSums>();
   const totals = emptySums(null, BillableTimeCategory.BILLABLE_TIME_CATEGORY_UNSPECIFIED);
+  // Automatic time waiting for a review is counted apart until a technician approves, adjusts or rejects it.
+  const unreviewed = emptySums(null, BillableTimeCategory.BILLABLE_TIME_CATEGORY_UNSPECIFIED);
   for (const group of groups) {
     const projectId = typeof group["project_id"] === "string" ? group["project_id"] : null;
     const category = categoryOf(group["category"]);
     const key = `${projectId ?? ""} ${category}`;
-    const line = lines.get(key) ?? emptySums(projectId, category);
-    lines.set(key, line);
+    const pending = truthy(group["unreviewed"]);
+    const line = pending ? undefined : (lines.get(key) ?? emptySums(projectId, category));
+    if (line) lines.set(key, line);
     const billable = truthy(group["is_billable"]);
     const amount = amountOf(db, group["amount"]);
-    for (const sums of [line, totals]) {
+    for (const sums of line ? [line, totals] : [unreviewed]) {
       sums.entryCount += Number(group["entries"]);
       if (billable) {
         sums.rawMinutes += Number(group["raw"]);
@@ -181,6 +184,7 @@ export async function billingSummary(
     billingRoundingScope: client.billingRoundingScope ?? 0,
     lines: ordered.map((sums) => lineOf(sums, sums.projectId ? (names.get(sums.projectId) ?? "") : "")),
     totals: lineOf(totals, ""),
+    unreviewed: lineOf(unreviewed, ""),
   };
 }
 
@@ -257,7 +261,10 @@ export async function exportBillableTime(
       .toLowerCase()
       .replace(/[^a-z0-9]+/g, "-")
       .replace(/^-|-$/g, "") || "client";
-  const span = `${period.start ? period.start.toISOString().slice(0, 10) : "start"}-${period.end ? period.end.toISOString().slice(0, 10) : "now"}`;
+  // The file's name carries its dates: the period's, or for an open one its first entry's day and today.
+  const first = rows.length > 0 ? day(rows[0]!["started_at"]) : undefined;
+  const today = new Date().toISOString().slice(0, 10);
+  const span = `${period.start ? period.start.toISOString().slice(0, 10) : (first ?? today)}-${period.end ? period.end.toISOString().slice(0, 10) : today}`;
   return {
     filename: `billable-time-${slug}-${span}.csv`,
     contentType: "text/csv; charset=utf-8; header=present",

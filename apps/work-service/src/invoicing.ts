@@ -13,6 +13,7 @@ import type {
 } from "@msp/proto/src/gen/ts/msp/work/v1/billable_time";
 import type { Transaction } from "sequelize";
 import { lockSessionsOf, rebill } from "./billable-time-rules";
+import { reviewRefusal } from "./billable-time-review";
 
 /** Entries one MarkInvoiced may name: an invoice's worth, and one statement's IN list. */
 export const maxInvoicedEntries = 1000;
@@ -44,6 +45,7 @@ export async function markInvoiced(
   return store.mutate(ctx, async ({ transaction }) => {
     const rows = await lockEntries(db, transaction, ids);
     refuseUnless(ids, rows, false, "no entry was marked invoiced", "already invoiced");
+    refuseUnreviewed(rows);
     // The rows are locked (MariaDB) or the writers take turns (SQLite): what was read above still holds.
     await db.sequelize.query(
       `UPDATE billable_time SET is_invoiced = 1, invoiced_at = ?, invoice_reference = ?, revision = revision + 1, updated_at = ?
@@ -111,6 +113,7 @@ interface InvoicedState {
   session_id: string | null;
   is_invoiced: unknown;
   invoice_reference: string | null;
+  review_status: string;
 }
 
 /** The entries' ids, checked: 1 to maxInvoicedEntries UUIDs, each once, in the order named. */
@@ -125,7 +128,7 @@ function entryIdsOf(given: readonly string[]): string[] {
 async function lockEntries(db: Database, transaction: Transaction, ids: readonly string[]): Promise<InvoicedState[]> {
   const lock = db.dialect === "mariadb" ? " FOR UPDATE" : "";
   return db.sequelize.query<InvoicedState>(
-    `SELECT id, client_id, session_id, is_invoiced, invoice_reference FROM billable_time WHERE id IN (${sqlPlaceholders(ids.length)})${lock}`,
+    `SELECT id, client_id, session_id, is_invoiced, invoice_reference, review_status FROM billable_time WHERE id IN (${sqlPlaceholders(ids.length)})${lock}`,
     { replacements: [...ids], type: QueryTypes.SELECT, transaction },
   );
 }
@@ -154,6 +157,21 @@ function refuseUnless(
   const clients = new Set(rows.map((row) => row.client_id));
   if (clients.size > 1)
     throw invalidArgument("billable_time_ids", `name entries of one client (an invoice is for one client), not of ${clients.size}`);
+}
+
+/**
+ * Refuses the whole invoicing (naming the entries and why) when any entry was recorded
+ * automatically and is not approved or adjusted yet, or was rejected: ReviewBillableTime first.
+ */
+function refuseUnreviewed(rows: readonly InvoicedState[]): void {
+  const refused = new Map<string, string[]>();
+  for (const row of rows) {
+    const reason = reviewRefusal(row.review_status);
+    if (reason) refused.set(reason, [...(refused.get(reason) ?? []), row.id]);
+  }
+  if (refused.size === 0) return;
+  const parts = [...refused].map(([reason, ids]) => `${reason}: ${listed(ids)}`);
+  throw failedPrecondition(`no entry was marked invoiced; ${parts.join("; ")}`);
 }
 
 /** The entries as the change's transaction left them, in the order named: its answer, read before it commits. */

@@ -32,10 +32,43 @@ describe("settleCategory", () => {
 });
 
 describe("settleCompletion", () => {
-  it("completes now by default and derives the minutes", () => {
+  it("completes now by default; recorded already done with no start, its minutes are unknown, not 0", () => {
     const row: StoredRecord = {};
     settleCompletion(row, undefined, given(), at("10:00"));
-    expect(row).toEqual({ status: "completed", completed_at: at("10:00"), actual_minutes: 0 });
+    expect(row).toEqual({ status: "completed", started_at: at("10:00"), completed_at: at("10:00"), actual_minutes: null });
+  });
+
+  it("takes the minutes from a given start to the completion, for work recorded after the fact", () => {
+    const row: StoredRecord = { status: "completed", started_at: at("08:10"), completed_at: at("09:02") };
+    settleCompletion(row, undefined, given("status", "started_at", "completed_at"), at("10:00"));
+    expect(row).toMatchObject({ started_at: at("08:10"), completed_at: at("09:02"), actual_minutes: 52 });
+    const open: StoredRecord = { status: "in_progress", started_at: at("08:10") };
+    settleCompletion(open, undefined, given("status", "started_at"), at("10:00"));
+    expect(open).toMatchObject({ started_at: at("08:10"), actual_minutes: null });
+    const moved: StoredRecord = { ...row, started_at: at("08:30") };
+    settleCompletion(moved, { ...row, created_at: at("10:00") }, given("started_at"), at("10:05"));
+    expect(moved["actual_minutes"]).toBe(32);
+  });
+
+  it("never completes before the work's start, and never starts in the future", () => {
+    expect(() =>
+      settleCompletion({ status: "completed", completed_at: at("09:00") }, undefined, given("status", "completed_at"), at("10:00")),
+    ).toThrow(/work_item\.completed_at: must not be before the work's start, when the item was recorded .*give started_at as well/);
+    expect(() =>
+      settleCompletion(
+        { status: "completed", started_at: at("09:30"), completed_at: at("09:00") },
+        undefined,
+        given("status", "started_at", "completed_at"),
+        at("10:00"),
+      ),
+    ).toThrow(/work_item\.completed_at: must not be before the work's start, started_at 2026-03-02T09:30:00.000Z/);
+    expect(() => settleCompletion({ started_at: at("10:05") }, undefined, given("started_at"), at("10:00"))).toThrow(
+      /work_item\.started_at: must not be in the future/,
+    );
+    // A client clock a few seconds behind is taken as the start itself.
+    const skewed: StoredRecord = { status: "completed", completed_at: new Date(at("10:00").getTime() - 5_000) };
+    settleCompletion(skewed, undefined, given("status", "completed_at"), at("10:00"));
+    expect(skewed["completed_at"]).toEqual(at("10:00"));
   });
 
   it("derives actual_minutes from created_at..completed_at when it becomes completed, unless given", () => {

@@ -21,23 +21,39 @@ export function settleCategory(row: StoredRecord, existing: StoredRecord | undef
 }
 
 /**
- * Whole minutes from created_at to completed_at. Null when not completed, or when recorded after
- * the fact (completed more than a minute before created_at): the time spent is then unknown.
+ * Whole minutes from the work's start to completed_at. Null when not completed, or when completed
+ * more than a minute before the start (only rows stored before that was refused).
  */
-export function minutesBetween(createdAt: Date, completedAt: unknown): number | null {
+export function minutesBetween(startedAt: Date, completedAt: unknown): number | null {
   if (!(completedAt instanceof Date)) return null;
-  const ms = completedAt.getTime() - createdAt.getTime();
+  const ms = completedAt.getTime() - startedAt.getTime();
   if (ms < -60_000) return null;
   return Math.max(0, Math.floor(ms / 60_000));
 }
 
+/** Clocks of the machines that record work may be this far ahead or behind the service's. */
+const clockSkewMs = 60_000;
+
+/** The work's start: started_at, else when the item was recorded. */
+function startOf(row: StoredRecord, existing: StoredRecord | undefined, now: Date): Date {
+  if (row["started_at"] instanceof Date) return row["started_at"];
+  return existing?.["created_at"] instanceof Date ? existing["created_at"] : now;
+}
+
 /**
  * Status drives the completion time: completed work items default to being completed now, and a
- * work item that stops being completed loses its completion time. actual_minutes follows
- * created_at..completed_at unless the caller gave it.
+ * work item that stops being completed loses its completion time. The work starts at started_at
+ * (when it was recorded, by default; work recorded after the fact gives its real start), never in
+ * the future; completed_at is never before it. actual_minutes follows started_at..completed_at
+ * unless the caller gave it; an item recorded already completed with no start given has unknown
+ * minutes (null), not 0.
  */
 export function settleCompletion(row: StoredRecord, existing: StoredRecord | undefined, given: ReadonlySet<string>, now: Date): void {
   if (!row["status"]) row["status"] = "completed";
+  const startGiven = given.has("started_at") && row["started_at"] instanceof Date;
+  if (startGiven && (row["started_at"] as Date).getTime() > now.getTime() + clockSkewMs) {
+    throw invalidArgument("work_item.started_at", "must not be in the future");
+  }
   const completedAt = row["completed_at"];
   if (row["status"] === "completed") {
     if (!(completedAt instanceof Date)) row["completed_at"] = now;
@@ -50,15 +66,34 @@ export function settleCompletion(row: StoredRecord, existing: StoredRecord | und
     row["completed_at"] = null;
   }
 
-  const createdAt = existing?.["created_at"] instanceof Date ? existing["created_at"] : now;
-  const derived = minutesBetween(createdAt, row["completed_at"]);
+  const start = startOf(row, existing, now);
+  if (!existing && !(row["started_at"] instanceof Date)) row["started_at"] = start;
+  const completed = row["completed_at"];
+  if (completed instanceof Date && completed < start && (given.has("completed_at") || given.has("started_at"))) {
+    if (start.getTime() - completed.getTime() > clockSkewMs) {
+      const what = startGiven || existing?.["started_at"] instanceof Date ? "started_at" : "when the item was recorded (created_at)";
+      throw invalidArgument(
+        "work_item.completed_at",
+        `must not be before the work's start, ${what} ${start.toISOString()}; for work recorded after the fact give started_at as well`,
+      );
+    }
+    row["completed_at"] = start;
+  }
+
+  // Recorded already completed with no start: how long it took is unknown.
+  const unknown = !existing && !startGiven && row["status"] === "completed";
+  const derived = unknown ? null : minutesBetween(start, row["completed_at"]);
   if (given.has("actual_minutes")) {
     if (row["actual_minutes"] === null || row["actual_minutes"] === undefined) row["actual_minutes"] = derived;
     return;
   }
-  // A value the caller gave earlier stays; one derived earlier follows the new completion time.
+  // A value the caller gave earlier stays; one derived earlier follows the new start or completion time.
   const before = existing?.["actual_minutes"];
-  const wasDerived = !existing || before === null || before === undefined || before === minutesBetween(createdAt, existing["completed_at"]);
+  const wasDerived =
+    !existing ||
+    before === null ||
+    before === undefined ||
+    before === minutesBetween(startOf(existing, existing, now), existing["completed_at"]);
   if (wasDerived) row["actual_minutes"] = derived;
 }
 

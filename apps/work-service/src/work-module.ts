@@ -1,7 +1,6 @@
 import type { Handlers } from "@msp/grpc-kit";
 import { createResourceStore, standardMethods } from "@msp/resource-kit";
 import type { ServiceModule } from "@msp/service-runtime";
-import { noSettings } from "@msp/service-runtime";
 import type { BillableTime } from "@msp/proto/src/gen/ts/msp/work/v1/billable_time";
 import { BillableTimeServiceService } from "@msp/proto/src/gen/ts/msp/work/v1/billable_time";
 import type { Client } from "@msp/proto/src/gen/ts/msp/work/v1/client";
@@ -36,6 +35,7 @@ import { deploymentResource } from "./deployment.resource";
 import { externalIntegrationResource } from "./external-integration.resource";
 import { fileChangeResource } from "./file-change.resource";
 import { markInvoiced, unmarkInvoiced } from "./invoicing";
+import { reviewBillableTime } from "./review-billable-time";
 import { machineResource } from "./machine.resource";
 import { workModels } from "./models";
 import { problemSolutionResource } from "./problem-solution.resource";
@@ -49,6 +49,9 @@ import { taskResource } from "./task.resource";
 import { ticketLinkResource } from "./ticket-link.resource";
 import { workItemResource } from "./work-item.resource";
 import { createInfraIds, requireInfraIds } from "./infra-ids";
+import { createIdleSessionCloser } from "./idle-sessions";
+import type { WorkSettings } from "./work-settings";
+import { workConfig } from "./work-settings";
 
 /**
  * The session service's definition with the timeline's response sent as the handler encoded it:
@@ -62,13 +65,13 @@ function withEncodedTimeline(definition: typeof SessionServiceService) {
  * The work service: machines, clients, projects, sessions, tags, tasks, work items and their
  * details, billable time and its reports, ticket links and external integrations.
  */
-export const workModule: ServiceModule<Record<string, never>> = {
+export const workModule: ServiceModule<WorkSettings> = {
   name: "work-service",
   models: workModels,
-  config: noSettings,
+  config: workConfig,
   // Deployments' and database changes' asset and service ids are checked with the infrastructure service.
   peerScopes: ["infra:read"],
-  setUp(host, { db, peers }) {
+  setUp(host, { db, peers, config, logger }) {
     // One store per resource, shared by its standard methods, custom methods and the timeline.
     const sessions = createResourceStore<Session>(db, sessionResource);
     const workItems = createResourceStore<WorkItem>(db, workItemResource);
@@ -87,6 +90,10 @@ export const workModule: ServiceModule<Record<string, never>> = {
       billableTime,
     };
 
+    // Claude Code sessions that never got their SessionEnd close after WORK_SESSION_IDLE_MINUTES.
+    const idleCloser = createIdleSessionCloser(db, sessions, config.sessionIdleMinutes, logger);
+    host.run({ name: "idle sessions", start: () => idleCloser.start(), stop: () => idleCloser.stop() });
+
     const sessionService = withEncodedTimeline(SessionServiceService);
     const sessionHandlers: Handlers<typeof sessionService> = {
       ...standardMethods(sessionService, sessions, { singular: "Session", plural: "Sessions" }),
@@ -99,6 +106,7 @@ export const workModule: ServiceModule<Record<string, never>> = {
       ...standardMethods(BillableTimeServiceService, billableTime, { singular: "BillableTime", plural: "BillableTime" }),
       markInvoiced: (request, ctx) => markInvoiced(db, billableTime, request, ctx),
       unmarkInvoiced: (request, ctx) => unmarkInvoiced(db, billableTime, request, ctx),
+      reviewBillableTime: (request, ctx) => reviewBillableTime(billableTime, request, ctx),
       getBillingSummary: (request) => billingSummary(db, clients, request),
       exportBillableTime: (request) => exportBillableTime(db, clients, request),
     };

@@ -248,11 +248,12 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
     const id = uuidv7();
     const fixed = typeof internal === "function" ? {} : (internal ?? {});
     const record: StoredRecord = { ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== null)), ...fixed };
+    // Taken before prepare: a time prepare derives for the new record (its own "now") is never before its created_at.
+    const now = new Date();
     await definition.prepare?.(record, undefined, { ...hook, given: new Set(Object.keys(given).filter((k) => given[k] !== null)) });
     checkRequired(record, prefix);
     await checkReferences(record, hook.transaction);
     const computed = typeof internal === "function" ? await internal(id, undefined, hook) : {};
-    const now = new Date();
     const row = { ...record, ...computed, id, revision: 1, created_at: now, updated_at: now };
     await model.create(row, { transaction: hook.transaction });
     // The change's own event first, then those of the records afterWrite derives from it.

@@ -65,10 +65,10 @@ async function recordWork(
   const active = activeTimeOf(parsed.events.map((record) => record.timestamp));
   const session = await ctx.platform.getWorkSession(sessionId, ctx.timeoutMs());
   const updated = await updateWorkSession(ctx, session, compressed, active, event);
-  if (slice.offset > 0) await upsertWorkItems(ctx, sessionId, workItemDrafts(compressed, ended));
+  const mainItemId = slice.offset > 0 ? await upsertWorkItems(ctx, sessionId, workItemDrafts(compressed, ended), active) : undefined;
   // Billable time belongs to a client: a session without one (no project matched) has none.
   if (ended && updated.clientId) {
-    await recordBillableTime(ctx, updated, active, compressed.title || updated.title || "Claude Code session");
+    await recordBillableTime(ctx, updated, active, compressed.title || updated.title || "Claude Code session", mainItemId);
   }
 }
 

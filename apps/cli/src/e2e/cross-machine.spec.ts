@@ -269,9 +269,23 @@ test("the work service has A's session with its commands, file changes, work ite
       categorySource: "WORK_ITEM_CATEGORY_SOURCE_GUESSED",
     });
 
+  // Recorded after the fact, with the transcript's times of the work: never completed before it started.
+  for (const item of items.filter((i) => i.status === "WORK_ITEM_STATUS_COMPLETED")) {
+    expect(Date.parse(item.completedAt)).toBeGreaterThanOrEqual(Date.parse(item.startedAt));
+  }
+  const main = items.find((i) => i.position === 1);
+  expect(main.actualMinutes).toBeGreaterThan(0);
+
   const time = await adminList("/api/v1/billableTime", "billableTime", `session_id = "${session.id}"`);
   expect(time).toHaveLength(1);
-  expect(time[0]).toMatchObject({ clientId, isBillable: true });
+  // Automatic time waits for a technician's review, on the session's main work item.
+  expect(time[0]).toMatchObject({
+    clientId,
+    isBillable: true,
+    workItemId: main.id,
+    source: "BILLABLE_TIME_SOURCE_CLAUDE_CODE_SESSION",
+    reviewStatus: "BILLABLE_TIME_REVIEW_STATUS_PENDING",
+  });
   expect(time[0].durationMinutes).toBeGreaterThan(0);
   expect(time[0].roundedMinutes).toBeGreaterThanOrEqual(15);
 });

@@ -66,7 +66,9 @@ export interface WorkItem {
   status?: string;
   affectedSystems?: string[];
   position?: number;
+  startedAt?: string;
   completedAt?: string;
+  actualMinutes?: number;
   etag?: string;
 }
 
@@ -97,6 +99,11 @@ export interface BillableTime {
   roundedMinutes?: number;
   isInvoiced?: boolean;
   description?: string;
+  workItemId?: string;
+  /** An enum name such as BILLABLE_TIME_SOURCE_CLAUDE_CODE_SESSION. */
+  source?: string;
+  /** An enum name such as BILLABLE_TIME_REVIEW_STATUS_PENDING. */
+  reviewStatus?: string;
   etag?: string;
 }
 

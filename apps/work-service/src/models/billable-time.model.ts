@@ -23,4 +23,9 @@ export class BillableTimeModel extends EntityModel {
   @Column(DataType.BOOLEAN) declare is_invoiced: boolean;
   @Column(DataType.DATE(3)) declare invoiced_at: Date | null;
   @Column(DataType.STRING(64)) declare invoice_reference: string | null;
+  @Column(DataType.STRING(19)) declare source: string;
+  @Column(DataType.STRING(12)) declare review_status: string;
+  @Column(DataType.DATE(3)) declare reviewed_at: Date | null;
+  @Column(DataType.STRING(255)) declare reviewed_by: string | null;
+  @Column(DataType.STRING(500)) declare review_note: string | null;
 }

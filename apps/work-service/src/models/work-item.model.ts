@@ -21,6 +21,7 @@ export class WorkItemModel extends EntityModel {
   @Column(DataType.JSON) declare technologies_used: string[] | null;
   @Column(DataType.INTEGER) declare position: number;
   @Column(DataType.DATE(3)) declare completed_at: Date | null;
+  @Column(DataType.DATE(3)) declare started_at: Date | null;
   @Column(DataType.JSON) declare tags: string[] | null;
 }
 

@@ -211,7 +211,8 @@ describe("ExportBillableTime", () => {
     const total = rows.reduce((cents, r) => cents + Math.round(Number(r[11]) * 100), 0);
     expect(total).toBe(47498);
     const uninvoiced = await exportCsv(client.id, undefined, undefined, true);
-    expect(uninvoiced.filename).toBe("billable-time-export-ltd-start-now.csv");
+    // An open period is named by its first entry's day and today.
+    expect(uninvoiced.filename).toBe(`billable-time-export-ltd-2026-01-05-${new Date().toISOString().slice(0, 10)}.csv`);
     expect(
       parseCsv(uninvoiced.csv)
         .slice(1)

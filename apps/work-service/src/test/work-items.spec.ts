@@ -37,8 +37,15 @@ describe("WorkItemService", () => {
     const internal = await newSession({ clientId: shop.id });
 
     const first = await newItem({ sessionId: billable.id, title: "Check the mail queue" });
-    expect(first).toMatchObject({ status: WorkItemStatus.WORK_ITEM_STATUS_COMPLETED, position: 1, isBillable: true, actualMinutes: 0 });
+    // Recorded already done with no start: how long it took is unknown, not 0.
+    expect(first).toMatchObject({
+      status: WorkItemStatus.WORK_ITEM_STATUS_COMPLETED,
+      position: 1,
+      isBillable: true,
+      actualMinutes: undefined,
+    });
     expect(first.completedAt).toBeInstanceOf(Date);
+    expect(first.completedAt!.getTime()).toBeGreaterThanOrEqual(first.createdAt!.getTime());
     expect(first.etag).not.toBe("");
     const second = await newItem({ sessionId: billable.id, title: "Second", status: WorkItemStatus.WORK_ITEM_STATUS_IN_PROGRESS });
     expect(second).toMatchObject({ position: 2, completedAt: undefined, actualMinutes: undefined });
@@ -155,16 +162,39 @@ describe("WorkItemService", () => {
     await expectStatus(updateItem({ id: open.id, etag: open.etag, title: "Stale" }), status.ABORTED);
   });
 
+  it("takes the minutes of work recorded after the fact from its start and end, never completing before the start", async () => {
+    const session = await newSession();
+    const when = (minutes: number) => new Date(Date.UTC(2026, 2, 2, 9, minutes));
+    const recorded = await newItem({ sessionId: session.id, title: "Patched the host", startedAt: when(0), completedAt: when(47) });
+    expect(recorded).toMatchObject({ startedAt: when(0), completedAt: when(47), actualMinutes: 47 });
+    const moved = await updateItem({ id: recorded.id, startedAt: when(17) }, ["started_at"]);
+    expect(moved.actualMinutes).toBe(30);
+    await expectStatus(
+      newItem({ sessionId: session.id, title: "Backwards", startedAt: when(30), completedAt: when(10) }),
+      status.INVALID_ARGUMENT,
+      /work_item\.completed_at: must not be before the work's start, started_at/,
+    );
+    await expectStatus(
+      newItem({ sessionId: session.id, title: "No start", completedAt: when(10) }),
+      status.INVALID_ARGUMENT,
+      /work_item\.completed_at: .*give started_at as well/,
+    );
+    // Work items of the session started now: done later, its minutes run from its start.
+    const open = await newItem({ sessionId: session.id, title: "Running", status: WorkItemStatus.WORK_ITEM_STATUS_IN_PROGRESS });
+    expect(open.startedAt).toEqual(open.createdAt);
+  });
+
   it("filters on status, priority, billable flag and date ranges", async () => {
     const session = await newSession();
     const when = (hours: number) => new Date(Date.UTC(2026, 2, 2, hours));
     const early = await newItem({
       sessionId: session.id,
       title: "Early",
+      startedAt: when(8),
       completedAt: when(9),
       priority: WorkItemPriority.WORK_ITEM_PRIORITY_HIGH,
     });
-    const late = await newItem({ sessionId: session.id, title: "Late", completedAt: when(15), isBillable: true });
+    const late = await newItem({ sessionId: session.id, title: "Late", startedAt: when(14), completedAt: when(15), isBillable: true });
     await newItem({ sessionId: session.id, title: "Open", status: WorkItemStatus.WORK_ITEM_STATUS_PENDING });
     const inSession = `session_id = "${session.id}"`;
     const ids = async (filter: string) => (await listItems(`${inSession} AND ${filter}`, "position")).workItems.map((w) => w.title);

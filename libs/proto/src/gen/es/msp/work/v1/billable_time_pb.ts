@@ -7,6 +7,7 @@ import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf
 import { file_google_api_annotations } from "../../../google/api/annotations_pb";
 import type { FieldMask, Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_field_mask, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import { file_msp_http_v1_download } from "../../http/v1/download_pb";
 import { file_msp_policy_v1_policy } from "../../policy/v1/policy_pb";
 import type { BillingRoundingDirection, BillingRoundingScope } from "./client_pb";
 import { file_msp_work_v1_client } from "./client_pb";
@@ -16,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file msp/work/v1/billable_time.proto.
  */
 export const file_msp_work_v1_billable_time: GenFile = /*@__PURE__*/
-  fileDesc("Ch9tc3Avd29yay92MS9iaWxsYWJsZV90aW1lLnByb3RvEgttc3Aud29yay52MSLZBwoMQmlsbGFibGVUaW1lEgoKAmlkGAEgASgJEhcKCnNlc3Npb25faWQYAiABKAlIAIgBARIZCgx3b3JrX2l0ZW1faWQYAyABKAlIAYgBARIWCgljbGllbnRfaWQYBCABKAlIAogBARIXCgpwcm9qZWN0X2lkGAUgASgJSAOIAQESLgoKc3RhcnRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEh0KEGR1cmF0aW9uX21pbnV0ZXMYCCABKAVIBIgBARIXCg9yb3VuZGVkX21pbnV0ZXMYCSABKAUSGAoLaG91cmx5X3JhdGUYCiABKAlIBYgBARIiChVlZmZlY3RpdmVfaG91cmx5X3JhdGUYCyABKAlIBogBARI4CgtyYXRlX3NvdXJjZRgMIAEoDjIjLm1zcC53b3JrLnYxLkJpbGxhYmxlVGltZVJhdGVTb3VyY2USDgoGYW1vdW50GA0gASgJEhgKC2lzX2JpbGxhYmxlGA4gASgISAeIAQESOAoIY2F0ZWdvcnkYDyABKA4yIS5tc3Aud29yay52MS5CaWxsYWJsZVRpbWVDYXRlZ29yeUgIiAEBEhgKC2Rlc2NyaXB0aW9uGBAgASgJSAmIAQESOQoOcm91bmRpbmdfc2NvcGUYESABKA4yIS5tc3Aud29yay52MS5CaWxsaW5nUm91bmRpbmdTY29wZRITCgtpc19pbnZvaWNlZBgSIAEoCBIvCgtpbnZvaWNlZF9hdBgTIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASHgoRaW52b2ljZV9yZWZlcmVuY2UYFCABKAlICogBARIMCgRldGFnGGQgASgJEi4KCmNyZWF0ZWRfYXQYZSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnVwZGF0ZWRfYXQYZiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQg0KC19zZXNzaW9uX2lkQg8KDV93b3JrX2l0ZW1faWRCDAoKX2NsaWVudF9pZEINCgtfcHJvamVjdF9pZEITChFfZHVyYXRpb25fbWludXRlc0IOCgxfaG91cmx5X3JhdGVCGAoWX2VmZmVjdGl2ZV9ob3VybHlfcmF0ZUIOCgxfaXNfYmlsbGFibGVCCwoJX2NhdGVnb3J5Qg4KDF9kZXNjcmlwdGlvbkIUChJfaW52b2ljZV9yZWZlcmVuY2UiJAoWR2V0QmlsbGFibGVUaW1lUmVxdWVzdBIKCgJpZBgBIAEoCSJiChdMaXN0QmlsbGFibGVUaW1lUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCRIOCgZmaWx0ZXIYAyABKAkSEAoIb3JkZXJfYnkYBCABKAkiZQoYTGlzdEJpbGxhYmxlVGltZVJlc3BvbnNlEjAKDWJpbGxhYmxlX3RpbWUYASADKAsyGS5tc3Aud29yay52MS5CaWxsYWJsZVRpbWUSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIk0KGUNyZWF0ZUJpbGxhYmxlVGltZVJlcXVlc3QSMAoNYmlsbGFibGVfdGltZRgBIAEoCzIZLm1zcC53b3JrLnYxLkJpbGxhYmxlVGltZSJ+ChlVcGRhdGVCaWxsYWJsZVRpbWVSZXF1ZXN0EjAKDWJpbGxhYmxlX3RpbWUYASABKAsyGS5tc3Aud29yay52MS5CaWxsYWJsZVRpbWUSLwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIjUKGURlbGV0ZUJpbGxhYmxlVGltZVJlcXVlc3QSCgoCaWQYASABKAkSDAoEZXRhZxgCIAEoCSIcChpEZWxldGVCaWxsYWJsZVRpbWVSZXNwb25zZSJ8ChNNYXJrSW52b2ljZWRSZXF1ZXN0EhkKEWJpbGxhYmxlX3RpbWVfaWRzGAEgAygJEi8KC2ludm9pY2VkX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIZChFpbnZvaWNlX3JlZmVyZW5jZRgDIAEoCSJIChRNYXJrSW52b2ljZWRSZXNwb25zZRIwCg1iaWxsYWJsZV90aW1lGAEgAygLMhkubXNwLndvcmsudjEuQmlsbGFibGVUaW1lIkIKFVVubWFya0ludm9pY2VkUmVxdWVzdBIZChFiaWxsYWJsZV90aW1lX2lkcxgBIAMoCRIOCgZyZWFzb24YAiABKAkiSgoWVW5tYXJrSW52b2ljZWRSZXNwb25zZRIwCg1iaWxsYWJsZV90aW1lGAEgAygLMhkubXNwLndvcmsudjEuQmlsbGFibGVUaW1lIoEBChhHZXRCaWxsaW5nU3VtbWFyeVJlcXVlc3QSEQoJY2xpZW50X2lkGAEgASgJEikKBXN0YXJ0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBInCgNlbmQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIqsCChJCaWxsaW5nU3VtbWFyeUxpbmUSFwoKcHJvamVjdF9pZBgBIAEoCUgAiAEBEhQKDHByb2plY3RfbmFtZRgCIAEoCRIzCghjYXRlZ29yeRgDIAEoDjIhLm1zcC53b3JrLnYxLkJpbGxhYmxlVGltZUNhdGVnb3J5EhMKC2VudHJ5X2NvdW50GAQgASgFEhMKC3Jhd19taW51dGVzGAUgASgFEhYKDmJpbGxlZF9taW51dGVzGAYgASgFEhwKFG5vbl9iaWxsYWJsZV9taW51dGVzGAcgASgFEg4KBmFtb3VudBgIIAEoCRIXCg9pbnZvaWNlZF9hbW91bnQYCSABKAkSGQoRdW5pbnZvaWNlZF9hbW91bnQYCiABKAlCDQoLX3Byb2plY3RfaWQivwMKDkJpbGxpbmdTdW1tYXJ5EhEKCWNsaWVudF9pZBgBIAEoCRITCgtjbGllbnRfbmFtZRgCIAEoCRIpCgVzdGFydBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJwoDZW5kGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIhChliaWxsaW5nX2luY3JlbWVudF9taW51dGVzGAUgASgFEkkKGmJpbGxpbmdfcm91bmRpbmdfZGlyZWN0aW9uGAYgASgOMiUubXNwLndvcmsudjEuQmlsbGluZ1JvdW5kaW5nRGlyZWN0aW9uEh8KF2JpbGxpbmdfbWluaW11bV9taW51dGVzGAcgASgFEkEKFmJpbGxpbmdfcm91bmRpbmdfc2NvcGUYCCABKA4yIS5tc3Aud29yay52MS5CaWxsaW5nUm91bmRpbmdTY29wZRIuCgVsaW5lcxgJIAMoCzIfLm1zcC53b3JrLnYxLkJpbGxpbmdTdW1tYXJ5TGluZRIvCgZ0b3RhbHMYCiABKAsyHy5tc3Aud29yay52MS5CaWxsaW5nU3VtbWFyeUxpbmUimwEKGUV4cG9ydEJpbGxhYmxlVGltZVJlcXVlc3QSEQoJY2xpZW50X2lkGAEgASgJEikKBXN0YXJ0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBInCgNlbmQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhcKD3VuaW52b2ljZWRfb25seRgEIAEoCCJkChpFeHBvcnRCaWxsYWJsZVRpbWVSZXNwb25zZRIQCghmaWxlbmFtZRgBIAEoCRIUCgxjb250ZW50X3R5cGUYAiABKAkSCwoDY3N2GAMgASgJEhEKCXJvd19jb3VudBgEIAEoBSruAgoUQmlsbGFibGVUaW1lQ2F0ZWdvcnkSJgoiQklMTEFCTEVfVElNRV9DQVRFR09SWV9VTlNQRUNJRklFRBAAEiUKIUJJTExBQkxFX1RJTUVfQ0FURUdPUllfQ09OU1VMVElORxABEiYKIkJJTExBQkxFX1RJTUVfQ0FURUdPUllfREVWRUxPUE1FTlQQAhIiCh5CSUxMQUJMRV9USU1FX0NBVEVHT1JZX1NVUFBPUlQQAxImCiJCSUxMQUJMRV9USU1FX0NBVEVHT1JZX01BSU5URU5BTkNFEAQSJAogQklMTEFCTEVfVElNRV9DQVRFR09SWV9FTUVSR0VOQ1kQBRInCiNCSUxMQUJMRV9USU1FX0NBVEVHT1JZX1BST0pFQ1RfV09SSxAGEiEKHUJJTExBQkxFX1RJTUVfQ0FURUdPUllfUkVNT1RFEAcSIQodQklMTEFCTEVfVElNRV9DQVRFR09SWV9PTlNJVEUQCCrZAQoWQmlsbGFibGVUaW1lUmF0ZVNvdXJjZRIpCiVCSUxMQUJMRV9USU1FX1JBVEVfU09VUkNFX1VOU1BFQ0lGSUVEEAASIwofQklMTEFCTEVfVElNRV9SQVRFX1NPVVJDRV9FTlRSWRABEiUKIUJJTExBQkxFX1RJTUVfUkFURV9TT1VSQ0VfUFJPSkVDVBACEiQKIEJJTExBQkxFX1RJTUVfUkFURV9TT1VSQ0VfQ0xJRU5UEAMSIgoeQklMTEFCTEVfVElNRV9SQVRFX1NPVVJDRV9OT05FEAQytwoKE0JpbGxhYmxlVGltZVNlcnZpY2USegoPR2V0QmlsbGFibGVUaW1lEiMubXNwLndvcmsudjEuR2V0QmlsbGFibGVUaW1lUmVxdWVzdBoZLm1zcC53b3JrLnYxLkJpbGxhYmxlVGltZSInorsYAggCgtPkkwIbEhkvYXBpL3YxL2JpbGxhYmxlVGltZS97aWR9EoMBChBMaXN0QmlsbGFibGVUaW1lEiQubXNwLndvcmsudjEuTGlzdEJpbGxhYmxlVGltZVJlcXVlc3QaJS5tc3Aud29yay52MS5MaXN0QmlsbGFibGVUaW1lUmVzcG9uc2UiIqK7GAIIAoLT5JMCFhIUL2FwaS92MS9iaWxsYWJsZVRpbWUSigEKEkNyZWF0ZUJpbGxhYmxlVGltZRImLm1zcC53b3JrLnYxLkNyZWF0ZUJpbGxhYmxlVGltZVJlcXVlc3QaGS5tc3Aud29yay52MS5CaWxsYWJsZVRpbWUiMaK7GAIIA4LT5JMCJToNYmlsbGFibGVfdGltZSIUL2FwaS92MS9iaWxsYWJsZVRpbWUSnQEKElVwZGF0ZUJpbGxhYmxlVGltZRImLm1zcC53b3JrLnYxLlVwZGF0ZUJpbGxhYmxlVGltZVJlcXVlc3QaGS5tc3Aud29yay52MS5CaWxsYWJsZVRpbWUiRKK7GAIIA4LT5JMCODoNYmlsbGFibGVfdGltZTInL2FwaS92MS9iaWxsYWJsZVRpbWUve2JpbGxhYmxlX3RpbWUuaWR9Eo4BChJEZWxldGVCaWxsYWJsZVRpbWUSJi5tc3Aud29yay52MS5EZWxldGVCaWxsYWJsZVRpbWVSZXF1ZXN0GicubXNwLndvcmsudjEuRGVsZXRlQmlsbGFibGVUaW1lUmVzcG9uc2UiJ6K7GAIIA4LT5JMCGyoZL2FwaS92MS9iaWxsYWJsZVRpbWUve2lkfRKHAQoMTWFya0ludm9pY2VkEiAubXNwLndvcmsudjEuTWFya0ludm9pY2VkUmVxdWVzdBohLm1zcC53b3JrLnYxLk1hcmtJbnZvaWNlZFJlc3BvbnNlIjKiuxgCCAOC0+STAiY6ASoiIS9hcGkvdjEvYmlsbGFibGVUaW1lOm1hcmtJbnZvaWNlZBKPAQoOVW5tYXJrSW52b2ljZWQSIi5tc3Aud29yay52MS5Vbm1hcmtJbnZvaWNlZFJlcXVlc3QaIy5tc3Aud29yay52MS5Vbm1hcmtJbnZvaWNlZFJlc3BvbnNlIjSiuxgCCAOC0+STAig6ASoiIy9hcGkvdjEvYmlsbGFibGVUaW1lOnVubWFya0ludm9pY2VkEpEBChFHZXRCaWxsaW5nU3VtbWFyeRIlLm1zcC53b3JrLnYxLkdldEJpbGxpbmdTdW1tYXJ5UmVxdWVzdBobLm1zcC53b3JrLnYxLkJpbGxpbmdTdW1tYXJ5IjiiuxgCCAKC0+STAiwSKi9hcGkvdjEvY2xpZW50cy97Y2xpZW50X2lkfTpiaWxsaW5nU3VtbWFyeRKjAQoSRXhwb3J0QmlsbGFibGVUaW1lEiYubXNwLndvcmsudjEuRXhwb3J0QmlsbGFibGVUaW1lUmVxdWVzdBonLm1zcC53b3JrLnYxLkV4cG9ydEJpbGxhYmxlVGltZVJlc3BvbnNlIjyiuxgCCAKC0+STAjASLi9hcGkvdjEvY2xpZW50cy97Y2xpZW50X2lkfTpleHBvcnRCaWxsYWJsZVRpbWUaCqK7GAYKBHdvcmtiBnByb3RvMw", [file_google_api_annotations, file_google_protobuf_field_mask, file_google_protobuf_timestamp, file_msp_policy_v1_policy, file_msp_work_v1_client]);
+  fileDesc("Ch9tc3Avd29yay92MS9iaWxsYWJsZV90aW1lLnByb3RvEgttc3Aud29yay52MSLdCQoMQmlsbGFibGVUaW1lEgoKAmlkGAEgASgJEhcKCnNlc3Npb25faWQYAiABKAlIAIgBARIZCgx3b3JrX2l0ZW1faWQYAyABKAlIAYgBARIWCgljbGllbnRfaWQYBCABKAlIAogBARIXCgpwcm9qZWN0X2lkGAUgASgJSAOIAQESLgoKc3RhcnRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEh0KEGR1cmF0aW9uX21pbnV0ZXMYCCABKAVIBIgBARIXCg9yb3VuZGVkX21pbnV0ZXMYCSABKAUSGAoLaG91cmx5X3JhdGUYCiABKAlIBYgBARIiChVlZmZlY3RpdmVfaG91cmx5X3JhdGUYCyABKAlIBogBARI4CgtyYXRlX3NvdXJjZRgMIAEoDjIjLm1zcC53b3JrLnYxLkJpbGxhYmxlVGltZVJhdGVTb3VyY2USDgoGYW1vdW50GA0gASgJEhgKC2lzX2JpbGxhYmxlGA4gASgISAeIAQESOAoIY2F0ZWdvcnkYDyABKA4yIS5tc3Aud29yay52MS5CaWxsYWJsZVRpbWVDYXRlZ29yeUgIiAEBEhgKC2Rlc2NyaXB0aW9uGBAgASgJSAmIAQESOQoOcm91bmRpbmdfc2NvcGUYESABKA4yIS5tc3Aud29yay52MS5CaWxsaW5nUm91bmRpbmdTY29wZRITCgtpc19pbnZvaWNlZBgSIAEoCBIvCgtpbnZvaWNlZF9hdBgTIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASHgoRaW52b2ljZV9yZWZlcmVuY2UYFCABKAlICogBARI0CgZzb3VyY2UYFSABKA4yHy5tc3Aud29yay52MS5CaWxsYWJsZVRpbWVTb3VyY2VIC4gBARI8Cg1yZXZpZXdfc3RhdHVzGBYgASgOMiUubXNwLndvcmsudjEuQmlsbGFibGVUaW1lUmV2aWV3U3RhdHVzEi8KC3Jldmlld2VkX2F0GBcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIYCgtyZXZpZXdlZF9ieRgYIAEoCUgMiAEBEhgKC3Jldmlld19ub3RlGBkgASgJSA2IAQESDAoEZXRhZxhkIAEoCRIuCgpjcmVhdGVkX2F0GGUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GGYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEINCgtfc2Vzc2lvbl9pZEIPCg1fd29ya19pdGVtX2lkQgwKCl9jbGllbnRfaWRCDQoLX3Byb2plY3RfaWRCEwoRX2R1cmF0aW9uX21pbnV0ZXNCDgoMX2hvdXJseV9yYXRlQhgKFl9lZmZlY3RpdmVfaG91cmx5X3JhdGVCDgoMX2lzX2JpbGxhYmxlQgsKCV9jYXRlZ29yeUIOCgxfZGVzY3JpcHRpb25CFAoSX2ludm9pY2VfcmVmZXJlbmNlQgkKB19zb3VyY2VCDgoMX3Jldmlld2VkX2J5Qg4KDF9yZXZpZXdfbm90ZSIkChZHZXRCaWxsYWJsZVRpbWVSZXF1ZXN0EgoKAmlkGAEgASgJImIKF0xpc3RCaWxsYWJsZVRpbWVSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEg4KBmZpbHRlchgDIAEoCRIQCghvcmRlcl9ieRgEIAEoCSJlChhMaXN0QmlsbGFibGVUaW1lUmVzcG9uc2USMAoNYmlsbGFibGVfdGltZRgBIAMoCzIZLm1zcC53b3JrLnYxLkJpbGxhYmxlVGltZRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiTQoZQ3JlYXRlQmlsbGFibGVUaW1lUmVxdWVzdBIwCg1iaWxsYWJsZV90aW1lGAEgASgLMhkubXNwLndvcmsudjEuQmlsbGFibGVUaW1lIn4KGVVwZGF0ZUJpbGxhYmxlVGltZVJlcXVlc3QSMAoNYmlsbGFibGVfdGltZRgBIAEoCzIZLm1zcC53b3JrLnYxLkJpbGxhYmxlVGltZRIvCgt1cGRhdGVfbWFzaxgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2siNQoZRGVsZXRlQmlsbGFibGVUaW1lUmVxdWVzdBIKCgJpZBgBIAEoCRIMCgRldGFnGAIgASgJIhwKGkRlbGV0ZUJpbGxhYmxlVGltZVJlc3BvbnNlInwKE01hcmtJbnZvaWNlZFJlcXVlc3QSGQoRYmlsbGFibGVfdGltZV9pZHMYASADKAkSLwoLaW52b2ljZWRfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhkKEWludm9pY2VfcmVmZXJlbmNlGAMgASgJIkgKFE1hcmtJbnZvaWNlZFJlc3BvbnNlEjAKDWJpbGxhYmxlX3RpbWUYASADKAsyGS5tc3Aud29yay52MS5CaWxsYWJsZVRpbWUiQgoVVW5tYXJrSW52b2ljZWRSZXF1ZXN0EhkKEWJpbGxhYmxlX3RpbWVfaWRzGAEgAygJEg4KBnJlYXNvbhgCIAEoCSJKChZVbm1hcmtJbnZvaWNlZFJlc3BvbnNlEjAKDWJpbGxhYmxlX3RpbWUYASADKAsyGS5tc3Aud29yay52MS5CaWxsYWJsZVRpbWUi4gEKGVJldmlld0JpbGxhYmxlVGltZVJlcXVlc3QSCgoCaWQYASABKAkSOQoIZGVjaXNpb24YAiABKA4yJy5tc3Aud29yay52MS5CaWxsYWJsZVRpbWVSZXZpZXdEZWNpc2lvbhIdChBkdXJhdGlvbl9taW51dGVzGAMgASgFSACIAQESLgoKc3RhcnRlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDAoEbm90ZRgFIAEoCRIMCgRldGFnGAYgASgJQhMKEV9kdXJhdGlvbl9taW51dGVzIoEBChhHZXRCaWxsaW5nU3VtbWFyeVJlcXVlc3QSEQoJY2xpZW50X2lkGAEgASgJEikKBXN0YXJ0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBInCgNlbmQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIqsCChJCaWxsaW5nU3VtbWFyeUxpbmUSFwoKcHJvamVjdF9pZBgBIAEoCUgAiAEBEhQKDHByb2plY3RfbmFtZRgCIAEoCRIzCghjYXRlZ29yeRgDIAEoDjIhLm1zcC53b3JrLnYxLkJpbGxhYmxlVGltZUNhdGVnb3J5EhMKC2VudHJ5X2NvdW50GAQgASgFEhMKC3Jhd19taW51dGVzGAUgASgFEhYKDmJpbGxlZF9taW51dGVzGAYgASgFEhwKFG5vbl9iaWxsYWJsZV9taW51dGVzGAcgASgFEg4KBmFtb3VudBgIIAEoCRIXCg9pbnZvaWNlZF9hbW91bnQYCSABKAkSGQoRdW5pbnZvaWNlZF9hbW91bnQYCiABKAlCDQoLX3Byb2plY3RfaWQi9AMKDkJpbGxpbmdTdW1tYXJ5EhEKCWNsaWVudF9pZBgBIAEoCRITCgtjbGllbnRfbmFtZRgCIAEoCRIpCgVzdGFydBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJwoDZW5kGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIhChliaWxsaW5nX2luY3JlbWVudF9taW51dGVzGAUgASgFEkkKGmJpbGxpbmdfcm91bmRpbmdfZGlyZWN0aW9uGAYgASgOMiUubXNwLndvcmsudjEuQmlsbGluZ1JvdW5kaW5nRGlyZWN0aW9uEh8KF2JpbGxpbmdfbWluaW11bV9taW51dGVzGAcgASgFEkEKFmJpbGxpbmdfcm91bmRpbmdfc2NvcGUYCCABKA4yIS5tc3Aud29yay52MS5CaWxsaW5nUm91bmRpbmdTY29wZRIuCgVsaW5lcxgJIAMoCzIfLm1zcC53b3JrLnYxLkJpbGxpbmdTdW1tYXJ5TGluZRIvCgZ0b3RhbHMYCiABKAsyHy5tc3Aud29yay52MS5CaWxsaW5nU3VtbWFyeUxpbmUSMwoKdW5yZXZpZXdlZBgLIAEoCzIfLm1zcC53b3JrLnYxLkJpbGxpbmdTdW1tYXJ5TGluZSKbAQoZRXhwb3J0QmlsbGFibGVUaW1lUmVxdWVzdBIRCgljbGllbnRfaWQYASABKAkSKQoFc3RhcnQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEicKA2VuZBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFwoPdW5pbnZvaWNlZF9vbmx5GAQgASgIImQKGkV4cG9ydEJpbGxhYmxlVGltZVJlc3BvbnNlEhAKCGZpbGVuYW1lGAEgASgJEhQKDGNvbnRlbnRfdHlwZRgCIAEoCRILCgNjc3YYAyABKAkSEQoJcm93X2NvdW50GAQgASgFKu4CChRCaWxsYWJsZVRpbWVDYXRlZ29yeRImCiJCSUxMQUJMRV9USU1FX0NBVEVHT1JZX1VOU1BFQ0lGSUVEEAASJQohQklMTEFCTEVfVElNRV9DQVRFR09SWV9DT05TVUxUSU5HEAESJgoiQklMTEFCTEVfVElNRV9DQVRFR09SWV9ERVZFTE9QTUVOVBACEiIKHkJJTExBQkxFX1RJTUVfQ0FURUdPUllfU1VQUE9SVBADEiYKIkJJTExBQkxFX1RJTUVfQ0FURUdPUllfTUFJTlRFTkFOQ0UQBBIkCiBCSUxMQUJMRV9USU1FX0NBVEVHT1JZX0VNRVJHRU5DWRAFEicKI0JJTExBQkxFX1RJTUVfQ0FURUdPUllfUFJPSkVDVF9XT1JLEAYSIQodQklMTEFCTEVfVElNRV9DQVRFR09SWV9SRU1PVEUQBxIhCh1CSUxMQUJMRV9USU1FX0NBVEVHT1JZX09OU0lURRAIKtkBChZCaWxsYWJsZVRpbWVSYXRlU291cmNlEikKJUJJTExBQkxFX1RJTUVfUkFURV9TT1VSQ0VfVU5TUEVDSUZJRUQQABIjCh9CSUxMQUJMRV9USU1FX1JBVEVfU09VUkNFX0VOVFJZEAESJQohQklMTEFCTEVfVElNRV9SQVRFX1NPVVJDRV9QUk9KRUNUEAISJAogQklMTEFCTEVfVElNRV9SQVRFX1NPVVJDRV9DTElFTlQQAxIiCh5CSUxMQUJMRV9USU1FX1JBVEVfU09VUkNFX05PTkUQBCqJAQoSQmlsbGFibGVUaW1lU291cmNlEiQKIEJJTExBQkxFX1RJTUVfU09VUkNFX1VOU1BFQ0lGSUVEEAASHwobQklMTEFCTEVfVElNRV9TT1VSQ0VfTUFOVUFMEAESLAooQklMTEFCTEVfVElNRV9TT1VSQ0VfQ0xBVURFX0NPREVfU0VTU0lPThACKpwCChhCaWxsYWJsZVRpbWVSZXZpZXdTdGF0dXMSKwonQklMTEFCTEVfVElNRV9SRVZJRVdfU1RBVFVTX1VOU1BFQ0lGSUVEEAASLAooQklMTEFCTEVfVElNRV9SRVZJRVdfU1RBVFVTX05PVF9SRVFVSVJFRBABEicKI0JJTExBQkxFX1RJTUVfUkVWSUVXX1NUQVRVU19QRU5ESU5HEAISKAokQklMTEFCTEVfVElNRV9SRVZJRVdfU1RBVFVTX0FQUFJPVkVEEAMSKAokQklMTEFCTEVfVElNRV9SRVZJRVdfU1RBVFVTX0FESlVTVEVEEAQSKAokQklMTEFCTEVfVElNRV9SRVZJRVdfU1RBVFVTX1JFSkVDVEVEEAUqygEKGkJpbGxhYmxlVGltZVJldmlld0RlY2lzaW9uEi0KKUJJTExBQkxFX1RJTUVfUkVWSUVXX0RFQ0lTSU9OX1VOU1BFQ0lGSUVEEAASKQolQklMTEFCTEVfVElNRV9SRVZJRVdfREVDSVNJT05fQVBQUk9WRRABEigKJEJJTExBQkxFX1RJTUVfUkVWSUVXX0RFQ0lTSU9OX0FESlVTVBACEigKJEJJTExBQkxFX1RJTUVfUkVWSUVXX0RFQ0lTSU9OX1JFSkVDVBADMvULChNCaWxsYWJsZVRpbWVTZXJ2aWNlEnoKD0dldEJpbGxhYmxlVGltZRIjLm1zcC53b3JrLnYxLkdldEJpbGxhYmxlVGltZVJlcXVlc3QaGS5tc3Aud29yay52MS5CaWxsYWJsZVRpbWUiJ6K7GAIIAoLT5JMCGxIZL2FwaS92MS9iaWxsYWJsZVRpbWUve2lkfRKDAQoQTGlzdEJpbGxhYmxlVGltZRIkLm1zcC53b3JrLnYxLkxpc3RCaWxsYWJsZVRpbWVSZXF1ZXN0GiUubXNwLndvcmsudjEuTGlzdEJpbGxhYmxlVGltZVJlc3BvbnNlIiKiuxgCCAKC0+STAhYSFC9hcGkvdjEvYmlsbGFibGVUaW1lEooBChJDcmVhdGVCaWxsYWJsZVRpbWUSJi5tc3Aud29yay52MS5DcmVhdGVCaWxsYWJsZVRpbWVSZXF1ZXN0GhkubXNwLndvcmsudjEuQmlsbGFibGVUaW1lIjGiuxgCCAOC0+STAiU6DWJpbGxhYmxlX3RpbWUiFC9hcGkvdjEvYmlsbGFibGVUaW1lEp0BChJVcGRhdGVCaWxsYWJsZVRpbWUSJi5tc3Aud29yay52MS5VcGRhdGVCaWxsYWJsZVRpbWVSZXF1ZXN0GhkubXNwLndvcmsudjEuQmlsbGFibGVUaW1lIkSiuxgCCAOC0+STAjg6DWJpbGxhYmxlX3RpbWUyJy9hcGkvdjEvYmlsbGFibGVUaW1lL3tiaWxsYWJsZV90aW1lLmlkfRKOAQoSRGVsZXRlQmlsbGFibGVUaW1lEiYubXNwLndvcmsudjEuRGVsZXRlQmlsbGFibGVUaW1lUmVxdWVzdBonLm1zcC53b3JrLnYxLkRlbGV0ZUJpbGxhYmxlVGltZVJlc3BvbnNlIieiuxgCCAOC0+STAhsqGS9hcGkvdjEvYmlsbGFibGVUaW1lL3tpZH0ShwEKDE1hcmtJbnZvaWNlZBIgLm1zcC53b3JrLnYxLk1hcmtJbnZvaWNlZFJlcXVlc3QaIS5tc3Aud29yay52MS5NYXJrSW52b2ljZWRSZXNwb25zZSIyorsYAggDgtPkkwImOgEqIiEvYXBpL3YxL2JpbGxhYmxlVGltZTptYXJrSW52b2ljZWQSjwEKDlVubWFya0ludm9pY2VkEiIubXNwLndvcmsudjEuVW5tYXJrSW52b2ljZWRSZXF1ZXN0GiMubXNwLndvcmsudjEuVW5tYXJrSW52b2ljZWRSZXNwb25zZSI0orsYAggDgtPkkwIoOgEqIiMvYXBpL3YxL2JpbGxhYmxlVGltZTp1bm1hcmtJbnZvaWNlZBKRAQoRR2V0QmlsbGluZ1N1bW1hcnkSJS5tc3Aud29yay52MS5HZXRCaWxsaW5nU3VtbWFyeVJlcXVlc3QaGy5tc3Aud29yay52MS5CaWxsaW5nU3VtbWFyeSI4orsYAggCgtPkkwIsEiovYXBpL3YxL2NsaWVudHMve2NsaWVudF9pZH06YmlsbGluZ1N1bW1hcnkS1AEKEkV4cG9ydEJpbGxhYmxlVGltZRImLm1zcC53b3JrLnYxLkV4cG9ydEJpbGxhYmxlVGltZVJlcXVlc3QaJy5tc3Aud29yay52MS5FeHBvcnRCaWxsYWJsZVRpbWVSZXNwb25zZSJtorsYAggCwsEYLQoIdGV4dC9jc3YSBC5jc3YaA2NzdiIMY29udGVudF90eXBlKghmaWxlbmFtZYLT5JMCMBIuL2FwaS92MS9jbGllbnRzL3tjbGllbnRfaWR9OmV4cG9ydEJpbGxhYmxlVGltZRKKAQoSUmV2aWV3QmlsbGFibGVUaW1lEiYubXNwLndvcmsudjEuUmV2aWV3QmlsbGFibGVUaW1lUmVxdWVzdBoZLm1zcC53b3JrLnYxLkJpbGxhYmxlVGltZSIxorsYAggDgtPkkwIlOgEqIiAvYXBpL3YxL2JpbGxhYmxlVGltZS97aWR9OnJldmlldxoKorsYBgoEd29ya2IGcHJvdG8z", [file_google_api_annotations, file_google_protobuf_field_mask, file_google_protobuf_timestamp, file_msp_http_v1_download, file_msp_policy_v1_policy, file_msp_work_v1_client]);
 
 /**
  * A stretch of billable (or not) time for a client. Raw minutes are what was worked; rounded minutes, rate and amount
@@ -174,6 +175,42 @@ export type BillableTime = Message<"msp.work.v1.BillableTime"> & {
    * @generated from field: optional string invoice_reference = 20;
    */
   invoiceReference?: string | undefined;
+
+  /**
+   * Where the entry came from; set on creation only. BILLABLE_TIME_SOURCE_CLAUDE_CODE_SESSION entries start
+   * with review_status pending.
+   *
+   * @generated from field: optional msp.work.v1.BillableTimeSource source = 21;
+   */
+  source?: BillableTimeSource | undefined;
+
+  /**
+   * Output only. Whether the entry needs or got a technician's review; changed by ReviewBillableTime.
+   *
+   * @generated from field: msp.work.v1.BillableTimeReviewStatus review_status = 22;
+   */
+  reviewStatus: BillableTimeReviewStatus;
+
+  /**
+   * Output only. When the entry was reviewed.
+   *
+   * @generated from field: google.protobuf.Timestamp reviewed_at = 23;
+   */
+  reviewedAt?: Timestamp | undefined;
+
+  /**
+   * Output only. Who reviewed it (the user's name, or the API key's).
+   *
+   * @generated from field: optional string reviewed_by = 24;
+   */
+  reviewedBy?: string | undefined;
+
+  /**
+   * Output only. The reviewer's note, as given to ReviewBillableTime.
+   *
+   * @generated from field: optional string review_note = 25;
+   */
+  reviewNote?: string | undefined;
 
   /**
    * Output only. Changes on every update; send it back to update or delete safely.
@@ -495,6 +532,62 @@ export const UnmarkInvoicedResponseSchema: GenMessage<UnmarkInvoicedResponse> = 
   messageDesc(file_msp_work_v1_billable_time, 11);
 
 /**
+ * Request for ReviewBillableTime.
+ *
+ * @generated from message msp.work.v1.ReviewBillableTimeRequest
+ */
+export type ReviewBillableTimeRequest = Message<"msp.work.v1.ReviewBillableTimeRequest"> & {
+  /**
+   * The entry's id.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * Approve, adjust or reject. Required.
+   *
+   * @generated from field: msp.work.v1.BillableTimeReviewDecision decision = 2;
+   */
+  decision: BillableTimeReviewDecision;
+
+  /**
+   * With ADJUST: the minutes worked, 0-10080 (ended_at follows from started_at). Refused with another decision.
+   *
+   * @generated from field: optional int32 duration_minutes = 3;
+   */
+  durationMinutes?: number | undefined;
+
+  /**
+   * With ADJUST: when the work really started; unchanged when absent. Refused with another decision.
+   *
+   * @generated from field: google.protobuf.Timestamp started_at = 4;
+   */
+  startedAt?: Timestamp | undefined;
+
+  /**
+   * Why, for the entry and the audit log, at most 500 characters; required to adjust or reject.
+   *
+   * @generated from field: string note = 5;
+   */
+  note: string;
+
+  /**
+   * When set, the review only happens if the entry still has this etag.
+   *
+   * @generated from field: string etag = 6;
+   */
+  etag: string;
+};
+
+/**
+ * Describes the message msp.work.v1.ReviewBillableTimeRequest.
+ * Use `create(ReviewBillableTimeRequestSchema)` to create a new message.
+ */
+export const ReviewBillableTimeRequestSchema: GenMessage<ReviewBillableTimeRequest> = /*@__PURE__*/
+  messageDesc(file_msp_work_v1_billable_time, 12);
+
+/**
  * Request for GetBillingSummary.
  *
  * @generated from message msp.work.v1.GetBillingSummaryRequest
@@ -527,7 +620,7 @@ export type GetBillingSummaryRequest = Message<"msp.work.v1.GetBillingSummaryReq
  * Use `create(GetBillingSummaryRequestSchema)` to create a new message.
  */
 export const GetBillingSummaryRequestSchema: GenMessage<GetBillingSummaryRequest> = /*@__PURE__*/
-  messageDesc(file_msp_work_v1_billable_time, 12);
+  messageDesc(file_msp_work_v1_billable_time, 13);
 
 /**
  * Billed figures of one project and category in a billing summary, or the totals.
@@ -612,7 +705,7 @@ export type BillingSummaryLine = Message<"msp.work.v1.BillingSummaryLine"> & {
  * Use `create(BillingSummaryLineSchema)` to create a new message.
  */
 export const BillingSummaryLineSchema: GenMessage<BillingSummaryLine> = /*@__PURE__*/
-  messageDesc(file_msp_work_v1_billable_time, 13);
+  messageDesc(file_msp_work_v1_billable_time, 14);
 
 /**
  * A client's billable time in a period, per project and category.
@@ -689,6 +782,14 @@ export type BillingSummary = Message<"msp.work.v1.BillingSummary"> & {
    * @generated from field: msp.work.v1.BillingSummaryLine totals = 10;
    */
   totals?: BillingSummaryLine | undefined;
+
+  /**
+   * Time recorded automatically from Claude Code sessions that waits for a technician's review: counted here apart,
+   * not in the lines and totals, until approved or adjusted (it bills then) or rejected (not billable).
+   *
+   * @generated from field: msp.work.v1.BillingSummaryLine unreviewed = 11;
+   */
+  unreviewed?: BillingSummaryLine | undefined;
 };
 
 /**
@@ -696,7 +797,7 @@ export type BillingSummary = Message<"msp.work.v1.BillingSummary"> & {
  * Use `create(BillingSummarySchema)` to create a new message.
  */
 export const BillingSummarySchema: GenMessage<BillingSummary> = /*@__PURE__*/
-  messageDesc(file_msp_work_v1_billable_time, 14);
+  messageDesc(file_msp_work_v1_billable_time, 15);
 
 /**
  * Request for ExportBillableTime.
@@ -738,7 +839,7 @@ export type ExportBillableTimeRequest = Message<"msp.work.v1.ExportBillableTimeR
  * Use `create(ExportBillableTimeRequestSchema)` to create a new message.
  */
 export const ExportBillableTimeRequestSchema: GenMessage<ExportBillableTimeRequest> = /*@__PURE__*/
-  messageDesc(file_msp_work_v1_billable_time, 15);
+  messageDesc(file_msp_work_v1_billable_time, 16);
 
 /**
  * Response of ExportBillableTime.
@@ -783,7 +884,7 @@ export type ExportBillableTimeResponse = Message<"msp.work.v1.ExportBillableTime
  * Use `create(ExportBillableTimeResponseSchema)` to create a new message.
  */
 export const ExportBillableTimeResponseSchema: GenMessage<ExportBillableTimeResponse> = /*@__PURE__*/
-  messageDesc(file_msp_work_v1_billable_time, 16);
+  messageDesc(file_msp_work_v1_billable_time, 17);
 
 /**
  * What kind of work a stretch of billable time was.
@@ -906,6 +1007,132 @@ export const BillableTimeRateSourceSchema: GenEnum<BillableTimeRateSource> = /*@
   enumDesc(file_msp_work_v1_billable_time, 1);
 
 /**
+ * Where a billable time entry came from.
+ *
+ * @generated from enum msp.work.v1.BillableTimeSource
+ */
+export enum BillableTimeSource {
+  /**
+   * Entered by a person (the default).
+   *
+   * @generated from enum value: BILLABLE_TIME_SOURCE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Entered by a person or a tool on their behalf; needs no review.
+   *
+   * @generated from enum value: BILLABLE_TIME_SOURCE_MANUAL = 1;
+   */
+  MANUAL = 1,
+
+  /**
+   * Recorded automatically from a Claude Code session (the CLI's hooks); needs a technician's review before invoicing.
+   *
+   * @generated from enum value: BILLABLE_TIME_SOURCE_CLAUDE_CODE_SESSION = 2;
+   */
+  CLAUDE_CODE_SESSION = 2,
+}
+
+/**
+ * Describes the enum msp.work.v1.BillableTimeSource.
+ */
+export const BillableTimeSourceSchema: GenEnum<BillableTimeSource> = /*@__PURE__*/
+  enumDesc(file_msp_work_v1_billable_time, 2);
+
+/**
+ * Where the review of an automatically recorded entry stands.
+ *
+ * @generated from enum msp.work.v1.BillableTimeReviewStatus
+ */
+export enum BillableTimeReviewStatus {
+  /**
+   * @generated from enum value: BILLABLE_TIME_REVIEW_STATUS_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Entered by hand: needs no review.
+   *
+   * @generated from enum value: BILLABLE_TIME_REVIEW_STATUS_NOT_REQUIRED = 1;
+   */
+  NOT_REQUIRED = 1,
+
+  /**
+   * Recorded automatically, waiting for a technician: not invoiceable, shown apart in the billing summary.
+   *
+   * @generated from enum value: BILLABLE_TIME_REVIEW_STATUS_PENDING = 2;
+   */
+  PENDING = 2,
+
+  /**
+   * Approved as recorded.
+   *
+   * @generated from enum value: BILLABLE_TIME_REVIEW_STATUS_APPROVED = 3;
+   */
+  APPROVED = 3,
+
+  /**
+   * Approved with the minutes (or start) changed by the reviewer.
+   *
+   * @generated from enum value: BILLABLE_TIME_REVIEW_STATUS_ADJUSTED = 4;
+   */
+  ADJUSTED = 4,
+
+  /**
+   * Rejected: kept for the record, not billable, never invoiced.
+   *
+   * @generated from enum value: BILLABLE_TIME_REVIEW_STATUS_REJECTED = 5;
+   */
+  REJECTED = 5,
+}
+
+/**
+ * Describes the enum msp.work.v1.BillableTimeReviewStatus.
+ */
+export const BillableTimeReviewStatusSchema: GenEnum<BillableTimeReviewStatus> = /*@__PURE__*/
+  enumDesc(file_msp_work_v1_billable_time, 3);
+
+/**
+ * What a reviewer decides about an automatically recorded entry.
+ *
+ * @generated from enum msp.work.v1.BillableTimeReviewDecision
+ */
+export enum BillableTimeReviewDecision {
+  /**
+   * @generated from enum value: BILLABLE_TIME_REVIEW_DECISION_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Keep the entry as recorded.
+   *
+   * @generated from enum value: BILLABLE_TIME_REVIEW_DECISION_APPROVE = 1;
+   */
+  APPROVE = 1,
+
+  /**
+   * Keep it with duration_minutes (and started_at, when given) changed.
+   *
+   * @generated from enum value: BILLABLE_TIME_REVIEW_DECISION_ADJUST = 2;
+   */
+  ADJUST = 2,
+
+  /**
+   * Do not bill it.
+   *
+   * @generated from enum value: BILLABLE_TIME_REVIEW_DECISION_REJECT = 3;
+   */
+  REJECT = 3,
+}
+
+/**
+ * Describes the enum msp.work.v1.BillableTimeReviewDecision.
+ */
+export const BillableTimeReviewDecisionSchema: GenEnum<BillableTimeReviewDecision> = /*@__PURE__*/
+  enumDesc(file_msp_work_v1_billable_time, 4);
+
+/**
  * Billable time: stretches of work for a client, stored raw (minutes worked) with the billed figures derived from
  * the client's rounding policy and the rate; invoicing, and the billing reports a bookkeeper needs.
  *
@@ -1001,6 +1228,7 @@ export const BillableTimeService: GenService<{
   /**
    * A client's billable entries in a period as CSV (RFC 4180) for an accounting tool: one row per entry, a header
    * row, ISO 8601 dates, amounts with a dot and two decimals. At most 10,000 rows: choose a shorter period for more.
+   * Over REST, `Accept: text/csv` (or the path ending in .csv) answers the file itself, named in Content-Disposition.
    *
    * @generated from rpc msp.work.v1.BillableTimeService.ExportBillableTime
    */
@@ -1008,6 +1236,18 @@ export const BillableTimeService: GenService<{
     methodKind: "unary";
     input: typeof ExportBillableTimeRequestSchema;
     output: typeof ExportBillableTimeResponseSchema;
+  },
+  /**
+   * Review an entry recorded automatically from a Claude Code session: approve it as it is, adjust its minutes (and
+   * start), or reject it (it stays, not billable). Until reviewed it cannot be invoiced. Refused with
+   * FAILED_PRECONDITION for an entry that needs no review or is invoiced.
+   *
+   * @generated from rpc msp.work.v1.BillableTimeService.ReviewBillableTime
+   */
+  reviewBillableTime: {
+    methodKind: "unary";
+    input: typeof ReviewBillableTimeRequestSchema;
+    output: typeof BillableTimeSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_msp_work_v1_billable_time, 0);

@@ -171,6 +171,161 @@ export function billableTimeRateSourceToJSON(object: BillableTimeRateSource): st
   }
 }
 
+/** Where a billable time entry came from. */
+export enum BillableTimeSource {
+  /** BILLABLE_TIME_SOURCE_UNSPECIFIED - Entered by a person (the default). */
+  BILLABLE_TIME_SOURCE_UNSPECIFIED = 0,
+  /** BILLABLE_TIME_SOURCE_MANUAL - Entered by a person or a tool on their behalf; needs no review. */
+  BILLABLE_TIME_SOURCE_MANUAL = 1,
+  /** BILLABLE_TIME_SOURCE_CLAUDE_CODE_SESSION - Recorded automatically from a Claude Code session (the CLI's hooks); needs a technician's review before invoicing. */
+  BILLABLE_TIME_SOURCE_CLAUDE_CODE_SESSION = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function billableTimeSourceFromJSON(object: any): BillableTimeSource {
+  switch (object) {
+    case 0:
+    case "BILLABLE_TIME_SOURCE_UNSPECIFIED":
+      return BillableTimeSource.BILLABLE_TIME_SOURCE_UNSPECIFIED;
+    case 1:
+    case "BILLABLE_TIME_SOURCE_MANUAL":
+      return BillableTimeSource.BILLABLE_TIME_SOURCE_MANUAL;
+    case 2:
+    case "BILLABLE_TIME_SOURCE_CLAUDE_CODE_SESSION":
+      return BillableTimeSource.BILLABLE_TIME_SOURCE_CLAUDE_CODE_SESSION;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return BillableTimeSource.UNRECOGNIZED;
+  }
+}
+
+export function billableTimeSourceToJSON(object: BillableTimeSource): string {
+  switch (object) {
+    case BillableTimeSource.BILLABLE_TIME_SOURCE_UNSPECIFIED:
+      return "BILLABLE_TIME_SOURCE_UNSPECIFIED";
+    case BillableTimeSource.BILLABLE_TIME_SOURCE_MANUAL:
+      return "BILLABLE_TIME_SOURCE_MANUAL";
+    case BillableTimeSource.BILLABLE_TIME_SOURCE_CLAUDE_CODE_SESSION:
+      return "BILLABLE_TIME_SOURCE_CLAUDE_CODE_SESSION";
+    case BillableTimeSource.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** Where the review of an automatically recorded entry stands. */
+export enum BillableTimeReviewStatus {
+  BILLABLE_TIME_REVIEW_STATUS_UNSPECIFIED = 0,
+  /** BILLABLE_TIME_REVIEW_STATUS_NOT_REQUIRED - Entered by hand: needs no review. */
+  BILLABLE_TIME_REVIEW_STATUS_NOT_REQUIRED = 1,
+  /** BILLABLE_TIME_REVIEW_STATUS_PENDING - Recorded automatically, waiting for a technician: not invoiceable, shown apart in the billing summary. */
+  BILLABLE_TIME_REVIEW_STATUS_PENDING = 2,
+  /** BILLABLE_TIME_REVIEW_STATUS_APPROVED - Approved as recorded. */
+  BILLABLE_TIME_REVIEW_STATUS_APPROVED = 3,
+  /** BILLABLE_TIME_REVIEW_STATUS_ADJUSTED - Approved with the minutes (or start) changed by the reviewer. */
+  BILLABLE_TIME_REVIEW_STATUS_ADJUSTED = 4,
+  /** BILLABLE_TIME_REVIEW_STATUS_REJECTED - Rejected: kept for the record, not billable, never invoiced. */
+  BILLABLE_TIME_REVIEW_STATUS_REJECTED = 5,
+  UNRECOGNIZED = -1,
+}
+
+export function billableTimeReviewStatusFromJSON(object: any): BillableTimeReviewStatus {
+  switch (object) {
+    case 0:
+    case "BILLABLE_TIME_REVIEW_STATUS_UNSPECIFIED":
+      return BillableTimeReviewStatus.BILLABLE_TIME_REVIEW_STATUS_UNSPECIFIED;
+    case 1:
+    case "BILLABLE_TIME_REVIEW_STATUS_NOT_REQUIRED":
+      return BillableTimeReviewStatus.BILLABLE_TIME_REVIEW_STATUS_NOT_REQUIRED;
+    case 2:
+    case "BILLABLE_TIME_REVIEW_STATUS_PENDING":
+      return BillableTimeReviewStatus.BILLABLE_TIME_REVIEW_STATUS_PENDING;
+    case 3:
+    case "BILLABLE_TIME_REVIEW_STATUS_APPROVED":
+      return BillableTimeReviewStatus.BILLABLE_TIME_REVIEW_STATUS_APPROVED;
+    case 4:
+    case "BILLABLE_TIME_REVIEW_STATUS_ADJUSTED":
+      return BillableTimeReviewStatus.BILLABLE_TIME_REVIEW_STATUS_ADJUSTED;
+    case 5:
+    case "BILLABLE_TIME_REVIEW_STATUS_REJECTED":
+      return BillableTimeReviewStatus.BILLABLE_TIME_REVIEW_STATUS_REJECTED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return BillableTimeReviewStatus.UNRECOGNIZED;
+  }
+}
+
+export function billableTimeReviewStatusToJSON(object: BillableTimeReviewStatus): string {
+  switch (object) {
+    case BillableTimeReviewStatus.BILLABLE_TIME_REVIEW_STATUS_UNSPECIFIED:
+      return "BILLABLE_TIME_REVIEW_STATUS_UNSPECIFIED";
+    case BillableTimeReviewStatus.BILLABLE_TIME_REVIEW_STATUS_NOT_REQUIRED:
+      return "BILLABLE_TIME_REVIEW_STATUS_NOT_REQUIRED";
+    case BillableTimeReviewStatus.BILLABLE_TIME_REVIEW_STATUS_PENDING:
+      return "BILLABLE_TIME_REVIEW_STATUS_PENDING";
+    case BillableTimeReviewStatus.BILLABLE_TIME_REVIEW_STATUS_APPROVED:
+      return "BILLABLE_TIME_REVIEW_STATUS_APPROVED";
+    case BillableTimeReviewStatus.BILLABLE_TIME_REVIEW_STATUS_ADJUSTED:
+      return "BILLABLE_TIME_REVIEW_STATUS_ADJUSTED";
+    case BillableTimeReviewStatus.BILLABLE_TIME_REVIEW_STATUS_REJECTED:
+      return "BILLABLE_TIME_REVIEW_STATUS_REJECTED";
+    case BillableTimeReviewStatus.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** What a reviewer decides about an automatically recorded entry. */
+export enum BillableTimeReviewDecision {
+  BILLABLE_TIME_REVIEW_DECISION_UNSPECIFIED = 0,
+  /** BILLABLE_TIME_REVIEW_DECISION_APPROVE - Keep the entry as recorded. */
+  BILLABLE_TIME_REVIEW_DECISION_APPROVE = 1,
+  /** BILLABLE_TIME_REVIEW_DECISION_ADJUST - Keep it with duration_minutes (and started_at, when given) changed. */
+  BILLABLE_TIME_REVIEW_DECISION_ADJUST = 2,
+  /** BILLABLE_TIME_REVIEW_DECISION_REJECT - Do not bill it. */
+  BILLABLE_TIME_REVIEW_DECISION_REJECT = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function billableTimeReviewDecisionFromJSON(object: any): BillableTimeReviewDecision {
+  switch (object) {
+    case 0:
+    case "BILLABLE_TIME_REVIEW_DECISION_UNSPECIFIED":
+      return BillableTimeReviewDecision.BILLABLE_TIME_REVIEW_DECISION_UNSPECIFIED;
+    case 1:
+    case "BILLABLE_TIME_REVIEW_DECISION_APPROVE":
+      return BillableTimeReviewDecision.BILLABLE_TIME_REVIEW_DECISION_APPROVE;
+    case 2:
+    case "BILLABLE_TIME_REVIEW_DECISION_ADJUST":
+      return BillableTimeReviewDecision.BILLABLE_TIME_REVIEW_DECISION_ADJUST;
+    case 3:
+    case "BILLABLE_TIME_REVIEW_DECISION_REJECT":
+      return BillableTimeReviewDecision.BILLABLE_TIME_REVIEW_DECISION_REJECT;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return BillableTimeReviewDecision.UNRECOGNIZED;
+  }
+}
+
+export function billableTimeReviewDecisionToJSON(object: BillableTimeReviewDecision): string {
+  switch (object) {
+    case BillableTimeReviewDecision.BILLABLE_TIME_REVIEW_DECISION_UNSPECIFIED:
+      return "BILLABLE_TIME_REVIEW_DECISION_UNSPECIFIED";
+    case BillableTimeReviewDecision.BILLABLE_TIME_REVIEW_DECISION_APPROVE:
+      return "BILLABLE_TIME_REVIEW_DECISION_APPROVE";
+    case BillableTimeReviewDecision.BILLABLE_TIME_REVIEW_DECISION_ADJUST:
+      return "BILLABLE_TIME_REVIEW_DECISION_ADJUST";
+    case BillableTimeReviewDecision.BILLABLE_TIME_REVIEW_DECISION_REJECT:
+      return "BILLABLE_TIME_REVIEW_DECISION_REJECT";
+    case BillableTimeReviewDecision.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /**
  * A stretch of billable (or not) time for a client. Raw minutes are what was worked; rounded minutes, rate and amount
  * are derived from them, the client's rounding policy and the rates, and follow every change until invoiced.
@@ -270,6 +425,27 @@ export interface BillableTime {
     | undefined;
   /** Output only. The invoice it went on, as given to MarkInvoiced. */
   invoiceReference?:
+    | string
+    | undefined;
+  /**
+   * Where the entry came from; set on creation only. BILLABLE_TIME_SOURCE_CLAUDE_CODE_SESSION entries start
+   * with review_status pending.
+   */
+  source?:
+    | BillableTimeSource
+    | undefined;
+  /** Output only. Whether the entry needs or got a technician's review; changed by ReviewBillableTime. */
+  reviewStatus: BillableTimeReviewStatus;
+  /** Output only. When the entry was reviewed. */
+  reviewedAt?:
+    | Date
+    | undefined;
+  /** Output only. Who reviewed it (the user's name, or the API key's). */
+  reviewedBy?:
+    | string
+    | undefined;
+  /** Output only. The reviewer's note, as given to ReviewBillableTime. */
+  reviewNote?:
     | string
     | undefined;
   /** Output only. Changes on every update; send it back to update or delete safely. */
@@ -374,6 +550,26 @@ export interface UnmarkInvoicedResponse {
   billableTime: BillableTime[];
 }
 
+/** Request for ReviewBillableTime. */
+export interface ReviewBillableTimeRequest {
+  /** The entry's id. */
+  id: string;
+  /** Approve, adjust or reject. Required. */
+  decision: BillableTimeReviewDecision;
+  /** With ADJUST: the minutes worked, 0-10080 (ended_at follows from started_at). Refused with another decision. */
+  durationMinutes?:
+    | number
+    | undefined;
+  /** With ADJUST: when the work really started; unchanged when absent. Refused with another decision. */
+  startedAt?:
+    | Date
+    | undefined;
+  /** Why, for the entry and the audit log, at most 500 characters; required to adjust or reject. */
+  note: string;
+  /** When set, the review only happens if the entry still has this etag. */
+  etag: string;
+}
+
 /** Request for GetBillingSummary. */
 export interface GetBillingSummaryRequest {
   /** The client's id. */
@@ -440,7 +636,14 @@ export interface BillingSummary {
   /** One line per project and category that has time in the period, projects by name, time with no project last. */
   lines: BillingSummaryLine[];
   /** The sum of the lines. */
-  totals?: BillingSummaryLine | undefined;
+  totals?:
+    | BillingSummaryLine
+    | undefined;
+  /**
+   * Time recorded automatically from Claude Code sessions that waits for a technician's review: counted here apart,
+   * not in the lines and totals, until approved or adjusted (it bills then) or rejected (not billable).
+   */
+  unreviewed?: BillingSummaryLine | undefined;
 }
 
 /** Request for ExportBillableTime. */
@@ -498,6 +701,11 @@ function createBaseBillableTime(): BillableTime {
     isInvoiced: false,
     invoicedAt: undefined,
     invoiceReference: undefined,
+    source: undefined,
+    reviewStatus: 0,
+    reviewedAt: undefined,
+    reviewedBy: undefined,
+    reviewNote: undefined,
     etag: "",
     createdAt: undefined,
     updatedAt: undefined,
@@ -565,6 +773,21 @@ export const BillableTime: MessageFns<BillableTime> = {
     }
     if (message.invoiceReference !== undefined) {
       writer.uint32(162).string(message.invoiceReference);
+    }
+    if (message.source !== undefined) {
+      writer.uint32(168).int32(message.source);
+    }
+    if (message.reviewStatus !== 0) {
+      writer.uint32(176).int32(message.reviewStatus);
+    }
+    if (message.reviewedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.reviewedAt), writer.uint32(186).fork()).join();
+    }
+    if (message.reviewedBy !== undefined) {
+      writer.uint32(194).string(message.reviewedBy);
+    }
+    if (message.reviewNote !== undefined) {
+      writer.uint32(202).string(message.reviewNote);
     }
     if (message.etag !== "") {
       writer.uint32(802).string(message.etag);
@@ -745,6 +968,46 @@ export const BillableTime: MessageFns<BillableTime> = {
           message.invoiceReference = reader.string();
           continue;
         }
+        case 21: {
+          if (tag !== 168) {
+            break;
+          }
+
+          message.source = reader.int32() as any;
+          continue;
+        }
+        case 22: {
+          if (tag !== 176) {
+            break;
+          }
+
+          message.reviewStatus = reader.int32() as any;
+          continue;
+        }
+        case 23: {
+          if (tag !== 186) {
+            break;
+          }
+
+          message.reviewedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+          continue;
+        }
+        case 24: {
+          if (tag !== 194) {
+            break;
+          }
+
+          message.reviewedBy = reader.string();
+          continue;
+        }
+        case 25: {
+          if (tag !== 202) {
+            break;
+          }
+
+          message.reviewNote = reader.string();
+          continue;
+        }
         case 100: {
           if (tag !== 802) {
             break;
@@ -802,6 +1065,11 @@ export const BillableTime: MessageFns<BillableTime> = {
       isInvoiced: isSet(object.isInvoiced) ? globalThis.Boolean(object.isInvoiced) : false,
       invoicedAt: isSet(object.invoicedAt) ? fromJsonTimestamp(object.invoicedAt) : undefined,
       invoiceReference: isSet(object.invoiceReference) ? globalThis.String(object.invoiceReference) : undefined,
+      source: isSet(object.source) ? billableTimeSourceFromJSON(object.source) : undefined,
+      reviewStatus: isSet(object.reviewStatus) ? billableTimeReviewStatusFromJSON(object.reviewStatus) : 0,
+      reviewedAt: isSet(object.reviewedAt) ? fromJsonTimestamp(object.reviewedAt) : undefined,
+      reviewedBy: isSet(object.reviewedBy) ? globalThis.String(object.reviewedBy) : undefined,
+      reviewNote: isSet(object.reviewNote) ? globalThis.String(object.reviewNote) : undefined,
       etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
       createdAt: isSet(object.createdAt) ? fromJsonTimestamp(object.createdAt) : undefined,
       updatedAt: isSet(object.updatedAt) ? fromJsonTimestamp(object.updatedAt) : undefined,
@@ -870,6 +1138,21 @@ export const BillableTime: MessageFns<BillableTime> = {
     if (message.invoiceReference !== undefined) {
       obj.invoiceReference = message.invoiceReference;
     }
+    if (message.source !== undefined) {
+      obj.source = billableTimeSourceToJSON(message.source);
+    }
+    if (message.reviewStatus !== 0) {
+      obj.reviewStatus = billableTimeReviewStatusToJSON(message.reviewStatus);
+    }
+    if (message.reviewedAt !== undefined) {
+      obj.reviewedAt = message.reviewedAt.toISOString();
+    }
+    if (message.reviewedBy !== undefined) {
+      obj.reviewedBy = message.reviewedBy;
+    }
+    if (message.reviewNote !== undefined) {
+      obj.reviewNote = message.reviewNote;
+    }
     if (message.etag !== "") {
       obj.etag = message.etag;
     }
@@ -907,6 +1190,11 @@ export const BillableTime: MessageFns<BillableTime> = {
     message.isInvoiced = object.isInvoiced ?? false;
     message.invoicedAt = object.invoicedAt ?? undefined;
     message.invoiceReference = object.invoiceReference ?? undefined;
+    message.source = object.source ?? undefined;
+    message.reviewStatus = object.reviewStatus ?? 0;
+    message.reviewedAt = object.reviewedAt ?? undefined;
+    message.reviewedBy = object.reviewedBy ?? undefined;
+    message.reviewNote = object.reviewNote ?? undefined;
     message.etag = object.etag ?? "";
     message.createdAt = object.createdAt ?? undefined;
     message.updatedAt = object.updatedAt ?? undefined;
@@ -1711,6 +1999,146 @@ export const UnmarkInvoicedResponse: MessageFns<UnmarkInvoicedResponse> = {
   },
 };
 
+function createBaseReviewBillableTimeRequest(): ReviewBillableTimeRequest {
+  return { id: "", decision: 0, durationMinutes: undefined, startedAt: undefined, note: "", etag: "" };
+}
+
+export const ReviewBillableTimeRequest: MessageFns<ReviewBillableTimeRequest> = {
+  encode(message: ReviewBillableTimeRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.decision !== 0) {
+      writer.uint32(16).int32(message.decision);
+    }
+    if (message.durationMinutes !== undefined) {
+      writer.uint32(24).int32(message.durationMinutes);
+    }
+    if (message.startedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.startedAt), writer.uint32(34).fork()).join();
+    }
+    if (message.note !== "") {
+      writer.uint32(42).string(message.note);
+    }
+    if (message.etag !== "") {
+      writer.uint32(50).string(message.etag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReviewBillableTimeRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const end = length === undefined ? reader.len : reader.pos + length;
+    const message = createBaseReviewBillableTimeRequest();
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          if (tag !== 10) {
+            break;
+          }
+
+          message.id = reader.string();
+          continue;
+        }
+        case 2: {
+          if (tag !== 16) {
+            break;
+          }
+
+          message.decision = reader.int32() as any;
+          continue;
+        }
+        case 3: {
+          if (tag !== 24) {
+            break;
+          }
+
+          message.durationMinutes = reader.int32();
+          continue;
+        }
+        case 4: {
+          if (tag !== 34) {
+            break;
+          }
+
+          message.startedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+          continue;
+        }
+        case 5: {
+          if (tag !== 42) {
+            break;
+          }
+
+          message.note = reader.string();
+          continue;
+        }
+        case 6: {
+          if (tag !== 50) {
+            break;
+          }
+
+          message.etag = reader.string();
+          continue;
+        }
+      }
+      if ((tag & 7) === 4 || tag === 0) {
+        break;
+      }
+      reader.skip(tag & 7);
+    }
+    return message;
+  },
+
+  fromJSON(object: any): ReviewBillableTimeRequest {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      decision: isSet(object.decision) ? billableTimeReviewDecisionFromJSON(object.decision) : 0,
+      durationMinutes: isSet(object.durationMinutes) ? globalThis.Number(object.durationMinutes) : undefined,
+      startedAt: isSet(object.startedAt) ? fromJsonTimestamp(object.startedAt) : undefined,
+      note: isSet(object.note) ? globalThis.String(object.note) : "",
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
+  },
+
+  toJSON(message: ReviewBillableTimeRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.decision !== 0) {
+      obj.decision = billableTimeReviewDecisionToJSON(message.decision);
+    }
+    if (message.durationMinutes !== undefined) {
+      obj.durationMinutes = Math.round(message.durationMinutes);
+    }
+    if (message.startedAt !== undefined) {
+      obj.startedAt = message.startedAt.toISOString();
+    }
+    if (message.note !== "") {
+      obj.note = message.note;
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReviewBillableTimeRequest>, I>>(base?: I): ReviewBillableTimeRequest {
+    return ReviewBillableTimeRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReviewBillableTimeRequest>, I>>(object: I): ReviewBillableTimeRequest {
+    const message = createBaseReviewBillableTimeRequest();
+    message.id = object.id ?? "";
+    message.decision = object.decision ?? 0;
+    message.durationMinutes = object.durationMinutes ?? undefined;
+    message.startedAt = object.startedAt ?? undefined;
+    message.note = object.note ?? "";
+    message.etag = object.etag ?? "";
+    return message;
+  },
+};
+
 function createBaseGetBillingSummaryRequest(): GetBillingSummaryRequest {
   return { clientId: "", start: undefined, end: undefined };
 }
@@ -2030,6 +2458,7 @@ function createBaseBillingSummary(): BillingSummary {
     billingRoundingScope: 0,
     lines: [],
     totals: undefined,
+    unreviewed: undefined,
   };
 }
 
@@ -2064,6 +2493,9 @@ export const BillingSummary: MessageFns<BillingSummary> = {
     }
     if (message.totals !== undefined) {
       BillingSummaryLine.encode(message.totals, writer.uint32(82).fork()).join();
+    }
+    if (message.unreviewed !== undefined) {
+      BillingSummaryLine.encode(message.unreviewed, writer.uint32(90).fork()).join();
     }
     return writer;
   },
@@ -2155,6 +2587,14 @@ export const BillingSummary: MessageFns<BillingSummary> = {
           message.totals = BillingSummaryLine.decode(reader, reader.uint32());
           continue;
         }
+        case 11: {
+          if (tag !== 90) {
+            break;
+          }
+
+          message.unreviewed = BillingSummaryLine.decode(reader, reader.uint32());
+          continue;
+        }
       }
       if ((tag & 7) === 4 || tag === 0) {
         break;
@@ -2184,6 +2624,7 @@ export const BillingSummary: MessageFns<BillingSummary> = {
         ? object.lines.map((e: any) => BillingSummaryLine.fromJSON(e))
         : [],
       totals: isSet(object.totals) ? BillingSummaryLine.fromJSON(object.totals) : undefined,
+      unreviewed: isSet(object.unreviewed) ? BillingSummaryLine.fromJSON(object.unreviewed) : undefined,
     };
   },
 
@@ -2219,6 +2660,9 @@ export const BillingSummary: MessageFns<BillingSummary> = {
     if (message.totals !== undefined) {
       obj.totals = BillingSummaryLine.toJSON(message.totals);
     }
+    if (message.unreviewed !== undefined) {
+      obj.unreviewed = BillingSummaryLine.toJSON(message.unreviewed);
+    }
     return obj;
   },
 
@@ -2238,6 +2682,9 @@ export const BillingSummary: MessageFns<BillingSummary> = {
     message.lines = object.lines?.map((e) => BillingSummaryLine.fromPartial(e)) || [];
     message.totals = (object.totals !== undefined && object.totals !== null)
       ? BillingSummaryLine.fromPartial(object.totals)
+      : undefined;
+    message.unreviewed = (object.unreviewed !== undefined && object.unreviewed !== null)
+      ? BillingSummaryLine.fromPartial(object.unreviewed)
       : undefined;
     return message;
   },
@@ -2573,6 +3020,7 @@ export const BillableTimeServiceService = {
   /**
    * A client's billable entries in a period as CSV (RFC 4180) for an accounting tool: one row per entry, a header
    * row, ISO 8601 dates, amounts with a dot and two decimals. At most 10,000 rows: choose a shorter period for more.
+   * Over REST, `Accept: text/csv` (or the path ending in .csv) answers the file itself, named in Content-Disposition.
    */
   exportBillableTime: {
     path: "/msp.work.v1.BillableTimeService/ExportBillableTime",
@@ -2584,6 +3032,21 @@ export const BillableTimeServiceService = {
     responseSerialize: (value: ExportBillableTimeResponse): Buffer =>
       Buffer.from(ExportBillableTimeResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ExportBillableTimeResponse => ExportBillableTimeResponse.decode(value),
+  },
+  /**
+   * Review an entry recorded automatically from a Claude Code session: approve it as it is, adjust its minutes (and
+   * start), or reject it (it stays, not billable). Until reviewed it cannot be invoiced. Refused with
+   * FAILED_PRECONDITION for an entry that needs no review or is invoiced.
+   */
+  reviewBillableTime: {
+    path: "/msp.work.v1.BillableTimeService/ReviewBillableTime",
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: (value: ReviewBillableTimeRequest): Buffer =>
+      Buffer.from(ReviewBillableTimeRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ReviewBillableTimeRequest => ReviewBillableTimeRequest.decode(value),
+    responseSerialize: (value: BillableTime): Buffer => Buffer.from(BillableTime.encode(value).finish()),
+    responseDeserialize: (value: Buffer): BillableTime => BillableTime.decode(value),
   },
 } as const;
 
@@ -2621,8 +3084,15 @@ export interface BillableTimeServiceServer extends UntypedServiceImplementation 
   /**
    * A client's billable entries in a period as CSV (RFC 4180) for an accounting tool: one row per entry, a header
    * row, ISO 8601 dates, amounts with a dot and two decimals. At most 10,000 rows: choose a shorter period for more.
+   * Over REST, `Accept: text/csv` (or the path ending in .csv) answers the file itself, named in Content-Disposition.
    */
   exportBillableTime: handleUnaryCall<ExportBillableTimeRequest, ExportBillableTimeResponse>;
+  /**
+   * Review an entry recorded automatically from a Claude Code session: approve it as it is, adjust its minutes (and
+   * start), or reject it (it stays, not billable). Until reviewed it cannot be invoiced. Refused with
+   * FAILED_PRECONDITION for an entry that needs no review or is invoiced.
+   */
+  reviewBillableTime: handleUnaryCall<ReviewBillableTimeRequest, BillableTime>;
 }
 
 export interface BillableTimeServiceClient extends Client1 {
@@ -2771,6 +3241,7 @@ export interface BillableTimeServiceClient extends Client1 {
   /**
    * A client's billable entries in a period as CSV (RFC 4180) for an accounting tool: one row per entry, a header
    * row, ISO 8601 dates, amounts with a dot and two decimals. At most 10,000 rows: choose a shorter period for more.
+   * Over REST, `Accept: text/csv` (or the path ending in .csv) answers the file itself, named in Content-Disposition.
    */
   exportBillableTime(
     request: ExportBillableTimeRequest,
@@ -2786,6 +3257,26 @@ export interface BillableTimeServiceClient extends Client1 {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ExportBillableTimeResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Review an entry recorded automatically from a Claude Code session: approve it as it is, adjust its minutes (and
+   * start), or reject it (it stays, not billable). Until reviewed it cannot be invoiced. Refused with
+   * FAILED_PRECONDITION for an entry that needs no review or is invoiced.
+   */
+  reviewBillableTime(
+    request: ReviewBillableTimeRequest,
+    callback: (error: ServiceError | null, response: BillableTime) => void,
+  ): ClientUnaryCall;
+  reviewBillableTime(
+    request: ReviewBillableTimeRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: BillableTime) => void,
+  ): ClientUnaryCall;
+  reviewBillableTime(
+    request: ReviewBillableTimeRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: BillableTime) => void,
   ): ClientUnaryCall;
 }
 

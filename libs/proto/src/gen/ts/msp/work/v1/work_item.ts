@@ -319,7 +319,7 @@ export interface WorkItem {
   estimatedMinutes?:
     | number
     | undefined;
-  /** Minutes the work took; when not given, whole minutes from created_at to completed_at. */
+  /** Minutes the work took; when not given, whole minutes from started_at to completed_at. */
   actualMinutes?:
     | number
     | undefined;
@@ -331,12 +331,23 @@ export interface WorkItem {
   position?:
     | number
     | undefined;
-  /** When the work was completed; set to now when the status becomes completed, cleared when it stops being completed. */
+  /**
+   * When the work was completed; set to now when the status becomes completed, cleared when it stops being completed.
+   * Never before started_at (refused).
+   */
   completedAt?:
     | Date
     | undefined;
   /** Output only. Tag names on the work item; change them with AddWorkItemTag and RemoveWorkItemTag. */
   tags: string[];
+  /**
+   * When the work started; defaults to the moment the item is recorded (created_at). Work recorded after the fact,
+   * as the Claude Code hooks do, gives the time from the session's transcript. Not in the future, not after
+   * completed_at.
+   */
+  startedAt?:
+    | Date
+    | undefined;
   /** Output only. Changes on every update; send it back to update or delete safely. */
   etag: string;
   /** Output only. */
@@ -442,6 +453,7 @@ function createBaseWorkItem(): WorkItem {
     position: undefined,
     completedAt: undefined,
     tags: [],
+    startedAt: undefined,
     etag: "",
     createdAt: undefined,
     updatedAt: undefined,
@@ -509,6 +521,9 @@ export const WorkItem: MessageFns<WorkItem> = {
     }
     for (const v of message.tags) {
       writer.uint32(162).string(v!);
+    }
+    if (message.startedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.startedAt), writer.uint32(170).fork()).join();
     }
     if (message.etag !== "") {
       writer.uint32(802).string(message.etag);
@@ -689,6 +704,14 @@ export const WorkItem: MessageFns<WorkItem> = {
           message.tags.push(reader.string());
           continue;
         }
+        case 21: {
+          if (tag !== 170) {
+            break;
+          }
+
+          message.startedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+          continue;
+        }
         case 100: {
           if (tag !== 802) {
             break;
@@ -748,6 +771,7 @@ export const WorkItem: MessageFns<WorkItem> = {
       position: isSet(object.position) ? globalThis.Number(object.position) : undefined,
       completedAt: isSet(object.completedAt) ? fromJsonTimestamp(object.completedAt) : undefined,
       tags: globalThis.Array.isArray(object?.tags) ? object.tags.map((e: any) => globalThis.String(e)) : [],
+      startedAt: isSet(object.startedAt) ? fromJsonTimestamp(object.startedAt) : undefined,
       etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
       createdAt: isSet(object.createdAt) ? fromJsonTimestamp(object.createdAt) : undefined,
       updatedAt: isSet(object.updatedAt) ? fromJsonTimestamp(object.updatedAt) : undefined,
@@ -816,6 +840,9 @@ export const WorkItem: MessageFns<WorkItem> = {
     if (message.tags?.length) {
       obj.tags = message.tags;
     }
+    if (message.startedAt !== undefined) {
+      obj.startedAt = message.startedAt.toISOString();
+    }
     if (message.etag !== "") {
       obj.etag = message.etag;
     }
@@ -853,6 +880,7 @@ export const WorkItem: MessageFns<WorkItem> = {
     message.position = object.position ?? undefined;
     message.completedAt = object.completedAt ?? undefined;
     message.tags = object.tags?.map((e) => e) || [];
+    message.startedAt = object.startedAt ?? undefined;
     message.etag = object.etag ?? "";
     message.createdAt = object.createdAt ?? undefined;
     message.updatedAt = object.updatedAt ?? undefined;
