@@ -62,11 +62,11 @@ export function buildProgram(): Command {
     program
       .command("setup")
       .description("sign in, register this machine, create its API key, install the Claude Code hooks, show what a session here recalls")
-      .option("--server <url>", "the platform's gateway URL")
+      .option("--server <url>", "the platform's gateway URL (http://host:8080; the /api/v1 REST URL npm start prints works too)")
       .option("--user <name>", "sign in as this user (password from MSP_PASSWORD, --password-stdin, or asked)")
       .option("--token <key>", "an API key (msp_...) or access token instead of a password")
       .option("--password-stdin", "read the password from stdin")
-      .option("--name <friendly>", "a friendly name for this machine")
+      .option("--name <friendly>", 'a friendly name for this machine, and its API key ("msp hooks on <name>"); the host name by default')
       .option("--no-hooks", "leave ~/.claude/settings.json alone")
       .option("--uninstall", "remove the hooks msp added and this machine's config; asks before removing the spool and the logs")
       .option("--purge", "with --uninstall: also remove the spool and the logs, without asking")

@@ -19,6 +19,19 @@ export function parseHookArgs(args: readonly string[]): { event: string; home?: 
   return { event: positional[0] ?? "", ...(home ? { home } : {}) };
 }
 
+/**
+ * What `msp hook <event>` says when run by hand at a terminal: Claude Code pipes the event's JSON
+ * to it, and a terminal would leave it waiting for input nobody knows to type.
+ */
+export function terminalStdinMessage(event: string): string {
+  return (
+    `msp hook ${event}: reads the JSON Claude Code sends on stdin, and stdin is a terminal here. ` +
+    "Claude Code runs it (msp setup installed it in ~/.claude/settings.json); to try it by hand, pipe the event in:\n" +
+    `  echo '{"session_id":"test","cwd":"/path/to/project"}' | msp hook ${event}\n` +
+    "msp status shows whether the hooks are installed and working.\n"
+  );
+}
+
 export async function hookMain(args: readonly string[]): Promise<void> {
   const parsed = parseHookArgs(args);
   const paths = mspPaths(mspHome(process.env, parsed.home));
@@ -26,6 +39,11 @@ export async function hookMain(args: readonly string[]): Promise<void> {
   if (!event) {
     writeLog(paths.log, "error", "hook", `unknown hook event "${parsed.event}"`);
     process.stderr.write(`msp hook: unknown event "${parsed.event}"; one of ${hookEvents.join(", ")}\n`);
+    process.exit(0);
+  }
+  if (process.stdin.isTTY) {
+    // Exit 0 as every hook does: Claude Code itself never gives a hook a terminal.
+    process.stderr.write(terminalStdinMessage(parsed.event));
     process.exit(0);
   }
   // The hard stop: past the budget, exit 0 with whatever was printed (nothing, usually).

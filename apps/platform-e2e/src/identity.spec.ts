@@ -143,6 +143,38 @@ describe("logging in", () => {
   });
 });
 
+describe("the README's snippets, as written", () => {
+  const readme = () => readFileSync(join(__dirname, "..", "..", "..", "README.md"), "utf8");
+  const shell = (script: string, env: NodeJS.ProcessEnv = {}) =>
+    run("bash", ["-c", script], { env: { ...process.env, ...env } }).then(
+      (done) => ({ code: 0, ...done }),
+      (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+    );
+
+  it("make a technician (as an admin), who logs in; a wrong password says so in one line, no traceback", async () => {
+    const create = /```sh\n(curl -s -X POST \$GW\/api\/v1\/users [\s\S]*?)```/.exec(readme())?.[1];
+    expect(create).toContain('"username": "mike"');
+    const made = await shell(create!, { GW: platform.baseUrl, TOKEN: adminToken });
+    expect(JSON.parse(made.stdout)).toMatchObject({ username: "mike", role: "USER_ROLE_TECHNICIAN" });
+
+    const login = /```sh\n(GW=http:\/\/127\.0\.0\.1:8080\nTOKEN=[\s\S]*?)```/.exec(readme())?.[1];
+    expect(login).toContain('"username": "admin", "password": "..."');
+    const loginAs = (pass: string) =>
+      `${login!
+        .replace("http://127.0.0.1:8080", platform.baseUrl)
+        .replace('"username": "admin"', '"username": "mike"')
+        .replace('"password": "..."', `"password": "${pass}"`)}\nprintf '%s' "$TOKEN"`;
+    const ok = await shell(loginAs("a-long-first-password"));
+    expect(ok.stderr).toBe("");
+    expect((await api("GET", "/api/v1/clients", ok.stdout)).status).toBe(200);
+
+    const wrong = await shell(loginAs("not-the-password"));
+    expect([wrong.stdout, wrong.stderr]).toEqual(["", `login failed: ${refusedMessage}\n`]);
+    const nobody = await shell(loginAs("x").replace(platform.baseUrl, "http://127.0.0.1:9"));
+    expect(nobody.stderr).toBe("login failed: no answer: is the platform running?\n");
+  });
+});
+
 describe("refresh and revoke", () => {
   it("refreshes once: the old refresh token is refused the second time, and ends its sign-in (issue 18)", async () => {
     const first = (await login("admin", platform.adminPassword)).json;

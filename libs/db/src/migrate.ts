@@ -38,7 +38,9 @@ export async function migrateUp(db: Database, migrations: readonly Migration[], 
     const umzug = umzugFor(db, migrations);
     if (options.beforeMigrating) await runBeforeMigrating(umzug, options.beforeMigrating, lock);
     const applied = await umzug.up();
-    for (const m of applied) options.log?.(`migrated ${m.name}`);
+    // One line, not one per migration: a first start applies them all.
+    if (applied.length > 0)
+      options.log?.(`migrated the database: ${applied.length} migration${applied.length === 1 ? "" : "s"}, up to ${applied.at(-1)!.name}`);
     return applied.map((m) => m.name);
   });
 }

@@ -140,7 +140,11 @@ export function serviceOf<D extends ServiceDef>(
               if (publicError.unexpected) {
                 logger.error({ err: error, requestId, method: methodName, ms }, "unexpected error");
               } else {
-                logger.info({ requestId, method: methodName, code: publicError.code, message: publicError.message, ms }, "request refused");
+                // A request log: LOG_LEVEL=debug shows it (the caller got the reason already).
+                logger.debug(
+                  { requestId, method: methodName, code: publicError.code, message: publicError.message, ms },
+                  "request refused",
+                );
               }
               if (publicError.violations.length > 0) trailer.set("grpc-status-details-bin", errorDetails(publicError));
               callback({ code: publicError.code, details: wellFormed(publicError.message), metadata: trailer }, null);

@@ -10,7 +10,7 @@ export interface ServiceEntry {
   app: string;
   /** The proto packages it serves; each msp.* package of the protos has exactly one owner. */
   protoPackages: readonly string[];
-  /** Its gRPC port unless <envPrefix>_PORT says otherwise (ARCHITECTURE.md's port plan). */
+  /** Its gRPC port unless <envPrefix>_PORT says otherwise (the README's port tables list them). */
   defaultPort: number;
   /** Prefix of its variables: <PREFIX>_PORT where it listens, <PREFIX>_ADDRESSES where others reach it. */
   envPrefix: string;

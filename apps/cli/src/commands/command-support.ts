@@ -53,5 +53,10 @@ export function normalizeServerUrl(value: string): string {
   if (url.protocol !== "http:" && url.protocol !== "https:")
     throw new CommandError(`--server: use an http or https URL, not ${url.protocol}`);
   if (url.username || url.password) throw new CommandError("--server: leave credentials out of the URL; use --user or --token");
-  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+  // `npm start` prints the REST base (http://host:8080/api/v1); the CLI adds /api/v1 itself.
+  const path = url.pathname.replace(/\/+$/, "").replace(apiSuffix, "");
+  return `${url.origin}${path}`;
 }
+
+/** What may follow the gateway's address in a pasted URL: its REST base, docs or OpenAPI document. */
+const apiSuffix = /\/api(?:\/v1|\/docs|\/openapi\.json)?$/;

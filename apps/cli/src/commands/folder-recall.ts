@@ -2,6 +2,7 @@ import type { CliConfig } from "../local/cli-config";
 import { summaryPreferenceOf } from "../local/cli-config";
 import { readLinks } from "../local/folder-links";
 import type { MspPaths } from "../local/msp-home";
+import type { ProjectCatalog } from "../local/project-catalog";
 import { catalogIsFresh, readCatalog, refreshCatalog } from "../local/project-catalog";
 import { resolveWorkScope } from "../local/work-scope";
 import type { PlatformClient } from "../platform/platform-client";
@@ -43,10 +44,16 @@ export function recallForScope(
   );
 }
 
-/** One line naming where a folder's work goes, for people. */
-export function describeScope(scope: WorkScope): string {
+/** The name of a client, from the cached catalog (undefined when unknown there). */
+export function clientNameOf(catalog: ProjectCatalog | undefined, clientId: string | undefined): string | undefined {
+  return clientId ? catalog?.clients.find((client) => client.id === clientId)?.name : undefined;
+}
+
+/** One line naming where a folder's work goes, for people: the project and its client by name (the id when unknown). */
+export function describeScope(scope: WorkScope, clientName?: string): string {
   const where = scope.repository ? `repository ${scope.repository}` : `folder ${scope.cwd}`;
-  if (scope.projectId) return `${where}, project ${scope.projectName ?? scope.projectId}`;
+  const client = scope.clientId ? `, client ${clientName ?? scope.clientId}` : "";
+  if (scope.projectId) return `${where}, project ${scope.projectName ?? scope.projectId}${client}`;
   if (scope.repository)
     return `${where} (no project has this repository yet: memory is kept by repository; msp link --project ... ties it to one)`;
   return `${where} (no git remote and no link: msp link --project ... ties it to a project)`;

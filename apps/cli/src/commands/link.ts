@@ -42,9 +42,12 @@ export async function linkCommand(options: LinkOptions): Promise<void> {
   const platform = createPlatformClient(config.server, config.apiKey);
   const project = await findProject(platform, options.project);
   let clientId = project.clientId;
+  let clientName: string | undefined;
   if (options.client) {
     try {
-      clientId = (await platform.getClient(options.client)).id;
+      const client = await platform.getClient(options.client);
+      clientId = client.id;
+      clientName = client.name;
     } catch (error) {
       if (error instanceof ApiError && (error.status === 404 || error.status === 400))
         throw new CommandError(`--client: no client ${options.client}`, "not_found");
@@ -63,12 +66,13 @@ export async function linkCommand(options: LinkOptions): Promise<void> {
     repoUrlSet = displayRemoteUrl(repo.remoteUrl);
     await platform.updateProject(project.id, { repoUrl: repoUrlSet });
   }
-  await refreshCatalog(paths.cache, platform, 15_000);
+  const catalog = await refreshCatalog(paths.cache, platform, 15_000);
+  clientName ??= catalog.clients.find((client) => client.id === clientId)?.name;
   emit(
     options,
-    { folder, projectId: project.id, projectName: project.name, clientId, repoUrlSet },
+    { folder, projectId: project.id, projectName: project.name, clientId, clientName, repoUrlSet },
     [
-      `${folder} is linked to project ${project.name ?? project.id}${clientId ? ` (client ${clientId})` : ""}.`,
+      `${folder} is linked to project ${project.name ?? project.id}${clientId ? ` (client ${clientName ?? clientId})` : ""}.`,
       repoUrlSet ? `The project's repository is now ${repoUrlSet}, so clones on other machines find it too.` : "",
     ].filter(Boolean),
   );

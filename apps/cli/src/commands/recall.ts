@@ -3,7 +3,8 @@ import { ApiError } from "../platform/http-json";
 import type { RecalledItem } from "../platform/platform-types";
 import type { CommonOptions } from "./command-support";
 import { CommandError, emit, pathsOf, requireConfig } from "./command-support";
-import { describeScope, folderScope, recallForScope } from "./folder-recall";
+import { clientNameOf, describeScope, folderScope, recallForScope } from "./folder-recall";
+import { readCatalog } from "../local/project-catalog";
 
 export interface RecallOptions extends CommonOptions {
   id?: string;
@@ -52,7 +53,7 @@ export async function recallCommand(queryWords: string[], options: RecallOptions
   });
   const items = answer.items ?? [];
   emit(options, { scope, ...answer }, [
-    `# ${describeScope(scope)}${query ? `, query "${query}"` : ""}`,
+    `# ${describeScope(scope, clientNameOf(readCatalog(paths.cache), scope.clientId))}${query ? `, query "${query}"` : ""}`,
     answer.text ? answer.text : "(nothing remembered here yet)",
     ...(options.explain && items.length > 0 ? ["", "Why these items (score = parts x decay):", ...items.map(explainLine)] : []),
   ]);

@@ -44,6 +44,24 @@ describe("installClaudeHooks / uninstallClaudeHooks on a real file", () => {
     expect(JSON.parse(readFileSync(path, "utf8"))).toEqual({ ...JSON.parse(userJson), theme: "dark" });
   });
 
+  it("keeps the user's layout: their indentation while installed, their exact text back after uninstall", () => {
+    const tabbed = '{\r\n\t"model": "opus",\r\n\t"permissions": {\r\n\t\t"allow": []\r\n\t}\r\n}';
+    const path = settingsFile(tabbed);
+    installClaudeHooks(path, wanted);
+    const installed = readFileSync(path, "utf8");
+    expect(installed).toMatch(/^\{\r\n\t"model": "opus",\r\n/);
+    expect(installed).not.toMatch(/\r\n {2}"/);
+    expect(installed.endsWith("}")).toBe(true); // no last newline, as the user had it
+    uninstallClaudeHooks(path);
+    expect(readFileSync(path, "utf8")).toBe(tabbed);
+
+    // Changed meanwhile by the user (one line): uninstall keeps their change and their layout.
+    installClaudeHooks(path, wanted);
+    writeFileSync(path, `${JSON.stringify({ ...JSON.parse(readFileSync(path, "utf8")), theme: "dark" })}\n`);
+    uninstallClaudeHooks(path);
+    expect(readFileSync(path, "utf8")).toBe(`${JSON.stringify({ ...JSON.parse(tabbed), theme: "dark" })}\n`);
+  });
+
   it("creates settings.json when there is none, and uninstall removes it again", () => {
     const path = settingsFile();
     expect(installClaudeHooks(path, wanted).backup).toBeUndefined();

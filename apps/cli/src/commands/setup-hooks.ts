@@ -1,7 +1,16 @@
 import { hookRegistrations, commandHookOf, settingsEventName } from "../settings/hook-entries";
 import type { WantedHook } from "../settings/claude-settings";
 import { countMspHooks, installHooks, uninstallHooks } from "../settings/claude-settings";
-import { backupSettingsOnce, readBackup, readSettings, removeSettings, settingsBackupPath, writeSettings } from "../settings/settings-file";
+import { isDeepStrictEqual } from "node:util";
+import {
+  backupSettingsOnce,
+  readBackup,
+  readBackupText,
+  readSettings,
+  removeSettings,
+  settingsBackupPath,
+  writeSettings,
+} from "../settings/settings-file";
 
 /** The hooks msp wants, for a base command (`"node" "/path/bin/msp.js"`) and an optional --home. */
 export function wantedHooks(baseCommand: string, home?: string): WantedHook[] {
@@ -51,7 +60,9 @@ export function uninstallClaudeHooks(path: string): UninstallReport {
     removeSettings(path);
     return { path, removedHooks, removedFile: true };
   }
-  writeSettings(path, next);
+  // Nothing changed since the install but msp's hooks: the user's file comes back byte for byte.
+  // Otherwise it keeps the layout it has now (indentation, line ends).
+  writeSettings(path, next, original && isDeepStrictEqual(next, original) ? readBackupText(path) : undefined);
   return { path, removedHooks, removedFile: false };
 }
 

@@ -13,7 +13,8 @@ import { claudeSettingsPath } from "../settings/settings-file";
 import { pendingEvents } from "../spool/spool-flush";
 import type { CommonOptions } from "./command-support";
 import { CommandError, emit, normalizeServerUrl, pathsOf } from "./command-support";
-import { describeScope, folderScope, recallForScope } from "./folder-recall";
+import { clientNameOf, describeScope, folderScope, recallForScope } from "./folder-recall";
+import { readCatalog } from "../local/project-catalog";
 import { mcpServerEntry, registerMcpServer, unregisterMcpServer } from "../mcp/mcp-registration";
 import { installClaudeHooks, uninstallClaudeHooks, wantedHooks } from "./setup-hooks";
 import { localDataLines, terminalAsk, uninstallLocalData } from "./setup-uninstall";
@@ -58,7 +59,7 @@ export async function setupCommand(options: SetupOptions): Promise<void> {
   if (identity.kind === "api_key") apiKey = identity.apiKey;
   else {
     const made = await admin.createApiKey({
-      name: `msp hooks on ${profile.hostname}`,
+      name: machineKeyName(options.name, profile.hostname),
       scopes: [...machineKeyScopes],
       machineId: machine.id,
     });
@@ -94,12 +95,13 @@ export async function setupCommand(options: SetupOptions): Promise<void> {
 
   const cwd = process.cwd();
   const scope = await folderScope(paths, hooks, cwd, true);
+  const scopeText = describeScope(scope, clientNameOf(readCatalog(paths.cache), scope.clientId));
   let preview: { scope: string; text: string; items: number; error?: string };
   try {
     const answer = await recallForScope(config, hooks, scope);
-    preview = { scope: describeScope(scope), text: answer.text ?? "", items: answer.items?.length ?? 0 };
+    preview = { scope: scopeText, text: answer.text ?? "", items: answer.items?.length ?? 0 };
   } catch (error) {
-    preview = { scope: describeScope(scope), text: "", items: 0, error: error instanceof Error ? error.message : String(error) };
+    preview = { scope: scopeText, text: "", items: 0, error: error instanceof Error ? error.message : String(error) };
   }
 
   emit(
@@ -142,6 +144,12 @@ export async function setupCommand(options: SetupOptions): Promise<void> {
           : "  (nothing remembered here yet; it fills up as you work)",
     ],
   );
+}
+
+/** The machine key's name, as the server's key list shows it: the machine's --name, else its host name. */
+export function machineKeyName(friendlyName: string | undefined, hostname: string): string {
+  const name = friendlyName?.trim();
+  return `msp hooks on ${name || hostname}`;
 }
 
 /** Revokes the key an earlier setup made, now that a new one is stored (a user token can; a machine key cannot). */

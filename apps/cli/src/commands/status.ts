@@ -15,7 +15,8 @@ import { jobsInProgress, waitingJobs } from "../summarizer/summary-jobs";
 import { usageToday } from "../summarizer/token-budget";
 import type { CommonOptions } from "./command-support";
 import { emit, pathsOf } from "./command-support";
-import { describeScope } from "./folder-recall";
+import { clientNameOf, describeScope } from "./folder-recall";
+import { statusErrors } from "./status-errors";
 
 /** `msp status`: is the platform reachable, what waits in the spool, what failed lately, this machine, this folder. */
 export async function statusCommand(options: CommonOptions): Promise<void> {
@@ -30,8 +31,10 @@ export async function statusCommand(options: CommonOptions): Promise<void> {
   }
   const pending = pendingEvents(paths.spool);
   const failed = countLines(join(paths.spool, "failed.jsonl"));
-  const errors = readLog(paths.log, 5);
-  const scope = resolveWorkScope(process.cwd(), readLinks(paths.links), readCatalog(paths.cache));
+  // Enough of the log that an outage's entries do not hide the last errors that still matter.
+  const errors = readLog(paths.log, 50);
+  const catalog = readCatalog(paths.cache);
+  const scope = resolveWorkScope(process.cwd(), readLinks(paths.links), catalog);
 
   let server: { reachable: boolean; ms?: number; error?: string } = { reachable: false, error: "not set up" };
   if (config) {
@@ -43,6 +46,7 @@ export async function statusCommand(options: CommonOptions): Promise<void> {
       server = { reachable: false, error: error instanceof Error ? error.message : String(error) };
     }
   }
+  const shown = statusErrors(errors, server.reachable);
   const byKind: Record<string, number> = {};
   for (const event of pending) byKind[event.kind] = (byKind[event.kind] ?? 0) + 1;
   const data = {
@@ -62,7 +66,8 @@ export async function statusCommand(options: CommonOptions): Promise<void> {
           running: jobsInProgress(paths.summarizer),
         }
       : null,
-    recentErrors: errors,
+    recentErrors: shown.current,
+    ...(shown.pastOutage ? { pastOutage: shown.pastOutage } : {}),
   };
   if (!config) {
     emit(options, data, [`Not set up (no ${paths.config}). Run: msp setup --server URL --user NAME`]);
@@ -80,7 +85,7 @@ export async function statusCommand(options: CommonOptions): Promise<void> {
             .map(([kind, n]) => `${n} ${kind}`)
             .join(", ")}), oldest ${pending[0]!.at}`
     }${failed ? `; ${failed} refused, see ${join(paths.spool, "failed.jsonl")}` : ""}${data.spool.senderRunning ? "; a sender is at work" : ""}`,
-    `Folder   ${describeScope(scope)}`,
+    `Folder   ${describeScope(scope, clientNameOf(catalog, scope.clientId))}`,
     data.summarizer
       ? `Summary  ${data.summarizer.command} -p --model ${data.summarizer.model}: ${data.summarizer.today.tokens} of ${data.summarizer.dailyTokenCap} tokens today (${data.summarizer.today.summaries} summaries)${
           data.summarizer.waiting + data.summarizer.running > 0
@@ -88,8 +93,15 @@ export async function statusCommand(options: CommonOptions): Promise<void> {
             : ""
         }`
       : "Summary  deterministic only (msp setup --summarizer claude adds model summaries)",
-    errors.length === 0 ? "Errors   none lately" : `Errors   last ${errors.length} (from ${paths.log}):`,
-    ...errors.map((entry) => `  ${entry.at} ${entry.source}: ${entry.message}`),
+    shown.current.length === 0 ? "Errors   none lately" : `Errors   last ${shown.current.length} (from ${paths.log}):`,
+    ...shown.current.map((entry) => `  ${entry.at} ${entry.source}: ${entry.message}`),
+    ...(shown.pastOutage
+      ? [
+          `Earlier  the platform did not answer until ${shown.pastOutage.lastAt} (${shown.pastOutage.entries} log entries); it answers now${
+            pending.length > 0 ? `: msp sync sends the ${pending.length} waiting events` : ""
+          }`,
+        ]
+      : []),
   ]);
   if (!server.reachable) process.exitCode = 1;
 }

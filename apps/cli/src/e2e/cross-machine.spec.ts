@@ -97,7 +97,9 @@ test("setup on each machine registers it, stores a scoped key in a 0600 config a
     [A, repoA],
     [B, repoB],
   ] as const) {
-    const result = await msp(machine, ["setup", "--server", platform.baseUrl, "--user", "admin", "--name", machine.name, "--json"], {
+    // B is given the REST URL `npm start` prints: the /api/v1 is dropped.
+    const server = machine === B ? `${platform.baseUrl}/api/v1` : platform.baseUrl;
+    const result = await msp(machine, ["setup", "--server", server, "--user", "admin", "--name", machine.name, "--json"], {
       cwd,
       env: { MSP_PASSWORD: platform.adminPassword },
     });
@@ -115,8 +117,12 @@ test("setup on each machine registers it, stores a scoped key in a 0600 config a
       apiKey: expect.stringMatching(/^msp_/),
     });
     const key = await platform.api("GET", `/api/v1/apiKeys/${out.apiKeyId}`);
-    expect(key.json).toMatchObject({ machineId: out.machine.id, scopes: ["work:write", "context:write", "infra:read"] });
-    expect(out.recall.scope).toContain("project Patient portal");
+    expect(key.json).toMatchObject({
+      name: `msp hooks on ${machine.name}`,
+      machineId: out.machine.id,
+      scopes: ["work:write", "context:write", "infra:read"],
+    });
+    expect(out.recall.scope).toContain("project Patient portal, client Acme Dental");
   }
   expect(machineIds[A.name]).not.toBe(machineIds[B.name]);
 
@@ -328,6 +334,11 @@ test("the platform is down while A's Stop runs: the hook answers at once, and af
   expect((await claudeHook(A, "SessionEnd", { ...common, reason: "logout" })).code).toBe(0);
   expect(jsonOf<Json>(await msp(A, ["sync", "--json"]))).toMatchObject({ remaining: 0, failed: 0 });
   expect(await contexts()).toHaveLength(1);
+  // The outage is over: status says how things are now, and names the outage as past.
+  const up = await msp(A, ["status", "--json"], { cwd: repoA });
+  expect(up.code).toBe(0);
+  expect(jsonOf<Json>(up)).toMatchObject({ server: { reachable: true }, spool: { pending: 0 } });
+  expect(JSON.stringify(jsonOf<Json>(up).recentErrors)).not.toMatch(/unreachable|ECONNREFUSED/i);
   const sessions = await adminList(
     "/api/v1/sessions",
     "sessions",
@@ -341,7 +352,7 @@ test("the platform is down while A's Stop runs: the hook answers at once, and af
 test("uninstall removes exactly what setup added, and each user's settings are as they were", async () => {
   const a = ok(await msp(A, ["setup", "--uninstall", "--json"]));
   expect(jsonOf<Json>(a).settings).toMatchObject({ removedHooks: 6, removedFile: false });
-  expect(JSON.parse(readFileSync(join(A.home, ".claude", "settings.json"), "utf8"))).toEqual(userSettings);
+  expect(readFileSync(join(A.home, ".claude", "settings.json"), "utf8")).toBe(userSettingsText); // byte for byte
   expect(existsSync(join(A.mspHome, "config.json"))).toBe(false);
 
   const b = ok(await msp(B, ["setup", "--uninstall", "--json"]));

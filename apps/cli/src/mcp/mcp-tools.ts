@@ -104,8 +104,7 @@ function day(time: string | undefined): string {
 
 /** The header of an answer: what the folder's memory is. */
 function scopeLabel(context: McpContext, scope: WorkScope): string {
-  const client = context.clientName(scope.clientId);
-  return `${describeScope(scope)}${client ? `, client ${client}` : ""}`;
+  return describeScope(scope, context.clientName(scope.clientId));
 }
 
 /** The recall scope: the folder's (project, repository, client, machine), or only the client's. */

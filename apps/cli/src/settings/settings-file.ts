@@ -53,15 +53,55 @@ export function readBackup(path: string): Settings | undefined {
   }
 }
 
-/** Writes settings.json atomically, as indented JSON, keeping the file's mode. */
-export function writeSettings(path: string, settings: Settings): void {
+/** How a JSON file is laid out: msp writes the user's settings.json the way they keep it. */
+export interface JsonLayout {
+  /** The indentation of one level ("" for JSON on one line). */
+  indent: string;
+  finalNewline: boolean;
+  lineEnd: "\n" | "\r\n";
+}
+
+/** The layout of a JSON text: its first indented line's indentation (tabs or spaces), its line ends, its last newline. */
+export function jsonLayoutOf(text: string | undefined): JsonLayout {
+  if (text === undefined || text.trim() === "") return { indent: "  ", finalNewline: true, lineEnd: "\n" };
+  const indented = /\n([ \t]+)\S/.exec(text);
+  const body = text.trim();
+  return {
+    indent: indented ? indented[1]! : body.includes("\n") ? "  " : "",
+    finalNewline: /\n$/.test(text),
+    lineEnd: text.includes("\r\n") ? "\r\n" : "\n",
+  };
+}
+
+/** A JSON document written in a layout. */
+export function formatJson(value: unknown, layout: JsonLayout): string {
+  const text = JSON.stringify(value, null, layout.indent) + (layout.finalNewline ? "\n" : "");
+  return layout.lineEnd === "\n" ? text : text.replace(/\n/g, "\r\n");
+}
+
+/**
+ * Writes settings.json atomically, keeping the file's mode and layout (indentation, line ends,
+ * last newline); `exactText`, when given, is written as it is (the user's original file).
+ */
+export function writeSettings(path: string, settings: Settings, exactText?: string): void {
   let mode = 0o644;
+  let current: string | undefined;
   try {
     mode = statSync(path).mode & 0o777;
+    current = readFileSync(path, "utf8");
   } catch {
     // a new file
   }
-  writeFileAtomic(path, `${JSON.stringify(settings, null, 2)}\n`, mode);
+  writeFileAtomic(path, exactText ?? formatJson(settings, jsonLayoutOf(current)), mode);
+}
+
+/** The backup's text, exactly as the user had it, if there is one. */
+export function readBackupText(path: string): string | undefined {
+  try {
+    return readFileSync(settingsBackupPath(path), "utf8");
+  } catch {
+    return undefined;
+  }
 }
 
 /** Removes settings.json (uninstall, when msp created it and nothing else is in it). */

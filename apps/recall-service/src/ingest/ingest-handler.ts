@@ -48,7 +48,7 @@ export async function ingest(deps: MemoryDeps, request: IngestRequest, ctx: Call
     problems: stored.status === "duplicate" ? 0 : digest.problems,
     snippets: stored.snippets,
   });
-  ctx.logger.info(
+  ctx.logger.debug(
     {
       claudeSessionId: command.claudeSessionId,
       status: stored.status,

@@ -19,7 +19,7 @@ export async function attachSessionSummary(
   const redacted = redactText(checked.text);
   const command = { ...checked, text: redacted.text };
   const contextId = await storeModelSummary(deps.db, command, redacted.total, ctx);
-  ctx.logger.info(
+  ctx.logger.debug(
     { claudeSessionId: command.claudeSessionId, model: command.model, chars: command.text.length, redactions: redacted.total },
     "model summary attached",
   );
