@@ -35,7 +35,11 @@ function startApp(proc: PlatformProcess, env: NodeJS.ProcessEnv, nodeArgs: reado
   });
   const output: string[] = [];
   return new Promise((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`${proc.entry} did not start in 60 s:\n${output.slice(-20).join("\n")}`)), 60_000);
+    const timer = setTimeout(() => {
+      // Not left running with no one to stop it.
+      child.kill("SIGKILL");
+      fail(new Error(`${proc.entry} did not start in 60 s:\n${output.slice(-20).join("\n")}`));
+    }, 60_000);
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on("line", (line) => {
         output.push(line);
@@ -74,6 +78,10 @@ export interface PlatformStack {
   identityAddress: string;
   adminPassword: string;
   secret: string;
+  /** The database every app of it runs on: a test may read it directly (dumpDatabase). */
+  database: DatabaseConfig;
+  /** What every app printed so far (warnings and errors at the default log level), app by app. */
+  logs(): Array<{ app: string; lines: readonly string[] }>;
   /** A fresh access token (admin by default). */
   login(username?: string, password?: string): Promise<string>;
   /** Calls the gateway with an optional bearer token and JSON body (or a raw body). */
@@ -230,6 +238,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     identityAddress: addresses["identity"]!,
     adminPassword,
     secret,
+    database: database.config,
+    logs: () => [...running].map(([app, proc]) => ({ app, lines: [...proc.output] })),
     api,
     async login(username = "admin", password = adminPassword) {
       const { status, json } = await api("POST", "/api/v1/auth/token", { body: { username, password } });
