@@ -7,12 +7,8 @@ import { credentialPointerTag } from "./credential-pointer";
 import { checkRange, trimColumns } from "./field-rules";
 import { ContextSnippetModel, ConversationContextModel } from "./models";
 import { sameProject, textOrNull } from "./project-scope";
-import { redactColumns } from "./redact-stored";
 import { removeFromTagIndex, syncTagIndex } from "./tag-index";
 import { normalizeTags } from "./tags";
-
-/** The columns of a snippet that hold text someone wrote: redacted before they are stored. */
-export const snippetTextColumns = ["title", "dense_content", "structured_data", "tags", "machine_name", "repository"] as const;
 
 /** Context snippets: small facts, unique by content within a project; tags mirrored in the tag index. */
 export const contextSnippetResource: ResourceDefinition = {
@@ -38,7 +34,6 @@ export const contextSnippetResource: ResourceDefinition = {
   orderable: ["importance", "usage_count", "created_at", "updated_at"],
   async prepare(row, _existing, { transaction }) {
     trimColumns(row, ["title"]);
-    redactColumns(row, snippetTextColumns);
     const tags = (row["tags"] as string[] | null) ?? [];
     // Recall finds a client's credential pointers by this tag (recall/candidates.ts).
     row["tags"] = normalizeTags(row["category"] === "credential_reference" ? [credentialPointerTag, ...tags] : tags);

@@ -5,25 +5,11 @@ import { contentHash } from "./content-hash";
 import { checkRange, trimColumns } from "./field-rules";
 import { ContextSnippetModel, ConversationContextModel } from "./models";
 import { textOrNull } from "./project-scope";
-import { redactColumns } from "./redact-stored";
 import { removeFromTagIndex, syncTagIndex } from "./tag-index";
 import { normalizeTags } from "./tags";
 
 /** Longest dense summary stored (the compressor writes a few kilobytes). */
 export const maxSummaryChars = 262_144;
-
-/** The columns of a context that hold text someone wrote: redacted before they are stored. */
-export const contextTextColumns = [
-  "title",
-  "dense_summary",
-  "key_decisions",
-  "current_state",
-  "tags",
-  "machine_name",
-  "repository",
-  "cwd",
-  "git_branch",
-] as const;
 
 /** Conversation contexts: one per Claude session; tags mirrored in the tag index. */
 export const conversationContextResource: ResourceDefinition = {
@@ -73,7 +59,6 @@ export const conversationContextResource: ResourceDefinition = {
   orderable: ["importance", "recall_count", "created_at", "updated_at"],
   prepare(row) {
     trimColumns(row, ["title"]);
-    redactColumns(row, contextTextColumns);
     row["tags"] = normalizeTags(row["tags"] as string[] | null);
     if (typeof row["dense_summary"] === "string") row["content_hash"] = contentHash(row["dense_summary"]);
     checkRange(row, "conversation_context", "importance", 0, 10);

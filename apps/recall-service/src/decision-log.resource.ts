@@ -5,11 +5,7 @@ import { normalizeSubject, settleSupersession, supersessionEvents } from "./deci
 import { trimColumns } from "./field-rules";
 import { ConversationContextModel, DecisionLogModel } from "./models";
 import { textOrNull } from "./project-scope";
-import { redactColumns } from "./redact-stored";
 import { normalizeTags } from "./tags";
-
-/** The columns of a decision that hold text someone wrote: redacted before they are stored. */
-export const decisionTextColumns = ["decision", "rationale", "alternatives", "tags", "subject", "machine_name", "repository"] as const;
 
 /** Decision logs: a newer decision on the same subject in the same project supersedes the older one. */
 export const decisionLogResource: ResourceDefinition = {
@@ -36,7 +32,6 @@ export const decisionLogResource: ResourceDefinition = {
   orderable: ["created_at", "updated_at"],
   prepare(row) {
     trimColumns(row, ["decision", "subject"]);
-    redactColumns(row, decisionTextColumns);
     row["tags"] = normalizeTags(row["tags"] as string[] | null);
     const subject = textOrNull(row["subject"]);
     row["subject_key"] = subject === null ? null : normalizeSubject(subject) || null;

@@ -3,10 +3,6 @@ import { EnvironmentalInsightSchema } from "@msp/proto/src/gen/es/msp/recall/v1/
 import { invalidArgument } from "@msp/errors";
 import { checkRange, trimColumns } from "./field-rules";
 import { EnvironmentalInsightModel } from "./models";
-import { redactColumns } from "./redact-stored";
-
-/** The columns of an insight that hold text someone wrote: redacted before they are stored. */
-export const insightTextColumns = ["host", "title", "description", "examples"] as const;
 
 /** Environmental insights: facts about a client's environment, with a confidence from 0 to 1. */
 export const environmentalInsightResource: ResourceDefinition = {
@@ -21,7 +17,6 @@ export const environmentalInsightResource: ResourceDefinition = {
   prepare(row) {
     trimColumns(row, ["title", "host"]);
     if (typeof row["host"] === "string") row["host"] = row["host"].toLowerCase();
-    redactColumns(row, insightTextColumns);
     checkRange(row, "environmental_insight", "priority", 0, 10);
     const confidence = row["confidence"];
     if (typeof confidence === "string" && (Number(confidence) < 0 || Number(confidence) > 1)) {

@@ -6,18 +6,6 @@ import { guessPatternType } from "./learning/pattern-type";
 import { trimColumns } from "./field-rules";
 import { FailurePatternModel } from "./models";
 import { failureScopeKey, textOrNull } from "./project-scope";
-import { redactColumns } from "./redact-stored";
-
-/** The columns of a pattern that hold text someone wrote: redacted before they are stored. */
-export const patternTextColumns = [
-  "host",
-  "error_pattern",
-  "triggering_commands",
-  "description",
-  "root_cause",
-  "recommended_solution",
-  "alternatives",
-] as const;
 
 /**
  * Failure patterns: recurring failures and their fixes. The signature (normalized error text
@@ -47,7 +35,6 @@ export const failurePatternResource: ResourceDefinition = {
   prepare(row, existing) {
     trimColumns(row, ["error_pattern", "host"]);
     if (typeof row["host"] === "string") row["host"] = row["host"].toLowerCase();
-    redactColumns(row, patternTextColumns);
     const error = textOrNull(row["error_pattern"]);
     if (error === null) return;
     const commands = (row["triggering_commands"] as string[] | null) ?? [];

@@ -6,18 +6,6 @@ import { failureSignature } from "./learning/failure-signature";
 import { trimColumns } from "./field-rules";
 import { OperationFailureModel } from "./models";
 import { textOrNull } from "./project-scope";
-import { redactColumns } from "./redact-stored";
-
-/** The columns of a failure that hold text someone wrote: redacted before they are stored. */
-export const failureTextColumns = [
-  "description",
-  "target_system",
-  "command",
-  "error_message",
-  "error_code",
-  "failure_category",
-  "resolution",
-] as const;
 
 /**
  * Operation failures: each one created counts towards the failure pattern of its signature
@@ -47,7 +35,6 @@ export const operationFailureResource: ResourceDefinition = {
   prepare(row) {
     trimColumns(row, ["error_message", "command", "resolution", "failure_category", "target_system"]);
     if (typeof row["failure_category"] === "string") row["failure_category"] = row["failure_category"].toLowerCase();
-    redactColumns(row, failureTextColumns);
     const error = textOrNull(row["error_message"]);
     if (error !== null) row["signature"] = failureSignature(error, textOrNull(row["command"]));
     if (row["resolved"] === true) row["resolved_at"] ??= new Date();

@@ -5,19 +5,6 @@ import { ProjectStateSchema } from "@msp/proto/src/gen/es/msp/recall/v1/project_
 import { checkRange, trimColumns } from "./field-rules";
 import { ConversationContextModel, ProjectStateModel } from "./models";
 import { projectStateKey, textOrNull } from "./project-scope";
-import { redactColumns } from "./redact-stored";
-
-/** The columns of a project state that hold text someone wrote: redacted before they are stored. */
-export const projectStateTextColumns = [
-  "repository",
-  "current_phase",
-  "blockers",
-  "next_actions",
-  "summary",
-  "key_files",
-  "important_decisions",
-  "machine_name",
-] as const;
 
 /** Project states: one per project, or per repository until the project is known. */
 export const projectStateResource: ResourceDefinition = {
@@ -31,7 +18,6 @@ export const projectStateResource: ResourceDefinition = {
   orderable: ["progress_percent", "created_at", "updated_at"],
   async prepare(row, _existing, { transaction }) {
     trimColumns(row, ["current_phase", "repository"]);
-    redactColumns(row, projectStateTextColumns);
     checkRange(row, "project_state", "progress_percent", 0, 100);
     const key = projectStateKey({ projectId: textOrNull(row["project_id"]), repository: textOrNull(row["repository"]) });
     if (key === undefined) {

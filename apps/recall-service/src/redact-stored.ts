@@ -1,4 +1,3 @@
-import type { StoredRecord } from "@msp/resource-kit";
 import { redactText } from "@msp/redaction";
 
 /** A value with every string in it redacted, and how many secrets were replaced. */
@@ -24,20 +23,4 @@ export function redactDeep<T>(value: T): RedactedValue<T> {
   };
   const redacted = walk(value) as T;
   return { value: redacted, redactions };
-}
-
-/**
- * Redacts the named columns of a row in place (the memory store never holds a plaintext
- * secret, whoever writes it) and returns how many secrets were replaced.
- */
-export function redactColumns(row: StoredRecord, columns: readonly string[]): number {
-  let total = 0;
-  for (const column of columns) {
-    const value = row[column];
-    if (value === null || value === undefined) continue;
-    const { value: redacted, redactions } = redactDeep(value);
-    if (redactions > 0) row[column] = redacted;
-    total += redactions;
-  }
-  return total;
 }

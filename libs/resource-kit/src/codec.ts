@@ -5,6 +5,7 @@ import { DomainError } from "@msp/errors";
 import { isUuid } from "@msp/db";
 import type { FieldInfo } from "./fields";
 import { enumToStored, storedEnumValues, storedToEnum } from "./fields";
+import { redactFreeText } from "./free-text";
 
 /** A row as the database stores it: column name -> value. */
 export type StoredRecord = Record<string, unknown>;
@@ -21,8 +22,9 @@ export function isPresent(field: FieldInfo, message: ProtoObject): boolean {
 }
 
 /**
- * Converts the named fields of a message into stored values, collecting every violation.
- * `prefix` names the request field holding the message (client.name) in error messages.
+ * Converts the named fields of a message into stored values, collecting every violation, with
+ * the secrets in free text redacted (free-text.ts). `prefix` names the request field holding the
+ * message (client.name) in error messages.
  */
 export function toStored(fields: readonly FieldInfo[], message: ProtoObject, prefix: string): StoredRecord {
   const record: StoredRecord = {};
@@ -41,6 +43,7 @@ export function toStored(fields: readonly FieldInfo[], message: ProtoObject, pre
   if (violations.length > 0) {
     throw new DomainError("invalid_argument", violations.map((v) => `${v.field}: ${v.description}`).join("; "), violations);
   }
+  redactFreeText(fields, record, prefix);
   return record;
 }
 

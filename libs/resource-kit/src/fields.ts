@@ -28,6 +28,13 @@ export interface FieldInfo {
   kind: FieldKind;
   /** Declared `optional` in the proto: absent reads as undefined rather than a zero value. */
   optional: boolean;
+  /**
+   * Text from outside that may hold a secret (a summary, a command, notes, a URL, a list or JSON
+   * of them): redacted before it is stored (free-text.ts). Ids, enums, numbers, flags and times
+   * are not; structured text (a host name, an address, a URL without credentials) is redacted
+   * too, which leaves it as it was.
+   */
+  freeText: boolean;
 }
 
 /** What a resource says about its fields beyond the descriptor. */
@@ -52,12 +59,25 @@ const longTextNames = /^(description|notes|summary|dense_summary|blocking_reason
 
 /** Builds the field table of a resource message once, when the resource is defined. */
 export function describeFields(schema: DescMessage, overrides: FieldOverrides = {}): FieldInfo[] {
-  return schema.fields.map((field) => ({
-    name: field.name,
-    localName: field.localName,
-    kind: kindOf(field, overrides),
-    optional: field.proto.proto3Optional === true,
-  }));
+  return schema.fields.map((field) => {
+    const kind = kindOf(field, overrides);
+    return {
+      name: field.name,
+      localName: field.localName,
+      kind,
+      optional: field.proto.proto3Optional === true,
+      freeText: isFreeText(field.name, kind, overrides),
+    };
+  });
+}
+
+/** Text, lists of text and JSON, except ids: ours (UUIDs) or another system's, such as a PSA ticket's. */
+function isFreeText(name: string, kind: FieldKind, o: FieldOverrides): boolean {
+  return kind.type === "stringList" || kind.type === "object" || (kind.type === "string" && !isIdName(name, o));
+}
+
+function isIdName(name: string, o: FieldOverrides): boolean {
+  return name === "id" || name.endsWith("_id") || o.ids?.includes(name) === true;
 }
 
 function kindOf(field: DescField, o: FieldOverrides): FieldKind {
@@ -67,7 +87,7 @@ function kindOf(field: DescField, o: FieldOverrides): FieldKind {
   switch (field.fieldKind) {
     case "scalar":
       if (field.scalar === ScalarType.STRING) {
-        if (name === "id" || name.endsWith("_id") || o.ids?.includes(name)) {
+        if (isIdName(name, o)) {
           // external ids (Claude's session id, a ticket's id in a PSA) are free text, not our UUIDs
           if (!name.startsWith("external_") && !o.foreignIds?.includes(name)) return { type: "uuid" };
         }

@@ -3,6 +3,7 @@ export * from "./codec";
 export * from "./etag";
 export * from "./fields";
 export * from "./filter";
+export * from "./free-text";
 export * from "./query";
 export * from "./redact";
 export * from "./resource";

@@ -108,7 +108,7 @@ describe("createRowEncoder", () => {
     const fields = describeFields(ClientSchema, {});
     const withObject: FieldInfo[] = [
       ...fields,
-      { name: "name", localName: "name", kind: { type: "object", desc: undefined }, optional: false },
+      { name: "name", localName: "name", kind: { type: "object", desc: undefined }, optional: false, freeText: true },
     ];
     expect(() => createRowEncoder(ClientSchema, withObject)).toThrow(/message fields are not supported/);
   });

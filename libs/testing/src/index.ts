@@ -5,5 +5,6 @@ export * from "./platform-stack";
 export * from "./expect-status";
 export * from "./service-stack";
 export * from "./free-port";
+export * from "./database-dump";
 export * from "./seeded-random";
 export * from "./slowness";

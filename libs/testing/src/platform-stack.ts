@@ -83,6 +83,10 @@ export interface PlatformStack {
   identityAddress: string;
   adminPassword: string;
   secret: string;
+  /** The database every app of it runs on: a test may read it directly (dumpDatabase). */
+  database: DatabaseConfig;
+  /** What every app printed so far (warnings and errors at the default log level), app by app. */
+  logs(): Array<{ app: string; lines: readonly string[] }>;
   /** A fresh access token (admin by default). */
   login(username?: string, password?: string): Promise<string>;
   /** Calls the gateway with an optional bearer token and JSON body (or a raw body). */
@@ -239,6 +243,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     identityAddress: addresses["identity"]!,
     adminPassword,
     secret,
+    database: database.config,
+    logs: () => [...running].map(([app, proc]) => ({ app, lines: [...proc.output] })),
     api,
     async login(username = "admin", password = adminPassword) {
       const { status, json } = await api("POST", "/api/v1/auth/token", { body: { username, password } });

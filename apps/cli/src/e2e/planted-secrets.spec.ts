@@ -1,13 +1,14 @@
 // The planted-secret test on the machine's side: a whole Claude session that holds every planted
 // secret (as prompts, Bash commands, their output and the transcript), run while the platform is
 // down, then `msp sync` once it is back. Every file under ~/.msp is scanned for each planted
-// secret, as text and in base64, after the offline session and after the sync; so are the work
-// records the platform stored. Text marked <private> in a prompt must be nowhere either.
+// secret, as text and in base64, after the offline session and after the sync; so is every column
+// of every table of the platform's database. Text marked <private> in a prompt must be nowhere either.
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { plantedSecrets } from "@msp/redaction/src/testing";
 import type { Json } from "@msp/testing";
+import { dumpDatabase } from "@msp/testing";
 import { buildBundles, claudeHook, createMachine, gitClone, jsonOf, msp, ok, removeMachine } from "./cli-harness";
 import type { RestartablePlatform } from "./restartable-platform";
 import { startRestartablePlatform } from "./restartable-platform";
@@ -182,6 +183,10 @@ test("an offline session spools only redacted records; after msp sync no planted
   expect(commands.status).toBe(200);
   expect(commands.json.commandRuns.length).toBe(tools.length);
   expect(leaksIn([{ path: "the platform's work records", text: JSON.stringify([session, commands.json]) }])).toEqual([]);
+  // Nor anything else the platform stored: every column of every table.
+  const { values } = await dumpDatabase(platform.database);
+  expect(values.some((value) => value.where === "commands_run.command_text")).toBe(true);
+  expect(leaksIn(values.map((value) => ({ path: value.where, text: value.text })))).toEqual([]);
 
   // And uninstalling with --purge leaves nothing of msp on the machine.
   ok(await msp(machine, ["setup", "--uninstall", "--purge", "--json"]));

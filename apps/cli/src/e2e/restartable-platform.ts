@@ -1,3 +1,4 @@
+import type { DatabaseConfig } from "@msp/db";
 import type { Json, PlatformStack, TestDatabase } from "@msp/testing";
 import { createTestDatabase, freePort, startPlatform } from "@msp/testing";
 
@@ -8,6 +9,8 @@ import { createTestDatabase, freePort, startPlatform } from "@msp/testing";
 export interface RestartablePlatform {
   baseUrl: string;
   adminPassword: string;
+  /** Its database, kept across restarts: a test may read it directly (dumpDatabase). */
+  database: DatabaseConfig;
   /** An admin's REST call (logs in again after a restart). */
   api(method: string, path: string, body?: unknown): Promise<{ status: number; json: Json }>;
   stop(): Promise<void>;
@@ -32,6 +35,7 @@ export async function startRestartablePlatform(): Promise<RestartablePlatform> {
   const platform: RestartablePlatform = {
     baseUrl: stack!.baseUrl,
     adminPassword,
+    database: database.config,
     async api(method, path, body) {
       if (!stack) throw new Error("the platform is stopped");
       token ??= await stack.login("admin", adminPassword);

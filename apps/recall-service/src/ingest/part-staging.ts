@@ -2,6 +2,7 @@ import { Op, QueryTypes, UniqueConstraintError } from "sequelize";
 import type { Database } from "@msp/db";
 import { uuidv7 } from "@msp/db";
 import { invalidArgument } from "@msp/errors";
+import { redact } from "@msp/redaction";
 import { IngestPartModel } from "../models";
 import type { IngestCommand } from "./ingest-request";
 import { maxTranscriptChars } from "./ingest-request";
@@ -41,7 +42,9 @@ export async function stagePart(db: Database, command: IngestCommand): Promise<S
           idempotency_key: key,
           part_index: command.partIndex,
           part_count: command.partCount,
-          content: command.transcript,
+          // Kept for up to a day if the upload never finishes, so redacted like all stored text
+          // (parts end at line ends; the whole transcript is redacted again once assembled).
+          content: redact(command.transcript),
           received_at: new Date(),
         },
         { transaction },

@@ -2,6 +2,7 @@ import type { Transaction } from "sequelize";
 import type { CallContext } from "@msp/grpc-kit";
 import type { Database } from "@msp/db";
 import { uuidv7 } from "@msp/db";
+import { redact } from "@msp/redaction";
 import type { MutationContext } from "@msp/resource-kit";
 import { writeAuditEvent } from "@msp/resource-kit";
 import { CredentialAccessModel } from "../models";
@@ -25,6 +26,14 @@ function principalIdOf(ctx: MutationContext): string | null {
   return auth ? auth.userId : null;
 }
 
+/**
+ * Text a caller gave (a reveal's reason, its user agent) as the access log keeps it: secrets
+ * redacted as in every other free-text field (libs/resource-kit free-text.ts), then cut to `max`.
+ */
+function redactedText(text: string | undefined, max: number): string | null {
+  return text === undefined ? null : redact(text).slice(0, max);
+}
+
 /** Writes an access-log row in `transaction`. */
 export async function logAccess(transaction: Transaction, ctx: MutationContext, entry: AccessEntry): Promise<void> {
   await CredentialAccessModel.create(
@@ -35,10 +44,10 @@ export async function logAccess(transaction: Transaction, ctx: MutationContext, 
       principal: ctx.principal.slice(0, 255),
       principal_id: principalIdOf(ctx),
       source_ip: ctx.sourceIp?.slice(0, 64) ?? null,
-      user_agent: (ctx as Partial<CallContext>).userAgent ?? null,
-      reason: entry.reason?.slice(0, 500) ?? null,
+      user_agent: redactedText((ctx as Partial<CallContext>).userAgent, 255),
+      reason: redactedText(entry.reason, 500),
       outcome: entry.outcome,
-      detail: entry.detail?.slice(0, 500) ?? null,
+      detail: redactedText(entry.detail, 500),
       version: entry.version ?? null,
       at: new Date(),
     },
