@@ -37,7 +37,9 @@ async function main(): Promise<void> {
       cpu.push((used.user + used.system) / 1000 / count);
       console.log(`run ${run}: ${wall.at(-1)!.toFixed(2)} ms per transaction, ${cpu.at(-1)!.toFixed(2)} ms of CPU`);
     }
-    console.log(`median of ${args.runs} runs of ${count}: ${median(wall).toFixed(2)} ms per transaction, ${median(cpu).toFixed(2)} ms of CPU`);
+    console.log(
+      `median of ${args.runs} runs of ${count}: ${median(wall).toFixed(2)} ms per transaction, ${median(cpu).toFixed(2)} ms of CPU`,
+    );
   } finally {
     await db.close();
     rmSync(dataDir, { recursive: true, force: true });
