@@ -3,7 +3,8 @@
 // parameters, malformed percent-encoding, bad paths, wrong methods, wrong content types, garbage
 // to the Connect endpoints), with and without a token. None may get a 5xx or break a connection,
 // and the platform must still answer afterwards. The requests come from a seeded PRNG: the seed
-// is printed, and E2E_SEED=<seed> replays the same requests.
+// is printed, and E2E_SEED=<seed> replays the same requests. The fault suite's long run
+// (`npm run test:faults`) sends at least 10,000: the generator runs again until it has that many.
 import { createHash } from "node:crypto";
 import { createFileRegistry } from "@bufbuild/protobuf";
 import type { DescService } from "@bufbuild/protobuf";
@@ -21,6 +22,7 @@ import {
   rawRequest,
   schemaAt,
 } from "./e2e-support";
+import { faultsLong, recordFigures } from "./fault-figures";
 import type { Json, PlatformStack } from "./platform-stack";
 import { startPlatform } from "./platform-stack";
 
@@ -29,6 +31,8 @@ jest.setTimeout(600_000);
 
 const seed = process.env["E2E_SEED"] ? Number(process.env["E2E_SEED"]) : Date.now() % 2 ** 31;
 const concurrency = 16;
+/** One pass of the generator (a few thousand requests) in the short form. */
+const minimumRequests = faultsLong ? 10_000 : 0;
 const maxBodyBytes = 1024 * 1024;
 
 /** What a case must get: exact statuses, any 4xx, or anything that is not a 5xx. */
@@ -705,7 +709,7 @@ beforeAll(async () => {
     const { json: page } = await platform.api("GET", `${op.template}?pageSize=1`, { token: adminToken });
     if (page?.nextPageToken) pageTokens[op.template] = page.nextPageToken;
   }
-}, 120_000);
+}, 600_000);
 
 afterAll(async () => {
   closeConnections();
@@ -715,6 +719,7 @@ afterAll(async () => {
 it("answers thousands of bad requests without a 5xx or a dropped connection, and still works afterwards", async () => {
   const rnd = new Random(seed);
   const cases = generate(rnd);
+  while (cases.length < minimumRequests) cases.push(...generate(rnd));
   // Shuffled, so that every kind of request runs alongside every other.
   for (let i = cases.length - 1; i > 0; i--) {
     const j = rnd.int(0, i);
@@ -744,6 +749,16 @@ it("answers thousands of bad requests without a 5xx or a dropped connection, and
   const unexpected = results.filter(
     (o) => o.response.error === undefined && o.response.status < 500 && !meets(o.response.status, o.case.expect),
   );
+  // A hang is a request without an answer in 15 s; other connection errors are dropped connections.
+  const hangs = errors.filter((o) => /no answer in/.test(o.response.error ?? ""));
+  recordFigures("robustness", {
+    requests: results.length,
+    serverErrors: serverErrors.length,
+    hangs: hangs.length,
+    droppedConnections: errors.length - hangs.length,
+    unexpected: unexpected.length,
+    crashes: platform.exitedApps().length,
+  });
   const leaked = results.filter((o) => /root:x:0:0|"name": "msp-platform"|# MSP platform/.test(o.response.body.toString("utf8")));
   if (serverErrors.length > 0) console.log(`first 5xx answers (seed ${seed}):\n${serverErrors.slice(0, 10).map(describeCase).join("\n")}`);
   if (errors.length > 0) console.log(`first connection errors (seed ${seed}):\n${errors.slice(0, 10).map(describeCase).join("\n")}`);
@@ -755,6 +770,7 @@ it("answers thousands of bad requests without a 5xx or a dropped connection, and
   expect(errors.map(describeCase).slice(0, 10)).toEqual([]);
   expect(unexpected.map(describeCase).slice(0, 20)).toEqual([]);
   expect(leaked.map(describeCase)).toEqual([]);
+  expect(platform.exitedApps()).toEqual([]);
   // No wall-time bound: a hang is a request without an answer in 15 s (a connection error above),
   // and the total depends on the machine (45 s idle here, 70-115 s beside other work).
 

@@ -26,6 +26,9 @@ interface AppProcess {
   output: string[];
 }
 
+/** How long an app may take to print its ready line: several times a loaded CI machine's start-up. */
+const startBudgetMs = 180_000;
+
 function startApp(proc: PlatformProcess, env: NodeJS.ProcessEnv, nodeArgs: readonly string[]): Promise<AppProcess> {
   // The app's own node options, as `npm start` gives them, then the caller's.
   const child = spawn(process.execPath, [...proc.nodeArgs, ...nodeArgs, "--import", "tsx", proc.entry], {
@@ -35,7 +38,12 @@ function startApp(proc: PlatformProcess, env: NodeJS.ProcessEnv, nodeArgs: reado
   });
   const output: string[] = [];
   return new Promise((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`${proc.entry} did not start in 60 s:\n${output.slice(-20).join("\n")}`)), 60_000);
+    // One that does not start in time is killed: left running, it would keep the test run (and
+    // the cores) busy after the test gave up on it.
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      fail(new Error(`${proc.entry} did not start in ${startBudgetMs / 1000} s:\n${output.slice(-20).join("\n")}`));
+    }, startBudgetMs);
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on("line", (line) => {
         output.push(line);
@@ -90,6 +98,8 @@ export interface PlatformStack {
   killApp(app: string): Promise<void>;
   /** Starts a stopped or killed app again with the same environment (database, ports, master key), once it serves. */
   restartApp(app: string): Promise<void>;
+  /** The apps whose process has ended (stopped, killed, or crashed) and not been started again. */
+  exitedApps(): string[];
   stop(): Promise<void>;
 }
 
@@ -240,6 +250,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     stopWork: () => stopOne("work-service"),
     killApp: killOne,
     restartApp: restartOne,
+    exitedApps: () => [...running].filter(([, proc]) => exited(proc)).map(([app]) => app),
     async stop() {
       await Promise.all([...running.values()].map(stopApp));
       await database.drop();
