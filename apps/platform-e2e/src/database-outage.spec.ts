@@ -7,76 +7,23 @@
 // The shared MariaDB server is not ours to stop: the platform reaches it through a TCP proxy of
 // this test's own, which is cut (its port refuses connections, and every open one is dropped, as
 // when the server stops) and restored. MariaDB only (MSP_TEST_DATABASE_URL).
-import type { Server, Socket } from "node:net";
-import { connect as connectTcp, createServer } from "node:net";
 import type { TestDatabase } from "@msp/testing";
 import { createTestDatabase, withSlowness } from "@msp/testing";
+import type { DatabaseProxy } from "./database-proxy";
+import { readsByService as reads, startDatabaseProxy } from "./database-proxy";
+import { faultsLong, recordFigures } from "./fault-figures";
 import type { PlatformStack } from "./platform-stack";
 import { startPlatform } from "./platform-stack";
 
 jest.setTimeout(withSlowness(600_000));
 
 const onMariaDb = process.env["MSP_TEST_DATABASE_URL"] ? describe : describe.skip;
-
-/** A TCP proxy to the database that can be cut and restored, on the same port. */
-interface DatabaseProxy {
-  port: number;
-  cut(): Promise<void>;
-  restore(): Promise<void>;
-  close(): Promise<void>;
-}
-
-async function startProxy(target: { host: string; port: number }): Promise<DatabaseProxy> {
-  const open = new Set<Socket>();
-  const newServer = () =>
-    createServer((client) => {
-      const upstream = connectTcp(target.port, target.host);
-      for (const socket of [client, upstream]) {
-        open.add(socket);
-        socket.on("close", () => open.delete(socket));
-        // A dropped connection is what this proxy is for: errors end both sides.
-        socket.on("error", () => {
-          client.destroy();
-          upstream.destroy();
-        });
-      }
-      client.pipe(upstream).pipe(client);
-    });
-  const listen = (server: Server, port: number) =>
-    new Promise<number>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(port, "127.0.0.1", () => resolve((server.address() as { port: number }).port));
-    });
-  let server: Server | undefined = newServer();
-  const port = await listen(server, 0);
-  const stop = async () => {
-    const closing = server;
-    server = undefined;
-    if (closing === undefined) return;
-    const closed = new Promise<void>((resolve) => closing.close(() => resolve()));
-    for (const socket of open) socket.destroy();
-    await closed;
-  };
-  return {
-    port,
-    cut: stop,
-    async restore() {
-      server = newServer();
-      await listen(server, port);
-    },
-    close: stop,
-  };
-}
-
-/** What each service answers when it needs the database: one read per service, by name. */
-const reads: Record<string, string> = {
-  "work-service": "/api/v1/clients?pageSize=1",
-  "infra-service": "/api/v1/sites?pageSize=1",
-  "vault-service": "/api/v1/credentials?pageSize=1",
-  "audit-service": "/api/v1/auditEvents?pageSize=1",
-  "recall-service": "/api/v1/failurePatterns?pageSize=1",
-  identity: "/api/v1/users?pageSize=1",
-};
+/**
+ * Longer than the mariadb driver's 30 s of retries before its pool emits 'error' (which ended the
+ * processes), and long enough for every idle connection to die and every worker to poll; the
+ * fault suite's long run (`npm run test:faults`) stops it for 60 s.
+ */
+const outageMs = faultsLong ? 60_000 : 35_000;
 
 onMariaDb("a database that goes away and comes back", () => {
   let database: TestDatabase;
@@ -86,11 +33,8 @@ onMariaDb("a database that goes away and comes back", () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    const real = new URL(database.config.databaseUrl!);
-    proxy = await startProxy({ host: real.hostname, port: Number(real.port || 3306) });
-    const viaProxy = new URL(real);
-    viaProxy.host = `127.0.0.1:${proxy.port}`;
-    platform = await startPlatform({ database: { ...database.config, databaseUrl: viaProxy.toString() } });
+    proxy = await startDatabaseProxy(database.config);
+    platform = await startPlatform({ database: proxy.config });
     token = await platform.login();
   });
 
@@ -123,10 +67,8 @@ onMariaDb("a database that goes away and comes back", () => {
     expect((await round()).filter((r) => r.status !== 200)).toEqual([]);
 
     await proxy.cut();
-    // Longer than the mariadb driver's 30 s of retries before its pool emits 'error' (which ended
-    // the processes), and long enough for every idle connection to die and every worker to poll.
     const outage: { call: string; status: number; retryAfter: string | null }[] = [];
-    const until = Date.now() + 35_000;
+    const until = Date.now() + outageMs;
     while (Date.now() < until) {
       outage.push(...(await round()));
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -136,7 +78,10 @@ onMariaDb("a database that goes away and comes back", () => {
     const wrong = outage.filter((r) => r.status !== 503 || r.retryAfter !== "1");
     expect(wrong).toEqual([]);
 
+    expect(platform.exitedApps()).toEqual([]);
+
     await proxy.restore();
+    const restored = Date.now();
     // Rounds every 100 ms until every call succeeds; 50 rounds are 5 s, more on a slow machine.
     let failedRounds = 0;
     for (;;) {
@@ -148,7 +93,15 @@ onMariaDb("a database that goes away and comes back", () => {
       if (failedRounds > 300) throw new Error(`still failing after 300 rounds: ${JSON.stringify(failed)}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    recordFigures("database-outage", {
+      outageSeconds: outageMs / 1000,
+      callsDuringOutage: outage.length,
+      not503DuringOutage: wrong.length,
+      servedAfterReturnMs: Date.now() - restored,
+      exitedApps: platform.exitedApps().length,
+    });
     expect(failedRounds).toBeLessThanOrEqual(50);
+    expect(platform.exitedApps()).toEqual([]);
     // The processes started before the outage serve again (this stack never restarts one).
     for (const [name, path] of Object.entries(reads))
       expect([name, (await platform.api("GET", path, { token })).status]).toEqual([name, 200]);

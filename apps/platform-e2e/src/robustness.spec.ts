@@ -3,7 +3,8 @@
 // parameters, malformed percent-encoding, bad paths, wrong methods, wrong content types, garbage
 // to the Connect endpoints), with and without a token. None may get a 5xx or break a connection,
 // and the platform must still answer afterwards. The requests come from a seeded PRNG: the seed
-// is printed, and E2E_SEED=<seed> replays the same requests.
+// is printed, and E2E_SEED=<seed> replays the same requests. The fault suite's long run
+// (`npm run test:faults`) sends at least 10,000: the generator runs again until it has that many.
 import { createHash } from "node:crypto";
 import { createFileRegistry } from "@bufbuild/protobuf";
 import type { DescService } from "@bufbuild/protobuf";
@@ -22,11 +23,14 @@ import {
   rawRequest,
   schemaAt,
 } from "./e2e-support";
+import { faultsLong, recordFigures } from "./fault-figures";
 import type { Json, PlatformStack } from "./platform-stack";
 import { startPlatform } from "./platform-stack";
 
 const seed = process.env["E2E_SEED"] ? Number(process.env["E2E_SEED"]) : Date.now() % 2 ** 31;
 const concurrency = 16;
+/** One pass of the generator (a few thousand requests) in the short form. */
+const minimumRequests = faultsLong ? 10_000 : 0;
 const maxBodyBytes = 1024 * 1024;
 
 const doc = openApiDocument();
@@ -739,6 +743,7 @@ it(
   async () => {
     const rnd = new Random(seed);
     const cases = generate(rnd);
+    while (cases.length < minimumRequests) cases.push(...generate(rnd));
     // Shuffled, so that every kind of request runs alongside every other.
     for (let i = cases.length - 1; i > 0; i--) {
       const j = rnd.int(0, i);
@@ -790,6 +795,16 @@ it(
     const unexpected = results.filter(
       (o) => o.response.error === undefined && o.response.status < 500 && !meets(o.response.status, o.case.expect),
     );
+    // A hang is a request without an answer in its deadline; other connection errors are dropped connections.
+    const hangs = errors.filter((o) => /no answer in/.test(o.response.error ?? ""));
+    recordFigures("robustness", {
+      requests: results.length,
+      serverErrors: serverErrors.length,
+      hangs: hangs.length,
+      droppedConnections: errors.length - hangs.length,
+      unexpected: unexpected.length,
+      crashes: platform.exitedApps().length,
+    });
     const leaked = results.filter((o) => /root:x:0:0|"name": "msp-platform"|# MSP platform/.test(o.response.body.toString("utf8")));
     if (serverErrors.length > 0)
       console.log(`first 5xx answers (seed ${seed}):\n${serverErrors.slice(0, 10).map(describeCase).join("\n")}`);
@@ -802,6 +817,7 @@ it(
     expect(errors.map(describeCase).slice(0, 10)).toEqual([]);
     expect(unexpected.map(describeCase).slice(0, 20)).toEqual([]);
     expect(leaked.map(describeCase)).toEqual([]);
+    expect(platform.exitedApps()).toEqual([]);
     // No wall-time bound on the total beyond the budget by work: a hang is a request without an
     // answer in `requestDeadline` (a connection error above); the total depends on the machine (45 s
     // idle here, 70-115 s beside other work).

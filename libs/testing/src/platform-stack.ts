@@ -36,9 +36,10 @@ function startApp(proc: PlatformProcess, env: NodeJS.ProcessEnv, nodeArgs: reado
   });
   const output: string[] = [];
   return new Promise((done, fail) => {
-    // A few seconds on a usual machine (the services start side by side, each compiling its
-    // TypeScript); the deadline only turns a hang into a failure.
-    const deadline = scaled(20_000);
+    // A few seconds on a usual machine, over a minute on two cores shared with other test files
+    // (the services start side by side, each compiling its TypeScript); the deadline only turns a
+    // hang into a failure, and an app that misses it is killed rather than left running.
+    const deadline = scaled(36_000);
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
       fail(
@@ -103,6 +104,8 @@ export interface PlatformStack {
   killApp(app: string): Promise<void>;
   /** Starts a stopped or killed app again with the same environment (database, ports, master key), once it serves. */
   restartApp(app: string): Promise<void>;
+  /** The apps whose process has ended (stopped, killed, or crashed) and not been started again. */
+  exitedApps(): string[];
   stop(): Promise<void>;
 }
 
@@ -255,6 +258,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     stopWork: () => stopOne("work-service"),
     killApp: killOne,
     restartApp: restartOne,
+    exitedApps: () => [...running].filter(([, proc]) => exited(proc)).map(([app]) => app),
     async stop() {
       await Promise.all([...running.values()].map(stopApp));
       await database.drop();
