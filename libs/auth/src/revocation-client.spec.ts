@@ -161,12 +161,29 @@ describe("createRevocationClient", () => {
     }
   });
 
-  it("fails closed when the answer takes longer than deadlineMs", async () => {
+  it("fails closed when the answer takes longer than deadlineMs, asked twice", async () => {
     answer = () => undefined;
     const client = createRevocationClient({ address, deadlineMs: 100 });
     try {
       const error = await refusal(client.isRevoked("slow", inAnHour(), "t"));
       expect([error.code, error.message]).toEqual(["unavailable", "cannot check token revocation: identity service unreachable"]);
+      expect(asked.map((a) => a.tokenId)).toEqual(["slow", "slow"]);
+    } finally {
+      client.close();
+    }
+  });
+
+  it("asks once more when the first answer is late, and takes the second", async () => {
+    answer = (tokenId, respond) => {
+      // The first question is answered after its deadline, the second at once.
+      if (asked.length === 1) setTimeout(() => respond(null, { revoked: false }), 400);
+      else respond(null, { revoked: revokedIds.has(tokenId) });
+    };
+    const client = createRevocationClient({ address, deadlineMs: 100 });
+    try {
+      await expect(client.isRevoked("late-once", inAnHour(), "t")).resolves.toBe(false);
+      await expect(client.isRevoked("revoked-1", inAnHour(), "t")).resolves.toBe(true);
+      expect(asked.map((a) => a.tokenId)).toEqual(["late-once", "late-once", "revoked-1"]);
     } finally {
       client.close();
     }

@@ -20,7 +20,10 @@ export interface RevocationClientOptions {
   address: string;
   /** How long a "not revoked" answer is trusted; a revocation takes effect within it. */
   cacheTtlMs?: number;
-  /** How long one CheckRevocation (or one API key's exchange) may take before the caller is refused. */
+  /**
+   * How long one CheckRevocation (or one API key's exchange) may take; a CheckRevocation that took
+   * longer is asked once more, for twice as long, before the caller is refused.
+   */
   deadlineMs?: number;
   /** At most this many answers are kept; the oldest go first. */
   maxEntries?: number;
@@ -62,14 +65,26 @@ export function createRevocationClient(
   const pending = new Map<string, Promise<boolean>>();
   let closed = false;
 
-  const ask = (tokenId: string, bearer: string) =>
+  const askOnce = (tokenId: string, bearer: string, waitMs: number) =>
     new Promise<boolean>((resolve, reject) => {
       const metadata = new Metadata();
       metadata.set("authorization", `Bearer ${bearer}`);
-      client.checkRevocation({ tokenId }, metadata, { deadline: Date.now() + deadlineMs }, (error, response) =>
-        error ? reject(refusalOf(error)) : resolve(response.revoked),
+      client.checkRevocation({ tokenId }, metadata, { deadline: Date.now() + waitMs }, (error, response) =>
+        error ? reject(error) : resolve(response.revoked),
       );
     });
+  // An identity service that is up but slow to answer (the gateway busy with a burst of requests
+  // on loaded cores) is asked once more, waiting twice as long, before the caller is refused: one
+  // slow answer should not turn a valid call into a 503. One that is down is not asked again.
+  const ask = (tokenId: string, bearer: string) =>
+    askOnce(tokenId, bearer, deadlineMs)
+      .catch((error: ServiceError) => {
+        if (error.code !== status.DEADLINE_EXCEEDED || closed) throw error;
+        return askOnce(tokenId, bearer, 2 * deadlineMs);
+      })
+      .catch((error: ServiceError) => {
+        throw refusalOf(error);
+      });
 
   // AuthService/CreateToken with the key, as a caller exchanging it at the gateway would.
   const exchangeApiKey = (key: string) =>
