@@ -156,6 +156,7 @@ const wellFormed: Record<string, (caller: Caller) => Promise<Planned> | Planned>
     body: { sessionId: fixtures.keep["sessions"], startedAt: "2026-01-05T10:00:00Z", endedAt: "2026-01-05T10:05:00Z" },
   }),
   BillableTimeService_UpdateBillableTime: () => ({ query: "updateMask=description", body: { description: "swept" } }),
+  BillableTimeService_ReviewBillableTime: () => ({ body: { decision: "BILLABLE_TIME_REVIEW_DECISION_APPROVE" } }),
   // A fresh entry each time: an entry is invoiced once.
   BillableTimeService_MarkInvoiced: async () => {
     const entry = await created("/api/v1/billableTime", {
@@ -365,8 +366,14 @@ beforeAll(async () => {
     fixtures[slot]["databaseChanges"] = (
       await created("/api/v1/databaseChanges", { sessionId: session, databaseName: "crm", changeType: "DATABASE_CHANGE_TYPE_DATA" })
     ).id;
+    // Recorded by a Claude Code session, so that it waits for a technician's review (ReviewBillableTime).
     fixtures[slot]["billableTime"] = (
-      await created("/api/v1/billableTime", { sessionId: session, startedAt: "2026-01-05T10:00:00Z", durationMinutes: 20 })
+      await created("/api/v1/billableTime", {
+        sessionId: session,
+        startedAt: "2026-01-05T10:00:00Z",
+        durationMinutes: 20,
+        source: "BILLABLE_TIME_SOURCE_CLAUDE_CODE_SESSION",
+      })
     ).id;
     fixtures[slot]["ticketLinks"] = (
       await created("/api/v1/ticketLinks", { sessionId: session, system: "TICKET_SYSTEM_AUTOTASK", ticketId: `T-${u}` })
