@@ -140,8 +140,8 @@ describe.each(["v1", "v1alpha"] as const)("reflection %s", (version) => {
     });
     expect(fileNames(policy)[0]).toBe("msp/policy/v1/policy.proto");
     const numbers = await session.ask({ allExtensionNumbersOfType: "google.protobuf.MethodOptions" });
-    // google.api.http, and msp.policy.v1.method_policy.
-    expect(numbers.allExtensionNumbersResponse?.extensionNumber).toEqual([72295728, 50100]);
+    // google.api.http, msp.policy.v1.method_policy and msp.http.v1.file_download.
+    expect(numbers.allExtensionNumbersResponse?.extensionNumber).toEqual([72295728, 50100, 50200]);
     const none = await session.ask({ allExtensionNumbersOfType: "msp.work.v1.Client" });
     expect(none.allExtensionNumbersResponse?.extensionNumber).toEqual([]);
     const service = await session.ask({ allExtensionNumbersOfType: "msp.work.v1.ClientService" });
