@@ -70,7 +70,7 @@ async function startStack(spares: boolean): Promise<Stack> {
       waiters.add(check);
       check();
     });
-  await waitFor(/^Press Ctrl-C to stop\./);
+  await waitFor(/"msg":"the MSP platform is running"|^The MSP platform is running/);
   return {
     child,
     lines,
@@ -100,7 +100,9 @@ async function gap(spares: boolean): Promise<number> {
         (r) => r.status,
         () => 0,
       );
-    const pid = Number((await stack.waitFor(/^ {2}work-service .* pid (\d+)$/))[1]);
+    // npm start's "running" line (JSON: stdout is not a terminal) names each process's pid.
+    const running = JSON.parse((await stack.waitFor(/^\{.*"msg":"the MSP platform is running"/)).input) as { pids: Record<string, number> };
+    const pid = Number(running.pids["work-service"]);
     // Time for the spares to load after start-up.
     await new Promise((resolve) => setTimeout(resolve, pauseMs));
     const seen = stack.lines.length;

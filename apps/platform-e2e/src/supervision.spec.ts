@@ -73,7 +73,8 @@ beforeAll(async () => {
       for (const waiter of [...waiters]) waiter(line);
     });
   }
-  await lineMatching(/^Press Ctrl-C to stop\./);
+  // npm start says so once every process serves: a JSON line here (stdout is not a terminal).
+  await lineMatching(/"msg":"the MSP platform is running"|^The MSP platform is running/);
 });
 
 afterAll(async () => {
@@ -86,8 +87,10 @@ afterAll(async () => {
 });
 
 it("replaces a service killed with SIGKILL while the others keep running, answering 503 meanwhile", async () => {
-  const pidOf = async (app: string) => Number((await lineMatching(new RegExp(`^  ${app} .* pid (\\d+)$`)))[1]);
-  const [work, recall, gateway] = [await pidOf("work-service"), await pidOf("recall-service"), await pidOf("gateway")];
+  // npm start's "running" line (JSON: stdout is not a terminal) names each process's pid.
+  const running = JSON.parse((await lineMatching(/^\{.*"msg":"the MSP platform is running"/)).input) as { pids: Record<string, number> };
+  const pidOf = (app: string) => Number(running.pids[app]);
+  const [work, recall, gateway] = [pidOf("work-service"), pidOf("recall-service"), pidOf("gateway")];
   const login = await fetch(`${baseUrl}/api/v1/auth/token`, {
     method: "POST",
     headers: { "content-type": "application/json" },
