@@ -85,6 +85,7 @@ describe("commandWorthKeeping (a command that worked, as a memory snippet of its
     "npm run build",
     "make",
     "cargo build --release",
+    "npx jest src/billing",
     "go test ./...",
     "ls -la /etc/nginx",
     "git status",
@@ -103,6 +104,9 @@ describe("commandWorthKeeping (a command that worked, as a memory snippet of its
     "sed -i 's/^#Port 22/Port 2222/' /etc/ssh/sshd_config",
     "python3 -m venv .venv",
     "pip install -r requirements.txt",
+    "sudo make install",
+    "make install PREFIX=/opt/tool",
+    "npx prisma migrate deploy",
   ])("keeps one that changed something: %s", (command) => {
     expect(commandWorthKeeping(command)).toBe(true);
   });

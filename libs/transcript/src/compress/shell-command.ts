@@ -170,7 +170,7 @@ export function isProgramRun(command: string): boolean {
   return (
     parts.length > 0 &&
     parts.every((part) =>
-      /^((sudo\s+)?(python3?|node|deno|bun|ruby|perl|php|bash|sh|zsh|pwsh|powershell)(\s+-[-\w]+)*\s+[^\s-]\S*\.(py|js|mjs|cjs|ts|rb|pl|php|sh|ps1)\b|\.{1,2}\/\S+|(npm|pnpm|yarn)\s+(test|t|start|run\s+\S+|build)\b|npx\s+\S+|make\b|cargo\s+(build|run|test|check|clippy|fmt)\b|go\s+(run|test|build|vet)\b|dotnet\s+(run|build|test)\b|(mvn|gradle|\.\/gradlew)\b|pytest\b|jest\b|tsc\b)/.test(
+      /^((sudo\s+)?(python3?|node|deno|bun|ruby|perl|php|bash|sh|zsh|pwsh|powershell)(\s+-[-\w]+)*\s+[^\s-]\S*\.(py|js|mjs|cjs|ts|rb|pl|php|sh|ps1)\b|\.{1,2}\/\S+|(npm|pnpm|yarn)\s+(test|t|start|run\s+\S+|build)\b|npx\s+(jest|tsc|vitest|eslint|prettier|mocha|playwright\s+test)\b|make\b(?!\s+install)|cargo\s+(build|run|test|check|clippy|fmt)\b|go\s+(run|test|build|vet)\b|dotnet\s+(run|build|test)\b|(mvn|gradle|\.\/gradlew)\b|pytest\b|jest\b|tsc\b)/.test(
         part,
       ),
     )
