@@ -108,7 +108,9 @@ export function pack(ranked: readonly ScoredCandidate[], options: PackOptions): 
   const digests = options.digests ?? new Map<string, readonly string[]>();
   const entries: Entry[] = [];
   let digestChars: number | undefined;
-  let shownDigests = "";
+  // Everything shown so far, folded: an item that only repeats it (a line a digest shows, a
+  // decision a session's line quotes) is left out.
+  let shown = "";
   for (const scored of ordered) {
     if (entries.length >= options.maxItems) break;
     const digest = digests.get(scored.candidate.id);
@@ -118,14 +120,14 @@ export function pack(ranked: readonly ScoredCandidate[], options: PackOptions): 
       const before = room.charsLeft();
       entry = fitDigestEntry(scored, digest, room, digestChars);
       digestChars -= before - room.charsLeft();
-      if (entry) shownDigests += ` ${foldForCoverage(entry.lines.join(" "))}`;
     } else {
-      if (coveredByDigest(itemText(scored.candidate), shownDigests)) continue;
+      if (coveredByDigest(itemText(scored.candidate), shown)) continue;
       entry = fitEntry(scored, room);
-      // What a line shows is shown: an item that only repeats it (a decision quoted by a session's line) is left out.
-      if (entry) shownDigests += ` ${foldForCoverage(entry.lines.join(" "))}`;
     }
-    if (entry) entries.push(entry);
+    if (entry) {
+      entries.push(entry);
+      shown += ` ${foldForCoverage(entry.lines.join(" "))}`;
+    }
     if (room.exhausted()) break;
   }
   // Token counts of joined lines may differ slightly from the sum of their parts: measure the
