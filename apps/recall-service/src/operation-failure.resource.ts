@@ -32,12 +32,12 @@ export const operationFailureResource: ResourceDefinition = {
     "created_at",
   ],
   orderable: ["created_at", "updated_at"],
-  prepare(row) {
+  prepare(row, _existing, { now }) {
     trimColumns(row, ["error_message", "command", "resolution", "failure_category", "target_system"]);
     if (typeof row["failure_category"] === "string") row["failure_category"] = row["failure_category"].toLowerCase();
     const error = textOrNull(row["error_message"]);
     if (error !== null) row["signature"] = failureSignature(error, textOrNull(row["command"]));
-    if (row["resolved"] === true) row["resolved_at"] ??= new Date();
+    if (row["resolved"] === true) row["resolved_at"] ??= now;
     else row["resolved_at"] = null;
   },
   async afterWrite(row, existing, { transaction, ctx }) {

@@ -23,8 +23,8 @@ export const sessionResource: ResourceDefinition = {
   references: { client_id: [ClientModel, "client"], project_id: [ProjectModel, "project"], machine_id: [MachineModel, "machine"] },
   filterable: ["client_id", "project_id", "machine_id", "external_session_id", "status", "is_billable", "technician", "started_at", "tags"],
   orderable: ["started_at", "created_at", "updated_at"],
-  async prepare(row, existing, { transaction }) {
-    settleSessionTimes(row, new Date());
+  async prepare(row, existing, { transaction, now }) {
+    settleSessionTimes(row, now);
     const projectId = row["project_id"];
     if (typeof projectId === "string" && projectId !== existing?.["project_id"]) {
       const project = await ProjectModel.findOne({ where: { id: projectId }, attributes: ["client_id"], raw: true, transaction });

@@ -18,9 +18,9 @@ export const taskResource: ResourceDefinition = {
   },
   filterable: ["parent_task_id", "session_id", "client_id", "project_id", "status", "task_type", "created_at"],
   orderable: ["position", "title", "created_at", "updated_at"],
-  async prepare(row, existing, { transaction }) {
+  async prepare(row, existing, { transaction, now }) {
     if (typeof row["title"] === "string") row["title"] = row["title"].trim();
-    settleTaskStatus(row, new Date());
+    settleTaskStatus(row, now);
     const id = existing?.["id"] as string | undefined;
     if (row["parent_task_id"] !== existing?.["parent_task_id"]) await checkParent(id, row["parent_task_id"], transaction);
     await checkDependencies(id, row["depends_on"], transaction);

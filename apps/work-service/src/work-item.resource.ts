@@ -27,11 +27,11 @@ export const workItemResource: ResourceDefinition = {
   immutable: ["session_id"],
   filterable: ["session_id", "category", "category_source", "status", "priority", "is_billable", "created_at", "completed_at", "tags"],
   orderable: ["position", "created_at", "updated_at"],
-  async prepare(row, existing, { transaction, given }) {
+  async prepare(row, existing, { transaction, given, now }) {
     if (typeof row["title"] === "string") row["title"] = row["title"].trim();
     settleDescription(row, existing, given);
     settleCategory(row, existing, given);
-    settleCompletion(row, existing, given, new Date());
+    settleCompletion(row, existing, given, now);
     const sessionId = row["session_id"];
     const placing = row["position"] === null || row["position"] === undefined;
     if (typeof sessionId === "string" && (!existing || placing)) {

@@ -34,6 +34,11 @@ export interface HookContext {
    * included); empty elsewhere. Rules such as "derived unless given" read it instead of diffing rows.
    */
   given: ReadonlySet<string>;
+  /**
+   * The write's own time: a create's created_at, an update's updated_at. Times a hook derives for
+   * "now" take it, so they equal the record's own (never a millisecond apart).
+   */
+  now: Date;
 }
 
 /**
@@ -222,7 +227,7 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
   /** Runs `fn` in a transaction (again if it lost a deadlock: db.transaction; so `fn` must start from scratch each time). */
   async function mutate<T>(ctx: MutationContext, fn: (hook: HookContext) => Promise<T>, action: "write" | "delete" = "write"): Promise<T> {
     try {
-      return await db.transaction((transaction) => fn({ db, transaction, ctx, given: noFields }));
+      return await db.transaction((transaction) => fn({ db, transaction, ctx, given: noFields, now: new Date() }));
     } catch (error) {
       throw translateWriteError(error, action);
     }
@@ -248,8 +253,7 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
     const id = uuidv7();
     const fixed = typeof internal === "function" ? {} : (internal ?? {});
     const record: StoredRecord = { ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== null)), ...fixed };
-    // Taken before prepare: a time prepare derives for the new record (its own "now") is never before its created_at.
-    const now = new Date();
+    const now = hook.now;
     await definition.prepare?.(record, undefined, { ...hook, given: new Set(Object.keys(given).filter((k) => given[k] !== null)) });
     checkRequired(record, prefix);
     await checkReferences(record, hook.transaction);
@@ -381,7 +385,7 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
         // Computed columns are written, not audited (a ciphertext, a hash): the caller's change is.
         const computed = internal ? await internal(id, existing, hook) : {};
         const [count] = await model.update(
-          { ...values, ...computed, revision: revision + 1, updated_at: new Date() },
+          { ...values, ...computed, revision: revision + 1, updated_at: hook.now },
           { where: { id, revision }, transaction: hook.transaction },
         );
         if (count !== 1) throw aborted(`the ${definition.name} was changed by someone else; read it again and retry`);

@@ -81,7 +81,7 @@ export async function importInfrastructure(
     await stores.db.transaction(async (transaction) => {
       ids.length = 0;
       const runErrors: ImportRowError[] = [];
-      const hook: HookContext = { db: stores.db, transaction, ctx, given: new Set() };
+      const hook: HookContext = { db: stores.db, transaction, ctx, given: new Set(), now: new Date() };
       const ordered = kind === "assets" ? parentsFirst(rows) : rows;
       const written = new Map<PreparedRow, string>();
       for (const row of ordered) {

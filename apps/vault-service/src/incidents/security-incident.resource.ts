@@ -26,18 +26,18 @@ export const securityIncidentResource: ResourceDefinition = {
   ],
   orderable: ["occurred_at", "created_at", "updated_at"],
   defaultOrderBy: "occurred_at desc",
-  prepare(row, existing) {
-    row["occurred_at"] ??= new Date();
+  prepare(row, existing, { now }) {
+    row["occurred_at"] ??= now;
     row["status"] ??= "investigating";
-    settleResolvedAt(row, existing);
+    settleResolvedAt(row, existing, now);
   },
 };
 
 /** resolved_at follows the status: set on resolving, kept while resolved or monitoring, cleared on reopening. */
-export function settleResolvedAt(row: StoredRecord, existing: StoredRecord | undefined): void {
+export function settleResolvedAt(row: StoredRecord, existing: StoredRecord | undefined, now: Date): void {
   const status = row["status"];
   const before = existing?.["resolved_at"] ?? null;
-  if (status === "resolved") row["resolved_at"] = before ?? new Date();
+  if (status === "resolved") row["resolved_at"] = before ?? now;
   else if (status === "monitoring") row["resolved_at"] = before;
   else row["resolved_at"] = null;
 }
