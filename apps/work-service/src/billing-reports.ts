@@ -204,12 +204,14 @@ export const exportColumns = [
   "amount",
   "invoiced",
   "invoice_reference",
+  "review",
 ] as const;
 
 /**
  * A client's billable entries in a period as CSV for an accounting tool: a header row, one row
  * per entry in started_at order, ISO 8601 dates and times in UTC, amounts with a dot and two
- * decimals, RFC 4180 quoting.
+ * decimals, RFC 4180 quoting. Time waiting for a technician's review is left out (and counted)
+ * unless the request includes it: it cannot be invoiced yet.
  */
 export async function exportBillableTime(
   db: Database,
@@ -220,7 +222,7 @@ export async function exportBillableTime(
   const period = periodOf(request);
   const rows = await db.select<Record<string, unknown>>(
     `SELECT b.id, b.started_at, b.ended_at, b.category, b.description, b.duration_minutes, b.rounded_minutes,
-       b.effective_hourly_rate, b.amount, b.invoiced_at, b.invoice_reference, p.name AS project_name
+       b.effective_hourly_rate, b.amount, b.invoiced_at, b.invoice_reference, b.review_status, p.name AS project_name
      FROM billable_time b LEFT JOIN projects p ON p.id = b.project_id
      WHERE b.client_id = ? AND b.is_billable = 1${request.uninvoicedOnly ? " AND b.is_invoiced = 0" : ""}${periodSql(db, "b.started_at", period)}
      ORDER BY b.started_at, b.id LIMIT ${maxExportRows + 1}`,
@@ -229,6 +231,7 @@ export async function exportBillableTime(
   if (rows.length > maxExportRows) {
     throw failedPrecondition(`the period holds more than ${maxExportRows} billable entries; export a shorter period`);
   }
+  const exported = request.includeUnreviewed ? rows : rows.filter((row) => row["review_status"] !== "pending");
   const iso = (value: unknown) =>
     value === null || value === undefined
       ? ""
@@ -238,7 +241,7 @@ export async function exportBillableTime(
   const day = (value: unknown) => (value === null || value === undefined ? "" : toDate(value).toISOString().slice(0, 10));
   const text = (value: unknown) => (value === null || value === undefined ? "" : spreadsheetSafe(textOf(value)));
   let csv = csvLine(exportColumns);
-  for (const row of rows) {
+  for (const row of exported) {
     csv += csvLine([
       textOf(row["id"]),
       day(row["started_at"]),
@@ -254,6 +257,7 @@ export async function exportBillableTime(
       decimalOrNull(row["amount"]) ?? "0.00",
       day(row["invoiced_at"]),
       text(row["invoice_reference"]),
+      textOf(row["review_status"]),
     ]);
   }
   const slug =
@@ -262,14 +266,15 @@ export async function exportBillableTime(
       .replace(/[^a-z0-9]+/g, "-")
       .replace(/^-|-$/g, "") || "client";
   // The file's name carries its dates: the period's, or for an open one its first entry's day and today.
-  const first = rows.length > 0 ? day(rows[0]!["started_at"]) : undefined;
+  const first = exported.length > 0 ? day(exported[0]!["started_at"]) : undefined;
   const today = new Date().toISOString().slice(0, 10);
   const span = `${period.start ? period.start.toISOString().slice(0, 10) : (first ?? today)}-${period.end ? period.end.toISOString().slice(0, 10) : today}`;
   return {
     filename: `billable-time-${slug}-${span}.csv`,
     contentType: "text/csv; charset=utf-8; header=present",
     csv,
-    rowCount: rows.length,
+    rowCount: exported.length,
+    unreviewedLeftOut: rows.length - exported.length,
   };
 }
 

@@ -30,7 +30,7 @@ export function ingestKeyOf(machineId: string, claudeSessionId: string, offset: 
 
 /**
  * PreCompact, Stop and SessionEnd, delivered in the background: the work session's title,
- * summary and times, its work items, and on SessionEnd its status and billable time, from the
+ * summary and times, its work items and billable time, and on SessionEnd its status, from the
  * transcript compressed here; then the redacted transcript to recall's Ingest, in parts. Every
  * step is idempotent, so an event retried after the platform was down repeats nothing. After a
  * SessionEnd, the summarizer (when turned on) gets the same redacted transcript.
@@ -66,8 +66,10 @@ async function recordWork(
   const session = await ctx.platform.getWorkSession(sessionId, ctx.timeoutMs());
   const updated = await updateWorkSession(ctx, session, compressed, active, event);
   const mainItemId = slice.offset > 0 ? await upsertWorkItems(ctx, sessionId, workItemDrafts(compressed, ended), active) : undefined;
-  // Billable time belongs to a client: a session without one (no project matched) has none.
-  if (ended && updated.clientId) {
+  // Billable time belongs to a client: a session without one (no project matched) has none. It is
+  // kept up to date from the first Stop on, not only at SessionEnd: a session that never gets its
+  // SessionEnd (closed idle by the work service) keeps the time worked, waiting for review.
+  if (updated.clientId && (ended || slice.offset > 0)) {
     await recordBillableTime(ctx, updated, active, compressed.title || updated.title || "Claude Code session", mainItemId);
   }
 }

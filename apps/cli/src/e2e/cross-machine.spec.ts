@@ -201,6 +201,12 @@ test("machine A works on the project and stops; B's SessionStart in another clon
   expect(stop).toMatchObject({ code: 0, stdout: "" });
   // The upload runs in a detached sender; `msp sync` waits for it and delivers what is left.
   expect(jsonOf<Json>(await msp(A, ["sync", "--json"]))).toMatchObject({ remaining: 0 });
+  // Time is recorded from the first Stop on: a session that never gets its SessionEnd (the work
+  // service closes it when idle) keeps the time worked. SessionEnd updates the same entry.
+  const [open] = await adminList("/api/v1/sessions", "sessions", `external_session_id = "${sessionA1}"`);
+  expect(await adminList("/api/v1/billableTime", "billableTime", `session_id = "${open.id}"`)).toMatchObject([
+    { source: "BILLABLE_TIME_SOURCE_CLAUDE_CODE_SESSION", reviewStatus: "BILLABLE_TIME_REVIEW_STATUS_PENDING" },
+  ]);
   const end = await claudeHook(A, "SessionEnd", { ...common, reason: "prompt_input_exit" });
   expect(end).toMatchObject({ code: 0, stdout: "" });
   const synced = await msp(A, ["sync", "--json"]);

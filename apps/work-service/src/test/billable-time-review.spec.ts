@@ -12,6 +12,8 @@ import {
 import { Client } from "@msp/proto/src/gen/ts/msp/work/v1/client";
 import { Session, SessionStatus } from "@msp/proto/src/gen/ts/msp/work/v1/session";
 import { WorkItem, WorkItemCategory } from "@msp/proto/src/gen/ts/msp/work/v1/work_item";
+import { exportColumns } from "../billing-reports";
+import { parseCsv } from "../csv";
 import { closeIdleSessions } from "../idle-sessions";
 import { sessionResource } from "../session.resource";
 import type { WorkStack } from "./work-test-stack";
@@ -38,6 +40,13 @@ const review = (
   extra: { durationMinutes?: number; startedAt?: Date; note?: string } = {},
 ) => call(stack.billableTime, "reviewBillableTime", { id, decision, note: "", etag: "", ...extra });
 const summaryOf = (clientId: string) => call(stack.billableTime, "getBillingSummary", { clientId });
+const exportOf = (clientId: string, includeUnreviewed = false) =>
+  call(stack.billableTime, "exportBillableTime", { clientId, uninvoicedOnly: false, includeUnreviewed });
+/** Each row's entry id and review column. */
+const rowsOf = (csv: string) =>
+  parseCsv(csv)
+    .slice(1)
+    .map((row) => [row[0], row[exportColumns.indexOf("review")]]);
 const markInvoiced = (billableTimeIds: string[]) =>
   call(stack.billableTime, "markInvoiced", { billableTimeIds, invoiceReference: "INV-1" });
 const { APPROVE, ADJUST, REJECT } = {
@@ -83,6 +92,16 @@ describe("BillableTimeService: review of automatic time", () => {
     const pending = await summaryOf(client.id);
     expect(pending.unreviewed).toMatchObject({ entryCount: 1, rawMinutes: 50, billedMinutes: 60, amount: "120.00" });
     expect(pending.totals).toMatchObject({ entryCount: 1, rawMinutes: 15, amount: "30.00" });
+    // The file for the accounting tool holds reviewed time only, and says how much waits.
+    const file = await exportOf(client.id);
+    expect(file).toMatchObject({ rowCount: 1, unreviewedLeftOut: 1 });
+    expect(rowsOf(file.csv)).toEqual([[manual.id, "not_required"]]);
+    const everything = await exportOf(client.id, true);
+    expect(everything).toMatchObject({ rowCount: 2, unreviewedLeftOut: 0 });
+    expect(rowsOf(everything.csv)).toEqual([
+      [entry.id, "pending"],
+      [manual.id, "not_required"],
+    ]);
 
     await expectStatus(
       markInvoiced([manual.id, entry.id]),
@@ -101,6 +120,10 @@ describe("BillableTimeService: review of automatic time", () => {
     const reviewed = await summaryOf(client.id);
     expect(reviewed.unreviewed).toMatchObject({ entryCount: 0, amount: "0.00" });
     expect(reviewed.totals).toMatchObject({ entryCount: 2, rawMinutes: 65, amount: "150.00" });
+    expect(rowsOf((await exportOf(client.id)).csv)).toEqual([
+      [entry.id, "approved"],
+      [manual.id, "not_required"],
+    ]);
     const invoiced = await markInvoiced([manual.id, entry.id]);
     expect(invoiced.billableTime.map((e) => e.isInvoiced)).toEqual([true, true]);
     await expectStatus(review(entry.id, APPROVE), status.FAILED_PRECONDITION, /is invoiced/);

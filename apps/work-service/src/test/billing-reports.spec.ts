@@ -23,7 +23,13 @@ const newEntry = (partial: Partial<BillableTime>) =>
 const summary = (clientId: string, start?: Date, end?: Date) =>
   call(stack.billableTime, "getBillingSummary", { clientId, ...(start ? { start } : {}), ...(end ? { end } : {}) });
 const exportCsv = (clientId: string, start?: Date, end?: Date, uninvoicedOnly = false) =>
-  call(stack.billableTime, "exportBillableTime", { clientId, uninvoicedOnly, ...(start ? { start } : {}), ...(end ? { end } : {}) });
+  call(stack.billableTime, "exportBillableTime", {
+    clientId,
+    uninvoicedOnly,
+    includeUnreviewed: false,
+    ...(start ? { start } : {}),
+    ...(end ? { end } : {}),
+  });
 const { CONSULTING, SUPPORT, ONSITE, UNSPECIFIED } = {
   CONSULTING: BillableTimeCategory.BILLABLE_TIME_CATEGORY_CONSULTING,
   SUPPORT: BillableTimeCategory.BILLABLE_TIME_CATEGORY_SUPPORT,
@@ -190,6 +196,7 @@ describe("ExportBillableTime", () => {
       amount: "112.50",
       invoiced: "2026-01-31",
       invoice_reference: "INV-7",
+      review: "not_required",
     });
     expect(byColumn[2]).toMatchObject({ raw_minutes: "5", billed_minutes: "0", amount: "0.00", invoiced: "" });
     expect(byColumn[3]).toMatchObject({

@@ -660,6 +660,11 @@ export interface ExportBillableTimeRequest {
     | undefined;
   /** Only entries not invoiced yet, such as for an invoicing run. */
   uninvoicedOnly: boolean;
+  /**
+   * Also the automatically recorded entries still waiting for a technician's review (review pending). Left out by
+   * default: they cannot be invoiced until reviewed, so a file for the accounting tool holds reviewed time only.
+   */
+  includeUnreviewed: boolean;
 }
 
 /** Response of ExportBillableTime. */
@@ -672,11 +677,18 @@ export interface ExportBillableTimeResponse {
    * The CSV: a header row, then one row per billable entry in started_at order, lines ending in CRLF. Columns:
    * entry_id, date (YYYY-MM-DD, UTC), started_at, ended_at (ISO 8601, UTC), client, project, category, description,
    * raw_minutes, billed_minutes, hourly_rate, amount (dot decimal, two places), invoiced (YYYY-MM-DD or empty),
-   * invoice_reference. Text that a spreadsheet would run as a formula (=, +, -, @ first) is prefixed with '.
+   * invoice_reference, review (not_required for time entered by hand; approved, adjusted or, with
+   * include_unreviewed, pending for time recorded from a Claude Code session). Text that a spreadsheet would run as a
+   * formula (=, +, -, @ first) is prefixed with '.
    */
   csv: string;
   /** How many entries (rows after the header). */
   rowCount: number;
+  /**
+   * How many billable entries of the period were left out because they wait for a review (0 with include_unreviewed):
+   * review them (ReviewBillableTime) and export again.
+   */
+  unreviewedLeftOut: number;
 }
 
 function createBaseBillableTime(): BillableTime {
@@ -2691,7 +2703,7 @@ export const BillingSummary: MessageFns<BillingSummary> = {
 };
 
 function createBaseExportBillableTimeRequest(): ExportBillableTimeRequest {
-  return { clientId: "", start: undefined, end: undefined, uninvoicedOnly: false };
+  return { clientId: "", start: undefined, end: undefined, uninvoicedOnly: false, includeUnreviewed: false };
 }
 
 export const ExportBillableTimeRequest: MessageFns<ExportBillableTimeRequest> = {
@@ -2707,6 +2719,9 @@ export const ExportBillableTimeRequest: MessageFns<ExportBillableTimeRequest> = 
     }
     if (message.uninvoicedOnly !== false) {
       writer.uint32(32).bool(message.uninvoicedOnly);
+    }
+    if (message.includeUnreviewed !== false) {
+      writer.uint32(40).bool(message.includeUnreviewed);
     }
     return writer;
   },
@@ -2750,6 +2765,14 @@ export const ExportBillableTimeRequest: MessageFns<ExportBillableTimeRequest> = 
           message.uninvoicedOnly = reader.bool();
           continue;
         }
+        case 5: {
+          if (tag !== 40) {
+            break;
+          }
+
+          message.includeUnreviewed = reader.bool();
+          continue;
+        }
       }
       if ((tag & 7) === 4 || tag === 0) {
         break;
@@ -2765,6 +2788,7 @@ export const ExportBillableTimeRequest: MessageFns<ExportBillableTimeRequest> = 
       start: isSet(object.start) ? fromJsonTimestamp(object.start) : undefined,
       end: isSet(object.end) ? fromJsonTimestamp(object.end) : undefined,
       uninvoicedOnly: isSet(object.uninvoicedOnly) ? globalThis.Boolean(object.uninvoicedOnly) : false,
+      includeUnreviewed: isSet(object.includeUnreviewed) ? globalThis.Boolean(object.includeUnreviewed) : false,
     };
   },
 
@@ -2782,6 +2806,9 @@ export const ExportBillableTimeRequest: MessageFns<ExportBillableTimeRequest> = 
     if (message.uninvoicedOnly !== false) {
       obj.uninvoicedOnly = message.uninvoicedOnly;
     }
+    if (message.includeUnreviewed !== false) {
+      obj.includeUnreviewed = message.includeUnreviewed;
+    }
     return obj;
   },
 
@@ -2794,12 +2821,13 @@ export const ExportBillableTimeRequest: MessageFns<ExportBillableTimeRequest> = 
     message.start = object.start ?? undefined;
     message.end = object.end ?? undefined;
     message.uninvoicedOnly = object.uninvoicedOnly ?? false;
+    message.includeUnreviewed = object.includeUnreviewed ?? false;
     return message;
   },
 };
 
 function createBaseExportBillableTimeResponse(): ExportBillableTimeResponse {
-  return { filename: "", contentType: "", csv: "", rowCount: 0 };
+  return { filename: "", contentType: "", csv: "", rowCount: 0, unreviewedLeftOut: 0 };
 }
 
 export const ExportBillableTimeResponse: MessageFns<ExportBillableTimeResponse> = {
@@ -2815,6 +2843,9 @@ export const ExportBillableTimeResponse: MessageFns<ExportBillableTimeResponse> 
     }
     if (message.rowCount !== 0) {
       writer.uint32(32).int32(message.rowCount);
+    }
+    if (message.unreviewedLeftOut !== 0) {
+      writer.uint32(40).int32(message.unreviewedLeftOut);
     }
     return writer;
   },
@@ -2858,6 +2889,14 @@ export const ExportBillableTimeResponse: MessageFns<ExportBillableTimeResponse> 
           message.rowCount = reader.int32();
           continue;
         }
+        case 5: {
+          if (tag !== 40) {
+            break;
+          }
+
+          message.unreviewedLeftOut = reader.int32();
+          continue;
+        }
       }
       if ((tag & 7) === 4 || tag === 0) {
         break;
@@ -2873,6 +2912,7 @@ export const ExportBillableTimeResponse: MessageFns<ExportBillableTimeResponse> 
       contentType: isSet(object.contentType) ? globalThis.String(object.contentType) : "",
       csv: isSet(object.csv) ? globalThis.String(object.csv) : "",
       rowCount: isSet(object.rowCount) ? globalThis.Number(object.rowCount) : 0,
+      unreviewedLeftOut: isSet(object.unreviewedLeftOut) ? globalThis.Number(object.unreviewedLeftOut) : 0,
     };
   },
 
@@ -2890,6 +2930,9 @@ export const ExportBillableTimeResponse: MessageFns<ExportBillableTimeResponse> 
     if (message.rowCount !== 0) {
       obj.rowCount = Math.round(message.rowCount);
     }
+    if (message.unreviewedLeftOut !== 0) {
+      obj.unreviewedLeftOut = Math.round(message.unreviewedLeftOut);
+    }
     return obj;
   },
 
@@ -2902,6 +2945,7 @@ export const ExportBillableTimeResponse: MessageFns<ExportBillableTimeResponse> 
     message.contentType = object.contentType ?? "";
     message.csv = object.csv ?? "";
     message.rowCount = object.rowCount ?? 0;
+    message.unreviewedLeftOut = object.unreviewedLeftOut ?? 0;
     return message;
   },
 };
