@@ -119,10 +119,16 @@ describe("logging in", () => {
 
   it("locks an account when 40 wrong passwords arrive at once, checking no more than the threshold", async () => {
     const user = await createUser("burst-tech", "USER_ROLE_TECHNICIAN");
+    const burstStart = Date.now();
     const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => login("burst-tech", `burst-guess-${i}`)));
     expect(answers.every((a) => a.status === 401 && a.json.message === refusedMessage)).toBe(true);
-    expect((await api("GET", `/api/v1/users/${user.id}`, adminToken)).json.lockedUntil).toBeDefined();
-    expect((await login("burst-tech", password)).status).toBe(401);
+    const lockedUntil = Date.parse((await api("GET", `/api/v1/users/${user.id}`, adminToken)).json.lockedUntil);
+    expect(lockedUntil).toBeGreaterThan(burstStart);
+    // The lock is short here (3 s), and 40 password hashes on a loaded machine can outlast it: only
+    // an answer that came back before the lock's end says anything (the test above proves that a
+    // lock refuses the right password, and waits for its end).
+    const right = await login("burst-tech", password);
+    if (Date.now() < lockedUntil) expect(right.status).toBe(401);
   });
 
   it("counts failed logins in a row only: a success starts the count again", async () => {
