@@ -59,6 +59,28 @@ it.each([
   }
 });
 
+it("loads the spares one after the other, so that they never take the cores together", async () => {
+  const lines: string[] = [];
+  const supervisor = new Supervisor({
+    cwd: join(__dirname, "..", ".."),
+    env: { ...process.env, FLAKY_LIFETIME_MS: "600000", FLAKY_LOAD_MS: "300" },
+    readyTimeoutMs: 30_000,
+    spares: "all",
+    onLine: (app, line) => void (line.startsWith("spare ") && lines.push(`${app} ${line}`)),
+    onNotice: () => undefined,
+  });
+  const apps = ["one", "two", "three"];
+  try {
+    for (const app of apps) await supervisor.start({ ...flaky, app });
+    supervisor.startSpares();
+    const deadline = Date.now() + withSlowness(30_000);
+    while (lines.length < 2 * apps.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(lines).toEqual(apps.flatMap((app) => [`${app} spare loading`, `${app} spare loaded`]));
+  } finally {
+    await supervisor.stopAll(2000);
+  }
+});
+
 it("fails start() when a process exits before it serves", async () => {
   const { supervisor } = supervised([], 0);
   try {

@@ -58,6 +58,14 @@ interface Supervised {
  */
 export class Supervisor {
   private readonly procs = new Map<string, Supervised>();
+  /**
+   * Spares load one at a time, in this order: six loading at once take the two cores for many
+   * seconds, and a process that died meanwhile would wait behind all of them. A replacement that
+   * has to start cold pauses the queue until it serves.
+   */
+  private readonly spareQueue: Supervised[] = [];
+  private loadingSpare: Supervised | undefined;
+  private replacing = 0;
   private stopping = false;
   private readonly policy: RestartPolicy;
   private readonly now: () => number;
@@ -76,7 +84,7 @@ export class Supervisor {
     return await child.serving;
   }
 
-  /** Loads a warm spare of every running process (once all serve: spares loading beside a start would slow it). */
+  /** Loads a warm spare of every running process, one after the other (once all serve: spares loading beside a start would slow it). */
   startSpares(): void {
     for (const entry of this.procs.values()) if (entry.current !== undefined) this.keepSpare(entry);
   }
@@ -89,6 +97,7 @@ export class Supervisor {
   /** Stops every process and spare (SIGTERM, then SIGKILL after `graceMs`) and restarts nothing any more. */
   async stopAll(graceMs = 15_000): Promise<void> {
     this.stopping = true;
+    this.spareQueue.length = 0;
     const children = [...this.procs.values()].flatMap((s) => {
       clearTimeout(s.timer);
       return [s.current, s.spare].filter((c): c is Child => c !== undefined).map((c) => c.process);
@@ -163,11 +172,27 @@ export class Supervisor {
     return handle;
   }
 
-  /** Makes sure `entry` has a spare loading or waiting, when spares are wanted. */
+  /** Makes sure `entry` has a spare loading or waiting, or queued to load, when spares are wanted. */
   private keepSpare(entry: Supervised): void {
     const wanted = this.options.spares === "all" || this.options.spares.includes(entry.proc.app);
-    if (!wanted || this.stopping || entry.spare !== undefined) return;
-    entry.spare = this.spawnChild(entry, true);
+    if (!wanted || this.stopping || entry.spare !== undefined || this.spareQueue.includes(entry)) return;
+    this.spareQueue.push(entry);
+    this.loadNextSpare();
+  }
+
+  /** Starts loading the next queued spare, unless one is loading or a replacement is starting. */
+  private loadNextSpare(): void {
+    if (this.stopping || this.loadingSpare !== undefined || this.replacing > 0) return;
+    const entry = this.spareQueue.shift();
+    if (entry === undefined) return;
+    const spare = this.spawnChild(entry, true);
+    entry.spare = spare;
+    this.loadingSpare = entry;
+    const loaded = () => {
+      if (this.loadingSpare === entry) this.loadingSpare = undefined;
+      this.loadNextSpare();
+    };
+    spare.standing!.then(loaded, loaded);
   }
 
   private onExit(entry: Supervised, child: Child, served: boolean, how: string): void {
@@ -189,6 +214,8 @@ export class Supervisor {
     if (entry.crashes.length >= this.policy.maxCrashes) {
       entry.spare?.process.kill("SIGTERM");
       entry.spare = undefined;
+      const queued = this.spareQueue.indexOf(entry);
+      if (queued >= 0) this.spareQueue.splice(queued, 1);
       this.options.onNotice(
         `${app} exited (${how}) ${entry.crashes.length} times within ${this.policy.windowMs / 1000} s; not restarting it. ` +
           `The rest of the platform keeps running and answers 503 for ${app}; see its output above, fix it, and restart npm start.`,
@@ -207,9 +234,22 @@ export class Supervisor {
     }, delay);
   }
 
-  /** Promotes the spare (or starts a new process) and waits until it serves. */
+  /** Promotes the spare (or starts a new process) and waits until it serves; spares wait meanwhile. */
   private async replace(entry: Supervised): Promise<void> {
+    this.replacing++;
+    try {
+      await this.replaceNow(entry);
+    } finally {
+      this.replacing--;
+      this.loadNextSpare();
+    }
+  }
+
+  private async replaceNow(entry: Supervised): Promise<void> {
     const { app } = entry.proc;
+    // Its spare, not loaded yet, would only be loaded for the process now starting.
+    const queued = this.spareQueue.indexOf(entry);
+    if (queued >= 0) this.spareQueue.splice(queued, 1);
     let next = entry.spare;
     entry.spare = undefined;
     if (next) {
