@@ -6,8 +6,14 @@
 // dist/cli.js   every other command (commander, setup, recall, status, sync, link, cred, audit, admin)
 //
 // Without esbuild (a production install without dev dependencies), or when bundling fails, it
-// prints why and exits 0 (`--strict`: 1): bin/msp.js then runs the TypeScript sources through tsx.
-import { rmSync } from "node:fs";
+// prints why and exits 0 (`--strict`: 1, and no bundle is left behind): bin/msp.js then runs the TypeScript sources through tsx.
+//
+// The bundles load a few packages from node_modules at run time (the externals below that they
+// import). A packed install (`npm run cli:pack`, apps/cli/pack.mjs) gets exactly the `dependencies`
+// of apps/cli/package.json, so each build checks that these are the packages the bundles import,
+// at the versions installed here: a warning, and with `--strict` a failure.
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { builtinModules } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -28,8 +34,10 @@ export function bundleOptions(outdir = join(here, "dist")) {
     minifySyntax: true,
     sourcemap: "linked",
     logLevel: "warning",
+    // Which packages the bundles import at run time (checked against package.json's dependencies).
+    metafile: true,
     // The tokenizer's tables (several MB) load from node_modules when a transcript is compressed;
-    // the rest must never be pulled in at all.
+    // the rest must never be pulled in at all (if one were, dependencyProblems would name it).
     external: [
       "gpt-tokenizer",
       "gpt-tokenizer/*",
@@ -44,27 +52,92 @@ export function bundleOptions(outdir = join(here, "dist")) {
   };
 }
 
-/** Builds dist/hook.js and dist/cli.js; returns false when esbuild is not installed. */
+/** Builds dist/hook.js and dist/cli.js; returns esbuild's metafile, or undefined when esbuild is not installed. */
 export async function buildCli(outdir) {
   let esbuild;
   try {
     esbuild = await import("esbuild");
   } catch {
-    return false;
+    return undefined;
   }
-  await esbuild.build(bundleOptions(outdir));
-  return true;
+  const result = await esbuild.build(bundleOptions(outdir));
+  return result.metafile;
+}
+
+/** The package a module path is in: "gpt-tokenizer" for "gpt-tokenizer/cjs/x", "@scope/name" for "@scope/name/x". */
+export function packageOf(path) {
+  const parts = path.split("/");
+  return path.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
+}
+
+/** The packages (not Node's own modules) the bundles import at run time, sorted. */
+export function runtimePackages(metafile) {
+  const builtin = new Set(builtinModules);
+  const names = new Set();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const imported of output.imports) {
+      if (!imported.external || imported.path.startsWith("node:") || builtin.has(imported.path)) continue;
+      names.add(packageOf(imported.path));
+    }
+  }
+  return [...names].sort();
+}
+
+/** The version of `name` that Node finds from apps/cli (node_modules here or in a parent), or undefined. */
+function installedVersion(name) {
+  for (let dir = here; ; dir = dirname(dir)) {
+    const manifest = join(dir, "node_modules", name, "package.json");
+    if (existsSync(manifest)) return JSON.parse(readFileSync(manifest, "utf8")).version;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/**
+ * What is wrong with apps/cli/package.json's `dependencies` for these bundles, one sentence each:
+ * a package they import that is not listed, a listed one they never import, and a version other
+ * than the one installed here (the one the bundles were built and tested against).
+ */
+export function dependencyProblems(metafile, manifest = JSON.parse(readFileSync(join(here, "package.json"), "utf8"))) {
+  const declared = manifest.dependencies ?? {};
+  const imported = runtimePackages(metafile);
+  const problems = [];
+  for (const name of imported) {
+    if (!(name in declared))
+      problems.push(`the bundles import ${name} at run time, and apps/cli/package.json's dependencies do not list it`);
+  }
+  for (const [name, version] of Object.entries(declared)) {
+    if (!imported.includes(name)) {
+      problems.push(
+        `apps/cli/package.json's dependencies list ${name}, which the bundles never import (bundled in, or unused): move it to devDependencies`,
+      );
+      continue;
+    }
+    const installed = installedVersion(name);
+    if (installed !== version) {
+      problems.push(
+        `apps/cli/package.json's dependencies pin ${name} ${version}, and ${installed ?? "no version"} is installed in this workspace`,
+      );
+    }
+  }
+  return problems;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   // An install must not fail because of the bundle: without dist/, bin/msp.js runs the sources.
   const strict = process.argv.includes("--strict");
+  let metafile;
   try {
-    if (await buildCli()) console.log(`msp: bundled into ${join(here, "dist")}`);
+    metafile = await buildCli();
+    if (metafile) console.log(`msp: bundled into ${join(here, "dist")}`);
+    else if (strict) throw new Error("esbuild is not installed (run npm install in the clone: it is a dev dependency of apps/cli)");
     else console.log("msp: esbuild is not installed; bin/msp.js will run the sources through tsx");
   } catch (error) {
     rmSync(join(here, "dist"), { recursive: true, force: true }); // never leave a stale bundle behind
     console.error(`msp: bundling failed; bin/msp.js will run the sources through tsx (slower hooks):\n${error.message}`);
     if (strict) process.exit(1);
   }
+  // The bundles work here either way (the workspace's node_modules has everything); a packed install would not.
+  const problems = metafile ? dependencyProblems(metafile) : [];
+  for (const problem of problems) console.error(`msp: ${strict ? "" : "warning: "}${problem}`);
+  if (strict && problems.length > 0) process.exit(1);
 }

@@ -44,6 +44,8 @@ import { hookMain } from "./hook-main";
 import { hookEvents } from "./hooks/hook-input";
 import { SettingsShapeError } from "./settings/claude-settings";
 import { ConfigError } from "./local/cli-config";
+// Bundled in by esbuild: the version of the package this msp was built (and packed) from.
+import { version as cliVersion } from "../package.json";
 
 /** The commander program; exported so tests can read its help. */
 export function buildProgram(): Command {
@@ -51,6 +53,7 @@ export function buildProgram(): Command {
     .description(
       "The MSP platform's Claude Code companion: memory across machines, work tracking, offline spool; the vault, the audit chain and backups",
     )
+    .version(cliVersion, "-V, --version", "print msp's version")
     .showHelpAfterError()
     .exitOverride();
   const common = (command: Command) =>
