@@ -204,12 +204,15 @@ export const exportColumns = [
   "amount",
   "invoiced",
   "invoice_reference",
+  "review",
 ] as const;
 
 /**
  * A client's billable entries in a period as CSV for an accounting tool: a header row, one row
  * per entry in started_at order, ISO 8601 dates and times in UTC, amounts with a dot and two
- * decimals, RFC 4180 quoting.
+ * decimals, RFC 4180 quoting. Each row says its review state: time the hooks recorded is billable
+ * but cannot be invoiced while pending, and the billing summary counts it apart, so the file must
+ * not pass it off as ready to invoice.
  */
 export async function exportBillableTime(
   db: Database,
@@ -220,7 +223,7 @@ export async function exportBillableTime(
   const period = periodOf(request);
   const rows = await db.select<Record<string, unknown>>(
     `SELECT b.id, b.started_at, b.ended_at, b.category, b.description, b.duration_minutes, b.rounded_minutes,
-       b.effective_hourly_rate, b.amount, b.invoiced_at, b.invoice_reference, p.name AS project_name
+       b.effective_hourly_rate, b.amount, b.invoiced_at, b.invoice_reference, b.review_status, p.name AS project_name
      FROM billable_time b LEFT JOIN projects p ON p.id = b.project_id
      WHERE b.client_id = ? AND b.is_billable = 1${request.uninvoicedOnly ? " AND b.is_invoiced = 0" : ""}${periodSql(db, "b.started_at", period)}
      ORDER BY b.started_at, b.id LIMIT ${maxExportRows + 1}`,
@@ -254,6 +257,7 @@ export async function exportBillableTime(
       decimalOrNull(row["amount"]) ?? "0.00",
       day(row["invoiced_at"]),
       text(row["invoice_reference"]),
+      textOf(row["review_status"]),
     ]);
   }
   const slug =

@@ -13,6 +13,7 @@ import { Client } from "@msp/proto/src/gen/ts/msp/work/v1/client";
 import { Session, SessionStatus } from "@msp/proto/src/gen/ts/msp/work/v1/session";
 import { WorkItem, WorkItemCategory } from "@msp/proto/src/gen/ts/msp/work/v1/work_item";
 import { closeIdleSessions } from "../idle-sessions";
+import { parseCsv } from "../csv";
 import { sessionResource } from "../session.resource";
 import type { WorkStack } from "./work-test-stack";
 import { startWorkStack } from "./work-test-stack";
@@ -47,6 +48,14 @@ const { APPROVE, ADJUST, REJECT } = {
 };
 
 /** A client's session with an automatic entry of `minutes` on a development work item. */
+/** The export's review column, by entry id. */
+async function reviewColumn(clientId: string): Promise<Record<string, string>> {
+  const { csv } = await call(stack.billableTime, "exportBillableTime", { clientId, uninvoicedOnly: false });
+  const [header, ...rows] = parseCsv(csv);
+  expect(header?.at(-1)).toBe("review");
+  return Object.fromEntries(rows.map((row) => [row[0]!, row.at(-1)!]));
+}
+
 async function automaticEntry(minutes = 50) {
   const client = await newClient();
   const session = await newSession({ clientId: client.id, startedAt: at("09:00") });
@@ -83,6 +92,8 @@ describe("BillableTimeService: review of automatic time", () => {
     const pending = await summaryOf(client.id);
     expect(pending.unreviewed).toMatchObject({ entryCount: 1, rawMinutes: 50, billedMinutes: 60, amount: "120.00" });
     expect(pending.totals).toMatchObject({ entryCount: 1, rawMinutes: 15, amount: "30.00" });
+    // The export lists it, saying it waits for review, so an accounting run does not bill it as ready.
+    expect(await reviewColumn(client.id)).toEqual({ [entry.id]: "pending", [manual.id]: "not_required" });
 
     await expectStatus(
       markInvoiced([manual.id, entry.id]),
@@ -101,6 +112,7 @@ describe("BillableTimeService: review of automatic time", () => {
     const reviewed = await summaryOf(client.id);
     expect(reviewed.unreviewed).toMatchObject({ entryCount: 0, amount: "0.00" });
     expect(reviewed.totals).toMatchObject({ entryCount: 2, rawMinutes: 65, amount: "150.00" });
+    expect(await reviewColumn(client.id)).toEqual({ [entry.id]: "approved", [manual.id]: "not_required" });
     const invoiced = await markInvoiced([manual.id, entry.id]);
     expect(invoiced.billableTime.map((e) => e.isInvoiced)).toEqual([true, true]);
     await expectStatus(review(entry.id, APPROVE), status.FAILED_PRECONDITION, /is invoiced/);

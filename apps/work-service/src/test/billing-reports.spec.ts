@@ -190,6 +190,7 @@ describe("ExportBillableTime", () => {
       amount: "112.50",
       invoiced: "2026-01-31",
       invoice_reference: "INV-7",
+      review: "not_required",
     });
     expect(byColumn[2]).toMatchObject({ raw_minutes: "5", billed_minutes: "0", amount: "0.00", invoiced: "" });
     expect(byColumn[3]).toMatchObject({

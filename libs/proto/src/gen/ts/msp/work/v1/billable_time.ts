@@ -672,7 +672,9 @@ export interface ExportBillableTimeResponse {
    * The CSV: a header row, then one row per billable entry in started_at order, lines ending in CRLF. Columns:
    * entry_id, date (YYYY-MM-DD, UTC), started_at, ended_at (ISO 8601, UTC), client, project, category, description,
    * raw_minutes, billed_minutes, hourly_rate, amount (dot decimal, two places), invoiced (YYYY-MM-DD or empty),
-   * invoice_reference. Text that a spreadsheet would run as a formula (=, +, -, @ first) is prefixed with '.
+   * invoice_reference, review (not_required for time entered by hand; pending, approved or adjusted for time the
+   * Claude Code hooks recorded: pending time cannot be invoiced yet). Text that a spreadsheet would run as a formula
+   * (=, +, -, @ first) is prefixed with '.
    */
   csv: string;
   /** How many entries (rows after the header). */
