@@ -45,7 +45,7 @@ function resetPassword(args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
 test("gives the admin of an existing database a new password, printed once, and names a user that is not there", async () => {
   const reset = await resetPassword([]);
   expect(reset.code).toBe(0);
-  const printed = /the new one \(shown once\): (\S+)\.\n/.exec(reset.stdout)?.[1];
+  const printed = /the new one, shown only now:\n {2}(\S+)\n/.exec(reset.stdout)?.[1];
   expect(printed).toBeDefined();
   const db = createDatabase(database.config, identityModels);
   try {

@@ -25,11 +25,16 @@ async function main(): Promise<number> {
   const db = createDatabase({ dataDir, databaseUrl }, identityModels);
   try {
     const reset = await resetPassword(db, values.user, process.env["MSP_NEW_PASSWORD"] || undefined);
+    // The password alone on its line: nothing around it to be copied with it.
     console.log(
-      `The password of "${values.user}" was reset${reset.generated ? `; the new one (shown once): ${reset.password}` : " to MSP_NEW_PASSWORD"}.`,
+      reset.generated
+        ? `The password of "${values.user}" was reset; the new one, shown only now:\n  ${reset.password}`
+        : `The password of "${values.user}" was reset to MSP_NEW_PASSWORD.`,
     );
     console.log(
-      "Any lockout was lifted, the account is enabled, and its existing tokens no longer work. Log in and change it if you like.",
+      "Any lockout was lifted, the account is enabled, and its existing tokens no longer work (API keys it made, such as the\n" +
+        "msp machine keys, keep working: revoke one with POST /api/v1/apiKeys/{id}:revoke). An admin can set another password\n" +
+        "with POST /api/v1/users/{id}:setPassword.",
     );
     return 0;
   } catch (error) {

@@ -10,13 +10,26 @@ import { hookEventOf, hookEvents } from "./hooks/hook-input";
 import { readStdin } from "./hooks/read-stdin";
 import { runHook } from "./hooks/run-hook";
 
-/** `hook <event> [--home DIR]`: the event and the config folder. */
-export function parseHookArgs(args: readonly string[]): { event: string; home?: string } {
+/** `hook <event> [--home DIR]`: the event and the config folder; `help` when a person asked (`--help`, `-h`). */
+export function parseHookArgs(args: readonly string[]): { event: string; home?: string; help?: true } {
   const rest = args[0] === "hook" ? args.slice(1) : [...args];
   const homeAt = rest.indexOf("--home");
   const home = homeAt === -1 ? undefined : rest[homeAt + 1];
-  const positional = rest.filter((arg, i) => (homeAt === -1 || (i !== homeAt && i !== homeAt + 1)) && !arg.startsWith("--"));
-  return { event: positional[0] ?? "", ...(home ? { home } : {}) };
+  const positional = rest.filter((arg, i) => (homeAt === -1 || (i !== homeAt && i !== homeAt + 1)) && !arg.startsWith("-"));
+  const help = rest.includes("--help") || rest.includes("-h");
+  return { event: positional[0] ?? "", ...(home ? { home } : {}), ...(help ? { help: true as const } : {}) };
+}
+
+/** `msp hook --help` (bin/msp.js sends every `msp hook ...` here, past commander and its help). */
+export function hookUsage(): string {
+  return (
+    `Usage: msp hook <event> [--home DIR]\n\n` +
+    `What Claude Code runs for each hook event (msp setup installs them in ~/.claude/settings.json), with the\n` +
+    `event's JSON on stdin. Events: ${hookEvents.join(", ")} (or SessionStart...).\n` +
+    `It always exits 0 and prints only what Claude should be given; failures go to ~/.msp/log (msp status).\n` +
+    `To try one by hand:\n` +
+    `  echo '{"session_id":"test","cwd":"/path/to/project"}' | msp hook session-start\n`
+  );
 }
 
 /**
@@ -34,10 +47,16 @@ export function terminalStdinMessage(event: string): string {
 
 export async function hookMain(args: readonly string[]): Promise<void> {
   const parsed = parseHookArgs(args);
+  if (parsed.help) {
+    process.stdout.write(hookUsage());
+    process.exit(0);
+  }
   const paths = mspPaths(mspHome(process.env, parsed.home));
   const event = hookEventOf(parsed.event);
   if (!event) {
-    writeLog(paths.log, "error", "hook", `unknown hook event "${parsed.event}"`);
+    // Logged for `msp status` when Claude Code runs a hook command that names no event it knows; a
+    // person who typed it sees the message, and the hooks' log is not theirs.
+    if (!process.stdin.isTTY) writeLog(paths.log, "error", "hook", `unknown hook event "${parsed.event}"`);
     process.stderr.write(`msp hook: unknown event "${parsed.event}"; one of ${hookEvents.join(", ")}\n`);
     process.exit(0);
   }

@@ -15,7 +15,7 @@ function main(): void {
           const shown = gateway.bootstrap.generated ? gateway.bootstrap.password : "(the password in MSP_BOOTSTRAP_ADMIN_PASSWORD)";
           console.log(`\nCreated the first user: admin / ${shown}`);
           if (gateway.bootstrap.generated)
-            console.log("This password is shown only now: keep it, or set another with UserService/SetUserPassword.\n");
+            console.log("This password is shown only now: keep it, or set another (POST /api/v1/users/{id}:setPassword).\n");
         }
         console.log(
           `gateway listening on ${base} (REST ${base}/api/v1, docs ${base}/api/docs; identity gRPC on ${config.identity.host}:${gateway.identity.port})`,

@@ -3,18 +3,23 @@ import { summaryPreferenceOf } from "../local/cli-config";
 import { readLinks } from "../local/folder-links";
 import type { MspPaths } from "../local/msp-home";
 import type { ProjectCatalog } from "../local/project-catalog";
-import { catalogIsFresh, readCatalog, refreshCatalog } from "../local/project-catalog";
+import { catalogNeedsRefresh, readCatalog, refreshCatalog } from "../local/project-catalog";
 import { resolveWorkScope } from "../local/work-scope";
 import type { PlatformClient } from "../platform/platform-client";
 import type { RecallResponse } from "../platform/platform-types";
 import type { WorkScope } from "../spool/spool-event";
 import { memoryScopeOf } from "../spool/spool-event";
 
-/** The scope of a folder, with the project catalog refreshed when it is stale (commands have time for that). */
+/**
+ * The scope of a folder, with the project catalog refreshed when it is stale or has no project for
+ * the folder's repository yet (commands have time for that).
+ */
 export async function folderScope(paths: MspPaths, platform: PlatformClient, cwd: string, forceRefresh = false): Promise<WorkScope> {
-  let catalog = readCatalog(paths.cache);
-  if (forceRefresh || !catalogIsFresh(catalog)) catalog = await refreshCatalog(paths.cache, platform, 15_000);
-  return resolveWorkScope(cwd, readLinks(paths.links), catalog);
+  const links = readLinks(paths.links);
+  const cached = readCatalog(paths.cache);
+  const scope = resolveWorkScope(cwd, links, cached);
+  if (!forceRefresh && !catalogNeedsRefresh(cached, scope)) return scope;
+  return resolveWorkScope(cwd, links, await refreshCatalog(paths.cache, platform, 15_000));
 }
 
 export interface FolderRecallOptions {

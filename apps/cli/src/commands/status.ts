@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { readConfig } from "../local/cli-config";
 import { readLog } from "../local/error-log";
 import { readLinks } from "../local/folder-links";
-import { readCatalog } from "../local/project-catalog";
+import { catalogNeedsRefresh, readCatalog, refreshCatalog } from "../local/project-catalog";
 import { resolveWorkScope } from "../local/work-scope";
 import { createPlatformClient } from "../platform/platform-client";
 import { countMspHooks } from "../settings/claude-settings";
@@ -33,17 +33,28 @@ export async function statusCommand(options: CommonOptions): Promise<void> {
   const failed = countLines(join(paths.spool, "failed.jsonl"));
   // Enough of the log that an outage's entries do not hide the last errors that still matter.
   const errors = readLog(paths.log, 50);
-  const catalog = readCatalog(paths.cache);
-  const scope = resolveWorkScope(process.cwd(), readLinks(paths.links), catalog);
+  const links = readLinks(paths.links);
+  let catalog = readCatalog(paths.cache);
+  let scope = resolveWorkScope(process.cwd(), links, catalog);
 
   let server: { reachable: boolean; ms?: number; error?: string } = { reachable: false, error: "not set up" };
   if (config) {
     const started = Date.now();
+    const platform = createPlatformClient(config.server, config.apiKey);
     try {
-      await createPlatformClient(config.server, config.apiKey).getMachine(config.machineId, 5_000);
+      await platform.getMachine(config.machineId, 5_000);
       server = { reachable: true, ms: Date.now() - started };
     } catch (error) {
       server = { reachable: false, error: error instanceof Error ? error.message : String(error) };
+    }
+    // The folder line should not say "no project has this repository" from a catalog older than the project.
+    if (server.reachable && catalogNeedsRefresh(catalog, scope)) {
+      try {
+        catalog = await refreshCatalog(paths.cache, platform, 5_000);
+        scope = resolveWorkScope(process.cwd(), links, catalog);
+      } catch {
+        // The cached catalog still says what it knows.
+      }
     }
   }
   const shown = statusErrors(errors, server.reachable);

@@ -1,4 +1,4 @@
-import { parseHookArgs } from "../hook-main";
+import { hookUsage, parseHookArgs } from "../hook-main";
 import { claudeEventName, hookEventOf, HookInputError, parseHookInput } from "./hook-input";
 
 describe("hook event names", () => {
@@ -23,6 +23,12 @@ describe("hook event names", () => {
     expect(parseHookArgs(["hook", "stop"])).toEqual({ event: "stop" });
     expect(parseHookArgs(["hook", "SessionStart", "--home", "/h"])).toEqual({ event: "SessionStart", home: "/h" });
     expect(parseHookArgs(["hook", "--home", "/h", "stop"])).toEqual({ event: "stop", home: "/h" });
+  });
+
+  it("takes --help and -h as a person asking, not as an event", () => {
+    expect(parseHookArgs(["hook", "--help"])).toEqual({ event: "", help: true });
+    expect(parseHookArgs(["hook", "session-start", "-h"])).toEqual({ event: "session-start", help: true });
+    expect(hookUsage()).toContain("session-start, user-prompt-submit, post-tool-use, pre-compact, stop, session-end");
   });
 });
 

@@ -1,6 +1,6 @@
 import { readLinks } from "../local/folder-links";
 import type { ProjectCatalog } from "../local/project-catalog";
-import { catalogIsFresh, readCatalog, refreshCatalog } from "../local/project-catalog";
+import { catalogNeedsRefresh, readCatalog, refreshCatalog } from "../local/project-catalog";
 import { resolveWorkScope } from "../local/work-scope";
 import type { WorkScope } from "../spool/spool-event";
 import { settleWithin } from "./deadline";
@@ -15,10 +15,16 @@ const refreshWaitMs = 700;
  * scope SessionStart stored, or the cached catalog.
  */
 export async function hookScope(ctx: HookContext, refresh: boolean): Promise<{ scope: WorkScope; catalog: ProjectCatalog | undefined }> {
+  const links = readLinks(ctx.paths.links);
   let catalog = readCatalog(ctx.paths.cache);
-  if (refresh && !catalogIsFresh(catalog)) {
+  let scope = resolveWorkScope(ctx.input.cwd, links, catalog);
+  if (refresh && catalogNeedsRefresh(catalog, scope)) {
     const wait = Math.min(refreshWaitMs, ctx.timeoutMs());
-    catalog = (await settleWithin(refreshCatalog(ctx.paths.cache, ctx.platform, wait), wait)) ?? catalog;
+    const fetched = await settleWithin(refreshCatalog(ctx.paths.cache, ctx.platform, wait), wait);
+    if (fetched) {
+      catalog = fetched;
+      scope = resolveWorkScope(ctx.input.cwd, links, catalog);
+    }
   }
-  return { scope: resolveWorkScope(ctx.input.cwd, readLinks(ctx.paths.links), catalog), catalog };
+  return { scope, catalog };
 }

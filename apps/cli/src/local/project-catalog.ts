@@ -17,7 +17,8 @@ export interface CatalogProject {
 
 /**
  * The platform's projects and clients, cached on disk so SessionStart resolves a folder to a
- * project without a round trip; refreshed when older than `catalogMaxAgeMs`.
+ * project without a round trip; refreshed when older than `catalogMaxAgeMs`, or sooner for a
+ * repository it has no project for (`catalogNeedsRefresh`).
  */
 export interface ProjectCatalog {
   fetchedAt: string;
@@ -26,6 +27,14 @@ export interface ProjectCatalog {
 }
 
 export const catalogMaxAgeMs = 10 * 60_000;
+
+/**
+ * A repository the catalog has no project for is looked up again once the catalog is this old: a
+ * project made (or given its repo_url) after the last fetch is found by the next session, not up
+ * to ten minutes later with the session recorded under no client. Folders that match a project
+ * never pay for it.
+ */
+export const missRefreshAfterMs = 30_000;
 
 export function catalogPath(cacheDir: string): string {
   return join(cacheDir, "projects.json");
@@ -39,6 +48,16 @@ export function readCatalog(cacheDir: string): ProjectCatalog | undefined {
 
 export function catalogIsFresh(catalog: ProjectCatalog | undefined, now = Date.now()): catalog is ProjectCatalog {
   return catalog !== undefined && now - Date.parse(catalog.fetchedAt) < catalogMaxAgeMs;
+}
+
+/** Whether the catalog should be fetched again before resolving a folder whose scope (from the cached catalog) is this. */
+export function catalogNeedsRefresh(
+  catalog: ProjectCatalog | undefined,
+  scope: { repository?: string; projectId?: string },
+  now = Date.now(),
+): boolean {
+  if (!catalogIsFresh(catalog, now)) return true;
+  return scope.repository !== undefined && scope.projectId === undefined && now - Date.parse(catalog.fetchedAt) >= missRefreshAfterMs;
 }
 
 /** Fetches every project and client (a few pages at most for a shop) and stores the catalog. */
