@@ -89,7 +89,11 @@ describe("compressTranscript on a deployment session", () => {
   it("makes snippets of each category it has material for", () => {
     const categories = new Set(session.snippets.map((snippet) => snippet.category));
     expect([...categories].sort()).toEqual(["command", "configuration", "lesson_learned", "tech_decision"]);
-    expect(session.snippets).toContainEqual(expect.objectContaining({ category: "configuration", title: "nginx/status.conf" }));
+    expect(session.snippets).toContainEqual({
+      category: "configuration",
+      title: "created nginx/status.conf",
+      content: "created nginx/status.conf: status page; listen 80; server_name status.acme.example; root /srv/acme-web",
+    });
   });
 
   it("carries the session's metadata and both token counts", () => {
@@ -130,7 +134,7 @@ describe("compressTranscript on a deployment session", () => {
             : [];
     const words = strings({ ...blanked, denseSummary: "" }).flatMap((text) => text.match(/[A-Za-z]*[a-wyz][A-Za-z]*/g) ?? []);
     const labels = new Set(
-      "wrote edited awaiting user unfinished when the transcript ends failed exit tried refused Write Fix Problem Cause Verify Why reported recap intent fixed earlier decided in progress ok after run runs blocked implementing deploying testing researching discussion done session on API errors then command configuration pattern lesson learned tech decision line lines sections values".split(
+      "wrote created changed edited awaiting user unfinished when the transcript ends failed exit tried refused Write Fix Problem Cause Verify Why reported recap intent fixed earlier decided in progress ok after run runs blocked implementing deploying testing researching discussion done session on API errors then command configuration pattern lesson learned tech decision line lines sections values".split(
         " ",
       ),
     );

@@ -8,7 +8,9 @@ import { collectDeadEnds } from "./compress/dead-ends";
 import { collectDecisions, toDecision } from "./compress/decisions";
 import type { SummaryLine } from "./compress/dense-summary";
 import { fitSummary } from "./compress/dense-summary";
-import { collectFiles } from "./compress/files";
+import type { FilePurpose } from "./compress/file-purpose";
+import { collectFilePurposes, purposeLine } from "./compress/file-purpose";
+import { collectFiles, isMinorFile } from "./compress/files";
 import type { Finding } from "./compress/findings";
 import { collectFindings } from "./compress/findings";
 import { collectGoalTurns, titleFrom } from "./compress/goals";
@@ -25,6 +27,8 @@ import { sourceText } from "./source-text";
 import type { TranscriptEvent } from "./transcript-event";
 
 export const DEFAULT_MAX_SUMMARY_CHARS = 6_000;
+/** The created files whose purpose line the summary places early (half as many changed); the rest only where budget is left. */
+const describedFiles = 2;
 /** The summary may use at most this share of the source tokens ... */
 export const SUMMARY_TOKEN_RATIO = 0.1;
 /** ... but a short session (under 10,000 tokens) may use up to half its size, at most this many tokens. */
@@ -108,6 +112,7 @@ export function compressTranscript(events: TranscriptEvent[], options: CompressO
   const commandGroups = collectCommands(context);
   const commits = collectCommits(context);
   const files = collectFiles(context);
+  const purposes = collectFilePurposes(context);
   const foundProblems = collectProblems(context);
   const foundDecisions = collectDecisions(context);
   const deadEnds = collectDeadEnds(context, foundProblems);
@@ -115,7 +120,7 @@ export function compressTranscript(events: TranscriptEvent[], options: CompressO
   const hosts = collectHosts(context);
   const services = collectServices(context);
   const tags = collectTags(context, hosts);
-  const snippets = collectSnippets(context, foundProblems, foundDecisions);
+  const snippets = collectSnippets(context, foundProblems, foundDecisions, purposes);
   const title = redact(titleFrom(goals, meta.fallbackTitle));
 
   const sourceTokens = countTokens(sourceText(events));
@@ -131,6 +136,7 @@ export function compressTranscript(events: TranscriptEvent[], options: CompressO
     decisions: foundDecisions,
     deadEnds,
     files,
+    purposes,
     commands: commandGroups,
     commits,
     report: lastReport(context),
@@ -151,6 +157,10 @@ export function compressTranscript(events: TranscriptEvent[], options: CompressO
     commands: commandGroups.map(toCommandRun),
     filesCreated: files.created,
     filesChanged: files.changed,
+    filePurposes: [...files.created, ...files.changed]
+      .map((file) => purposes.get(file))
+      .filter((file): file is FilePurpose => file !== undefined && file.purpose !== "")
+      .map(purposeLine),
     hosts,
     services,
     problems: foundProblems.map(toProblem),
@@ -199,6 +209,8 @@ interface SummaryInput {
   decisions: ReturnType<typeof collectDecisions>;
   deadEnds: string[];
   files: ReturnType<typeof collectFiles>;
+  /** what each file is for, by its shown path */
+  purposes: ReadonlyMap<string, FilePurpose>;
   commands: ReturnType<typeof collectCommands>;
   commits: string[];
   report: { items: string[]; recent: boolean };
@@ -280,20 +292,42 @@ function summaryLines(input: SummaryInput): SummaryLine[] {
   });
   input.deadEnds.forEach((deadEnd, index) => add("deadEnds", deadEnd, index < 3 ? 3 : 4));
 
-  // The latest files matter most: they are what the next session continues from.
-  // Code, configuration and scripts before tests, demos and write-ups; the latest first.
-  const minor = (file: string) => /(^|\/)(test_|tests?\/|demo_|[\w-]*_?(demo|summary|notes?))|\.(md|txt|log)$/i.test(file);
-  // The most talked-about files first, then the latest: central files and what the next session continues from.
-  const fileTiers = (files: readonly string[], keep: number) => {
+  // The most talked-about files first, then the latest: central files and what the next session
+  // continues from. Code, configuration and scripts before tests, demos and write-ups.
+  const ranking = (files: readonly string[]) => {
     const rank = [...files].sort(
-      (a, b) => (input.files.salience.get(b) ?? 0) - (input.files.salience.get(a) ?? 0) || files.indexOf(b) - files.indexOf(a),
+      (a, b) =>
+        Number(isMinorFile(a)) - Number(isMinorFile(b)) ||
+        (input.files.salience.get(b) ?? 0) - (input.files.salience.get(a) ?? 0) ||
+        files.indexOf(b) - files.indexOf(a),
     );
-    return (file: string) => (minor(file) ? 4 : rank.indexOf(file) < keep ? 2 : 3);
+    return (file: string) => rank.indexOf(file);
   };
-  const createdTier = fileTiers(input.files.created, 20);
-  const changedTier = fileTiers(input.files.changed, 12);
-  input.files.created.forEach((file) => add("files", file, createdTier(file), "created"));
-  input.files.changed.forEach((file) => add("files", file, changedTier(file), "changed"));
+  const addFiles = (files: readonly string[], label: "created" | "changed", keep: number, described: number) => {
+    const rankOf = ranking(files);
+    const tierOf = (file: string) => (isMinorFile(file) ? 4 : rankOf(file) < keep ? 2 : 3);
+    const purposeOf = (file: string) => {
+      const purpose = input.purposes.get(file);
+      return purpose && purpose.purpose !== "" ? purposeLine(purpose) : undefined;
+    };
+    // Each by name; its purpose line ("created scripts/backup.sh: nightly pg_dump ...") instead where
+    // budget is left: for the first few once the lines of the next tier are placed (a purpose never
+    // pushes out a goal or problem of the same rank), for the rest once every line is.
+    for (const file of files) {
+      const detail = purposeOf(file);
+      const detailTier = rankOf(file) < described ? tierOf(file) + 1 : undefined;
+      lines.push({
+        section: "files",
+        text: file,
+        tier: tierOf(file),
+        group: label,
+        ...(detail ? { detail } : {}),
+        ...(detail && detailTier !== undefined ? { detailTier } : {}),
+      });
+    }
+  };
+  addFiles(input.files.created, "created", 20, describedFiles);
+  addFiles(input.files.changed, "changed", 12, describedFiles / 2);
 
   const commandsByWeight = [...input.commands].sort((a, b) => b.weight - a.weight || a.firstStep - b.firstStep);
   const topCommands = new Set(commandsByWeight.slice(0, 8));

@@ -56,6 +56,8 @@ export interface CompressedSession {
   commands: CommandRun[];
   filesCreated: string[];
   filesChanged: string[];
+  /** what each file created or changed is for, one line each: "created scripts/backup.sh: nightly pg_dump ..." */
+  filePurposes: string[];
   hosts: string[];
   services: string[];
   problems: Problem[];

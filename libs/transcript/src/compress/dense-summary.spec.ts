@@ -33,3 +33,31 @@ describe("dense summary", () => {
     expect(text.length).toBeGreaterThan(100);
   });
 });
+
+describe("dense summary lines with a longer form", () => {
+  const withDetail: SummaryLine[] = [
+    { section: "head", text: "# Title", tier: 0 },
+    { section: "files", text: "backup.sh", tier: 2, group: "created", detail: "created backup.sh: nightly pg_dump, keeps 7 days" },
+    { section: "files", text: "rotate.sh", tier: 2, group: "created", detail: "created rotate.sh: weekly log rotation" },
+    { section: "commands", text: "`make` ok", tier: 4 },
+  ];
+
+  it("prints the longer forms where both budgets leave room", () => {
+    expect(fitSummary(withDetail, 1_000, 1_000, countTokens)).toBe(
+      "# Title\n## Files\n- created backup.sh: nightly pg_dump, keeps 7 days\n- created rotate.sh: weekly log rotation\n## Commands that mattered\n- `make` ok",
+    );
+  });
+
+  it("keeps the short forms, and every line, when the longer ones do not fit", () => {
+    const text = fitSummary(withDetail, 90, 1_000, countTokens);
+    expect(text).toBe("# Title\n## Files\n- created: backup.sh, rotate.sh\n## Commands that mattered\n- `make` ok");
+    const tight = fitSummary(
+      withDetail,
+      1_000,
+      countTokens("# Title\n## Files\n- created: backup.sh, rotate.sh\n## Commands that mattered\n- `make` ok") + 3,
+      countTokens,
+    );
+    expect(tight).toContain("- `make` ok");
+    expect(tight).not.toContain("rotate.sh: weekly");
+  });
+});

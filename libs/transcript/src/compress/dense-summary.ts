@@ -1,6 +1,7 @@
 // The dense text stored as conversation_contexts.dense_summary: sections of short lines, filled
 // by priority (state and next actions, problems and fixes, files, key commands first) until the
-// character and token budgets are spent, then printed in reading order.
+// character and token budgets are spent, then printed in reading order. A line may have a longer
+// form (a file's purpose beside its name), shown where budget is left once every line is placed.
 
 export interface SummaryLine {
   /** the section the line belongs to, in the order sections are printed */
@@ -10,6 +11,10 @@ export interface SummaryLine {
   tier: number;
   /** lines sharing a group are printed joined on one line ("created: a, b, c") */
   group?: string;
+  /** a longer form printed on its own line instead, when budget is left once the lines of detailTier are placed */
+  detail?: string;
+  /** the tier whose lines come before the longer form (default: after every line) */
+  detailTier?: number;
 }
 
 export type SectionName =
@@ -75,18 +80,37 @@ export function fitSummary(
   maxTokens: number,
   countTokens: (text: string) => number,
 ): string {
-  const ranked = lines.map((line, index) => ({ line, index })).sort((a, b) => a.line.tier - b.line.tier || a.index - b.index);
+  // Lines by tier, then position; a longer form after the lines of its tier.
+  const ranked = [
+    ...lines.map((line, index) => ({ index, tier: line.tier, detail: false })),
+    ...lines.flatMap((line, index) =>
+      line.detail === undefined ? [] : [{ index, tier: line.detailTier ?? Number.POSITIVE_INFINITY, detail: true }],
+    ),
+  ].sort((a, b) => a.tier - b.tier || Number(a.detail) - Number(b.detail) || a.index - b.index);
   let budget = maxChars;
   let text = "";
   for (let attempt = 0; attempt < 8; attempt += 1) {
     const chosen = new Set<number>();
-    for (const { index, line } of ranked) {
-      chosen.add(index);
-      const candidate = render(lines.filter((_, position) => chosen.has(position)));
-      if (candidate.length > budget) chosen.delete(index);
-      else if (line.tier === 0 && candidate.length > budget * 0.98) break;
+    const detailed = new Set<number>();
+    const printed = () =>
+      render(
+        lines.flatMap((line, position) =>
+          !chosen.has(position)
+            ? []
+            : detailed.has(position)
+              ? [{ section: line.section, text: line.detail as string, tier: line.tier }]
+              : [line],
+        ),
+      );
+    for (const { index, tier, detail } of ranked) {
+      const set = detail ? detailed : chosen;
+      if (detail && !chosen.has(index)) continue;
+      set.add(index);
+      const candidate = printed();
+      if (candidate.length > budget) set.delete(index);
+      else if (tier === 0 && candidate.length > budget * 0.98) break;
     }
-    text = render(lines.filter((_, position) => chosen.has(position)));
+    text = printed();
     if (text.length > budget) text = text.slice(0, budget);
     const tokens = countTokens(text);
     if (tokens <= maxTokens) return text;

@@ -16,6 +16,16 @@ export interface FileChanges {
 const EDIT_TOOLS = new Set(["Edit", "MultiEdit", "NotebookEdit"]);
 const TEMPORARY = /^\/(tmp|var\/tmp|dev|proc)\//;
 
+/** A file in a temporary folder: scratch, not work to remember. */
+export function isTemporaryPath(path: string): boolean {
+  return TEMPORARY.test(path);
+}
+
+/** Tests, demos and write-ups: shown after code, configuration and scripts. */
+export function isMinorFile(path: string): boolean {
+  return /(^|\/)(test_|tests?\/|demo_|[\w-]*_?(demo|summary|notes?))|\.(md|txt|log)$/i.test(path);
+}
+
 /** How an action touched a file, if it did. */
 export function fileTouch(action: Action): { path: string; created: boolean } | undefined {
   if (action.outcome !== "ok") return undefined;
@@ -48,7 +58,7 @@ export function collectFiles(context: CompressContext): FileChanges {
   const changed = new Map<string, string>();
   for (const action of context.timeline.actions) {
     const touch = fileTouch(action);
-    if (!touch || TEMPORARY.test(touch.path)) continue;
+    if (!touch || isTemporaryPath(touch.path)) continue;
     const shown = context.redact(showPath(touch.path, context));
     if (created.has(touch.path)) continue;
     if (touch.created) {

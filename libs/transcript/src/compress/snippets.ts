@@ -1,10 +1,13 @@
 // Reusable pieces worth recalling on their own: the command that fixed a problem, the lesson of a
-// problem with a known cause, a configuration file written, the line an edit fixed, a decision.
+// problem with a known cause, a configuration file or script written (what it is for, never its
+// body), the line an edit fixed, a decision.
 import type { Snippet } from "../compressed-session";
 import type { CompressContext } from "./compress-context";
 import { showPath } from "./compress-context";
 import type { FoundDecision } from "./decisions";
-import { fileTouch } from "./files";
+import type { FilePurpose } from "./file-purpose";
+import { SECRET_FILE, writtenPurpose } from "./file-purpose";
+import { isMinorFile } from "./files";
 import type { FoundProblem } from "./problems";
 import { displayCommand, isRoutine } from "./shell-command";
 import { shorten } from "./text-tools";
@@ -12,37 +15,28 @@ import { bashCommand, filePathOf } from "./timeline";
 
 const CONFIG_FILE =
   /(\.(ya?ml|toml|ini|conf|cfg|json|service|timer|socket|properties|xml|nginx)$|(^|\/)(Dockerfile|docker-compose[\w.-]*|Makefile|Caddyfile|nginx\.conf|sites-(available|enabled)\/[^/]+|\.gitignore|crontab)$)/i;
-const SECRET_FILE = /(^|\/)(\.env(\.\w+)?|.*\.(pem|key|p12|pfx|kdbx)|id_(rsa|ed25519|ecdsa)|\.htpasswd|shadow|credentials(\.json)?)$/i;
+/** Scripts: kept as command snippets, since running them is how they are reused. */
+const SCRIPT_FILE = /\.(sh|bash|zsh|ps1|psm1|bat|cmd)$/i;
+/** At most this many files of each kind (configuration, scripts) become snippets: the latest. */
+const maxFileSnippets = 6;
+/** A file snippet may say more than the summary's purpose line: it is read on its own. */
+const maxFileSnippetChars = 400;
 
-/** The sections and settled values a file holds the most of, kept as a file's role. */
-const maxRoleParts = 8;
-
-/**
- * What a configuration file is, in one line rather than its body: its size, its top-level
- * sections (YAML and TOML keys, INI sections, JSON keys) and the settled values in it (images,
- * versions, ports, paths, hosts: values with a digit, a dot or a slash), e.g. "16 lines; sections
- * services, volumes; values postgres:16-alpine, ghcr.io/acme/billing:2.4.1, 8443:8443".
- */
-export function fileRole(content: string): string {
-  const lines = content.split("\n").filter((line) => line.trim() !== "" && !/^\s*(#|\/\/|;)/.test(line));
-  const sections = new Set<string>();
-  const values = new Set<string>();
-  for (const line of lines) {
-    const section = /^\[([^\]]{1,60})\]|^"?([A-Za-z_][\w.-]{0,60})"?\s*[:=]/.exec(line);
-    if (section && sections.size < maxRoleParts) sections.add((section[1] ?? section[2]) as string);
-    const value = /(?:[:=]|^\s*-)\s*["']?([^\s"'#,{}[\]]{3,120})["']?\s*,?\s*$/.exec(line)?.[1];
-    if (value && /[\d./]/.test(value) && !/^(true|false|null|yes|no)$/i.test(value) && values.size < maxRoleParts) values.add(value);
-  }
-  const parts = [`${lines.length} line${lines.length === 1 ? "" : "s"}`];
-  if (sections.size > 0) parts.push(`sections ${[...sections].join(", ")}`);
-  if (values.size > 0) parts.push(`values ${[...values].join(", ")}`);
-  return shorten(parts.join("; "), 400);
+/** A file written whole as a snippet: configuration and scripts (not tests or demos), never a secret store. */
+function fileSnippet(file: FilePurpose): Snippet | undefined {
+  if (file.content === undefined || file.content.trim() === "" || SECRET_FILE.test(file.path)) return undefined;
+  const script = SCRIPT_FILE.test(file.path) || (!/\.\w+$/.test(file.path.split("/").pop() ?? "") && /^#!/.test(file.content));
+  if (!CONFIG_FILE.test(file.path) && !(script && !isMinorFile(file.path))) return undefined;
+  const purpose = writtenPurpose(file.path, file.content, file.said, maxFileSnippetChars);
+  const title = `${file.created ? "created" : "changed"} ${file.path}`;
+  return { category: CONFIG_FILE.test(file.path) ? "configuration" : "command", title, content: purpose ? `${title}: ${purpose}` : title };
 }
 
 export function collectSnippets(
   context: CompressContext,
   problems: readonly FoundProblem[],
   decisions: readonly FoundDecision[],
+  purposes: ReadonlyMap<string, FilePurpose>,
 ): Snippet[] {
   const snippets: Snippet[] = [];
   const problemTitle = (problem: FoundProblem) => shorten(problem.problem.replace(/^reported: /, ""), 100);
@@ -72,16 +66,9 @@ export function collectSnippets(
       snippets.push({ category: "lesson_learned", title: problemTitle(problem), content });
     }
   }
-  const configs = new Map<string, Snippet>();
-  for (const action of context.timeline.actions) {
-    const touch = fileTouch(action);
-    if (!touch || action.call.name !== "Write" || !CONFIG_FILE.test(touch.path) || SECRET_FILE.test(touch.path)) continue;
-    const content = action.call.input["content"];
-    if (typeof content !== "string" || content.trim() === "") continue;
-    const path = context.redact(showPath(touch.path, context));
-    configs.set(touch.path, { category: "configuration", title: path, content: `wrote ${path}: ${fileRole(context.redact(content))}` });
-  }
-  snippets.push(...[...configs.values()].slice(-6));
+  const fileSnippets = [...purposes.values()].map(fileSnippet).filter((snippet): snippet is Snippet => snippet !== undefined);
+  snippets.push(...fileSnippets.filter((snippet) => snippet.category === "configuration").slice(-maxFileSnippets));
+  snippets.push(...fileSnippets.filter((snippet) => snippet.category === "command").slice(-maxFileSnippets));
   for (const decision of decisions) {
     snippets.push({
       category: "tech_decision",
