@@ -83,7 +83,9 @@ function ageOf(path: string, file: string): number {
   const setAside = Number(/^batch-(\d{13})-/.exec(file)?.[1] ?? 0);
   let written = 0;
   try {
-    written = statSync(path).mtimeMs;
+    // Whole milliseconds, as Date.now() counts them: a file written within the current millisecond
+    // is 0 ms old, not a fraction below 0 (which a grace period of 0 would wait for).
+    written = Math.floor(statSync(path).mtimeMs);
   } catch {
     return Infinity;
   }
