@@ -4,6 +4,7 @@
 //
 // dist/hook.js  the hot path (`msp hook <event>`): fs, node:http, the redactor; nothing else
 // dist/cli.js   every other command (commander, setup, recall, status, sync, link, cred, audit, admin)
+// dist/hook.js.<size>-<mtime>.cache  V8's code cache of hook.js, which bin/msp.js hands to V8
 //
 // Without esbuild (a production install without dev dependencies), or when bundling fails, it
 // prints why and exits 0 (`--strict`: 1, and no bundle is left behind): bin/msp.js then runs the TypeScript sources through tsx.
@@ -12,10 +13,11 @@
 // import). A packed install (`npm run cli:pack`, apps/cli/pack.mjs) gets exactly the `dependencies`
 // of apps/cli/package.json, so each build checks that these are the packages the bundles import,
 // at the versions installed here: a warning, and with `--strict` a failure.
-import { existsSync, readFileSync, rmSync } from "node:fs";
-import { builtinModules } from "node:module";
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { builtinModules, createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Script } from "node:vm";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -60,7 +62,14 @@ export async function buildCli(outdir) {
   } catch {
     return undefined;
   }
-  const result = await esbuild.build(bundleOptions(outdir));
+  const options = bundleOptions(outdir);
+  const result = await esbuild.build(options);
+  try {
+    writeCodeCache(join(options.outdir, "hook.js"));
+  } catch (error) {
+    // Only start-up time is lost: the hooks compile the bundle as usual.
+    console.error(`msp: no code cache for the hooks (${error.message})`);
+  }
   return result.metafile;
 }
 
@@ -120,6 +129,41 @@ export function dependencyProblems(metafile, manifest = JSON.parse(readFileSync(
     }
   }
   return problems;
+}
+
+/**
+ * Where bin/msp.js looks for a bundle's code cache: named after the bundle's size and modification
+ * time, because V8 checks only the length of the source a cache was made from, and running the
+ * code of another build would be wrong in ways nothing reports.
+ */
+function codeCachePath(bundle, stat = statSync(bundle)) {
+  return `${bundle}.${stat.size}-${Math.trunc(stat.mtimeMs)}.cache`;
+}
+
+/**
+ * Compiles the bundle and runs its top level (the modules' set-up; no hook runs), then keeps what
+ * V8 compiled as a code cache beside it: a hook then starts without parsing and compiling 130 KB
+ * of JavaScript (about 3 ms, a tenth of Node's own start-up). V8 accepts the cache only in the
+ * same Node with the same V8 flags (a plain `node`, as the hooks run) and otherwise compiles as usual.
+ */
+export function writeCodeCache(bundle) {
+  const folder = dirname(bundle);
+  for (const file of readdirSync(folder)) {
+    if (file.startsWith("hook.js.") && file.endsWith(".cache")) rmSync(join(folder, file), { force: true });
+  }
+  const before = statSync(bundle);
+  // The same source as bin/msp.js compiles (V8 refuses a cache made from another): the bundle in
+  // the wrapper of a CommonJS module.
+  const source = `(function (exports, require, module, __filename, __dirname) { ${readFileSync(bundle, "utf8")}\n});`;
+  const script = new Script(source, { filename: bundle });
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, folder);
+  const after = statSync(bundle);
+  // Another build (tests run several at once) rewrote the bundle meanwhile: no cache beats a wrong one.
+  if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) return;
+  const temporary = `${bundle}.${process.pid}.tmp`;
+  writeFileSync(temporary, script.createCachedData());
+  renameSync(temporary, codeCachePath(bundle, after));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -62,7 +62,9 @@ async function main(args) {
   const staging = mkdtempSync(join(tmpdir(), "msp-cli-pack-"));
   try {
     cpSync(join(here, "bin"), join(staging, "bin"), { recursive: true });
-    cpSync(join(here, "dist"), join(staging, "dist"), { recursive: true });
+    // Not the hooks' code cache: it is named after the bundle's modification time, which the
+    // install changes, so an installed copy would never use it (the hooks compile as usual).
+    cpSync(join(here, "dist"), join(staging, "dist"), { recursive: true, filter: (path) => !path.endsWith(".cache") });
     cpSync(join(here, "README.md"), join(staging, "README.md"));
     writeFileSync(join(staging, "package.json"), `${JSON.stringify(packedManifest(manifest, license), null, 2)}\n`);
     mkdirSync(destination, { recursive: true });

@@ -5,7 +5,6 @@ import { loadSessionState, saveSessionState } from "../local/session-state";
 import { resolveWorkScope } from "../local/work-scope";
 import { memoryScopeOf } from "../spool/spool-event";
 import type { HookContext } from "./hook-context";
-import { redact } from "@msp/redaction";
 import { pointsAtSomething, promptQuery } from "./known-terms";
 
 /** A targeted recall is short: a few items that answer what the prompt names. */
@@ -25,7 +24,7 @@ export async function userPromptSubmit(ctx: HookContext): Promise<string> {
   const state = loadSessionState(paths.sessions, input.sessionId);
   // The cheap local check first: a prompt that points at nothing costs no round trip and no redaction.
   if (!pointsAtSomething(prompt, state.knownTerms) || ctx.platformDown()) return "";
-  const query = promptQuery(prompt, state.knownTerms, redact, maxQueryChars);
+  const query = promptQuery(prompt, state.knownTerms, ctx.redact, maxQueryChars);
   const scope = state.scope ?? resolveWorkScope(input.cwd, readLinks(paths.links), readCatalog(paths.cache));
   const answer = await ctx.platform.recall(
     {

@@ -1,4 +1,3 @@
-import { setPriority } from "node:os";
 import { basename } from "node:path";
 
 /** The msp launcher and its bundles: the only scripts started again (never a test runner that embeds this code). */
@@ -15,9 +14,11 @@ export function startDetachedMsp(home: string, args: readonly string[], fromHook
   const launcher = process.argv[1];
   const name = launcher ? basename(launcher) : "";
   if (!launcher || !(cliLaunchers.test(name) || (fromHooks && hookLaunchers.test(name)))) return false;
-  // child_process is loaded only here: most hooks start nothing.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // child_process and os are loaded only here: most hooks start nothing.
+  /* eslint-disable @typescript-eslint/no-require-imports */
   const { spawn } = require("node:child_process") as typeof import("node:child_process");
+  const { setPriority } = require("node:os") as typeof import("node:os");
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const child = spawn(process.execPath, [...process.execArgv, launcher, ...args, "--background", "--home", home], {
     detached: true,
     stdio: "ignore",

@@ -1,4 +1,3 @@
-import { homedir } from "node:os";
 import { resolve } from "node:path";
 import type { WorkScope } from "../spool/spool-event";
 import type { CliConfig } from "./cli-config";
@@ -33,6 +32,12 @@ export interface ExclusionSubject {
   repository?: string;
   projectName?: string;
   projectSlug?: string;
+}
+
+/** The user's home folder, for `~`; node:os loads only when a pattern is matched (hook processes start without it). */
+function homedir(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require("node:os") as typeof import("node:os")).homedir();
 }
 
 /** The regular expression of one glob; `**` crosses folders, the rest stays within one. */

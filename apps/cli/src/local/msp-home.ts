@@ -1,4 +1,3 @@
-import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 
 /** Where the CLI keeps its files: config, spool, per-session state, caches and the log. */
@@ -18,7 +17,9 @@ export interface MspPaths {
 export function mspHome(env: NodeJS.ProcessEnv = process.env, override?: string): string {
   if (override) return resolve(override);
   if (env["MSP_HOME"]) return resolve(env["MSP_HOME"]);
-  return join(env["HOME"] || env["USERPROFILE"] || homedir(), ".msp");
+  // node:os loads only without HOME: every hook process starts here.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return join(env["HOME"] || env["USERPROFILE"] || (require("node:os") as typeof import("node:os")).homedir(), ".msp");
 }
 
 /** Every file and folder under one config folder. */
