@@ -189,11 +189,13 @@ test("msp runs from the install alone: --version, --help, status and a hook, loa
   const hook = installedMsp(["hook", "session-start"], event);
   expect([hook.status, hook.stdout, hook.stderr]).toEqual([0, "", ""]);
 
-  for (const run of [version, help, status, hook]) {
+  for (const run of [version, help, status]) {
     expect(run.loaded.length).toBeGreaterThan(1); // the launcher and a bundle at least: the module log is there to read
     expect(run.loaded.filter((file) => !inside(installed, file))).toEqual([]);
   }
-  expect(hook.loaded).toEqual([join(installed, "bin", "msp.js"), join(installed, "dist", "hook.js")]);
+  // The launcher compiles the hooks' bundle itself (node:vm, to hand V8 its code cache), so the
+  // module log names the launcher alone: a package the bundle required would be there too.
+  expect(hook.loaded).toEqual([join(installed, "bin", "msp.js")]);
 });
 
 test("without its bundles, the packed launcher says so instead of looking for TypeScript sources", () => {
