@@ -220,18 +220,24 @@ export async function exportBillableTime(
 ): Promise<ExportBillableTimeResponse> {
   const client = await clients.get(clientIdOf(request.clientId));
   const period = periodOf(request);
-  const rows = await db.select<Record<string, unknown>>(
+  const scope = `b.client_id = ? AND b.is_billable = 1${request.uninvoicedOnly ? " AND b.is_invoiced = 0" : ""}${periodSql(db, "b.started_at", period)}`;
+  const reviewed = request.includeUnreviewed ? "" : " AND b.review_status <> 'pending'";
+  const exported = await db.select<Record<string, unknown>>(
     `SELECT b.id, b.started_at, b.ended_at, b.category, b.description, b.duration_minutes, b.rounded_minutes,
        b.effective_hourly_rate, b.amount, b.invoiced_at, b.invoice_reference, b.review_status, p.name AS project_name
      FROM billable_time b LEFT JOIN projects p ON p.id = b.project_id
-     WHERE b.client_id = ? AND b.is_billable = 1${request.uninvoicedOnly ? " AND b.is_invoiced = 0" : ""}${periodSql(db, "b.started_at", period)}
+     WHERE ${scope}${reviewed}
      ORDER BY b.started_at, b.id LIMIT ${maxExportRows + 1}`,
     [client.id],
   );
-  if (rows.length > maxExportRows) {
+  if (exported.length > maxExportRows) {
     throw failedPrecondition(`the period holds more than ${maxExportRows} billable entries; export a shorter period`);
   }
-  const exported = request.includeUnreviewed ? rows : rows.filter((row) => row["review_status"] !== "pending");
+  const [waiting] = request.includeUnreviewed
+    ? [{ n: 0 }]
+    : await db.select<{ n: unknown }>(`SELECT COUNT(*) AS n FROM billable_time b WHERE ${scope} AND b.review_status = 'pending'`, [
+        client.id,
+      ]);
   const iso = (value: unknown) =>
     value === null || value === undefined
       ? ""
@@ -274,7 +280,7 @@ export async function exportBillableTime(
     contentType: "text/csv; charset=utf-8; header=present",
     csv,
     rowCount: exported.length,
-    unreviewedLeftOut: rows.length - exported.length,
+    unreviewedLeftOut: Number(waiting?.n ?? 0),
   };
 }
 
