@@ -105,20 +105,7 @@ async function call(
   headers: Record<string, string> = {},
 ): Promise<{ status: number; json: Json }> {
   try {
-    const response = await fetch(`${platform.baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...headers },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(attemptTimeoutMs),
-    });
-    const text = await response.text();
-    let json: Json;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = text;
-    }
-    return { status: response.status, json };
+    return await platform.api(method, path, { token, body, headers, signal: AbortSignal.timeout(attemptTimeoutMs) });
   } catch (error) {
     return { status: 0, json: String(error) };
   }

@@ -94,7 +94,7 @@ export interface PlatformStack {
   api(
     method: string,
     path: string,
-    options?: { token?: string | undefined; body?: unknown; raw?: string; headers?: Record<string, string> },
+    options?: { token?: string | undefined; body?: unknown; raw?: string; headers?: Record<string, string>; signal?: AbortSignal },
   ): Promise<{ status: number; json: Json }>;
   /** Stops one app's process (work-service...), to see how the others answer without it. */
   stopApp(app: string): Promise<void>;
@@ -207,7 +207,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     if (options.token) headers["authorization"] = `Bearer ${options.token}`;
     const body = options.body !== undefined ? JSON.stringify(options.body) : options.raw;
     if (body !== undefined) headers["content-type"] ??= "application/json";
-    const response = await fetch(`${baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers,
+      ...(body !== undefined ? { body } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     const text = await response.text();
     let json: Json;
     try {
