@@ -1,4 +1,4 @@
-import type { ChainEvent, Checkpoint } from "./event";
+import type { ChainEvent, Checkpoint, EventText } from "./event";
 
 /** The fields of an event that its canonical bytes (and so its HMAC) cover, besides the link. */
 export type HashedEventFields = Omit<ChainEvent, "hash" | "prevHash">;
@@ -61,11 +61,19 @@ export const EVENT_FORMAT_VERSION = 1;
  * keeping the old layout to verify old events. Throws a RangeError for an invalid occurredAt.
  */
 export function canonicalEventText(e: HashedEventFields): string {
+  return canonicalEventTextAt(e, isoTimestamp(e.occurredAt));
+}
+
+/**
+ * `canonicalEventText` with occurredAt given as its ISO text (`occurredAt.toISOString()`), for a
+ * reader that has the time as text already: the layout lives here alone.
+ */
+export function canonicalEventTextAt(e: Omit<HashedEventFields, "occurredAt">, occurredAtIso: string): string {
   return JSON.stringify([
     EVENT_FORMAT_VERSION,
     e.seq,
     e.id,
-    isoTimestamp(e.occurredAt),
+    occurredAtIso,
     e.service,
     e.method,
     e.principal,
@@ -76,6 +84,17 @@ export function canonicalEventText(e: HashedEventFields): string {
     e.requestSummary,
     e.sourceIp,
   ]);
+}
+
+/** An event's links and canonical text, the text null when it cannot be made (an invalid occurredAt). */
+export function eventTextOf(e: ChainEvent): EventText {
+  let text: string | null;
+  try {
+    text = canonicalEventText(e);
+  } catch {
+    text = null;
+  }
+  return { seq: e.seq, prevHash: e.prevHash, hash: e.hash, text };
 }
 
 /**

@@ -36,7 +36,12 @@ export function eventHash(hmacKey: Buffer, prevHash: string, e: HashedEventField
  * the key per event.
  */
 export function linkedHash(hmacKey: Buffer | KeyObject, prevHash: string, e: HashedEventFields): string {
-  return createHmac("sha256", hmacKey).update(prevHash, "hex").update(canonicalEventText(e), "utf8").digest("hex");
+  return linkedTextHash(hmacKey, prevHash, canonicalEventText(e));
+}
+
+/** `linkedHash` of an event whose canonical text (`canonicalEventText`) is already made. */
+export function linkedTextHash(hmacKey: Buffer | KeyObject, prevHash: string, text: string): string {
+  return createHmac("sha256", hmacKey).update(prevHash, "hex").update(text, "utf8").digest("hex");
 }
 
 /**

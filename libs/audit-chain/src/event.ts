@@ -25,6 +25,18 @@ export interface ChainEvent {
   hash: string;
 }
 
+/**
+ * An event as a verify reads it: its place, its links and the canonical text its hash covers
+ * (`canonicalEventText`), or null when it has none (an invalid occurredAt). Readers that can make
+ * the text without building a ChainEvent hand these to `ChainVerifier.addEventTexts`.
+ */
+export interface EventText {
+  seq: number;
+  prevHash: string;
+  hash: string;
+  text: string | null;
+}
+
 /** A signed anchor of the chain: the hash of event `seq`, signed with the audit service's Ed25519 key. */
 export interface Checkpoint {
   seq: number;

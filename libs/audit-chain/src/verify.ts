@@ -1,8 +1,9 @@
 import type { KeyObject } from "node:crypto";
-import { hmacKeyObject, isChainHash, linkedHash, requireHmacKeyBytes } from "./chain";
+import { eventTextOf } from "./canonical";
+import { hmacKeyObject, isChainHash, linkedTextHash, requireHmacKeyBytes } from "./chain";
 import { checkpointSetFailure } from "./checkpoint-rules";
 import { checkpointSignatureValid } from "./checkpoint";
-import { genesisHash, type ChainAnchor, type ChainEvent, type Checkpoint } from "./event";
+import { genesisHash, type ChainAnchor, type ChainEvent, type Checkpoint, type EventText } from "./event";
 import { HashStore } from "./hash-store";
 import { lowerFailure, type VerifyFailure, type VerifyResult } from "./verify-result";
 
@@ -90,6 +91,11 @@ export class ChainVerifier {
    * caller may stop reading events then, though checkpoints may still be given.
    */
   addEvents(events: readonly ChainEvent[]): boolean {
+    return this.addEventTexts(events.map(eventTextOf));
+  }
+
+  /** `addEvents` for events read as their canonical text (EventText), without a ChainEvent each. */
+  addEventTexts(events: readonly EventText[]): boolean {
     if (this.settled()) return false;
     const hmacKey = this.hmacKey;
     const hashes = this.hashes;
@@ -98,11 +104,11 @@ export class ChainVerifier {
     let expectedPrevHash = this.expectedPrevHash;
     try {
       for (let i = 0; i < events.length; i++) {
-        const e = events[i] as ChainEvent;
+        const e = events[i] as EventText;
         if (this.failure !== null && expectedSeq > this.failure.seq) break;
         if (e.seq !== expectedSeq) return this.failEvent(this.seqFailure(events, i, expectedSeq));
         if (e.prevHash !== expectedPrevHash) return this.failEvent(this.linkFailure(events, i, expectedSeq));
-        const hash = hashOrNull(hmacKey, expectedPrevHash, e);
+        const hash = e.text === null ? null : linkedTextHash(hmacKey, expectedPrevHash, e.text);
         if (hash !== e.hash) return this.failEvent(this.hashFailure(e, hash === null, expectedSeq));
         hashes.push(hash);
         expectedSeq += 1;
@@ -230,8 +236,8 @@ export class ChainVerifier {
     return null;
   }
 
-  private seqFailure(events: readonly ChainEvent[], index: number, expectedSeq: number): VerifyFailure {
-    const seq = (events[index] as ChainEvent).seq;
+  private seqFailure(events: readonly EventText[], index: number, expectedSeq: number): VerifyFailure {
+    const seq = (events[index] as EventText).seq;
     if (seq < expectedSeq) {
       const detail =
         expectedSeq === this.boundary + 1
@@ -251,8 +257,8 @@ export class ChainVerifier {
     };
   }
 
-  private linkFailure(events: readonly ChainEvent[], index: number, expectedSeq: number): VerifyFailure {
-    const e = events[index] as ChainEvent;
+  private linkFailure(events: readonly EventText[], index: number, expectedSeq: number): VerifyFailure {
+    const e = events[index] as EventText;
     const later = events.find((other, j) => j > index && other.hash === e.prevHash);
     if (later !== undefined) {
       return {
@@ -277,7 +283,7 @@ export class ChainVerifier {
     return { seq: e.seq, problem: "broken_link", detail };
   }
 
-  private hashFailure(e: ChainEvent, unhashable: boolean, expectedSeq: number): VerifyFailure {
+  private hashFailure(e: EventText, unhashable: boolean, expectedSeq: number): VerifyFailure {
     const first = expectedSeq === this.boundary + 1;
     const detail = unhashable
       ? `event ${e.seq} cannot be hashed: its occurredAt is not a valid date`
@@ -295,15 +301,6 @@ export class ChainVerifier {
 
   private startText(): string {
     return this.anchor ? `after the anchor at seq ${this.boundary}` : "at genesis";
-  }
-}
-
-/** The event's hash, or null when it cannot be computed (an invalid occurredAt). */
-function hashOrNull(hmacKey: KeyObject, prevHash: string, e: ChainEvent): string | null {
-  try {
-    return linkedHash(hmacKey, prevHash, e);
-  } catch {
-    return null;
   }
 }
 

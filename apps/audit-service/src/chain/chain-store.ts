@@ -1,7 +1,7 @@
 import type { Transaction } from "sequelize";
 import { QueryTypes } from "sequelize";
-import type { ChainAnchor, ChainEvent, Checkpoint } from "@msp/audit-chain";
-import { canonicalJson, genesisHash } from "@msp/audit-chain";
+import type { ChainAnchor, ChainEvent, Checkpoint, EventText } from "@msp/audit-chain";
+import { canonicalEventTextAt, canonicalJson, eventTextOf, genesisHash, isoTimestamp } from "@msp/audit-chain";
 import type { Database } from "@msp/db";
 import { affectedRows } from "@msp/db";
 import { textOf, toDate } from "@msp/resource-kit";
@@ -169,6 +169,29 @@ export class ChainStore {
     return rows.map(chainEventOfRow);
   }
 
+  /**
+   * The events with afterSeq < seq <= toSeq as a verify needs them (EventText), oldest first, at
+   * most `limit`. The hashed columns come joined in one text column (fieldsColumn), which the
+   * driver decodes several times faster than eleven; an event whose text holds the separator is
+   * read again column by column.
+   */
+  async eventTextsAfter(afterSeq: number, toSeq: number, limit: number): Promise<EventText[]> {
+    const rows = await this.db.selectRows(
+      `SELECT seq, prev_hash, hash, ${fieldsColumn(this.db.dialect)} FROM audit_events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?`,
+      [afterSeq, toSeq, limit],
+    );
+    const texts: EventText[] = [];
+    for (const row of rows) texts.push(eventTextOfRow(row) ?? (await this.eventTextAt(Number(row[0]))));
+    return texts;
+  }
+
+  /** Event `seq` read column by column, as an EventText. */
+  private async eventTextAt(seq: number): Promise<EventText> {
+    const [event] = await this.eventsAfter(seq - 1, seq, 1);
+    if (!event) throw new Error(`audit event ${seq} was deleted while it was being verified; verify again`);
+    return eventTextOf(event);
+  }
+
   /** The hash of event `seq`, or undefined when there is none. */
   async hashAt(seq: number): Promise<string | undefined> {
     const [row] = await this.db.select<{ hash: string }>("SELECT hash FROM audit_events WHERE seq = ?", [seq]);
@@ -291,6 +314,74 @@ function chainEventOfRow(row: unknown[]): ChainEvent {
     prevHash: String(row[12]),
     hash: String(row[13]),
   };
+}
+
+/** What separates the hashed fields in fieldsColumn; nullable ones carry "+" before a value, "" for null. */
+const fieldSeparator = "\u0001";
+const fieldCount = 11;
+
+/** The hashed fields of an event but seq, in canonical order, joined in one text column. */
+function fieldsColumn(dialect: Database["dialect"]): string {
+  const nullable = (column: string) => (dialect === "sqlite" ? `IFNULL('+' || ${column}, '')` : `IFNULL(CONCAT('+', ${column}), '')`);
+  const fields = [
+    "id",
+    "occurred_at",
+    "service",
+    "method",
+    "principal",
+    "resource_type",
+    nullable("resource_id"),
+    "action",
+    "outcome",
+    nullable("request_summary"),
+    nullable("source_ip"),
+  ];
+  return dialect === "sqlite" ? fields.join(" || char(1) || ") : `CONCAT_WS(CHAR(1 USING utf8mb4), ${fields.join(", ")})`;
+}
+
+/** A row of eventTextsAfter as an EventText, or null when a field held the separator (read it column by column). */
+function eventTextOfRow(row: unknown[]): EventText | null {
+  const seq = Number(row[0]);
+  const parts = textOf(row[3]).split(fieldSeparator);
+  if (parts.length !== fieldCount) return null;
+  let text: string | null;
+  try {
+    text = canonicalEventTextAt(
+      {
+        seq,
+        id: parts[0] as string,
+        service: parts[2] as string,
+        method: parts[3] as string,
+        principal: parts[4] as string,
+        resourceType: parts[5] as string,
+        resourceId: valueOrNull(parts[6] as string),
+        action: parts[7] as string,
+        outcome: parts[8] as string,
+        requestSummary: valueOrNull(parts[9] as string),
+        sourceIp: valueOrNull(parts[10] as string),
+      },
+      isoTextOf(parts[1] as string),
+    );
+  } catch {
+    text = null;
+  }
+  return { seq, prevHash: String(row[1]), hash: String(row[2]), text };
+}
+
+/** A nullable field of fieldsColumn: "" for null, else its value after the "+". */
+function valueOrNull(part: string): string | null {
+  return part === "" ? null : part.slice(1);
+}
+
+const storedMillis = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/;
+
+/**
+ * `toDate(stored).toISOString()`: "YYYY-MM-DD HH:MM:SS.mmm" (MariaDB's DATETIME(3), UTC) by moving
+ * its characters; other forms (SQLite's, with an offset) through a Date. A RangeError when invalid.
+ */
+function isoTextOf(stored: string): string {
+  if (storedMillis.test(stored)) return `${stored.slice(0, 10)}T${stored.slice(11)}Z`;
+  return isoTimestamp(toDate(stored));
 }
 
 function checkpointOf(row: Record<string, unknown>): Checkpoint {

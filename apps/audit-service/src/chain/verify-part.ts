@@ -1,5 +1,5 @@
 import type { KeyObject } from "node:crypto";
-import type { ChainAnchor, ChainEvent, Checkpoint, VerifyResult } from "@msp/audit-chain";
+import type { ChainAnchor, Checkpoint, EventText, VerifyResult } from "@msp/audit-chain";
 import { ChainVerifier, lowerFailure } from "@msp/audit-chain";
 import type { ChainStore } from "./chain-store";
 
@@ -26,12 +26,12 @@ export async function verifyPart(store: ChainStore, hmacKey: Buffer, publicKey: 
   });
   verifier.addCheckpoints(part.checkpoints);
   const fromSeq = (part.anchor?.seq ?? 0) + 1;
-  let next: Promise<ChainEvent[]> | undefined = fromSeq <= part.toSeq ? store.eventsAfter(fromSeq - 1, part.toSeq, pageSize) : undefined;
+  let next: Promise<EventText[]> | undefined = fromSeq <= part.toSeq ? store.eventTextsAfter(fromSeq - 1, part.toSeq, pageSize) : undefined;
   while (next) {
     const events = await next;
     const last = events[events.length - 1];
-    next = last && events.length === pageSize && last.seq < part.toSeq ? store.eventsAfter(last.seq, part.toSeq, pageSize) : undefined;
-    if (!verifier.addEvents(events)) {
+    next = last && events.length === pageSize && last.seq < part.toSeq ? store.eventTextsAfter(last.seq, part.toSeq, pageSize) : undefined;
+    if (!verifier.addEventTexts(events)) {
       await next?.catch(() => undefined);
       break;
     }

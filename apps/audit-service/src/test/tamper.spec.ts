@@ -12,6 +12,8 @@ let stack: AuditStack;
 beforeAll(async () => {
   stack = await startAuditStack();
   await writeChanges(stack.db, 45, "tamper", { note: "original" });
+  // Event 46's resource id holds the character the verify's reader joins fields with.
+  await writeChanges(stack.db, 1, "odd\u0001id", { note: "original" });
   await drained(stack.db);
 }, 300_000);
 afterAll(() => stack?.stop(), 120_000);
@@ -159,13 +161,39 @@ test("editing a checkpoint: bad signature at its seq; deleting one: a missing ch
 
 test("cutting the chain short after a checkpoint: events missing", async () => {
   const rows = [];
-  for (const seq of [40, 41, 42, 43, 44, 45]) rows.push(await eventRow(seq));
+  for (const seq of [40, 41, 42, 43, 44, 45, 46]) rows.push(await eventRow(seq));
   await sql("DELETE FROM audit_events WHERE seq >= 40", []);
   const result = await verify(stack.client);
   expect(result.ok).toBe(false);
   expect(result.failure!.problem).toBe(VerifyProblem.VERIFY_PROBLEM_MISSING_EVENTS);
   expect(Number(result.failure!.seq)).toBe(40);
   for (const [i, row] of rows.entries()) await insertEvent(40 + i, row);
+  await expectIntact();
+});
+
+test("a field holding the reader's separator verifies, and fails when it is altered", async () => {
+  const row = await eventRow(46);
+  expect(row["resource_id"]).toBe("odd\u0001id-0");
+  await expectIntact();
+  await setEvent(46, { resource_id: "odd\u0001id-1" });
+  await expectBroken(46, [VerifyProblem.VERIFY_PROBLEM_HASH_MISMATCH]);
+  // The separator put into a field that had none, shifting what follows it.
+  await setEvent(46, { resource_id: row["resource_id"], principal: `${String(row["principal"])}\u0001x` });
+  await expectBroken(46, [VerifyProblem.VERIFY_PROBLEM_HASH_MISMATCH]);
+  await setEvent(46, { principal: row["principal"] });
+  await expectIntact();
+});
+
+test("a null field made empty, or an empty one made null: hash mismatch", async () => {
+  const row = await eventRow(12);
+  expect(row["source_ip"]).toEqual(expect.any(String));
+  await setEvent(12, { source_ip: null });
+  await expectBroken(12, [VerifyProblem.VERIFY_PROBLEM_HASH_MISMATCH]);
+  await setEvent(12, { source_ip: "" });
+  await expectBroken(12, [VerifyProblem.VERIFY_PROBLEM_HASH_MISMATCH]);
+  await setEvent(12, { source_ip: row["source_ip"], request_summary: null });
+  await expectBroken(12, [VerifyProblem.VERIFY_PROBLEM_HASH_MISMATCH]);
+  await setEvent(12, { request_summary: row["request_summary"] });
   await expectIntact();
 });
 
