@@ -100,3 +100,14 @@ export class Rest {
     this.agent.destroy();
   }
 }
+
+/**
+ * Node arguments per app from MSP_BENCH_CPU_PROFILE ("vault-service,gateway"): each named process
+ * writes a V8 CPU profile (`--cpu-prof`) into MSP_BENCH_CPU_PROFILE_DIR (default ./cpu-profiles)
+ * when the platform stops, for finding where a benchmark's CPU goes.
+ */
+export function profiledApps(env: NodeJS.ProcessEnv = process.env): Record<string, string[]> {
+  const apps = (env["MSP_BENCH_CPU_PROFILE"] ?? "").split(",").map((app) => app.trim()).filter((app) => app !== "");
+  const dir = env["MSP_BENCH_CPU_PROFILE_DIR"] ?? "cpu-profiles";
+  return Object.fromEntries(apps.map((app) => [app, ["--cpu-prof", `--cpu-prof-dir=${dir}`]]));
+}

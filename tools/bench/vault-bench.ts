@@ -29,7 +29,7 @@ import { vaultModels } from "../../apps/vault-service/src/models";
 import type { CreateCredentialRequest } from "@msp/proto/src/gen/ts/msp/vault/v1/credential";
 import { Credential, CredentialServiceClient, CredentialType } from "@msp/proto/src/gen/ts/msp/vault/v1/credential";
 import { freshBenchDatabase } from "./bench-database";
-import { Rest, cpuPer, cpuSeconds, median, percentiles } from "./bench-kit";
+import { Rest, cpuPer, cpuSeconds, median, percentiles, profiledApps } from "./bench-kit";
 
 const { values: args } = parseArgs({
   options: {
@@ -207,7 +207,7 @@ async function bench(dialect: "sqlite" | "mariadb"): Promise<string[]> {
     const masterKey = randomBytes(32);
     const vaultEnv: Record<string, string> = { MSP_VAULT_MASTER_KEY: masterKey.toString("base64") };
     if (args.batch !== undefined) vaultEnv["VAULT_REWRAP_BATCH"] = args.batch;
-    platform = await startPlatform({ database: config, poolMax: 20, envByApp: { "vault-service": vaultEnv } });
+    platform = await startPlatform({ database: config, poolMax: 20, envByApp: { "vault-service": vaultEnv }, nodeArgs: profiledApps() });
     rest = new Rest(platform.baseUrl, await platform.login());
     return await measure(dialect, db, masterKey, platform, rest);
   } finally {
