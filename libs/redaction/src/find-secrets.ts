@@ -1,6 +1,6 @@
 import { setNestedScanner } from "./base64-values";
 import { redactionMarker, type RedactionKind } from "./redaction-kinds";
-import { candidateOf, charBefore } from "./secret-rule";
+import { candidateOf, charBefore, type SecretRule } from "./secret-rule";
 import { isPlaceholder } from "./secret-shape";
 import { RangeSet, type TextRange } from "./span-set";
 import { secretRules } from "./rules";
@@ -69,7 +69,9 @@ function warmPatterns(): void {
 function findByRules(text: string, blocked: RangeSet<TextRange>): RangeSet<SecretSpan> {
   if (!patternsWarmed && text.length > 10_000) warmPatterns();
   const found = new RangeSet<SecretSpan>();
+  const lower = text.toLowerCase();
   for (const rule of secretRules) {
+    if (!mayMatch(rule, lower)) continue;
     forEachMatch(rule.pattern, text, (match) => {
       const candidate = candidateOf(text, match);
       if (candidate === undefined) return;
@@ -90,6 +92,14 @@ function findByRules(text: string, blocked: RangeSet<TextRange>): RangeSet<Secre
     });
   }
   return found;
+}
+
+/** Whether `rule` can match a text whose lower-case form is `lower`: it holds one of the rule's keywords. */
+export function mayMatch(rule: SecretRule, lower: string): boolean {
+  const keywords = rule.keywords;
+  if (keywords === undefined || keywords === null) return true;
+  for (const keyword of keywords) if (lower.includes(keyword)) return true;
+  return false;
 }
 
 /**

@@ -30,6 +30,11 @@ export interface SecretRule {
    * wherever else it appears (a base64 password printed decoded by `base64 -d`).
    */
   split?: (candidate: Candidate) => SecretPart[];
+  /**
+   * Lower-case words every match needs (rules/keywords.ts): the rule runs only on a text holding
+   * one of them. Unset or null: it always runs.
+   */
+  keywords?: readonly string[] | null;
 }
 
 /** One secret inside a candidate, by its bounds in the text. */

@@ -4,6 +4,7 @@ import { assignmentRules } from "./assignment-rules";
 import { base64KeyRules, base64Rules } from "./base64-rules";
 import { configFileRules } from "./config-file-rules";
 import { headerRules } from "./header-rules";
+import { ruleKeywords } from "./keywords";
 import { passwordRules } from "./password-rules";
 import { privateKeyRules } from "./private-key-rules";
 import { providerTokenRules } from "./provider-token-rules";
@@ -13,7 +14,7 @@ import { urlRules } from "./url-rules";
  * Every rule, most specific first: where two rules claim overlapping text, the earlier one
  * wins, so a GitHub token after `PASSWORD=` is reported as a github_token.
  */
-export const secretRules: readonly SecretRule[] = [
+export const secretRules: readonly SecretRule[] = withKeywords([
   ...privateKeyRules,
   ...providerTokenRules,
   ...configFileRules,
@@ -24,4 +25,13 @@ export const secretRules: readonly SecretRule[] = [
   ...accountRules,
   ...assignmentRules,
   ...base64KeyRules,
-];
+]);
+
+/** The rules with their keywords; a rule missing from the keyword table is a mistake caught at load. */
+function withKeywords(rules: readonly SecretRule[]): SecretRule[] {
+  return rules.map((rule) => {
+    const keywords = ruleKeywords[rule.name];
+    if (keywords === undefined) throw new Error(`secret rule ${rule.name} has no entry in rules/keywords.ts (null if it has no keyword)`);
+    return { ...rule, keywords };
+  });
+}
