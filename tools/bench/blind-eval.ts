@@ -12,6 +12,7 @@
 //
 //   npm run eval:blind -- [--only <substring>] [--json] [--show <substring>]
 //                         [--summaries deterministic|model] [--claude PATH] [--model MODEL]
+//                         [--dump DIR]   (writes each injection and recall answer to DIR)
 //   (transcripts from ../shared/fixtures/transcripts or MSP_TRANSCRIPTS_DIR)
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -25,6 +26,7 @@ const { values: args } = parseArgs({
     only: { type: "string" },
     json: { type: "boolean", default: false },
     show: { type: "string" },
+    dump: { type: "string" },
     summaries: { type: "string", default: "deterministic" },
     claude: { type: "string" },
     model: { type: "string" },
@@ -109,6 +111,8 @@ interface Result {
   firstQueries: Score;
   lastQueries: Score;
   missed: string[];
+  /** Query facts missing from their question's answer: "question id / fact id". */
+  missedQueries: string[];
   /** Tokens the model summary of this transcript cost (--summaries model); 0 otherwise. */
   modelSummaryTokens: number;
 }
@@ -152,10 +156,16 @@ async function main(): Promise<number> {
           [B, repoB],
         ] as const) {
           const summarizer = machine === A && modelSummaries ? summarizerOptions() : [];
-          ok(await msp(machine, ["setup", "--server", platform.baseUrl, "--user", "admin", "--name", machine.name, ...summarizer, "--json"], {
-            cwd,
-            env: { MSP_PASSWORD: platform.adminPassword },
-          }));
+          ok(
+            await msp(
+              machine,
+              ["setup", "--server", platform.baseUrl, "--user", "admin", "--name", machine.name, ...summarizer, "--json"],
+              {
+                cwd,
+                env: { MSP_PASSWORD: platform.adminPassword },
+              },
+            ),
+          );
         }
         if (modelSummaries) preferModelSummaries(B);
       }
@@ -206,7 +216,15 @@ function score(facts: readonly BlindFact[], text: string): Score {
   return { found: facts.filter((f) => factFound(f, text)).length, total: facts.length };
 }
 
-async function evaluate(set: BlindSet, source: string, A: TestMachine, B: TestMachine, repoA: string, repoB: string, i: number): Promise<Result> {
+async function evaluate(
+  set: BlindSet,
+  source: string,
+  A: TestMachine,
+  B: TestMachine,
+  repoA: string,
+  repoB: string,
+  i: number,
+): Promise<Result> {
   const sessionId = `blind-${i}-${Date.now()}`;
   const placed = join(A.home, ".claude", "projects", `-work-project-${i}`);
   mkdirSync(placed, { recursive: true });
@@ -237,9 +255,14 @@ async function evaluate(set: BlindSet, source: string, A: TestMachine, B: TestMa
   });
   const injection = start.stdout;
   if (args.show && set.transcript.includes(args.show)) console.error(`--- injection of ${set.transcript} ---\n${injection}\n---`);
+  if (args.dump) {
+    mkdirSync(args.dump, { recursive: true });
+    writeFileSync(join(args.dump, `${set.transcript}.injection.txt`), injection);
+  }
   const byId = new Map(set.facts.map((f) => [f.id, f]));
   let queries = zero();
   let answerChars = 0;
+  const missedQueries: string[] = [];
   let firstQueries = zero();
   let lastQueries = zero();
   const text = transcriptText(source);
@@ -249,7 +272,9 @@ async function evaluate(set: BlindSet, source: string, A: TestMachine, B: TestMa
     const facts = question.facts.map((id) => byId.get(id)).filter((f): f is BlindFact => f !== undefined);
     const answer = (await msp(B, ["recall", question.question], { cwd: repoB })).stdout;
     answerChars += answer.length;
+    if (args.dump) writeFileSync(join(args.dump, `${set.transcript}.${question.id}.answer.txt`), `${question.question}\n---\n${answer}`);
     queries = add(queries, score(facts, answer));
+    for (const fact of facts) if (!factFound(fact, answer)) missedQueries.push(`${question.id} ${fact.id} ${question.question}`);
     firstQueries = add(firstQueries, score(facts, first));
     lastQueries = add(lastQueries, score(facts, last));
   }
@@ -264,6 +289,7 @@ async function evaluate(set: BlindSet, source: string, A: TestMachine, B: TestMa
     firstQueries,
     lastQueries,
     missed: set.facts.filter((f) => !factFound(f, injection)).map((f) => `${f.id} ${f.fact}`),
+    missedQueries,
     modelSummaryTokens,
   };
 }

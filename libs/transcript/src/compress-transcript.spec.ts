@@ -159,6 +159,7 @@ describe("compressTranscript budgets and edge cases", () => {
     expect(summaryTokenBudget(258_160)).toBe(25_816);
     expect(summaryTokenBudget(20_000)).toBe(2_000);
     expect(summaryTokenBudget(1_200)).toBe(600);
+    expect(summaryTokenBudget(8_000)).toBe(1_500);
     expect(summaryTokenBudget(0)).toBe(100);
   });
 

@@ -7,7 +7,7 @@ import { parseCompactSummary } from "./compress/compact-summary";
 import { collectDeadEnds } from "./compress/dead-ends";
 import { collectDecisions, toDecision } from "./compress/decisions";
 import type { SummaryLine } from "./compress/dense-summary";
-import { fitSummary } from "./compress/dense-summary";
+import { fitSummaryWithMore } from "./compress/dense-summary";
 import type { FilePurpose } from "./compress/file-purpose";
 import { collectFilePurposes, purposeLine } from "./compress/file-purpose";
 import { collectFiles, isMinorFile } from "./compress/files";
@@ -26,13 +26,20 @@ import { countTokens } from "./count-tokens";
 import { sourceText } from "./source-text";
 import type { TranscriptEvent } from "./transcript-event";
 
-export const DEFAULT_MAX_SUMMARY_CHARS = 6_000;
+/** The summary's characters at most, its "More:" appendix included (the token budget holds too) ... */
+export const DEFAULT_MAX_SUMMARY_CHARS = 12_000;
+/** ... of which the summary proper, what session start shows, takes at most this many: the rest is the appendix of lines it left out. */
+export const SUMMARY_CORE_CHARS = 6_000;
 /** The created files whose purpose line the summary places early (half as many changed); the rest only where budget is left. */
 const describedFiles = 2;
 /** The summary may use at most this share of the source tokens ... */
 export const SUMMARY_TOKEN_RATIO = 0.1;
-/** ... but a short session (under 10,000 tokens) may use up to half its size, at most this many tokens. */
-export const SHORT_SESSION_SUMMARY_TOKENS = 1_000;
+/**
+ * ... but a short session (under 15,000 tokens) may use up to half its size, at most this many
+ * tokens: about what the injection gives the newest session's digest, so a short session's
+ * details reach the next one instead of a budget left unused.
+ */
+export const SHORT_SESSION_SUMMARY_TOKENS = 1_500;
 
 /** The default token budget of the summary of a transcript of `sourceTokens` tokens. */
 export function summaryTokenBudget(sourceTokens: number): number {
@@ -149,7 +156,9 @@ export function compressTranscript(events: TranscriptEvent[], options: CompressO
     services,
     tags,
   });
-  const denseSummary = fitSummary(lines, options.maxSummaryChars ?? DEFAULT_MAX_SUMMARY_CHARS, maxTokens, countTokens);
+  const maxChars = options.maxSummaryChars ?? DEFAULT_MAX_SUMMARY_CHARS;
+  const coreChars = Math.min(SUMMARY_CORE_CHARS, maxChars);
+  const denseSummary = fitSummaryWithMore(lines, coreChars, maxChars - coreChars - 1, maxTokens, countTokens);
 
   const session: CompressedSession = {
     title,
@@ -260,8 +269,10 @@ function summaryLines(input: SummaryInput): SummaryLine[] {
   input.commits.forEach((subject, index, all) => add("state", subject, index >= all.length - 4 ? 2 : 4, "commits"));
 
   input.report.items.forEach((item, index) => add("report", item, input.report.recent ? (index < 6 ? 2 : 3) : index < 4 ? 3 : 5));
-  const byWeight = [...input.findings].sort((a, b) => b.weight - a.weight || b.step - a.step);
+  const byWeight = input.findings.filter((finding) => !finding.minor).sort((a, b) => b.weight - a.weight || b.step - a.step);
+  // A minor remark (few specifics, a stated conclusion) only where budget is left.
   const findingTier = (finding: Finding) => {
+    if (finding.minor) return 5;
     const rank = byWeight.indexOf(finding);
     return rank < 6 ? 2 : rank < 24 ? 3 : 4;
   };
@@ -290,7 +301,8 @@ function summaryLines(input: SummaryInput): SummaryLine[] {
     const text = `${decision.byUser ? "user: " : ""}${decision.decision}${decision.rationale && !decision.decision.includes(decision.rationale) ? ` (why: ${decision.rationale})` : ""}`;
     add("decisions", text, decision.byUser ? 2 : index < 4 ? 3 : 4);
   });
-  input.deadEnds.forEach((deadEnd, index) => add("deadEnds", deadEnd, index < 3 ? 3 : 4));
+  // A refusal without the user's correction says less than an approach that failed: only where budget is left.
+  input.deadEnds.forEach((deadEnd, index) => add("deadEnds", deadEnd, deadEnd.startsWith("refused: ") ? 5 : index < 3 ? 3 : 4));
 
   // The most talked-about files first, then the latest: central files and what the next session
   // continues from. Code, configuration and scripts before tests, demos and write-ups.

@@ -4,7 +4,7 @@
 export interface CompressOptions {
   /** applied to every text before it enters the output (default: identity); pass @msp/redaction's `redact` */
   redact?: (text: string) => string;
-  /** upper bound for denseSummary in characters (default 6,000) */
+  /** upper bound for denseSummary in characters (default 12,000: the summary proper in the first 6,000, then its "More:" appendix) */
   maxSummaryChars?: number;
   /** upper bound for denseSummary in tokens (default: summaryTokenBudget(sourceTokens), 10% of the source for long sessions) */
   maxSummaryTokens?: number;

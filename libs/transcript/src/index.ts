@@ -21,7 +21,7 @@ export {
   summaryTokenBudget,
 } from "./compress-transcript";
 export { TOKENIZER, countTokens } from "./count-tokens";
-export { commandWorthKeeping, isProgramRun } from "./compress/shell-command";
+export { commandWorthKeeping, isInspection, isProgramRun } from "./compress/shell-command";
 export { sourceText } from "./source-text";
 export type { Fact, FactList, TranscriptEvaluation } from "./evaluation/recall-evaluation";
 export {

@@ -1,5 +1,5 @@
 import type { CompressedSession } from "@msp/transcript";
-import { commandWorthKeeping, isProgramRun } from "@msp/transcript";
+import { commandWorthKeeping, isInspection, isProgramRun } from "@msp/transcript";
 import { contentHash } from "../content-hash";
 import { normalizeSubject } from "../decision-supersession";
 import { normalizeTags } from "../tags";
@@ -107,11 +107,12 @@ function problemSnippet(p: CompressedSession["problems"][number], tags: readonly
 
 /**
  * A command becomes a snippet when it failed (what not to do again), printed a value worth keeping
- * (its note: a version, "Created symlink ..."), or changed something (installed, configured,
+ * (its note: a version, "Created symlink ...", unless it only looked around), or changed something (installed, configured,
  * deployed); a routine run that worked (`python3 x.py`, `npm test`, a restart) is not one.
  */
 export function commandSnippetWorthy(c: CompressedSession["commands"][number]): boolean {
-  return c.ok === false || commandWorthKeeping(c.command) || (c.note !== undefined && !isProgramRun(c.command));
+  // A look-around's value (`echo $ANDROID_HOME`) stays in the session's summary, not a snippet of its own.
+  return c.ok === false || commandWorthKeeping(c.command) || (c.note !== undefined && !isProgramRun(c.command) && !isInspection(c.command));
 }
 
 /** Whether a command of the session becomes a command snippet: worth one, and not already one of its problems. */

@@ -1,4 +1,5 @@
 import { coveredByDigest, digestContexts, digestLines, foldForCoverage } from "./digest";
+import { stemOf } from "./terms";
 import { headerLine } from "./format";
 import { digestShare, pack } from "./pack";
 import { rankCandidates } from "./rank";
@@ -35,6 +36,36 @@ describe("digestLines", () => {
       "· move the relay from exim to postfix => Done: postfix relays through smtp.acme.example:587",
     ]);
     expect(digestLines(summary, new Set(["nothing"]))).toEqual([]);
+  });
+
+  it("counts a word of the same stem and a part of an identifier as naming a term", () => {
+    const lines = [
+      "## State at end",
+      "- result: verdict=NOT_ROOTABLE; build_type=user",
+      "- `adb root` FAILED (production build)",
+      "- unrelated",
+    ].join("\n");
+    expect(digestLines(lines, new Set(["rootable", "image"]))).toEqual([
+      "· result: verdict=NOT_ROOTABLE; build_type=user",
+      "· `adb root` FAILED (production build)",
+    ]);
+    expect(digestLines(lines, new Set(["verdicts"]))).toEqual(["· result: verdict=NOT_ROOTABLE; build_type=user"]);
+    expect(digestLines("- `git clone https://github.com/newbit1/rootAVD.git` ok\n- other", new Set(["rooting", "tool"]))).toEqual([
+      "· `git clone https://github.com/newbit1/rootAVD.git` ok",
+    ]);
+    expect(digestLines(lines, new Set(["fails", "builds"]))).toEqual([
+      "· `adb root` FAILED (production build)",
+      "· result: verdict=NOT_ROOTABLE; build_type=user",
+    ]);
+  });
+});
+
+describe("stemOf", () => {
+  it("folds common endings, keeping at least three letters", () => {
+    expect(["rooted", "rootable", "roots", "root"].map(stemOf)).toEqual(["root", "root", "root", "root"]);
+    expect(["images", "image"].map(stemOf)).toEqual(["imag", "imag"]);
+    expect(stemOf("uses")).toBe("use");
+    expect(stemOf("dns")).toBe("dns");
   });
 });
 

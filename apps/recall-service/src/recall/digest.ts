@@ -3,7 +3,7 @@
 // decisions, files), not as one cut line. With a query, only the lines that answer it.
 import type { Candidate, RecallScope } from "./candidate";
 import type { ScoredCandidate } from "./score";
-import { termsOf } from "./terms";
+import { stemOf, termsOf } from "./terms";
 
 /** Contexts shown with their digest: the newest of the scope at session start; the best two matches of a query. */
 export const digestsAtStart = 1;
@@ -29,8 +29,9 @@ export function digestContexts(ranked: readonly ScoredCandidate[], hasQuery: boo
 
 /**
  * The digest of a dense summary: its lines without the title (the item's own line says it), a
- * section heading as a short label; with query terms, only the lines naming at least one of them,
- * those naming the most first (ties in reading order), their headings dropped.
+ * section heading as a short label; with query terms, only the lines naming at least one of them
+ * (or a word of the same stem, or a part of an identifier: "rootable" in "NOT_ROOTABLE", "avd" in "rootAVD"), those
+ * naming the most first (ties in reading order), their headings dropped.
  */
 export function digestLines(denseSummary: string, queryTerms: ReadonlySet<string>): string[] {
   const lines: { text: string; heading: boolean }[] = [];
@@ -51,10 +52,21 @@ export function digestLines(denseSummary: string, queryTerms: ReadonlySet<string
     .map((entry) => entry.line);
 }
 
+/** How many of the query's terms the line names: a word of the same stem counts ("failed" for "fail"), so does a part of an identifier. */
 function hitsOf(line: string, terms: ReadonlySet<string>): number {
+  const stems = new Set([...terms].map(stemOf));
   let hits = 0;
-  for (const word of new Set(termsOf(line))) if (terms.has(word)) hits += 1;
+  for (const stem of new Set(lineWords(line).map(stemOf))) if (stems.has(stem)) hits += 1;
   return hits;
+}
+
+/** The line's terms and the parts of its identifiers: "NOT_ROOTABLE" also as "not", "rootable"; "rootAVD" also as "root", "avd". */
+function lineWords(line: string): string[] {
+  const parts = line
+    .replace(/([a-z\d])([A-Z])/g, "$1 $2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
+    .replace(/_/g, " ");
+  return [...termsOf(line), ...termsOf(parts)];
 }
 
 /** Text folded for "is this already shown" checks: lower case, words only. */

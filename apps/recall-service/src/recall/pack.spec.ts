@@ -40,6 +40,22 @@ function randomCandidates(random: () => number, count: number): Candidate[] {
 const fakeTokens = (text: string) => Math.ceil(text.length / 3) + (text.match(/\n/g)?.length ?? 0);
 
 describe("pack", () => {
+  it("packs the folder's own project's items before newer ones of the client's other projects", () => {
+    const own = makeCandidate({ title: "Own decision: nginx terminates TLS", time: daysAgo(400), importance: 5 });
+    const sibling = Array.from({ length: 3 }, (_, i) =>
+      makeCandidate({ title: `Other project's snippet ${i}`, projectId: "project-2", time: daysAgo(10 + i), importance: 5 }),
+    );
+    const ranked = rankCandidates([...sibling, own], scoringContext(scope, "", testNow));
+    expect(ranked[0]?.candidate.projectId).toBe("project-2");
+    const packed = pack(ranked, { budget: { chars: defaultBudgetChars }, header, maxItems: 10 });
+    expect(packed.items.map((item) => item.candidate.title)).toEqual([
+      "Own decision: nginx terminates TLS",
+      "Other project's snippet 0",
+      "Other project's snippet 1",
+      "Other project's snippet 2",
+    ]);
+  });
+
   it("packs the best five credential pointers right after the project state, before better-scored items", () => {
     const state = makeCandidate({ kind: "project_state", title: "Project state" });
     const best = Array.from({ length: 5 }, (_, i) => makeCandidate({ title: `Decision ${i}`, importance: 10, textRelevance: 1 }));

@@ -51,7 +51,7 @@ export interface PackOptions {
 }
 
 /** The share of the budget left after the project states that the digests may take together. */
-export const digestShare = 0.7;
+export const digestShare = 0.8;
 
 /** The share of the budget (after header and footer) the leading lines may take together. */
 export const leadingShare = 0.5;
@@ -142,7 +142,12 @@ export function pack(ranked: readonly ScoredCandidate[], options: PackOptions): 
   }
 }
 
-/** Project states, then up to maxLeadingCredentials credential pointers, then the digests, then the rest; each part by score. */
+/**
+ * Project states, then up to maxLeadingCredentials credential pointers, then the digests, then the
+ * rest; each part by score, except that in the rest the items of the folder's own project come
+ * before those of the client's other projects, whatever their age: a year-old decision of this
+ * project says more about it than last month's work on another.
+ */
 function packingOrder(ranked: readonly ScoredCandidate[], digests: ReadonlyMap<string, readonly string[]> = new Map()): ScoredCandidate[] {
   const states: ScoredCandidate[] = [];
   const pointers: ScoredCandidate[] = [];
@@ -159,8 +164,13 @@ function packingOrder(ranked: readonly ScoredCandidate[], digests: ReadonlyMap<s
     ...states.sort(byScore),
     ...pointers.slice(0, maxLeadingCredentials),
     ...withDigest.sort(byScore),
-    ...[...pointers.slice(maxLeadingCredentials), ...rest].sort(byScore),
+    ...[...pointers.slice(maxLeadingCredentials), ...rest].sort(byScopeThenScore),
   ];
+}
+
+/** Narrower scope first (the same project, then the same client, then global), then by score. */
+function byScopeThenScore(a: ScoredCandidate, b: ScoredCandidate): number {
+  return b.parts.scopeMatch - a.parts.scopeMatch || byScore(a, b);
 }
 
 function render(header: string, leading: readonly string[], entries: readonly Entry[]): string {

@@ -120,7 +120,7 @@ const recallOf = (input: RecallInput) =>
 const itemIds = (answer: { items: { id: string }[] }) => answer.items.map((item) => item.id);
 
 describe(`Recall (${process.env["MSP_TEST_DATABASE_URL"] ? "mariadb" : "sqlite"})`, () => {
-  it("packs the project state and its next actions first, then the rest by score, within the budget", async () => {
+  it("packs the project state and its next actions first, then the project's items, then the rest, each by score, within the budget", async () => {
     const answer = await recallOf({ scope });
     const lines = answer.text.split("\n");
     expect(lines[0]).toMatch(/^# Memory from earlier sessions \(project github\.com\/Acme\/Billing, client /);
@@ -137,8 +137,14 @@ describe(`Recall (${process.env["MSP_TEST_DATABASE_URL"] ? "mariadb" : "sqlite"}
       expect(item.shortId).toBe(shortIdOf(item.kind as Parameters<typeof shortIdOf>[0], item.id));
       expect(item.scoreParts).toBeUndefined();
     }
-    const scores = answer.items.slice(1).map((item) => item.score);
-    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    // The project's own items (scope match 1) before the client's and the global ones, each part by score.
+    const explained = await recallOf({ scope, explain: true });
+    const rest = explained.items.slice(1).map((item) => ({ scope: item.scoreParts?.scopeMatch ?? 0, score: item.score }));
+    expect(rest.some((item) => item.scope === 1) && rest.some((item) => item.scope < 1)).toBe(true);
+    for (let i = 1; i < rest.length; i += 1) {
+      const [before, after] = [rest[i - 1]!, rest[i]!];
+      expect(before.scope > after.scope || (before.scope === after.scope && before.score >= after.score)).toBe(true);
+    }
   });
 
   it("recalls on another machine what one machine saved, naming that machine and the date", async () => {

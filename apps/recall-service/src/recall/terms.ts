@@ -29,6 +29,26 @@ export function termsOf(text: string, minLength = 2): string[] {
   return [...seen];
 }
 
+/** Endings folded away by stemOf, longest first. */
+const suffixes = ["ations", "ation", "ings", "ing", "able", "ed", "es", "s", "ly"];
+
+/**
+ * A word's stem for "does this line answer the question" checks: common English endings and a
+ * final "e" removed ("rooted", "rootable", "roots" -> "root"; "failed", "fails" -> "fail";
+ * "images", "image" -> "imag"), at least three letters kept. Not a linguistic stemmer: two
+ * words that share a stem are only likely to be the same word.
+ */
+export function stemOf(word: string): string {
+  let stem = word;
+  for (const suffix of suffixes) {
+    if (stem.endsWith(suffix) && stem.length - suffix.length >= 3) {
+      stem = stem.slice(0, -suffix.length);
+      break;
+    }
+  }
+  return stem.length > 3 && stem.endsWith("e") ? stem.slice(0, -1) : stem;
+}
+
 /** A decision's subject in the form two wordings of the same subject share. */
 export function normalizeSubject(subject: string): string {
   return termsOf(subject).join(" ");

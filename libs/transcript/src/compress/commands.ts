@@ -4,6 +4,7 @@ import type { CommandRun } from "../compressed-session";
 import type { CompressContext } from "./compress-context";
 import { relativize } from "./compress-context";
 import { errorLine } from "./error-line";
+import { outputGist } from "./output-gist";
 import { commandKey, displayCommand, isInspection, isRoutine, simpleCommands } from "./shell-command";
 import { shorten } from "./text-tools";
 import type { Action } from "./timeline";
@@ -31,25 +32,48 @@ export function failureNote(action: Action, context: CompressContext): string | 
   return parts.length > 0 ? parts.join(": ") : undefined;
 }
 
-/** Longest output kept as a command's note: "AVD 'test_root_1' deleted.", "Created symlink ...". */
-const maxOutputNoteChars = 120;
+/** The output file of a command Claude Code ran in the background: /tmp/claude-1000/<project>/<session>/tasks/<id>.output. */
+const TASK_OUTPUT = /\/tasks\/([\w-]+)\.output\b/;
+/** How Claude Code names a command it runs in the background: "Command running in background with ID: bjzh0uqz8." */
+const BACKGROUND_ID = /running in background with ID: ([\w-]+)/;
 
-/** What a command that worked printed, when that is one short line (a confirmation, a value); not progress bars. */
-function shortOutput(action: Action, context: CompressContext): string | undefined {
-  const lines = (action.result?.text ?? "")
-    .split(/[\r\n]+/)
-    .map((line) => line.trim())
-    .filter((line) => line !== "" && !/^\(Bash completed with no output\)$/.test(line));
-  const [only] = lines;
-  if (lines.length !== 1 || !only || only.length > maxOutputNoteChars || /\[=+|\d+%|^[\W_]+$/.test(only)) return undefined;
-  return relativize(context.redact(only), context);
+/** Commands that print a file's contents: their output is a body, never a result. */
+const FILE_READ = /^(cat|head|tail|less|more|bat|xxd|od|strings|sed -n|awk)\b/;
+
+/**
+ * What a command that worked printed, in one line (see outputGist): a confirmation, a value, a
+ * usage line. A look-around's output counts only when it is one short line (`echo $ANDROID_HOME`,
+ * `getprop ro.debuggable`); a file read's never.
+ */
+function outputNote(action: Action, command: string, inspection: boolean, context: CompressContext): string | undefined {
+  const text = action.result?.text ?? "";
+  // A background command's output file is read like a file, but what it holds is the command's output.
+  const taskOutput = TASK_OUTPUT.test(command);
+  if (!taskOutput && simpleCommands(command).some((part) => FILE_READ.test(part))) return undefined;
+  const gist = outputGist(text);
+  if (gist === undefined) return undefined;
+  if (inspection && !taskOutput && (gist.length > maxLookAroundNoteChars || text.trim().includes("\n"))) return undefined;
+  const note = relativize(context.redact(gist), context);
+  // `cd dir && pwd` printing the dir, or `pwd` the session's folder, says nothing the command or the head does not.
+  return command.includes(note) || note === context.cwd || note === context.workDir || note === "." ? undefined : note;
 }
+
+/** Longest output of a look-around kept as its note. */
+const maxLookAroundNoteChars = 80;
 
 export function collectCommands(context: CompressContext): CommandGroup[] {
   const groups = new Map<string, CommandGroup>();
+  // Commands started in the background, by task id: reading their output file later tells how they went.
+  const backgrounded = new Map<string, CommandGroup>();
   for (const action of context.timeline.actions) {
     const command = bashCommand(action);
     if (command === undefined || action.outcome === "rejected") continue;
+    const task = backgrounded.get(TASK_OUTPUT.exec(command)?.[1] ?? "");
+    if (task) {
+      const gist = outputGist(action.result?.text ?? "");
+      if (gist !== undefined) task.note = `started in background; output: ${relativize(context.redact(gist), context)}`;
+      continue;
+    }
     const key = commandKey(command);
     const ok = action.outcome === "ok" ? true : action.outcome === "unknown" ? undefined : false;
     const shown = shorten(relativize(displayCommand(context.redact(command), 400), context), 180);
@@ -79,8 +103,10 @@ export function collectCommands(context: CompressContext): CommandGroup[] {
       else delete group.note;
     } else if (ok === undefined && action.result) {
       group.note = "started in background";
+      const id = BACKGROUND_ID.exec(action.result.text)?.[1];
+      if (id) backgrounded.set(id, group);
     } else if (ok === true) {
-      const said = group.inspection ? undefined : shortOutput(action, context);
+      const said = outputNote(action, command, group.inspection, context);
       if (group.failures > 0)
         group.note = `ok after ${group.failures} failed run${group.failures > 1 ? "s" : ""}${said ? `: ${said}` : ""}`;
       else if (said) group.note = said;
@@ -102,11 +128,13 @@ const CONFIGURE =
 const DELIVER = /^(git push|docker push|scp|rsync|kubectl apply|npm publish|cargo publish|gh release)\b/;
 
 function weigh(group: CommandGroup): number {
-  // A look-around matters only when it failed with a real error message (grep finding nothing does not).
+  // A look-around matters only when it failed with a real error message (grep finding nothing does
+  // not), or when it printed one value (`echo $ANDROID_HOME`: /home/me/android-sdk).
   if (group.inspection)
-    return group.failures > 0 &&
+    return (group.failures > 0 &&
       group.ok === false &&
-      /error|fail|denied|refused|not found|no such|cannot|unable|timed out|invalid|missing/i.test(group.note ?? "")
+      /error|fail|denied|refused|not found|no such|cannot|unable|timed out|invalid|missing/i.test(group.note ?? "")) ||
+      (group.ok === true && group.note !== undefined && group.failures === 0)
       ? 1
       : 0;
   let weight = 3;

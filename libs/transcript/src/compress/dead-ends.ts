@@ -12,6 +12,19 @@ const ABANDON =
   /\b(different approach|another approach|alternative|instead|workaround|give up|gave up|abandon|doesn't work|does not work|didn't work|not working|isn't working|won't work|still (not|failing|missing)|not possible|no luck|try (a|another|something) (different|else))\b|换一种|另一种|改用|行不通|不行/i;
 const CORRECTION = /^(no|nope|don'?t|do not|dont|stop|why|instead|not |never|wrong|we will not|we won't|use )|不要|别|为什么|不是/i;
 
+/**
+ * Why a tool call was refused, in a few words: the permission classifier's stated reason, else
+ * "by the user" or "permission denied", else the result's first line; undefined when it is empty.
+ */
+export function refusalReason(resultText: string): string | undefined {
+  const stated = /\bReason:\s*([^.\n]+)/.exec(resultText)?.[1]?.trim();
+  if (stated) return shorten(stated, 140);
+  if (/doesn't want to proceed|rejected by the user|user (rejected|declined)/i.test(resultText)) return "by the user";
+  if (/\bdenied\b/i.test(resultText)) return "permission denied";
+  const first = resultText.split("\n").find((line) => line.trim() !== "");
+  return first === undefined ? undefined : shorten(first, 120);
+}
+
 export function collectDeadEnds(context: CompressContext, problems: readonly FoundProblem[]): string[] {
   const { steps, sidechainOnly } = context.timeline;
   const deadEnds: string[] = [];
@@ -32,16 +45,20 @@ export function collectDeadEnds(context: CompressContext, problems: readonly Fou
     if (step.kind !== "action" || step.action.outcome !== "rejected") return;
     for (let next = index + 1; next < steps.length && next <= index + 4; next += 1) {
       const following = steps[next];
-      if (following?.kind === "action") return;
+      if (following?.kind === "action") break;
       if (following?.kind === "prompt") {
         const prompt = following.text.split("\n")[0] ?? "";
         if (!isContinuation(prompt) && CORRECTION.test(prompt.trim())) {
           const said = shorten(context.redact(prompt.replace(/\s*(ultra)?think( harder| hard)?\s*\\?$/i, "")), 140);
           deadEnds.push(shorten(`user refused ${describeAction(step.action, context)}: "${said}"`, 260));
+          return;
         }
-        return;
+        break;
       }
     }
+    // Refused without a correction: still an approach not to take again, with the refusal's reason.
+    const reason = refusalReason(step.action.result?.text ?? "");
+    deadEnds.push(shorten(`refused: ${describeAction(step.action, context)}${reason ? ` (${context.redact(reason)})` : ""}`, 260));
   });
   return uniqueBy(deadEnds, (text) => dedupeKey(text).slice(0, 80));
 }

@@ -1,6 +1,6 @@
 import { countTokens } from "../count-tokens";
 import type { SummaryLine } from "./dense-summary";
-import { fitSummary, render } from "./dense-summary";
+import { fitSummary, fitSummaryWithMore, render } from "./dense-summary";
 
 const lines: SummaryLine[] = [
   { section: "head", text: "# Title", tier: 0 },
@@ -31,6 +31,22 @@ describe("dense summary", () => {
     const text = fitSummary(many, 6_000, 150, countTokens);
     expect(countTokens(text)).toBeLessThanOrEqual(150);
     expect(text.length).toBeGreaterThan(100);
+  });
+});
+
+describe("dense summary with its appendix", () => {
+  it("puts the lines the summary left out after it, under More: headings, within both budgets", () => {
+    const text = fitSummaryWithMore(lines, 45, 200, 1_000, countTokens);
+    expect(text).toBe(
+      "# Title\n## State at end\n- next: deploy\n## More: Files\n- created: a.ts, b.ts\n## More: Commands that mattered\n- `make` ok",
+    );
+    expect(fitSummaryWithMore(lines, 45, 0, 1_000, countTokens)).toBe("# Title\n## State at end\n- next: deploy");
+    const tokens = countTokens("# Title\n## State at end\n- next: deploy");
+    expect(fitSummaryWithMore(lines, 45, 200, tokens + 20, countTokens)).toBe("# Title\n## State at end\n- next: deploy");
+  });
+
+  it("adds nothing when every line fits the summary", () => {
+    expect(fitSummaryWithMore(lines, 1_000, 1_000, 1_000, countTokens)).toBe(render(lines));
   });
 });
 

@@ -80,6 +80,45 @@ export function fitSummary(
   maxTokens: number,
   countTokens: (text: string) => number,
 ): string {
+  return chooseLines(lines, maxChars, maxTokens, countTokens).text;
+}
+
+/** The heading of the appendix of lines the summary left out (see fitSummaryWithMore). */
+export const moreHeadingPrefix = "## More: ";
+
+/**
+ * The summary (fitSummary within `maxChars`), then, while `moreChars` characters and what is left
+ * of `maxTokens` allow, the lines it left out, fitted the same way, their headings marked "More:".
+ * What reaches Claude at session start is the summary's beginning; a query reads every line, so a
+ * long session's lower-priority facts stay findable without crowding the summary.
+ */
+export function fitSummaryWithMore(
+  lines: readonly SummaryLine[],
+  maxChars: number,
+  moreChars: number,
+  maxTokens: number,
+  countTokens: (text: string) => number,
+): string {
+  const core = chooseLines(lines, maxChars, maxTokens, countTokens);
+  const tokensLeft = maxTokens - countTokens(core.text) - 1;
+  const left = lines.filter((line, index) => !core.chosen.has(index) && line.section !== "head");
+  if (left.length === 0 || moreChars < 200 || tokensLeft < 100) return core.text;
+  // Room for the longer headings ("## More: Findings") and the newline before the appendix.
+  const headingsExtra = SECTIONS.length * (moreHeadingPrefix.length - "## ".length) + 1;
+  const more = chooseLines(left, moreChars - headingsExtra, tokensLeft - SECTIONS.length, countTokens).text.replace(
+    /^## /gm,
+    moreHeadingPrefix,
+  );
+  return more === "" ? core.text : `${core.text}\n${more}`;
+}
+
+/** The lines chosen to fit both budgets, and their printed text. */
+function chooseLines(
+  lines: readonly SummaryLine[],
+  maxChars: number,
+  maxTokens: number,
+  countTokens: (text: string) => number,
+): { text: string; chosen: ReadonlySet<number> } {
   // Lines by tier, then position; a longer form after the lines of its tier.
   const ranked = [
     ...lines.map((line, index) => ({ index, tier: line.tier, detail: false })),
@@ -89,8 +128,9 @@ export function fitSummary(
   ].sort((a, b) => a.tier - b.tier || Number(a.detail) - Number(b.detail) || a.index - b.index);
   let budget = maxChars;
   let text = "";
+  let chosen = new Set<number>();
   for (let attempt = 0; attempt < 8; attempt += 1) {
-    const chosen = new Set<number>();
+    chosen = new Set<number>();
     const detailed = new Set<number>();
     const printed = () =>
       render(
@@ -113,9 +153,9 @@ export function fitSummary(
     text = printed();
     if (text.length > budget) text = text.slice(0, budget);
     const tokens = countTokens(text);
-    if (tokens <= maxTokens) return text;
+    if (tokens <= maxTokens) return { text, chosen };
     budget = Math.floor(budget * (maxTokens / tokens) * 0.97);
     if (budget < 80) break;
   }
-  return text.slice(0, Math.max(0, budget));
+  return { text: text.slice(0, Math.max(0, budget)), chosen };
 }

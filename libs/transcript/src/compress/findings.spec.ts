@@ -96,3 +96,37 @@ describe("collectFindings", () => {
     expect(final!.weight).toBeGreaterThan(onTheWay!.weight);
   });
 });
+
+describe("remarks with few specifics", () => {
+  it("keeps a remark that states a conclusion as a minor finding, without the announcement after it", () => {
+    const found = findingsOf([
+      ["user", "run the root script"],
+      ["assistant", "I see the script expects a path relative to ANDROID_HOME. Let me try that."],
+      ["assistant", "The download is still in progress (24%), waiting a little longer."],
+      ["assistant", "好的,让我继续等待脚本执行完成。"],
+    ]);
+    expect(found.map((f) => [f.text, f.minor])).toEqual([["I see the script expects a path relative to ANDROID_HOME.", true]]);
+  });
+
+  it("ranks minor remarks after every finding with specifics", () => {
+    const found = findingsOf([
+      ["user", "why does it hang?"],
+      ["assistant", "The process seems to hang after copying the files."],
+      ["assistant", "The hang is in rootAVD.sh at copy_files() with BUSYBOX_PATH=/data/local/busybox."],
+    ]);
+    const minor = found.find((f) => f.minor);
+    const major = found.find((f) => !f.minor);
+    expect(minor?.text).toBe("The process seems to hang after copying the files.");
+    expect(major).toBeDefined();
+  });
+});
+
+describe("terms marked as code", () => {
+  it("count as specifics: a design value in backticks is a finding, the same words without them are not", () => {
+    const found = findingsOf([
+      ["user", "design the avd script"],
+      ["assistant", "- AVD name: `rootable-sdk36-dev`, device `pixel-six-pro`\n- Old name: plain-avd-name, device pixel-five-pro"],
+    ]);
+    expect(found.map((f) => [f.text, f.minor])).toEqual([["AVD name: rootable-sdk36-dev, device pixel-six-pro", undefined]]);
+  });
+});

@@ -5,7 +5,7 @@
 // the last answer of each turn first, in reading order.
 import type { CompressContext } from "./compress-context";
 import { relativize } from "./compress-context";
-import { dedupeKey, oneLine, shorten, stripAnsi } from "./text-tools";
+import { dedupeKey, oneLine, sentences, shorten, stripAnsi } from "./text-tools";
 
 export interface Finding {
   text: string;
@@ -13,6 +13,8 @@ export interface Finding {
   step: number;
   /** how much the line is worth keeping: its specifics, more for a turn's last answer */
   weight: number;
+  /** a remark with one specific or none that states a conclusion: kept only where budget is left */
+  minor?: boolean;
 }
 
 /** Patterns of specifics: each distinct match counts once. */
@@ -43,7 +45,25 @@ const SPECIFICS: readonly RegExp[] = [
 
 /** Lines that only announce what comes next, ask something, or talk about the conversation. */
 const CHATTER =
-  /^(let me|i'll|i will|now (let|i)|first,? (let|i)|next,? (let|i)|here('s| is| are)|you('re| are) (right|absolutely)|good question|great|perfect|excellent|sure|ok(ay)?|好的|让我|我来|现在让我|下面)\b/i;
+  /^((let me|i'll|i will|now (let|i)|first,? (let|i)|next,? (let|i)|here('s| is| are)|you('re| are) (right|absolutely)|good question|great|perfect|excellent|sure|ok(ay)?)\b|好的|让我|我来|现在让我|下面)/i;
+
+/** Words of a remark that states what was found or why (the reason, the state, the outcome). */
+const CONCLUSION =
+  /\b(because|since|so that|means|expects?|requires?|needs?|instead|only|not|no longer|stuck|hangs?|hanging|hung|seems|appears|turns out|fails?|failed|works?|worked|succeeded|missing|empty|wrong|correct)\b|n't\b|因为|所以|卡住|问题|需要|失败|成功|没有|不是/i;
+
+/** A remark about waiting: "The download is still in progress (24%)." */
+const PROGRESS = /\b(in progress|ongoing|still (running|downloading|waiting|going)|downloading|waiting for)\b|\d+%/i;
+
+/**
+ * A short remark between tool calls that states a conclusion ("The script expects a path
+ * relative to ANDROID_HOME."): its sentences without the announcements around them, or
+ * undefined when none is left or it states nothing.
+ */
+export function remarkOf(line: string): string | undefined {
+  const kept = sentences(line).filter((sentence) => !CHATTER.test(sentence) && !/[?？]$/.test(sentence));
+  const text = kept.join(" ");
+  return text.length >= 24 && CONCLUSION.test(text) && !PROGRESS.test(text) ? text : undefined;
+}
 
 /** The distinct specifics a line names. */
 export function specificsOf(line: string): Set<string> {
@@ -57,7 +77,18 @@ export function specificsOf(line: string): Set<string> {
 
 /** The lines of an assistant message as they read on their own: markdown removed, table rows joined, short items under their heading. */
 export function proseLines(text: string): string[] {
-  const lines: string[] = [];
+  return markedProseLines(text).map((line) => line.text);
+}
+
+/** A prose line and the terms the assistant marked as code in it (`rootable-sdk36-dev`). */
+export interface ProseLine {
+  text: string;
+  code: string[];
+}
+
+/** proseLines, each with the inline code spans of its source line. */
+export function markedProseLines(text: string): ProseLine[] {
+  const lines: ProseLine[] = [];
   let heading = "";
   let inFence = false;
   for (const raw of stripAnsi(text).split("\n")) {
@@ -69,7 +100,7 @@ export function proseLines(text: string): string[] {
     if (line === "") continue;
     // Commands shown in a fence are kept when short: "echo 0x3f > /proc/<pid>/coredump_filter".
     if (inFence) {
-      if (line.length <= 120 && !/^[{}[\]();,]+$/.test(line) && !/^(#|\/\/)/.test(line)) lines.push(`\`${line}\``);
+      if (line.length <= 120 && !/^[{}[\]();,]+$/.test(line) && !/^(#|\/\/)/.test(line)) lines.push({ text: `\`${line}\``, code: [] });
       continue;
     }
     if (/^\|?[\s:|-]+\|?$/.test(line)) continue;
@@ -84,10 +115,11 @@ export function proseLines(text: string): string[] {
         .map((cell) => cell.trim())
         .filter(Boolean)
         .join(" · ");
+    const code = [...line.matchAll(/`([^`\n]{2,80})`/g)].map((match) => (match[1] ?? "").trim().toLowerCase()).filter(Boolean);
     line = clean(line.replace(/^(?:[-*•>]|\d+[.)])\s+/, ""));
     if (line.length < 4) continue;
     // A short item says little without the heading it sits under.
-    lines.push(line.length < 70 && heading && !line.startsWith(heading) ? `${heading}: ${line}` : line);
+    lines.push({ text: line.length < 70 && heading && !line.startsWith(heading) ? `${heading}: ${line}` : line, code });
   }
   return lines;
 }
@@ -100,6 +132,8 @@ function clean(text: string): string {
 const maxFindingChars = 240;
 /** Most findings kept per session (the summary's budget picks among them). */
 const maxFindings = 80;
+/** Most minor remarks kept per session, besides the findings. */
+const maxRemarks = 40;
 
 /**
  * The assistant's densest lines: at least two specifics (three in a fenced command), the last
@@ -122,11 +156,22 @@ export function collectFindings(context: CompressContext): Finding[] {
   steps.forEach((step, index) => {
     if (step.kind !== "say" || (step.event.isSidechain && !sidechainOnly) || step.text.length < 40) return;
     const final = lastSayOfTurn.has(index);
-    for (const line of proseLines(step.text)) {
-      if (CHATTER.test(line) || /[?？]$/.test(line)) continue;
-      const specifics = specificsOf(line).size;
+    for (const { text: line, code } of markedProseLines(step.text)) {
+      // What the assistant marked as code is a specific too: a name, a value, a command.
+      const specifics = new Set([...specificsOf(line), ...code]).size;
       const fenced = line.startsWith("`");
-      if (specifics < (fenced ? 3 : 2)) continue;
+      if (specifics < (fenced ? 3 : 2)) {
+        // A remark with fewer specifics still counts when it states a conclusion.
+        const remark = fenced ? undefined : remarkOf(line);
+        if (remark === undefined) continue;
+        const text = shorten(relativize(context.redact(remark), context), maxFindingChars);
+        const key = dedupeKey(text);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        found.push({ text, step: index, weight: (1 + specifics) * (final ? 2 : 1), minor: true });
+        continue;
+      }
+      if (CHATTER.test(line) || /[?？]$/.test(line)) continue;
       const text = shorten(relativize(context.redact(line), context), maxFindingChars);
       const key = dedupeKey(text);
       if (seen.has(key)) continue;
@@ -137,6 +182,16 @@ export function collectFindings(context: CompressContext): Finding[] {
       found.push({ text, step: index, weight });
     }
   });
-  const kept = new Set([...found].sort((a, b) => b.weight - a.weight || b.step - a.step).slice(0, maxFindings));
+  const byWeight = (a: Finding, b: Finding) => b.weight - a.weight || b.step - a.step;
+  const kept = new Set([
+    ...found
+      .filter((finding) => !finding.minor)
+      .sort(byWeight)
+      .slice(0, maxFindings),
+    ...found
+      .filter((finding) => finding.minor)
+      .sort(byWeight)
+      .slice(0, maxRemarks),
+  ]);
   return found.filter((finding) => kept.has(finding));
 }

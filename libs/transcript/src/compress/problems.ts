@@ -145,8 +145,12 @@ interface Failure {
   action?: Action;
 }
 
+/** A tool's own error (bad input, file not read) counts as a problem once it repeats this often and the tool never worked after it: the session was stuck in it. */
+const repeatedHarnessErrors = 3;
+
 function failures(context: CompressContext): Failure[] {
   const found: Failure[] = [];
+  const harnessErrors = new Map<string, { step: number; lastStep: number; line: string; tool: string; count: number }>();
   context.timeline.steps.forEach((step, index) => {
     if (step.kind === "prompt" && looksLikeErrorLog(step.text)) {
       const line = errorLine(context.redact(step.text));
@@ -162,7 +166,16 @@ function failures(context: CompressContext): Failure[] {
     const { action } = step;
     if (action.outcome !== "error" || !TOOLS_WITH_PROBLEMS.has(action.call.name)) return;
     const text = action.result?.text ?? "";
-    if (HARNESS_ERROR.test(text.trim())) return;
+    if (HARNESS_ERROR.test(text.trim())) {
+      const line = shorten(context.redact(errorLine(text.replace(/<\/?tool_use_error>/g, "")) ?? ""), 150);
+      const key = `${action.call.name}:${dedupeKey(line)}`;
+      const seen = harnessErrors.get(key);
+      if (seen) {
+        seen.count += 1;
+        seen.lastStep = action.step;
+      } else harnessErrors.set(key, { step: index, lastStep: action.step, line, tool: action.call.name, count: 1 });
+      return;
+    }
     const note = failureNote(action, context);
     const command = bashCommand(action);
     const weak = command !== undefined && isInspection(command);
@@ -177,7 +190,20 @@ function failures(context: CompressContext): Failure[] {
       action,
     });
   });
-  return found;
+  for (const [key, error] of harnessErrors) {
+    // Got past it (the same tool worked afterwards): a slip, not where the session got stuck.
+    const gotPast = context.timeline.actions.some(
+      (action) => action.call.name === error.tool && action.outcome === "ok" && action.step > error.lastStep,
+    );
+    if (error.count < repeatedHarnessErrors || gotPast) continue;
+    found.push({
+      step: error.step,
+      problem: `${error.tool} failed ${error.count} times${error.line ? `: ${error.line}` : ""}`,
+      subject: `harness:${key}`,
+      weak: false,
+    });
+  }
+  return found.sort((a, b) => a.step - b.step);
 }
 
 /** The best fix among the changes made before the rerun: an edit, else a non-routine command. */

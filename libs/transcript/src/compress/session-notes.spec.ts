@@ -1,5 +1,5 @@
 import { parseTranscript } from "../parse-transcript";
-import { structuredResults } from "./session-notes";
+import { reportItem, structuredResults } from "./session-notes";
 import { buildTimeline } from "./timeline";
 
 const line = (record: object) => JSON.stringify({ isSidechain: true, sessionId: "s1", cwd: "/home/u/avd", ...record });
@@ -38,5 +38,15 @@ describe("structuredResults", () => {
     expect(structuredResults({ timeline, redact: (t) => t.replace("s3cr3t", "[REDACTED:token]") })).toEqual([
       "verdict=NOT_ROOTABLE; adb_root_works=false; sdk=36; token=[REDACTED:token]",
     ]);
+  });
+});
+
+describe("reportItem", () => {
+  it("keeps list items and headings that say something, not headings that only label", () => {
+    expect(reportItem("- Build type: user")).toBe("Build type: user");
+    expect(reportItem("### 5. 完整流程对比")).toBeUndefined();
+    expect(reportItem("## Next steps")).toBeUndefined();
+    expect(reportItem("## Verdict: NOT_ROOTABLE")).toBe("Verdict: NOT_ROOTABLE");
+    expect(reportItem("### cmd_space.cpp walks every space")).toBe("cmd_space.cpp walks every space");
   });
 });

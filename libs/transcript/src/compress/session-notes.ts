@@ -2,9 +2,20 @@
 // recaps (away_summary), and work handed to subagents and workflows.
 import type { CompressContext } from "./compress-context";
 import { relativize } from "./compress-context";
+import { specificsOf } from "./findings";
 import { plainText, sentences, shorten } from "./text-tools";
 
 const LIST_ITEM = /^\s*(?:[-*•]|\d+[.)]|#{1,4})\s+(.+)$/;
+
+/**
+ * A line of a report as an item: a list item, or a heading that says something itself ("Verdict:
+ * NOT_ROOTABLE", "Port 8443 for ttyd"); a heading that only labels what follows ("5. Summary") is none.
+ */
+export function reportItem(line: string): string | undefined {
+  const item = LIST_ITEM.exec(line)?.[1];
+  if (item === undefined || !/^\s*#/.test(line)) return item;
+  return item.includes(":") || specificsOf(item).size > 0 ? item : undefined;
+}
 
 /** Items of the last assistant message that reads as a report, and whether it came near the end. */
 export function lastReport(context: CompressContext): { items: string[]; recent: boolean } {
@@ -13,7 +24,7 @@ export function lastReport(context: CompressContext): { items: string[]; recent:
     const step = steps[index];
     if (step?.kind !== "say" || (step.event.isSidechain && !sidechainOnly) || step.text.length < 300) continue;
     const lines = step.text.replace(/```[\s\S]*?```/g, "").split("\n");
-    const items = lines.map((line) => LIST_ITEM.exec(line)?.[1]).filter((item): item is string => item !== undefined);
+    const items = lines.map(reportItem).filter((item): item is string => item !== undefined);
     if (items.length < 3) continue;
     const kept = items
       .map((item) => shorten(relativize(context.redact(plainText(item)), context), 150))

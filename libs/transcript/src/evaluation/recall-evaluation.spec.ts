@@ -1,5 +1,5 @@
 import type { TranscriptEvaluation } from "./recall-evaluation";
-import { evaluateTranscript, factKept, missedTargets, parseFactList } from "./recall-evaluation";
+import { coreOf, evaluateTranscript, factKept, missedTargets, parseFactList } from "./recall-evaluation";
 
 const result = (overrides: Partial<TranscriptEvaluation>): TranscriptEvaluation => ({
   file: "a.jsonl",
@@ -9,6 +9,7 @@ const result = (overrides: Partial<TranscriptEvaluation>): TranscriptEvaluation 
   sourceTokens: 30_000,
   summaryTokens: 1_000,
   summaryChars: 4_000,
+  coreChars: 4_000,
   reduction: 1 - 1_000 / 30_000,
   missedFacts: [],
   ms: 10,
@@ -62,5 +63,12 @@ describe("targets", () => {
     expect(evaluation).toMatchObject({ file: "t.jsonl", lines: 1, malformed: 0, factsKept: 1, factsTotal: 2, missedFacts: ["absent"] });
     expect(evaluation.sourceTokens).toBeGreaterThan(5);
     expect(evaluation.summary).toContain("Install nginx on web01");
+  });
+});
+
+describe("coreOf", () => {
+  it("cuts a summary before its More: appendix", () => {
+    expect(coreOf("# T\n## State at end\n- next: x\n## More: Files\n- created: a.ts")).toBe("# T\n## State at end\n- next: x");
+    expect(coreOf("# T\n- a")).toBe("# T\n- a");
   });
 });

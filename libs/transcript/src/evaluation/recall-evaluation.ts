@@ -4,6 +4,7 @@
 import { readdirSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { compressTranscript } from "../compress-transcript";
+import { moreHeadingPrefix } from "../compress/dense-summary";
 import { TranscriptParser } from "../parse-transcript";
 
 /** Transcripts with at least this many source tokens are held to the reduction target. */
@@ -36,6 +37,8 @@ export interface TranscriptEvaluation {
   sourceTokens: number;
   summaryTokens: number;
   summaryChars: number;
+  /** characters of the summary proper, before its "More:" appendix (what session start shows first) */
+  coreChars: number;
   /** 1 - summaryTokens / sourceTokens */
   reduction: number;
   factsKept?: number;
@@ -121,6 +124,7 @@ export function evaluateTranscript(file: string, jsonl: string, redact: (text: s
     sourceTokens: session.sourceTokens,
     summaryTokens: session.summaryTokens,
     summaryChars: session.denseSummary.length,
+    coreChars: coreOf(session.denseSummary).length,
     reduction: session.sourceTokens === 0 ? 0 : 1 - session.summaryTokens / session.sourceTokens,
     missedFacts: [],
     ms,
@@ -156,4 +160,10 @@ export function missedTargets(results: readonly TranscriptEvaluation[]): string[
   }
   if (total > 0 && kept / total < TARGET_FACTS_KEPT) missed.push(`facts kept overall ${kept}/${total} < ${TARGET_FACTS_KEPT * 100}%`);
   return missed;
+}
+
+/** The summary without its "More:" appendix. */
+export function coreOf(denseSummary: string): string {
+  const at = denseSummary.indexOf(`\n${moreHeadingPrefix}`);
+  return at === -1 ? denseSummary : denseSummary.slice(0, at);
 }
