@@ -46,7 +46,7 @@ import { Lease } from "../../apps/audit-service/src/chain/lease";
 import { verifyStoredChain } from "../../apps/audit-service/src/chain/verify-stored";
 import { auditModels } from "../../apps/audit-service/src/models";
 import { freshBenchDatabase } from "./bench-database";
-import { Rest, cpuPer, cpuSeconds, median, percentiles } from "./bench-kit";
+import { Rest, cpuPer, cpuSeconds, median, percentiles, profiledApps } from "./bench-kit";
 
 const { values: args } = parseArgs({
   options: {
@@ -767,7 +767,7 @@ async function bench(dialect: "sqlite" | "mariadb"): Promise<string[]> {
       MSP_AUDIT_HMAC_KEY: hmacKey.toString("base64"),
       MSP_AUDIT_SIGNING_KEY: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
     };
-    platform = await startPlatform({ database: config, poolMax: 20, envByApp: { [audit]: auditEnv } });
+    platform = await startPlatform({ database: config, poolMax: 20, envByApp: { [audit]: auditEnv }, nodeArgs: profiledApps() });
     rest = new Rest(platform.baseUrl, await platform.login());
     const people = new Population(Number(args.resources));
     const c: Context = { dialect, db, store: new ChainStore(db), writer, keys, people, platform, rest, line };
