@@ -140,6 +140,10 @@ async function main(): Promise<number> {
   try {
     const client = await platform.api("POST", "/api/v1/clients", { name: "Blind Evaluation Client" });
     const clientId = (client.json as { id?: string }).id ?? "";
+    // Every project exists before the machines are set up, as a shop's projects do: a project made
+    // seconds before a session is unknown to the machines' project lists for up to 30 s (the CLI
+    // looks an unknown repository up again after that), which made runs differ.
+    const work: { set: BlindSet; source: string; repoA: string; repoB: string; i: number }[] = [];
     for (const [i, set] of sets.entries()) {
       const source = findTranscript(dir, set.transcript);
       if (!source) {
@@ -148,27 +152,25 @@ async function main(): Promise<number> {
       }
       const remote = `https://github.com/blind-eval/project-${i}.git`;
       await platform.api("POST", "/api/v1/projects", { clientId, name: `Blind project ${i}`, slug: `blind-${i}`, repoUrl: remote });
-      const repoA = gitClone(A.home, `work/project-${i}`, remote);
-      const repoB = gitClone(B.home, `src/project-${i}`, remote);
-      if (i === 0) {
-        for (const [machine, cwd] of [
-          [A, repoA],
-          [B, repoB],
-        ] as const) {
-          const summarizer = machine === A && modelSummaries ? summarizerOptions() : [];
-          ok(
-            await msp(
-              machine,
-              ["setup", "--server", platform.baseUrl, "--user", "admin", "--name", machine.name, ...summarizer, "--json"],
-              {
-                cwd,
-                env: { MSP_PASSWORD: platform.adminPassword },
-              },
-            ),
-          );
-        }
-        if (modelSummaries) preferModelSummaries(B);
+      work.push({ set, source, repoA: gitClone(A.home, `work/project-${i}`, remote), repoB: gitClone(B.home, `src/project-${i}`, remote), i });
+    }
+    const first = work[0];
+    if (first) {
+      for (const [machine, cwd] of [
+        [A, first.repoA],
+        [B, first.repoB],
+      ] as const) {
+        const summarizer = machine === A && modelSummaries ? summarizerOptions() : [];
+        ok(
+          await msp(machine, ["setup", "--server", platform.baseUrl, "--user", "admin", "--name", machine.name, ...summarizer, "--json"], {
+            cwd,
+            env: { MSP_PASSWORD: platform.adminPassword },
+          }),
+        );
       }
+      if (modelSummaries) preferModelSummaries(B);
+    }
+    for (const { set, source, repoA, repoB, i } of work) {
       results.push(await evaluate(set, source, A, B, repoA, repoB, i));
       const r = results[results.length - 1]!;
       console.error(
