@@ -171,9 +171,9 @@ export class ChainStore {
 
   /**
    * The events with afterSeq < seq <= toSeq as a verify needs them (EventText), oldest first, at
-   * most `limit`. The hashed columns come joined in one text column (fieldsColumn), which the
-   * driver decodes several times faster than eleven; an event whose text holds the separator is
-   * read again column by column.
+   * most `limit`. The hashed columns come joined in one text column (fieldsColumn), which costs
+   * the driver and this process less than eleven columns and a ChainEvent each (BENCHMARKS.md:
+   * a verify a tenth faster); an event whose text holds the separator is read again column by column.
    */
   async eventTextsAfter(afterSeq: number, toSeq: number, limit: number): Promise<EventText[]> {
     const rows = await this.db.selectRows(
