@@ -318,24 +318,15 @@ function chainEventOfRow(row: unknown[]): ChainEvent {
 
 /** What separates the hashed fields in fieldsColumn; nullable ones carry "+" before a value, "" for null. */
 const fieldSeparator = "\u0001";
-const fieldCount = 11;
 
-/** The hashed fields of an event but seq, in canonical order, joined in one text column. */
+/** The hashed fields of an event but seq, in canonical order (the order of eventColumns). */
+const joinedFields = eventColumns.filter((c) => !["seq", "prev_hash", "hash", "chained_at"].includes(c));
+const nullableFields = new Set(["resource_id", "request_summary", "source_ip"]);
+
+/** joinedFields in one text column, separated by fieldSeparator; a nullable field "+value", or "" for null. */
 function fieldsColumn(dialect: Database["dialect"]): string {
   const nullable = (column: string) => (dialect === "sqlite" ? `IFNULL('+' || ${column}, '')` : `IFNULL(CONCAT('+', ${column}), '')`);
-  const fields = [
-    "id",
-    "occurred_at",
-    "service",
-    "method",
-    "principal",
-    "resource_type",
-    nullable("resource_id"),
-    "action",
-    "outcome",
-    nullable("request_summary"),
-    nullable("source_ip"),
-  ];
+  const fields = joinedFields.map((column) => (nullableFields.has(column) ? nullable(column) : column));
   return dialect === "sqlite" ? fields.join(" || char(1) || ") : `CONCAT_WS(CHAR(1 USING utf8mb4), ${fields.join(", ")})`;
 }
 
@@ -343,7 +334,7 @@ function fieldsColumn(dialect: Database["dialect"]): string {
 function eventTextOfRow(row: unknown[]): EventText | null {
   const seq = Number(row[0]);
   const parts = textOf(row[3]).split(fieldSeparator);
-  if (parts.length !== fieldCount) return null;
+  if (parts.length !== joinedFields.length) return null;
   let text: string | null;
   try {
     text = canonicalEventTextAt(
