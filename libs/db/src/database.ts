@@ -9,7 +9,7 @@ import { Sequelize } from "sequelize-typescript";
 import type { ModelCtor } from "sequelize-typescript";
 import { retryingLostConnection } from "./connection-retry";
 import { retryingLockConflicts } from "./lock-retry";
-import { createMutex } from "./mutex";
+import { sqliteWriteTurns } from "./sqlite-write-turns";
 import { joinedTransaction } from "./transaction-joiner";
 
 export type Dialect = "mariadb" | "sqlite";
@@ -57,7 +57,7 @@ export interface Database {
 }
 
 /** SQLite waits this long for another process's write lock before giving up. */
-const sqliteBusyTimeoutMs = 10_000;
+export const sqliteBusyTimeoutMs = 10_000;
 
 /**
  * A MariaDB server that does not accept a connection this fast is treated as unavailable, and a
@@ -164,10 +164,10 @@ function createSqlite(dataDir: string, models: ModelCtor[]): Database {
     transactionType: "IMMEDIATE" as Transaction.TYPES,
   });
   configureSqliteConnections(sequelize);
-  // Write transactions of this process run one at a time, on the one connection kept for them
-  // (configureSqliteConnections), rather than busy-waiting on our own lock. Other processes wait
-  // on busy_timeout.
-  const writeTurn = createMutex();
+  // Writes of this process run one at a time, transactions on the one connection kept for them
+  // (configureSqliteConnections), rather than busy-waiting on our own lock (sqlite-write-turns.ts).
+  // Other processes wait on busy_timeout.
+  const writeTurns = sqliteWriteTurns(sequelize);
   return {
     sequelize,
     dialect: "sqlite",
@@ -177,7 +177,7 @@ function createSqlite(dataDir: string, models: ModelCtor[]): Database {
       (await sequelize.query<Record<string, unknown>>(sql, { replacements: [...params], type: QueryTypes.SELECT })).map((row) =>
         Object.values(row),
       ),
-    transaction: (fn) => joinedTransaction(fn, (body) => writeTurn(() => sequelize.transaction((t) => body(t)))),
+    transaction: (fn) => joinedTransaction(fn, (body) => writeTurns.transaction(() => sequelize.transaction((t) => body(t)))),
     close: () => sequelize.close(),
   };
 }

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { QueryTypes } from "sequelize";
 import type { Database } from "./database";
-import { createDatabase, prepareDatabase } from "./database";
+import { createDatabase, prepareDatabase, sqliteBusyTimeoutMs } from "./database";
 
 let dataDir: string;
 let db: Database;
@@ -59,4 +59,41 @@ it("runs many transactions in turn, and Sequelize transactions begun beside them
   );
   await Promise.all([...turns, ...beside]);
   expect(await count("parent")).toBe(12);
+});
+
+it("a write outside any transaction waits for the transaction in progress, which can still read meanwhile", async () => {
+  // Before, the autocommit write busy-waited on the connection that reads outside transactions
+  // use: the transaction's read waited for it, it waited for the transaction's lock, and both
+  // stood still for the whole busy timeout (10 s) before the write failed with SQLITE_BUSY (and
+  // Sequelize ran it again). The read takes milliseconds; half the busy timeout is a wide margin.
+  let holding!: () => void;
+  const lockHeld = new Promise<void>((resolve) => (holding = resolve));
+  let reading!: () => void;
+  const mayRead = new Promise<void>((resolve) => (reading = resolve));
+  const inProgress = db.transaction(async (transaction) => {
+    await db.sequelize.query("INSERT INTO parent (id) VALUES (1)", { transaction, type: QueryTypes.INSERT });
+    holding();
+    await mayRead;
+    const started = Date.now();
+    const rows = await count("parent");
+    return { rows, readMs: Date.now() - started };
+  });
+  await lockHeld;
+  const outside = db.sequelize.query("INSERT INTO parent (id) VALUES (2)", { type: QueryTypes.INSERT });
+  // Let the write reach SQLite if it is going to, before the transaction reads.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  reading();
+  // The read sees the committed state before this transaction (WAL): neither row yet.
+  const { rows, readMs } = await inProgress;
+  expect(rows).toBe(0);
+  expect(readMs).toBeLessThan(sqliteBusyTimeoutMs / 2);
+  await outside;
+  expect(await count("parent")).toBe(2);
+});
+
+it("refuses at once a write that forgot its transaction inside a transaction of the same process", async () => {
+  await expect(db.transaction(() => db.sequelize.query("INSERT INTO parent (id) VALUES (1)", { type: QueryTypes.INSERT }))).rejects.toThrow(
+    /write outside its transaction.*pass \{ transaction \}/,
+  );
+  expect(await count("parent")).toBe(0);
 });
