@@ -39,7 +39,9 @@ export function sqliteWriteTurns(sequelize: Sequelize): SqliteWriteTurns {
     if (inTurn.getStore()) {
       // It would wait for a turn its own caller holds: a write that forgot its transaction.
       return Promise.reject(
-        new Error(`a write outside its transaction was made inside a transaction of this process; pass { transaction }: ${sqlOf(sql).slice(0, 80)}`),
+        new Error(
+          `a write outside its transaction was made inside a transaction of this process; pass { transaction }: ${sqlOf(sql).slice(0, 80)}`,
+        ),
       );
     }
     return turn(() => inTurn.run(true, () => query(sql, options)));
