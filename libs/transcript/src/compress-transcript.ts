@@ -1,5 +1,7 @@
 // Transcript events to the memory of a session: deterministic, no network, no model. Every text
 // taken from the transcript passes through the caller's redactor before it is used.
+import type { BriefItem } from "./compress/briefs";
+import { collectBriefs } from "./compress/briefs";
 import { collectCommands, collectCommits, toCommandRun } from "./compress/commands";
 import type { CompressContext } from "./compress/compress-context";
 import { findWorkDir } from "./compress/compress-context";
@@ -11,6 +13,7 @@ import { fitSummaryWithMore } from "./compress/dense-summary";
 import type { FilePurpose } from "./compress/file-purpose";
 import { collectFilePurposes, purposeLine } from "./compress/file-purpose";
 import { collectFiles, isMinorFile } from "./compress/files";
+import { collectListings } from "./compress/listings";
 import type { Finding } from "./compress/findings";
 import { collectFindings } from "./compress/findings";
 import { collectGoalTurns, titleFrom } from "./compress/goals";
@@ -28,8 +31,13 @@ import type { TranscriptEvent } from "./transcript-event";
 
 /** The summary's characters at most, its "More:" appendix included (the token budget holds too) ... */
 export const DEFAULT_MAX_SUMMARY_CHARS = 12_000;
-/** ... of which the summary proper, what session start shows, takes at most this many: the rest is the appendix of lines it left out. */
-export const SUMMARY_CORE_CHARS = 6_000;
+/**
+ * ... of which the summary proper, what session start shows, takes at most this many: the rest is
+ * the appendix of lines it left out. About what the 8,000-character injection has for the newest
+ * session's digest once its header, the project state and a few other items are placed, so the
+ * lines chosen by priority are the lines shown.
+ */
+export const SUMMARY_CORE_CHARS = 6_500;
 /** The created files whose purpose line the summary places early (half as many changed); the rest only where budget is left. */
 const describedFiles = 2;
 /** The summary may use at most this share of the source tokens ... */
@@ -138,6 +146,7 @@ export function compressTranscript(events: TranscriptEvent[], options: CompressO
     meta,
     redact,
     goals: goalTurns,
+    briefs: collectBriefs(context),
     state,
     problems: foundProblems,
     decisions: foundDecisions,
@@ -145,6 +154,7 @@ export function compressTranscript(events: TranscriptEvent[], options: CompressO
     files,
     purposes,
     commands: commandGroups,
+    listings: collectListings(context),
     commits,
     report: lastReport(context),
     findings: collectFindings(context),
@@ -213,6 +223,7 @@ interface SummaryInput {
   meta: SessionMetadata;
   redact: (text: string) => string;
   goals: ReturnType<typeof collectGoalTurns>;
+  briefs: BriefItem[];
   state: CompressedSession["state"];
   problems: ReturnType<typeof collectProblems>;
   decisions: ReturnType<typeof collectDecisions>;
@@ -221,10 +232,12 @@ interface SummaryInput {
   /** what each file is for, by its shown path */
   purposes: ReadonlyMap<string, FilePurpose>;
   commands: ReturnType<typeof collectCommands>;
+  /** what look-arounds listed: below every other line, only where budget is left */
+  listings: string[];
   commits: string[];
   report: { items: string[]; recent: boolean };
   findings: Finding[];
-  results: string[];
+  results: string[][];
   recaps: string[];
   delegated: string[];
   earlier: { items: string[]; only: boolean };
@@ -259,10 +272,16 @@ function summaryLines(input: SummaryInput): SummaryLine[] {
     add("goals", turn.outcome ? `${turn.goal} => ${turn.outcome}` : turn.goal, tier);
   });
 
+  // The first brief is the task the session was started for; a later one only where budget is left.
+  input.briefs.forEach((item) => add("brief", item.text, item.order === 0 ? 4 : 5));
+
   const { state } = input;
   if (state.phase) add("state", `phase: ${state.phase}`, 0);
   state.blockers.forEach((blocker) => add("state", `BLOCKER: ${blocker}`, 0));
-  input.results.forEach((result, index, all) => add("state", `result: ${result}`, index === all.length - 1 ? 0 : 2));
+  // The last result's fields are where the session ended; its lists, and earlier results, where budget is left.
+  input.results.forEach((lines, index, all) =>
+    lines.forEach((line, at) => add("state", `result: ${line}`, index === all.length - 1 ? (at === 0 ? 0 : 2) : 3)),
+  );
   state.nextActions.forEach((next, index) => add("state", `next: ${next}`, index < 4 ? 1 : 3));
   state.open.forEach((item, index) => add("state", `open: ${item}`, index < 4 ? 1 : 3));
   state.done.forEach((item, index, all) => add("state", item, index >= all.length - 6 ? 2 : 3, "done"));
@@ -349,6 +368,8 @@ function summaryLines(input: SummaryInput): SummaryLine[] {
     const text = `\`${group.command}\`${group.count > 1 ? ` x${group.count}` : ""} ${outcome}${group.note ? ` (${group.note})` : ""}`;
     add("commands", text, topCommands.has(group) ? 2 : nextCommands.has(group) ? 3 : 5);
   }
+
+  input.listings.forEach((listing) => add("commands", listing, 6));
 
   input.earlier.items.forEach((item, index) => add("earlier", item, input.earlier.only ? (index < 6 ? 1 : 3) : index < 4 ? 3 : 5));
 

@@ -126,4 +126,29 @@ describe("pack with digests", () => {
     expect(digestPart.join("\n").length).toBeLessThanOrEqual(600 * digestShare);
     expect(small.text.length).toBeLessThanOrEqual(600);
   });
+
+  it("gives the digest the budget the other items leave unused, and keeps a project state's line short beside it", () => {
+    const state = makeCandidate({
+      kind: "project_state",
+      title: "Project state: testing",
+      body: `key files: ${"src/file.ts, ".repeat(80)}`,
+    });
+    const session = makeCandidate({ title: "Move the mail relay to postfix", body: summary, time: daysAgo(1) });
+    const lines = Array.from({ length: 60 }, (_, i) => `· finding ${i}: relayhost port ${i} checked with postconf -n and a test mail`);
+    const ranked = rankCandidates([state, session], scoringContext(scope, "", testNow));
+    const packed = pack(ranked, {
+      budget: { chars: 4_000 },
+      header: headerLine({}),
+      maxItems: 20,
+      digests: new Map([[session.id, lines]]),
+    });
+    const text = packed.text.split("\n");
+    // Nothing else to show: the digest goes on past its share (digestShare of the room), to the end of the budget.
+    expect(packed.text.length).toBeLessThanOrEqual(4_000);
+    expect(packed.text.length).toBeGreaterThan(4_000 - 80);
+    // Each digest line once, in order (the last one may be cut to fit).
+    const shown = text.filter((line) => line.startsWith("  · finding")).map((line) => line.trim());
+    expect(shown.slice(0, -1)).toEqual(lines.slice(0, shown.length - 1));
+    expect(text[1]?.length).toBeLessThanOrEqual(480);
+  });
 });

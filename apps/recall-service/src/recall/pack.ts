@@ -50,8 +50,13 @@ export interface PackOptions {
   digests?: ReadonlyMap<string, readonly string[]>;
 }
 
-/** The share of the budget left after the project states that the digests may take together. */
-export const digestShare = 0.8;
+/**
+ * The share of the budget left after the project states that the digests may take together. The
+ * newest session's summary is the densest text memory holds (its lines chosen by priority, its
+ * snippets and decisions already among them): most of the budget goes to it, a little to the
+ * other sessions' and the client's items.
+ */
+export const digestShare = 0.92;
 
 /** The share of the budget (after header and footer) the leading lines may take together. */
 export const leadingShare = 0.5;
@@ -111,6 +116,8 @@ export function pack(ranked: readonly ScoredCandidate[], options: PackOptions): 
   // Everything shown so far, folded: an item that only repeats it (a line a digest shows, a
   // decision a session's line quotes) is left out.
   let shown = "";
+  // Digests cut by their share, with the lines they still had to show: budget the other items leave unused goes back to them.
+  const cut: { entry: Entry; rest: readonly string[] }[] = [];
   for (const scored of ordered) {
     if (entries.length >= options.maxItems) break;
     const digest = digests.get(scored.candidate.id);
@@ -118,17 +125,29 @@ export function pack(ranked: readonly ScoredCandidate[], options: PackOptions): 
     if (digest) {
       digestChars ??= Math.floor(room.charsLeft() * digestShare);
       const before = room.charsLeft();
-      entry = fitDigestEntry(scored, digest, room, digestChars);
+      const fitted = fitDigestEntry(scored, digest, room, digestChars);
+      entry = fitted?.entry ?? null;
+      if (fitted && fitted.rest.length > 0) cut.push(fitted);
       digestChars -= before - room.charsLeft();
     } else {
       if (coveredByDigest(itemText(scored.candidate), shown)) continue;
-      entry = fitEntry(scored, room);
+      // With a session's digest to follow, the state's line is an item's length: the digest says the session's phase, files and next step again.
+      entry = fitEntry(scored, room, digests.size > 0 ? maxItemLineChars : maxStateLineChars);
     }
     if (entry) {
       entries.push(entry);
       shown += ` ${foldForCoverage(entry.lines.join(" "))}`;
     }
     if (room.exhausted()) break;
+  }
+  for (const { entry, rest } of cut) {
+    for (const detail of rest) {
+      if (room.charsLeft() < minUsefulLineChars) break;
+      // A line an item already shows is not shown again.
+      if (coveredByDigest(detail, shown)) continue;
+      const fitted = room.take(digestLine(detail));
+      if (fitted !== null) entry.lines.push(fitted);
+    }
   }
   // Token counts of joined lines may differ slightly from the sum of their parts: measure the
   // real text and give up trailing lines (a state's details before the state itself) until it fits.
@@ -180,7 +199,7 @@ function render(header: string, leading: readonly string[], entries: readonly En
 }
 
 /** The item's lines as they fit in what is left of the budget, or null when it does not fit usefully. */
-function fitEntry(scored: ScoredCandidate, room: Room): Entry | null {
+function fitEntry(scored: ScoredCandidate, room: Room, maxStateChars = maxStateLineChars): Entry | null {
   const { candidate } = scored;
   const shortId = shortIdOfCandidate(candidate);
   if (candidate.kind !== "project_state") {
@@ -189,7 +208,7 @@ function fitEntry(scored: ScoredCandidate, room: Room): Entry | null {
   }
   // The state's line leaves room for its next actions and blockers (up to half of what is left).
   const details = stateDetailLines(candidate).map((detail) => trimTo(detail, maxStateLineChars));
-  const line = room.take(itemLine(candidate, shortId, maxStateLineChars), details);
+  const line = room.take(itemLine(candidate, shortId, maxStateChars), details);
   if (line === null) return null;
   const lines = [line];
   for (const detail of details) {
@@ -201,23 +220,35 @@ function fitEntry(scored: ScoredCandidate, room: Room): Entry | null {
 
 /**
  * A session with its digest: the item's line (its title only: the digest says the rest), then the
- * digest's lines indented, each cut to maxDigestLineChars, while they fit in `share` characters.
+ * digest's lines indented, each cut to maxDigestLineChars, while they fit in `share` characters;
+ * with the digest's lines left to show once the share is spent (`rest`).
  */
-function fitDigestEntry(scored: ScoredCandidate, digest: readonly string[], room: Room, share: number): Entry | null {
+function fitDigestEntry(
+  scored: ScoredCandidate,
+  digest: readonly string[],
+  room: Room,
+  share: number,
+): { entry: Entry; rest: readonly string[] } | null {
   const { candidate } = scored;
   const shortId = shortIdOfCandidate(candidate);
   const line = room.take(trimTo(`- ${itemTag(candidate, shortId)} ${oneLine(candidate.title)}`, maxItemLineChars));
   if (line === null) return null;
   const lines = [line];
   let left = share - line.length - 1;
-  for (const detail of digest) {
+  let next = 0;
+  for (; next < digest.length; next += 1) {
     if (left < minUsefulLineChars) break;
-    const fitted = room.take(`  ${trimTo(oneLine(detail), maxDigestLineChars)}`, [], left - 1);
+    const fitted = room.take(digestLine(digest[next] ?? ""), [], left - 1);
     if (fitted === null) continue;
     lines.push(fitted);
     left -= fitted.length + 1;
   }
-  return { item: packedItem(scored, shortId, line), lines };
+  return { entry: { item: packedItem(scored, shortId, line), lines }, rest: digest.slice(next) };
+}
+
+/** A digest line as shown under its session's item: indented, one line, cut to maxDigestLineChars. */
+function digestLine(detail: string): string {
+  return `  ${trimTo(oneLine(detail), maxDigestLineChars)}`;
 }
 
 /** What is left of the budget once the header and footer are reserved. */

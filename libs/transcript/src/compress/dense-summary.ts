@@ -20,6 +20,7 @@ export interface SummaryLine {
 export type SectionName =
   | "head"
   | "goals"
+  | "brief"
   | "state"
   | "report"
   | "findings"
@@ -35,6 +36,7 @@ export type SectionName =
 const SECTIONS: Array<[SectionName, string | undefined]> = [
   ["head", undefined],
   ["goals", "Goals (user's words)"],
+  ["brief", "Asked (the prompt's details)"],
   ["state", "State at end"],
   ["report", "Last report (assistant's words)"],
   ["findings", "Findings (assistant's explanations)"],
@@ -43,7 +45,7 @@ const SECTIONS: Array<[SectionName, string | undefined]> = [
   ["deadEnds", "Dead ends (tried and dropped; do not repeat)"],
   ["files", "Files"],
   ["commands", "Commands that mattered"],
-  ["delegated", "Delegated (subagents, workflows)"],
+  ["delegated", "Delegated (subagents, workflows, skills)"],
   ["earlier", "Session notes (compaction summary, recaps)"],
   ["where", "Where"],
 ];

@@ -156,11 +156,11 @@ describe("the purpose line of each file a session writes", () => {
     expect(session.filesCreated).toContain("scripts/notes.txt");
   });
 
-  it("gives an edit the sentence around it, else what its new text sets", () => {
+  it("gives an edit the sentence around it, else the line it replaced (a one-line edit) or what its new text sets", () => {
     expect(session.filePurposes).toContain(
       "changed portal/nginx.conf: fix the listen port in portal/nginx.conf so the portal answers on 8443",
     );
-    expect(session.filePurposes).toContain("changed portal/settings.yml: sets 8443");
+    expect(session.filePurposes).toContain("changed portal/settings.yml: `port: 80` -> `port: 8443`");
   });
 
   it("shows the purpose lines in the dense summary, never the files' bodies", () => {

@@ -139,6 +139,23 @@ function writtenText(action: Action): string | undefined {
   return here?.[2];
 }
 
+/** Longest line of a one-line edit shown as "old -> new". */
+const maxReplacedLineChars = 80;
+
+/**
+ * A one-line edit as "`old` -> `new`" (a renamed field, a changed value): where no sentence says
+ * why, the exact change says more than what the new text sets. Undefined for a longer edit.
+ */
+function lineReplaced(action: Action): string | undefined {
+  if (action.call.name !== "Edit") return undefined;
+  const before = action.call.input["old_string"];
+  const after = action.call.input["new_string"];
+  if (typeof before !== "string" || typeof after !== "string") return undefined;
+  const [oldLine, newLine] = [before.trim(), after.trim()];
+  const short = (line: string) => line !== "" && !line.includes("\n") && line.length <= maxReplacedLineChars;
+  return short(oldLine) && short(newLine) && oldLine !== newLine ? `\`${oldLine}\` -> \`${newLine}\`` : undefined;
+}
+
 /** The new text of an Edit, MultiEdit or NotebookEdit. */
 function editedText(action: Action): string {
   const input = action.call.input;
@@ -172,7 +189,13 @@ export function collectFilePurposes(context: CompressContext): Map<string, FileP
       // An edit of a file whose whole text is known: the file's own purpose still says what it is.
       if (!known.purpose && said) known.purpose = shorten(said, maxPurposeChars);
     } else {
-      const purpose = action.call.name === "Bash" ? (said ?? "") : editPurpose(path, context.redact(editedText(action)), said);
+      const replaced = SECRET_FILE.test(path) ? undefined : lineReplaced(action);
+      const purpose =
+        action.call.name === "Bash"
+          ? (said ?? "")
+          : replaced && !said
+            ? shorten(context.redact(replaced), maxPurposeChars)
+            : editPurpose(path, context.redact(editedText(action)), said);
       files.set(path, { path, created, purpose: purpose || (known?.purpose ?? "") });
     }
   }

@@ -161,8 +161,9 @@ export function collectFindings(context: CompressContext): Finding[] {
       const specifics = new Set([...specificsOf(line), ...code]).size;
       const fenced = line.startsWith("`");
       if (specifics < (fenced ? 3 : 2)) {
-        // A remark with fewer specifics still counts when it states a conclusion.
-        const remark = fenced ? undefined : remarkOf(line);
+        // A remark with fewer specifics still counts when it states a conclusion, or names what the
+        // assistant marked as code (a chosen name or value: "AVD name: `rootable-sdk36-dev`").
+        const remark = fenced ? undefined : (remarkOf(line) ?? (code.length > 0 && line.length >= 16 ? line : undefined));
         if (remark === undefined) continue;
         const text = shorten(relativize(context.redact(remark), context), maxFindingChars);
         const key = dedupeKey(text);

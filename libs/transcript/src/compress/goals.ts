@@ -29,6 +29,25 @@ function gist(prompt: string): string {
   return oneLine(text.replace(/\s*@@? -\d+,\d+ \+\d+,\d+ @@?.*$/, "").replace(FILLER, " "));
 }
 
+/** A line of a pasted log: a level, a timestamp, a trace frame, a prompt, a path with a line number. */
+const LOG_LINE =
+  /^\s*(\[[^\]]*\]|\d{4}-\d\d-\d\d|\d\d:\d\d|at \S|File "|\S+@\S+:|[$#>] |\S+:\d+:|(E|W|error|warning|fatal|panic|Traceback)\b)/i;
+
+/**
+ * The user's own words after the log they pasted ("this is the problem we had before I installed
+ * NetworkManager"): what they know about the error, which the log does not say. Undefined when
+ * the paste ends with the log.
+ */
+export function userRemarkAfterLog(prompt: string): string | undefined {
+  const lines = prompt
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "");
+  const last = lines[lines.length - 1];
+  if (lines.length < 2 || last === undefined || LOG_LINE.test(last) || !/\p{L}{2,}(\s+\p{L}{2,}){2}/u.test(last)) return undefined;
+  return oneLine(last.replace(FILLER, " "));
+}
+
 export function isContinuation(prompt: string): boolean {
   const text = oneLine(prompt.replace(FILLER, " "));
   return text.length < 3 || (CONTINUATION.test(text) && !/\b(but|fix|add|use|create|deploy|install|remove|why|how)\b/i.test(text));
@@ -71,7 +90,8 @@ export function collectGoalTurns(context: CompressContext): GoalTurn[] {
     let goal: string | undefined;
     if (looksLikeErrorLog(redacted)) {
       const line = errorLine(redacted);
-      if (line) goal = `fix reported error: ${shorten(relativize(line, context), 170)}`;
+      const remark = userRemarkAfterLog(redacted);
+      if (line) goal = `fix reported error: ${shorten(relativize(line, context), 170)}${remark ? ` (user: ${shorten(remark, 160)})` : ""}`;
     } else {
       const text = unsaid(gist(redacted));
       if (text.length >= 3) goal = shorten(relativize(text, context), 220);

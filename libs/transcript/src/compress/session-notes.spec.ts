@@ -5,7 +5,7 @@ import { buildTimeline } from "./timeline";
 const line = (record: object) => JSON.stringify({ isSidechain: true, sessionId: "s1", cwd: "/home/u/avd", ...record });
 
 describe("structuredResults", () => {
-  it("reads an agent's StructuredOutput fields as one line, scalars only, redacted", () => {
+  it("reads an agent's StructuredOutput scalar fields as one line, then each list field in lines, redacted", () => {
     const jsonl = [
       line({ type: "user", uuid: "u1", timestamp: "2026-06-06T06:00:00Z", message: { role: "user", content: "Test the image" } }),
       line({
@@ -19,7 +19,15 @@ describe("structuredResults", () => {
               type: "tool_use",
               id: "t1",
               name: "StructuredOutput",
-              input: { verdict: "NOT_ROOTABLE", adb_root_works: false, sdk: 36, token: "s3cr3t", nested: { a: 1 } },
+              input: {
+                verdict: "NOT_ROOTABLE",
+                adb_root_works: false,
+                sdk: 36,
+                token: "s3cr3t",
+                nested: { a: 1 },
+                steps: ["adb root printed 'restarting adbd as root'", { command: "emulator -no-window", ok: true }],
+                notes: Array.from({ length: 4 }, (_, i) => `note ${i}: ${"x".repeat(120)}`),
+              },
             },
           ],
         },
@@ -35,9 +43,17 @@ describe("structuredResults", () => {
       }),
     ].join("\n");
     const timeline = buildTimeline(parseTranscript(jsonl).events);
-    expect(structuredResults({ timeline, redact: (t) => t.replace("s3cr3t", "[REDACTED:token]") })).toEqual([
+    const [result, ...others] = structuredResults({ timeline, redact: (t) => t.replace("s3cr3t", "[REDACTED:token]") });
+    expect(others).toEqual([]);
+    expect(result?.slice(0, 2)).toEqual([
       "verdict=NOT_ROOTABLE; adb_root_works=false; sdk=36; token=[REDACTED:token]",
+      "steps (StructuredOutput): adb root printed 'restarting adbd as root'; command=emulator -no-window, ok=true",
     ]);
+    // A long list is split into lines of at most 300 characters, each item whole on one of them.
+    const notes = result?.slice(2) ?? [];
+    expect(notes.length).toBeGreaterThan(1);
+    for (const note of notes) expect(note.length).toBeLessThanOrEqual(300);
+    expect(notes.join(" ").match(/note \d/g)).toEqual(["note 0", "note 1", "note 2", "note 3"]);
   });
 });
 
