@@ -8,7 +8,8 @@ import type { ReadRows } from "./read-rows";
 /**
  * The digests of a recall: the chosen contexts' whole summaries (candidates carry only a preview
  * of them; the model's summary where `choice` asks for it and the context has one), read in one
- * statement, as the lines to show under each. No context, no read.
+ * statement, as the lines to show under each (those answering `question`, when there is one). No
+ * context, no read.
  */
 export async function readDigests(
   read: ReadRows,
@@ -16,6 +17,7 @@ export async function readDigests(
   queryTerms: ReadonlySet<string>,
   choice: ContextSummaryChoice = "deterministic",
   scope: RecallScope = {},
+  question = "",
 ): Promise<Map<string, readonly string[]>> {
   const chosen = digestContexts(ranked, queryTerms.size > 0, scope);
   const digests = new Map<string, readonly string[]>();
@@ -25,7 +27,7 @@ export async function readDigests(
     chosen.map((candidate) => candidate.id),
   );
   for (const row of rows) {
-    const lines = digestLines(row.dense_summary ?? "", queryTerms);
+    const lines = digestLines(row.dense_summary ?? "", queryTerms, question);
     if (lines.length > 0) digests.set(String(row.id), lines);
   }
   return digests;

@@ -30,19 +30,25 @@ describe("digestLines", () => {
     ]);
   });
 
-  it("with query terms keeps only the lines naming them, those naming the most first", () => {
+  it("with query terms keeps the lines naming them, best first, with the neighbour of a match in its section", () => {
+    // "queue" names one line, "exim" two: the line naming both comes first; the line next to it
+    // (worth half of it) before the line naming only the commoner "exim".
     expect(digestLines(summary, new Set(["exim", "queue"]))).toEqual([
       "· the old exim queue held 14 messages: flushed with exim -qff before the switch",
+      "· relayhost = [smtp.acme.example]:587 in /etc/postfix/main.cf; smtp_tls_security_level = encrypt",
       "· move the relay from exim to postfix => Done: postfix relays through smtp.acme.example:587",
     ]);
     expect(digestLines(summary, new Set(["nothing"]))).toEqual([]);
   });
 
   it("counts a word of the same stem and a part of an identifier as naming a term", () => {
+    // One line per section: no line is shown as another's neighbour.
     const lines = [
       "## State at end",
       "- result: verdict=NOT_ROOTABLE; build_type=user",
+      "## Problems",
       "- `adb root` FAILED (production build)",
+      "## Files",
       "- unrelated",
     ].join("\n");
     expect(digestLines(lines, new Set(["rootable", "image"]))).toEqual([
@@ -50,9 +56,9 @@ describe("digestLines", () => {
       "· `adb root` FAILED (production build)",
     ]);
     expect(digestLines(lines, new Set(["verdicts"]))).toEqual(["· result: verdict=NOT_ROOTABLE; build_type=user"]);
-    expect(digestLines("- `git clone https://github.com/newbit1/rootAVD.git` ok\n- other", new Set(["rooting", "tool"]))).toEqual([
-      "· `git clone https://github.com/newbit1/rootAVD.git` ok",
-    ]);
+    expect(digestLines("- `git clone https://github.com/newbit1/rootAVD.git` ok\n## Other\n- other", new Set(["rooting", "tool"]))).toEqual(
+      ["· `git clone https://github.com/newbit1/rootAVD.git` ok"],
+    );
     expect(digestLines(lines, new Set(["fails", "builds"]))).toEqual([
       "· `adb root` FAILED (production build)",
       "· result: verdict=NOT_ROOTABLE; build_type=user",

@@ -3,7 +3,8 @@
 // decisions, files), not as one cut line. With a query, only the lines that answer it.
 import type { Candidate, RecallScope } from "./candidate";
 import type { ScoredCandidate } from "./score";
-import { stemOf, termsOf } from "./terms";
+import type { SummaryLine } from "./answer-lines";
+import { answerLines } from "./answer-lines";
 
 /** Contexts shown with their digest: the newest of the scope at session start; the best two matches of a query. */
 export const digestsAtStart = 1;
@@ -29,12 +30,11 @@ export function digestContexts(ranked: readonly ScoredCandidate[], hasQuery: boo
 
 /**
  * The digest of a dense summary: its lines without the title (the item's own line says it), a
- * section heading as a short label; with query terms, only the lines naming at least one of them
- * (or a word of the same stem, or a part of an identifier: "rootable" in "NOT_ROOTABLE", "avd" in "rootAVD"), those
- * naming the most first (ties in reading order), their headings dropped.
+ * section heading as a short label; with query terms, only the lines that answer the question,
+ * best first, their headings dropped (see answer-lines.ts).
  */
-export function digestLines(denseSummary: string, queryTerms: ReadonlySet<string>): string[] {
-  const lines: { text: string; heading: boolean }[] = [];
+export function digestLines(denseSummary: string, queryTerms: ReadonlySet<string>, question = ""): string[] {
+  const lines: SummaryLine[] = [];
   for (const raw of denseSummary.split("\n")) {
     const line = raw.trim();
     if (line === "" || /^# /.test(line)) continue;
@@ -45,28 +45,7 @@ export function digestLines(denseSummary: string, queryTerms: ReadonlySet<string
     // A heading with no line under it says nothing.
     return lines.filter((line, index) => !line.heading || lines[index + 1]?.heading === false).map((line) => line.text);
   }
-  return lines
-    .map((line, index) => ({ line: line.text, index, hits: line.heading ? 0 : hitsOf(line.text, queryTerms) }))
-    .filter((entry) => entry.hits > 0)
-    .sort((a, b) => b.hits - a.hits || a.index - b.index)
-    .map((entry) => entry.line);
-}
-
-/** How many of the query's terms the line names: a word of the same stem counts ("failed" for "fail"), so does a part of an identifier. */
-function hitsOf(line: string, terms: ReadonlySet<string>): number {
-  const stems = new Set([...terms].map(stemOf));
-  let hits = 0;
-  for (const stem of new Set(lineWords(line).map(stemOf))) if (stems.has(stem)) hits += 1;
-  return hits;
-}
-
-/** The line's terms and the parts of its identifiers: "NOT_ROOTABLE" also as "not", "rootable"; "rootAVD" also as "root", "avd". */
-function lineWords(line: string): string[] {
-  const parts = line
-    .replace(/([a-z\d])([A-Z])/g, "$1 $2")
-    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
-    .replace(/_/g, " ");
-  return [...termsOf(line), ...termsOf(parts)];
+  return answerLines(lines, [...queryTerms], question);
 }
 
 /** Text folded for "is this already shown" checks: lower case, words only. */

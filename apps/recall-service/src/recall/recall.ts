@@ -77,6 +77,7 @@ export async function recall(engine: RecallEngine, request: RecallRequest, calle
     context.queryTerms,
     chosenContextSummary(plan.contextSummary, engine.settings.contextSummary),
     plan.scope,
+    plan.query,
   );
   const packed = pack(ranked, {
     budget: {
