@@ -8,6 +8,7 @@ import { KeyServiceService } from "@msp/proto/src/gen/ts/msp/vault/v1/key";
 import { SecurityIncidentServiceService } from "@msp/proto/src/gen/ts/msp/vault/v1/security_incident";
 import { credentialAccessResource } from "./credentials/access-log.resource";
 import { credentialResource } from "./credentials/credential.resource";
+import { CredentialCreates } from "./credentials/credential-creates";
 import { CredentialSecrets } from "./credentials/credential-secrets";
 import { credentialHandlers, logRefusedReveals } from "./credentials/credential-service";
 import { incidentHandlers } from "./incidents/incident-service";
@@ -45,8 +46,9 @@ export const vaultModule: ServiceModule<VaultSettings> = {
     const credentials = createResourceStore<Credential>(db, credentialResource);
     const accessLog = createResourceStore<CredentialAccess>(db, credentialAccessResource);
     const secrets = new CredentialSecrets(db, credentials, sealer);
+    const creates = new CredentialCreates(db, credentials, secrets);
     const clients = createWorkClients(peers);
-    host.serve(CredentialServiceService, credentialHandlers({ db, credentials, accessLog, secrets, clients }), {
+    host.serve(CredentialServiceService, credentialHandlers({ db, credentials, accessLog, secrets, creates, clients }), {
       onRefused: logRefusedReveals(db),
     });
     host.serve(KeyServiceService, keyHandlers(db, ring, rewrapper));

@@ -104,10 +104,27 @@ const eventsPerInsert = 200;
  * cleared): one per record, in the order given, under the same method and principal.
  */
 export async function writeAuditEvents(transaction: Transaction, ctx: MutationContext, events: readonly AuditEventInput[]): Promise<void> {
+  await writeCallsAuditEvents(
+    transaction,
+    events.map((event) => ({ ctx, event })),
+  );
+}
+
+/** One call's change among several committed together, for writeCallsAuditEvents. */
+export interface CallAuditEvent {
+  ctx: MutationContext;
+  event: AuditEventInput;
+}
+
+/**
+ * The events of several calls' changes that commit in one transaction (a batch of creates written
+ * together): each under its own call's method and principal, in the order given.
+ */
+export async function writeCallsAuditEvents(transaction: Transaction, events: readonly CallAuditEvent[]): Promise<void> {
   const at = new Date();
   for (let i = 0; i < events.length; i += eventsPerInsert) {
     await AuditOutboxModel.bulkCreate(
-      events.slice(i, i + eventsPerInsert).map((event) => outboxRow(ctx, event, at)),
+      events.slice(i, i + eventsPerInsert).map(({ ctx, event }) => outboxRow(ctx, event, at)),
       { transaction },
     );
   }

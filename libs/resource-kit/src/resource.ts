@@ -157,6 +157,14 @@ export interface ResourceStore<M> {
   encodeRow: RowEncoder;
   /** Runs a custom mutation in one transaction with its audit event. */
   mutate<T>(ctx: MutationContext, fn: (hook: HookContext) => Promise<T>): Promise<T>;
+  /**
+   * The columns a create's message gives (the caller's writable fields, null ones left out), checked
+   * as `create` checks them: for a service that writes its creates itself (several in one transaction).
+   * It then runs its own prepare and `checkRequired`, as `create` does.
+   */
+  givenColumns(message: M | undefined): StoredRecord;
+  /** Throws INVALID_ARGUMENT naming each required field `record` lacks, as `create` does. */
+  checkRequired(record: StoredRecord): void;
 }
 
 export function createResourceStore<M>(db: Database, definition: ResourceDefinition): ResourceStore<M> {
@@ -292,6 +300,15 @@ export function createResourceStore<M>(db: Database, definition: ResourceDefinit
       rowEncoder(row, sink);
     },
     mutate: (ctx, fn) => mutate(ctx, fn),
+
+    givenColumns(message) {
+      const prefix = definition.name;
+      if (!message) throw invalidArgument(prefix, "is required");
+      const given = toStored(writable, message as ProtoObject, prefix);
+      return Object.fromEntries(Object.entries(given).filter(([, v]) => v !== null));
+    },
+
+    checkRequired: (record) => checkRequired(record, definition.name),
 
     async get(id) {
       return toMessage(await findRow(requireId(id)));

@@ -36,23 +36,25 @@ function redactedText(text: string | undefined, max: number): string | null {
 
 /** Writes an access-log row in `transaction`. */
 export async function logAccess(transaction: Transaction, ctx: MutationContext, entry: AccessEntry): Promise<void> {
-  await CredentialAccessModel.create(
-    {
-      id: uuidv7(),
-      credential_id: entry.credentialId,
-      action: entry.action,
-      principal: ctx.principal.slice(0, 255),
-      principal_id: principalIdOf(ctx),
-      source_ip: ctx.sourceIp?.slice(0, 64) ?? null,
-      user_agent: redactedText((ctx as Partial<CallContext>).userAgent, 255),
-      reason: redactedText(entry.reason, 500),
-      outcome: entry.outcome,
-      detail: redactedText(entry.detail, 500),
-      version: entry.version ?? null,
-      at: new Date(),
-    },
-    { transaction },
-  );
+  await CredentialAccessModel.create(accessRow(ctx, entry), { transaction });
+}
+
+/** The access-log row of one access, as logAccess writes it. */
+export function accessRow(ctx: MutationContext, entry: AccessEntry): Record<string, unknown> {
+  return {
+    id: uuidv7(),
+    credential_id: entry.credentialId,
+    action: entry.action,
+    principal: ctx.principal.slice(0, 255),
+    principal_id: principalIdOf(ctx),
+    source_ip: ctx.sourceIp?.slice(0, 64) ?? null,
+    user_agent: redactedText((ctx as Partial<CallContext>).userAgent, 255),
+    reason: redactedText(entry.reason, 500),
+    outcome: entry.outcome,
+    detail: redactedText(entry.detail, 500),
+    version: entry.version ?? null,
+    at: new Date(),
+  };
 }
 
 /**

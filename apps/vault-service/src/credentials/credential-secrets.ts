@@ -35,15 +35,18 @@ export class CredentialSecrets {
 
   /** The columns of a first secret (create), sealed to the new row (credentialResource.afterWrite makes the creator its admin). */
   firstSecret(secret: string): InternalColumns {
-    return async (id, _existing, hook) => {
-      const stored = await this.sealer.seal({ table: "credentials", rowId: id, field: "secret" }, secret);
-      return {
-        ...secretColumns("secret", stored),
-        has_secret: true,
-        secret_version: 1,
-        rotated_at: new Date(),
-        rotated_by: hook.ctx.principal,
-      };
+    return (id, _existing, hook) => this.sealFirst(id, secret, hook.ctx.principal);
+  }
+
+  /** The secret columns of a new credential `id` (its first version), sealed to that row. */
+  async sealFirst(id: string, secret: string, principal: string): Promise<StoredRecord> {
+    const stored = await this.sealer.seal({ table: "credentials", rowId: id, field: "secret" }, secret);
+    return {
+      ...secretColumns("secret", stored),
+      has_secret: true,
+      secret_version: 1,
+      rotated_at: new Date(),
+      rotated_by: principal,
     };
   }
 

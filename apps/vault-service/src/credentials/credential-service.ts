@@ -19,6 +19,7 @@ import { CredentialPermissionModel, CredentialVersionModel } from "../models";
 import { logRefusal } from "./access-log";
 import type { Level } from "./access";
 import { callerOf, readableBy, requireLevel } from "./access";
+import type { CredentialCreates } from "./credential-creates";
 import type { CredentialSecrets } from "./credential-secrets";
 import { checkId } from "./credential-secrets";
 import { credentialReferences, expiringCredentials, revealedSinceChange } from "./reports";
@@ -29,6 +30,8 @@ export interface CredentialServiceDeps {
   credentials: ResourceStore<Credential>;
   accessLog: ResourceStore<CredentialAccess>;
   secrets: CredentialSecrets;
+  /** Creates, committed in batches when they arrive together. */
+  creates: CredentialCreates;
   /** Checks client ids with the work service. */
   clients: PeerIds;
 }
@@ -72,7 +75,7 @@ function storedType(credential: Credential | undefined): string | undefined {
 
 /** The handlers of CredentialService: the resource kit's methods behind per-credential permissions, and the vault's own. */
 export function credentialHandlers(deps: CredentialServiceDeps): Handlers<typeof CredentialServiceService> {
-  const { db, credentials, accessLog, secrets, clients } = deps;
+  const { db, credentials, accessLog, secrets, creates, clients } = deps;
   const standard = standardMethods(CredentialServiceService, credentials, { singular: "Credential", plural: "Credentials" });
   return {
     getCredential: async (request, ctx) => {
@@ -89,7 +92,9 @@ export function credentialHandlers(deps: CredentialServiceDeps): Handlers<typeof
       callerOf(ctx);
       const secret = checkSecret("secret", request.secret, storedType(request.credential));
       if (request.credential?.clientId) await clients.require(ctx, request.credential.clientId, "credential.client_id");
-      return credentials.create(request.credential, ctx, secrets.firstSecret(secret), { keepAnswer: ctx.keepAnswer });
+      // A call with an idempotency key keeps its answer in its own transaction: it is not batched.
+      if (ctx.keepAnswer) return credentials.create(request.credential, ctx, secrets.firstSecret(secret), { keepAnswer: ctx.keepAnswer });
+      return creates.create(request.credential, secret, ctx);
     },
     updateCredential: async (request, ctx) => {
       const id = checkId(request.credential?.id ?? "", "credential.id");

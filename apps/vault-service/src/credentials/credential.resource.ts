@@ -5,6 +5,7 @@ import { uuidv7 } from "@msp/db";
 import type { CallContext } from "@msp/grpc-kit";
 import { CredentialModel, CredentialPermissionModel } from "../models";
 import { callerOf } from "./access";
+import type { AccessEntry } from "./access-log";
 import { logAccess } from "./access-log";
 
 /**
@@ -32,28 +33,45 @@ export const credentialResource: ResourceDefinition = {
   ],
   orderable: ["name", "created_at", "updated_at"],
   defaultOrderBy: "name",
-  prepare(row) {
-    if (typeof row["name"] === "string") row["name"] = row["name"].trim();
-    const port = row["port"];
-    if (typeof port === "number" && (port < 1 || port > 65_535)) throw invalidArgument("credential.port", "must be between 1 and 65535");
-    row["host"] = hostOf(row);
-  },
+  prepare: prepareCredential,
   async afterWrite(row, existing, hook) {
     if (existing !== undefined) return;
     // The creator administers what they created; the create is in the access log.
     const id = String(row["id"]);
-    const caller = callerOf(hook.ctx as CallContext);
-    await CredentialPermissionModel.create(
-      { id: uuidv7(), credential_id: id, principal: caller.userId, level: "admin", granted_by: hook.ctx.principal, granted_at: new Date() },
-      { transaction: hook.transaction },
-    );
-    await logAccess(hook.transaction, hook.ctx, { credentialId: id, action: "create", outcome: "ok", version: 1 });
+    await CredentialPermissionModel.create(creatorPermission(id, hook.ctx as CallContext), { transaction: hook.transaction });
+    await logAccess(hook.transaction, hook.ctx, createdEntry(id));
   },
   async afterDelete(row, hook) {
     // The access log outlives the credential: its versions and permissions go with it (cascade).
     await logAccess(hook.transaction, hook.ctx, { credentialId: String(row["id"]), action: "delete", outcome: "ok" });
   },
 };
+
+/** Normalizes and checks a credential about to be stored (create or update). */
+export function prepareCredential(row: StoredRecord): void {
+  if (typeof row["name"] === "string") row["name"] = row["name"].trim();
+  const port = row["port"];
+  if (typeof port === "number" && (port < 1 || port > 65_535)) throw invalidArgument("credential.port", "must be between 1 and 65535");
+  row["host"] = hostOf(row);
+}
+
+/** The permission row that makes a credential's creator its admin. */
+export function creatorPermission(credentialId: string, ctx: CallContext): Record<string, unknown> {
+  const caller = callerOf(ctx);
+  return {
+    id: uuidv7(),
+    credential_id: credentialId,
+    principal: caller.userId,
+    level: "admin",
+    granted_by: ctx.principal,
+    granted_at: new Date(),
+  };
+}
+
+/** The access-log entry of a credential's create. */
+export function createdEntry(credentialId: string): AccessEntry {
+  return { credentialId, action: "create", outcome: "ok", version: 1 };
+}
 
 /**
  * The host a credential is used on, lower-case, from its url ("https://fw.contoso.example:4443/"
