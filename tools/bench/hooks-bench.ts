@@ -5,7 +5,9 @@
 // whatever the transcript's size; with the platform down, every hook p95 < 60 ms. Issue 16, as a
 // ratio to the floor of the same run (column "× floor"): SessionStart p95 at most 2.5, UserPromptSubmit
 // 2, every hook with the platform down 1.2.
-//   npx tsx tools/bench/hooks-bench.ts [--db sqlite|mariadb] [--contexts 100000] [--runs 40]
+//   npx tsx tools/bench/hooks-bench.ts [--db sqlite|mariadb] [--contexts 100000] [--runs 40] [--only down]
+//   --only down: only the hooks with the platform down (after setup, no platform-up row); with a
+//   small --contexts it takes a minute, for comparing builds back to back.
 //   MariaDB: MSP_BENCH_MARIADB_URL (default mariadb://root@127.0.0.1:3306/msp_bench_hooks, recreated and dropped).
 import { spawn, spawnSync } from "node:child_process";
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -25,6 +27,7 @@ const { values: args } = parseArgs({
     contexts: { type: "string", default: "100000" },
     projects: { type: "string", default: "200" },
     runs: { type: "string", default: "40" },
+    only: { type: "string" },
   },
 });
 
@@ -32,6 +35,8 @@ const root = resolve(__dirname, "..", "..");
 const launcher = join(root, "apps", "cli", "bin", "msp.js");
 const transcriptsDir = process.env["MSP_TRANSCRIPTS_DIR"] ?? resolve(root, "../shared/fixtures/transcripts");
 const runs = Number(args.runs);
+if (args.only !== undefined && args.only !== "down") throw new Error(`--only ${args.only}: only "down" is known`);
+const downOnly = args.only === "down";
 
 interface Row {
   scenario: string;
@@ -175,91 +180,94 @@ async function main(): Promise<void> {
       repository: "github.com/bench-msp/repo-0",
       cwd: repo,
     };
-    await measure("POST /api/v1/memory:recall alone (8,000 characters, in-process client)", undefined, () =>
-      rest("/api/v1/memory:recall", { scope, budgetChars: 8000 }),
-    );
-    await measure("POST /api/v1/memory:recall alone, with a query (2,500 characters, in-process client)", undefined, () =>
-      rest("/api/v1/memory:recall", { scope, query: seed.hosts[0], budgetChars: 2500, maxItems: 5 }),
-    );
-    let direct = 0;
-    await measure("POST /api/v1/sessions alone (in-process client)", undefined, () =>
-      rest("/api/v1/sessions", {
-        machineId: config.machineId,
-        externalSessionId: `bench-direct-${++direct}`,
-        projectId: seed.projectIds[0],
-      }),
-    );
-
     const transcriptSmall = join(work, "small.jsonl");
     copyFileSync(join(root, "apps", "cli", "src", "e2e", "fixtures", "portal-502.jsonl"), transcriptSmall);
-    let sessionCount = 0;
     const knownHost = seed.hosts[0]!;
-    let recalled = 0;
-    await measure("SessionStart (recall with 100,000 contexts, open the work session)", 150, async () => {
-      const result = await hook("SessionStart", {
-        session_id: `bench-${++sessionCount}`,
-        transcript_path: transcriptSmall,
-        source: "startup",
-      });
-      if (result.stdout.length > 0) recalled++;
-      return result;
-    });
-    console.error(`SessionStart printed recalled context in ${recalled} of ${runs + 1} runs`);
-    const session = `bench-${sessionCount}`;
-    let targeted = 0;
-    await measure("UserPromptSubmit, prompt names a known host (targeted recall)", 100, async (i) => {
-      const result = await hook("UserPromptSubmit", {
-        session_id: session,
-        transcript_path: transcriptSmall,
-        prompt: `why is ${knownHost} slow again? (${i})`,
-      });
-      if (result.stdout.length > 0) targeted++;
-      return result;
-    });
-    console.error(`UserPromptSubmit printed targeted context in ${targeted} of ${runs + 1} runs`);
-    await measure("UserPromptSubmit, ordinary prompt (local check only)", 100, (i) =>
-      hook("UserPromptSubmit", { session_id: session, transcript_path: transcriptSmall, prompt: `rename the helper in utils.ts (${i})` }),
-    );
-    await measure("PostToolUse Bash (commands_run, async in settings)", undefined, (i) =>
-      hook("PostToolUse", {
-        session_id: session,
-        transcript_path: transcriptSmall,
-        tool_name: "Bash",
-        tool_use_id: `toolu_bench_${i}`,
-        tool_input: { command: `systemctl status nginx # ${i}` },
-        tool_response: { stdout: "active (running)", stderr: "", interrupted: false, isImage: false },
-      }),
-    );
-
-    const real = (name: string) => (existsSync(join(transcriptsDir, name)) ? join(transcriptsDir, name) : undefined);
-    const large = real("Skills03__ubuntu-secure/extracted_conversation_1201_messages.jsonl");
-    const stopTranscripts: Array<[string, string]> = [
-      ["9 KB", transcriptSmall],
-      [
-        large ? "2.8 MB (real)" : "2.8 MB (synthetic)",
-        large ? join(work, "large.jsonl") : grownTranscript(transcriptSmall, 2_800_000, join(work, "large.jsonl")),
-      ],
-      ["20 MB (synthetic)", grownTranscript(large ?? transcriptSmall, 20_000_000, join(work, "huge.jsonl"))],
-    ];
-    if (large) copyFileSync(large, join(work, "large.jsonl"));
-    for (const [size, path] of stopTranscripts) {
-      const stopSession = `bench-stop-${size.replace(/\W+/g, "-")}`;
-      await measure(
-        `Stop, transcript ${size} (spool, start the background upload)`,
-        100,
-        async (i) => {
-          // Claude appends a turn before each Stop; the upload then runs detached and is left to finish unmeasured.
-          appendFileSync(
-            path,
-            `${JSON.stringify({ type: "user", message: { role: "user", content: `turn ${i}` }, timestamp: new Date().toISOString() })}\n`,
-          );
-          const result = await hook("Stop", { session_id: stopSession, transcript_path: path, stop_hook_active: false });
-          await senderIdle(mspHome);
-          await new Promise((r) => setTimeout(r, 500)); // the platform settles after a large upload
-          return result;
-        },
-        size.startsWith("20") ? Math.min(runs, 20) : runs,
+    if (!downOnly) await platformUp();
+    async function platformUp(): Promise<void> {
+      await measure("POST /api/v1/memory:recall alone (8,000 characters, in-process client)", undefined, () =>
+        rest("/api/v1/memory:recall", { scope, budgetChars: 8000 }),
       );
+      await measure("POST /api/v1/memory:recall alone, with a query (2,500 characters, in-process client)", undefined, () =>
+        rest("/api/v1/memory:recall", { scope, query: seed.hosts[0], budgetChars: 2500, maxItems: 5 }),
+      );
+      let direct = 0;
+      await measure("POST /api/v1/sessions alone (in-process client)", undefined, () =>
+        rest("/api/v1/sessions", {
+          machineId: config.machineId,
+          externalSessionId: `bench-direct-${++direct}`,
+          projectId: seed.projectIds[0],
+        }),
+      );
+
+      let sessionCount = 0;
+      let recalled = 0;
+      await measure("SessionStart (recall with 100,000 contexts, open the work session)", 150, async () => {
+        const result = await hook("SessionStart", {
+          session_id: `bench-${++sessionCount}`,
+          transcript_path: transcriptSmall,
+          source: "startup",
+        });
+        if (result.stdout.length > 0) recalled++;
+        return result;
+      });
+      console.error(`SessionStart printed recalled context in ${recalled} of ${runs + 1} runs`);
+      const session = `bench-${sessionCount}`;
+      let targeted = 0;
+      await measure("UserPromptSubmit, prompt names a known host (targeted recall)", 100, async (i) => {
+        const result = await hook("UserPromptSubmit", {
+          session_id: session,
+          transcript_path: transcriptSmall,
+          prompt: `why is ${knownHost} slow again? (${i})`,
+        });
+        if (result.stdout.length > 0) targeted++;
+        return result;
+      });
+      console.error(`UserPromptSubmit printed targeted context in ${targeted} of ${runs + 1} runs`);
+      await measure("UserPromptSubmit, ordinary prompt (local check only)", 100, (i) =>
+        hook("UserPromptSubmit", { session_id: session, transcript_path: transcriptSmall, prompt: `rename the helper in utils.ts (${i})` }),
+      );
+      await measure("PostToolUse Bash (commands_run, async in settings)", undefined, (i) =>
+        hook("PostToolUse", {
+          session_id: session,
+          transcript_path: transcriptSmall,
+          tool_name: "Bash",
+          tool_use_id: `toolu_bench_${i}`,
+          tool_input: { command: `systemctl status nginx # ${i}` },
+          tool_response: { stdout: "active (running)", stderr: "", interrupted: false, isImage: false },
+        }),
+      );
+
+      const real = (name: string) => (existsSync(join(transcriptsDir, name)) ? join(transcriptsDir, name) : undefined);
+      const large = real("Skills03__ubuntu-secure/extracted_conversation_1201_messages.jsonl");
+      const stopTranscripts: Array<[string, string]> = [
+        ["9 KB", transcriptSmall],
+        [
+          large ? "2.8 MB (real)" : "2.8 MB (synthetic)",
+          large ? join(work, "large.jsonl") : grownTranscript(transcriptSmall, 2_800_000, join(work, "large.jsonl")),
+        ],
+        ["20 MB (synthetic)", grownTranscript(large ?? transcriptSmall, 20_000_000, join(work, "huge.jsonl"))],
+      ];
+      if (large) copyFileSync(large, join(work, "large.jsonl"));
+      for (const [size, path] of stopTranscripts) {
+        const stopSession = `bench-stop-${size.replace(/\W+/g, "-")}`;
+        await measure(
+          `Stop, transcript ${size} (spool, start the background upload)`,
+          100,
+          async (i) => {
+            // Claude appends a turn before each Stop; the upload then runs detached and is left to finish unmeasured.
+            appendFileSync(
+              path,
+              `${JSON.stringify({ type: "user", message: { role: "user", content: `turn ${i}` }, timestamp: new Date().toISOString() })}\n`,
+            );
+            const result = await hook("Stop", { session_id: stopSession, transcript_path: path, stop_hook_active: false });
+            await senderIdle(mspHome);
+            await new Promise((r) => setTimeout(r, 500)); // the platform settles after a large upload
+            return result;
+          },
+          size.startsWith("20") ? Math.min(runs, 20) : runs,
+        );
+      }
     }
 
     await platform.stop();

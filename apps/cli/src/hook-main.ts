@@ -3,13 +3,15 @@
 // the event's budget, prints nothing on failure, and always exits 0 (exit 2 would block Claude).
 import { writeSync } from "node:fs";
 import { writeLog } from "./local/error-log";
-import { redactFewShortTexts } from "./local/lazy-redact";
 import { mspHome, mspPaths } from "./local/msp-home";
 import { closeConnections } from "./platform/http-json";
 import { hookBudgetsMs } from "./hooks/deadline";
 import { hookEventOf, hookEvents } from "./hooks/hook-input";
 import { readStdin, stdinIsTerminal } from "./hooks/read-stdin";
 import { runHook } from "./hooks/run-hook";
+
+// The build runs it before it writes V8's code cache of this bundle (build.mjs).
+export { warmUpForCodeCache } from "./hooks/code-cache-warmup";
 
 /** `hook <event> [--home DIR]`: the event and the config folder; `help` when a person asked (`--help`, `-h`). */
 export function parseHookArgs(args: readonly string[]): { event: string; home?: string; help?: true } {
@@ -66,8 +68,6 @@ export async function hookMain(args: readonly string[]): Promise<void> {
     process.stderr.write(terminalStdinMessage(parsed.event));
     process.exit(0);
   }
-  // PostToolUse redacts a command, its output and their summary; other hooks a prompt or a log line, if anything.
-  if (event === "post-tool-use") redactFewShortTexts();
   // The hard stop: past the budget, exit 0 with whatever was printed (nothing, usually).
   const hardStop = setTimeout(() => {
     writeLog(paths.log, "warn", event, `stopped at its ${hookBudgetsMs[event]} ms budget`);

@@ -2,6 +2,7 @@ import type { CliConfig } from "../local/cli-config";
 import { writeLog } from "../local/error-log";
 import { redactLazily } from "../local/lazy-redact";
 import { reachabilityObserver } from "../local/reachability";
+import { connectionRefused } from "../platform/connect-probe";
 import { UnreachableError } from "../platform/http-json";
 import type { MspPaths } from "../local/msp-home";
 import { createPlatformClient } from "../platform/platform-client";
@@ -24,7 +25,15 @@ export interface HookContext extends DeliveryContext {
   startSender(force?: boolean): void;
   /** The platform did not answer a moment ago (this run, or a recent one within `windowMs`): spool without trying. */
   platformDown(windowMs?: number): boolean;
+  /**
+   * Found down less than the breaker's window ago, and still refusing a TCP connection: one
+   * connect instead of the hook's requests (and their log lines). Renews the breaker when so.
+   */
+  platformStillRefuses(): Promise<boolean>;
 }
+
+/** The longest a probe of a platform found down waits for its connection. */
+const probeWaitMs = 300;
 
 export function createHookContext(event: HookEvent, input: HookInput, config: CliConfig, paths: MspPaths, budgetMs: number): HookContext {
   const deadline = new Deadline(budgetMs);
@@ -46,6 +55,12 @@ export function createHookContext(event: HookEvent, input: HookInput, config: Cl
     log: (message) => writeLog(paths.log, "error", event, message),
     spool: (spooled) => appendSpoolEvent(paths.spool, spooled),
     platformDown,
+    platformStillRefuses: async () => {
+      if (!platformDown()) return false;
+      const refused = await connectionRefused(config.server, Math.min(timeoutMs(), probeWaitMs));
+      if (refused) reachability.observe(new UnreachableError(`${config.server}: connection refused`));
+      return refused;
+    },
     startSender: (force = false) => {
       if (platformDown()) return;
       try {

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { tempDir } from "../test-support/temp-dirs";
 import { createServer } from "node:net";
@@ -8,7 +8,7 @@ import { writeConfig } from "../local/cli-config";
 import { mspPaths } from "../local/msp-home";
 import { readLog } from "../local/error-log";
 import { redactLazily } from "../local/lazy-redact";
-import { markUnreachable } from "../local/reachability";
+import { markUnreachable, sessionStartWindowMs } from "../local/reachability";
 import { readSpoolFile, activeSpoolFile } from "../spool/spool-file";
 import { scaled } from "@msp/testing/src/slowness";
 import { runHook } from "./run-hook";
@@ -173,6 +173,40 @@ describe("hook budgets", () => {
       expect(await runHook("session-start", input({ source: "startup" }), paths, tmpdir())).toBe("");
       expect(Date.now() - started).toBeLessThan(overheadMs);
       expect(readSpoolFile(join(paths.spool, activeSpoolFile)).events).toMatchObject([{ kind: "session-open" }]);
+    } finally {
+      hole.close();
+    }
+  });
+
+  it("SessionStart past its retry window probes the platform found down: still refused, it spools with one connect and logs nothing", async () => {
+    const paths = machine(await closedPort());
+    markUnreachable(paths.cache);
+    const marker = join(paths.cache, "platform-unreachable");
+    const foundDownAt = new Date(Date.now() - sessionStartWindowMs - 5_000);
+    utimesSync(marker, foundDownAt, foundDownAt);
+    expect(await runHook("session-start", input({ source: "startup" }), paths, tmpdir())).toBe("");
+    expect(readSpoolFile(join(paths.spool, activeSpoolFile)).events).toMatchObject([{ kind: "session-open" }]);
+    expect(readLog(paths.log, 10, ["error", "warn", "info"])).toEqual([]);
+    // The breaker was renewed: the next SessionStart within the window does not even probe.
+    expect(statSync(marker).mtimeMs).toBeGreaterThan(foundDownAt.getTime() + 1_000);
+  });
+
+  it("SessionStart past its retry window tries the platform again once it accepts connections", async () => {
+    const hole = await blackHole();
+    try {
+      const paths = machine(hole.url);
+      markUnreachable(paths.cache);
+      const foundDownAt = new Date(Date.now() - sessionStartWindowMs - 5_000);
+      utimesSync(join(paths.cache, "platform-unreachable"), foundDownAt, foundDownAt);
+      const started = Date.now();
+      expect(await runHook("session-start", input({ source: "startup" }), paths, tmpdir())).toBe("");
+      // It waited for the recall (a platform that accepts and never answers), as it does when nothing was found down.
+      expect(Date.now() - started).toBeGreaterThan(1_000);
+      expect(
+        readLog(paths.log, 10)
+          .map((entry) => entry.message)
+          .join("\n"),
+      ).toMatch(/recall failed: .*no answer within/);
     } finally {
       hole.close();
     }

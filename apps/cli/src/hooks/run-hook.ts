@@ -67,5 +67,6 @@ export async function runHook(event: HookEvent, stdinText: string, paths: MspPat
 /** Keeps the digests of a prompt's private terms in the session's state, for PostToolUse. */
 function rememberPrivate(paths: MspPaths, claudeSessionId: string, terms: readonly string[]): void {
   const state = loadSessionState(paths.sessions, claudeSessionId);
+  // Saved durably (it holds privateTerms): after a power cut, a command repeating a private term is still recorded without it.
   saveSessionState(paths.sessions, { ...state, privateTerms: rememberPrivateTerms(state.privateTerms, terms) });
 }

@@ -25,8 +25,10 @@ export async function sessionStart(ctx: HookContext): Promise<string> {
   const { input, paths } = ctx;
   const state = loadSessionState(paths.sessions, input.sessionId);
   const startedAt = state.startedAt ?? new Date().toISOString();
-  if (ctx.platformDown(sessionStartWindowMs)) {
-    // Found unreachable seconds ago: no recall to print; the session opens when the spool is sent.
+  // Found unreachable seconds ago, or still refusing connections since (one connect, every
+  // sessionStartWindowMs, instead of up to four requests and a log line that loads the redactor).
+  if (ctx.platformDown(sessionStartWindowMs) || (await ctx.platformStillRefuses())) {
+    // No recall to print; the session opens when the spool is sent.
     const { scope } = await hookScope(ctx, false);
     spoolSessionOpen(ctx, scope, startedAt, false);
     saveSessionState(paths.sessions, { ...state, scope, startedAt });

@@ -21,6 +21,26 @@ describe("commandRecordOf", () => {
     });
   });
 
+  it("redacts a summary on its own unless it is the whole redacted output", () => {
+    const redacted: string[] = [];
+    const counting = (text: string) => (redacted.push(text), redact(text));
+    const short = commandRecordOf("Bash", { command: "cat db.env" }, { stdout: "user=app\npass=hunter2", stderr: "" }, scope, counting);
+    expect(short?.outputSummary).toBe("user=app\npass=[REDACTED:password]");
+    expect(redacted).toEqual(["cat db.env", "user=app\npass=hunter2"]);
+
+    redacted.length = 0;
+    // Blank lines and trailing spaces dropped: the summary differs from the output, so it is redacted again.
+    const spaced = commandRecordOf(
+      "Bash",
+      { command: "cat db.env" },
+      { stdout: "user=app  \n\npass=hunter2\n", stderr: "" },
+      scope,
+      counting,
+    );
+    expect(spaced?.outputSummary).toBe("user=app\npass=[REDACTED:password]");
+    expect(redacted).toEqual(["cat db.env", "user=app  \n\npass=hunter2\n", "user=app\npass=[REDACTED:password]"]);
+  });
+
   it("reads a failure from Claude Code's 'Error: Exit code N' answer", () => {
     const record = commandRecordOf("Bash", { command: "make test" }, "Error: Exit code 2\nmake: *** [test] Error 1", scope, redact);
     expect(record).toMatchObject({ exitCode: 2, success: false, errorMessage: expect.stringContaining("make: *** [test] Error 1") });

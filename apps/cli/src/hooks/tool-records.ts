@@ -35,7 +35,9 @@ export function commandRecordOf(
   const whole = (text: string) => (text.length <= maxRedactedOutputChars ? redact(text) : text);
   const output = whole(outcome.output);
   const summary = summarizeOutput(output);
-  if (summary) record.outputSummary = redact(summary);
+  // A summary that is the whole output (short, so redacted above) needs no second pass: redacting
+  // twice changes nothing, and a pattern's second use is when V8 compiles it to machine code.
+  if (summary) record.outputSummary = summary === output ? summary : redact(summary);
   if (outcome.success === false) {
     const error = summarizeOutput(outcome.error ? whole(outcome.error) : output);
     if (error) record.errorMessage = redact(error);

@@ -2,30 +2,15 @@
 import type * as Redaction from "@msp/redaction";
 
 let redaction: typeof Redaction | undefined;
-let fewShortTexts = false;
 
 /**
- * Says this process redacts a few short texts before it exits (PostToolUse: a command, its output
- * and their summary). V8 runs a regular expression's first use in its interpreter and compiles it
- * to machine code on the second: for the redactor's 70 patterns that compilation is several
- * milliseconds, the whole of the hook's second redaction, where interpreting a short text takes
- * microseconds. So the patterns stay interpreted for their first 100 uses; V8 still compiles a
- * pattern at once for a text of 1,000 characters or more. (Setting the flag loads node:v8, about
- * 1.5 ms: not worth it for a process that redacts one text.)
- */
-export function redactFewShortTexts(): void {
-  fewShortTexts = true;
-}
-
-/**
- * @msp/redaction's `redact`, loaded on its first call. Its rules take a few milliseconds to load
- * and compile; SessionStart and Stop send nothing that needs them, so they never pay for it.
+ * @msp/redaction's `redact`, loaded on its first call. Its rules take a few milliseconds to load;
+ * SessionStart and Stop send nothing that needs them, so they never pay for it. (PostToolUse once
+ * kept the patterns in V8's regexp interpreter with `--regexp-tier-up-ticks`, set through
+ * node:v8: since the rules run only on texts holding their keywords, few patterns run twice in a
+ * hook, and loading node:v8, which loads the stream modules, cost 2-4 ms against about 0.1 ms saved.)
  */
 export function redactLazily(text: string): string {
-  if (!redaction) {
-    // Before the patterns exist: V8 gives each pattern its count of interpreted uses when it is made.
-    if (fewShortTexts) (require("node:v8") as typeof import("node:v8")).setFlagsFromString("--regexp-tier-up-ticks=100");
-    redaction = require("@msp/redaction") as typeof Redaction;
-  }
+  redaction ??= require("@msp/redaction") as typeof Redaction;
   return redaction.redact(text);
 }
