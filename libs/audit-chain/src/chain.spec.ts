@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
-import { canonicalEventBytes } from "./canonical";
-import { appendEvents, eventHash, isChainHash } from "./chain";
+import { canonicalEventBytes, canonicalEventText } from "./canonical";
+import { appendEvents, eventHash, isChainHash, LinkedHasher, linkedTextHash } from "./chain";
 import { genesisHash } from "./event";
 import { chainOf, hmacKey, otherHmacKey, unchainedEvents } from "./spec-fixtures";
 
@@ -68,5 +68,33 @@ describe("appendEvents", () => {
     expect(() => appendEvents(hmacKey, { seq: -1, hash: genesisHash }, [])).toThrow(/head.seq/);
     expect(() => appendEvents(hmacKey, { seq: 0, hash: "x" }, [])).toThrow(/head.hash/);
     expect(() => appendEvents(Buffer.alloc(16), { seq: 0, hash: genesisHash }, [])).toThrow(/32-byte/);
+  });
+});
+
+describe("LinkedHasher", () => {
+  it("hashes as linkedTextHash does, event after event, whatever the text's length and characters", () => {
+    const hasher = new LinkedHasher(hmacKey);
+    const texts = [
+      canonicalEventText(chainOf(1)[0]!),
+      "",
+      'é ü ß € 日本 😀 \u0001 "quoted"',
+      "x".repeat(5000),
+      "😀".repeat(3000),
+      "a lone surrogate \ud800 and its pair \ud83d\ude00",
+      "short again",
+    ];
+    let prevHash = genesisHash;
+    for (const text of texts) {
+      const hash = hasher.hash(prevHash, text);
+      expect(hash).toBe(linkedTextHash(hmacKey, prevHash, text));
+      prevHash = hash;
+    }
+  });
+
+  it("refuses a prevHash that is not 64 hex digits", () => {
+    const hasher = new LinkedHasher(hmacKey);
+    for (const bad of ["", "0".repeat(63), "0".repeat(65), "G".repeat(64), `${"0".repeat(62)}zz`]) {
+      expect(() => hasher.hash(bad, "text")).toThrow(/prevHash must be 64 hex digits/);
+    }
   });
 });

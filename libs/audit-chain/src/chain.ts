@@ -1,4 +1,4 @@
-import { createHmac, createSecretKey, type KeyObject } from "node:crypto";
+import { createHmac, createSecretKey, KeyObject } from "node:crypto";
 import { canonicalEventText, type HashedEventFields } from "./canonical";
 import type { ChainEvent } from "./event";
 
@@ -44,6 +44,40 @@ export function linkedTextHash(hmacKey: Buffer | KeyObject, prevHash: string, te
   return createHmac("sha256", hmacKey).update(prevHash, "hex").update(text, "utf8").digest("hex");
 }
 
+/** The bytes of a chain hash (SHA-256). */
+const HASH_BYTES = 32;
+
+/**
+ * `linkedTextHash` for many events in a row with one key (a verify, an append): the same HMAC of
+ * node:crypto over the same bytes, but prevHash's bytes and the text are written into one buffer
+ * kept between events and fed to the HMAC in one update. Each update is a call into C++ that
+ * decodes its string on its own: one update of ready bytes costs about 0.3 µs less per event than
+ * the two of linkedTextHash (of about 2.7 µs; BENCHMARKS.md). Not for concurrent use: the buffer
+ * is shared by the calls (they are synchronous, so one thread cannot interleave them).
+ */
+export class LinkedHasher {
+  private readonly key: KeyObject;
+  private buffer = Buffer.allocUnsafe(4096);
+
+  constructor(hmacKey: Buffer | KeyObject) {
+    this.key = hmacKey instanceof KeyObject ? hmacKey : hmacKeyObject(hmacKey);
+  }
+
+  /** HMAC-SHA256(key, prevHash bytes || UTF-8 text) as hex; prevHash must be a chain hash (64 hex digits). */
+  hash(prevHash: string, text: string): string {
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8 (a surrogate pair, 2 units, takes 4).
+    const most = HASH_BYTES + 3 * text.length;
+    if (most > this.buffer.length) this.buffer = Buffer.allocUnsafe(Math.max(most, 2 * this.buffer.length));
+    const buffer = this.buffer;
+    // Hex writing stops at the first character that is not a hex digit: a short write is not a chain hash.
+    if (buffer.write(prevHash, 0, HASH_BYTES, "hex") !== HASH_BYTES || prevHash.length !== 2 * HASH_BYTES) {
+      throw new TypeError("LinkedHasher: prevHash must be 64 hex digits");
+    }
+    const length = HASH_BYTES + buffer.write(text, HASH_BYTES, "utf8");
+    return createHmac("sha256", this.key).update(buffer.subarray(0, length)).digest("hex");
+  }
+}
+
 /**
  * Chains `events` after `head`: each gets the next dense seq, the previous event's hash as its
  * prevHash, and its own hash. Returns new objects; the inputs are not modified.
@@ -52,7 +86,7 @@ export function appendEvents(hmacKey: Buffer, head: ChainHead, events: readonly 
   requireHmacKeyBytes(hmacKey, "appendEvents");
   if (!Number.isSafeInteger(head.seq) || head.seq < 0) throw new TypeError("appendEvents: head.seq must be an integer >= 0");
   if (!isChainHash(head.hash)) throw new TypeError("appendEvents: head.hash must be 64 lower-case hex digits");
-  const key = hmacKeyObject(hmacKey);
+  const hasher = new LinkedHasher(hmacKey);
   const chained: ChainEvent[] = new Array<ChainEvent>(events.length);
   let seq = head.seq;
   let prevHash = head.hash;
@@ -75,7 +109,7 @@ export function appendEvents(hmacKey: Buffer, head: ChainHead, events: readonly 
       prevHash,
       hash: "",
     };
-    event.hash = linkedHash(key, prevHash, event);
+    event.hash = hasher.hash(prevHash, canonicalEventText(event));
     prevHash = event.hash;
     chained[i] = event;
   }

@@ -1,3 +1,4 @@
+import { eventTextOf } from "./canonical";
 import { appendEvents } from "./chain";
 import { signCheckpoint } from "./checkpoint";
 import type { ChainEvent, Checkpoint } from "./event";
@@ -158,6 +159,19 @@ describe("ChainVerifier on a tampered chain", () => {
       const result = verifyChain(swapContents(events, a, b), checkpoints, feed);
       expectFailure(result, a, "reordered");
     }
+  });
+
+  it("a page verified in slices looks ahead over the whole page, as in one piece", () => {
+    const swapped = swapContents(events, 1234, 1240);
+    const inSlices = new ChainVerifier({ hmacKey, publicKey: signingKeys.publicKey, anchor: null, maxEventsBetweenCheckpoints: 1000 });
+    inSlices.addCheckpoints(checkpoints);
+    const texts = swapped.map(eventTextOf);
+    for (let from = 0; from < texts.length; from += 3) {
+      if (!inSlices.addEventTexts(texts, from, Math.min(texts.length, from + 3))) break;
+    }
+    const whole = verifyChain(swapped, checkpoints, { pageSize: 3000 });
+    expectFailure(whole, 1234, "reordered");
+    expect(inSlices.finish()).toEqual(whole);
   });
 
   it("a swap across pages still fails at the lower seq", () => {

@@ -1,6 +1,6 @@
 import type { KeyObject } from "node:crypto";
 import { eventTextOf } from "./canonical";
-import { hmacKeyObject, isChainHash, linkedTextHash, requireHmacKeyBytes } from "./chain";
+import { isChainHash, LinkedHasher, requireHmacKeyBytes } from "./chain";
 import { checkpointSetFailure } from "./checkpoint-rules";
 import { checkpointSignatureValid } from "./checkpoint";
 import { genesisHash, type ChainAnchor, type ChainEvent, type Checkpoint, type EventText } from "./event";
@@ -38,7 +38,7 @@ export interface VerifierOptions {
  * ones that were removed (`seq_gap`, `broken_link`); across pages the lower seq still fails.
  */
 export class ChainVerifier {
-  private readonly hmacKey: KeyObject;
+  private readonly hasher: LinkedHasher;
   private readonly publicKey: KeyObject;
   private readonly anchor: ChainAnchor | null;
   private readonly maxEventsBetweenCheckpoints: number | undefined;
@@ -73,7 +73,7 @@ export class ChainVerifier {
     if (max !== undefined && (!Number.isSafeInteger(max) || max < 1)) {
       throw new TypeError("ChainVerifier: maxEventsBetweenCheckpoints must be an integer >= 1");
     }
-    this.hmacKey = hmacKeyObject(options.hmacKey);
+    this.hasher = new LinkedHasher(options.hmacKey);
     this.publicKey = options.publicKey;
     this.anchor = anchor;
     this.maxEventsBetweenCheckpoints = max;
@@ -94,21 +94,26 @@ export class ChainVerifier {
     return this.addEventTexts(events.map(eventTextOf));
   }
 
-  /** `addEvents` for events read as their canonical text (EventText), without a ChainEvent each. */
-  addEventTexts(events: readonly EventText[]): boolean {
+  /**
+   * `addEvents` for events read as their canonical text (EventText), without a ChainEvent each.
+   * With `from` and `to`, only events[from..to) are verified now (a caller hashing a page in
+   * slices, the rest to follow); a broken link still looks ahead over the whole page to tell
+   * moved events from missing ones.
+   */
+  addEventTexts(events: readonly EventText[], from = 0, to = events.length): boolean {
     if (this.settled()) return false;
-    const hmacKey = this.hmacKey;
+    const hasher = this.hasher;
     const hashes = this.hashes;
     const pending = this.pending;
     let expectedSeq = this.expectedSeq;
     let expectedPrevHash = this.expectedPrevHash;
     try {
-      for (let i = 0; i < events.length; i++) {
+      for (let i = from; i < to; i++) {
         const e = events[i] as EventText;
         if (this.failure !== null && expectedSeq > this.failure.seq) break;
         if (e.seq !== expectedSeq) return this.failEvent(this.seqFailure(events, i, expectedSeq));
         if (e.prevHash !== expectedPrevHash) return this.failEvent(this.linkFailure(events, i, expectedSeq));
-        const hash = e.text === null ? null : linkedTextHash(hmacKey, expectedPrevHash, e.text);
+        const hash = e.text === null ? null : hasher.hash(expectedPrevHash, e.text);
         if (hash !== e.hash) return this.failEvent(this.hashFailure(e, hash === null, expectedSeq));
         hashes.push(hash);
         expectedSeq += 1;

@@ -16,6 +16,16 @@ export interface VerifyPart {
 /** Events read per query; the next page is read while this one is hashed. */
 const pageSize = 5000;
 
+/**
+ * Events hashed between two turns of the event loop. Hashing a whole page at once (about 35 ms)
+ * leaves the socket of the next page unread: the server fills the socket's buffers, a small part
+ * of a page, and waits, so the next page came in mostly after the hashing (a CPU profile of one
+ * thread verifying page after page: idle 30% of its time). Between slices the driver takes in
+ * what came. With two workers on two cores the other worker had filled those waits: no change in
+ * the wall time measured there (BENCHMARKS.md).
+ */
+const sliceSize = 250;
+
 /** Verifies one part: its events' HMACs and links, its checkpoints' signatures and hashes. */
 export async function verifyPart(store: ChainStore, hmacKey: Buffer, publicKey: KeyObject, part: VerifyPart): Promise<VerifyResult> {
   const verifier = new ChainVerifier({
@@ -24,19 +34,29 @@ export async function verifyPart(store: ChainStore, hmacKey: Buffer, publicKey: 
     anchor: part.anchor,
     maxEventsBetweenCheckpoints: part.maxEventsBetweenCheckpoints,
   });
-  verifier.addCheckpoints(part.checkpoints);
   const fromSeq = (part.anchor?.seq ?? 0) + 1;
   let next: Promise<EventText[]> | undefined = fromSeq <= part.toSeq ? store.eventTextsAfter(fromSeq - 1, part.toSeq, pageSize) : undefined;
+  // The signatures are checked while the first page is read.
+  verifier.addCheckpoints(part.checkpoints);
   while (next) {
     const events = await next;
     const last = events[events.length - 1];
     next = last && events.length === pageSize && last.seq < part.toSeq ? store.eventTextsAfter(last.seq, part.toSeq, pageSize) : undefined;
-    if (!verifier.addEventTexts(events)) {
+    if (!(await addInSlices(verifier, events))) {
       await next?.catch(() => undefined);
       break;
     }
   }
   return verifier.finish();
+}
+
+/** `verifier.addEventTexts(events)`, a slice at a time, letting I/O in between (sliceSize). */
+async function addInSlices(verifier: ChainVerifier, events: readonly EventText[]): Promise<boolean> {
+  for (let from = 0; from < events.length; from += sliceSize) {
+    if (from > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    if (!verifier.addEventTexts(events, from, Math.min(events.length, from + sliceSize))) return false;
+  }
+  return true;
 }
 
 /**
