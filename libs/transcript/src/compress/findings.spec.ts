@@ -54,6 +54,49 @@ describe("proseLines", () => {
   });
 });
 
+describe("proseLines of tables and fences", () => {
+  it("joins a label/value table into one line under its heading, header left out, each row once", () => {
+    const text = [
+      "## Stack",
+      "| Layer | Tech |",
+      "|---|---|",
+      "| **Language** | C++17 |",
+      "| Build | CMake 3.21.1+ |",
+      "| Version | `v26.3.29` |",
+    ].join("\n");
+    expect(proseLines(text)).toEqual(["Stack — Language: C++17; Build: CMake 3.21.1+; Version: v26.3.29"]);
+  });
+
+  it("splits a long label/value table into lines that fit, and keeps rows of wider tables apart", () => {
+    const rows = Array.from({ length: 8 }, (_, index) => `| setting_${index} | ${"value ".repeat(8)}${index} |`);
+    const joined = proseLines(["| Name | Value |", "|---|---|", ...rows].join("\n"));
+    expect(joined.length).toBeGreaterThan(1);
+    expect(joined.every((line) => line.length <= 240)).toBe(true);
+    expect(joined.join("; ").match(/setting_\d/g)).toHaveLength(8);
+    expect(
+      proseLines(["| Flag | Value | Drops |", "|---|---|---|", "| A_FLAG | 0x080 | heap |", "| B_FLAG | 0x100 | jit |"].join("\n")),
+    ).toEqual(["Flag · Value · Drops", "A_FLAG · 0x080 · heap", "B_FLAG · 0x100 · jit"]);
+  });
+
+  it("keeps commands and statements from fences but not block openers, drawings or diagrams", () => {
+    const text = [
+      "```",
+      "adb shell getprop ro.debuggable",
+      "case EM_ARM: INSTANCE = std::make_unique<arm::Core>(map); break;",
+      "if (obj.Ptr() && obj.IsValid()) {",
+      '├── cmd_class.cpp:19 "cmd_print.h"',
+      "```",
+      "```mermaid",
+      'M3{"obj.IsValid()?"}',
+      "```",
+    ].join("\n");
+    expect(proseLines(text)).toEqual([
+      "`adb shell getprop ro.debuggable`",
+      "`case EM_ARM: INSTANCE = std::make_unique<arm::Core>(map); break;`",
+    ]);
+  });
+});
+
 describe("collectFindings", () => {
   it("keeps the assistant's dense lines, redacted, once, and skips chatter, questions and vague prose", () => {
     const found = findingsOf(
@@ -94,6 +137,19 @@ describe("collectFindings", () => {
     ]);
     const [onTheWay, final] = found;
     expect(final!.weight).toBeGreaterThan(onTheWay!.weight);
+  });
+
+  it("weighs a statement of code in a fence half a command naming as many specifics", () => {
+    const found = findingsOf([
+      ["user", "how is the core loaded?"],
+      [
+        "assistant",
+        "Two lines:\n```\nload_core --arch=x86_64 --filter=0x080 core.bin\ndump_core --arch=arm64 --filter=0x100 core.img;\n```",
+      ],
+    ]);
+    const [command, statement] = found;
+    expect(command!.text).toBe("`load_core --arch=x86_64 --filter=0x080 core.bin`");
+    expect(statement!.weight).toBeLessThan(command!.weight / 1.5);
   });
 });
 

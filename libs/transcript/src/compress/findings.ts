@@ -91,16 +91,24 @@ export function markedProseLines(text: string): ProseLine[] {
   const lines: ProseLine[] = [];
   let heading = "";
   let inFence = false;
+  let diagram = false;
+  let table: string[] = [];
+  const flushTable = () => {
+    lines.push(...tableLines(table, heading));
+    table = [];
+  };
   for (const raw of stripAnsi(text).split("\n")) {
+    const line = raw.trim();
+    if (table.length > 0 && !line.startsWith("|")) flushTable();
     if (/^\s*```/.test(raw)) {
       inFence = !inFence;
+      diagram = inFence && /^\s*```\s*(mermaid|plantuml|dot|graphviz)\b/i.test(raw);
       continue;
     }
-    let line = raw.trim();
     if (line === "") continue;
     // Commands shown in a fence are kept when short: "echo 0x3f > /proc/<pid>/coredump_filter".
     if (inFence) {
-      if (line.length <= 120 && !/^[{}[\]();,]+$/.test(line) && !/^(#|\/\/)/.test(line)) lines.push({ text: `\`${line}\``, code: [] });
+      if (!diagram && isFencedCommand(line)) lines.push({ text: `\`${line}\``, code: [] });
       continue;
     }
     if (/^\|?[\s:|-]+\|?$/.test(line)) continue;
@@ -109,18 +117,78 @@ export function markedProseLines(text: string): ProseLine[] {
       heading = clean(headingMatch[1] ?? "");
       continue;
     }
-    if (line.startsWith("|"))
-      line = line
-        .split("|")
-        .map((cell) => cell.trim())
-        .filter(Boolean)
-        .join(" · ");
-    const code = [...line.matchAll(/`([^`\n]{2,80})`/g)].map((match) => (match[1] ?? "").trim().toLowerCase()).filter(Boolean);
-    line = clean(line.replace(/^(?:[-*•>]|\d+[.)])\s+/, ""));
-    if (line.length < 4) continue;
-    // A short item says little without the heading it sits under.
-    lines.push({ text: line.length < 70 && heading && !line.startsWith(heading) ? `${heading}: ${line}` : line, code });
+    if (line.startsWith("|")) {
+      table.push(line);
+      continue;
+    }
+    const prose = proseLine(line, heading);
+    if (prose) lines.push(prose);
   }
+  if (table.length > 0) flushTable();
+  return lines;
+}
+
+/**
+ * Whether a line in a fence reads as a command or a setting rather than a line of a code body
+ * ("if (...) {") or of a drawing (a box or tree in line-drawing characters):
+ * those say nothing on their own and would crowd out the answers around them.
+ */
+function isFencedCommand(line: string): boolean {
+  return line.length <= 120 && !/^[{}[\]();,]+$/.test(line) && !/^(#|\/\/)/.test(line) && !/{$/.test(line) && !/[\u2500-\u257f]/.test(line);
+}
+
+/** One line of prose: markdown removed, under its heading when short; undefined when too short to say anything. */
+function proseLine(source: string, heading: string): ProseLine | undefined {
+  const code = codeSpans(source);
+  const line = clean(source.replace(/^(?:[-*•>]|\d+[.)])\s+/, ""));
+  if (line.length < 4) return undefined;
+  // A short item says little without the heading it sits under.
+  return { text: line.length < 70 && heading && !line.startsWith(heading) ? `${heading}: ${line}` : line, code };
+}
+
+function codeSpans(line: string): string[] {
+  return [...line.matchAll(/`([^`\n]{2,80})`/g)].map((match) => (match[1] ?? "").trim().toLowerCase()).filter(Boolean);
+}
+
+/** Longest cell of a label/value table joined into lines. */
+const maxSettingCellChars = 120;
+/** Longest line of joined label/value rows. */
+const maxSettingsLineChars = 240;
+
+/**
+ * The rows of a markdown table, each as its cells joined ("FILTER_JAVAHEAP_VMA · 0x080"). A table
+ * of label and value ("| Version | v26.3.29 |") is joined into as few lines as fit instead, its
+ * header left out ("Stack — Language: C++17; Build: CMake 3.21.1+; Version: v26.3.29"): each row
+ * alone names one value at most and would be dropped, while together they settle what the table
+ * was written to record.
+ */
+function tableLines(rows: readonly string[], heading: string): ProseLine[] {
+  const cells = rows.map((row) =>
+    row
+      .split("|")
+      .map((cell) => clean(cell))
+      .filter(Boolean),
+  );
+  const isSettings = rows.length >= 3 && cells.every((row) => row.length === 2 && row.every((cell) => cell.length <= maxSettingCellChars));
+  if (!isSettings)
+    return rows.flatMap((row, index) => {
+      const prose = proseLine(cells[index]?.join(" · ") ?? "", heading);
+      return prose ? [{ ...prose, code: codeSpans(row) }] : [];
+    });
+  const prefix = heading ? `${heading} — ` : "";
+  const lines: ProseLine[] = [];
+  let current: ProseLine | undefined;
+  cells.slice(1).forEach(([label, value], index) => {
+    const setting = `${label}: ${value}`;
+    const code = codeSpans(rows[index + 1] ?? "");
+    if (current && current.text.length + 2 + setting.length <= maxSettingsLineChars) {
+      current.text += `; ${setting}`;
+      current.code.push(...code);
+      return;
+    }
+    current = { text: `${prefix}${setting}`, code };
+    lines.push(current);
+  });
   return lines;
 }
 
@@ -179,7 +247,9 @@ export function collectFindings(context: CompressContext): Finding[] {
       seen.add(key);
       // Specifics per word matter as much as their number: a dense line beats a long one.
       const words = Math.max(4, text.split(/\s+/).length);
-      const weight = Math.min(specifics, 8) * (final ? 2 : 1) * (1 + Math.min(specifics / words, 0.5));
+      // A statement of code ("...; break;") counts its identifiers as specifics: it weighs half a command.
+      const statement = fenced && /;`$/.test(text) ? 0.5 : 1;
+      const weight = Math.min(specifics, 8) * (final ? 2 : 1) * (1 + Math.min(specifics / words, 0.5)) * statement;
       found.push({ text, step: index, weight });
     }
   });
