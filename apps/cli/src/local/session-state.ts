@@ -44,7 +44,7 @@ export function loadSessionState(sessionsDir: string, claudeSessionId: string): 
 }
 
 /**
- * Saves the state, without an fsync unless `durable`: every hook saves it, and the fsync was one
+ * Saves the state, without an fsync unless it holds <private> digests: every hook saves it, and the fsync was one
  * of the two in a SessionStart or Stop with the platform down. What a power cut in the seconds
  * after a save can undo is rebuilt: the scope is resolved again, the work session found again by
  * its Claude session id, a transcript event spooled again under the same key (sent once), an
@@ -52,9 +52,9 @@ export function loadSessionState(sessionsDir: string, claudeSessionId: string): 
  * always saved durably (a later save replaces the file, and some file systems can leave an empty
  * file after a power cut if it was not fsynced).
  */
-export function saveSessionState(sessionsDir: string, state: SessionState, durable = false): void {
+export function saveSessionState(sessionsDir: string, state: SessionState): void {
   const path = sessionStatePath(sessionsDir, state.claudeSessionId);
-  writeFileAtomic(path, JSON.stringify(state), 0o600, durable || state.privateTerms !== undefined);
+  writeFileAtomic(path, JSON.stringify(state), 0o600, state.privateTerms !== undefined);
 }
 
 /** Deletes state files untouched for `maxAgeDays` (run by the background sender, not by hooks). */

@@ -26,10 +26,12 @@ interface Concept {
   patterns: readonly RegExp[];
 }
 
+const ipv4Address = /\b\d{1,3}(\.\d{1,3}){3}\b/;
+
 /** The shape of a value a question names by its kind ("what is the droplet IP?"): a line holding such a value answers it. */
 const valueShapes: ReadonlyMap<string, RegExp> = new Map([
-  ["ip", /\b\d{1,3}(\.\d{1,3}){3}\b/],
-  ["ipv4", /\b\d{1,3}(\.\d{1,3}){3}\b/],
+  ["ip", ipv4Address],
+  ["ipv4", ipv4Address],
   ["url", /\bhttps?:\/\/\S/],
   ["port", /[\w\]]:\d{2,5}\b|\bport\s*[=:]?\s*\d{2,5}\b/],
 ]);
