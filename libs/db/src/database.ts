@@ -10,7 +10,9 @@ import type { ModelCtor } from "sequelize-typescript";
 import { retryingLostConnection } from "./connection-retry";
 import { retryingLockConflicts } from "./lock-retry";
 import { sqliteWriteTurns } from "./sqlite-write-turns";
-import { joinedTransaction } from "./transaction-joiner";
+import type { TableRows } from "./insert-together";
+import { insertPipelined, insertWithModels } from "./insert-together";
+import { joinedTransaction, joinerWaiting } from "./transaction-joiner";
 
 export type Dialect = "mariadb" | "sqlite";
 
@@ -53,6 +55,13 @@ export interface Database {
    * scratch each time. A joiner of the call (transaction-joiner.ts) writes first in it.
    */
   transaction<T>(fn: (t: Transaction) => Promise<T>): Promise<T>;
+  /**
+   * Inserts rows into their tables in one transaction, resolving once it committed: for rows that
+   * must commit together on a hot path (a reveal's access-log row and its audit event). On
+   * MariaDB the statements go out pipelined on one connection (insert-together.ts); on SQLite, and
+   * inside a call whose transaction a joiner waits for, through the tables' models in `transaction`.
+   */
+  insertTogether(inserts: readonly TableRows[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -136,7 +145,7 @@ function createMariaDb(url: string, poolMax: number, models: ModelCtor[], option
     retry: { max: 0 },
     models,
   });
-  return {
+  const database: Database = {
     sequelize,
     dialect: "mariadb",
     select: <T extends object>(sql: string, params: readonly unknown[]) => readPool.query(sql, [...params]) as Promise<T[]>,
@@ -145,11 +154,14 @@ function createMariaDb(url: string, poolMax: number, models: ModelCtor[], option
       joinedTransaction(fn, (body) =>
         retryingLostConnection(body, (run) => retryingLockConflicts(() => sequelize.transaction((t) => run(t)))),
       ),
+    insertTogether: (inserts) =>
+      joinerWaiting() ? database.transaction((t) => insertWithModels(sequelize, t, inserts)) : insertPipelined(readPool, inserts),
     close: async () => {
       await readPool.end();
       await sequelize.close();
     },
   };
+  return database;
 }
 
 function createSqlite(dataDir: string, models: ModelCtor[]): Database {
@@ -168,7 +180,7 @@ function createSqlite(dataDir: string, models: ModelCtor[]): Database {
   // (configureSqliteConnections), rather than busy-waiting on our own lock (sqlite-write-turns.ts).
   // Other processes wait on busy_timeout.
   const writeTurns = sqliteWriteTurns(sequelize);
-  return {
+  const database: Database = {
     sequelize,
     dialect: "sqlite",
     select: <T extends object>(sql: string, params: readonly unknown[]) =>
@@ -178,8 +190,10 @@ function createSqlite(dataDir: string, models: ModelCtor[]): Database {
         Object.values(row),
       ),
     transaction: (fn) => joinedTransaction(fn, (body) => writeTurns.transaction(() => sequelize.transaction((t) => body(t)))),
+    insertTogether: (inserts) => database.transaction((t) => insertWithModels(sequelize, t, inserts)),
     close: () => sequelize.close(),
   };
+  return database;
 }
 
 /**

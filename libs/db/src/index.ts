@@ -8,5 +8,6 @@ export { sqlPlaceholders } from "./placeholders";
 export { affectedRows } from "./affected-rows";
 export { asDatabaseUnavailable, databaseUnavailableMessage, isDatabaseUnavailable } from "./unavailable";
 export { joiningTransactions } from "./transaction-joiner";
+export type { TableRows } from "./insert-together";
 export type { TransactionJoiner } from "./transaction-joiner";
 export { retryingLostConnection } from "./connection-retry";

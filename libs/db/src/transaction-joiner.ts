@@ -48,3 +48,9 @@ export async function joinedTransaction<T>(
   if (last !== undefined) scope.joiner.committed(last);
   return result;
 }
+
+/** Whether a joiner waits for the next transaction begun here (a write must then go through Database.transaction). */
+export function joinerWaiting(): boolean {
+  const scope = scopes.getStore();
+  return scope !== undefined && !scope.joined;
+}

@@ -76,7 +76,8 @@ export interface AuditEventInput {
   summary?: Record<string, unknown>;
 }
 
-function outboxRow(ctx: MutationContext, event: AuditEventInput, at: Date): Record<string, unknown> {
+/** The audit_outbox row of one event, as writeAuditEvent writes it (for Database.insertTogether). */
+export function outboxRow(ctx: MutationContext, event: AuditEventInput, at: Date): Record<string, unknown> {
   return {
     id: uuidv7(),
     occurred_at: at,

@@ -4,13 +4,13 @@ import { isUuid, uuidv7 } from "@msp/db";
 import { failedPrecondition, invalidArgument, notFound } from "@msp/errors";
 import type { CallContext } from "@msp/grpc-kit";
 import type { HookContext, InternalColumns, ResourceStore, StoredRecord } from "@msp/resource-kit";
-import { writeAuditEvent } from "@msp/resource-kit";
+import { outboxRow } from "@msp/resource-kit";
 import type { Credential } from "@msp/proto/src/gen/ts/msp/vault/v1/credential";
 import type { Sealer, StoredSecret } from "../keys/sealer";
 import { secretColumns, storedSecretOf, undecryptable } from "../keys/sealer";
 import { CredentialVersionModel } from "../models";
 import type { AccessAction } from "./access-log";
-import { logAccess, logRefusal } from "./access-log";
+import { accessRow, logAccess, logRefusal } from "./access-log";
 import { atLeast, callerOf, levelOn, noPermission } from "./access";
 import type { Level } from "./access";
 
@@ -176,16 +176,18 @@ export class CredentialSecrets {
     }
   }
 
+  /** The access-log row and the audit event of a reveal, committed together (pipelined on MariaDB: Database.insertTogether). */
   private async commitAccess(ctx: CallContext, credentialId: string, action: AccessAction, reason: string, version: number) {
-    await this.db.transaction(async (transaction) => {
-      await logAccess(transaction, ctx, { credentialId, action, outcome: "ok", reason, version });
-      await writeAuditEvent(transaction, ctx, {
-        resourceType: "credential",
-        resourceId: credentialId,
-        action: "reveal",
-        summary: { access: action, reason, version },
-      });
-    });
+    const event = {
+      resourceType: "credential",
+      resourceId: credentialId,
+      action: "reveal",
+      summary: { access: action, reason, version },
+    } as const;
+    await this.db.insertTogether([
+      { table: "credential_access_log", rows: [accessRow(ctx, { credentialId, action, outcome: "ok", reason, version })] },
+      { table: "audit_outbox", rows: [outboxRow(ctx, event, new Date())] },
+    ]);
   }
 }
 
