@@ -183,3 +183,43 @@ describe("compressTranscript budgets and edge cases", () => {
     expect(() => compressTranscript(deploy, { maxSummaryChars: 10 })).toThrow(RangeError);
   });
 });
+
+describe("compressTranscript's dense summary", () => {
+  /** A session of Bash calls: each its command, output and whether it failed. */
+  function bashEvents(prompt: string, calls: readonly [string, string, boolean][]) {
+    const base = { isSidechain: false, sessionId: "s1", cwd: "/srv/app" };
+    const records: object[] = [
+      { ...base, type: "user", uuid: "u0", timestamp: "2026-06-06T06:00:00Z", message: { role: "user", content: prompt } },
+    ];
+    calls.forEach(([command, output, failed], i) => {
+      const at = `2026-06-06T06:${String(10 + i).padStart(2, "0")}`;
+      const use = { type: "tool_use", id: `t${i}`, name: "Bash", input: { command } };
+      records.push({ ...base, type: "assistant", uuid: `a${i}`, timestamp: `${at}:00Z`, message: { role: "assistant", content: [use] } });
+      const result = { type: "tool_result", tool_use_id: `t${i}`, content: output, is_error: failed };
+      records.push({ ...base, type: "user", uuid: `r${i}`, timestamp: `${at}:30Z`, message: { role: "user", content: [result] } });
+    });
+    return parseTranscript(records.map((record) => JSON.stringify(record)).join("\n")).events;
+  }
+
+  it("does not list again under Commands a command that a problem's line says whole", () => {
+    const summary = compressTranscript(
+      bashEvents("deploy the app to web01", [
+        ["make deploy", "Error: missing .env file", true],
+        ["cp .env.example .env", "", false],
+        ["make deploy", "", false],
+        ["docker compose up -d --build", "Container app-web-1 Started", false],
+      ]),
+      // A session this small gets a small token budget: room enough to show every line.
+      { maxSummaryTokens: 2_000 },
+    ).denseSummary;
+    const problems = summary.split("\n").filter((line) => line.startsWith("- ") && line.includes(" -> "));
+    expect(problems).toEqual([
+      expect.stringMatching(/^- `make deploy` failed: .*missing \.env.* -> fix: `cp \.env\.example \.env` -> verified: `make deploy`$/),
+    ]);
+    const commands = summary.slice(summary.indexOf("## Commands that mattered"));
+    // What the problem does not say stays: the command it does not name, with what it printed.
+    expect(commands).toContain("`docker compose up -d --build` ok (Container app-web-1 Started)");
+    expect(commands).not.toContain("`make deploy`");
+    expect(commands).not.toContain("`cp .env.example .env`");
+  });
+});

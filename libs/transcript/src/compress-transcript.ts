@@ -199,6 +199,13 @@ export function compressTranscript(events: TranscriptEvent[], options: CompressO
   return session;
 }
 
+/** Whether a problem's line shows a command group whole: the command uncut, and its note (the count of failed runs aside). */
+function saysCommand(problemLine: string, group: ReturnType<typeof collectCommands>[number]): boolean {
+  if (!problemLine.includes(`\`${group.command}\``)) return false;
+  const note = (group.note ?? "").replace(/^ok after \d+ failed runs?:?\s*/, "").replace(/^exit \d+:\s*/, "");
+  return note === "" || problemLine.includes(note);
+}
+
 /** Items of the compaction summaries, for work that happened before the transcript's start. */
 function earlierContext(context: CompressContext): { items: string[]; only: boolean } {
   const { steps } = context.timeline;
@@ -303,6 +310,8 @@ function summaryLines(input: SummaryInput): SummaryLine[] {
   const ranked = [...input.problems].sort(
     (a, b) => Number(b.resolved) - Number(a.resolved) || Number(!!b.cause) - Number(!!a.cause) || a.step - b.step,
   );
+  // What each problem's line names (the run that failed, its fix, its check), and its tier.
+  const problemMentions: SummaryLine[] = [];
   ranked.forEach((problem, index) => {
     const parts = [shorten(problem.problem, 150) + (problem.occurrences > 1 ? ` (x${problem.occurrences})` : "")];
     if (problem.cause) parts.push(`cause: ${shorten(problem.cause, 120)}`);
@@ -311,6 +320,8 @@ function summaryLines(input: SummaryInput): SummaryLine[] {
     if (!problem.resolved) parts.push("(unresolved)");
     const tier = problem.weak ? 5 : problem.resolved ? (index < 3 ? 1 : index < 6 ? 2 : 4) : index < 6 ? 3 : 5;
     add("problems", parts.join(" -> "), tier);
+    const line = lines.at(-1);
+    if (line?.section === "problems") problemMentions.push(line);
   });
 
   // A directive the goals already quote in the user's words is not repeated under Decisions.
@@ -366,7 +377,11 @@ function summaryLines(input: SummaryInput): SummaryLine[] {
   for (const group of input.commands) {
     const outcome = group.ok === true ? "ok" : group.ok === false ? "FAILED" : "no result";
     const text = `\`${group.command}\`${group.count > 1 ? ` x${group.count}` : ""} ${outcome}${group.note ? ` (${group.note})` : ""}`;
-    add("commands", text, topCommands.has(group) ? 2 : nextCommands.has(group) ? 3 : 5);
+    const tier = topCommands.has(group) ? 2 : nextCommands.has(group) ? 3 : 5;
+    // A command whose line a problem's line of the same or a higher rank already says in full (the
+    // command as the run that failed, its fix or its check, and what it printed) is not listed again.
+    if (problemMentions.some((problem) => problem.tier <= tier && saysCommand(problem.text, group))) continue;
+    add("commands", text, tier);
   }
 
   input.listings.forEach((listing) => add("commands", listing, 6));

@@ -1,4 +1,4 @@
-import { coveredByDigest, digestContexts, digestLines, foldForCoverage } from "./digest";
+import { coveredByDigest, digestContexts, digestLines, foldForCoverage, partsCovered } from "./digest";
 import { stemOf } from "./terms";
 import { headerLine } from "./format";
 import { digestShare, pack } from "./pack";
@@ -100,6 +100,28 @@ describe("coveredByDigest", () => {
     expect(coveredByDigest("the backup job on nas01 fails every sunday at 02:00 with ENOSPC", folded)).toBe(false);
     expect(coveredByDigest("postfix", folded)).toBe(false);
   });
+
+  it("sees through a short lead-in such as a fix's label", () => {
+    const folded = foldForCoverage(
+      "Problems: `git push origin main` failed: remote: error: File zfs.o is 103 MB -> fix: `git rm --cached zfs.o`",
+    );
+    expect(coveredByDigest("Fix: `git push origin main` failed: remote: error: File zfs.o is 103 MB", folded)).toBe(true);
+    expect(coveredByDigest("Fix in deploy.sh: `git push origin main` failed: remote: error: File zfs.o", folded)).toBe(true);
+    expect(coveredByDigest("Fix: `git push origin main` was rejected: non-fast-forward, pull first", folded)).toBe(false);
+  });
+});
+
+describe("partsCovered", () => {
+  it("finds a command's snippet in the digest's line for the command, title and body apart", () => {
+    const folded = foldForCoverage(
+      "Commands that mattered: `git push origin main` x3 ok (ok after 2 failed runs: To https://git.example/acme)",
+    );
+    expect(partsCovered("git push origin main", ": ok after 2 failed runs: To https://git.example/acme", folded)).toBe(true);
+    expect(partsCovered("git push origin main", "", folded)).toBe(true);
+    expect(partsCovered("git push origin main", ": rejected: non-fast-forward", folded)).toBe(false);
+    // A short title is a word the digest may use for something else.
+    expect(partsCovered("git push", "", folded)).toBe(false);
+  });
 });
 
 describe("pack with digests", () => {
@@ -156,5 +178,46 @@ describe("pack with digests", () => {
     const shown = text.filter((line) => line.startsWith("  · finding")).map((line) => line.trim());
     expect(shown.slice(0, -1)).toEqual(lines.slice(0, shown.length - 1));
     expect(text[1]?.length).toBeLessThanOrEqual(480);
+  });
+
+  it("shows a state's next action or blocker once when the digest says it, and the rest of the digest before another project's items", () => {
+    const state = makeCandidate({
+      kind: "project_state",
+      title: "Project state: testing",
+      body: "2026-11-25 Move the mail relay to postfix (testing)\n2026-11-20 Set up DKIM signing (done) | key files: /etc/postfix/main.cf, dkim.conf",
+      nextActions: ["flush the old exim queue with exim -qff before the switch", "ask the client for the new DKIM key"],
+      blockers: ["relayhost = [smtp.acme.example]:587 refuses our TLS certificate"],
+    });
+    const session = makeCandidate({ title: "Move the mail relay to postfix", body: summary, time: daysAgo(1) });
+    const lines = [
+      "State at end:",
+      "· next: flush the old exim queue with exim -qff before the switch",
+      "· BLOCKER: relayhost = [smtp.acme.example]:587 refuses our TLS certificate",
+      "Files:",
+      "· changed: /etc/postfix/main.cf",
+      `· created: ${"src/module.py, ".repeat(30)}dkim.conf`,
+      ...Array.from({ length: 40 }, (_, i) => `· finding ${i}: relayhost port ${i} checked with postconf -n and a test mail`),
+    ];
+    const elsewhere = makeCandidate({
+      kind: "decision",
+      title: "Use Caddy for the shop's web server",
+      projectId: "project-2",
+      importance: 10,
+    });
+    const ranked = rankCandidates([state, session, elsewhere], scoringContext(scope, "", testNow));
+    const packed = pack(ranked, {
+      budget: { chars: 3_000 },
+      header: headerLine({}),
+      maxItems: 20,
+      digests: new Map([[session.id, lines]]),
+    });
+    const text = packed.text.split("\n");
+    // The state's line keeps what the digest does not say: the older session and its file.
+    expect(text[1]).toMatch(/Project state: testing: 2026-11-20 Set up DKIM signing \(done\) \| key files: dkim\.conf$/);
+    expect(text[2]).toBe("  next actions: 1) ask the client for the new DKIM key");
+    expect(packed.text).not.toContain("blockers:");
+    // The digest goes on to the end of the budget before another project's decision.
+    expect(packed.text).not.toContain("Use Caddy");
+    expect(packed.text.length).toBeGreaterThan(3_000 - 80);
   });
 });

@@ -59,13 +59,43 @@ export function foldForCoverage(text: string): string {
 /** The first words of an item's text are enough to tell it is a line the digest already shows. */
 const coverageProbeChars = 80;
 
-/** Whether the digest text (folded) already shows this item's text. */
+/** A one-word label before what an item says, perhaps naming its file: "Fix: ", "Fix in src/app.py: ", "failed: ". */
+const LEAD_IN = /^\p{L}\p{Ll}+(?: in \S+)?:\s+(?=\S)/u;
+
+/** Whether the digest text (folded) already shows this item's text, with or without its lead-in. */
 export function coveredByDigest(itemText: string, foldedDigest: string): boolean {
   if (foldedDigest === "") return false;
+  const text = oneLineText(itemText);
+  const withoutLeadIn = text.replace(LEAD_IN, "");
+  return probeCovered(text, foldedDigest) || (withoutLeadIn !== text && probeCovered(withoutLeadIn, foldedDigest));
+}
+
+function oneLineText(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}
+
+function probeCovered(text: string, foldedDigest: string): boolean {
   // "user: we will use ...": a directive is shown in the user's words, without its marker.
-  const probe = foldForCoverage(itemText)
+  const probe = foldForCoverage(text)
     .replace(/^user /, "")
     .slice(0, coverageProbeChars)
     .replace(/\s\S*$/, "");
   return probe.length >= 24 && foldedDigest.includes(probe);
+}
+
+/** A title this long (folded) names one thing: a command, an error, not a common word. */
+const minTitleProbeChars = 16;
+
+/**
+ * Whether the text shown so far (folded) already has both the item's title and its body, apart:
+ * a command's snippet ("git push origin main: ok after 2 failed runs") beside the digest's line
+ * for it ("`git push origin main` x3 ok (ok after 2 failed runs)").
+ */
+export function partsCovered(title: string, body: string, foldedShown: string): boolean {
+  const foldedTitle = foldForCoverage(title);
+  if (foldedTitle.length < minTitleProbeChars || !foldedShown.includes(foldedTitle)) return false;
+  const probe = foldForCoverage(body)
+    .slice(0, coverageProbeChars)
+    .replace(/\s\S*$/, "");
+  return probe === "" || foldedShown.includes(probe);
 }

@@ -23,6 +23,24 @@ describe("itemLine", () => {
     expect(itemLine(makeCandidate({ title: "Same", body: "same" }), "abcdefgh", 500)).toMatch(/\] Same$/);
   });
 
+  it("says a title once when the body repeats it behind a heading mark or a label", () => {
+    const heading = makeCandidate({ title: "Deploy the API", body: "# Deploy the API session 1a2b | cwd /srv/api" });
+    expect(itemLine(heading, "abcdefgh", 500)).toMatch(/\] Deploy the API: session 1a2b \| cwd \/srv\/api$/);
+    const labelled = makeCandidate({
+      title: "`make` failed: no rule for target",
+      body: "Problem: `make` failed: no rule for target Fix: `make all`",
+    });
+    expect(itemLine(labelled, "abcdefgh", 500)).toMatch(/\] `make` failed: no rule for target: Fix: `make all`$/);
+    const reason = makeCandidate({
+      kind: "decision",
+      title: "user: no browser terminal, as it is not secure",
+      body: "as it is not secure",
+    });
+    expect(itemLine(reason, "abcdefgh", 500)).toMatch(/\] user: no browser terminal, as it is not secure$/);
+    const other = makeCandidate({ title: "nginx", body: "Cause: nginx was not installed" });
+    expect(itemLine(other, "abcdefgh", 500)).toMatch(/\] nginx: Cause: nginx was not installed$/);
+  });
+
   it("leaves out an unknown machine and keeps the tag parseable when the name has spaces or brackets", () => {
     expect(itemLine(makeCandidate({ machineName: null, title: "T", body: "" }), "abcdefgh", 500)).toMatch(
       /^- \[context abcdefgh \d{4}-\d\d-\d\d\] T$/,

@@ -61,24 +61,52 @@ export const itemText = memoizedPerCandidate((candidate: Candidate): string => {
           .filter((line) => line !== "")
           .join("; ")
       : oneLine(candidate.body);
-  // Many snippets repeat their title at the start of their content: say it once.
-  if (title && body.toLowerCase().startsWith(title.toLowerCase())) body = body.slice(title.length).replace(/^[\s:;,.#–—-]+/, "");
-  if (!body) return title;
+  // Many snippets repeat their title at the start of their content, often behind a heading mark or
+  // a label ("# <title>", "Problem: <title>"): say it once.
+  body = withoutRepeatedTitle(title, body);
+  // A decision's reason that its own words already give ("... as it is unsecure": "as it is unsecure") is said once.
+  if (!body || (body.length >= minRepeatedBodyChars && title.toLowerCase().includes(body.toLowerCase()))) return title;
   if (!title) return body;
   return /[.:;!?…]$/.test(title) ? `${title} ${body}` : `${title}: ${body}`;
 });
+
+/** A body this long that the title contains is a repeat, not a word the title happens to use. */
+const minRepeatedBodyChars = 16;
+
+/** A heading mark before a repeated title: "# <title>" (how a session's dense summary starts). */
+const HEADING_MARK = /^#{1,6}\s+/;
+/** A short label before a repeated title: "Problem: <title>". */
+const LABEL = /^[A-Z][A-Za-z ]{0,15}:\s+/;
+/** Behind a label, only a title this long is surely repeated, not a subject the body goes on about ("Cause: nginx was ..."). */
+const minLabelledRepeatChars = 24;
+
+/** The body without a leading repeat of the title (bare, behind a heading mark, or behind a label). */
+function withoutRepeatedTitle(title: string, body: string): string {
+  if (!title) return body;
+  const lower = title.toLowerCase();
+  const rest = (start: string) => start.slice(title.length).replace(/^[\s:;,.#–—-]+/, "");
+  if (body.toLowerCase().startsWith(lower)) return rest(body);
+  const headed = body.replace(HEADING_MARK, "");
+  if (headed !== body && headed.toLowerCase().startsWith(lower)) return rest(headed);
+  const labelled = body.replace(LABEL, "");
+  const repeated = labelled !== body && title.length >= minLabelledRepeatChars && labelled.toLowerCase().startsWith(lower);
+  return repeated && !/^[\p{L}\p{N}]/u.test(labelled.slice(title.length)) ? rest(labelled) : body;
+}
 
 /** The one dense line of an item, at most `max` characters. */
 export function itemLine(candidate: Candidate, shortId: string, max: number): string {
   return trimTo(`- ${itemTag(candidate, shortId)} ${itemText(candidate)}`, max);
 }
 
-/** The lines under a project state: its open next actions, then its blockers. */
-export function stateDetailLines(candidate: Candidate): string[] {
+/**
+ * The lines under a project state: its open next actions, then its blockers; those `shown`
+ * elsewhere in the same text (a session's digest says them again) left out.
+ */
+export function stateDetailLines(candidate: Candidate, shown: (text: string) => boolean = () => false): string[] {
   const lines: string[] = [];
-  const actions = (candidate.nextActions ?? []).map(oneLine).filter((a) => a.length > 0);
+  const actions = (candidate.nextActions ?? []).map(oneLine).filter((a) => a.length > 0 && !shown(a));
   if (actions.length > 0) lines.push(`  next actions: ${actions.map((a, i) => `${i + 1}) ${a}`).join("; ")}`);
-  const blockers = (candidate.blockers ?? []).map(oneLine).filter((b) => b.length > 0);
+  const blockers = (candidate.blockers ?? []).map(oneLine).filter((b) => b.length > 0 && !shown(b));
   if (blockers.length > 0) lines.push(`  blockers: ${blockers.join("; ")}`);
   return lines;
 }

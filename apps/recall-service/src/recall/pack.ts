@@ -1,4 +1,4 @@
-import { coveredByDigest, foldForCoverage, maxDigestLineChars } from "./digest";
+import { coveredByDigest, foldForCoverage, maxDigestLineChars, partsCovered } from "./digest";
 import {
   footerLine,
   itemLine,
@@ -11,6 +11,7 @@ import {
   stateDetailLines,
   trimTo,
 } from "./format";
+import type { Candidate } from "./candidate";
 import type { ScoredCandidate } from "./score";
 import { byScore } from "./score";
 import { shortIdLength, shortIdOfCandidate } from "./short-id";
@@ -111,6 +112,15 @@ export function pack(ranked: readonly ScoredCandidate[], options: PackOptions): 
     leadingChars -= fitted.length + 1;
   }
   const digests = options.digests ?? new Map<string, readonly string[]>();
+  // A state's next action, blocker or key file that the digest's first lines (surely shown) say again is not shown twice.
+  const digestLead = foldedLead(digests, Math.floor(charLimit / 2));
+  const inDigestLead = (text: string) => coveredByDigest(text, digestLead);
+  // The projects whose sessions have a digest: an item of another project comes after the rest of their digests.
+  const digestProjects = new Set(
+    ranked.filter((s) => digests.has(s.candidate.id) && s.candidate.projectId !== null).map((s) => s.candidate.projectId),
+  );
+  // The sessions the digests show, by title: a state's line for them (and the key files they name) is not said twice.
+  const digestTitles = ranked.filter((s) => digests.has(s.candidate.id)).map((s) => oneLine(s.candidate.title));
   const entries: Entry[] = [];
   let digestChars: number | undefined;
   // Everything shown so far, folded: an item that only repeats it (a line a digest shows, a
@@ -118,6 +128,17 @@ export function pack(ranked: readonly ScoredCandidate[], options: PackOptions): 
   let shown = "";
   // Digests cut by their share, with the lines they still had to show: budget the other items leave unused goes back to them.
   const cut: { entry: Entry; rest: readonly string[] }[] = [];
+  const spendOnCutDigests = () => {
+    for (const { entry, rest } of cut.splice(0)) {
+      for (const detail of rest) {
+        if (room.charsLeft() < minUsefulLineChars) break;
+        // A line an item already shows is not shown again.
+        if (coveredByDigest(detail, shown)) continue;
+        const fitted = room.take(digestLine(detail));
+        if (fitted !== null) entry.lines.push(fitted);
+      }
+    }
+  };
   for (const scored of ordered) {
     if (entries.length >= options.maxItems) break;
     const digest = digests.get(scored.candidate.id);
@@ -130,9 +151,16 @@ export function pack(ranked: readonly ScoredCandidate[], options: PackOptions): 
       if (fitted && fitted.rest.length > 0) cut.push(fitted);
       digestChars -= before - room.charsLeft();
     } else {
-      if (coveredByDigest(itemText(scored.candidate), shown)) continue;
+      const { candidate } = scored;
+      if (coveredByDigest(itemText(candidate), shown)) continue;
+      if (candidate.kind === "snippet" && partsCovered(candidate.title, snippetBody(candidate), shown)) continue;
+      // The rest of this project's newest session says more about the folder than another project's items.
+      const { projectId } = scored.candidate;
+      if (cut.length > 0 && projectId !== null && digestProjects.size > 0 && !digestProjects.has(projectId)) spendOnCutDigests();
+      if (room.exhausted()) break;
       // With a session's digest to follow, the state's line is an item's length: the digest says the session's phase, files and next step again.
-      entry = fitEntry(scored, room, digests.size > 0 ? maxItemLineChars : maxStateLineChars);
+      const shownAs = digests.size > 0 ? stateBesideDigests(scored.candidate, digestTitles, digestLead) : scored.candidate;
+      entry = fitEntry(scored, room, digests.size > 0 ? maxItemLineChars : maxStateLineChars, inDigestLead, shownAs);
     }
     if (entry) {
       entries.push(entry);
@@ -140,15 +168,7 @@ export function pack(ranked: readonly ScoredCandidate[], options: PackOptions): 
     }
     if (room.exhausted()) break;
   }
-  for (const { entry, rest } of cut) {
-    for (const detail of rest) {
-      if (room.charsLeft() < minUsefulLineChars) break;
-      // A line an item already shows is not shown again.
-      if (coveredByDigest(detail, shown)) continue;
-      const fitted = room.take(digestLine(detail));
-      if (fitted !== null) entry.lines.push(fitted);
-    }
-  }
+  spendOnCutDigests();
   // Token counts of joined lines may differ slightly from the sum of their parts: measure the
   // real text and give up trailing lines (a state's details before the state itself) until it fits.
   for (;;) {
@@ -199,15 +219,21 @@ function render(header: string, leading: readonly string[], entries: readonly En
 }
 
 /** The item's lines as they fit in what is left of the budget, or null when it does not fit usefully. */
-function fitEntry(scored: ScoredCandidate, room: Room, maxStateChars = maxStateLineChars): Entry | null {
-  const { candidate } = scored;
+function fitEntry(
+  scored: ScoredCandidate,
+  room: Room,
+  maxStateChars = maxStateLineChars,
+  shownElsewhere: (text: string) => boolean = () => false,
+  shownAs: Candidate = scored.candidate,
+): Entry | null {
+  const candidate = shownAs;
   const shortId = shortIdOfCandidate(candidate);
   if (candidate.kind !== "project_state") {
     const line = room.take(itemLine(candidate, shortId, maxItemLineChars));
     return line === null ? null : { item: packedItem(scored, shortId, line), lines: [line] };
   }
   // The state's line leaves room for its next actions and blockers (up to half of what is left).
-  const details = stateDetailLines(candidate).map((detail) => trimTo(detail, maxStateLineChars));
+  const details = stateDetailLines(candidate, shownElsewhere).map((detail) => trimTo(detail, maxStateLineChars));
   const line = room.take(itemLine(candidate, shortId, maxStateChars), details);
   if (line === null) return null;
   const lines = [line];
@@ -244,6 +270,57 @@ function fitDigestEntry(
     left -= fitted.length + 1;
   }
   return { entry: { item: packedItem(scored, shortId, line), lines }, rest: digest.slice(next) };
+}
+
+/** A snippet's text after its title: its body, without a repeat of the title. */
+function snippetBody(candidate: Candidate): string {
+  const text = itemText(candidate);
+  const title = oneLine(candidate.title);
+  return text.startsWith(title) ? text.slice(title.length) : text;
+}
+
+/** "2026-06-14 <title> (<phase>)": a project state's line for one recent session. */
+const DATED_LINE = /^\d{4}-\d{2}-\d{2}\s+/;
+/** What a project state's body ends with: " | key files: a, b" (see memory-rows.ts). */
+const KEY_FILES = /(?:^|\s\|\s)key files: (.*)$/s;
+
+/**
+ * A project state as shown beside session digests: its lines for the sessions the digests show
+ * (their title, date and phase are the digest's item line and state) and the key files the
+ * digests' first lines name left out; the other sessions' lines and files stay.
+ */
+function stateBesideDigests(candidate: Candidate, digestTitles: readonly string[], digestLead: string): Candidate {
+  if (candidate.kind !== "project_state" || digestTitles.length === 0) return candidate;
+  const files = KEY_FILES.exec(candidate.body);
+  const summary = files ? candidate.body.slice(0, files.index) : candidate.body;
+  const sessions = summary
+    .split("\n")
+    .filter((line) => !digestTitles.some((title) => title !== "" && oneLine(line).replace(DATED_LINE, "").startsWith(title)));
+  // Whole words only: "a.sh" is not named by "a shell".
+  const paddedLead = ` ${digestLead} `;
+  const keyFiles = (files?.[1] ?? "")
+    .split(", ")
+    .filter((file) => file.trim() !== "" && !paddedLead.includes(` ${foldForCoverage(file)} `));
+  const body = [sessions.join("\n").trim(), keyFiles.length > 0 ? `key files: ${keyFiles.join(", ")}` : ""]
+    .filter((part) => part !== "")
+    .join(" | ");
+  return body === candidate.body ? candidate : { ...candidate, body, memo: undefined };
+}
+
+/** The digests' first lines as shown, up to `chars` characters in all, folded (see foldForCoverage). */
+function foldedLead(digests: ReadonlyMap<string, readonly string[]>, chars: number): string {
+  let left = chars;
+  const lead: string[] = [];
+  for (const lines of digests.values()) {
+    for (const line of lines) {
+      // As shown: a long line is cut, and what it loses is not shown.
+      const shown = digestLine(line);
+      left -= shown.length + 1;
+      if (left < 0) break;
+      lead.push(foldForCoverage(shown));
+    }
+  }
+  return lead.join(" ");
 }
 
 /** A digest line as shown under its session's item: indented, one line, cut to maxDigestLineChars. */

@@ -53,4 +53,40 @@ describe("collectCommands", () => {
       ["yes | sdkmanager 'system-images;android-36'", "started in background; output: 23317 Aborted (core dumped) | sdkmanager"],
     ]);
   });
+
+  it("keeps the values a background job's log reported, each label once", () => {
+    const started = "Command running in background with ID: e5f6. Output is being written to: /tmp/claude-1000/p/s/tasks/e5f6.output";
+    const log =
+      "[*] Set Directorys\n[-] Device SDK API: 33\n[-] First API Level: 30\n[-] Usage: patch 2 images\n[!] wget: server returned error: HTTP/1.1 404 Not Found";
+    const groups = collectCommands(
+      bashSession("root the AVD", [
+        { command: "./rootAVD.sh system-images/android-36/ramdisk.img", output: started },
+        { command: "sleep 5 && cat /tmp/claude-1000/p/s/tasks/e5f6.output", output: log },
+        { command: "sleep 5 && cat /tmp/claude-1000/p/s/tasks/e5f6.output", output: `${log}\n[-] Device SDK API: 33` },
+      ]),
+    );
+    expect(groups.map((group) => group.note)).toEqual([
+      "started in background; output: [!] wget: server returned error: HTTP/1.1 404 Not Found; reported Device SDK API: 33, First API Level: 30",
+    ]);
+  });
+
+  it("gives a background job that is still running the steps its progress display reached, over every read", () => {
+    const started = "Command running in background with ID: c3d4. Output is being written to: /tmp/claude-1000/p/s/tasks/c3d4.output";
+    const groups = collectCommands(
+      bashSession("install the image", [
+        { command: "yes | sdkmanager 'system-images;android-36'", output: started },
+        {
+          command: "sleep 30 && tail -c 300 /tmp/claude-1000/p/s/tasks/c3d4.output",
+          output: "ates...\r[==   ] 10% Downloading x86_64-36_r07.zip...\r[===  ] 29% Downloading x86_64-36_r07.zip...",
+        },
+        {
+          command: "sleep 60 && tail -c 300 /tmp/claude-1000/p/s/tasks/c3d4.output",
+          output: "tem.img\r[==== ] 52% Unzipping... x86_64/system.img\r[=====] 55% Unzipping... x86_64/system.img",
+        },
+      ]),
+    );
+    expect(groups.map((group) => group.note)).toEqual([
+      "started in background; output: Downloading x86_64-36_r07.zip... 29%; Unzipping... x86_64/system.img 55%",
+    ]);
+  });
 });

@@ -4,7 +4,8 @@ import type { CommandRun } from "../compressed-session";
 import type { CompressContext } from "./compress-context";
 import { relativize } from "./compress-context";
 import { errorLine } from "./error-line";
-import { outputGist } from "./output-gist";
+import type { ProgressStep } from "./output-gist";
+import { outputGist, progressGist, progressSteps, reportedValues } from "./output-gist";
 import { commandKey, displayCommand, isInspection, isRoutine, simpleCommands } from "./shell-command";
 import { shorten } from "./text-tools";
 import type { Action } from "./timeline";
@@ -37,6 +38,9 @@ const TASK_OUTPUT = /\/tasks\/([\w-]+)\.output\b/;
 /** How Claude Code names a command it runs in the background: "Command running in background with ID: bjzh0uqz8." */
 const BACKGROUND_ID = /running in background with ID: ([\w-]+)/;
 
+/** A read of a job's output that shows a progress display. */
+const PROGRESS_IN = /\d{1,3}%\s+\S/;
+
 /** Commands that print a file's contents: their output is a body, never a result. */
 const FILE_READ = /^(cat|head|tail|less|more|bat|xxd|od|strings|sed -n|awk)\b/;
 
@@ -65,13 +69,29 @@ export function collectCommands(context: CompressContext): CommandGroup[] {
   const groups = new Map<string, CommandGroup>();
   // Commands started in the background, by task id: reading their output file later tells how they went.
   const backgrounded = new Map<string, CommandGroup>();
+  // The progress steps each background job's output showed so far, by task id.
+  const progress = new Map<string, ProgressStep[]>();
+  const reported = new Map<string, Map<string, string>>();
   for (const action of context.timeline.actions) {
     const command = bashCommand(action);
     if (command === undefined || action.outcome === "rejected") continue;
-    const task = backgrounded.get(TASK_OUTPUT.exec(command)?.[1] ?? "");
+    const taskId = TASK_OUTPUT.exec(command)?.[1] ?? "";
+    const task = backgrounded.get(taskId);
     if (task) {
-      const gist = outputGist(action.result?.text ?? "");
-      if (gist !== undefined) task.note = `started in background; output: ${relativize(context.redact(gist), context)}`;
+      // A job still running shows how far it got: the steps of its progress display, over every
+      // read; a read that shows no progress (an error, a final message) says how it ended.
+      const text = action.result?.text ?? "";
+      const before = progress.get(taskId)?.length ?? 0;
+      const steps = progressSteps(text, progress.get(taskId) ?? []);
+      progress.set(taskId, steps);
+      const moved = steps.length > before || PROGRESS_IN.test(text);
+      const gist = moved ? progressGist(steps) : (outputGist(text) ?? progressGist(steps));
+      // The values its log reported (an API level, a build id), over every read: what the job found.
+      const values = reportedValues(text, reported.get(taskId));
+      reported.set(taskId, values);
+      const said = [...values].map(([label, value]) => `${label}: ${value}`).join(", ");
+      if (gist !== undefined)
+        task.note = `started in background; output: ${relativize(context.redact(gist), context)}${said ? `; reported ${context.redact(said)}` : ""}`;
       continue;
     }
     const key = commandKey(command);

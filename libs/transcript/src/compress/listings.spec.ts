@@ -23,12 +23,15 @@ describe("collectListings", () => {
     const context = bashSession("Where are the AVDs?", [
       { command: "find ~ -name '*.avd'", output: "/home/me/.config/.android/avd/a.avd\n/home/me/.config/.android/avd/b.avd" },
       { command: "cat /etc/hosts", output: "127.0.0.1 localhost\n10.0.0.5 db" },
+      { command: "cat /etc/hosts | head -2", output: "127.0.0.1 localhost\n10.0.0.5 db" },
+      { command: "find /srv -name '*.conf' | head -5", output: "/srv/a.conf\n/srv/b.conf" },
       { command: "ls /nowhere", output: "ls: cannot access '/nowhere'\nsecond line", isError: true },
       { command: "ls /usr/bin", output: Array.from({ length: 50 }, (_, i) => `tool${i}`).join("\n") },
       { command: "apt-get install -y nginx", output: "Setting up nginx\nDone" },
     ]);
     expect(collectListings(context)).toEqual([
       "`find ~ -name '*.avd'` listed: /home/me/.config/.android/avd/a.avd, /home/me/.config/.android/avd/b.avd",
+      "`find /srv -name '*.conf'` listed: /srv/a.conf, /srv/b.conf",
     ]);
   });
 });

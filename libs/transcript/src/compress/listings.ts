@@ -4,11 +4,11 @@
 // one line of the names it printed, kept only where the summary has budget left.
 import type { CompressContext } from "./compress-context";
 import { relativize } from "./compress-context";
-import { displayCommand, isInspection, simpleCommands } from "./shell-command";
+import { displayCommand, isInspection, unpipedCommands } from "./shell-command";
 import { shorten, stripAnsi } from "./text-tools";
 import { bashCommand } from "./timeline";
 
-/** Commands that print a file's contents: a body, never a listing. */
+/** Commands that print a file's contents: a body, never a listing (unless they only filter a pipe). */
 const FILE_READ = /^(cat|head|tail|less|more|bat|xxd|od|strings|sed|awk|grep|egrep|rg|jq)\b/;
 /** Listings longer than this are a dump, not a look-around. */
 const maxListingLines = 40;
@@ -39,7 +39,8 @@ export function collectListings(context: CompressContext): string[] {
   for (const action of context.timeline.actions) {
     const command = bashCommand(action);
     if (command === undefined || action.outcome !== "ok" || !isInspection(command)) continue;
-    if (simpleCommands(command).some((part) => FILE_READ.test(part))) continue;
+    // `find ... | head -5` is a listing cut short; `cat notes | grep x` reads a file.
+    if (unpipedCommands(command).some((part) => FILE_READ.test(part))) continue;
     const text = action.result?.text ?? "";
     const count = text.split("\n").filter((line) => line.trim() !== "").length;
     if (count < 2 || count > maxListingLines) continue;

@@ -59,3 +59,71 @@ export function outputGist(text: string): string | undefined {
 function cut(line: string): string {
   return line.length <= maxGistChars ? line : `${line.slice(0, maxGistChars - 1).replace(/\s\S*$/, "")}…`;
 }
+
+/** A step of a progress display and the percentage it reached. */
+export interface ProgressStep {
+  label: string;
+  percent: number;
+}
+
+/** A progress line: a bar (optional), a percentage, then what is in progress ("[====   ] 29% Downloading x.zip..."). */
+const PROGRESS_LINE = /^(?:\[[=#>. -]*\]\s*)?(\d{1,3})%\s+(\S.*)$/;
+
+/**
+ * The steps a progress display went through (its lines are redrawn after a carriage return), in
+ * order, each once with the last percentage it showed: "Downloading x86_64-36_r07.zip... 29%".
+ * Adds to `steps` (a background job's earlier reads) and returns it; a line that is no progress
+ * line (a fragment a `tail -c` cut) is left out.
+ */
+export function progressSteps(text: string, steps: ProgressStep[] = []): ProgressStep[] {
+  for (const raw of stripAnsi(text).split(/[\r\n]+/)) {
+    const match = PROGRESS_LINE.exec(raw.replace(/\s+/g, " ").trim());
+    if (!match) continue;
+    const label = (match[2] ?? "").trim();
+    const percent = Number(match[1]);
+    const known = steps.find((step) => step.label === label);
+    if (known) known.percent = percent;
+    else steps.push({ label, percent });
+  }
+  return steps;
+}
+
+/** Longest progress note: room for the last few steps. */
+export const maxProgressChars = 200;
+
+/** The last steps of a progress display, newest last, within maxProgressChars: "Downloading a.zip... 100%; Unzipping... b.img 55%". */
+export function progressGist(steps: readonly ProgressStep[]): string | undefined {
+  const shown: string[] = [];
+  let chars = 0;
+  for (const step of [...steps].reverse()) {
+    const text = `${step.label} ${step.percent}%`;
+    if (chars + text.length + 2 > maxProgressChars) break;
+    shown.unshift(text);
+    chars += text.length + 2;
+  }
+  return shown.length === 0 ? undefined : shown.join("; ");
+}
+
+/** A log line's marker before what it says: "[-] ", "[*] ", "INFO: ", "==> ". */
+const LOG_MARKER = /^(?:\[[-*!+i\w]{1,5}\]|[-*=>#]+|INFO:|NOTE:)\s*/i;
+/** "Device SDK API: 33", "Kernel version: 6.8.0-45": a label and a short value with a digit in it. */
+const REPORTED_VALUE = /^([A-Z][\w .-]{1,30}?):\s+(\S*\d[^\s:]*(?: \S+)?)$/;
+/** Most values a job's reads keep. */
+export const maxReportedValues = 4;
+
+/**
+ * What a job's log reported as values ("Device SDK API: 33"), each label once with its last value,
+ * in order, at most maxReportedValues: what a long-running script detected or settled. Adds to
+ * `values` (a job's earlier reads) and returns it.
+ */
+export function reportedValues(text: string, values: Map<string, string> = new Map()): Map<string, string> {
+  for (const raw of stripAnsi(text).split(/[\r\n]+/)) {
+    const match = REPORTED_VALUE.exec(raw.replace(/\s+/g, " ").trim().replace(LOG_MARKER, ""));
+    const label = match?.[1];
+    const value = match?.[2];
+    if (!label || !value || /^(usage|note|hint|see|example)/i.test(label)) continue;
+    if (!values.has(label) && values.size >= maxReportedValues) continue;
+    values.set(label, value);
+  }
+  return values;
+}

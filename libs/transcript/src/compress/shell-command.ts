@@ -184,8 +184,14 @@ export function commandWorthKeeping(command: string): boolean {
 
 /** Splits a command line at `&&`, `||`, `;`, `|` and `&` outside quotes. */
 function splitOutsideQuotes(line: string): string[] {
-  const parts: string[] = [];
+  return splitPipedOutsideQuotes(line).map((part) => part.text);
+}
+
+/** The parts of a line split at separators outside quotes, each marked when it reads the output of a pipe (`a | b`: b). */
+function splitPipedOutsideQuotes(line: string): { text: string; piped: boolean }[] {
+  const parts: { text: string; piped: boolean }[] = [];
   let current = "";
+  let piped = false;
   let quote: string | undefined;
   for (let index = 0; index < line.length; index += 1) {
     const char = line[index] ?? "";
@@ -206,20 +212,22 @@ function splitOutsideQuotes(line: string): string[] {
     }
     const pair = line.slice(index, index + 2);
     if (pair === "&&" || pair === "||") {
-      parts.push(current);
+      parts.push({ text: current, piped });
       current = "";
+      piped = false;
       index += 1;
       continue;
     }
     // `&` is a separator except in redirections such as 2>&1 and &>.
     if (char === ";" || char === "|" || (char === "&" && line[index - 1] !== ">" && line[index + 1] !== ">")) {
-      parts.push(current);
+      parts.push({ text: current, piped });
       current = "";
+      piped = char === "|";
       continue;
     }
     current += char;
   }
-  parts.push(current);
+  parts.push({ text: current, piped });
   return parts;
 }
 
@@ -238,6 +246,18 @@ function stripPrefixes(part: string): string {
     if (next === text) return text;
     text = next;
   }
+}
+
+/**
+ * The simple commands that do not read a pipe's output: in `find ~ -name x | head -5` only `find`;
+ * `head` there trims a listing, it reads no file.
+ */
+export function unpipedCommands(command: string): string[] {
+  const firstLine = command.split("\n")[0] ?? "";
+  return splitPipedOutsideQuotes(firstLine)
+    .filter((part) => !part.piped)
+    .map((part) => stripPrefixes(part.text.trim()))
+    .filter((part) => part !== "" && !/^(done|fi|esac|then|else|do)$/.test(part));
 }
 
 /** The program and, for multi-tool programs, its sub-command: "docker-compose up", "git push". */
