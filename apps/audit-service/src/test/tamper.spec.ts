@@ -184,6 +184,20 @@ test("a field holding the reader's separator verifies, and fails when it is alte
   await expectIntact();
 });
 
+test("a field given quotes or a backslash to shift what follows it: hash mismatch", async () => {
+  const row = await eventRow(12);
+  const principal = String(row["principal"]);
+  const resourceType = String(row["resource_type"]);
+  // The principal swallows the resource type, which takes the resource id's place.
+  await setEvent(12, { principal: `${principal}","${resourceType}`, resource_type: row["resource_id"], resource_id: null });
+  await expectBroken(12, [VerifyProblem.VERIFY_PROBLEM_HASH_MISMATCH]);
+  // A backslash at the end of a field, which a writer that did not escape would join to the quote after it.
+  await setEvent(12, { principal: `${principal}\\`, resource_type: resourceType, resource_id: row["resource_id"] });
+  await expectBroken(12, [VerifyProblem.VERIFY_PROBLEM_HASH_MISMATCH]);
+  await setEvent(12, { principal });
+  await expectIntact();
+});
+
 test("a null field made empty, or an empty one made null: hash mismatch", async () => {
   const row = await eventRow(12);
   expect(row["source_ip"]).toEqual(expect.any(String));
