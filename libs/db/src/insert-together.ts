@@ -1,5 +1,6 @@
-import type { Pool, PoolConnection } from "mariadb";
+import type { Pool } from "mariadb";
 import type { Model, ModelStatic, Sequelize, Transaction } from "sequelize";
+import { retryingLockConflicts } from "./lock-retry";
 
 /** Rows for one table; every row names the same columns. */
 export interface TableRows {
@@ -12,36 +13,43 @@ type Scalar = string | number | boolean | Date | Buffer | null;
 
 /**
  * MariaDB: inserts the rows in one transaction on one connection of `pool`, the statements sent
- * together (the driver pipelines commands issued before the answers came): START TRANSACTION and
- * the INSERTs cost one round trip, COMMIT a second, against four waits through Sequelize and its
+ * together (the driver pipelines commands issued before the answers came): the INSERTs cost one
+ * round trip, COMMIT a second, against four waits through Sequelize and its
  * model instances (about a third of the vault's CPU per reveal, BENCHMARKS.md). Nothing is
  * committed unless every INSERT succeeded; a connection that failed on the way is destroyed
- * rather than handed back with a transaction possibly open.
+ * rather than handed back with a transaction possibly open. A transaction that lost a deadlock
+ * runs again, as Database.transaction's do (lock-retry.ts).
  */
 export async function insertPipelined(pool: Pool, inserts: readonly TableRows[]): Promise<void> {
   const statements = inserts.filter((insert) => insert.rows.length > 0).map(insertStatement);
   if (statements.length === 0) return;
+  await retryingLockConflicts(() => insertOnce(pool, statements));
+}
+
+async function insertOnce(pool: Pool, statements: readonly { sql: string; values: Scalar[] }[]): Promise<void> {
   const connection = await pool.getConnection();
   let clean = false;
   try {
-    const sent = [connection.query("START TRANSACTION"), ...statements.map((s) => connection.query(s.sql, s.values))];
+    // autocommit off rather than START TRANSACTION: when a statement ends the transaction (a lost
+    // deadlock rolls it back whole), the statements already sent after it begin a new one instead
+    // of committing on their own, and only the COMMIT below commits anything.
+    const sent = [connection.query("SET autocommit = 0"), ...statements.map((s) => connection.query(s.sql, s.values))];
     const results = await Promise.allSettled(sent);
     const failed = results.find((result): result is PromiseRejectedResult => result.status === "rejected");
     if (failed) {
-      await rollback(connection);
-      clean = true;
+      // A connection whose ROLLBACK failed too is destroyed (below); the INSERT's error is the one to tell.
+      clean = await Promise.all([connection.query("ROLLBACK"), connection.query("SET autocommit = 1")]).then(
+        () => true,
+        () => false,
+      );
       throw failed.reason;
     }
-    await connection.query("COMMIT");
+    await Promise.all([connection.query("COMMIT"), connection.query("SET autocommit = 1")]);
     clean = true;
   } finally {
     if (clean) await connection.release();
     else connection.destroy();
   }
-}
-
-async function rollback(connection: PoolConnection): Promise<void> {
-  await connection.query("ROLLBACK");
 }
 
 /**

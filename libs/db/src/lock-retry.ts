@@ -11,8 +11,14 @@ const retryable = /^ER_LOCK_DEADLOCK$/;
 /** Driver codes of a lost lock race, retried or not (a lock wait timeout has already waited long). */
 const lockConflict = /^(ER_LOCK_DEADLOCK|ER_LOCK_WAIT_TIMEOUT|SQLITE_BUSY)$/;
 
+/** The driver's code of an error: wrapped by Sequelize (DatabaseError), or the raw driver's (the read pool's, insertTogether's). */
 function driverCode(error: unknown): string {
-  const code = error instanceof DatabaseError ? (error.parent as { code?: unknown } | undefined)?.code : undefined;
+  const code =
+    error instanceof DatabaseError
+      ? (error.parent as { code?: unknown } | undefined)?.code
+      : typeof error === "object" && error !== null && "sqlState" in error
+        ? (error as { code?: unknown }).code
+        : undefined;
   return typeof code === "string" ? code : "";
 }
 
