@@ -58,7 +58,7 @@ async function insertOnce(pool: Pool, statements: readonly { sql: string; values
  */
 export async function insertWithModels(sequelize: Sequelize, transaction: Transaction, inserts: readonly TableRows[]): Promise<void> {
   // The same checks as on MariaDB, so that a caller's mistake shows on either database.
-  for (const insert of inserts) if (insert.rows.length > 0) insertStatement(insert);
+  for (const insert of inserts) if (insert.rows.length > 0) checkedRows(insert);
   for (const insert of inserts) {
     if (insert.rows.length === 0) continue;
     await modelOf(sequelize, insert.table).bulkCreate([...insert.rows], { transaction });
@@ -73,6 +73,14 @@ function modelOf(sequelize: Sequelize, table: string): ModelStatic<Model> {
 
 /** `INSERT INTO table (columns) VALUES (...), (...)` with the rows' values, converted for the driver. */
 function insertStatement(insert: TableRows): { sql: string; values: Scalar[] } {
+  const { columns, values } = checkedRows(insert);
+  const placeholders = `(${columns.map(() => "?").join(", ")})`;
+  const sql = `INSERT INTO ${identifier(insert.table)} (${columns.map(identifier).join(", ")}) VALUES ${insert.rows.map(() => placeholders).join(", ")}`;
+  return { sql, values };
+}
+
+/** The rows' columns (every row naming the same ones, in the same order) and their values, converted for the driver. */
+function checkedRows(insert: TableRows): { columns: string[]; values: Scalar[] } {
   const columns = Object.keys(insert.rows[0] as Record<string, unknown>);
   const values: Scalar[] = [];
   for (const row of insert.rows) {
@@ -82,9 +90,7 @@ function insertStatement(insert: TableRows): { sql: string; values: Scalar[] } {
     }
     for (const column of columns) values.push(driverValue(row[column], insert.table, column));
   }
-  const placeholders = `(${columns.map(() => "?").join(", ")})`;
-  const sql = `INSERT INTO ${identifier(insert.table)} (${columns.map(identifier).join(", ")}) VALUES ${insert.rows.map(() => placeholders).join(", ")}`;
-  return { sql, values };
+  return { columns, values };
 }
 
 function identifier(name: string): string {
