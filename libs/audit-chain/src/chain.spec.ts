@@ -1,4 +1,4 @@
-import { createHmac } from "node:crypto";
+import { createHmac, createSecretKey, randomBytes } from "node:crypto";
 import { canonicalEventBytes, canonicalEventText } from "./canonical";
 import { appendEvents, eventHash, isChainHash, LinkedHasher, linkedTextHash } from "./chain";
 import { genesisHash } from "./event";
@@ -88,6 +88,16 @@ describe("LinkedHasher", () => {
       const hash = hasher.hash(prevHash, text);
       expect(hash).toBe(linkedTextHash(hmacKey, prevHash, text));
       prevHash = hash;
+    }
+  });
+
+  it("is node:crypto's HMAC-SHA256 for keys of any length, given as bytes or as a KeyObject", () => {
+    const text = canonicalEventText(chainOf(1)[0]!);
+    for (const length of [1, 31, 32, 63, 64, 65, 100, 200]) {
+      const key = randomBytes(length);
+      const expected = createHmac("sha256", key).update(Buffer.from(genesisHash, "hex")).update(text, "utf8").digest("hex");
+      expect(new LinkedHasher(key).hash(genesisHash, text)).toBe(expected);
+      expect(new LinkedHasher(createSecretKey(key)).hash(genesisHash, text)).toBe(expected);
     }
   });
 

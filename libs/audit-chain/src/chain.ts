@@ -1,4 +1,4 @@
-import { createHmac, createSecretKey, KeyObject } from "node:crypto";
+import { createHmac, createSecretKey, hash as oneShotHash, KeyObject } from "node:crypto";
 import { canonicalEventText, type HashedEventFields } from "./canonical";
 import type { ChainEvent } from "./event";
 
@@ -46,35 +46,57 @@ export function linkedTextHash(hmacKey: Buffer | KeyObject, prevHash: string, te
 
 /** The bytes of a chain hash (SHA-256). */
 const HASH_BYTES = 32;
+/** SHA-256's block: HMAC pads its key to this many bytes (RFC 2104). */
+const BLOCK_BYTES = 64;
 
 /**
- * `linkedTextHash` for many events in a row with one key (a verify, an append): the same HMAC of
- * node:crypto over the same bytes, but prevHash's bytes and the text are written into one buffer
- * kept between events and fed to the HMAC in one update. Each update is a call into C++ that
- * decodes its string on its own: one update of ready bytes costs about 0.3 µs less per event than
- * the two of linkedTextHash (of about 2.7 µs; BENCHMARKS.md). Not for concurrent use: the buffer
- * is shared by the calls (they are synchronous, so one thread cannot interleave them).
+ * `linkedTextHash` for many events in a row with one key (a verify, an append): the same
+ * HMAC-SHA256 over the same bytes, computed as RFC 2104 defines it from two one-shot SHA-256 calls
+ * of node:crypto (`crypto.hash`):
+ * SHA-256((K ^ opad) || SHA-256((K ^ ipad) || prevHash bytes || UTF-8 text)), K the key padded
+ * with zeros to 64 bytes. The padded key blocks are made once, and prevHash's bytes and the text
+ * are written after the inner one in a buffer kept between events. A `createHmac` object per event
+ * cost about 0.6 µs more of an event's 2.2 µs (BENCHMARKS.md): most of an HMAC of a few hundred
+ * bytes with SHA extensions is making and feeding that object, not hashing. The spec checks every
+ * hash against `createHmac`. Not for concurrent use: the buffers are shared by the calls (they are
+ * synchronous, so one thread cannot interleave them).
  */
 export class LinkedHasher {
-  private readonly key: KeyObject;
-  private buffer = Buffer.allocUnsafe(4096);
+  /** (K ^ ipad), then prevHash's bytes and the text of the event being hashed. */
+  private inner: Buffer;
+  /** (K ^ opad), then the inner digest. */
+  private readonly outer = Buffer.alloc(BLOCK_BYTES + HASH_BYTES);
 
   constructor(hmacKey: Buffer | KeyObject) {
-    this.key = hmacKey instanceof KeyObject ? hmacKey : hmacKeyObject(hmacKey);
+    const key = hmacKey instanceof KeyObject ? hmacKey.export() : hmacKey;
+    const block = Buffer.alloc(BLOCK_BYTES);
+    (key.length > BLOCK_BYTES ? oneShotHash("sha256", key, "buffer") : key).copy(block);
+    this.inner = Buffer.alloc(4096);
+    for (let i = 0; i < BLOCK_BYTES; i++) {
+      this.inner[i] = (block[i] as number) ^ 0x36;
+      this.outer[i] = (block[i] as number) ^ 0x5c;
+    }
+    block.fill(0);
   }
 
   /** HMAC-SHA256(key, prevHash bytes || UTF-8 text) as hex; prevHash must be a chain hash (64 hex digits). */
   hash(prevHash: string, text: string): string {
     // A UTF-16 code unit takes at most 3 bytes in UTF-8 (a surrogate pair, 2 units, takes 4).
-    const most = HASH_BYTES + 3 * text.length;
-    if (most > this.buffer.length) this.buffer = Buffer.allocUnsafe(Math.max(most, 2 * this.buffer.length));
-    const buffer = this.buffer;
+    const most = BLOCK_BYTES + HASH_BYTES + 3 * text.length;
+    if (most > this.inner.length) {
+      const grown = Buffer.alloc(Math.max(most, 2 * this.inner.length));
+      this.inner.copy(grown, 0, 0, BLOCK_BYTES);
+      this.inner.fill(0);
+      this.inner = grown;
+    }
+    const inner = this.inner;
     // Hex writing stops at the first character that is not a hex digit: a short write is not a chain hash.
-    if (buffer.write(prevHash, 0, HASH_BYTES, "hex") !== HASH_BYTES || prevHash.length !== 2 * HASH_BYTES) {
+    if (inner.write(prevHash, BLOCK_BYTES, HASH_BYTES, "hex") !== HASH_BYTES || prevHash.length !== 2 * HASH_BYTES) {
       throw new TypeError("LinkedHasher: prevHash must be 64 hex digits");
     }
-    const length = HASH_BYTES + buffer.write(text, HASH_BYTES, "utf8");
-    return createHmac("sha256", this.key).update(buffer.subarray(0, length)).digest("hex");
+    const length = BLOCK_BYTES + HASH_BYTES + inner.write(text, BLOCK_BYTES + HASH_BYTES, "utf8");
+    oneShotHash("sha256", inner.subarray(0, length), "buffer").copy(this.outer, BLOCK_BYTES);
+    return oneShotHash("sha256", this.outer, "hex");
   }
 }
 
