@@ -1,38 +1,22 @@
 import "reflect-metadata";
-import type { EventEmitter } from "node:events";
 import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
-import { join, resolve } from "node:path";
-import * as mariadb from "mariadb";
+import { resolve } from "node:path";
 import type { Transaction } from "sequelize";
 import { QueryTypes } from "sequelize";
 import { Sequelize } from "sequelize-typescript";
 import type { ModelCtor } from "sequelize-typescript";
 import { retryingLostConnection } from "./connection-retry";
+import { connectTimeoutMs, mariadbReadPool } from "./read-pool";
 import { retryingLockConflicts } from "./lock-retry";
 import { sqliteWriteTurns } from "./sqlite-write-turns";
 import type { TableRows } from "./insert-together";
 import { insertPipelined, insertWithModels } from "./insert-together";
 import { joinedTransaction, joinerWaiting } from "./transaction-joiner";
+import type { DatabaseConfig, DatabaseOptions, Dialect } from "./database-config";
+import { databaseFileMode, dataFolderMode, sqliteBusyTimeoutMs, sqlitePath } from "./database-config";
 
-export type Dialect = "mariadb" | "sqlite";
-
-export interface DatabaseConfig {
-  /** `mariadb://user:pass@host:3306/db`; unset means the embedded SQLite file. */
-  databaseUrl?: string | undefined;
-  /** Folder of the SQLite file when databaseUrl is unset. */
-  dataDir: string;
-  /** Connection pool size per process (MariaDB). */
-  poolMax?: number;
-}
-
-/** What a database handle reports besides its answers. */
-export interface DatabaseOptions {
-  /**
-   * A pool could not connect (the database went away). Reported, never thrown: the pools connect
-   * again by themselves, and the calls that need the database meanwhile fail as unavailable.
-   */
-  onConnectionError?: (error: Error) => void;
-}
+export type { DatabaseConfig, DatabaseOptions, Dialect } from "./database-config";
+export { databaseFileMode, dataFolderMode, sqliteBusyTimeoutMs, sqlitePath } from "./database-config";
 
 /** One process's handle on the platform database, whichever dialect it is. */
 export interface Database {
@@ -65,73 +49,14 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** SQLite waits this long for another process's write lock before giving up. */
-export const sqliteBusyTimeoutMs = 10_000;
-
-/**
- * A MariaDB server that does not accept a connection this fast is treated as unavailable, and a
- * read waits no longer for a pooled connection: well inside the gateway's and the peers' deadlines
- * (10 s, 5 s), so the caller hears UNAVAILABLE rather than a deadline.
- */
-const connectTimeoutMs = 3_000;
-
-/**
- * How long the read pool keeps trying to connect (every 0.5 s) before it reports an error and
- * pauses; each pause is longer than the one before (the driver adds 0.5 s each time, up to 10 s),
- * which would leave reads failing for seconds after a long outage ended. A day of half-second
- * tries costs nothing while the database is gone and keeps the return noticed within 0.5 s.
- */
-const readPoolRetryWindowMs = 24 * 60 * 60 * 1000;
-
-/** Connections the read pool keeps open at rest, and how long an extra one may stay idle (seconds). */
-const readPoolMinimumIdle = 2;
-const readPoolIdleSeconds = 60;
-
-/** Owner-only modes of the data folder and of the SQLite files, which hold password and key hashes. */
-export const dataFolderMode = 0o700;
-export const databaseFileMode = 0o600;
-
-export function sqlitePath(dataDir: string): string {
-  return join(resolve(dataDir), "msp.sqlite");
-}
-
 export function createDatabase(config: DatabaseConfig, models: ModelCtor[] = [], options: DatabaseOptions = {}): Database {
   if (config.databaseUrl) return createMariaDb(config.databaseUrl, config.poolMax ?? 20, models, options);
   return createSqlite(config.dataDir, models);
 }
 
-/** Writes to stderr when the caller gave no logger: an unhandled pool 'error' event would end the process. */
-function reportToStderr(error: Error): void {
-  console.error(`database connection failed (the pool retries): ${error.message}`);
-}
-
 function createMariaDb(url: string, poolMax: number, models: ModelCtor[], options: DatabaseOptions): Database {
   if (!/^mariadb:\/\//.test(url)) throw new Error("DATABASE_URL must start with mariadb://");
-  const parsed = new URL(url);
-  const readPool = mariadb.createPool({
-    host: parsed.hostname,
-    port: Number(parsed.port || 3306),
-    user: decodeURIComponent(parsed.username),
-    password: decodeURIComponent(parsed.password),
-    database: decodeURIComponent(parsed.pathname.slice(1)),
-    connectionLimit: poolMax,
-    // Grown on demand and shrunk after a minute idle: the driver's default keeps every connection
-    // open from the start, and five services with a full read pool each (besides Sequelize's pool)
-    // took 100 of MariaDB's default 151 connections at rest; under load new ones were refused
-    // (ER_CON_COUNT_ERROR) and callers got UNAVAILABLE.
-    minimumIdle: Math.min(readPoolMinimumIdle, poolMax),
-    idleTimeout: readPoolIdleSeconds,
-    // Sequelize writes DATETIME in UTC; reading it as text keeps it UTC whatever the process's time
-    // zone (the driver's own timezone: "Z" conversion is ten times slower).
-    dateStrings: true,
-    connectTimeout: connectTimeoutMs,
-    acquireTimeout: connectTimeoutMs,
-    initializationTimeout: readPoolRetryWindowMs,
-  });
-  // The pool emits 'error' when it cannot connect; with no listener that event ends the process
-  // (a stopped MariaDB killed every service). Reported here, and the pool goes on trying.
-  // (The driver's types do not list the event, which PoolPromise, an EventEmitter, does emit.)
-  (readPool as unknown as EventEmitter).on("error", options.onConnectionError ?? reportToStderr);
+  const readPool = mariadbReadPool(url, poolMax, options);
   const sequelize = new Sequelize(url, {
     dialect: "mariadb",
     logging: false,

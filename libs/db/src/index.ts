@@ -11,3 +11,4 @@ export { joiningTransactions } from "./transaction-joiner";
 export type { TableRows } from "./insert-together";
 export type { TransactionJoiner } from "./transaction-joiner";
 export { retryingLostConnection } from "./connection-retry";
+export { textOf, toDate } from "./stored-values";

@@ -2,10 +2,13 @@ import type { DescMessage } from "@bufbuild/protobuf";
 import { ScalarType } from "@bufbuild/protobuf";
 import type { FieldViolation } from "@msp/errors";
 import { DomainError } from "@msp/errors";
-import { isUuid } from "@msp/db";
+import { isUuid, textOf, toDate } from "@msp/db";
 import type { FieldInfo } from "./fields";
 import { enumToStored, storedEnumValues, storedToEnum } from "./fields";
 import { redactFreeText } from "./free-text";
+
+// Read back from either dialect; they live in @msp/db, which light readers import alone.
+export { textOf, toDate };
 
 /** A row as the database stores it: column name -> value. */
 export type StoredRecord = Record<string, unknown>;
@@ -234,56 +237,6 @@ export function normalizeRow(fields: readonly FieldInfo[], row: StoredRecord): S
   if (row["created_at"] !== undefined && row["created_at"] !== null) out["created_at"] = toDate(row["created_at"]);
   if (row["updated_at"] !== undefined && row["updated_at"] !== null) out["updated_at"] = toDate(row["updated_at"]);
   return out;
-}
-
-/** A stored scalar as text; drivers hand back strings, numbers or Buffers depending on the dialect. */
-export function textOf(value: unknown): string {
-  if (typeof value === "string") return value;
-  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
-  if (Buffer.isBuffer(value)) return value.toString("utf8");
-  return JSON.stringify(value);
-}
-
-/** Dates come back as Date (MariaDB) or as text such as "2026-11-25 10:00:00.000 +00:00" (SQLite). */
-export function toDate(value: unknown): Date {
-  if (value instanceof Date) return value;
-  const text = String(value);
-  const fast = storedUtc(text);
-  if (fast !== undefined) return new Date(fast);
-  const sqlite = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?)(?: ?([+-]\d{2}:\d{2}|Z))?$/.exec(text);
-  if (sqlite) return new Date(`${sqlite[1]}T${sqlite[2]}${sqlite[3] ?? "Z"}`);
-  return new Date(text);
-}
-
-/**
- * The instant of "YYYY-MM-DD HH:MM:SS.mmm", optionally followed by " +00:00" (how both dialects
- * hand back DATETIME(3) in UTC), read digit by digit: a list page or a timeline reads thousands.
- * Undefined for anything else, which the general parser takes.
- */
-function storedUtc(text: string): number | undefined {
-  if (text.length !== 23 && !(text.length === 30 && text.endsWith(" +00:00"))) return undefined;
-  if (text[4] !== "-" || text[7] !== "-" || text[10] !== " " || text[13] !== ":" || text[16] !== ":" || text[19] !== ".") return undefined;
-  const ms = Date.UTC(
-    digitsAt(text, 0, 4),
-    digitsAt(text, 5, 2) - 1,
-    digitsAt(text, 8, 2),
-    digitsAt(text, 11, 2),
-    digitsAt(text, 14, 2),
-    digitsAt(text, 17, 2),
-    digitsAt(text, 20, 3),
-  );
-  return Number.isNaN(ms) ? undefined : ms;
-}
-
-/** The number written by `count` decimal digits at `from`; NaN when one is not a digit. */
-function digitsAt(text: string, from: number, count: number): number {
-  let n = 0;
-  for (let i = from; i < from + count; i++) {
-    const d = text.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return NaN;
-    n = n * 10 + d;
-  }
-  return n;
 }
 
 /** A stored decimal as text with exactly `scale` fraction digits. */

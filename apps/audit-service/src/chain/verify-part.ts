@@ -1,7 +1,7 @@
 import type { KeyObject } from "node:crypto";
 import type { ChainAnchor, Checkpoint, EventText, VerifyResult } from "@msp/audit-chain";
 import { ChainVerifier, lowerFailure } from "@msp/audit-chain";
-import type { ChainStore } from "./chain-store";
+import type { EventReader } from "./event-rows";
 
 /** One stretch of the chain to verify on its own: from after `anchor` to `toSeq`, with its checkpoints. */
 export interface VerifyPart {
@@ -27,7 +27,7 @@ const pageSize = 5000;
 const sliceSize = 250;
 
 /** Verifies one part: its events' HMACs and links, its checkpoints' signatures and hashes. */
-export async function verifyPart(store: ChainStore, hmacKey: Buffer, publicKey: KeyObject, part: VerifyPart): Promise<VerifyResult> {
+export async function verifyPart(store: Pick<EventReader, "eventTextsAfter">, hmacKey: Buffer, publicKey: KeyObject, part: VerifyPart): Promise<VerifyResult> {
   const verifier = new ChainVerifier({
     hmacKey,
     publicKey,
