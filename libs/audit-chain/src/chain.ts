@@ -56,8 +56,8 @@ const BLOCK_BYTES = 64;
  * SHA-256((K ^ opad) || SHA-256((K ^ ipad) || prevHash bytes || UTF-8 text)), K the key padded
  * with zeros to 64 bytes. The padded key blocks are made once, and prevHash's bytes and the text
  * are written after the inner one in a buffer kept between events. A `createHmac` object per event
- * cost about 0.6 µs more of an event's 2.2 µs (BENCHMARKS.md): most of an HMAC of a few hundred
- * bytes with SHA extensions is making and feeding that object, not hashing. The spec checks every
+ * made an event's HMAC take about twice as long (BENCHMARKS.md): most of an HMAC of a few hundred
+ * bytes with SHA extensions is making and feeding objects, not hashing. The spec checks every
  * hash against `createHmac`. Not for concurrent use: the buffers are shared by the calls (they are
  * synchronous, so one thread cannot interleave them).
  */
@@ -95,7 +95,10 @@ export class LinkedHasher {
       throw new TypeError("LinkedHasher: prevHash must be 64 hex digits");
     }
     const length = BLOCK_BYTES + HASH_BYTES + inner.write(text, BLOCK_BYTES + HASH_BYTES, "utf8");
-    oneShotHash("sha256", inner.subarray(0, length), "buffer").copy(this.outer, BLOCK_BYTES);
+    // The inner digest comes back as a one-byte string ("binary" is latin1) rather than a Buffer:
+    // a Buffer per event costs a backing store the garbage collector must free, twice the rest of
+    // the HMAC.
+    this.outer.write(oneShotHash("sha256", inner.subarray(0, length), "binary"), BLOCK_BYTES, HASH_BYTES, "latin1");
     return oneShotHash("sha256", this.outer, "hex");
   }
 }
