@@ -62,7 +62,7 @@ export const auditModule: ServiceModule<AuditSettings> = {
     }
 
     const events = createResourceStore<AuditEvent>(db, auditEventResource);
-    const pool = new VerifyPool(database, logger);
+    const pool = new VerifyPool(database);
     const verifyWorkers = { count: config.verifyWorkers, minEventsPerPart: config.verifyMinEventsPerPart, pool };
     host.run({
       name: "verify-workers",

@@ -107,30 +107,8 @@ function fieldsColumn(dialect: Dialect): string {
   return dialect === "sqlite" ? fields.join(" || char(1) || ") : `CONCAT_WS(CHAR(1 USING utf8mb4), ${fields.join(", ")})`;
 }
 
-/**
- * An event's hashed fields as fieldsColumn gives them on MariaDB (occurred_at as DATETIME(3)
- * text): for the verify workers' warm-up, and to test eventTextOfRow against canonicalEventText.
- */
-export function joinedFieldsOf(e: ChainEvent): string {
-  const nullable = (value: string | null) => (value === null ? "" : `+${value}`);
-  const at = e.occurredAt.toISOString();
-  return [
-    e.id,
-    `${at.slice(0, 10)} ${at.slice(11, 23)}`,
-    e.service,
-    e.method,
-    e.principal,
-    e.resourceType,
-    nullable(e.resourceId),
-    e.action,
-    e.outcome,
-    nullable(e.requestSummary),
-    nullable(e.sourceIp),
-  ].join(fieldSeparator);
-}
-
 /** A row of eventTextsAfter as an EventText, or null when a field held the separator (read it column by column). */
-export function eventTextOfRow(row: unknown[]): EventText | null {
+function eventTextOfRow(row: unknown[]): EventText | null {
   const seq = Number(row[0]);
   const parts = textOf(row[3]).split(fieldSeparator);
   if (parts.length !== joinedFields.length) return null;

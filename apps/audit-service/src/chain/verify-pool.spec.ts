@@ -2,12 +2,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createLogger } from "@msp/logging";
 import { VerifyPool } from "./verify-pool";
 
 test("keepReady starts workers up to the largest count asked, and close ends them for good", async () => {
   const dataDir = mkdtempSync(join(tmpdir(), "msp-verify-pool-"));
-  const pool = new VerifyPool({ dataDir }, createLogger({ service: "verify-pool-spec", level: "silent" }));
+  const pool = new VerifyPool({ dataDir });
   try {
     expect(pool.started).toBe(0);
     pool.keepReady(2);

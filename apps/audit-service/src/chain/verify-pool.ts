@@ -2,7 +2,6 @@ import { extname, join } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { VerifyResult } from "@msp/audit-chain";
 import type { DatabaseConfig } from "@msp/db";
-import type { Logger } from "@msp/logging";
 import type { VerifyPart } from "./verify-part";
 import type { VerifyRequest } from "./verify-worker";
 
@@ -36,10 +35,7 @@ export class VerifyPool {
   private ready = 0;
   private closed = false;
 
-  constructor(
-    private readonly database: DatabaseConfig,
-    private readonly logger: Logger,
-  ) {}
+  constructor(private readonly database: DatabaseConfig) {}
 
   /** Workers started now (busy or idle). */
   get started(): number {
@@ -73,13 +69,7 @@ export class VerifyPool {
 
   private spawn(): PooledWorker {
     const pooled: PooledWorker = { worker: startWorker(this.database), busy: false, idleTimer: undefined };
-    pooled.worker.on("message", (message: { id: number; result?: VerifyResult; error?: string; warmUpError?: string }) => {
-      if (message.warmUpError !== undefined) {
-        this.logger.error({ reason: message.warmUpError }, "a verify worker's warm-up failed: its chain did not verify; the worker is ended");
-        this.forget(pooled);
-        void pooled.worker.terminate();
-        return;
-      }
+    pooled.worker.on("message", (message: { id: number; result?: VerifyResult; error?: string }) => {
       const call = this.pending.get(message.id);
       if (!call) return;
       this.pending.delete(message.id);

@@ -7,7 +7,6 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { DatabaseConfig } from "@msp/db/src/database-config";
 import { createRowReader } from "@msp/db/src/row-reader";
 import { EventReader } from "./event-rows";
-import { warmUpVerify } from "./verify-warm-up";
 import type { VerifyPart } from "./verify-part";
 import { verifyPart } from "./verify-part";
 
@@ -22,17 +21,10 @@ export interface VerifyRequest {
 if (parentPort) {
   const port = parentPort;
   const store = new EventReader(createRowReader({ ...(workerData as DatabaseConfig), poolMax: 2 }));
-  let asked = false;
   port.on("message", (request: VerifyRequest) => {
-    asked = true;
     verifyPart(store, Buffer.from(request.hmacKey), createPublicKey(request.publicKeyPem), request.part).then(
       (result) => port.postMessage({ id: request.id, result }),
       (error: unknown) => port.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) }),
     );
   });
-  // Until its first part comes, a fresh worker warms up (verify-warm-up.ts). A warm-up that fails
-  // means the row parsing and the hashing disagree: the pool logs it and ends the worker.
-  warmUpVerify(() => asked).catch((error: unknown) =>
-    port.postMessage({ warmUpError: error instanceof Error ? error.message : String(error) }),
-  );
 }
