@@ -18,7 +18,6 @@ import { loadChainKeys } from "./chain/keys";
 import { Lease } from "./chain/lease";
 import { RetentionWorker } from "./chain/retention";
 import { VerifyPool } from "./chain/verify-pool";
-import { workersNeeded } from "./chain/verify-stored";
 import { auditModels } from "./models";
 
 /**
@@ -63,18 +62,8 @@ export const auditModule: ServiceModule<AuditSettings> = {
 
     const events = createResourceStore<AuditEvent>(db, auditEventResource);
     const pool = new VerifyPool(database);
+    host.run({ name: "verify-workers", start: () => undefined, stop: () => pool.close() });
     const verifyWorkers = { count: config.verifyWorkers, minEventsPerPart: config.verifyMinEventsPerPart, pool };
-    host.run({
-      name: "verify-workers",
-      // A chain long enough to be verified in parts gets its workers at once, not at the first verify.
-      start: () => {
-        workersNeeded(store, verifyWorkers).then(
-          (count) => count > 1 && pool.keepReady(count),
-          (error: unknown) => logger.warn({ err: error }, "could not read the chain's length; verify workers start with the first long verify"),
-        );
-      },
-      stop: () => pool.close(),
-    });
     host.serve(
       AuditServiceService,
       auditHandlers({ db, events, store, keys, lease, checkpointEvery: config.checkpointEvery, verifyWorkers }),

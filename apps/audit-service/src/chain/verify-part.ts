@@ -59,11 +59,6 @@ async function addInSlices(verifier: ChainVerifier, events: readonly EventText[]
   return true;
 }
 
-/** How many parts a range of `span` events is verified in: at most `count`, none smaller than `minEvents`. */
-export function partsFor(span: number, count: number, minEvents: number): number {
-  return Math.max(1, Math.min(count, Math.floor(span / Math.max(1, minEvents))));
-}
-
 /**
  * The parts of a range, cut at signed checkpoints so that each part starts from a hash the
  * previous part checks (its last checkpoint): at most `count`, none smaller than `minEvents`.
@@ -78,7 +73,7 @@ export function splitAtCheckpoints(
 ): VerifyPart[] {
   const fromSeq = (anchor?.seq ?? 0) + 1;
   const span = toSeq - fromSeq + 1;
-  const parts = partsFor(span, count, minEvents);
+  const parts = Math.max(1, Math.min(count, Math.floor(span / Math.max(1, minEvents))));
   const starts: ChainAnchor[] = [];
   let previous = fromSeq - 1;
   for (let k = 1; k < parts; k++) {

@@ -17,36 +17,20 @@ interface Pending {
   owner: PooledWorker;
 }
 
-/** A worker that verified and is then left idle this long is replaced by a fresh one (its heap grew to hold pages). */
+/** A worker left idle this long is ended (each holds a thread, its modules and two connections). */
 const idleMs = 60_000;
 
 /**
- * Worker threads that verify parts of the chain (verify-worker.ts). Once the chain is long enough
- * to be verified in parts (keepReady), that many workers are kept started, so that a verify does
- * not wait for them: starting one costs a few tenths of a second of CPU (its modules, compiled
- * from TypeScript). A worker that verified and then stayed idle a minute is ended and replaced by
- * a fresh one, which holds a few MB rather than the heap a verify grew.
+ * Worker threads that verify parts of the chain (verify-worker.ts), started when a long verify
+ * first needs them and kept while verifies come (starting one costs about a second of CPU: its
+ * modules and its connection), then ended after a minute idle.
  */
 export class VerifyPool {
   private readonly workers: PooledWorker[] = [];
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
-  /** Workers kept started while idle: 0 until keepReady. */
-  private ready = 0;
-  private closed = false;
 
   constructor(private readonly database: DatabaseConfig) {}
-
-  /** Workers started now (busy or idle). */
-  get started(): number {
-    return this.workers.length;
-  }
-
-  /** Keeps at least `count` workers started from now on (until close). */
-  keepReady(count: number): void {
-    this.ready = Math.max(this.ready, count);
-    while (!this.closed && this.workers.length < this.ready) this.spawn();
-  }
 
   /** Verifies one part in an idle worker, or a new one. */
   run(hmacKey: Buffer, publicKeyPem: string, part: VerifyPart): Promise<VerifyResult> {
@@ -62,7 +46,6 @@ export class VerifyPool {
   }
 
   async close(): Promise<void> {
-    this.closed = true;
     const workers = this.workers.splice(0);
     await Promise.all(workers.map((w) => w.worker.terminate()));
   }
@@ -96,7 +79,6 @@ export class VerifyPool {
     pooled.idleTimer = setTimeout(() => {
       this.forget(pooled);
       void pooled.worker.terminate();
-      this.keepReady(this.ready);
     }, idleMs);
     pooled.idleTimer.unref();
   }

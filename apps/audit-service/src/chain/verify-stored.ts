@@ -3,7 +3,7 @@ import { ChainVerifier, checkpointSignatureValid } from "@msp/audit-chain";
 import { invalidArgument } from "@msp/errors";
 import type { ChainStore } from "./chain-store";
 import type { ChainKeys } from "./keys";
-import { combineResults, partsFor, splitAtCheckpoints, verifyPart } from "./verify-part";
+import { combineResults, splitAtCheckpoints, verifyPart } from "./verify-part";
 import type { VerifyPool } from "./verify-pool";
 
 /** The range to verify; the whole chain when unset (0). */
@@ -78,17 +78,9 @@ export async function verifyStoredChain(
   if (!workers || parts.length < 2) {
     return verifyPart(store, keys.hmacKey, keys.publicKey, { anchor, toSeq, checkpoints, maxEventsBetweenCheckpoints });
   }
-  // From now on the chain is long enough for workers: keep them started for the next verify.
-  workers.pool.keepReady(workers.count);
   const publicKeyPem = keys.publicKey.export({ type: "spki", format: "pem" }).toString();
   const results = await Promise.all(parts.map((part) => workers.pool.run(keys.hmacKey, publicKeyPem, part)));
   return combineResults(results);
-}
-
-/** How many worker threads a verify of the whole chain would use now (1: none). */
-export async function workersNeeded(store: ChainStore, workers: Pick<VerifyWorkers, "count" | "minEventsPerPart">): Promise<number> {
-  const [anchor, head] = await Promise.all([store.anchor(), store.head()]);
-  return partsFor(head.seq - (anchor?.seq ?? 0), workers.count, workers.minEventsPerPart);
 }
 
 /** The anchor a prune left must be a checkpoint with a good signature and the anchor's hash. */
