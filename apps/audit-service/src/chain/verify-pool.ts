@@ -22,8 +22,8 @@ const idleMs = 60_000;
 
 /**
  * Worker threads that verify parts of the chain (verify-worker.ts), started when a long verify
- * first needs them and kept while verifies come (starting one costs about a second of CPU: its
- * modules and its connection), then ended after a minute idle.
+ * first needs them and kept while verifies come (starting one costs a few tenths of a second of
+ * CPU: its modules, compiled from TypeScript, and its connection), then ended after a minute idle.
  */
 export class VerifyPool {
   private readonly workers: PooledWorker[] = [];
