@@ -67,6 +67,7 @@ export class EventReader {
   }
 }
 
+/** A nullable stored text column: null stays null, anything else as text. */
 export function optionalText(value: unknown): string | null {
   return value === null || value === undefined ? null : textOf(value);
 }
