@@ -4,6 +4,7 @@
 import { call, withSlowness } from "@msp/testing";
 import { VerifyProblem } from "@msp/proto/src/gen/ts/msp/audit/v1/audit";
 import type { AuditStack } from "./audit-stack";
+import { eventColumns } from "../chain/event-rows";
 import { drained, startAuditStack, verify, writeChanges } from "./audit-stack";
 
 jest.setTimeout(withSlowness(180_000));
@@ -19,22 +20,8 @@ beforeAll(async () => {
 afterAll(() => stack?.stop(), 120_000);
 
 type Row = Record<string, unknown>;
-const columns = [
-  "id",
-  "occurred_at",
-  "service",
-  "method",
-  "principal",
-  "resource_type",
-  "resource_id",
-  "action",
-  "outcome",
-  "request_summary",
-  "source_ip",
-  "prev_hash",
-  "hash",
-  "chained_at",
-];
+/** Every column of audit_events but seq, in the order the chain store inserts them. */
+const columns = eventColumns.filter((c) => c !== "seq");
 
 async function eventRow(seq: number): Promise<Row> {
   const [row] = await stack.db.select<Row>(`SELECT * FROM audit_events WHERE seq = ?`, [seq]);
